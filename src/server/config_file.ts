@@ -1,0 +1,373 @@
+/**
+ * redis.conf syntax helpers: argument splitting (sds.c sdssplitargs), quoting (sdscatrepr), the
+ * number parsers config.c relies on (util.c memtoull / string2ll / string2d, libc strtoll), and
+ * the CONFIG REWRITE line-state machine (config.c rewriteConfig*).
+ *
+ * Everything here works on binary strings (one char per byte) so config values round-trip any
+ * byte sequence; `toNativePath`/`fromNativePath` convert at the file-system boundary.
+ */
+
+import {
+  binaryToBytes,
+  bytesToBinary,
+  bytesToText,
+  reprBytes,
+  textToBytes,
+} from "../util/bytes.ts";
+
+/** C isspace() in the C locale. */
+export function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\v" || c === "\f" || c === "\r";
+}
+
+function isHexDigit(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+/**
+ * Splits a line into arguments like sdssplitargs: whitespace separates, "double quotes" take
+ * \xHH, \n, \r, \t, \b, \a and \<char> escapes, 'single quotes' take only \', and a closing quote
+ * must be followed by whitespace or the end. Returns null on unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let p = 0;
+  const n = line.length;
+  const at = (i: number) => (i < n ? line[i] : "\0");
+  for (;;) {
+    while (p < n && isSpace(line[p])) p++;
+    if (p >= n) return out;
+    let inq = false;
+    let insq = false;
+    let done = false;
+    let cur = "";
+    while (!done) {
+      const c = at(p);
+      if (inq) {
+        if (c === "\\" && at(p + 1) === "x" && isHexDigit(at(p + 2)) && isHexDigit(at(p + 3))) {
+          cur += String.fromCharCode(parseInt(at(p + 2) + at(p + 3), 16));
+          p += 3;
+        } else if (c === "\\" && p + 1 < n) {
+          p++;
+          const e = line[p];
+          cur += e === "n"
+            ? "\n"
+            : e === "r"
+            ? "\r"
+            : e === "t"
+            ? "\t"
+            : e === "b"
+            ? "\b"
+            : e === "a"
+            ? "\x07"
+            : e;
+        } else if (c === '"') {
+          if (p + 1 < n && !isSpace(line[p + 1])) return null;
+          done = true;
+        } else if (p >= n) {
+          return null;
+        } else {
+          cur += c;
+        }
+      } else if (insq) {
+        if (c === "\\" && at(p + 1) === "'") {
+          p++;
+          cur += "'";
+        } else if (c === "'") {
+          if (p + 1 < n && !isSpace(line[p + 1])) return null;
+          done = true;
+        } else if (p >= n) {
+          return null;
+        } else {
+          cur += c;
+        }
+      } else {
+        if (p >= n || c === " " || c === "\n" || c === "\r" || c === "\t") {
+          done = true;
+        } else if (c === '"') {
+          inq = true;
+        } else if (c === "'") {
+          insq = true;
+        } else {
+          cur += c;
+        }
+      }
+      if (p < n) p++;
+    }
+    out.push(cur);
+  }
+}
+
+/** sdscatrepr: the double-quoted, escaped form of a binary string. */
+export function repr(s: string): string {
+  return reprBytes(binaryToBytes(s));
+}
+
+/** sdstrim(s, " \t\r\n"): strips those characters from both ends. */
+export function trimConfigLine(s: string): string {
+  return s.replace(/^[ \t\r\n]+/, "").replace(/[ \t\r\n]+$/, "");
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * util.c memtoull: digits with an optional unit (b, k, kb, m, mb, g, gb; any case). Returns null
+ * on error. Like the C code, an empty number counts as 0, strtoull saturates and the unit
+ * multiplication wraps modulo 2^64.
+ */
+export function memtoull(s: string): bigint | null {
+  if (s.startsWith("-")) return null;
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  const unit = s.slice(i).toLowerCase();
+  let mul: bigint;
+  switch (unit) {
+    case "":
+    case "b":
+      mul = 1n;
+      break;
+    case "k":
+      mul = 1000n;
+      break;
+    case "kb":
+      mul = 1024n;
+      break;
+    case "m":
+      mul = 1000000n;
+      break;
+    case "mb":
+      mul = 1048576n;
+      break;
+    case "g":
+      mul = 1000000000n;
+      break;
+    case "gb":
+      mul = 1073741824n;
+      break;
+    default:
+      return null;
+  }
+  if (i >= 128) return null; // the C code copies the digits into a 128-byte buffer
+  let val = i === 0 ? 0n : BigInt(s.slice(0, i));
+  if (val > U64_MAX) val = U64_MAX;
+  return BigInt.asUintN(64, val * mul);
+}
+
+const LL_MIN = -(1n << 63n);
+const LL_MAX = (1n << 63n) - 1n;
+
+/** util.c string2ll: strict base-10 long long (no spaces, no '+', no leading zeros). */
+export function string2ll(s: string): bigint | null {
+  if (s.length === 0 || s.length > 20) return null;
+  if (s === "0") return 0n;
+  if (!/^-?[1-9][0-9]*$/.test(s)) return null;
+  const v = BigInt(s);
+  if (v < LL_MIN || v > LL_MAX) return null;
+  return v;
+}
+
+/**
+ * libc strtoll: skips leading whitespace, takes a sign and as many digits of `base` as there are,
+ * saturating on overflow. `rest` is what follows the number (the whole input when no digit).
+ */
+export function strtoll(s: string, base = 10): { value: bigint; rest: string } {
+  let i = 0;
+  while (i < s.length && isSpace(s[i])) i++;
+  let neg = false;
+  if (s[i] === "+" || s[i] === "-") {
+    neg = s[i] === "-";
+    i++;
+  }
+  const start = i;
+  let v = 0n;
+  const b = BigInt(base);
+  while (i < s.length) {
+    const d = parseInt(s[i], base);
+    if (Number.isNaN(d)) break;
+    v = v * b + BigInt(d);
+    i++;
+  }
+  if (i === start) return { value: 0n, rest: s };
+  if (neg) v = -v;
+  if (v > LL_MAX) v = LL_MAX;
+  if (v < LL_MIN) v = LL_MIN;
+  return { value: v, rest: s.slice(i) };
+}
+
+/** util.c string2d: a strtod number spanning the whole string (no leading space, no NaN). */
+export function string2d(s: string): number | null {
+  if (s.length === 0 || isSpace(s[0])) return null;
+  const body = s.replace(/^[+-]/, "");
+  let v: number;
+  if (/^(inf|infinity)$/i.test(body)) {
+    v = Infinity;
+  } else if (/^0x[0-9a-f]+$/i.test(body)) {
+    v = parseInt(body, 16);
+  } else if (/^([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?$/i.test(body)) {
+    v = Number(body);
+  } else {
+    return null;
+  }
+  if (s[0] === "-") v = -v;
+  if (Number.isNaN(v)) return null;
+  return v;
+}
+
+/** sprintf("%f") then util.c trimDoubleString (drop trailing zeros and a trailing dot). */
+export function formatTrimmedDouble(d: number): string {
+  let s = d.toFixed(6);
+  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
+  return s;
+}
+
+/** Binary-string path (as stored in config) to a native JS path string (UTF-8 decoded). */
+export function toNativePath(p: string): string {
+  return bytesToText(binaryToBytes(p));
+}
+
+/** Native JS path string to the binary-string form used for config values. */
+export function fromNativePath(p: string): string {
+  return bytesToBinary(textToBytes(p));
+}
+
+/** Deno file-system error to the C strerror() text Redis would print. */
+export function strerror(err: unknown): string {
+  const e = err as { code?: string; name?: string; message?: string };
+  switch (e.code) {
+    case "ENOENT":
+      return "No such file or directory";
+    case "ENOTDIR":
+      return "Not a directory";
+    case "EACCES":
+      return "Permission denied";
+    case "EISDIR":
+      return "Is a directory";
+    case "ELOOP":
+      return "Too many levels of symbolic links";
+    case "ENAMETOOLONG":
+      return "File name too long";
+    case "EROFS":
+      return "Read-only file system";
+    case "ENOSPC":
+      return "No space left on device";
+    case "EEXIST":
+      return "File exists";
+  }
+  if (err instanceof Deno.errors.NotFound) return "No such file or directory";
+  if (err instanceof Deno.errors.PermissionDenied) return "Permission denied";
+  if (err instanceof Deno.errors.IsADirectory) return "Is a directory";
+  if (err instanceof Deno.errors.NotADirectory) return "Not a directory";
+  return e.message ?? String(err);
+}
+
+/** The signature line CONFIG REWRITE puts before the lines it appends. */
+export const REWRITE_SIGNATURE = "# Generated by CONFIG REWRITE";
+
+/**
+ * The CONFIG REWRITE state (config.c rewriteConfigState): the old file's lines, which option
+ * names used which lines, and which options were processed.
+ */
+export class RewriteState {
+  lines: string[] = [];
+  /** lowercase option name -> line indexes (in file order) still available for reuse. */
+  readonly optionToLines = new Map<string, number[]>();
+  /** lowercase option names handled by the rewrite. */
+  readonly rewritten = new Set<string>();
+  needsSignature = true;
+  /** Write every option even at its default (Redis uses this for DEBUG CONFIG info only). */
+  forceWrite = false;
+
+  /**
+   * Loads the old file content (rewriteConfigReadOldFile). `canonicalName` maps a directive to
+   * the name its lines are filed under (aliases to primary names), or null for a line that is
+   * unknown and gets commented out as "# ??? ...".
+   */
+  static fromContent(content: string, canonicalName: (lower: string) => string | null) {
+    const state = new RewriteState();
+    if (content.length === 0) return state;
+    const raw = content.split("\n");
+    for (let i = 0; i < raw.length; i++) {
+      const line = trimConfigLine(raw[i]);
+      const linenum = state.lines.length;
+      if (line.length === 0 || line[0] === "#") {
+        if (state.needsSignature && line === REWRITE_SIGNATURE) state.needsSignature = false;
+        state.lines.push(line);
+        continue;
+      }
+      const argv = splitArgs(line);
+      const name = argv && argv.length > 0 ? canonicalName(argv[0].toLowerCase()) : null;
+      if (name === null) {
+        state.lines.push("# ??? " + line);
+        continue;
+      }
+      state.lines.push(line);
+      const list = state.optionToLines.get(name);
+      if (list) list.push(linenum);
+      else state.optionToLines.set(name, [linenum]);
+    }
+    return state;
+  }
+
+  /** rewriteConfigMarkAsProcessed. */
+  markProcessed(option: string): void {
+    this.rewritten.add(option.toLowerCase());
+  }
+
+  /**
+   * rewriteConfigRewriteLine: reuse the option's next old line, or append (after the signature)
+   * when forced; otherwise drop the line.
+   */
+  rewriteLine(option: string, line: string, force: boolean): void {
+    const key = option.toLowerCase();
+    const list = this.optionToLines.get(key);
+    this.markProcessed(key);
+    if (!list && !force && !this.forceWrite) return;
+    if (list) {
+      const linenum = list.shift()!;
+      if (list.length === 0) this.optionToLines.delete(key);
+      this.lines[linenum] = line;
+    } else {
+      if (this.needsSignature) {
+        this.lines.push(REWRITE_SIGNATURE);
+        this.needsSignature = false;
+      }
+      this.lines.push(line);
+    }
+  }
+
+  /** rewriteConfigRemoveOrphaned: blank unused old lines of processed options. */
+  removeOrphaned(): void {
+    for (const [option, list] of this.optionToLines) {
+      if (!this.rewritten.has(option)) continue;
+      for (const linenum of list) this.lines[linenum] = "";
+    }
+    this.optionToLines.clear();
+  }
+
+  /** rewriteConfigGetContentFromState: lines joined by "\n", runs of blank lines collapsed. */
+  content(): string {
+    let out = "";
+    let wasEmpty = false;
+    for (const line of this.lines) {
+      if (line.length === 0) {
+        if (wasEmpty) continue;
+        wasEmpty = true;
+      } else {
+        wasEmpty = false;
+      }
+      out += line + "\n";
+    }
+    return out;
+  }
+}
+
+/** rewriteConfigFormatMemory: bytes as Ngb / Nmb / Nkb when exact, else plain bytes. */
+export function formatMemory(bytes: bigint): string {
+  const gb = 1n << 30n;
+  const mb = 1n << 20n;
+  const kb = 1n << 10n;
+  if (bytes !== 0n && bytes % gb === 0n) return `${bytes / gb}gb`;
+  if (bytes !== 0n && bytes % mb === 0n) return `${bytes / mb}mb`;
+  if (bytes !== 0n && bytes % kb === 0n) return `${bytes / kb}kb`;
+  return `${bytes}`;
+}
