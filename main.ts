@@ -1,0 +1,91 @@
+/**
+ * Command-line entry point, used like redis-server:
+ *   deno run --allow-net --allow-read --allow-write main.ts [/path/to/redis.conf] [--directive value ...]
+ */
+
+import { helpText, parseCommandLine, StartupError } from "./src/server/config.ts";
+import {
+  Log,
+  logMonotonicClock,
+  logReadyToAccept,
+  logRunningMode,
+  logServerInitialized,
+  logStartupBanner,
+} from "./src/server/log.ts";
+import { Server } from "./src/server/server.ts";
+import { REDIS_VERSION } from "./src/version.ts";
+
+/** Explains a missing Deno permission with the flag that grants it. */
+function permissionHint(err: unknown): string | null {
+  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+    const m = (err as Error).message;
+    if (m.includes("net")) return `${m}\nAdd --allow-net to the deno command line.`;
+    if (m.includes("read")) {
+      return `${m}\nAdd --allow-read=<dir> (the --dir directory) to the deno command line.`;
+    }
+    if (m.includes("write")) {
+      return `${m}\nAdd --allow-write=<dir> (the --dir directory) to the deno command line.`;
+    }
+    return m;
+  }
+  return null;
+}
+
+async function main(args: string[]): Promise<number> {
+  let parsed: Awaited<ReturnType<typeof parseCommandLine>>;
+  try {
+    parsed = await parseCommandLine(args);
+  } catch (err) {
+    const hint = permissionHint(err);
+    if (hint) {
+      console.error(hint);
+      return 1;
+    }
+    if (err instanceof StartupError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  if (parsed.action === "help") {
+    console.log(helpText());
+    return 0;
+  }
+  if (parsed.action === "version") {
+    console.log(
+      `Redis server v=${REDIS_VERSION} sha=00000000:0 malloc=libc bits=64 build=deno-${Deno.version.deno}`,
+    );
+    return 0;
+  }
+  const config = parsed.config;
+  const log = new Log(config);
+  logStartupBanner(log, args.length > 0);
+  const server = new Server(config, log);
+  log.setServerRole(() => server.isReplica());
+  try {
+    server.listen();
+  } catch (err) {
+    log.warning((err as Error).message);
+    return 1;
+  }
+  logRunningMode(log, server.port);
+  logServerInitialized(log);
+  logMonotonicClock(log);
+  logReadyToAccept(log);
+  const shutdown = (signal: string) => {
+    log.warning(`Received ${signal} scheduling shutdown...`);
+    server.close();
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(sig, () => shutdown(sig));
+    } catch { /* signals unsupported (Windows) */ }
+  }
+  await server.closed;
+  log.warning("Redis is now ready to exit, bye bye...");
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,32 @@
+/**
+ * Registers every command group into the table. One file per group, as in
+ * Redis's t_*.c split; each exports its rows.
+ */
+
+import type { CommandTable } from "./table.ts";
+import { connectionCommands } from "./connection.ts";
+import { serverCommands } from "./server.ts";
+import { keyspaceCommands } from "./keyspace.ts";
+import { stringCommands } from "./string.ts";
+import { transactionCommands } from "./transactions.ts";
+import { listCommands } from "./list.ts";
+import { hashCommands } from "./hash.ts";
+import { setCommands } from "./set.ts";
+import { zsetCommands } from "./zset.ts";
+import { geoCommands } from "./geo.ts";
+import { sortCommands } from "./sort.ts";
+
+/** Fills `table` with all commands. */
+export function registerAll(table: CommandTable): void {
+  table.register(connectionCommands);
+  table.register(serverCommands);
+  table.register(keyspaceCommands);
+  table.register(stringCommands);
+  table.register(transactionCommands);
+  table.register(listCommands);
+  table.register(hashCommands);
+  table.register(setCommands);
+  table.register(zsetCommands);
+  table.register(geoCommands);
+  table.register(sortCommands);
+}

@@ -1,0 +1,223 @@
+/**
+ * The command table: one row per command (and per subcommand of container
+ * commands such as CONFIG or CLIENT), as in Redis's commands.def. COMMAND,
+ * the executor, MULTI, replication, AOF and ACL all read it; nothing else
+ * keeps a list of commands.
+ */
+
+import type { Client } from "../server/client.ts";
+
+/** Command flags, named as Redis's COMMAND INFO reports them. */
+export type CommandFlag =
+  | "write"
+  | "readonly"
+  | "denyoom"
+  | "module"
+  | "admin"
+  | "pubsub"
+  | "noscript"
+  | "blocking"
+  | "loading"
+  | "stale"
+  | "skip_monitor"
+  | "skip_slowlog"
+  | "asking"
+  | "fast"
+  | "no_auth"
+  | "may_replicate"
+  | "sentinel"
+  | "only_sentinel"
+  | "no_mandatory_keys"
+  | "no_async_loading"
+  | "no_multi"
+  | "movablekeys"
+  | "allow_busy";
+
+/** Command groups as COMMAND DOCS reports them. */
+export type CommandGroup =
+  | "generic"
+  | "string"
+  | "list"
+  | "set"
+  | "sorted-set"
+  | "hash"
+  | "pubsub"
+  | "transactions"
+  | "connection"
+  | "server"
+  | "scripting"
+  | "hyperloglog"
+  | "cluster"
+  | "sentinel"
+  | "geo"
+  | "stream"
+  | "bitmap";
+
+/** A command implementation: reads `c.argv`, acts on `c.db`, writes to `c.reply`. */
+export type CommandHandler = (c: Client) => void;
+
+/** One argument in COMMAND DOCS (kept short: name, type, flags). */
+export interface ArgDoc {
+  name: string;
+  type:
+    | "string"
+    | "integer"
+    | "double"
+    | "key"
+    | "pattern"
+    | "unix-time"
+    | "pure-token"
+    | "oneof"
+    | "block";
+  token?: string;
+  flags?: ("optional" | "multiple" | "multiple_token")[];
+  args?: ArgDoc[];
+}
+
+/** A row of the command table. */
+export interface CommandSpec {
+  /** Lower-case name; subcommands are named "parent|sub" in `fullName`. */
+  name: string;
+  /** Redis arity: N means exactly N args (name included), -N means at least N. */
+  arity: number;
+  flags: CommandFlag[];
+  /** Key positions: first key index, last key index (-1 = last arg, -2 = one before), step. */
+  firstKey: number;
+  lastKey: number;
+  step: number;
+  group: CommandGroup;
+  /** One-line summary (COMMAND DOCS, docs/commands.md). */
+  summary: string;
+  /** Redis version that introduced it. */
+  since: string;
+  /** Big-O note for COMMAND DOCS. */
+  complexity?: string;
+  /** ACL categories beyond those derived from flags and group, without the "@". */
+  aclCategories?: string[];
+  /** Command tips ("nondeterministic_output", "request_policy:all_shards", ...). */
+  tips?: string[];
+  /** Arguments for COMMAND DOCS. */
+  args?: ArgDoc[];
+  /** Container commands (CONFIG, CLIENT, ...) list subcommands instead of a handler. */
+  subcommands?: CommandSpec[];
+  /** Key extraction for commands whose keys move (flag movablekeys), e.g. ZUNIONSTORE. */
+  getKeys?: (argv: Uint8Array[]) => number[];
+  handler?: CommandHandler;
+}
+
+/** A resolved table row: spec plus derived data the executor needs on every call. */
+export interface Command extends CommandSpec {
+  /** "config|get" for subcommands, else the name. */
+  fullName: string;
+  parent?: Command;
+  isWrite: boolean;
+  isReadonly: boolean;
+  isDenyOom: boolean;
+  noAuth: boolean;
+  /** Subcommand lookup by lower-case name. */
+  subs?: Map<string, Command>;
+  /** Per-command statistics (INFO commandstats). */
+  stats: CommandStats;
+}
+
+/** INFO commandstats counters. */
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+/** Name -> command, filled by src/commands/index.ts. */
+export class CommandTable {
+  private readonly map = new Map<string, Command>();
+
+  /** Adds rows; throws on duplicates so two files can't define one command. */
+  register(specs: CommandSpec[]): void {
+    for (const spec of specs) {
+      if (this.map.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
+      this.map.set(spec.name, resolve(spec));
+    }
+  }
+
+  /** Finds a command by its (case-insensitive) name. */
+  lookup(name: string): Command | undefined {
+    return this.map.get(name) ?? this.map.get(name.toLowerCase());
+  }
+
+  /** Every top-level command. */
+  all(): IterableIterator<Command> {
+    return this.map.values();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+function resolve(spec: CommandSpec, parent?: Command): Command {
+  const cmd: Command = {
+    ...spec,
+    fullName: parent ? `${parent.name}|${spec.name}` : spec.name,
+    parent,
+    isWrite: spec.flags.includes("write"),
+    isReadonly: spec.flags.includes("readonly"),
+    isDenyOom: spec.flags.includes("denyoom"),
+    noAuth: spec.flags.includes("no_auth"),
+    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
+  };
+  if (spec.subcommands) {
+    cmd.subs = new Map();
+    for (const sub of spec.subcommands) cmd.subs.set(sub.name, resolve(sub, cmd));
+  }
+  return cmd;
+}
+
+/**
+ * Key argument indices of a call, from the table's (first, last, step) or the
+ * command's own getKeys. Used by COMMAND GETKEYS, WATCH-style checks and ACL.
+ */
+export function commandKeys(cmd: Command, argv: Uint8Array[]): number[] {
+  if (cmd.getKeys) return cmd.getKeys(argv);
+  if (cmd.firstKey === 0) return [];
+  const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
+  const out: number[] = [];
+  for (let i = cmd.firstKey; i <= last && i < argv.length; i += cmd.step) out.push(i);
+  return out;
+}
+
+/** ACL categories of a command, derived as Redis does from flags and group. */
+export function aclCategories(cmd: Command): string[] {
+  const cats = new Set<string>();
+  const f = cmd.flags;
+  if (f.includes("write")) cats.add("write");
+  if (f.includes("readonly") && cmd.group !== "scripting") cats.add("read");
+  if (f.includes("admin")) {
+    cats.add("admin");
+    cats.add("dangerous");
+  }
+  if (f.includes("pubsub")) cats.add("pubsub");
+  if (f.includes("fast")) cats.add("fast");
+  if (f.includes("blocking")) cats.add("blocking");
+  if (!f.includes("fast")) cats.add("slow");
+  const byGroup: Partial<Record<CommandGroup, string>> = {
+    generic: "keyspace",
+    string: "string",
+    list: "list",
+    set: "set",
+    "sorted-set": "sortedset",
+    hash: "hash",
+    pubsub: "pubsub",
+    transactions: "transaction",
+    connection: "connection",
+    scripting: "scripting",
+    hyperloglog: "hyperloglog",
+    geo: "geo",
+    stream: "stream",
+    bitmap: "bitmap",
+  };
+  const g = byGroup[cmd.group];
+  if (g) cats.add(g);
+  for (const c of cmd.aclCategories ?? []) cats.add(c);
+  return [...cats];
+}

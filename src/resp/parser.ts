@@ -1,0 +1,304 @@
+/**
+ * Request parser: turns the bytes a client sends into command argument vectors,
+ * the way Redis's processMultibulkBuffer / processInlineBuffer do.
+ *
+ * Arguments are parsed in place: each argument is a `subarray` view into the
+ * connection's read buffer, so no bytes are copied on the hot path. A view is only
+ * valid until the next `fill()`; anything kept longer (a stored value, a MULTI
+ * queue, a blocked command) must be copied with `.slice()`.
+ */
+
+const CR = 13;
+const LF = 10;
+/** Redis's PROTO_INLINE_MAX_SIZE: longest inline command / count line. */
+export const PROTO_INLINE_MAX_SIZE = 1024 * 64;
+/** Arguments at least this big get a buffer sized exactly for them (PROTO_MBULK_BIG_ARG). */
+const PROTO_MBULK_BIG_ARG = 1024 * 32;
+const INT_MAX = 2147483647;
+
+/** A protocol violation; the connection gets `-ERR <message>` and is closed. */
+export class ProtocolError extends Error {}
+
+/** Limits the parser enforces; read from the live config on every check. */
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  protoMaxBulkLen: number;
+  /** client-query-buffer-limit */
+  queryBufferLimit: number;
+  /** True while the client must still authenticate (stricter size limits). */
+  authRequired: boolean;
+  /** Replication link from a master: no bulk length limit. */
+  isMaster: boolean;
+}
+
+/** Thrown when the query buffer outgrows client-query-buffer-limit. */
+export class QueryBufferLimitError extends Error {}
+
+/** Incremental RESP request parser over one growable byte buffer. */
+export class RequestParser {
+  /** Read buffer; `fill` targets `buf.subarray(end)`. */
+  buf: Uint8Array;
+  /** Start of unparsed data. */
+  pos = 0;
+  /** End of valid data. */
+  end = 0;
+  // State of a multibulk request that spans reads.
+  private multibulkLen = 0;
+  private bulkLen = -1;
+  private pending: Uint8Array[] = [];
+  /** Total bytes consumed by complete commands (replication offsets use this). */
+  consumed = 0;
+
+  constructor(initialSize = 16 * 1024) {
+    this.buf = new Uint8Array(initialSize);
+  }
+
+  /**
+   * Returns the region the next read should fill, compacting or growing the
+   * buffer first. Views handed out earlier become invalid.
+   */
+  writable(limits: ParserLimits): Uint8Array {
+    if (this.pos === this.end) {
+      this.pos = this.end = 0;
+    }
+    let need = 1024;
+    if (this.bulkLen >= PROTO_MBULK_BIG_ARG) need = this.bulkLen + 2 - (this.end - this.pos);
+    if (this.buf.length - this.end < need) {
+      if (this.pos > 0) this.compact();
+      if (this.buf.length - this.end < need) {
+        const size = Math.max(this.buf.length * 2, this.end + need);
+        if (size - 1024 > limits.queryBufferLimit && !limits.isMaster) {
+          throw new QueryBufferLimitError();
+        }
+        const next = new Uint8Array(size);
+        next.set(this.buf.subarray(0, this.end));
+        this.rebase(next, 0);
+      }
+    }
+    return this.buf.subarray(this.end);
+  }
+
+  /** Records that `n` bytes were read into the region from `writable()`. */
+  commit(n: number): void {
+    this.end += n;
+  }
+
+  /** Bytes buffered but not yet parsed into a command. */
+  get pendingBytes(): number {
+    return this.end - this.pos;
+  }
+
+  private compact(): void {
+    this.buf.copyWithin(0, this.pos, this.end);
+    this.end -= this.pos;
+    this.rebase(this.buf, this.pos);
+    this.pos = 0;
+  }
+
+  /** Moves pending partial-command args onto copies, since their bytes move. */
+  private rebase(next: Uint8Array, _shift: number): void {
+    for (let i = 0; i < this.pending.length; i++) this.pending[i] = this.pending[i].slice();
+    this.buf = next;
+  }
+
+  /**
+   * Parses the next complete command. Returns null when more bytes are needed.
+   * Empty commands (`*0`, blank inline lines) are skipped.
+   * @throws ProtocolError on malformed input.
+   */
+  next(limits: ParserLimits): Uint8Array[] | null {
+    while (this.pos < this.end) {
+      let argv: Uint8Array[] | null;
+      if (this.multibulkLen === 0 && this.buf[this.pos] !== 42 /* '*' */) {
+        argv = this.parseInline();
+      } else {
+        argv = this.parseMultibulk(limits);
+      }
+      if (argv === null) return null;
+      if (argv.length > 0) return argv;
+    }
+    return null;
+  }
+
+  private parseInline(): Uint8Array[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl === -1 || nl >= this.end) {
+      if (this.end - this.pos > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError("too big inline request");
+      }
+      return null;
+    }
+    let lineEnd = nl;
+    if (lineEnd > this.pos && buf[lineEnd - 1] === CR) lineEnd--;
+    const start = this.pos;
+    this.pos = nl + 1;
+    this.consumed += nl + 1 - start;
+    const args = splitInline(buf.subarray(start, lineEnd));
+    if (args === null) throw new ProtocolError("unbalanced quotes in request");
+    return args;
+  }
+
+  private parseMultibulk(limits: ParserLimits): Uint8Array[] | null {
+    const buf = this.buf;
+    let pos = this.pos;
+    const start = pos;
+    if (this.multibulkLen === 0) {
+      const cr = indexOfCR(buf, pos + 1, this.end);
+      if (cr === -1) {
+        if (this.end - pos > PROTO_INLINE_MAX_SIZE) {
+          throw new ProtocolError("too big mbulk count string");
+        }
+        return null;
+      }
+      if (cr + 1 >= this.end) return null; // need the \n too
+      const ll = parseDecimal(buf, pos + 1, cr);
+      if (ll === null || ll > INT_MAX) throw new ProtocolError("invalid multibulk length");
+      if (ll > 10 && limits.authRequired) {
+        throw new ProtocolError("unauthenticated multibulk length");
+      }
+      pos = cr + 2;
+      if (ll <= 0) {
+        this.consumed += pos - start;
+        this.pos = pos;
+        return [];
+      }
+      this.multibulkLen = ll;
+      this.pending = [];
+    }
+    while (this.multibulkLen > 0) {
+      if (this.bulkLen === -1) {
+        const cr = indexOfCR(buf, pos, this.end);
+        if (cr === -1) {
+          if (this.end - pos > PROTO_INLINE_MAX_SIZE) {
+            throw new ProtocolError("too big bulk count string");
+          }
+          break;
+        }
+        if (cr + 1 >= this.end) break;
+        if (buf[pos] !== 36 /* '$' */) {
+          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[pos])}'`);
+        }
+        const ll = parseDecimal(buf, pos + 1, cr);
+        if (ll === null || ll < 0 || (!limits.isMaster && ll > limits.protoMaxBulkLen)) {
+          throw new ProtocolError("invalid bulk length");
+        }
+        if (ll > 16384 && limits.authRequired) {
+          throw new ProtocolError("unauthenticated bulk length");
+        }
+        pos = cr + 2;
+        this.bulkLen = ll;
+      }
+      if (this.end - pos < this.bulkLen + 2) break;
+      // Like Redis, the two bytes after the payload are skipped unchecked.
+      this.pending.push(buf.subarray(pos, pos + this.bulkLen));
+      pos += this.bulkLen + 2;
+      this.bulkLen = -1;
+      this.multibulkLen--;
+    }
+    this.consumed += pos - start;
+    this.pos = pos;
+    if (this.multibulkLen === 0) {
+      const argv = this.pending;
+      this.pending = [];
+      return argv;
+    }
+    return null;
+  }
+}
+
+function indexOfCR(buf: Uint8Array, from: number, end: number): number {
+  const i = buf.indexOf(CR, from);
+  return i === -1 || i >= end ? -1 : i;
+}
+
+/** string2ll over a byte range; null when not a valid integer. */
+function parseDecimal(buf: Uint8Array, start: number, end: number): number | null {
+  if (start >= end || end - start > 20) return null;
+  let neg = false;
+  let i = start;
+  if (buf[i] === 45 /* - */) {
+    neg = true;
+    i++;
+    if (i === end) return null;
+  }
+  if (buf[i] === 48 /* 0 */ && end - i > 1) return null;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  if (neg && v === 0) return null;
+  return neg ? -v : v;
+}
+
+/**
+ * Splits an inline command line like sdssplitargs: spaces separate arguments,
+ * double quotes allow escapes (\n \r \t \b \a \\ \" \xHH), single quotes allow \'.
+ * Returns null on unbalanced quotes. Plain tokens are views into `line`.
+ */
+export function splitInline(line: Uint8Array): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  const n = line.length;
+  let i = 0;
+  while (true) {
+    while (i < n && isSpace(line[i])) i++;
+    if (i >= n) return out;
+    const start = i;
+    // Stays null while the token is plain, so it can be a view.
+    let bytes: number[] | null = null;
+    let quote = 0;
+    while (true) {
+      if (quote === 0) {
+        if (i >= n || isSpace(line[i])) break;
+        const c = line[i];
+        if (c === 34 || c === 39) {
+          bytes ??= Array.from(line.subarray(start, i));
+          quote = c;
+        } else if (bytes) {
+          bytes.push(c);
+        }
+        i++;
+        continue;
+      }
+      if (i >= n) return null;
+      const c = line[i];
+      if (c === quote) {
+        if (i + 1 < n && !isSpace(line[i + 1])) return null;
+        i++;
+        break;
+      }
+      if (
+        quote === 34 && c === 92 && i + 3 < n && line[i + 1] === 120 && isHex(line[i + 2]) &&
+        isHex(line[i + 3])
+      ) {
+        bytes!.push(hexVal(line[i + 2]) * 16 + hexVal(line[i + 3]));
+        i += 4;
+      } else if (quote === 34 && c === 92 && i + 1 < n) {
+        const e = line[i + 1];
+        bytes!.push(
+          e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e,
+        );
+        i += 2;
+      } else if (quote === 39 && c === 92 && i + 1 < n && line[i + 1] === 39) {
+        bytes!.push(39);
+        i += 2;
+      } else {
+        bytes!.push(c);
+        i++;
+      }
+    }
+    out.push(bytes ? Uint8Array.from(bytes) : line.subarray(start, i));
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
+}
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+function hexVal(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
+}

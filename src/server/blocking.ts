@@ -1,0 +1,212 @@
+/**
+ * Blocking operations (BLPOP, BLMOVE, BZPOPMIN, ...), after Redis's blocked.c.
+ *
+ * A handler that finds no data calls `block()`: the client stops processing its
+ * input and waits on keys. Any write to a waited-on key (every write path goes
+ * through Client.modified -> Server.signalModifiedKey) marks the key ready;
+ * after the current command, `handleReady()` re-runs the blocked commands of
+ * the clients waiting on it, oldest first, through the normal executor path, so
+ * they reply, propagate (as their non-blocking form) and count stats like any
+ * other command.
+ */
+
+import { call } from "./executor.ts";
+import type { BlockedState, Client } from "./client.ts";
+import type { Db } from "../store/keyspace.ts";
+import type { ValueType } from "../store/types.ts";
+import { bytesToBinary } from "../util/bytes.ts";
+
+/** How a block ended. */
+export type UnblockReason = "served" | "timeout" | "error" | "disconnect";
+
+interface Waiter {
+  client: Client;
+  type: ValueType;
+}
+
+/** Registry of clients blocked on keys. */
+export class BlockingManager {
+  /** "dbid\0key" -> clients waiting, in arrival order. */
+  private waiting = new Map<string, Waiter[]>();
+  /** Keys written since the last handleReady, in order. */
+  private ready: { db: Db; key: string }[] = [];
+  private readySet = new Set<string>();
+  /** Clients currently blocked (INFO clients blocked_clients). */
+  blockedClients = 0;
+  private handling = false;
+
+  /** True when `c` may block now: not inside MULTI/EXEC, not the master link. */
+  canBlock(c: Client): boolean {
+    return !c.inExec && c.kind !== "master" && c.conn !== null;
+  }
+
+  /**
+   * Blocks the current command of `c` on `keys` (binary strings in c.db) until
+   * one of them holds a value of `type`, or until `deadline` (ms since epoch,
+   * 0 = forever), when `onTimeout` writes the timeout reply.
+   */
+  block(
+    c: Client,
+    keys: string[],
+    type: ValueType,
+    deadline: number,
+    onTimeout: (c: Client) => void,
+  ): void {
+    const state: BlockedState = {
+      keys,
+      db: c.db,
+      cmd: c.cmd!,
+      argv: c.argv.map((a) => a.slice()),
+      deadline,
+      timer: undefined,
+      onTimeout,
+      resume: () => {},
+    };
+    c.blocked = state;
+    this.blockedClients++;
+    for (const key of keys) {
+      const id = waitKey(c.db, key);
+      let list = this.waiting.get(id);
+      if (!list) this.waiting.set(id, list = []);
+      if (!list.some((w) => w.client === c)) list.push({ client: c, type });
+    }
+    if (deadline > 0) this.armTimer(c, state);
+  }
+
+  /** setTimeout caps delays at 2^31-1 ms, so long timeouts re-arm until due. */
+  private armTimer(c: Client, state: BlockedState): void {
+    const delay = Math.min(Math.max(0, state.deadline - Date.now()), 0x7fffffff);
+    state.timer = setTimeout(() => {
+      if (c.blocked !== state) return;
+      if (Date.now() < state.deadline) this.armTimer(c, state);
+      else this.unblock(c, "timeout");
+    }, delay);
+  }
+
+  /** Promise the connection loop awaits while `c` is blocked. */
+  waitUntilUnblocked(c: Client): Promise<void> {
+    const state = c.blocked;
+    if (!state) return Promise.resolve();
+    return new Promise((resolve) => {
+      state.resume = resolve;
+      if (c.closed) resolve();
+    });
+  }
+
+  /** Called for every modified key: marks it ready when someone waits on it. */
+  signalKey(db: Db, key: string): void {
+    if (this.waiting.size === 0) return;
+    const id = waitKey(db, key);
+    if (!this.waiting.has(id) || this.readySet.has(id)) return;
+    this.readySet.add(id);
+    this.ready.push({ db, key });
+  }
+
+  /** Serves clients waiting on keys that became ready. Runs after every command. */
+  handleReady(): void {
+    if (this.ready.length === 0 || this.handling) return;
+    this.handling = true;
+    try {
+      // Serving a client may make more keys ready (BLMOVE pushes to another list).
+      while (this.ready.length > 0) {
+        const batch = this.ready;
+        this.ready = [];
+        this.readySet.clear();
+        for (const { db, key } of batch) this.serveKey(db, key);
+      }
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  private serveKey(db: Db, key: string): void {
+    const id = waitKey(db, key);
+    const list = this.waiting.get(id);
+    if (!list) return;
+    for (const w of [...list]) {
+      const value = db.get(key);
+      if (value === undefined) return;
+      const t = value instanceof Uint8Array ? "string" : value.type;
+      if (t !== w.type) continue;
+      const c = w.client;
+      const state = c.blocked;
+      if (!state) continue;
+      this.unblock(c, "served");
+      // Re-run the command as if it had just arrived; it may block again.
+      c.argv = state.argv;
+      c.db = state.db;
+      c.server.keyspace.now = Date.now();
+      call(c, state.cmd);
+      c.scheduleFlush();
+      if (c.blocked) continue;
+      state.resume();
+    }
+  }
+
+  /**
+   * Ends a block. "timeout" writes the command's timeout reply, "error" the
+   * CLIENT UNBLOCK ERROR reply; "served" and "disconnect" write nothing.
+   */
+  unblock(c: Client, reason: UnblockReason): void {
+    const state = c.blocked;
+    if (!state) return;
+    c.blocked = null;
+    this.blockedClients--;
+    if (state.timer !== undefined) clearTimeout(state.timer);
+    for (const key of state.keys) {
+      const id = waitKey(state.db, key);
+      const list = this.waiting.get(id);
+      if (!list) continue;
+      const i = list.findIndex((w) => w.client === c);
+      if (i !== -1) list.splice(i, 1);
+      if (list.length === 0) this.waiting.delete(id);
+    }
+    if (reason === "served") return;
+    if (reason === "timeout") {
+      state.onTimeout(c);
+      state.cmd.stats.calls++;
+      c.server.stats.totalCommandsProcessed++;
+    } else if (reason === "error") {
+      c.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    }
+    if (reason !== "disconnect") c.scheduleFlush();
+    state.resume();
+  }
+
+  /** Moves waiters when SWAPDB exchanges two dbs' contents: keys now ready are signalled. */
+  signalAll(db: Db): void {
+    for (const id of this.waiting.keys()) {
+      const sep = id.indexOf("\0");
+      if (Number(id.slice(0, sep)) === db.id) this.signalKey(db, id.slice(sep + 1));
+    }
+  }
+}
+
+function waitKey(db: Db, key: string): string {
+  return db.id + "\0" + key;
+}
+
+/**
+ * Parses a blocking timeout in seconds (fractions allowed) into an absolute
+ * deadline in ms (0 = forever), replying Redis's error and returning null when
+ * invalid (getTimeoutFromObjectOrReply).
+ */
+export function parseTimeout(c: Client, arg: Uint8Array): number | null {
+  const s = bytesToBinary(arg);
+  const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(v)) {
+    c.reply.error("ERR timeout is not a float or out of range");
+    return null;
+  }
+  if (v < 0) {
+    c.reply.error("ERR timeout is negative");
+    return null;
+  }
+  const ms = Math.ceil(v * 1000);
+  if (ms === 0) return 0;
+  if (ms > 0x7fffffffffff) {
+    c.reply.error("ERR timeout is out of range");
+    return null;
+  }
+  return c.server.keyspace.now + ms;
+}

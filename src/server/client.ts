@@ -1,0 +1,212 @@
+/**
+ * Per-connection client state, kept explicit: selected db, protocol version,
+ * auth, MULTI queue, blocking state, reply mode and the output buffer. Command
+ * handlers receive the Client (like Redis's `client *c`): arguments in `argv`,
+ * the db in `db`, replies go to `reply`, write effects are reported through
+ * `modified()`.
+ */
+
+import { ReplyWriter } from "../resp/writer.ts";
+import { bytesToBinary } from "../util/bytes.ts";
+import type { Db } from "../store/keyspace.ts";
+import type { Command } from "../commands/table.ts";
+import type { Server } from "./server.ts";
+
+/** Keyspace event classes (notify-keyspace-events letters). */
+export type NotifyClass =
+  | "generic"
+  | "string"
+  | "list"
+  | "set"
+  | "hash"
+  | "zset"
+  | "expired"
+  | "evicted"
+  | "stream"
+  | "keymiss"
+  | "new";
+
+/** A command queued by MULTI (arguments copied out of the read buffer). */
+export interface QueuedCommand {
+  cmd: Command;
+  argv: Uint8Array[];
+}
+
+/** State of a client blocked by BLPOP & co. */
+export interface BlockedState {
+  /** Keys (in the client's db at block time) the client waits on. */
+  keys: string[];
+  db: Db;
+  /** Copy of the blocking command and its arguments, re-run when a key is ready. */
+  cmd: Command;
+  argv: Uint8Array[];
+  /** Absolute deadline in ms, 0 = forever. */
+  deadline: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Writes the reply sent on timeout (null array, null bulk, ...). */
+  onTimeout: (c: Client) => void;
+  /** Resolves the connection loop's wait. */
+  resume: () => void;
+}
+
+let nextClientId = 1;
+
+/** Allocates client ids as Redis does: a process-wide increasing counter. */
+export function allocClientId(): number {
+  return nextClientId++;
+}
+
+/** One connected client (or an internal one, such as the replication link). */
+export class Client {
+  readonly id = allocClientId();
+  /** CLIENT SETNAME value (binary string), "" when unset. */
+  name = "";
+  /** CLIENT SETINFO lib-name / lib-ver. */
+  libName = "";
+  libVer = "";
+  db: Db;
+  /** Arguments of the command being executed (views; copy to keep). */
+  argv: Uint8Array[] = [];
+  /** The command being executed. */
+  cmd: Command | null = null;
+  lastCmd: Command | null = null;
+  readonly reply = new ReplyWriter();
+  authenticated: boolean;
+  user = "default";
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** "ip:port" of the peer and of our side. */
+  addr = "";
+  laddr = "";
+  /** MULTI state: queue is non-null inside MULTI. */
+  multi: QueuedCommand[] | null = null;
+  /** An error while queueing makes EXEC fail with EXECABORT. */
+  multiError = false;
+  /** WATCHed keys were modified: EXEC fails. */
+  dirtyCas = false;
+  /** Keys this client WATCHes, as "dbid\0key". */
+  watched = new Set<string>();
+  /** Set while the command runs inside EXEC (blocking commands do not block). */
+  inExec = false;
+  blocked: BlockedState | null = null;
+  /** CLIENT REPLY: "on", "off" or "skip" (skip the next command's reply). */
+  replyMode: "on" | "off" | "skip" = "on";
+  noEvict = false;
+  noTouch = false;
+  monitor = false;
+  /** Pub/sub subscriptions (channels and patterns, binary strings). */
+  channels = new Set<string>();
+  patterns = new Set<string>();
+  /** Close the connection once the pending replies are written (QUIT, protocol error). */
+  closeAfterReply = false;
+  closed = false;
+  /** Replaces argv for propagation (e.g. SET EX -> SET PXAT), see rewriteArgv. */
+  propagateArgv: Uint8Array[] | null = null;
+  /** Set by a handler whose effects were already propagated another way (EXEC). */
+  propagateSuppressed = false;
+  /** Set by the connection loop while it runs a batch; flushes are then its job. */
+  processing = false;
+  /** Count of commands processed (INFO/CLIENT LIST "tot-cmds" style stats). */
+  commands = 0;
+  /** Bytes in the query buffer (CLIENT LIST qbuf). */
+  queryBufferBytes = 0;
+  /** Flags for CLIENT LIST (N normal, M master, S replica, P pubsub, x multi, b blocked...). */
+  kind: "normal" | "master" | "replica" | "pubsub" = "normal";
+
+  private flushing: Promise<void> | null = null;
+  private spare: Uint8Array | null = null;
+  private flushScheduled = false;
+
+  constructor(
+    readonly server: Server,
+    readonly conn: Deno.TcpConn | null,
+  ) {
+    this.db = server.keyspace.dbs[0];
+    this.authenticated = server.config.requirepass === "";
+    this.reply.onError = (msg) => server.stats.countError(msg);
+  }
+
+  /** Index of the selected db. */
+  get dbIndex(): number {
+    return this.db.id;
+  }
+
+  /** Number of args of the current command. */
+  get argc(): number {
+    return this.argv.length;
+  }
+
+  /** Current argument `i` as a binary string (keys, members, patterns). */
+  key(i: number): string {
+    return bytesToBinary(this.argv[i]);
+  }
+
+  /** Current argument `i` as lower-case ASCII text (option names, subcommands). */
+  lower(i: number): string {
+    return bytesToBinary(this.argv[i]).toLowerCase();
+  }
+
+  /**
+   * Reports a write to `key`: invalidates WATCH, wakes clients blocked on it,
+   * fires the keyspace event and counts a change (dirty) that will be propagated
+   * to replicas and the AOF. Every write path calls this once per key changed.
+   */
+  modified(key: string, type: NotifyClass, event: string, db: Db = this.db): void {
+    this.server.signalModifiedKey(db, key);
+    this.server.notifyKeyspaceEvent(type, event, key, db.id);
+    this.server.dirty++;
+  }
+
+  /** Propagates `argv` instead of the command as received (Redis's rewriteClientCommandVector). */
+  rewriteArgv(argv: Uint8Array[]): void {
+    this.propagateArgv = argv;
+  }
+
+  /** Queues replies written outside the connection loop (pushes, unblocked replies). */
+  scheduleFlush(): void {
+    if (this.processing || this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes all pending replies; concurrent calls share one drain. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.reply.len === 0 || this.conn === null) return Promise.resolve();
+    this.flushing = this.drain().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    const conn = this.conn!;
+    while (this.reply.len > 0 && !this.closed) {
+      const data = this.reply.take(this.spare);
+      this.server.stats.netOutputBytes += data.length;
+      try {
+        let off = 0;
+        while (off < data.length) off += await conn.write(data.subarray(off));
+      } catch {
+        this.close();
+        return;
+      }
+      this.spare = new Uint8Array(data.buffer);
+    }
+  }
+
+  /** Closes the connection; the connection loop then frees the client. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn?.close();
+    } catch {
+      // already closed by the peer
+    }
+    if (this.blocked) this.blocked.resume();
+  }
+}

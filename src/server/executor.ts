@@ -1,0 +1,144 @@
+/**
+ * The executor: every command, from any client, MULTI/EXEC, a blocked client
+ * being served, or the replication link, goes through `processCommand` (checks)
+ * and `call` (run, account, propagate), as in Redis's server.c.
+ */
+
+import type { Command } from "../commands/table.ts";
+import { bytesToBinary, bytesToText } from "../util/bytes.ts";
+import type { Client } from "./client.ts";
+
+/**
+ * Looks up, checks and runs one command for `c`. Replies go to `c.reply`.
+ */
+export function processCommand(c: Client, argv: Uint8Array[]): void {
+  const server = c.server;
+  c.argv = argv;
+  c.lastInteraction = server.keyspace.now = Date.now();
+  const name = bytesToBinary(argv[0]);
+  let cmd = server.commands.lookup(name);
+  if (cmd === undefined) {
+    rejectCommand(c, unknownCommandError(argv));
+    return;
+  }
+  if (cmd.subs) {
+    if (argv.length === 1) {
+      rejectCommand(c, `ERR wrong number of arguments for '${cmd.name}' command`, cmd);
+      return;
+    }
+    const sub = cmd.subs.get(bytesToBinary(argv[1]).toLowerCase());
+    if (sub === undefined) {
+      rejectCommand(
+        c,
+        `ERR unknown subcommand '${
+          truncate(bytesToText(argv[1]), 128)
+        }'. Try ${cmd.name.toUpperCase()} HELP.`,
+        cmd,
+      );
+      return;
+    }
+    cmd = sub;
+  }
+  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+    rejectCommand(c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
+    return;
+  }
+  if (!c.authenticated && !cmd.noAuth) {
+    rejectCommand(c, "NOAUTH Authentication required.", cmd);
+    return;
+  }
+  if (cmd.isWrite && c.kind !== "master" && server.isReplica() && server.config.replicaReadOnly) {
+    rejectCommand(c, "READONLY You can't write against a read only replica.", cmd);
+    return;
+  }
+  if (c.kind === "pubsub" && c.reply.resp === 2 && !allowedInPubSub(cmd)) {
+    rejectCommand(
+      c,
+      `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      cmd,
+    );
+    return;
+  }
+  if (c.multi !== null && !isTransactionControl(cmd)) {
+    if (cmd.flags.includes("no_multi")) {
+      rejectCommand(c, "ERR Command not allowed inside a transaction", cmd);
+      return;
+    }
+    c.multi.push({ cmd, argv: argv.map((a) => a.slice()) });
+    c.reply.simple("QUEUED");
+    return;
+  }
+  call(c, cmd);
+  server.afterCommand();
+}
+
+/**
+ * Runs a checked command: executes the handler, updates stats and slowlog,
+ * feeds MONITOR, and propagates the command if it changed the dataset.
+ */
+export function call(c: Client, cmd: Command): void {
+  const server = c.server;
+  const dirtyBefore = server.dirty;
+  const errorsBefore = server.stats.totalErrorReplies;
+  c.cmd = cmd;
+  c.propagateArgv = null;
+  c.propagateSuppressed = false;
+  const replyStart = c.reply.len;
+  const start = performance.now();
+  cmd.handler!(c);
+  const usec = Math.round((performance.now() - start) * 1000);
+  if (c.replyMode !== "on" && cmd.name !== "client") {
+    c.reply.len = replyStart;
+    if (c.replyMode === "skip") c.replyMode = "on";
+  }
+  if (c.blocked !== null) return; // accounted when it is served or times out
+  cmd.stats.calls++;
+  cmd.stats.usec += usec;
+  if (server.stats.totalErrorReplies !== errorsBefore) cmd.stats.failedCalls++;
+  server.stats.totalCommandsProcessed++;
+  c.commands++;
+  c.lastCmd = cmd;
+  if (!cmd.flags.includes("skip_slowlog")) server.slowlog.record(c, usec);
+  if (
+    server.monitors.size > 0 && !cmd.flags.includes("skip_monitor") && !cmd.flags.includes("admin")
+  ) {
+    server.feedMonitors(c, c.argv);
+  }
+  if (server.dirty !== dirtyBefore && c.kind !== "master" && !c.propagateSuppressed) {
+    server.propagate(c.db.id, c.propagateArgv ?? c.argv);
+  }
+}
+
+function rejectCommand(c: Client, msg: string, cmd?: Command): void {
+  if (cmd) cmd.stats.rejectedCalls++;
+  if (c.multi !== null) c.multiError = true;
+  c.reply.error(msg);
+}
+
+function isTransactionControl(cmd: Command): boolean {
+  const n = cmd.parent ? cmd.parent.name : cmd.name;
+  return n === "exec" || n === "discard" || n === "multi" || n === "watch" || n === "quit" ||
+    n === "reset";
+}
+
+function allowedInPubSub(cmd: Command): boolean {
+  const n = cmd.name;
+  return n === "subscribe" || n === "ssubscribe" || n === "unsubscribe" || n === "sunsubscribe" ||
+    n === "psubscribe" || n === "punsubscribe" || n === "ping" || n === "quit" || n === "reset";
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}
+
+/** "ERR unknown command 'x', with args beginning with: 'a' 'b' " exactly as Redis words it. */
+export function unknownCommandError(argv: Uint8Array[]): string {
+  let args = "";
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    const remaining = 128 - args.length;
+    args += `'${truncate(bytesToText(argv[i]), remaining)}' `;
+  }
+  return `ERR unknown command '${
+    truncate(bytesToText(argv[0]), 128)
+  }', with args beginning with: ${args}`;
+}

@@ -1,0 +1,405 @@
+/**
+ * The server: owns the keyspace, the command table, the clients and the
+ * periodic cron, and is the one place write effects fan out from
+ * (signalModifiedKey for WATCH and blocked clients, notifyKeyspaceEvent,
+ * propagate for replicas and the AOF).
+ */
+
+import { CommandTable } from "../commands/table.ts";
+import { registerAll } from "../commands/index.ts";
+import { Db, Keyspace } from "../store/keyspace.ts";
+import { binaryToBytes, reprBytes } from "../util/bytes.ts";
+import { BlockingManager } from "./blocking.ts";
+import { Client } from "./client.ts";
+import type { NotifyClass } from "./client.ts";
+import type { Config } from "./config.ts";
+import type { Log } from "./log.ts";
+import { handleConnection } from "./connection.ts";
+import { Slowlog } from "./slowlog.ts";
+import { Stats } from "./stats.ts";
+import { ReplicationState } from "../replication/state.ts";
+
+/** A propagation sink (replication backlog, AOF). */
+export type PropagateListener = (dbid: number, argv: Uint8Array[]) => void;
+
+/** Active CLIENT PAUSE. */
+interface PauseState {
+  until: number;
+  mode: "all" | "write";
+  timer: ReturnType<typeof setTimeout> | undefined;
+  waiters: (() => void)[];
+}
+
+const DEL = binaryToBytes("DEL");
+const MULTI = binaryToBytes("MULTI");
+const EXEC = binaryToBytes("EXEC");
+
+/** A running server instance. */
+export class Server {
+  readonly commands = new CommandTable();
+  readonly keyspace: Keyspace;
+  readonly blocking = new BlockingManager();
+  readonly stats = new Stats();
+  readonly slowlog: Slowlog;
+  readonly repl = new ReplicationState();
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  /** Changes since the last save (rdb_changes_since_last_save). */
+  dirty = 0;
+  /** Unix time (s) of the last successful save. */
+  lastSave = Math.floor(Date.now() / 1000);
+  readonly startTime = Date.now();
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  activeExpireEnabled = true;
+  /** Ports actually bound (port 0 resolves here). */
+  port = 0;
+  pause: PauseState | null = null;
+  /** Sinks fed by `propagate`. */
+  readonly propagateListeners: PropagateListener[] = [];
+  /** Pub/sub delivery for keyspace notifications, installed by the pub/sub module. */
+  publish: ((channel: string, message: Uint8Array) => number) | null = null;
+  /** "dbid\0key" -> clients WATCHing it. */
+  readonly watchedKeys = new Map<string, Set<Client>>();
+  private listeners: Deno.Listener[] = [];
+  private cronTimer: ReturnType<typeof setTimeout> | undefined;
+  private connections = new Set<Promise<void>>();
+  private closing = false;
+  /** Resolved when the server has stopped (SHUTDOWN or close()). */
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+  /** Set by main.ts: what SHUTDOWN does after closing (exit the process). */
+  onShutdown: (() => void) | null = null;
+
+  constructor(readonly config: Config, readonly log: Log) {
+    this.keyspace = new Keyspace(config.databases, {
+      onExpire: (db, key) => this.onKeyExpired(db, key),
+      isReplica: () => this.isReplica(),
+    });
+    this.slowlog = new Slowlog(() => ({
+      slowerThan: this.config.slowlogLogSlowerThan,
+      maxLen: this.config.slowlogMaxLen,
+    }));
+    registerAll(this.commands);
+    this.closed = new Promise((r) => this.resolveClosed = r);
+  }
+
+  /** True when this server is a replica (replicaof set). */
+  isReplica(): boolean {
+    return this.repl.role === "slave";
+  }
+
+  /** Binds the configured addresses and starts accepting clients and the cron. */
+  listen(): void {
+    const addrs = this.config.bind.length > 0 ? this.config.bind : ["127.0.0.1"];
+    let port = this.config.port;
+    for (const raw of addrs) {
+      const optional = raw.startsWith("-");
+      let hostname = optional ? raw.slice(1) : raw;
+      if (hostname === "*") hostname = "0.0.0.0";
+      try {
+        const l = Deno.listen({ hostname, port, transport: "tcp" });
+        if (port === 0) port = (l.addr as Deno.NetAddr).port;
+        this.listeners.push(l);
+        this.acceptLoop(l);
+      } catch (err) {
+        if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+          for (const l of this.listeners) l.close();
+          throw new Error(
+            `Missing network permission to listen on ${hostname}:${port}: run with --allow-net`,
+          );
+        }
+        if (optional && !(err instanceof Deno.errors.AddrInUse)) continue;
+        for (const l of this.listeners) l.close();
+        throw new Error(
+          `Failed listening on port ${port} (tcp), aborting: ${(err as Error).message}`,
+        );
+      }
+    }
+    this.port = port;
+    this.startCron();
+  }
+
+  private async acceptLoop(listener: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of listener) {
+        if (this.clients.size >= this.config.maxclients) {
+          this.stats.rejectedConnections++;
+          conn.write(binaryToBytes("-ERR max number of clients reached\r\n"))
+            .catch(() => {})
+            .finally(() => {
+              try {
+                conn.close();
+              } catch { /* peer gone */ }
+            });
+          continue;
+        }
+        this.stats.totalConnectionsReceived++;
+        const c = new Client(this, conn as Deno.TcpConn);
+        this.clients.set(c.id, c);
+        const p = handleConnection(c).finally(() => {
+          this.connections.delete(p);
+          this.freeClient(c);
+        });
+        this.connections.add(p);
+      }
+    } catch (err) {
+      if (!this.closing) this.log.warning(`Accept error: ${(err as Error).message}`);
+    }
+  }
+
+  /** Forgets a client whose connection ended. */
+  freeClient(c: Client): void {
+    c.close();
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+    if (c.blocked) this.blocking.unblock(c, "disconnect");
+    this.unwatchAll(c);
+    this.onClientFreed?.(c);
+  }
+
+  /** Hook for modules that keep per-client state (pub/sub). */
+  onClientFreed: ((c: Client) => void) | null = null;
+
+  private startCron(): void {
+    const tick = () => {
+      this.cron();
+      this.cronTimer = setTimeout(tick, Math.floor(1000 / this.config.hz));
+    };
+    this.cronTimer = setTimeout(tick, Math.floor(1000 / this.config.hz));
+  }
+
+  /** serverCron: active expiry, idle client timeouts, stats sampling. */
+  cron(): void {
+    const now = Date.now();
+    this.keyspace.now = now;
+    this.stats.sample(now);
+    if (this.activeExpireEnabled && !this.isReplica()) this.activeExpireCycle();
+    const idle = this.config.timeout;
+    if (idle > 0) {
+      for (const c of this.clients.values()) {
+        if (
+          c.kind === "normal" && c.blocked === null && c.channels.size === 0 &&
+          c.patterns.size === 0 && now - c.lastInteraction > idle * 1000
+        ) {
+          this.log.verbose("Closing idle client");
+          c.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Reclaims expired keys nobody reads (activeExpireCycle, slow mode): samples
+   * 20 keys with a TTL per db and repeats while more than 10% of the sample was
+   * expired, within 25% of the cron period.
+   */
+  activeExpireCycle(): void {
+    const start = performance.now();
+    const budget = 250 / this.config.hz; // ms: 25% of the period
+    for (const db of this.keyspace.dbs) {
+      if (db.expiresCount === 0) continue;
+      let iterations = 0;
+      while (true) {
+        const [sampled, expired] = db.sampleExpired(20);
+        if (sampled === 0) break;
+        if ((++iterations & 15) === 0 && performance.now() - start > budget) {
+          this.stats.expiredTimeCapReachedCount++;
+          return;
+        }
+        if (expired * 10 <= sampled) break;
+      }
+    }
+  }
+
+  private onKeyExpired(db: Db, key: string): void {
+    this.stats.expiredKeys++;
+    this.signalModifiedKey(db, key);
+    this.notifyKeyspaceEvent("expired", "expired", key, db.id);
+    this.propagate(db.id, [DEL, binaryToBytes(key)]);
+  }
+
+  /** A key changed: WATCHers' transactions fail, blocked clients get a look. */
+  signalModifiedKey(db: Db, key: string): void {
+    if (this.watchedKeys.size > 0) {
+      const set = this.watchedKeys.get(db.id + "\0" + key);
+      if (set) { for (const c of set) c.dirtyCas = true; }
+    }
+    this.blocking.signalKey(db, key);
+  }
+
+  /** Every key of a db changed (FLUSHDB, SWAPDB): invalidate its WATCHers. */
+  signalFlushedDb(dbid: number): void {
+    const prefix = dbid + "\0";
+    for (const [k, set] of this.watchedKeys) {
+      if (dbid === -1 || k.startsWith(prefix)) { for (const c of set) c.dirtyCas = true; }
+    }
+  }
+
+  /** Starts watching a key for `c` (WATCH). */
+  watch(c: Client, db: Db, key: string): void {
+    const id = db.id + "\0" + key;
+    if (c.watched.has(id)) return;
+    c.watched.add(id);
+    let set = this.watchedKeys.get(id);
+    if (!set) this.watchedKeys.set(id, set = new Set());
+    set.add(c);
+  }
+
+  /** Drops every WATCH of `c` (EXEC, DISCARD, UNWATCH, disconnect). */
+  unwatchAll(c: Client): void {
+    for (const id of c.watched) {
+      const set = this.watchedKeys.get(id);
+      if (!set) continue;
+      set.delete(c);
+      if (set.size === 0) this.watchedKeys.delete(id);
+    }
+    c.watched.clear();
+    c.dirtyCas = false;
+  }
+
+  /**
+   * Fires a keyspace notification when notify-keyspace-events enables its class
+   * (__keyspace@db__:key -> event, __keyevent@db__:event -> key).
+   */
+  notifyKeyspaceEvent(type: NotifyClass, event: string, key: string, dbid: number): void {
+    if (this.publish === null) return;
+    const flags = this.config.notifyKeyspaceEvents;
+    if (flags === "") return;
+    const letter = NOTIFY_LETTERS[type];
+    const classEnabled = flags.includes(letter) ||
+      (flags.includes("A") && "g$lshzxet".includes(letter));
+    if (!classEnabled) return;
+    if (flags.includes("K")) {
+      this.publish(`__keyspace@${dbid}__:${key}`, binaryToBytes(event));
+    }
+    if (flags.includes("E")) {
+      this.publish(`__keyevent@${dbid}__:${event}`, binaryToBytes(key));
+    }
+  }
+
+  /**
+   * Sends a write to replicas and the AOF (every sink registered). Sinks must
+   * copy `argv` if they keep it: it may be a view into a read buffer.
+   */
+  propagate(dbid: number, argv: Uint8Array[]): void {
+    if (this.captured !== null) {
+      this.captured.push([dbid, argv.map((a) => a.slice())]);
+      return;
+    }
+    for (const l of this.propagateListeners) l(dbid, argv);
+  }
+
+  private captured: [number, Uint8Array[]][] | null = null;
+
+  /** Collects propagated writes (EXEC) so they go out as one MULTI/EXEC block. */
+  beginPropagationCapture(): void {
+    this.captured = [];
+  }
+
+  /** Emits what was captured: a single write alone, several wrapped in MULTI/EXEC. */
+  endPropagationCapture(): void {
+    const list = this.captured ?? [];
+    this.captured = null;
+    if (list.length === 0) return;
+    if (list.length === 1) {
+      this.propagate(list[0][0], list[0][1]);
+      return;
+    }
+    this.propagate(list[0][0], [MULTI]);
+    for (const [dbid, argv] of list) this.propagate(dbid, argv);
+    this.propagate(list[list.length - 1][0], [EXEC]);
+  }
+
+  /** Runs after every command: serves clients blocked on keys that became ready. */
+  afterCommand(): void {
+    this.blocking.handleReady();
+  }
+
+  /** MONITOR line for a command, as replicationFeedMonitors formats it. */
+  feedMonitors(c: Client, argv: Uint8Array[]): void {
+    const now = Date.now();
+    const sec = Math.floor(now / 1000);
+    const usec = String((now % 1000) * 1000 + Math.floor(Math.random() * 1000)).padStart(6, "0");
+    let line = `${sec}.${usec} [${c.db.id} ${c.kind === "master" ? "lua" : c.addr}]`;
+    for (const a of argv) line += " " + reprBytes(a);
+    for (const m of this.monitors) {
+      if (m === c || m.closed) continue;
+      m.reply.simple(line);
+      m.scheduleFlush();
+    }
+  }
+
+  /** True when `c` must wait before running a command named by argv[0] (CLIENT PAUSE). */
+  mustWaitForPause(c: Client, argv: Uint8Array[]): boolean {
+    const p = this.pause;
+    if (p === null || c.kind === "master" || c.kind === "replica") return false;
+    if (p.mode === "all") return true;
+    const cmd = this.commands.lookup(String.fromCharCode(...argv[0].subarray(0, 32)));
+    return cmd !== undefined && (cmd.isWrite || cmd.name === "eval" || cmd.name === "evalsha" ||
+      cmd.name === "publish" || cmd.name === "pfcount");
+  }
+
+  /** Resolves when the current pause ends. */
+  waitForUnpause(): Promise<void> {
+    const p = this.pause;
+    if (p === null) return Promise.resolve();
+    return new Promise((r) => p.waiters.push(r));
+  }
+
+  /** CLIENT PAUSE: extends or replaces the pause (the later deadline wins, as in Redis). */
+  pauseClients(ms: number, mode: "all" | "write"): void {
+    const until = Date.now() + ms;
+    if (this.pause) {
+      clearTimeout(this.pause.timer);
+      this.pause.until = Math.max(this.pause.until, until);
+      if (mode === "all") this.pause.mode = "all";
+      else this.pause.mode = this.pause.until === until ? mode : this.pause.mode;
+    } else {
+      this.pause = { until, mode, timer: undefined, waiters: [] };
+    }
+    this.pause.timer = setTimeout(() => this.unpauseClients(), this.pause.until - Date.now());
+  }
+
+  /** CLIENT UNPAUSE or pause expiry. */
+  unpauseClients(): void {
+    const p = this.pause;
+    if (p === null) return;
+    clearTimeout(p.timer);
+    this.pause = null;
+    for (const w of p.waiters) w();
+  }
+
+  /** Stops listening, disconnects every client and stops the cron. */
+  async close(): Promise<void> {
+    if (this.closing) return this.closed;
+    this.closing = true;
+    clearTimeout(this.cronTimer);
+    this.unpauseClients();
+    for (const l of this.listeners) {
+      try {
+        l.close();
+      } catch { /* already closed */ }
+    }
+    for (const c of this.clients.values()) c.close();
+    await Promise.allSettled([...this.connections]);
+    for (const hook of this.closeHooks) await hook();
+    this.resolveClosed();
+  }
+
+  /** Async clean-ups run at close (replication link, AOF). */
+  readonly closeHooks: (() => Promise<void> | void)[] = [];
+}
+
+const NOTIFY_LETTERS: Record<NotifyClass, string> = {
+  generic: "g",
+  string: "$",
+  list: "l",
+  set: "s",
+  hash: "h",
+  zset: "z",
+  expired: "x",
+  evicted: "e",
+  stream: "t",
+  keymiss: "m",
+  new: "n",
+};
