@@ -330,6 +330,18 @@ Deno.test("CONFIG SET is atomic and runs change listeners once", () => {
   c.set("port", "7000");
   assert.equal(port, 7000);
 
+  // The server's own updates bypass immutability and listeners.
+  c.setReplicaOf({ host: "10.1.2.3", port: 6390 });
+  assert.deepEqual(c.replicaof, { host: "10.1.2.3", port: 6390 });
+  assert.equal(c.get("slaveof"), "10.1.2.3 6390");
+  c.setReplicaOf(null);
+  assert.equal(c.replicaof, null);
+  c.setInternal("port", "40001");
+  assert.equal(c.port, 40001);
+  assert.equal(port, 7000);
+  assert.throws(() => c.setInternal("port", "x"), /argument couldn't be parsed into an integer/);
+  assert.equal(c.port, 40001);
+
   // Protected configs and the loading state.
   const p = new Config("/tmp");
   try {
@@ -361,6 +373,11 @@ Deno.test("CONFIG SET dir checks the directory (enable-protected-configs yes)", 
         "just a filename",
     );
     assert.equal(c.dir, `${dir}/sub`);
+
+    const local = await loadConfigFromString("enable-protected-configs local\n", dir);
+    assert.throws(() => local.set("dir", "sub"), /can't set protected config/);
+    local.set("dir", "sub", { isLocalClient: true });
+    assert.equal(local.dir, `${dir}/sub`);
   });
 });
 

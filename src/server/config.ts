@@ -1276,6 +1276,31 @@ export class Config {
   }
 
   /**
+   * Sets a directive on the server's own behalf (e.g. REPLICAOF updating `replicaof`, or the
+   * real port chosen for `--port 0`): parsed like a config-file line's value (multi-arg values
+   * are split on spaces), ignoring mutability and protection, without running listeners.
+   * Throws ConfigError with the parse error text.
+   */
+  setInternal(name: string, value: string): void {
+    const def = lookupConfigDef(name);
+    if (!def) throw new ConfigError(`Unknown config '${name}'`);
+    const argv = def.multiArg ? (value === "" ? [] : value.split(" ")) : [value];
+    const backup = structuredClone(this._raw.get(def.name));
+    const res = this._setDirective(def, argv);
+    if (typeof res === "string") {
+      this._raw.set(def.name, backup);
+      this.refresh(def);
+      throw new ConfigError(res);
+    }
+    if (def.apply) def.apply(this);
+  }
+
+  /** Updates `replicaof` (REPLICAOF / SLAVEOF commands): a master, or null for NO ONE. */
+  setReplicaOf(target: ReplicaOf | null): void {
+    this.setInternal("replicaof", target ? `${target.host} ${target.port}` : "no one");
+  }
+
+  /**
    * Registers a listener run after CONFIG SET changes `name` (alias or primary); the server
    * re-binds, resizes, etc. A listener registered for several names runs once per CONFIG SET.
    * Returning a string (or throwing) fails the CONFIG SET with that text and rolls it back.
@@ -1877,6 +1902,12 @@ async function expandGlob(pattern: string): Promise<string[]> {
   return out;
 }
 
+/** What parseCommandLine asks main to do. */
+export type ParseResult =
+  | { action: "run"; config: Config }
+  | { action: "help" }
+  | { action: "version" };
+
 /**
  * Parses a redis-server command line (arguments after the program name): an optional config
  * file first (when the first argument does not start with "-"), "-" to also read stdin, then
@@ -1887,7 +1918,7 @@ export async function parseCommandLine(
   args: string[],
   cwd: string = Deno.cwd(),
   opts: ParseOptions = {},
-): Promise<{ action: "run"; config: Config } | { action: "help" | "version" }> {
+): Promise<ParseResult> {
   const cfg = new Config(cwd);
   cfg.startupArgs = args.slice();
   if (args.length === 0) return { action: "run", config: cfg };
