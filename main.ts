@@ -32,9 +32,10 @@ function permissionHint(err: unknown): string | null {
 }
 
 async function main(args: string[]): Promise<number> {
+  const log = new Log();
   let parsed: Awaited<ReturnType<typeof parseCommandLine>>;
   try {
-    parsed = await parseCommandLine(args);
+    parsed = await parseCommandLine(args, Deno.cwd(), { log });
   } catch (err) {
     const hint = permissionHint(err);
     if (hint) {
@@ -42,14 +43,15 @@ async function main(args: string[]): Promise<number> {
       return 1;
     }
     if (err instanceof StartupError) {
-      console.error(err.message);
+      err.print(log);
       return 1;
     }
     throw err;
   }
   if (parsed.action === "help") {
-    console.log(helpText());
-    return 0;
+    // Like redis-server: usage on stderr, exit status 1.
+    console.error(helpText());
+    return 1;
   }
   if (parsed.action === "version") {
     console.log(
@@ -58,7 +60,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const config = parsed.config;
-  const log = new Log(config);
+  log.attach(config);
   logStartupBanner(log, args.length > 0);
   const server = new Server(config, log);
   log.setServerRole(() => server.isReplica());

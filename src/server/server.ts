@@ -116,6 +116,8 @@ export class Server {
       }
     }
     this.port = port;
+    // `--port 0` picked a port: report the real one (CONFIG GET port, INFO tcp_port).
+    if (this.config.port !== port) this.config.setInternal("port", String(port));
     this.startCron();
   }
 
