@@ -112,6 +112,9 @@ export interface Command extends CommandSpec {
   parent?: Command;
   isWrite: boolean;
   isReadonly: boolean;
+  /** Flags the executor tests on every call, resolved once. */
+  skipSlowlog: boolean;
+  skipMonitor: boolean;
   isDenyOom: boolean;
   noAuth: boolean;
   /** Subcommand lookup by lower-case name. */
@@ -131,6 +134,8 @@ export interface CommandStats {
 /** Name -> command, filled by src/commands/index.ts. */
 export class CommandTable {
   private readonly map = new Map<string, Command>();
+  /** Names as clients spell them ("GET", "Get") -> command, so lookups skip toLowerCase. */
+  private readonly spelled = new Map<string, Command>();
 
   /** Adds rows; throws on duplicates so two files can't define one command. */
   register(specs: CommandSpec[]): void {
@@ -142,7 +147,12 @@ export class CommandTable {
 
   /** Finds a command by its (case-insensitive) name. */
   lookup(name: string): Command | undefined {
-    return this.map.get(name) ?? this.map.get(name.toLowerCase());
+    const hit = this.map.get(name) ?? this.spelled.get(name);
+    if (hit !== undefined) return hit;
+    const cmd = this.map.get(name.toLowerCase());
+    // Bounded: a client sending random casings must not grow it forever.
+    if (cmd !== undefined && this.spelled.size < 4096) this.spelled.set(name, cmd);
+    return cmd;
   }
 
   /** Every top-level command. */
@@ -161,6 +171,8 @@ function resolve(spec: CommandSpec, parent?: Command): Command {
     fullName: parent ? `${parent.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes("write"),
+    skipSlowlog: spec.flags.includes("skip_slowlog"),
+    skipMonitor: spec.flags.includes("skip_monitor") || spec.flags.includes("admin"),
     isReadonly: spec.flags.includes("readonly"),
     isDenyOom: spec.flags.includes("denyoom"),
     noAuth: spec.flags.includes("no_auth"),

@@ -26,7 +26,7 @@ export class Slowlog {
 
   constructor(private readonly settings: () => { slowerThan: number; maxLen: number }) {}
 
-  /** Logs the current command of `c` when it took at least the threshold. */
+  /** Logs the current command of `c` when it took at least the threshold (negative: off). */
   record(c: Client, usec: number): void {
     const { slowerThan, maxLen } = this.settings();
     if (slowerThan < 0 || usec < slowerThan) return;
