@@ -11,6 +11,7 @@ import {
 } from "../src/store/zset.ts";
 import { DEFAULT_HASH_ENCODING_CONFIG, RedisHash } from "../src/store/hash.ts";
 import { DEFAULT_SET_ENCODING_CONFIG, isInt64String, RedisSet } from "../src/store/set.ts";
+import type { CollectionValue, EncodingLimits } from "../src/store/types.ts";
 
 // Deterministic PRNG so failures reproduce.
 function prng(seed: number): () => number {
@@ -788,4 +789,35 @@ Deno.test("scan returns every element present for the whole scan", () => {
   t.add("b");
   assert.equal(t.scan(0, 10, (m) => all.push(m)), 0);
   assert.deepEqual(all.sort(), ["a", "b"]);
+});
+
+Deno.test("collections satisfy the keyspace CollectionValue contract", () => {
+  const limits: EncodingLimits = {
+    listMaxListpackSize: -2,
+    hashMaxListpackEntries: 128,
+    hashMaxListpackValue: 64,
+    setMaxIntsetEntries: 512,
+    setMaxListpackEntries: 128,
+    setMaxListpackValue: 64,
+    zsetMaxListpackEntries: 128,
+    zsetMaxListpackValue: 64,
+  };
+  const l = new RedisList();
+  l.beforeGrow(limits.listMaxListpackSize, [bytes("a")]);
+  l.pushTail(bytes("a"));
+  const h = new RedisHash();
+  h.set("f", bytes("v"), limits);
+  const s = RedisSet.create("1", 1, limits);
+  s.add("1", limits);
+  const z = SortedSet.create(1, 1, limits);
+  z.add("m", 1, limits);
+  const values: CollectionValue[] = [l, h, s, z];
+  assert.deepEqual(values.map((v) => v.type), ["list", "hash", "set", "zset"]);
+  assert.deepEqual(values.map((v) => v.encoding(limits)), [
+    "listpack",
+    "listpack",
+    "intset",
+    "listpack",
+  ]);
+  assert.deepEqual(values.map((v) => v.length), [1, 1, 1, 1]);
 });

@@ -12,6 +12,8 @@
  * @module
  */
 
+import type { CollectionValue } from "./types.ts";
+
 /** OBJECT ENCODING of a hash. */
 export type HashEncoding = "listpack" | "hashtable";
 
@@ -30,7 +32,7 @@ export const DEFAULT_HASH_ENCODING_CONFIG: Readonly<HashEncodingConfig> = {
 };
 
 /** A hash of binary-string fields to binary values. */
-export class RedisHash {
+export class RedisHash implements CollectionValue {
   private index = new Map<string, number>();
   private fields: string[] = [];
   private vals: Uint8Array[] = [];
@@ -41,8 +43,18 @@ export class RedisHash {
     this.enc = encoding;
   }
 
+  /** TYPE of the value. */
+  get type(): "hash" {
+    return "hash";
+  }
+
   /** Number of fields (HLEN). */
   get size(): number {
+    return this.fields.length;
+  }
+
+  /** Same as {@link size}. */
+  get length(): number {
     return this.fields.length;
   }
 

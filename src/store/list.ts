@@ -24,6 +24,8 @@
  * @module
  */
 
+import type { CollectionValue } from "./types.ts";
+
 /** OBJECT ENCODING of a list. */
 export type ListEncoding = "listpack" | "quicklist";
 
@@ -294,7 +296,7 @@ export interface ListNodeInfo {
  * Elements are stored by reference; callers must not mutate a buffer after
  * pushing it.
  */
-export class RedisList {
+export class RedisList implements CollectionValue {
   private head: QNode | null = null;
   private tail: QNode | null = null;
   private nodes = 0;
@@ -307,6 +309,11 @@ export class RedisList {
   private locNode: QNode | null = null;
   private locOff = 0;
   private readonly tmp2 = [0, 0];
+
+  /** TYPE of the value. */
+  get type(): "list" {
+    return "list";
+  }
 
   /** Number of elements (LLEN). */
   get length(): number {

@@ -13,6 +13,8 @@
  * @module
  */
 
+import type { CollectionValue } from "./types.ts";
+
 /** OBJECT ENCODING of a set. */
 export type SetEncoding = "intset" | "listpack" | "hashtable";
 
@@ -79,7 +81,7 @@ function intsetMaxEntries(cfg: SetEncodingConfig): number {
 }
 
 /** A set of binary-string members. */
-export class RedisSet {
+export class RedisSet implements CollectionValue {
   private index = new Map<string, number>();
   private items: string[] = [];
   private enc: SetEncoding;
@@ -105,8 +107,18 @@ export class RedisSet {
     return new RedisSet("hashtable");
   }
 
+  /** TYPE of the value. */
+  get type(): "set" {
+    return "set";
+  }
+
   /** Number of members (SCARD). */
   get size(): number {
+    return this.items.length;
+  }
+
+  /** Same as {@link size}. */
+  get length(): number {
     return this.items.length;
   }
 

@@ -6,21 +6,24 @@
  * Members are binary strings (char codes 0-255); for such strings the JS
  * relational operators compare UTF-16 code units, which is exactly byte order.
  *
- * The skiplist lives in typed arrays ("struct of arrays"): node ids index
- * `scores`, `members`, `back`, ... and each node owns a block of `level`
- * consecutive slots in `fwd`/`span`. Blocks of freed nodes are recycled per
- * level, so steady-state ZADD/ZREM do not allocate. Level probability 0.25,
- * max level 32, as in Redis.
+ * The skiplist lives in one ArrayBuffer: each node is a contiguous block of
+ * 8-byte units holding its score, id, backward link, level and then one
+ * (forward, span) pair per level, so a search step touches one cache line
+ * instead of several arrays. Blocks of freed nodes are recycled per level, so
+ * steady-state ZADD/ZREM do not allocate. Level probability 0.25, max level
+ * 32, as in Redis.
  *
- * A dense array of node ids (swap-remove on delete) gives O(1) random members
+ * A dense array of nodes (swap-remove on delete) gives O(1) random members
  * (ZRANDMEMBER) and a ZSCAN cursor that never misses elements present for the
  * whole scan.
  *
- * Node handles returned by the range/rank lookups are small integers; 0 means
- * "none". They stay valid until the set is modified.
+ * Node handles returned by the range/rank lookups are positive integers; 0
+ * means "none". They stay valid until the set is modified.
  *
  * @module
  */
+
+import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a sorted set. */
 export type ZsetEncoding = "listpack" | "skiplist";
@@ -125,30 +128,36 @@ export function isValidLexRange(r: ZLexRangeSpec): boolean {
 }
 
 /** A sorted set of binary-string members with double scores. */
-export class SortedSet {
-  // Node storage. Node 0 is the skiplist header (level MAX_LEVEL).
-  private scores: Float64Array;
+// Node block layout, in Int32Array indexes relative to base = handle * 2
+// (the Float64Array index of the block is the handle itself).
+const ID = 2;
+const BACK = 3;
+const LVL = 4;
+const FWD = 6; // + 2 * level
+const SPAN = 7; // + 2 * level
+const HEADER_UNITS = 3;
+
+/** A sorted set of binary-string members with double scores. */
+export class SortedSet implements CollectionValue {
+  // Node heap: two views on one buffer. Handle 0 is the skiplist header.
+  private fv: Float64Array;
+  private iv: Int32Array;
+  private capUnits: number;
+  private top: number;
+  private freeBlocks: number[][] = [];
+  // Per node id: member, dense slot. dense[slot] = handle.
   private members: (string | undefined)[] = [];
-  private back: Int32Array;
-  private lvl: Uint8Array;
-  private lvlOff: Int32Array;
-  private slot: Int32Array;
-  private fwd: Int32Array;
-  private span: Int32Array;
-  private nodeCap: number;
-  private nextId = 1;
+  private slotOf: Int32Array;
+  private dense: Int32Array;
+  private idCap: number;
+  private nextId = 0;
   private freeIds: number[] = [];
-  private levCap: number;
-  private levTop = MAX_LEVEL;
-  private freeLev: number[][] = [];
   // Skiplist state.
   private level = 1;
   private tail = 0;
   private len = 0;
-  // member -> node id.
+  // member -> handle.
   private dict = new Map<string, number>();
-  // Dense array of node ids for random access and SCAN.
-  private dense: Int32Array;
   // Scratch for searches.
   private readonly update = new Int32Array(MAX_LEVEL);
   private readonly rankAcc = new Int32Array(MAX_LEVEL);
@@ -156,20 +165,17 @@ export class SortedSet {
   private enc: ZsetEncoding = "listpack";
 
   constructor(initialCapacity = 8) {
-    const cap = Math.max(2, initialCapacity + 1);
-    this.nodeCap = cap;
-    this.scores = new Float64Array(cap);
-    this.back = new Int32Array(cap);
-    this.lvl = new Uint8Array(cap);
-    this.lvlOff = new Int32Array(cap);
-    this.slot = new Int32Array(cap);
+    const cap = Math.max(4, initialCapacity);
+    this.idCap = cap;
+    this.slotOf = new Int32Array(cap);
     this.dense = new Int32Array(cap);
-    this.levCap = MAX_LEVEL + cap * 2;
-    this.fwd = new Int32Array(this.levCap);
-    this.span = new Int32Array(this.levCap);
-    for (let i = 0; i <= MAX_LEVEL; i++) this.freeLev.push([]);
-    this.lvl[0] = MAX_LEVEL;
-    this.lvlOff[0] = 0;
+    this.capUnits = HEADER_UNITS + MAX_LEVEL + cap * 5;
+    const buf = new ArrayBuffer(this.capUnits * 8);
+    this.fv = new Float64Array(buf);
+    this.iv = new Int32Array(buf);
+    this.top = HEADER_UNITS + MAX_LEVEL;
+    this.iv[LVL] = MAX_LEVEL;
+    for (let i = 0; i <= MAX_LEVEL; i++) this.freeBlocks.push([]);
   }
 
   // ---------------------------------------------------------------------------
@@ -187,6 +193,11 @@ export class SortedSet {
       z.enc = "skiplist";
     }
     return z;
+  }
+
+  /** TYPE of the value. */
+  get type(): "zset" {
+    return "zset";
   }
 
   /** Current OBJECT ENCODING. */
@@ -218,7 +229,7 @@ export class SortedSet {
     if (maxelelen === undefined) {
       maxelelen = 0;
       for (let i = 0; i < this.len; i++) {
-        const l = this.members[this.dense[i]]!.length;
+        const l = this.memberOf(this.dense[i]).length;
         if (l > maxelelen) maxelelen = l;
       }
     }
@@ -228,174 +239,161 @@ export class SortedSet {
   // ---------------------------------------------------------------------------
   // Storage management.
 
-  private growNodes(): void {
-    const cap = this.nodeCap * 2;
-    const g64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const g32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.scores = g64(this.scores);
-    this.back = g32(this.back);
-    this.lvlOff = g32(this.lvlOff);
-    this.slot = g32(this.slot);
-    this.dense = g32(this.dense);
-    const l = new Uint8Array(cap);
-    l.set(this.lvl);
-    this.lvl = l;
-    this.nodeCap = cap;
+  private growHeap(need: number): void {
+    let cap = this.capUnits * 2;
+    while (cap < need) cap *= 2;
+    const buf = new ArrayBuffer(cap * 8);
+    const fv = new Float64Array(buf);
+    fv.set(this.fv);
+    this.fv = fv;
+    this.iv = new Int32Array(buf);
+    this.capUnits = cap;
   }
 
-  private growLevels(need: number): void {
-    let cap = this.levCap * 2;
-    while (cap < need) cap *= 2;
-    const f = new Int32Array(cap);
-    f.set(this.fwd);
+  private growIds(): void {
+    const cap = this.idCap * 2;
     const s = new Int32Array(cap);
-    s.set(this.span);
-    this.fwd = f;
-    this.span = s;
-    this.levCap = cap;
+    s.set(this.slotOf);
+    this.slotOf = s;
+    const d = new Int32Array(cap);
+    d.set(this.dense);
+    this.dense = d;
+    this.idCap = cap;
   }
 
   private allocNode(level: number, score: number, member: string): number {
+    const fl = this.freeBlocks[level];
+    let u: number;
+    if (fl.length > 0) {
+      u = fl.pop()!;
+    } else {
+      u = this.top;
+      this.top += HEADER_UNITS + level;
+      if (this.top > this.capUnits) this.growHeap(this.top);
+    }
     let id: number;
     if (this.freeIds.length > 0) {
       id = this.freeIds.pop()!;
     } else {
       id = this.nextId++;
-      if (id >= this.nodeCap) this.growNodes();
+      if (id >= this.idCap) this.growIds();
     }
-    const fl = this.freeLev[level];
-    let off: number;
-    if (fl.length > 0) {
-      off = fl.pop()!;
-    } else {
-      off = this.levTop;
-      this.levTop += level;
-      if (this.levTop > this.levCap) this.growLevels(this.levTop);
-    }
-    this.lvl[id] = level;
-    this.lvlOff[id] = off;
-    this.scores[id] = score;
+    const b = u << 1;
+    this.fv[u] = score;
+    this.iv[b + ID] = id;
+    this.iv[b + LVL] = level;
     this.members[id] = member;
-    return id;
+    return u;
   }
 
-  private freeNode(x: number): void {
-    this.freeLev[this.lvl[x]].push(this.lvlOff[x]);
-    this.members[x] = undefined;
-    this.freeIds.push(x);
+  private freeNode(u: number): void {
+    const b = u << 1;
+    const id = this.iv[b + ID];
+    this.freeBlocks[this.iv[b + LVL]].push(u);
+    this.members[id] = undefined;
+    this.freeIds.push(id);
   }
 
   /** Links an allocated node into the skiplist (zslInsert). */
   private link(x: number): void {
-    const score = this.scores[x];
-    const member = this.members[x]!;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const scores = this.scores;
+    const iv = this.iv;
+    const fv = this.fv;
     const members = this.members;
     const update = this.update;
     const rank = this.rankAcc;
+    const score = fv[x];
+    const member = members[iv[(x << 1) + ID]]!;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0) {
-        const s = scores[nx];
-        if (s < score || (s === score && members[nx]! < member)) {
-          rank[i] += span[off[h] + i];
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0) {
+        const s = fv[nx];
+        if (s < score || (s === score && members[iv[(nx << 1) + ID]]! < member)) {
+          rank[i] += iv[(h << 1) + SPAN + li];
           h = nx;
         } else break;
       }
       update[i] = h;
     }
-    const lvl = this.lvl[x];
+    const xb = x << 1;
+    const lvl = iv[xb + LVL];
     if (lvl > this.level) {
       for (let i = this.level; i < lvl; i++) {
         rank[i] = 0;
         update[i] = 0;
-        span[i] = this.len; // header block starts at 0
+        iv[SPAN + 2 * i] = this.len; // header block
       }
       this.level = lvl;
     }
-    const xo = off[x];
     for (let i = 0; i < lvl; i++) {
-      const uo = off[update[i]] + i;
-      fwd[xo + i] = fwd[uo];
-      fwd[uo] = x;
-      span[xo + i] = span[uo] - (rank[0] - rank[i]);
-      span[uo] = rank[0] - rank[i] + 1;
+      const ub = (update[i] << 1) + 2 * i;
+      const xl = xb + 2 * i;
+      iv[xl + FWD] = iv[ub + FWD];
+      iv[ub + FWD] = x;
+      iv[xl + SPAN] = iv[ub + SPAN] - (rank[0] - rank[i]);
+      iv[ub + SPAN] = rank[0] - rank[i] + 1;
     }
-    for (let i = lvl; i < this.level; i++) span[off[update[i]] + i]++;
-    this.back[x] = update[0];
-    const f0 = fwd[xo];
-    if (f0 !== 0) this.back[f0] = x;
+    for (let i = lvl; i < this.level; i++) iv[(update[i] << 1) + SPAN + 2 * i]++;
+    iv[xb + BACK] = update[0];
+    const f0 = iv[xb + FWD];
+    if (f0 !== 0) iv[(f0 << 1) + BACK] = x;
     else this.tail = x;
     this.len++;
   }
 
   /** Fills `update` with the predecessors of (score, member) on each level. */
-  private findUpdate(score: number, member: string): number {
-    const fwd = this.fwd;
-    const off = this.lvlOff;
-    const scores = this.scores;
+  private findUpdate(score: number, member: string): void {
+    const iv = this.iv;
+    const fv = this.fv;
     const members = this.members;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0) {
-        const s = scores[nx];
-        if (s < score || (s === score && members[nx]! < member)) h = nx;
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0) {
+        const s = fv[nx];
+        if (s < score || (s === score && members[iv[(nx << 1) + ID]]! < member)) h = nx;
         else break;
       }
       this.update[i] = h;
     }
-    return fwd[off[h]];
   }
 
   /** Unlinks node `x` given a filled `update` (zslDeleteNode). */
   private unlink(x: number): void {
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const xo = off[x];
+    const iv = this.iv;
+    const xb = x << 1;
     for (let i = 0; i < this.level; i++) {
-      const uo = off[this.update[i]] + i;
-      if (fwd[uo] === x) {
-        span[uo] += span[xo + i] - 1;
-        fwd[uo] = fwd[xo + i];
+      const ub = (this.update[i] << 1) + 2 * i;
+      if (iv[ub + FWD] === x) {
+        iv[ub + SPAN] += iv[xb + SPAN + 2 * i] - 1;
+        iv[ub + FWD] = iv[xb + FWD + 2 * i];
       } else {
-        span[uo]--;
+        iv[ub + SPAN]--;
       }
     }
-    const f0 = fwd[xo];
-    if (f0 !== 0) this.back[f0] = this.back[x];
-    else this.tail = this.back[x];
-    while (this.level > 1 && fwd[this.level - 1] === 0) this.level--;
+    const f0 = iv[xb + FWD];
+    if (f0 !== 0) iv[(f0 << 1) + BACK] = iv[xb + BACK];
+    else this.tail = iv[xb + BACK];
+    while (this.level > 1 && iv[FWD + 2 * (this.level - 1)] === 0) this.level--;
     this.len--;
   }
 
-  /** Removes node `x` (already unlinked) from dict, dense array and storage. */
+  /** Removes node `x` (already unlinked) from dict, dense array and heap. */
   private dropNode(x: number): void {
-    this.dict.delete(this.members[x]!);
-    const i = this.slot[x];
-    const last = this.len; // len already decremented by unlink
-    const moved = this.dense[last];
+    const id = this.iv[(x << 1) + ID];
+    this.dict.delete(this.members[id]!);
+    const i = this.slotOf[id];
+    const moved = this.dense[this.len]; // len already decremented by unlink
     this.dense[i] = moved;
-    this.slot[moved] = i;
+    this.slotOf[this.iv[(moved << 1) + ID]] = i;
     this.freeNode(x);
   }
 
   private removeNode(x: number): void {
-    this.findUpdate(this.scores[x], this.members[x]!);
+    this.findUpdate(this.fv[x], this.memberOf(x));
     this.unlink(x);
     this.dropNode(x);
   }
@@ -408,10 +406,15 @@ export class SortedSet {
     return this.len;
   }
 
+  /** Same as {@link size}. */
+  get length(): number {
+    return this.len;
+  }
+
   /** Score of `member`, or undefined (ZSCORE). */
   score(member: string): number | undefined {
     const x = this.dict.get(member);
-    return x === undefined ? undefined : this.scores[x];
+    return x === undefined ? undefined : this.fv[x];
   }
 
   /** Whether `member` is in the set. */
@@ -428,7 +431,7 @@ export class SortedSet {
   add(member: string, score: number, cfg?: ZsetEncodingConfig): ZAddResult {
     const x = this.dict.get(member);
     if (x !== undefined) {
-      if (this.scores[x] === score) return "unchanged";
+      if (this.fv[x] === score) return "unchanged";
       this.updateNode(x, score);
       return "updated";
     }
@@ -438,34 +441,34 @@ export class SortedSet {
     ) {
       this.enc = "skiplist";
     }
-    const id = this.allocNode(randomLevel(), score, member);
-    this.link(id);
-    this.dict.set(member, id);
-    this.slot[id] = this.len - 1;
-    this.dense[this.len - 1] = id;
+    const u = this.allocNode(randomLevel(), score, member);
+    this.link(u);
+    this.dict.set(member, u);
+    const slot = this.len - 1;
+    this.slotOf[this.iv[(u << 1) + ID]] = slot;
+    this.dense[slot] = u;
     return "added";
   }
 
   // zslUpdateScore: in place when the order is unchanged, else relink the same
   // node (keeping its dense slot so a running ZSCAN is not disturbed).
   private updateNode(x: number, score: number): void {
-    const member = this.members[x]!;
-    const fwd = this.fwd;
-    const b = this.back[x];
-    const f = fwd[this.lvlOff[x]];
-    const scores = this.scores;
-    const members = this.members;
-    const afterPrev = b === 0 || scores[b] < score ||
-      (scores[b] === score && members[b]! < member);
-    const beforeNext = f === 0 || scores[f] > score ||
-      (scores[f] === score && members[f]! > member);
+    const iv = this.iv;
+    const fv = this.fv;
+    const member = this.memberOf(x);
+    const xb = x << 1;
+    const b = iv[xb + BACK];
+    const f = iv[xb + FWD];
+    const afterPrev = b === 0 || fv[b] < score || (fv[b] === score && this.memberOf(b) < member);
+    const beforeNext = f === 0 || fv[f] > score ||
+      (fv[f] === score && this.memberOf(f) > member);
     if (afterPrev && beforeNext) {
-      scores[x] = score;
+      fv[x] = score;
       return;
     }
-    this.findUpdate(scores[x], member);
+    this.findUpdate(fv[x], member);
     this.unlink(x);
-    scores[x] = score;
+    fv[x] = score;
     this.link(x);
   }
 
@@ -484,29 +487,28 @@ export class SortedSet {
   rank(member: string, reverse = false): number {
     const x = this.dict.get(member);
     if (x === undefined) return -1;
-    const r = this.rank1(this.scores[x], member);
+    const r = this.rank1(this.fv[x], member);
     return reverse ? this.len - r : r - 1;
   }
 
   // zslGetRank: 1-based rank of an existing element.
   private rank1(score: number, member: string): number {
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const scores = this.scores;
+    const iv = this.iv;
+    const fv = this.fv;
     const members = this.members;
     let rank = 0;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0) {
-        const s = scores[nx];
-        if (s < score || (s === score && members[nx]! <= member)) {
-          rank += span[off[h] + i];
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0) {
+        const s = fv[nx];
+        if (s < score || (s === score && members[iv[(nx << 1) + ID]]! <= member)) {
+          rank += iv[(h << 1) + SPAN + li];
           h = nx;
         } else break;
       }
-      if (h !== 0 && members[h] === member) return rank;
+      if (h !== 0 && members[iv[(h << 1) + ID]] === member) return rank;
     }
     return 0;
   }
@@ -516,27 +518,27 @@ export class SortedSet {
 
   /** Member of node `h`. */
   memberOf(h: number): string {
-    return this.members[h]!;
+    return this.members[this.iv[(h << 1) + ID]]!;
   }
 
   /** Score of node `h`. */
   scoreOf(h: number): number {
-    return this.scores[h];
+    return this.fv[h];
   }
 
   /** Next node towards higher scores, or 0. */
   next(h: number): number {
-    return this.fwd[this.lvlOff[h]];
+    return this.iv[(h << 1) + FWD];
   }
 
   /** Previous node towards lower scores, or 0. */
   prev(h: number): number {
-    return this.back[h];
+    return this.iv[(h << 1) + BACK];
   }
 
   /** Lowest-ranked node, or 0. */
   firstNode(): number {
-    return this.fwd[0];
+    return this.iv[FWD];
   }
 
   /** Highest-ranked node, or 0. */
@@ -546,7 +548,7 @@ export class SortedSet {
 
   /** 0-based ascending rank of node `h`. O(log n). */
   rankOf(h: number): number {
-    return this.rank1(this.scores[h], this.members[h]!) - 1;
+    return this.rank1(this.fv[h], this.memberOf(h)) - 1;
   }
 
   /**
@@ -556,15 +558,16 @@ export class SortedSet {
   nodeAtRank(rank: number): number {
     if (rank < 0 || rank >= this.len) return 0;
     const target = rank + 1;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
+    const iv = this.iv;
     let traversed = 0;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && traversed + span[off[h] + i] <= target) {
-        traversed += span[off[h] + i];
+      while (
+        (nx = iv[(h << 1) + FWD + li]) !== 0 && traversed + iv[(h << 1) + SPAN + li] <= target
+      ) {
+        traversed += iv[(h << 1) + SPAN + li];
         h = nx;
       }
       if (traversed === target) return h;
@@ -578,21 +581,20 @@ export class SortedSet {
    */
   firstInRange(r: ZRangeSpec): number {
     if (!this.scoreRangeNonEmpty(r)) return 0;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const scores = this.scores;
+    const iv = this.iv;
+    const fv = this.fv;
     let h = 0;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && !scoreGteMin(scores[nx], r)) {
-        rank += span[off[h] + i];
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !scoreGteMin(fv[nx], r)) {
+        rank += iv[(h << 1) + SPAN + li];
         h = nx;
       }
     }
-    const x = fwd[off[h]];
-    if (x === 0 || !scoreLteMax(scores[x], r)) return 0;
+    const x = iv[(h << 1) + FWD];
+    if (x === 0 || !scoreLteMax(fv[x], r)) return 0;
     this.foundRank = rank;
     return x;
   }
@@ -600,20 +602,19 @@ export class SortedSet {
   /** Last node (highest) within the score range, or 0. Sets {@link lastFoundRank}. */
   lastInRange(r: ZRangeSpec): number {
     if (!this.scoreRangeNonEmpty(r)) return 0;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const scores = this.scores;
+    const iv = this.iv;
+    const fv = this.fv;
     let h = 0;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && scoreLteMax(scores[nx], r)) {
-        rank += span[off[h] + i];
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && scoreLteMax(fv[nx], r)) {
+        rank += iv[(h << 1) + SPAN + li];
         h = nx;
       }
     }
-    if (h === 0 || !scoreGteMin(scores[h], r)) return 0;
+    if (h === 0 || !scoreGteMin(fv[h], r)) return 0;
     this.foundRank = rank - 1;
     return h;
   }
@@ -621,21 +622,19 @@ export class SortedSet {
   /** First node within the lex range, or 0. Sets {@link lastFoundRank}. */
   firstInLexRange(r: ZLexRangeSpec): number {
     if (!this.lexRangeNonEmpty(r)) return 0;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const members = this.members;
+    const iv = this.iv;
     let h = 0;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && !lexGteMin(members[nx]!, r)) {
-        rank += span[off[h] + i];
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !lexGteMin(this.memberOf(nx), r)) {
+        rank += iv[(h << 1) + SPAN + li];
         h = nx;
       }
     }
-    const x = fwd[off[h]];
-    if (x === 0 || !lexLteMax(members[x]!, r)) return 0;
+    const x = iv[(h << 1) + FWD];
+    if (x === 0 || !lexLteMax(this.memberOf(x), r)) return 0;
     this.foundRank = rank;
     return x;
   }
@@ -643,20 +642,18 @@ export class SortedSet {
   /** Last node within the lex range, or 0. Sets {@link lastFoundRank}. */
   lastInLexRange(r: ZLexRangeSpec): number {
     if (!this.lexRangeNonEmpty(r)) return 0;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
-    const members = this.members;
+    const iv = this.iv;
     let h = 0;
     let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && lexLteMax(members[nx]!, r)) {
-        rank += span[off[h] + i];
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && lexLteMax(this.memberOf(nx), r)) {
+        rank += iv[(h << 1) + SPAN + li];
         h = nx;
       }
     }
-    if (h === 0 || !lexGteMin(members[h]!, r)) return 0;
+    if (h === 0 || !lexGteMin(this.memberOf(h), r)) return 0;
     this.foundRank = rank - 1;
     return h;
   }
@@ -669,17 +666,17 @@ export class SortedSet {
   // zslIsInRange.
   private scoreRangeNonEmpty(r: ZRangeSpec): boolean {
     if (!isValidScoreRange(r)) return false;
-    if (this.tail === 0 || !scoreGteMin(this.scores[this.tail], r)) return false;
-    const first = this.fwd[0];
-    return first !== 0 && scoreLteMax(this.scores[first], r);
+    if (this.tail === 0 || !scoreGteMin(this.fv[this.tail], r)) return false;
+    const first = this.iv[FWD];
+    return first !== 0 && scoreLteMax(this.fv[first], r);
   }
 
   // zslIsInLexRange.
   private lexRangeNonEmpty(r: ZLexRangeSpec): boolean {
     if (!isValidLexRange(r)) return false;
-    if (this.tail === 0 || !lexGteMin(this.members[this.tail]!, r)) return false;
-    const first = this.fwd[0];
-    return first !== 0 && lexLteMax(this.members[first]!, r);
+    if (this.tail === 0 || !lexGteMin(this.memberOf(this.tail), r)) return false;
+    const first = this.iv[FWD];
+    return first !== 0 && lexLteMax(this.memberOf(first), r);
   }
 
   /** Number of members with score in range (ZCOUNT). O(log n). */
@@ -702,9 +699,9 @@ export class SortedSet {
   // Ranges.
 
   /**
-   * Visits ranks `start..stop` (0-based, inclusive, already normalized and
-   * clipped: 0 <= start <= stop < size). With `reverse`, rank 0 is the
-   * highest score (ZRANGE ... REV / ZREVRANGE).
+   * Visits ranks `start..stop` (0-based, inclusive, already normalized:
+   * 0 <= start <= stop; stop is clipped to size - 1). With `reverse`, rank 0
+   * is the highest score (ZRANGE ... REV / ZREVRANGE).
    */
   rangeByRank(
     start: number,
@@ -716,11 +713,11 @@ export class SortedSet {
     if (stop >= this.len) stop = this.len - 1;
     let n = stop - start + 1;
     let x = this.nodeAtRank(reverse ? this.len - 1 - start : start);
-    const members = this.members;
-    const scores = this.scores;
+    const iv = this.iv;
+    const link = reverse ? BACK : FWD;
     while (x !== 0 && n-- > 0) {
-      visit(members[x]!, scores[x]);
-      x = reverse ? this.back[x] : this.fwd[this.lvlOff[x]];
+      visit(this.memberOf(x), this.fv[x]);
+      x = iv[(x << 1) + link];
     }
   }
 
@@ -740,17 +737,16 @@ export class SortedSet {
     let x = reverse ? this.lastInRange(r) : this.firstInRange(r);
     if (x === 0 || limit === 0) return;
     if (offset > 0) {
-      const rank = reverse ? this.foundRank - offset : this.foundRank + offset;
-      x = this.nodeAtRank(rank);
+      x = this.nodeAtRank(reverse ? this.foundRank - offset : this.foundRank + offset);
     }
-    const members = this.members;
-    const scores = this.scores;
+    const iv = this.iv;
+    const link = reverse ? BACK : FWD;
     while (x !== 0 && limit !== 0) {
-      const s = scores[x];
+      const s = this.fv[x];
       if (reverse ? !scoreGteMin(s, r) : !scoreLteMax(s, r)) break;
-      visit(members[x]!, s);
+      visit(this.memberOf(x), s);
       if (limit > 0) limit--;
-      x = reverse ? this.back[x] : this.fwd[this.lvlOff[x]];
+      x = iv[(x << 1) + link];
     }
   }
 
@@ -765,25 +761,23 @@ export class SortedSet {
     let x = reverse ? this.lastInLexRange(r) : this.firstInLexRange(r);
     if (x === 0 || limit === 0) return;
     if (offset > 0) {
-      const rank = reverse ? this.foundRank - offset : this.foundRank + offset;
-      x = this.nodeAtRank(rank);
+      x = this.nodeAtRank(reverse ? this.foundRank - offset : this.foundRank + offset);
     }
-    const members = this.members;
-    const scores = this.scores;
+    const iv = this.iv;
+    const link = reverse ? BACK : FWD;
     while (x !== 0 && limit !== 0) {
-      const m = members[x]!;
+      const m = this.memberOf(x);
       if (reverse ? !lexGteMin(m, r) : !lexLteMax(m, r)) break;
-      visit(m, scores[x]);
+      visit(m, this.fv[x]);
       if (limit > 0) limit--;
-      x = reverse ? this.back[x] : this.fwd[this.lvlOff[x]];
+      x = iv[(x << 1) + link];
     }
   }
 
   /** Visits all members in ascending order. */
   forEach(visit: (member: string, score: number) => void): void {
-    const members = this.members;
-    const scores = this.scores;
-    for (let x = this.fwd[0]; x !== 0; x = this.fwd[this.lvlOff[x]]) visit(members[x]!, scores[x]);
+    const iv = this.iv;
+    for (let x = iv[FWD]; x !== 0; x = iv[(x << 1) + FWD]) visit(this.memberOf(x), this.fv[x]);
   }
 
   /** All entries in ascending order. */
@@ -795,8 +789,8 @@ export class SortedSet {
 
   /** Iterates [member, score] pairs in ascending order. */
   *[Symbol.iterator](): IterableIterator<[string, number]> {
-    for (let x = this.fwd[0]; x !== 0; x = this.fwd[this.lvlOff[x]]) {
-      yield [this.members[x]!, this.scores[x]];
+    for (let x = this.iv[FWD]; x !== 0; x = this.iv[(x << 1) + FWD]) {
+      yield [this.memberOf(x), this.fv[x]];
     }
   }
 
@@ -811,24 +805,25 @@ export class SortedSet {
     if (start < 0) start = 0;
     if (stop >= this.len) stop = this.len - 1;
     if (start > stop) return 0;
-    const fwd = this.fwd;
-    const span = this.span;
-    const off = this.lvlOff;
+    const iv = this.iv;
     let traversed = 0;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && traversed + span[off[h] + i] < start + 1) {
-        traversed += span[off[h] + i];
+      while (
+        (nx = iv[(h << 1) + FWD + li]) !== 0 && traversed + iv[(h << 1) + SPAN + li] < start + 1
+      ) {
+        traversed += iv[(h << 1) + SPAN + li];
         h = nx;
       }
       this.update[i] = h;
     }
     traversed++;
-    let x = fwd[off[h]];
+    let x = iv[(h << 1) + FWD];
     let removed = 0;
     while (x !== 0 && traversed <= stop + 1) {
-      const next = this.fwd[this.lvlOff[x]];
+      const next = iv[(x << 1) + FWD];
       this.unlink(x);
       this.dropNode(x);
       removed++;
@@ -841,19 +836,19 @@ export class SortedSet {
   /** Removes members with score in range; returns the count (ZREMRANGEBYSCORE). */
   deleteRangeByScore(r: ZRangeSpec): number {
     if (!isValidScoreRange(r)) return 0;
-    const fwd = this.fwd;
-    const off = this.lvlOff;
-    const scores = this.scores;
+    const iv = this.iv;
+    const fv = this.fv;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && !scoreGteMin(scores[nx], r)) h = nx;
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !scoreGteMin(fv[nx], r)) h = nx;
       this.update[i] = h;
     }
-    let x = fwd[off[h]];
+    let x = iv[(h << 1) + FWD];
     let removed = 0;
-    while (x !== 0 && scoreLteMax(this.scores[x], r)) {
-      const next = this.fwd[this.lvlOff[x]];
+    while (x !== 0 && scoreLteMax(fv[x], r)) {
+      const next = iv[(x << 1) + FWD];
       this.unlink(x);
       this.dropNode(x);
       removed++;
@@ -865,19 +860,18 @@ export class SortedSet {
   /** Removes members in lex range; returns the count (ZREMRANGEBYLEX). */
   deleteRangeByLex(r: ZLexRangeSpec): number {
     if (!isValidLexRange(r)) return 0;
-    const fwd = this.fwd;
-    const off = this.lvlOff;
-    const members = this.members;
+    const iv = this.iv;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const li = 2 * i;
       let nx: number;
-      while ((nx = fwd[off[h] + i]) !== 0 && !lexGteMin(members[nx]!, r)) h = nx;
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !lexGteMin(this.memberOf(nx), r)) h = nx;
       this.update[i] = h;
     }
-    let x = fwd[off[h]];
+    let x = iv[(h << 1) + FWD];
     let removed = 0;
-    while (x !== 0 && lexLteMax(this.members[x]!, r)) {
-      const next = this.fwd[this.lvlOff[x]];
+    while (x !== 0 && lexLteMax(this.memberOf(x), r)) {
+      const next = iv[(x << 1) + FWD];
       this.unlink(x);
       this.dropNode(x);
       removed++;
@@ -888,9 +882,9 @@ export class SortedSet {
 
   /** Removes and returns the lowest-scored entry (ZPOPMIN). */
   popMin(): ZEntry | undefined {
-    const x = this.fwd[0];
+    const x = this.iv[FWD];
     if (x === 0) return undefined;
-    const e = { member: this.members[x]!, score: this.scores[x] };
+    const e = { member: this.memberOf(x), score: this.fv[x] };
     this.removeNode(x);
     return e;
   }
@@ -899,7 +893,7 @@ export class SortedSet {
   popMax(): ZEntry | undefined {
     const x = this.tail;
     if (x === 0) return undefined;
-    const e = { member: this.members[x]!, score: this.scores[x] };
+    const e = { member: this.memberOf(x), score: this.fv[x] };
     this.removeNode(x);
     return e;
   }
@@ -910,7 +904,7 @@ export class SortedSet {
   /** A uniformly random member, or undefined when empty. O(1). */
   randomMember(): string | undefined {
     if (this.len === 0) return undefined;
-    return this.members[this.dense[Math.floor(Math.random() * this.len)]];
+    return this.memberOf(this.dense[Math.floor(Math.random() * this.len)]);
   }
 
   /**
@@ -919,12 +913,12 @@ export class SortedSet {
    * distinct members (ZRANDMEMBER with a count).
    */
   memberAtSlot(i: number): string {
-    return this.members[this.dense[i]]!;
+    return this.memberOf(this.dense[i]);
   }
 
   /** Score in dense slot `i`. */
   scoreAtSlot(i: number): number {
-    return this.scores[this.dense[i]];
+    return this.fv[this.dense[i]];
   }
 
   /**
@@ -933,6 +927,8 @@ export class SortedSet {
    * when done. Members present for the whole scan are visited at least once,
    * even if the set grows or shrinks in between (deletion moves the last slot
    * into the hole, which never moves an unvisited member above the cursor).
+   * (For a listpack, Redis replies with everything at once and cursor 0: use
+   * {@link forEach} there.)
    */
   scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
     const n = this.len;
@@ -940,7 +936,7 @@ export class SortedSet {
     const stop = count >= c ? 0 : c - Math.max(1, count);
     for (let i = c - 1; i >= stop; i--) {
       const x = this.dense[i];
-      visit(this.members[x]!, this.scores[x]);
+      visit(this.memberOf(x), this.fv[x]);
     }
     return stop;
   }
@@ -949,28 +945,27 @@ export class SortedSet {
   clone(): SortedSet {
     const z = new SortedSet(this.len);
     z.enc = this.enc;
-    for (let x = this.fwd[0]; x !== 0; x = this.fwd[this.lvlOff[x]]) {
-      z.add(this.members[x]!, this.scores[x]);
-    }
+    this.forEach((m, s) => z.add(m, s));
     return z;
   }
 
   /** Checks internal invariants (tests only); throws on corruption. */
   checkInvariants(): void {
+    const iv = this.iv;
     let count = 0;
     let prev = 0;
-    for (let x = this.fwd[0]; x !== 0; x = this.fwd[this.lvlOff[x]]) {
+    for (let x = iv[FWD]; x !== 0; x = iv[(x << 1) + FWD]) {
       count++;
-      if (this.back[x] !== prev) throw new Error("bad backward link");
+      if (iv[(x << 1) + BACK] !== prev) throw new Error("bad backward link");
       if (prev !== 0) {
-        const ps = this.scores[prev];
-        const s = this.scores[x];
-        if (ps > s || (ps === s && this.members[prev]! >= this.members[x]!)) {
+        const ps = this.fv[prev];
+        const s = this.fv[x];
+        if (ps > s || (ps === s && this.memberOf(prev) >= this.memberOf(x))) {
           throw new Error("bad order");
         }
       }
-      if (this.dict.get(this.members[x]!) !== x) throw new Error("dict mismatch");
-      if (this.dense[this.slot[x]] !== x) throw new Error("dense mismatch");
+      if (this.dict.get(this.memberOf(x)) !== x) throw new Error("dict mismatch");
+      if (this.dense[this.slotOf[iv[(x << 1) + ID]]] !== x) throw new Error("dense mismatch");
       prev = x;
     }
     if (prev !== this.tail) throw new Error("bad tail");
@@ -980,10 +975,10 @@ export class SortedSet {
       let h = 0;
       let rank = 0;
       while (true) {
-        const nx = this.fwd[this.lvlOff[h] + i];
+        const nx = iv[(h << 1) + FWD + 2 * i];
         if (nx === 0) break;
-        rank += this.span[this.lvlOff[h] + i];
-        if (this.rank1(this.scores[nx], this.members[nx]!) !== rank) throw new Error("bad span");
+        rank += iv[(h << 1) + SPAN + 2 * i];
+        if (this.rank1(this.fv[nx], this.memberOf(nx)) !== rank) throw new Error("bad span");
         h = nx;
       }
     }
