@@ -311,6 +311,24 @@ Deno.test("RedisList encoding conversions match Redis", () => {
   assert.equal(l.length, 0);
 });
 
+Deno.test("RedisList node layout round-trips through forEachNode/fromNodes", () => {
+  const l = new RedisList();
+  const vals = Array.from({ length: 50 }, (_, i) => bytes(String(i).repeat(i % 7 + 1)));
+  l.beforeGrow(4, vals);
+  for (const v of vals) l.pushTail(v);
+  const nodes: { items: Uint8Array[]; plain: boolean }[] = [];
+  l.forEachNode((items, plain) => nodes.push({ items, plain }));
+  const r = RedisList.fromNodes(nodes, 4);
+  assert.deepEqual(r.debugNodes(), l.debugNodes());
+  assert.deepEqual(r.toArray(), l.toArray());
+  assert.equal(r.bytes, l.bytes);
+  r.afterBuild(4);
+  assert.equal(r.encoding(), "quicklist");
+  const small = RedisList.fromNodes([{ items: [bytes("a"), bytes("b")], plain: false }], -2);
+  small.afterBuild(-2);
+  assert.equal(small.encoding(), "listpack");
+});
+
 Deno.test("RedisList FIFO usage stays compact", () => {
   const l = new RedisList();
   const v = bytes("x");

@@ -969,6 +969,35 @@ export class RedisList implements CollectionValue {
     }
   }
 
+  /**
+   * Visits the nodes head to tail with a copy of their elements, e.g. to save
+   * the list node by node as RDB_TYPE_LIST_QUICKLIST_2 does.
+   */
+  forEachNode(visit: (items: Uint8Array[], plain: boolean) => void): void {
+    for (let n = this.head; n; n = n.next) visit(n.slice(0, n.n) as Uint8Array[], n.plain);
+  }
+
+  /**
+   * Rebuilds a quicklist with the given node layout (RDB loading: each
+   * listpack / plain node is appended as is, empty ones skipped). Call
+   * {@link afterBuild} afterwards, as rdbLoadObject does.
+   */
+  static fromNodes(
+    nodes: Iterable<{ items: readonly Uint8Array[]; plain: boolean }>,
+    listMaxListpackSize: number,
+  ): RedisList {
+    const l = new RedisList();
+    l.convertToQuicklist(listMaxListpackSize);
+    for (const { items, plain } of nodes) {
+      if (items.length === 0) continue;
+      const node = plain ? singletonNode(items[0], true) : packedNodeFrom(items.slice());
+      l.insertNode(l.tail, node, true);
+      l.count += node.n;
+      for (let i = 0; i < node.n; i++) l.rawBytes += node.get(i).length;
+    }
+    return l;
+  }
+
   /** Builds a list (listpack encoded, like createListListpackObject). */
   static from(values: Iterable<Uint8Array>): RedisList {
     const l = new RedisList();
