@@ -56,6 +56,36 @@ export type CommandGroup =
 /** A command implementation: reads `c.argv`, acts on `c.db`, writes to `c.reply`. */
 export type CommandHandler = (c: Client) => void;
 
+/** Key-spec flags, as COMMAND INFO and COMMAND GETKEYSANDFLAGS report them. */
+export type KeySpecFlag =
+  | "RO"
+  | "RW"
+  | "OW"
+  | "RM"
+  | "access"
+  | "update"
+  | "insert"
+  | "delete"
+  | "not_key"
+  | "incomplete"
+  | "variable_flags";
+
+/**
+ * A key specification (COMMAND INFO's key specs, Redis's keySpec). Optional on a
+ * row: when absent, COMMAND INFO derives one from firstKey/lastKey/step.
+ */
+export interface KeySpec {
+  notes?: string;
+  flags: KeySpecFlag[];
+  /** begin_search: a fixed index, a keyword searched from `startFrom`, or unknown. */
+  beginSearch: { index: number } | { keyword: string; startFrom: number } | "unknown";
+  /** find_keys: a range after the begin index, a key count argument, or unknown. */
+  findKeys:
+    | { lastKey: number; keyStep: number; limit: number }
+    | { keyNumIdx: number; firstKey: number; keyStep: number }
+    | "unknown";
+}
+
 /** One argument in COMMAND DOCS (kept short: name, type, flags). */
 export interface ArgDoc {
   name: string;
@@ -72,6 +102,13 @@ export interface ArgDoc {
   token?: string;
   flags?: ("optional" | "multiple" | "multiple_token")[];
   args?: ArgDoc[];
+  /** Shown by COMMAND DOCS as display_text; defaults to the name (leaf types only). */
+  displayText?: string;
+  /** Index of the key spec of a "key" argument; defaults to the key args' order. */
+  keySpecIndex?: number;
+  summary?: string;
+  since?: string;
+  deprecatedSince?: string;
 }
 
 /** A row of the command table. */
@@ -98,6 +135,14 @@ export interface CommandSpec {
   tips?: string[];
   /** Arguments for COMMAND DOCS. */
   args?: ArgDoc[];
+  /** COMMAND DOCS history: [version, change] pairs. */
+  history?: [string, string][];
+  /** COMMAND DOCS doc_flags. */
+  docFlags?: ("deprecated" | "syscmd")[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  /** Exact key specs (COMMAND INFO); derived from firstKey/lastKey/step when absent. */
+  keySpecs?: KeySpec[];
   /** Container commands (CONFIG, CLIENT, ...) list subcommands instead of a handler. */
   subcommands?: CommandSpec[];
   /** Key extraction for commands whose keys move (flag movablekeys), e.g. ZUNIONSTORE. */
