@@ -43,6 +43,17 @@ export function processCommand(c: Client, argv: Uint8Array[]): void {
     rejectCommand(c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
     return;
   }
+  if (isProtectedCommand(cmd) && !allowProtectedCommand(c, cmd)) {
+    const debug = (cmd.parent ?? cmd).name === "debug";
+    rejectCommand(
+      c,
+      `ERR ${debug ? "DEBUG" : "MODULE"} command not allowed. If the ${
+        debug ? "enable-debug-command" : "enable-module-command"
+      } option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+      cmd,
+    );
+    return;
+  }
   if (!c.authenticated && !cmd.noAuth) {
     rejectCommand(c, "NOAUTH Authentication required.", cmd);
     return;
@@ -113,6 +124,23 @@ function rejectCommand(c: Client, msg: string, cmd?: Command): void {
   if (cmd) cmd.stats.rejectedCalls++;
   if (c.multi !== null) c.multiError = true;
   c.reply.error(msg);
+}
+
+/** DEBUG and MODULE are gated by enable-debug-command / enable-module-command (CMD_PROTECTED). */
+function isProtectedCommand(cmd: Command): boolean {
+  const n = (cmd.parent ?? cmd).name;
+  return n === "debug" || n === "module";
+}
+
+/** allowProtectedAction: "yes", or "local" and the peer is on the loopback interface. */
+function allowProtectedCommand(c: Client, cmd: Command): boolean {
+  const cfg = c.server.config;
+  const mode = (cmd.parent ?? cmd).name === "debug"
+    ? cfg.enableDebugCommand
+    : cfg.enableModuleCommand;
+  if (mode === "yes") return true;
+  if (mode !== "local") return false;
+  return c.conn === null || c.addr.startsWith("127.0.0.1:") || c.addr.startsWith("[::1]:");
 }
 
 function isTransactionControl(cmd: Command): boolean {
