@@ -149,6 +149,20 @@ export class ReplyWriter implements Reply {
     if (this.onError) this.onError(msg);
   }
 
+  /**
+   * Error reply whose text is a binary string (one char per byte): for errors
+   * that quote a client's bytes, which Redis echoes raw (no UTF-8 re-encoding).
+   */
+  errorBinary(msg: string): void {
+    if (msg.charCodeAt(0) === 45) msg = msg.slice(1);
+    if (msg.includes("\n") || msg.includes("\r")) msg = msg.replace(/[\r\n]/g, " ");
+    this.ensure(msg.length + 3);
+    this.buf[this.len++] = 45; // -
+    this.ascii(msg);
+    this.crlf();
+    if (this.onError) this.onError(msg);
+  }
+
   integer(n: number | bigint): void {
     if (typeof n === "bigint") {
       const s = n.toString();

@@ -91,6 +91,8 @@ export class Client {
   blocked: BlockedState | null = null;
   /** CLIENT REPLY: "on", "off" or "skip" (skip the next command's reply). */
   replyMode: "on" | "off" | "skip" = "on";
+  /** The current command's reply is dropped (CLIENT REPLY SKIP issued by the previous one). */
+  replySkip = false;
   noEvict = false;
   noTouch = false;
   monitor = false;

@@ -5,40 +5,53 @@
  */
 
 import type { Command } from "../commands/table.ts";
-import { bytesToBinary, bytesToText } from "../util/bytes.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 
 /**
  * Looks up, checks and runs one command for `c`. Replies go to `c.reply`.
+ * CLIENT REPLY OFF drops every reply; CLIENT REPLY SKIP drops the replies of the
+ * next command, whatever it is (rejections included), as Redis's
+ * CLIENT_REPLY_SKIP_NEXT -> CLIENT_REPLY_SKIP hand-over in resetClient does.
  */
 export function processCommand(c: Client, argv: Uint8Array[]): void {
+  c.replySkip = c.replyMode === "skip";
+  if (c.replySkip) c.replyMode = "on";
+  const replyStart = c.reply.len;
+  dispatchCommand(c, argv);
+  // CLIENT REPLY ON clears both the mode and an active skip, and its OK goes out.
+  if (c.replyMode === "off" || c.replySkip) c.reply.len = replyStart;
+  if (c.blocked === null) c.replySkip = false;
+}
+
+function dispatchCommand(c: Client, argv: Uint8Array[]): void {
   const server = c.server;
   c.argv = argv;
   c.lastInteraction = server.keyspace.now = Date.now();
   const name = bytesToBinary(argv[0]);
   let cmd = server.commands.lookup(name);
   if (cmd === undefined) {
-    rejectCommand(c, unknownCommandError(argv));
+    c.lastCmd = null;
+    rejectCommand(c, unknownCommandError(argv), undefined, true);
     return;
   }
-  if (cmd.subs) {
-    if (argv.length === 1) {
-      rejectCommand(c, `ERR wrong number of arguments for '${cmd.name}' command`, cmd);
-      return;
-    }
+  if (cmd.subs && argv.length > 1) {
     const sub = cmd.subs.get(bytesToBinary(argv[1]).toLowerCase());
     if (sub === undefined) {
+      c.lastCmd = null;
       rejectCommand(
         c,
-        `ERR unknown subcommand '${
-          truncate(bytesToText(argv[1]), 128)
-        }'. Try ${cmd.name.toUpperCase()} HELP.`,
-        cmd,
+        `ERR unknown subcommand '${cString(argv[1], 128)}'. Try ${cmd.name.toUpperCase()} HELP.`,
+        undefined,
+        true,
       );
       return;
     }
     cmd = sub;
   }
+  // Like Redis's c->lastcmd, CLIENT LIST's cmd= names the command looked up last,
+  // even when it is then rejected or queued.
+  c.lastCmd = cmd;
   if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
     rejectCommand(c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
     return;
@@ -98,10 +111,9 @@ export function call(c: Client, cmd: Command): void {
   const start = performance.now();
   cmd.handler!(c);
   const usec = Math.round((performance.now() - start) * 1000);
-  if (c.replyMode !== "on" && cmd.name !== "client") {
-    c.reply.len = replyStart;
-    if (c.replyMode === "skip") c.replyMode = "on";
-  }
+  // processCommand drops a skipped or OFF command's reply; this covers a blocked
+  // command served later while replies are off or skipped.
+  if (c.replyMode === "off" || c.replySkip) c.reply.len = replyStart;
   if (c.blocked !== null) return; // accounted when it is served or times out
   cmd.stats.calls++;
   cmd.stats.usec += usec;
@@ -120,10 +132,12 @@ export function call(c: Client, cmd: Command): void {
   }
 }
 
-function rejectCommand(c: Client, msg: string, cmd?: Command): void {
+/** Replies an error before running; `binary`: `msg` quotes client bytes as a binary string. */
+function rejectCommand(c: Client, msg: string, cmd?: Command, binary = false): void {
   if (cmd) cmd.stats.rejectedCalls++;
   if (c.multi !== null) c.multiError = true;
-  c.reply.error(msg);
+  if (binary) c.reply.errorBinary(msg);
+  else c.reply.error(msg);
 }
 
 /** DEBUG and MODULE are gated by enable-debug-command / enable-module-command (CMD_PROTECTED). */
@@ -155,18 +169,24 @@ function allowedInPubSub(cmd: Command): boolean {
     n === "psubscribe" || n === "punsubscribe" || n === "ping" || n === "quit" || n === "reset";
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n) : s;
+/**
+ * An argument as Redis's `%.Ns` prints it: a C string, so it ends at the first
+ * NUL byte, cut to `max` bytes; returned as a binary string.
+ */
+function cString(arg: Uint8Array, max: number): string {
+  let end = arg.indexOf(0);
+  if (end === -1) end = arg.length;
+  return bytesToBinary(arg.subarray(0, Math.min(end, max)));
 }
 
-/** "ERR unknown command 'x', with args beginning with: 'a' 'b' " exactly as Redis words it. */
+/**
+ * "ERR unknown command 'x', with args beginning with: 'a' 'b' " exactly as Redis
+ * words it, as a binary string (the arguments' bytes are quoted raw).
+ */
 export function unknownCommandError(argv: Uint8Array[]): string {
   let args = "";
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    const remaining = 128 - args.length;
-    args += `'${truncate(bytesToText(argv[i]), remaining)}' `;
+    args += `'${cString(argv[i], 128 - args.length)}' `;
   }
-  return `ERR unknown command '${
-    truncate(bytesToText(argv[0]), 128)
-  }', with args beginning with: ${args}`;
+  return `ERR unknown command '${cString(argv[0], 128)}', with args beginning with: ${args}`;
 }

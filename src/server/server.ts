@@ -180,7 +180,7 @@ export class Server {
     if (idle > 0) {
       for (const c of this.clients.values()) {
         if (
-          c.kind === "normal" && c.blocked === null && c.channels.size === 0 &&
+          c.kind === "normal" && !c.monitor && c.blocked === null && c.channels.size === 0 &&
           c.patterns.size === 0 && now - c.lastInteraction > idle * 1000
         ) {
           this.log.verbose("Closing idle client");
@@ -348,18 +348,30 @@ export class Server {
     return new Promise((r) => p.waiters.push(r));
   }
 
-  /** CLIENT PAUSE: extends or replaces the pause (the later deadline wins, as in Redis). */
+  /**
+   * CLIENT PAUSE: extends the pause. As in Redis's pauseClientsByClient, the later
+   * deadline wins and an ALL pause stays ALL when a WRITE pause is added.
+   */
   pauseClients(ms: number, mode: "all" | "write"): void {
     const until = Date.now() + ms;
     if (this.pause) {
       clearTimeout(this.pause.timer);
       this.pause.until = Math.max(this.pause.until, until);
       if (mode === "all") this.pause.mode = "all";
-      else this.pause.mode = this.pause.until === until ? mode : this.pause.mode;
     } else {
       this.pause = { until, mode, timer: undefined, waiters: [] };
     }
-    this.pause.timer = setTimeout(() => this.unpauseClients(), this.pause.until - Date.now());
+    this.armPauseTimer(this.pause);
+  }
+
+  /** setTimeout caps delays at 2^31-1 ms, so long pauses re-arm until due. */
+  private armPauseTimer(p: PauseState): void {
+    const delay = Math.min(Math.max(0, p.until - Date.now()), 0x7fffffff);
+    p.timer = setTimeout(() => {
+      if (this.pause !== p) return;
+      if (Date.now() < p.until) this.armPauseTimer(p);
+      else this.unpauseClients();
+    }, delay);
   }
 
   /** CLIENT UNPAUSE or pause expiry. */
