@@ -1,6 +1,1230 @@
-/** keyspace commands (placeholder until implemented). */
+/**
+ * Keyspace (generic) commands, after Redis 7.2's db.c, expire.c and object.c:
+ * SELECT, SWAPDB, MOVE, FLUSHDB, FLUSHALL, DBSIZE, DEL, UNLINK, EXISTS, TYPE,
+ * RENAME, RENAMENX, COPY, KEYS, SCAN, RANDOMKEY, TOUCH, OBJECT, the EXPIRE
+ * family, TTL/PTTL/EXPIRETIME/PEXPIRETIME and PERSIST.
+ *
+ * Key lookups follow Redis's lookupKey flavours (see `lookupKeyRead` and
+ * `lookupKeyWrite`): reads count keyspace hits/misses and fire "keymiss";
+ * writes do neither. Expired keys are never visible: Db.lookup expires them.
+ */
 
-import type { CommandSpec } from "./table.ts";
+import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import type { Db, Entry } from "../store/keyspace.ts";
+import {
+  type EncodingLimits,
+  NO_SUCH_KEY,
+  NOT_INTEGER,
+  type RedisValue,
+  SYNTAX_ERR,
+  typeOf,
+} from "../store/types.ts";
+import { string2ll } from "../server/config_file.ts";
+import { binaryToBytes } from "../util/bytes.ts";
+import { isPlainPattern, matchGlob } from "../util/glob.ts";
+import type { ArgDoc, CommandSpec } from "./table.ts";
+
+// ---------------------------------------------------------------------------
+// Lookups (db.c lookupKey and friends)
+
+/** lookupKey flags, as in Redis's server.h. */
+export const LOOKUP_NONE = 0;
+/** Don't update the key's access time. */
+export const LOOKUP_NOTOUCH = 1;
+/** Don't fire "keymiss" on a miss. */
+export const LOOKUP_NONOTIFY = 2;
+/** Don't count keyspace_hits / keyspace_misses. */
+export const LOOKUP_NOSTATS = 4;
+
+/** True when the access time must not move: LOOKUP_NOTOUCH or CLIENT NO-TOUCH (except TOUCH). */
+function noTouchFor(c: Client, flags: number): boolean {
+  return (flags & LOOKUP_NOTOUCH) !== 0 || (c.noTouch && c.cmd?.name !== "touch");
+}
+
+/**
+ * lookupKeyReadWithFlags: the live entry at `key` (expiring it when due),
+ * touching it unless LOOKUP_NOTOUCH, counting a keyspace hit or miss unless
+ * LOOKUP_NOSTATS and firing "keymiss" on a miss unless LOOKUP_NONOTIFY.
+ */
+export function lookupKeyRead(
+  c: Client,
+  key: string,
+  flags = LOOKUP_NONE,
+  db: Db = c.db,
+): Entry | undefined {
+  const e = db.lookup(key, noTouchFor(c, flags));
+  const server = c.server;
+  if (e !== undefined) {
+    if ((flags & LOOKUP_NOSTATS) === 0) server.stats.keyspaceHits++;
+  } else {
+    if ((flags & LOOKUP_NONOTIFY) === 0) {
+      server.notifyKeyspaceEvent("keymiss", "keymiss", key, db.id);
+    }
+    if ((flags & LOOKUP_NOSTATS) === 0) server.stats.keyspaceMisses++;
+  }
+  return e;
+}
+
+/** lookupKeyWrite: the live entry at `key` (expiring it when due); no stats, no events. */
+export function lookupKeyWrite(c: Client, key: string, db: Db = c.db): Entry | undefined {
+  return db.lookup(key, noTouchFor(c, LOOKUP_NONE));
+}
+
+// ---------------------------------------------------------------------------
+// Argument parsing (object.c getLongLongFromObjectOrReply & co)
+
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
+const LLONG_MAX = 9223372036854775807n;
+const LLONG_MIN = -9223372036854775808n;
+
+/** getLongLongFromObjectOrReply: a strict base-10 int64, or null after replying the error. */
+function getLongLong(c: Client, i: number, msg?: string): bigint | null {
+  const v = string2ll(c.key(i));
+  if (v === null) c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
+  return v;
+}
+
+/** getIntFromObjectOrReply: an int32, or null after replying the error. */
+function getInt(c: Client, i: number, msg?: string): number | null {
+  const v = getLongLong(c, i, msg);
+  if (v === null) return null;
+  if (v < INT_MIN || v > INT_MAX) {
+    c.reply.error(
+      msg
+        ? "ERR " + msg
+        : `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
+    );
+    return null;
+  }
+  return Number(v);
+}
+
+/** The db numbered `id`, or undefined when out of range (selectDb's check). */
+function dbById(server: Server, id: number): Db | undefined {
+  return id >= 0 && id < server.keyspace.dbs.length ? server.keyspace.dbs[id] : undefined;
+}
+
+const SAME_OBJECT_ERR = "ERR source and destination objects are the same";
+const DB_RANGE_ERR = "ERR DB index is out of range";
+
+// ---------------------------------------------------------------------------
+// Shared effects
+
+/** signalModifiedKey + notifyKeyspaceEvent without counting a change (multi-key commands). */
+function touchKey(c: Client, db: Db, key: string, event: string): void {
+  c.server.signalModifiedKey(db, key);
+  c.server.notifyKeyspaceEvent("generic", event, key, db.id);
+}
+
+/** dbAdd: stores a new key (it must not exist) and fires "new" as Redis's dbAdd does. */
+function dbAdd(c: Client, db: Db, key: string, value: RedisValue): Entry {
+  const e = db.add(key, value);
+  c.server.notifyKeyspaceEvent("new", "new", key, db.id);
+  return e;
+}
+
+/**
+ * touchAllWatchedKeysInDb: WATCHers of keys in `emptied` that existed there
+ * (or exist in `replacedWith`, for SWAPDB) get their transaction aborted. A key
+ * that was already logically expired stays "unchanged" when it disappears or is
+ * replaced by another expired key, as in Redis 7.2 (it tracks expired-at-WATCH;
+ * expired-now is equivalent here because a later expiry also fails EXEC).
+ */
+function touchAllWatchedKeysInDb(server: Server, emptied: Db, replacedWith: Db | null): void {
+  if (server.watchedKeys.size === 0) return;
+  const prefix = emptied.id + "\0";
+  for (const [id, clients] of server.watchedKeys) {
+    if (!id.startsWith(prefix)) continue;
+    const key = id.slice(prefix.length);
+    const old = emptied.peek(key);
+    const repl = replacedWith?.peek(key);
+    if (old === undefined && repl === undefined) continue;
+    if (old !== undefined && emptied.isExpired(old)) {
+      if (repl === undefined || replacedWith!.isExpired(repl)) continue;
+    } else if (old === undefined && replacedWith!.isExpired(repl!)) {
+      continue;
+    }
+    for (const cl of clients) cl.dirtyCas = true;
+  }
+}
+
+/**
+ * forceCommandPropagation: FLUSHDB/FLUSHALL replicate even when nothing was
+ * removed. Propagates the command now and stops `call` from doing it again.
+ */
+function forcePropagation(c: Client): void {
+  if (c.kind !== "master") c.server.propagate(c.db.id, c.argv);
+  c.propagateSuppressed = true;
+}
+
+// ---------------------------------------------------------------------------
+// SELECT, SWAPDB, MOVE, FLUSHDB, FLUSHALL, DBSIZE
+
+function selectCommand(c: Client): void {
+  const id = getInt(c, 1);
+  if (id === null) return;
+  const db = dbById(c.server, id);
+  if (db === undefined) return c.reply.error(DB_RANGE_ERR);
+  c.db = db;
+  c.reply.ok();
+}
+
+function swapdbCommand(c: Client): void {
+  const id1 = getInt(c, 1, "invalid first DB index");
+  if (id1 === null) return;
+  const id2 = getInt(c, 2, "invalid second DB index");
+  if (id2 === null) return;
+  const server = c.server;
+  const db1 = dbById(server, id1), db2 = dbById(server, id2);
+  if (db1 === undefined || db2 === undefined) return c.reply.error(DB_RANGE_ERR);
+  if (db1 !== db2) {
+    touchAllWatchedKeysInDb(server, db1, db2);
+    touchAllWatchedKeysInDb(server, db2, db1);
+    db1.swapWith(db2);
+    // Clients stay on their db number: keys they wait on may now hold data.
+    server.blocking.signalAll(db1);
+    server.blocking.signalAll(db2);
+  }
+  server.dirty++;
+  c.reply.ok();
+}
+
+function moveCommand(c: Client): void {
+  const dbid = getInt(c, 2);
+  if (dbid === null) return;
+  const src = c.db;
+  const dst = dbById(c.server, dbid);
+  if (dst === undefined) return c.reply.error(DB_RANGE_ERR);
+  if (dst === src) return c.reply.error(SAME_OBJECT_ERR);
+  const key = c.key(1);
+  const e = lookupKeyWrite(c, key);
+  if (e === undefined) return c.reply.integer(0);
+  const expire = e.expireAt;
+  if (lookupKeyWrite(c, key, dst) !== undefined) return c.reply.integer(0);
+  const moved = dbAdd(c, dst, key, e.value);
+  carryObjectState(e, moved);
+  if (expire !== -1) dst.setExpire(moved, expire);
+  src.delete(key);
+  c.server.signalModifiedKey(src, key);
+  c.server.signalModifiedKey(dst, key);
+  c.server.notifyKeyspaceEvent("generic", "move_from", key, src.id);
+  c.server.notifyKeyspaceEvent("generic", "move_to", key, dst.id);
+  c.server.dirty++;
+  c.reply.integer(1);
+}
+
+/** The value object moves with RENAME/MOVE: keep its access data and string encoding. */
+function carryObjectState(from: Entry, to: Entry): void {
+  to.lru = from.lru;
+  to.lfu = from.lfu;
+  to.raw = from.raw;
+}
+
+/** getFlushCommandFlags: validates [ASYNC|SYNC] (both free memory synchronously here). */
+function parseFlushFlags(c: Client): boolean {
+  if (c.argc === 1) return true;
+  const opt = c.argc === 2 ? c.lower(1) : "";
+  if (opt === "sync" || opt === "async") return true;
+  c.reply.error(SYNTAX_ERR);
+  return false;
+}
+
+function flushdbCommand(c: Client): void {
+  if (!parseFlushFlags(c)) return;
+  const server = c.server;
+  touchAllWatchedKeysInDb(server, c.db, null);
+  server.dirty += c.db.flush();
+  forcePropagation(c);
+  c.reply.ok();
+}
+
+/** A persistence module may install a synchronous RDB save here (rdbSave). */
+interface RdbSaver {
+  rdbSaveSync?: () => boolean;
+}
+
+function flushallCommand(c: Client): void {
+  if (!parseFlushFlags(c)) return;
+  const server = c.server;
+  let removed = 0;
+  for (const db of server.keyspace.dbs) {
+    touchAllWatchedKeysInDb(server, db, null);
+    removed += db.flush();
+  }
+  server.dirty += removed;
+  // flushAllDataAndResetRDB: with save points configured the empty dataset is
+  // saved right away, and a successful rdbSave resets the dirty counter.
+  if (server.config.saveParams.length > 0) {
+    const saver = (server as unknown as RdbSaver).rdbSaveSync;
+    const ok = saver ? saver.call(server) : true;
+    if (ok) {
+      server.dirty = 0;
+      server.lastSave = Math.floor(Date.now() / 1000);
+    }
+  }
+  forcePropagation(c);
+  c.reply.ok();
+}
+
+function dbsizeCommand(c: Client): void {
+  c.reply.integer(c.db.size);
+}
+
+// ---------------------------------------------------------------------------
+// DEL, UNLINK, EXISTS, TYPE, TOUCH
+
+function delCommand(c: Client): void {
+  let deleted = 0;
+  for (let i = 1; i < c.argc; i++) {
+    const key = c.key(i);
+    // expireIfNeeded first: an expired key is reclaimed (and counted as expired), not deleted.
+    if (c.db.lookup(key, true) === undefined) continue;
+    c.db.delete(key);
+    c.modified(key, "generic", "del");
+    deleted++;
+  }
+  c.reply.integer(deleted);
+}
+
+function existsCommand(c: Client): void {
+  let count = 0;
+  for (let i = 1; i < c.argc; i++) {
+    if (lookupKeyRead(c, c.key(i), LOOKUP_NOTOUCH) !== undefined) count++;
+  }
+  c.reply.integer(count);
+}
+
+function typeCommand(c: Client): void {
+  const e = lookupKeyRead(c, c.key(1), LOOKUP_NOTOUCH);
+  c.reply.simple(e === undefined ? "none" : typeOf(e.value));
+}
+
+function touchCommand(c: Client): void {
+  let touched = 0;
+  for (let i = 1; i < c.argc; i++) {
+    if (lookupKeyRead(c, c.key(i)) !== undefined) touched++;
+  }
+  c.reply.integer(touched);
+}
+
+// ---------------------------------------------------------------------------
+// RENAME, RENAMENX, COPY
+
+function renameGeneric(c: Client, nx: boolean): void {
+  const key = c.key(1);
+  const newkey = c.key(2);
+  const db = c.db;
+  const e = lookupKeyWrite(c, key);
+  if (e === undefined) return c.reply.error(NO_SUCH_KEY);
+  if (key === newkey) return nx ? c.reply.integer(0) : c.reply.ok();
+  const expire = e.expireAt;
+  if (lookupKeyWrite(c, newkey) !== undefined) {
+    if (nx) return c.reply.integer(0);
+    db.delete(newkey);
+  }
+  const renamed = dbAdd(c, db, newkey, e.value);
+  carryObjectState(e, renamed);
+  if (expire !== -1) db.setExpire(renamed, expire);
+  db.delete(key);
+  c.server.signalModifiedKey(db, key);
+  c.server.signalModifiedKey(db, newkey);
+  c.server.notifyKeyspaceEvent("generic", "rename_from", key, db.id);
+  c.server.notifyKeyspaceEvent("generic", "rename_to", newkey, db.id);
+  c.server.dirty++;
+  if (nx) c.reply.integer(1);
+  else c.reply.ok();
+}
+
+/** A value with a deep-copy method (every collection class provides `clone`). */
+interface Clonable {
+  clone(): RedisValue;
+}
+
+/** Duplicates a value for COPY: strings by bytes, collections through their clone(). */
+function dupValue(v: RedisValue): RedisValue | null {
+  if (v instanceof Uint8Array) return v.slice();
+  const clone = (v as Partial<Clonable>).clone;
+  return typeof clone === "function" ? clone.call(v) : null;
+}
+
+function copyCommand(c: Client): void {
+  const src = c.db;
+  let dst = c.db;
+  let replace = false;
+  for (let j = 3; j < c.argc; j++) {
+    const opt = c.lower(j);
+    if (opt === "replace") {
+      replace = true;
+    } else if (opt === "db" && c.argc - j - 1 >= 1) {
+      const id = getInt(c, j + 1);
+      if (id === null) return;
+      const db = dbById(c.server, id);
+      if (db === undefined) return c.reply.error(DB_RANGE_ERR);
+      dst = db;
+      j++;
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  const key = c.key(1);
+  const newkey = c.key(2);
+  if (src === dst && key === newkey) return c.reply.error(SAME_OBJECT_ERR);
+  const e = lookupKeyRead(c, key);
+  if (e === undefined) return c.reply.integer(0);
+  const expire = e.expireAt;
+  let overwrite = false;
+  if (lookupKeyWrite(c, newkey, dst) !== undefined) {
+    if (!replace) return c.reply.integer(0);
+    overwrite = true;
+  }
+  const value = dupValue(e.value);
+  if (value === null) return c.reply.error("ERR unknown type object");
+  if (overwrite) dst.delete(newkey);
+  const copied = dbAdd(c, dst, newkey, value);
+  copied.raw = e.raw;
+  if (expire !== -1) dst.setExpire(copied, expire);
+  touchKey(c, dst, newkey, "copy_to");
+  c.server.dirty++;
+  c.reply.integer(1);
+}
+
+// ---------------------------------------------------------------------------
+// KEYS, SCAN, RANDOMKEY
+
+function keysCommand(c: Client): void {
+  const pattern = c.key(1);
+  const db = c.db;
+  const out: string[] = [];
+  if (isPlainPattern(pattern)) {
+    // Only the key equal to the pattern can match: look it up directly.
+    const e = db.peek(pattern);
+    if (e !== undefined && !db.isExpired(e)) out.push(pattern);
+  } else {
+    const all = pattern === "*";
+    // KEYS hides expired keys without reclaiming them (keyIsExpired, not expireIfNeeded).
+    for (const e of db.entries()) {
+      if ((all || matchGlob(pattern, e.key)) && !db.isExpired(e)) out.push(e.key);
+    }
+  }
+  c.reply.array(out.length);
+  for (const k of out) c.reply.bulkBinary(k);
+}
+
+const ULONG_MAX = 18446744073709551615n;
+
+/**
+ * parseScanCursorOrReply: strtoul semantics (optional sign, "-1" wraps,
+ * overflow and any leading space or trailing byte rejected, "" is 0).
+ */
+export function parseScanCursor(s: string): bigint | null {
+  if (s.length > 0 && " \t\n\v\f\r".includes(s[0])) return null;
+  const m = /^([+-]?)([0-9]+)$/.exec(s);
+  if (m === null) return s.length === 0 ? 0n : null;
+  let v = BigInt(m[2]);
+  if (v > ULONG_MAX) return null;
+  if (m[1] === "-" && v !== 0n) v = ULONG_MAX + 1n - v;
+  return v;
+}
+
+function scanCommand(c: Client): void {
+  const cursor = parseScanCursor(c.key(1));
+  if (cursor === null) return c.reply.error("ERR invalid cursor");
+  let count = 10;
+  let pattern: string | null = null;
+  let typeName: string | null = null;
+  for (let i = 2; i < c.argc;) {
+    const left = c.argc - i;
+    const opt = c.lower(i);
+    if (opt === "count" && left >= 2) {
+      const v = getLongLong(c, i + 1);
+      if (v === null) return;
+      if (v < 1n) return c.reply.error(SYNTAX_ERR);
+      count = v > 1000000000n ? 1000000000 : Number(v);
+      i += 2;
+    } else if (opt === "match" && left >= 2) {
+      pattern = c.key(i + 1);
+      // "*" matches everything: same as no pattern.
+      if (pattern === "*") pattern = null;
+      i += 2;
+    } else if (opt === "type" && left >= 2) {
+      typeName = c.key(i + 1).toLowerCase();
+      i += 2;
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  const db = c.db;
+  const keys: string[] = [];
+  const start = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
+  const next = db.scan(start, count, (e) => keys.push(e.key));
+  // Filter after the walk, as Redis does: reclaiming expired keys reorders the slots.
+  const out: string[] = [];
+  for (const key of keys) {
+    if (pattern !== null && !matchGlob(pattern, key)) continue;
+    if (typeName !== null) {
+      // Redis 7.2 checks the type with a counted read lookup (it may reclaim the key).
+      const e = lookupKeyRead(c, key, LOOKUP_NOTOUCH);
+      if ((e === undefined ? "none" : typeOf(e.value)) !== typeName) continue;
+    }
+    const e = db.peek(key);
+    if (e !== undefined && db.isExpired(e)) {
+      db.lookup(key, true); // expireIfNeeded
+      continue;
+    }
+    out.push(key);
+  }
+  c.reply.array(2);
+  c.reply.bulkBinary(String(next));
+  c.reply.array(out.length);
+  for (const k of out) c.reply.bulkBinary(k);
+}
+
+function randomkeyCommand(c: Client): void {
+  const db = c.db;
+  let key: string | null = null;
+  // Each failed round reclaimed expired keys, so this ends (Redis loops until a live key).
+  while (db.size > 0) {
+    key = db.randomKey();
+    if (key !== null || c.server.isReplica()) break;
+  }
+  if (key === null) c.reply.nullBulk();
+  else c.reply.bulkBinary(key);
+}
+
+// ---------------------------------------------------------------------------
+// OBJECT
+
+/** OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT says for shared integer objects. */
+const OBJ_SHARED_REFCOUNT = 2147483647;
+/** OBJ_SHARED_INTEGERS: 0..9999 are shared objects. */
+const OBJ_SHARED_INTEGERS = 10000n;
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_SIZE_LIMIT = 44;
+
+/** The int64 a string would be stored as by tryObjectEncoding (string2l), or null. */
+function stringAsInt(v: Uint8Array): bigint | null {
+  if (v.length === 0 || v.length > 20) return null;
+  let s = "";
+  for (let i = 0; i < v.length; i++) s += String.fromCharCode(v[i]);
+  return string2ll(s);
+}
+
+/** OBJECT ENCODING of a string value, as tryObjectEncoding leaves it. */
+function stringEncoding(e: Entry, v: Uint8Array): string {
+  if (e.raw) return "raw";
+  if (stringAsInt(v) !== null) return "int";
+  return v.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
+}
+
+function isLfuPolicy(server: Server): boolean {
+  return server.config.maxmemoryPolicy.endsWith("-lfu");
+}
+
+/** canUseSharedObject: shared integers are off when maxmemory evicts by LRU/LFU. */
+function canUseSharedIntegers(server: Server): boolean {
+  const p = server.config.maxmemoryPolicy;
+  return server.config.maxmemory === 0 || !(p.endsWith("-lru") || p.endsWith("-lfu"));
+}
+
+/** Encoding thresholds from the live config. */
+export function encodingLimits(server: Server): EncodingLimits {
+  const cfg = server.config;
+  return {
+    listMaxListpackSize: cfg.listMaxListpackSize,
+    hashMaxListpackEntries: cfg.hashMaxListpackEntries,
+    hashMaxListpackValue: cfg.hashMaxListpackValue,
+    setMaxIntsetEntries: cfg.setMaxIntsetEntries,
+    setMaxListpackEntries: cfg.setMaxListpackEntries,
+    setMaxListpackValue: cfg.setMaxListpackValue,
+    zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
+    zsetMaxListpackValue: cfg.zsetMaxListpackValue,
+  };
+}
+
+/** OBJECT ENCODING's answer for an entry. */
+export function objectEncoding(server: Server, e: Entry): string {
+  const v = e.value;
+  if (v instanceof Uint8Array) return stringEncoding(e, v);
+  return v.encoding(encodingLimits(server));
+}
+
+/** objectCommandLookupOrReply: NOTOUCH|NONOTIFY read lookup; null reply on a miss. */
+function objectLookup(c: Client): Entry | undefined {
+  const e = lookupKeyRead(c, c.key(2), LOOKUP_NOTOUCH | LOOKUP_NONOTIFY);
+  if (e === undefined) c.reply.nullBulk();
+  return e;
+}
+
+function objectEncodingCommand(c: Client): void {
+  const e = objectLookup(c);
+  if (e !== undefined) c.reply.bulkText(objectEncoding(c.server, e));
+}
+
+function objectRefcountCommand(c: Client): void {
+  const e = objectLookup(c);
+  if (e === undefined) return;
+  const v = e.value;
+  let shared = false;
+  if (v instanceof Uint8Array && !e.raw && canUseSharedIntegers(c.server)) {
+    const n = stringAsInt(v);
+    shared = n !== null && n >= 0n && n < OBJ_SHARED_INTEGERS;
+  }
+  c.reply.integer(shared ? OBJ_SHARED_REFCOUNT : 1);
+}
+
+function objectIdletimeCommand(c: Client): void {
+  const e = objectLookup(c);
+  if (e === undefined) return;
+  if (isLfuPolicy(c.server)) {
+    return c.reply.error(
+      "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    );
+  }
+  // The LRU clock has a resolution of one second.
+  const now = Math.floor(Date.now() / 1000);
+  c.reply.integer(Math.max(0, now - Math.floor(e.lru / 1000)));
+}
+
+function objectFreqCommand(c: Client): void {
+  const e = objectLookup(c);
+  if (e === undefined) return;
+  if (!isLfuPolicy(c.server)) {
+    return c.reply.error(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    );
+  }
+  // LFUDecrAndReturn: one decrement per lfu-decay-time minutes since the last access.
+  const decay = c.server.config.lfuDecayTime;
+  const periods = decay > 0 ? Math.floor((Date.now() - e.lru) / 60000 / decay) : 0;
+  c.reply.integer(periods > e.lfu ? 0 : e.lfu - periods);
+}
+
+const OBJECT_HELP = [
+  "ENCODING <key>",
+  "    Return the kind of internal representation used in order to store the value",
+  "    associated with a <key>.",
+  "FREQ <key>",
+  "    Return the access frequency index of the <key>. The returned integer is",
+  "    proportional to the logarithm of the recent access frequency of the key.",
+  "IDLETIME <key>",
+  "    Return the idle time of the <key>, that is the approximated number of",
+  "    seconds elapsed since the last access to the key.",
+  "REFCOUNT <key>",
+  "    Return the number of references of the value associated with the specified",
+  "    <key>.",
+];
+
+/** addReplyHelp: header naming the command as typed (upper-cased), the lines, then HELP. */
+function replyHelp(c: Client, lines: string[]): void {
+  c.reply.array(lines.length + 3);
+  c.reply.simple(
+    `${c.key(0).toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
+  );
+  for (const l of lines) c.reply.simple(l);
+  c.reply.simple("HELP");
+  c.reply.simple("    Print this help.");
+}
+
+function objectHelpCommand(c: Client): void {
+  replyHelp(c, OBJECT_HELP);
+}
+
+// ---------------------------------------------------------------------------
+// EXPIRE family, TTL family, PERSIST (expire.c)
+
+const EXPIRE_NX = 1;
+const EXPIRE_XX = 2;
+const EXPIRE_GT = 4;
+const EXPIRE_LT = 8;
+
+const PEXPIREAT = binaryToBytes("PEXPIREAT");
+const DEL = binaryToBytes("DEL");
+const UNLINK = binaryToBytes("UNLINK");
+
+/** parseExtendedExpireArgumentsOrReply: NX/XX/GT/LT from argv[3..]; null after an error reply. */
+function parseExpireFlags(c: Client): number | null {
+  let flags = 0;
+  for (let j = 3; j < c.argc; j++) {
+    const opt = c.lower(j);
+    if (opt === "nx") flags |= EXPIRE_NX;
+    else if (opt === "xx") flags |= EXPIRE_XX;
+    else if (opt === "gt") flags |= EXPIRE_GT;
+    else if (opt === "lt") flags |= EXPIRE_LT;
+    else {
+      c.reply.error(`ERR Unsupported option ${c.key(j)}`);
+      return null;
+    }
+  }
+  if ((flags & EXPIRE_NX) !== 0 && (flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) !== 0) {
+    c.reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");
+    return null;
+  }
+  if ((flags & EXPIRE_GT) !== 0 && (flags & EXPIRE_LT) !== 0) {
+    c.reply.error("ERR GT and LT options at the same time are not compatible");
+    return null;
+  }
+  return flags;
+}
+
+/**
+ * expireGenericCommand. `relative`: the time is added to the command time
+ * (EXPIRE/PEXPIRE); `seconds`: argv[2] is in seconds. Propagates as PEXPIREAT
+ * with the absolute ms time, or as DEL/UNLINK when the time is already past.
+ */
+function expireGeneric(c: Client, relative: boolean, seconds: boolean): void {
+  const flags = parseExpireFlags(c);
+  if (flags === null) return;
+  let when = getLongLong(c, 2);
+  if (when === null) return;
+  const invalid = () => c.reply.error(`ERR invalid expire time in '${c.cmd!.fullName}' command`);
+  // EXPIRE accepts negative times; only the unit conversion and the addition can overflow.
+  if (seconds) {
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) return invalid();
+    when *= 1000n;
+  }
+  const now = c.server.keyspace.now;
+  const basetime = relative ? BigInt(now) : 0n;
+  if (when > LLONG_MAX - basetime) return invalid();
+  when += basetime;
+
+  const key = c.key(1);
+  const db = c.db;
+  const e = lookupKeyWrite(c, key);
+  if (e === undefined) return c.reply.integer(0);
+  const whenMs = Number(when);
+  if (flags !== 0) {
+    const current = e.expireAt;
+    if ((flags & EXPIRE_NX) !== 0 && current !== -1) return c.reply.integer(0);
+    if ((flags & EXPIRE_XX) !== 0 && current === -1) return c.reply.integer(0);
+    // No TTL counts as infinite: GT never passes, LT always does.
+    if ((flags & EXPIRE_GT) !== 0 && (current === -1 || whenMs <= current)) {
+      return c.reply.integer(0);
+    }
+    if ((flags & EXPIRE_LT) !== 0 && current !== -1 && whenMs >= current) {
+      return c.reply.integer(0);
+    }
+  }
+  // checkAlreadyExpired: a replica keeps the key and waits for the master's DEL.
+  if (whenMs <= now && !c.server.isReplica()) {
+    db.delete(key);
+    c.rewriteArgv([c.server.config.lazyfreeLazyExpire ? UNLINK : DEL, c.argv[1]]);
+    c.modified(key, "generic", "del");
+    return c.reply.integer(1);
+  }
+  db.setExpire(e, whenMs);
+  const argv = c.argv.slice();
+  if (c.cmd!.name !== "pexpireat") argv[0] = PEXPIREAT;
+  if (relative || seconds) argv[2] = binaryToBytes(when.toString());
+  c.rewriteArgv(argv);
+  c.modified(key, "generic", "expire");
+  c.reply.integer(1);
+}
+
+function expireCommand(c: Client): void {
+  expireGeneric(c, true, true);
+}
+
+function pexpireCommand(c: Client): void {
+  expireGeneric(c, true, false);
+}
+
+function expireatCommand(c: Client): void {
+  expireGeneric(c, false, true);
+}
+
+function pexpireatCommand(c: Client): void {
+  expireGeneric(c, false, false);
+}
+
+/** ttlGenericCommand: -2 missing, -1 no TTL, else the TTL (relative) or the expire time. */
+function ttlGeneric(c: Client, ms: boolean, absolute: boolean): void {
+  const e = lookupKeyRead(c, c.key(1), LOOKUP_NOTOUCH);
+  if (e === undefined) return c.reply.integer(-2);
+  if (e.expireAt === -1) return c.reply.integer(-1);
+  let ttl = absolute ? e.expireAt : e.expireAt - c.server.keyspace.now;
+  if (ttl < 0) ttl = 0;
+  c.reply.integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
+}
+
+function ttlCommand(c: Client): void {
+  ttlGeneric(c, false, false);
+}
+
+function pttlCommand(c: Client): void {
+  ttlGeneric(c, true, false);
+}
+
+function expiretimeCommand(c: Client): void {
+  ttlGeneric(c, false, true);
+}
+
+function pexpiretimeCommand(c: Client): void {
+  ttlGeneric(c, true, true);
+}
+
+function persistCommand(c: Client): void {
+  const key = c.key(1);
+  const e = lookupKeyWrite(c, key);
+  if (e === undefined || !c.db.removeExpire(e)) return c.reply.integer(0);
+  c.modified(key, "generic", "persist");
+  c.reply.integer(1);
+}
+
+// ---------------------------------------------------------------------------
+// Command table rows
+
+const KEY_ARG: ArgDoc = { name: "key", type: "key" };
+const KEYS_ARG: ArgDoc = { name: "key", type: "key", flags: ["multiple"] };
+const EXPIRE_CONDITION: ArgDoc = {
+  name: "condition",
+  type: "oneof",
+  flags: ["optional"],
+  args: [
+    { name: "nx", type: "pure-token", token: "NX" },
+    { name: "xx", type: "pure-token", token: "XX" },
+    { name: "gt", type: "pure-token", token: "GT" },
+    { name: "lt", type: "pure-token", token: "LT" },
+  ],
+};
+const FLUSH_TYPE: ArgDoc = {
+  name: "flush-type",
+  type: "oneof",
+  flags: ["optional"],
+  args: [
+    { name: "async", type: "pure-token", token: "ASYNC" },
+    { name: "sync", type: "pure-token", token: "SYNC" },
+  ],
+};
+
+const noKeys = { firstKey: 0, lastKey: 0, step: 0 };
+const oneKey = { firstKey: 1, lastKey: 1, step: 1 };
+const allKeys = { firstKey: 1, lastKey: -1, step: 1 };
+const twoKeys = { firstKey: 1, lastKey: 2, step: 1 };
+const objectKey = { firstKey: 2, lastKey: 2, step: 1 };
+const MULTI_SHARD_SUM = ["request_policy:multi_shard", "response_policy:agg_sum"];
 
 /** Rows of the keyspace group. */
-export const keyspaceCommands: CommandSpec[] = [];
+export const keyspaceCommands: CommandSpec[] = [
+  {
+    name: "select",
+    arity: 2,
+    flags: ["loading", "stale", "fast"],
+    ...noKeys,
+    group: "connection",
+    since: "1.0.0",
+    summary: "Changes the selected database.",
+    complexity: "O(1)",
+    args: [{ name: "index", type: "integer" }],
+    handler: selectCommand,
+  },
+  {
+    name: "swapdb",
+    arity: 3,
+    flags: ["write", "fast"],
+    ...noKeys,
+    group: "server",
+    since: "4.0.0",
+    summary: "Swaps two databases.",
+    complexity:
+      "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+    aclCategories: ["keyspace", "dangerous"],
+    args: [{ name: "index1", type: "integer" }, { name: "index2", type: "integer" }],
+    handler: swapdbCommand,
+  },
+  {
+    name: "move",
+    arity: 3,
+    flags: ["write", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Moves a key to another database.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "db", type: "integer" }],
+    handler: moveCommand,
+  },
+  {
+    name: "flushdb",
+    arity: -1,
+    flags: ["write"],
+    ...noKeys,
+    group: "server",
+    since: "1.0.0",
+    summary: "Remove all keys from the current database.",
+    complexity: "O(N) where N is the number of keys in the selected database",
+    aclCategories: ["keyspace", "dangerous"],
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    args: [FLUSH_TYPE],
+    handler: flushdbCommand,
+  },
+  {
+    name: "flushall",
+    arity: -1,
+    flags: ["write"],
+    ...noKeys,
+    group: "server",
+    since: "1.0.0",
+    summary: "Removes all keys from all databases.",
+    complexity: "O(N) where N is the total number of keys in all databases",
+    aclCategories: ["keyspace", "dangerous"],
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    args: [FLUSH_TYPE],
+    handler: flushallCommand,
+  },
+  {
+    name: "dbsize",
+    arity: 1,
+    flags: ["readonly", "fast"],
+    ...noKeys,
+    group: "server",
+    since: "1.0.0",
+    summary: "Returns the number of keys in the database.",
+    complexity: "O(1)",
+    aclCategories: ["keyspace"],
+    tips: ["request_policy:all_shards", "response_policy:agg_sum"],
+    handler: dbsizeCommand,
+  },
+  {
+    name: "del",
+    arity: -2,
+    flags: ["write"],
+    ...allKeys,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Deletes one or more keys.",
+    complexity:
+      "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
+    tips: MULTI_SHARD_SUM,
+    args: [KEYS_ARG],
+    handler: delCommand,
+  },
+  {
+    name: "unlink",
+    arity: -2,
+    flags: ["write", "fast"],
+    ...allKeys,
+    group: "generic",
+    since: "4.0.0",
+    summary: "Asynchronously deletes one or more keys.",
+    complexity:
+      "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
+    tips: MULTI_SHARD_SUM,
+    args: [KEYS_ARG],
+    handler: delCommand,
+  },
+  {
+    name: "exists",
+    arity: -2,
+    flags: ["readonly", "fast"],
+    ...allKeys,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Determines whether one or more keys exist.",
+    complexity: "O(N) where N is the number of keys to check.",
+    tips: MULTI_SHARD_SUM,
+    args: [KEYS_ARG],
+    handler: existsCommand,
+  },
+  {
+    name: "type",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Determines the type of value stored at a key.",
+    complexity: "O(1)",
+    args: [KEY_ARG],
+    handler: typeCommand,
+  },
+  {
+    name: "rename",
+    arity: 3,
+    flags: ["write"],
+    ...twoKeys,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Renames a key and overwrites the destination.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "newkey", type: "key" }],
+    handler: (c) => renameGeneric(c, false),
+  },
+  {
+    name: "renamenx",
+    arity: 3,
+    flags: ["write", "fast"],
+    ...twoKeys,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Renames a key only when the target key name doesn't exist.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "newkey", type: "key" }],
+    handler: (c) => renameGeneric(c, true),
+  },
+  {
+    name: "copy",
+    arity: -3,
+    flags: ["write", "denyoom"],
+    ...twoKeys,
+    group: "generic",
+    since: "6.2.0",
+    summary: "Copies the value of a key to a new key.",
+    complexity:
+      "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+    args: [
+      { name: "source", type: "key" },
+      { name: "destination", type: "key" },
+      { name: "destination-db", type: "integer", token: "DB", flags: ["optional"] },
+      { name: "replace", type: "pure-token", token: "REPLACE", flags: ["optional"] },
+    ],
+    handler: copyCommand,
+  },
+  {
+    name: "keys",
+    arity: 2,
+    flags: ["readonly"],
+    ...noKeys,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Returns all key names that match a pattern.",
+    complexity:
+      "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+    aclCategories: ["dangerous"],
+    tips: ["request_policy:all_shards", "nondeterministic_output_order"],
+    args: [{ name: "pattern", type: "pattern" }],
+    handler: keysCommand,
+  },
+  {
+    name: "scan",
+    arity: -2,
+    flags: ["readonly"],
+    ...noKeys,
+    group: "generic",
+    since: "2.8.0",
+    summary: "Iterates over the key names in the database.",
+    complexity:
+      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    tips: ["nondeterministic_output", "request_policy:special", "response_policy:special"],
+    args: [
+      { name: "cursor", type: "integer" },
+      { name: "pattern", type: "pattern", token: "MATCH", flags: ["optional"] },
+      { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
+      { name: "type", type: "string", token: "TYPE", flags: ["optional"] },
+    ],
+    handler: scanCommand,
+  },
+  {
+    name: "randomkey",
+    arity: 1,
+    flags: ["readonly"],
+    ...noKeys,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Returns a random key name from the database.",
+    complexity: "O(1)",
+    tips: ["request_policy:all_shards", "response_policy:special", "nondeterministic_output"],
+    handler: randomkeyCommand,
+  },
+  {
+    name: "touch",
+    arity: -2,
+    flags: ["readonly", "fast"],
+    ...allKeys,
+    group: "generic",
+    since: "3.2.1",
+    summary:
+      "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
+    complexity: "O(N) where N is the number of keys that will be touched.",
+    tips: MULTI_SHARD_SUM,
+    args: [KEYS_ARG],
+    handler: touchCommand,
+  },
+  {
+    name: "object",
+    arity: -2,
+    flags: [],
+    ...noKeys,
+    group: "generic",
+    since: "2.2.3",
+    summary: "A container for object introspection commands.",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        name: "encoding",
+        arity: 3,
+        flags: ["readonly"],
+        ...objectKey,
+        group: "generic",
+        since: "2.2.3",
+        summary: "Returns the internal encoding of an object.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output"],
+        args: [KEY_ARG],
+        handler: objectEncodingCommand,
+      },
+      {
+        name: "freq",
+        arity: 3,
+        flags: ["readonly"],
+        ...objectKey,
+        group: "generic",
+        since: "4.0.0",
+        summary: "Returns the logarithmic access frequency counter of an object.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output"],
+        args: [KEY_ARG],
+        handler: objectFreqCommand,
+      },
+      {
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        ...noKeys,
+        group: "generic",
+        since: "6.2.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        aclCategories: ["keyspace"],
+        handler: objectHelpCommand,
+      },
+      {
+        name: "idletime",
+        arity: 3,
+        flags: ["readonly"],
+        ...objectKey,
+        group: "generic",
+        since: "2.2.3",
+        summary: "Returns the time since the last access to an object.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output"],
+        args: [KEY_ARG],
+        handler: objectIdletimeCommand,
+      },
+      {
+        name: "refcount",
+        arity: 3,
+        flags: ["readonly"],
+        ...objectKey,
+        group: "generic",
+        since: "2.2.3",
+        summary: "Returns the reference count of a value of a key.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output"],
+        args: [KEY_ARG],
+        handler: objectRefcountCommand,
+      },
+    ],
+  },
+  {
+    name: "expire",
+    arity: -3,
+    flags: ["write", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Sets the expiration time of a key in seconds.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "seconds", type: "integer" }, EXPIRE_CONDITION],
+    handler: expireCommand,
+  },
+  {
+    name: "pexpire",
+    arity: -3,
+    flags: ["write", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "2.6.0",
+    summary: "Sets the expiration time of a key in milliseconds.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "milliseconds", type: "integer" }, EXPIRE_CONDITION],
+    handler: pexpireCommand,
+  },
+  {
+    name: "expireat",
+    arity: -3,
+    flags: ["write", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "1.2.0",
+    summary: "Sets the expiration time of a key to a Unix timestamp.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "unix-time-seconds", type: "unix-time" }, EXPIRE_CONDITION],
+    handler: expireatCommand,
+  },
+  {
+    name: "pexpireat",
+    arity: -3,
+    flags: ["write", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "2.6.0",
+    summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
+    complexity: "O(1)",
+    args: [KEY_ARG, { name: "unix-time-milliseconds", type: "unix-time" }, EXPIRE_CONDITION],
+    handler: pexpireatCommand,
+  },
+  {
+    name: "ttl",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "1.0.0",
+    summary: "Returns the expiration time in seconds of a key.",
+    complexity: "O(1)",
+    tips: ["nondeterministic_output"],
+    args: [KEY_ARG],
+    handler: ttlCommand,
+  },
+  {
+    name: "pttl",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "2.6.0",
+    summary: "Returns the expiration time in milliseconds of a key.",
+    complexity: "O(1)",
+    tips: ["nondeterministic_output"],
+    args: [KEY_ARG],
+    handler: pttlCommand,
+  },
+  {
+    name: "expiretime",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "7.0.0",
+    summary: "Returns the expiration time of a key as a Unix timestamp.",
+    complexity: "O(1)",
+    args: [KEY_ARG],
+    handler: expiretimeCommand,
+  },
+  {
+    name: "pexpiretime",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "7.0.0",
+    summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
+    complexity: "O(1)",
+    args: [KEY_ARG],
+    handler: pexpiretimeCommand,
+  },
+  {
+    name: "persist",
+    arity: 2,
+    flags: ["write", "fast"],
+    ...oneKey,
+    group: "generic",
+    since: "2.2.0",
+    summary: "Removes the expiration time of a key.",
+    complexity: "O(1)",
+    args: [KEY_ARG],
+    handler: persistCommand,
+  },
+];

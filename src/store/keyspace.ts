@@ -73,7 +73,8 @@ export class Db {
   lookup(key: string, noTouch = false): Entry | undefined {
     const e = this.dict.get(key);
     if (e === undefined) return undefined;
-    if (e.expireAt !== -1 && e.expireAt <= this.ks.now) {
+    // Expired once the clock is past the expire time (keyIsExpired: now > when).
+    if (e.expireAt !== -1 && e.expireAt < this.ks.now) {
       if (this.ks.hooks.isReplica()) return undefined;
       this.expire(e);
       return undefined;
@@ -94,7 +95,7 @@ export class Db {
 
   /** True when `key` holds an expired entry that has not been reclaimed yet. */
   isExpired(e: Entry): boolean {
-    return e.expireAt !== -1 && e.expireAt <= this.ks.now;
+    return e.expireAt !== -1 && e.expireAt < this.ks.now;
   }
 
   /**
@@ -210,6 +211,7 @@ export class Db {
     this.slots = [];
     this.volatile = [];
     this.expireCursor = 0;
+    this.avgTtl = 0;
     return n;
   }
 
@@ -230,7 +232,7 @@ export class Db {
       const idx = Math.floor(Math.random() * this.volatile.length);
       const e = this.volatile[idx];
       sampled++;
-      if (e.expireAt <= now) {
+      if (e.expireAt < now) {
         this.expire(e);
         expired++;
       } else {
