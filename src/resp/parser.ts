@@ -89,9 +89,10 @@ export class RequestParser {
   }
 
   private compact(): void {
+    // Copy the pending args out first: copyWithin overwrites the bytes they view.
+    this.rebase(this.buf, this.pos);
     this.buf.copyWithin(0, this.pos, this.end);
     this.end -= this.pos;
-    this.rebase(this.buf, this.pos);
     this.pos = 0;
   }
 
