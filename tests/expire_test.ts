@@ -15,7 +15,8 @@ async function withClient(
   fn: (r: RawClient, srv: RunningServer) => Promise<void>,
   options: Record<string, string | number | boolean> = {},
 ): Promise<void> {
-  await withServer(options, async (srv) => {
+  // DEBUG SET-ACTIVE-EXPIRE needs the protected DEBUG command enabled.
+  await withServer({ "enable-debug-command": "yes", ...options }, async (srv) => {
     const r = await RawClient.connect(srv.port);
     try {
       await fn(r, srv);
@@ -353,6 +354,15 @@ Deno.test("RANDOMKEY and SCAN reclaim expired keys; a db of only expired keys is
     }
     assert.equal(await r.call("SCAN", "0", "COUNT", "100"), "*2\r\n$1\r\n0\r\n*0\r\n");
     assert.equal(await r.call("DBSIZE"), ":0\r\n");
+    // With TYPE, the type check's lookup reclaims them (and counts misses); even "none" skips them.
+    for (let i = 0; i < 10; i++) {
+      const e = db.set(`t${i}`, b("v"));
+      db.setExpire(e, Date.now() - 1000);
+    }
+    const misses = srv.server.stats.keyspaceMisses;
+    assert.equal(await r.call("SCAN", "0", "TYPE", "none"), "*2\r\n$1\r\n0\r\n*0\r\n");
+    assert.equal(await r.call("DBSIZE"), ":0\r\n");
+    assert.equal(srv.server.stats.keyspaceMisses - misses, 10);
   });
 });
 

@@ -493,6 +493,9 @@ Deno.test("SCAN: cursor parsing and option errors", async () => {
         "*2\r\n$1\r\n0\r\n*1\r\n$1\r\nk\r\n",
       ],
       [["SCAN", "0", "TYPE", "list"], "*2\r\n$1\r\n0\r\n*0\r\n"],
+      [["SCAN", "0", "TYPE", "none"], "*2\r\n$1\r\n0\r\n*0\r\n"],
+      [["SCAN", "0", "TYPE", "bogus"], "*2\r\n$1\r\n0\r\n*0\r\n"],
+      [["SCAN", "0", "TYPE", "sTrInG"], "*2\r\n$1\r\n0\r\n*1\r\n$1\r\nk\r\n"],
       [["SCAN", "0", "MATCH", "x*"], "*2\r\n$1\r\n0\r\n*0\r\n"],
     ]);
   });

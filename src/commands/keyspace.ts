@@ -464,9 +464,11 @@ function scanCommand(c: Client): void {
   for (const key of keys) {
     if (pattern !== null && !matchGlob(pattern, key)) continue;
     if (typeName !== null) {
-      // Redis 7.2 checks the type with a counted read lookup (it may reclaim the key).
-      const e = lookupKeyRead(c, key, LOOKUP_NOTOUCH);
-      if ((e === undefined ? "none" : typeOf(e.value)) !== typeName) continue;
+      // Redis 7.2 checks the type with a read lookup that counts stats and
+      // reclaims an expired key; unknown type names (even "none") match nothing.
+      const e = lookupKeyRead(c, key, LOOKUP_NOTOUCH | LOOKUP_NONOTIFY);
+      if (e !== undefined && typeOf(e.value) === typeName) out.push(key);
+      continue;
     }
     const e = db.peek(key);
     if (e !== undefined && db.isExpired(e)) {
