@@ -123,8 +123,8 @@ export class RequestParser {
 
   private parseInline(): Uint8Array[] | null {
     const buf = this.buf;
-    const nl = buf.indexOf(LF, this.pos);
-    if (nl === -1 || nl >= this.end) {
+    const nl = cIndexOf(buf, LF, this.pos, this.end);
+    if (nl === -1) {
       if (this.end - this.pos > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError("too big inline request");
       }
@@ -209,8 +209,19 @@ export class RequestParser {
 }
 
 function indexOfCR(buf: Uint8Array, from: number, end: number): number {
-  const i = buf.indexOf(CR, from);
-  return i === -1 || i >= end ? -1 : i;
+  return cIndexOf(buf, CR, from, end);
+}
+
+/**
+ * Index of `ch` in [from, end), or -1. Like the strchr Redis uses to find line
+ * ends, a NUL byte before it hides it: the line is then incomplete (and in the
+ * end too big) rather than parsed.
+ */
+function cIndexOf(buf: Uint8Array, ch: number, from: number, end: number): number {
+  const i = buf.indexOf(ch, from);
+  if (i === -1 || i >= end) return -1;
+  for (let k = from; k < i; k++) if (buf[k] === 0) return -1;
+  return i;
 }
 
 /** string2ll over a byte range; null when not a valid integer. */
@@ -235,7 +246,7 @@ function parseDecimal(buf: Uint8Array, start: number, end: number): number | nul
 }
 
 /**
- * Splits an inline command line like sdssplitargs: spaces separate arguments,
+ * Splits an inline command line like sdssplitargs: blanks separate arguments,
  * double quotes allow escapes (\n \r \t \b \a \\ \" \xHH), single quotes allow \'.
  * Returns null on unbalanced quotes. Plain tokens are views into `line`.
  */
@@ -252,7 +263,8 @@ export function splitInline(line: Uint8Array): Uint8Array[] | null {
     let quote = 0;
     while (true) {
       if (quote === 0) {
-        if (i >= n || isSpace(line[i])) break;
+        // sdssplitargs ends a plain token only at space, \n, \r, \t (not \v, \f).
+        if (i >= n || isTokenEnd(line[i])) break;
         const c = line[i];
         if (c === 34 || c === 39) {
           bytes ??= Array.from(line.subarray(start, i));
@@ -294,6 +306,9 @@ export function splitInline(line: Uint8Array): Uint8Array[] | null {
   }
 }
 
+function isTokenEnd(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
 }
