@@ -11,9 +11,16 @@ import type { ParserLimits } from "../resp/parser.ts";
 import type { Client } from "./client.ts";
 import { processCommand } from "./executor.ts";
 
-/** What one read produced: complete commands, then possibly a protocol error. */
+/**
+ * What one read produced: its complete commands, then possibly a protocol error.
+ * Commands are parsed lazily, each once the one before it has run, so each is
+ * parsed under the limits in force at that point: an AUTH lifts the
+ * unauthenticated size limits for the commands after it in the same read, as
+ * Redis parses and runs in turn. `error` is set when iteration reaches a
+ * malformed frame.
+ */
 export interface ReadBatch {
-  commands: Uint8Array[][];
+  commands: Iterable<Uint8Array[]>;
   error: ProtocolError | null;
 }
 
@@ -44,18 +51,25 @@ export async function* readCommands(
     if (n === null) return;
     parser.commit(n);
     onRead(n);
-    const commands: Uint8Array[][] = [];
-    let error: ProtocolError | null = null;
-    const lim = limits();
-    try {
-      let argv: Uint8Array[] | null;
-      while ((argv = parser.next(lim)) !== null) commands.push(argv);
-    } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err;
-      error = err;
-    }
-    if (commands.length > 0 || error) yield { commands, error };
-    if (error) return;
+    const batch: ReadBatch = { commands: [], error: null };
+    batch.commands = parseCommands(parser, limits, batch);
+    yield batch;
+    if (batch.error) return;
+  }
+}
+
+/** Parses the buffered commands one at a time; a protocol error ends it and lands in `batch`. */
+function* parseCommands(
+  parser: RequestParser,
+  limits: () => ParserLimits,
+  batch: ReadBatch,
+): Generator<Uint8Array[]> {
+  try {
+    let argv: Uint8Array[] | null;
+    while ((argv = parser.next(limits())) !== null) yield argv;
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err;
+    batch.error = err;
   }
 }
 
@@ -88,6 +102,7 @@ export async function handleConnection(c: Client): Promise<void> {
     for await (
       const batch of readCommands(conn, parser, currentLimits, (n) => {
         server.stats.netInputBytes += n;
+        c.lastInteraction = Date.now(); // any input counts against the idle timeout
       })
     ) {
       c.processing = true;
@@ -113,7 +128,8 @@ export async function handleConnection(c: Client): Promise<void> {
       }
       c.queryBufferBytes = parser.pendingBytes;
       if (batch.error && !c.closeAfterReply) {
-        c.reply.error("ERR Protocol error: " + batch.error.message);
+        // The message may quote the offending byte raw ("expected '$', got '\xff'").
+        c.reply.errorBinary("ERR Protocol error: " + batch.error.message);
         server.log.verbose(
           `Protocol error (${batch.error.message}) from client: id=${c.id} addr=${c.addr}`,
         );
