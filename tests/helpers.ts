@@ -5,6 +5,7 @@
 
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import { parseReply, type RespReply } from "../src/resp/reply_parser.ts";
+import { bytesToBinary } from "../src/util/bytes.ts";
 
 export type { RespReply };
 
@@ -22,7 +23,8 @@ export async function withServer(
 }
 
 const enc = new TextEncoder();
-const latin1 = new TextDecoder("latin1");
+// Not TextDecoder("latin1"): WHATWG maps that to windows-1252, which changes 0x80-0x9f.
+const latin1 = { decode: (b: Uint8Array) => bytesToBinary(b) };
 
 /** Encodes a command as a RESP multibulk request (strings are UTF-8, arrays raw bytes). */
 export function encodeCommand(args: (string | Uint8Array | number)[]): Uint8Array {

@@ -21,7 +21,10 @@ export type RespReply =
 /** Thrown for bytes that are not a valid reply. */
 export class ReplyParseError extends Error {}
 
-const decoder = new TextDecoder("latin1");
+import { bytesToBinary } from "../util/bytes.ts";
+
+// Binary strings (one char per byte); TextDecoder("latin1") would be windows-1252.
+const decoder = { decode: (b: Uint8Array) => bytesToBinary(b) };
 
 function line(buf: Uint8Array, pos: number): [string, number] | null {
   const cr = buf.indexOf(13, pos);
