@@ -4,6 +4,8 @@
  * the server sent.
  */
 
+import { bytesToBinary } from "../util/bytes.ts";
+
 /** A decoded reply. Aggregates keep their RESP type so RESP3 checks stay exact. */
 export type RespReply =
   | { t: "simple"; v: string }
@@ -20,8 +22,6 @@ export type RespReply =
 
 /** Thrown for bytes that are not a valid reply. */
 export class ReplyParseError extends Error {}
-
-import { bytesToBinary } from "../util/bytes.ts";
 
 // Binary strings (one char per byte); TextDecoder("latin1") would be windows-1252.
 const decoder = { decode: (b: Uint8Array) => bytesToBinary(b) };
