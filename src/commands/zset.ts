@@ -1,6 +1,2309 @@
-/** zset commands (placeholder until implemented). */
+/**
+ * Sorted-set commands (Redis's t_zset.c): ZADD/ZINCRBY, ZREM, ZCARD, ZSCORE,
+ * ZMSCORE, ZRANK/ZREVRANK, ZCOUNT/ZLEXCOUNT, the ZRANGE family (ZRANGE with
+ * BYSCORE/BYLEX/REV/LIMIT, ZRANGESTORE, ZREVRANGE, Z[REV]RANGEBYSCORE,
+ * Z[REV]RANGEBYLEX), ZREMRANGEBYRANK/SCORE/LEX, ZPOPMIN/ZPOPMAX/ZMPOP and the
+ * blocking BZPOPMIN/BZPOPMAX/BZMPOP, ZRANDMEMBER, ZUNION/ZINTER/ZDIFF and their
+ * STORE forms, ZINTERCARD and ZSCAN.
+ *
+ * Number parsing follows the C library as Redis uses it: scores go through
+ * string2d (whole string, no leading space, no overflow, no NaN), score ranges
+ * through strtod on the NUL-terminated argument. Listpack-encoded sets store
+ * scores as text, which turns -0 into 0; that is reproduced where a score
+ * lands in a listpack.
+ */
 
+import type { Client } from "../server/client.ts";
+import { parseTimeout } from "../server/blocking.ts";
+import {
+  SortedSet,
+  type ZLexRangeSpec,
+  type ZRangeSpec,
+  type ZsetEncodingConfig,
+} from "../store/zset.ts";
+import { RedisSet } from "../store/set.ts";
+import type { RedisValue } from "../store/types.ts";
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { matchGlob } from "../util/glob.ts";
+import { formatDouble } from "../util/number.ts";
+import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
-/** Rows of the zset group. */
-export const zsetCommands: CommandSpec[] = [];
+// ---------------------------------------------------------------------------
+// Numbers as the C library reads and writes them.
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Set by {@link strtodPrefix}: the conversion overflowed or underflowed (errno ERANGE). */
+let strtodErange = false;
+
+/** True when the last {@link strtodPrefix} call would have set errno to ERANGE. */
+export function lastStrtodErange(): boolean {
+  return strtodErange;
+}
+
+/** 2^exp scaling in steps, so huge or tiny exponents don't overflow midway. */
+function scale2(v: number, exp: number): number {
+  while (exp > 1000) {
+    v *= 2 ** 1000;
+    exp -= 1000;
+  }
+  while (exp < -1000) {
+    v *= 2 ** -1000;
+    exp += 1000;
+  }
+  return v * 2 ** exp;
+}
+
+/** Hex float body after "0x" at `i`: [value, end], or null when no hex digit follows. */
+function parseHexFloat(s: string, i: number): [number, number] | null {
+  const n = s.length;
+  let mant = 0n;
+  let digits = 0;
+  let fracDigits = 0;
+  let j = i;
+  while (j < n && hexVal(s.charCodeAt(j)) >= 0) {
+    mant = mant * 16n + BigInt(hexVal(s.charCodeAt(j)));
+    j++;
+    digits++;
+  }
+  if (j < n && s.charCodeAt(j) === 46) {
+    j++;
+    while (j < n && hexVal(s.charCodeAt(j)) >= 0) {
+      mant = mant * 16n + BigInt(hexVal(s.charCodeAt(j)));
+      j++;
+      digits++;
+      fracDigits++;
+    }
+  }
+  if (digits === 0) return null;
+  let exp = -4 * fracDigits;
+  if (j < n && (s.charCodeAt(j) | 32) === 112) {
+    let k = j + 1;
+    let eneg = false;
+    if (k < n && (s.charCodeAt(k) === 43 || s.charCodeAt(k) === 45)) {
+      eneg = s.charCodeAt(k) === 45;
+      k++;
+    }
+    if (k < n && isDigit(s.charCodeAt(k))) {
+      let e = 0;
+      while (k < n && isDigit(s.charCodeAt(k))) {
+        if (e < 1e6) e = e * 10 + s.charCodeAt(k) - 48;
+        k++;
+      }
+      exp += eneg ? -e : e;
+      j = k;
+    }
+  }
+  if (mant === 0n) return [0, j];
+  // Keep 64 significant bits plus a sticky bit: Number() then rounds correctly.
+  const bits = mant.toString(2).length;
+  if (bits > 64) {
+    const shift = BigInt(bits - 64);
+    const sticky = (mant & ((1n << shift) - 1n)) !== 0n ? 1n : 0n;
+    mant = (mant >> shift) | sticky;
+    exp += bits - 64;
+  }
+  const v = scale2(Number(mant), exp);
+  if (!Number.isFinite(v) || Math.abs(v) < 2.2250738585072014e-308) strtodErange = true;
+  return [v, j];
+}
+
+/**
+ * strtod(3) in the C locale applied to `s` (a binary string) from `start`:
+ * leading white space, a sign, then a decimal or hexadecimal float, "inf",
+ * "infinity" or "nan" (any case). Returns [value, end]; `end` is `start` when
+ * nothing was converted (and the value 0). Overflow gives ±Infinity and
+ * underflow a tiny or zero value, both flagging {@link lastStrtodErange}.
+ */
+export function strtodPrefix(s: string, start = 0): [number, number] {
+  strtodErange = false;
+  const n = s.length;
+  let i = start;
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  let neg = false;
+  if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) {
+    neg = s.charCodeAt(i) === 45;
+    i++;
+  }
+  const head = s.slice(i, i + 8).toLowerCase();
+  if (head.startsWith("inf")) {
+    return [neg ? -Infinity : Infinity, i + (head === "infinity" ? 8 : 3)];
+  }
+  if (head.startsWith("nan")) {
+    let end = i + 3;
+    if (end < n && s.charCodeAt(end) === 40) {
+      let k = end + 1;
+      while (k < n && /[0-9A-Za-z_]/.test(s[k])) k++;
+      if (k < n && s.charCodeAt(k) === 41) end = k + 1;
+    }
+    return [NaN, end];
+  }
+  if (i + 1 < n && s.charCodeAt(i) === 48 && (s.charCodeAt(i + 1) | 32) === 120) {
+    const r = parseHexFloat(s, i + 2);
+    if (r !== null) return [neg ? -r[0] : r[0], r[1]];
+    return [neg ? -0 : 0, i + 1];
+  }
+  let j = i;
+  let digits = 0;
+  let nonzero = false;
+  while (j < n && isDigit(s.charCodeAt(j))) {
+    if (s.charCodeAt(j) !== 48) nonzero = true;
+    j++;
+    digits++;
+  }
+  if (j < n && s.charCodeAt(j) === 46) {
+    j++;
+    while (j < n && isDigit(s.charCodeAt(j))) {
+      if (s.charCodeAt(j) !== 48) nonzero = true;
+      j++;
+      digits++;
+    }
+  }
+  if (digits === 0) return [0, start];
+  if (j < n && (s.charCodeAt(j) | 32) === 101) {
+    let k = j + 1;
+    if (k < n && (s.charCodeAt(k) === 43 || s.charCodeAt(k) === 45)) k++;
+    if (k < n && isDigit(s.charCodeAt(k))) {
+      while (k < n && isDigit(s.charCodeAt(k))) k++;
+      j = k;
+    }
+  }
+  const v = Number(s.slice(i, j));
+  if (!Number.isFinite(v) || (nonzero && Math.abs(v) < 2.2250738585072014e-308)) {
+    strtodErange = true;
+  }
+  return [neg ? -v : v, j];
+}
+
+/**
+ * string2d: the whole argument as a double, or null. Rejects empty input,
+ * leading white space, trailing bytes, NaN and overflow/underflow to ±inf or 0
+ * ("inf" itself is fine).
+ */
+export function string2d(b: Uint8Array): number | null {
+  if (b.length === 0 || isSpace(b[0])) return null;
+  const s = bytesToBinary(b);
+  const [v, end] = strtodPrefix(s);
+  if (end !== s.length || Number.isNaN(v)) return null;
+  if (strtodErange && (v === 0 || !Number.isFinite(v))) return null;
+  return v;
+}
+
+/** The argument as C code sees it: everything before the first NUL byte. */
+export function cString(b: Uint8Array): string {
+  const z = b.indexOf(0);
+  return bytesToBinary(z === -1 ? b : b.subarray(0, z));
+}
+
+/** getDoubleFromObjectOrReply: the double at argv[i], or null after replying. */
+export function getDouble(c: Client, i: number, msg?: string): number | null {
+  const v = string2d(c.argv[i]);
+  if (v === null) c.reply.error(msg ? "ERR " + msg : NOT_FLOAT);
+  return v;
+}
+
+const LONG_MAX = 9223372036854775807n;
+const LONG_MIN = -9223372036854775808n;
+
+/** string2ll: optional '-', digits without leading zeros, within int64; else null. */
+export function parseLongBig(b: Uint8Array): bigint | null {
+  const n = b.length;
+  if (n === 0 || n > 20) return null;
+  if (n === 1 && b[0] === 48) return 0n;
+  let i = 0;
+  if (b[0] === 45) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  if (b[i] < 49 || b[i] > 57) return null;
+  for (let j = i + 1; j < n; j++) if (b[j] < 48 || b[j] > 57) return null;
+  const v = BigInt(bytesToBinary(b));
+  return v < LONG_MIN || v > LONG_MAX ? null : v;
+}
+
+/** getLongFromObjectOrReply. */
+export function getLong(c: Client, i: number, msg?: string): number | null {
+  const v = parseLongBig(c.argv[i]);
+  if (v === null) {
+    c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
+    return null;
+  }
+  return Number(v);
+}
+
+/** getRangeLongFromObjectOrReply. */
+function getRangeLong(
+  c: Client,
+  i: number,
+  min: bigint,
+  max: bigint,
+  msg?: string,
+): number | null {
+  const v = parseLongBig(c.argv[i]);
+  if (v === null) {
+    c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
+    return null;
+  }
+  if (v < min || v > max) {
+    c.reply.error(
+      msg ? "ERR " + msg : `ERR value is out of range, value must between ${min} and ${max}`,
+    );
+    return null;
+  }
+  return Number(v);
+}
+
+/** getPositiveLongFromObjectOrReply. */
+function getPositiveLong(c: Client, i: number, msg?: string): number | null {
+  return getRangeLong(c, i, 0n, LONG_MAX, msg ?? "value is out of range, must be positive");
+}
+
+/** printf("%.17g"): how ZSCAN prints the scores of a skiplist-encoded set (ld2string). */
+export function formatG17(d: number): string {
+  if (d === Infinity) return "inf";
+  if (d === -Infinity) return "-inf";
+  if (Number.isNaN(d)) return "nan";
+  if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  const [mant, e] = d.toExponential(16).split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= 17) {
+    const m = mant.includes(".") ? mant.replace(/\.?0+$/, "") : mant;
+    const a = Math.abs(exp);
+    return `${m}e${exp < 0 ? "-" : "+"}${a < 10 ? "0" + a : a}`;
+  }
+  const f = d.toFixed(16 - exp);
+  return f.includes(".") ? f.replace(/\.?0+$/, "") : f;
+}
+
+// ---------------------------------------------------------------------------
+// Ranges (zslParseRange, zslParseLexRange).
+
+/** One score bound: "(" makes it exclusive; strtod must stop at the end of the C string. */
+function parseScoreBound(b: Uint8Array): [number, boolean] | null {
+  let s = cString(b);
+  let ex = false;
+  if (s.charCodeAt(0) === 40) {
+    ex = true;
+    s = s.slice(1);
+  }
+  const [v, end] = strtodPrefix(s);
+  if (end !== s.length || Number.isNaN(v)) return null;
+  return [v, ex];
+}
+
+/** zslParseRange. */
+export function parseScoreRange(min: Uint8Array, max: Uint8Array): ZRangeSpec | null {
+  const a = parseScoreBound(min);
+  if (a === null) return null;
+  const b = parseScoreBound(max);
+  if (b === null) return null;
+  return { min: a[0], minex: a[1], max: b[0], maxex: b[1] };
+}
+
+/** zslParseLexRangeItem: "+", "-", "(member" or "[member". */
+function parseLexBound(b: Uint8Array): [string | number, boolean] | null {
+  if (b.length === 0) return null;
+  switch (b[0]) {
+    case 43: // + (C string compare: "+\0..." counts as "+")
+      return b.length === 1 || b[1] === 0 ? [Infinity, true] : null;
+    case 45: // -
+      return b.length === 1 || b[1] === 0 ? [-Infinity, true] : null;
+    case 40: // (
+      return [bytesToBinary(b.subarray(1)), true];
+    case 91: // [
+      return [bytesToBinary(b.subarray(1)), false];
+    default:
+      return null;
+  }
+}
+
+/** zslParseLexRange. */
+export function parseLexRange(min: Uint8Array, max: Uint8Array): ZLexRangeSpec | null {
+  const a = parseLexBound(min);
+  const b = parseLexBound(max);
+  if (a === null || b === null) return null;
+  return { min: a[0], minex: a[1], max: b[0], maxex: b[1] };
+}
+
+// ---------------------------------------------------------------------------
+// Keyspace access.
+
+/** The encoding thresholds (zset-max-listpack-*) from the live config. */
+export function zsetConfig(c: Client): ZsetEncodingConfig {
+  return c.server.config;
+}
+
+/** lookupKeyRead + checkType: the set, undefined when missing, null after WRONGTYPE. */
+export function readZset(c: Client, key: string): SortedSet | undefined | null {
+  const e = lookupKeyRead(c, key);
+  if (e === undefined) return undefined;
+  if (e.value instanceof SortedSet) return e.value;
+  c.reply.error(WRONGTYPE);
+  return null;
+}
+
+/** lookupKeyWrite + checkType. */
+export function writeZset(c: Client, key: string): SortedSet | undefined | null {
+  const e = lookupKeyWrite(c, key);
+  if (e === undefined) return undefined;
+  if (e.value instanceof SortedSet) return e.value;
+  c.reply.error(WRONGTYPE);
+  return null;
+}
+
+/**
+ * setKey: stores `value` at `key` (dropping any TTL), fires "new" when the key
+ * did not exist (dbAdd) and signals the key. The caller fires its own event.
+ */
+export function setKey(c: Client, key: string, value: RedisValue): void {
+  const existed = lookupKeyWrite(c, key) !== undefined;
+  c.db.set(key, value);
+  if (!existed) c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
+  c.server.signalModifiedKey(c.db, key);
+}
+
+/** dbDelete of a STORE destination: signal, "del" and one change when it existed. */
+export function deleteStoreKey(c: Client, key: string): void {
+  if (c.db.delete(key)) {
+    c.server.signalModifiedKey(c.db, key);
+    c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+    c.server.dirty++;
+  }
+}
+
+/** Deletes a set that became empty and fires "del". */
+function deleteEmptied(c: Client, key: string): void {
+  c.db.delete(key);
+  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+}
+
+function notifyZset(c: Client, event: string, key: string): void {
+  c.server.notifyKeyspaceEvent("zset", event, key, c.db.id);
+}
+
+// ---------------------------------------------------------------------------
+// zsetAdd.
+
+const ZADD_INCR = 1;
+const ZADD_NX = 2;
+const ZADD_XX = 4;
+const ZADD_GT = 8;
+const ZADD_LT = 16;
+const ZADD_CH = 32;
+
+const ZADD_OUT_NAN = 1;
+const ZADD_OUT_ADDED = 2;
+const ZADD_OUT_UPDATED = 4;
+const ZADD_OUT_NOP = 8;
+
+/** The score zsetAdd left in *newscore. */
+let zaddNewScore = 0;
+
+/**
+ * A listpack keeps scores as text and reads "-0" back as the integer 0, so a
+ * negative zero landing in a listpack becomes 0.
+ */
+function listpackScore(z: SortedSet, score: number): number {
+  return score === 0 && z.encoding() === "listpack" ? 0 : score;
+}
+
+/**
+ * zsetAdd: adds or updates `member` under NX/XX/GT/LT/INCR `flags`, converting
+ * the encoding as Redis does. Returns ZADD_OUT_* bits; the resulting score is
+ * left in `zaddNewScore` (when not NOP).
+ */
+function zsetAdd(
+  z: SortedSet,
+  cfg: ZsetEncodingConfig,
+  score: number,
+  member: string,
+  flags: number,
+): number {
+  if (Number.isNaN(score)) return ZADD_OUT_NAN;
+  const cur = z.score(member);
+  if (cur !== undefined) {
+    if (flags & ZADD_NX) return ZADD_OUT_NOP;
+    if (flags & ZADD_INCR) {
+      score += cur;
+      if (Number.isNaN(score)) return ZADD_OUT_NAN;
+    }
+    if (((flags & ZADD_LT) && score >= cur) || ((flags & ZADD_GT) && score <= cur)) {
+      return ZADD_OUT_NOP;
+    }
+    zaddNewScore = score;
+    if (score !== cur) {
+      z.add(member, listpackScore(z, score));
+      return ZADD_OUT_UPDATED;
+    }
+    return 0;
+  }
+  if (flags & ZADD_XX) return ZADD_OUT_NOP;
+  const staysListpack = z.encoding() === "listpack" && z.size + 1 <= cfg.zsetMaxListpackEntries &&
+    member.length <= cfg.zsetMaxListpackValue;
+  z.add(member, staysListpack && score === 0 ? 0 : score, cfg);
+  zaddNewScore = score;
+  return ZADD_OUT_ADDED;
+}
+
+/** Adds without flags (results of ZRANGESTORE & co). */
+function zsetAddPlain(z: SortedSet, cfg: ZsetEncodingConfig, member: string, score: number) {
+  zsetAdd(z, cfg, score, member, 0);
+}
+
+/**
+ * zsetConvertToListpackIfNeeded for a result built as a skiplist: converts
+ * when small enough, and then normalizes -0 scores as the listpack would.
+ */
+export function convertToListpackIfNeeded(z: SortedSet, cfg: ZsetEncodingConfig): void {
+  z.convertToListpackIfNeeded(cfg);
+  if (z.encoding() !== "listpack") return;
+  const negZero: string[] = [];
+  z.forEach((m, s) => {
+    if (Object.is(s, -0)) negZero.push(m);
+  });
+  for (const m of negZero) {
+    z.remove(m);
+    z.add(m, 0);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK.
+
+function zaddGeneric(c: Client, flags: number): void {
+  let scoreidx = 2;
+  while (scoreidx < c.argc) {
+    const opt = c.lower(scoreidx);
+    if (opt === "nx") flags |= ZADD_NX;
+    else if (opt === "xx") flags |= ZADD_XX;
+    else if (opt === "ch") flags |= ZADD_CH;
+    else if (opt === "incr") flags |= ZADD_INCR;
+    else if (opt === "gt") flags |= ZADD_GT;
+    else if (opt === "lt") flags |= ZADD_LT;
+    else break;
+    scoreidx++;
+  }
+  const incr = (flags & ZADD_INCR) !== 0;
+  const nx = (flags & ZADD_NX) !== 0;
+  const xx = (flags & ZADD_XX) !== 0;
+  const gt = (flags & ZADD_GT) !== 0;
+  const lt = (flags & ZADD_LT) !== 0;
+  let elements = c.argc - scoreidx;
+  if (elements % 2 !== 0 || elements === 0) return c.reply.error(SYNTAX_ERR);
+  elements /= 2;
+  if (nx && xx) {
+    return c.reply.error("ERR XX and NX options at the same time are not compatible");
+  }
+  if ((gt && nx) || (lt && nx) || (gt && lt)) {
+    return c.reply.error("ERR GT, LT, and/or NX options at the same time are not compatible");
+  }
+  if (incr && elements > 1) {
+    return c.reply.error("ERR INCR option supports a single increment-element pair");
+  }
+  const scores: number[] = new Array(elements);
+  for (let j = 0; j < elements; j++) {
+    const v = getDouble(c, scoreidx + j * 2);
+    if (v === null) return;
+    scores[j] = v;
+  }
+  const key = c.key(1);
+  const cfg = zsetConfig(c);
+  let z = writeZset(c, key);
+  if (z === null) return;
+  let added = 0;
+  let updated = 0;
+  let processed = 0;
+  let score = 0;
+  let failed = false;
+  if (z === undefined && !xx) {
+    z = SortedSet.create(elements, c.argv[scoreidx + 1].length, cfg);
+    c.db.set(key, z);
+    c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
+  } else if (z !== undefined) {
+    z.maybeConvert(elements, cfg);
+  }
+  if (z !== undefined) {
+    for (let j = 0; j < elements; j++) {
+      const out = zsetAdd(z, cfg, scores[j], c.key(scoreidx + 1 + j * 2), flags);
+      if (out & ZADD_OUT_NAN) {
+        c.reply.error("ERR resulting score is not a number (NaN)");
+        failed = true;
+        break;
+      }
+      if (out & ZADD_OUT_ADDED) added++;
+      if (out & ZADD_OUT_UPDATED) updated++;
+      if (!(out & ZADD_OUT_NOP)) {
+        processed++;
+        score = zaddNewScore;
+      }
+    }
+  }
+  if (!failed) {
+    c.server.dirty += added + updated;
+    if (incr) {
+      if (processed) c.reply.double(score);
+      else c.reply.nullBulk();
+    } else {
+      c.reply.integer((flags & ZADD_CH) ? added + updated : added);
+    }
+  }
+  if (added || updated) {
+    c.server.signalModifiedKey(c.db, key);
+    notifyZset(c, incr ? "zincr" : "zadd", key);
+  }
+}
+
+/** ZADD as zaddCommand: also used by GEOADD with its rewritten arguments. */
+export function zaddCommand(c: Client): void {
+  zaddGeneric(c, 0);
+}
+
+function zincrbyCommand(c: Client): void {
+  zaddGeneric(c, ZADD_INCR);
+}
+
+function zremCommand(c: Client): void {
+  const key = c.key(1);
+  const z = writeZset(c, key);
+  if (z === null) return;
+  if (z === undefined) return c.reply.integer(0);
+  let deleted = 0;
+  let keyremoved = false;
+  for (let j = 2; j < c.argc; j++) {
+    if (z.remove(c.key(j))) deleted++;
+    if (z.size === 0) {
+      c.db.delete(key);
+      keyremoved = true;
+      break;
+    }
+  }
+  if (deleted) {
+    notifyZset(c, "zrem", key);
+    if (keyremoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+    c.server.signalModifiedKey(c.db, key);
+    c.server.dirty += deleted;
+  }
+  c.reply.integer(deleted);
+}
+
+function zcardCommand(c: Client): void {
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  c.reply.integer(z === undefined ? 0 : z.size);
+}
+
+function zscoreCommand(c: Client): void {
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  const s = z?.score(c.key(2));
+  if (s === undefined) c.reply.nullBulk();
+  else c.reply.double(s);
+}
+
+function zmscoreCommand(c: Client): void {
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  c.reply.array(c.argc - 2);
+  for (let j = 2; j < c.argc; j++) {
+    const s = z?.score(c.key(j));
+    if (s === undefined) c.reply.nullBulk();
+    else c.reply.double(s);
+  }
+}
+
+function zrankGeneric(c: Client, reverse: boolean): void {
+  if (c.argc > 4) {
+    return c.reply.error(`ERR wrong number of arguments for '${c.cmd!.fullName}' command`);
+  }
+  let withscore = false;
+  if (c.argc > 3) {
+    if (c.lower(3) !== "withscore") return c.reply.error(SYNTAX_ERR);
+    withscore = true;
+  }
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  const member = c.key(2);
+  const rank = z === undefined ? -1 : z.rank(member, reverse);
+  if (rank < 0) {
+    if (withscore) c.reply.nullArray();
+    else c.reply.nullBulk();
+    return;
+  }
+  if (withscore) c.reply.array(2);
+  c.reply.integer(rank);
+  if (withscore) c.reply.double(z!.score(member)!);
+}
+
+function zrankCommand(c: Client): void {
+  zrankGeneric(c, false);
+}
+
+function zrevrankCommand(c: Client): void {
+  zrankGeneric(c, true);
+}
+
+// ---------------------------------------------------------------------------
+// ZCOUNT, ZLEXCOUNT.
+
+function zcountCommand(c: Client): void {
+  const r = parseScoreRange(c.argv[2], c.argv[3]);
+  if (r === null) return c.reply.error("ERR min or max is not a float");
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  c.reply.integer(z === undefined ? 0 : z.countInRange(r));
+}
+
+function zlexcountCommand(c: Client): void {
+  const r = parseLexRange(c.argv[2], c.argv[3]);
+  if (r === null) return c.reply.error("ERR min or max not valid string range item");
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  c.reply.integer(z === undefined ? 0 : z.countInLexRange(r));
+}
+
+// ---------------------------------------------------------------------------
+// The ZRANGE family (zrangeGenericCommand and its result handlers).
+
+type RangeType = "auto" | "rank" | "score" | "lex";
+type Direction = "auto" | "forward" | "reverse";
+
+/** Replies (member, score) pairs: flat in RESP2, [member, score] pairs in RESP3. */
+function replyWithScores(c: Client, members: string[], scores: number[], withscores: boolean) {
+  const n = members.length;
+  if (withscores && c.reply.resp === 2) c.reply.array(n * 2);
+  else c.reply.array(n);
+  for (let i = 0; i < n; i++) {
+    if (withscores && c.reply.resp === 3) c.reply.array(2);
+    c.reply.bulkBinary(members[i]);
+    if (withscores) c.reply.double(scores[i]);
+  }
+}
+
+/**
+ * zrangeResultFinalizeStore: stores the result at `dst` (or deletes `dst` when
+ * empty) and replies the count. `sizeHint` is what zsetTypeCreate got.
+ */
+function storeRangeResult(
+  c: Client,
+  dst: string,
+  members: string[],
+  scores: number[],
+  sizeHint: number,
+): void {
+  const cfg = zsetConfig(c);
+  const n = members.length;
+  if (n > 0) {
+    const z = SortedSet.create(sizeHint, 0, cfg);
+    for (let i = 0; i < n; i++) zsetAddPlain(z, cfg, members[i], scores[i]);
+    setKey(c, dst, z);
+    c.reply.integer(n);
+    notifyZset(c, "zrangestore", dst);
+    c.server.dirty++;
+  } else {
+    c.reply.integer(0);
+    if (c.db.delete(dst)) {
+      c.server.notifyKeyspaceEvent("generic", "del", dst, c.db.id);
+      c.server.signalModifiedKey(c.db, dst);
+      c.server.dirty++;
+    }
+  }
+}
+
+function zrangeGeneric(
+  c: Client,
+  argcStart: number,
+  store: boolean,
+  rangetype: RangeType,
+  direction: Direction,
+): void {
+  const key = c.key(argcStart);
+  let minidx = argcStart + 1;
+  let maxidx = argcStart + 2;
+  let withscores = false;
+  let offset = 0;
+  let limit = -1;
+  for (let j = argcStart + 3; j < c.argc; j++) {
+    const leftargs = c.argc - j - 1;
+    const opt = c.lower(j);
+    if (!store && opt === "withscores") {
+      withscores = true;
+    } else if (opt === "limit" && leftargs >= 2) {
+      const o = getLong(c, j + 1);
+      if (o === null) return;
+      const l = getLong(c, j + 2);
+      if (l === null) return;
+      offset = o;
+      limit = l;
+      j += 2;
+    } else if (direction === "auto" && opt === "rev") {
+      direction = "reverse";
+    } else if (rangetype === "auto" && opt === "bylex") {
+      rangetype = "lex";
+    } else if (rangetype === "auto" && opt === "byscore") {
+      rangetype = "score";
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  if (direction === "auto") direction = "forward";
+  if (rangetype === "auto") rangetype = "rank";
+  if (limit !== -1 && rangetype === "rank") {
+    return c.reply.error(
+      "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+    );
+  }
+  if (withscores && rangetype === "lex") {
+    return c.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+  }
+  const reverse = direction === "reverse";
+  if (reverse && rangetype !== "rank") {
+    // The range is given as max, min.
+    [minidx, maxidx] = [maxidx, minidx];
+  }
+  let start = 0;
+  let end = 0;
+  let range: ZRangeSpec | null = null;
+  let lexrange: ZLexRangeSpec | null = null;
+  if (rangetype === "rank") {
+    const s = getLong(c, minidx);
+    if (s === null) return;
+    const e = getLong(c, maxidx);
+    if (e === null) return;
+    start = s;
+    end = e;
+  } else if (rangetype === "score") {
+    range = parseScoreRange(c.argv[minidx], c.argv[maxidx]);
+    if (range === null) return c.reply.error("ERR min or max is not a float");
+  } else {
+    lexrange = parseLexRange(c.argv[minidx], c.argv[maxidx]);
+    if (lexrange === null) {
+      return c.reply.error("ERR min or max not valid string range item");
+    }
+  }
+  const dst = store ? c.key(1) : "";
+  const z = lookupKeyRead(c, key)?.value;
+  if (z === undefined) {
+    if (store) storeRangeResult(c, dst, [], [], 0);
+    else c.reply.array(0);
+    return;
+  }
+  if (!(z instanceof SortedSet)) return c.reply.error(WRONGTYPE);
+  const members: string[] = [];
+  const scores: number[] = [];
+  const collect = (m: string, s: number) => {
+    members.push(m);
+    scores.push(s);
+  };
+  let sizeHint = 0;
+  if (rangetype === "rank") {
+    const llen = z.size;
+    if (start < 0) start = llen + start;
+    if (end < 0) end = llen + end;
+    if (start < 0) start = 0;
+    if (start <= end && start < llen) {
+      if (end >= llen) end = llen - 1;
+      sizeHint = end - start + 1;
+      z.rangeByRank(start, end, reverse, collect);
+    }
+  } else if (offset >= 0 && !(offset > 0 && offset >= z.size)) {
+    // A negative offset skips past everything, as Redis's "while (offset--)" does.
+    if (rangetype === "score") z.rangeByScore(range!, reverse, offset, limit, collect);
+    else z.rangeByLex(lexrange!, reverse, offset, limit, collect);
+  }
+  if (store) storeRangeResult(c, dst, members, scores, sizeHint);
+  else replyWithScores(c, members, scores, withscores);
+}
+
+function zrangeCommand(c: Client): void {
+  zrangeGeneric(c, 1, false, "auto", "auto");
+}
+
+function zrangestoreCommand(c: Client): void {
+  zrangeGeneric(c, 2, true, "auto", "auto");
+}
+
+function zrevrangeCommand(c: Client): void {
+  zrangeGeneric(c, 1, false, "rank", "reverse");
+}
+
+function zrangebyscoreCommand(c: Client): void {
+  zrangeGeneric(c, 1, false, "score", "forward");
+}
+
+function zrevrangebyscoreCommand(c: Client): void {
+  zrangeGeneric(c, 1, false, "score", "reverse");
+}
+
+function zrangebylexCommand(c: Client): void {
+  zrangeGeneric(c, 1, false, "lex", "forward");
+}
+
+function zrevrangebylexCommand(c: Client): void {
+  zrangeGeneric(c, 1, false, "lex", "reverse");
+}
+
+// ---------------------------------------------------------------------------
+// ZREMRANGEBYRANK / SCORE / LEX.
+
+function zremrangeGeneric(c: Client, rangetype: "rank" | "score" | "lex"): void {
+  const key = c.key(1);
+  let start = 0;
+  let end = 0;
+  let range: ZRangeSpec | null = null;
+  let lexrange: ZLexRangeSpec | null = null;
+  if (rangetype === "rank") {
+    const s = getLong(c, 2);
+    if (s === null) return;
+    const e = getLong(c, 3);
+    if (e === null) return;
+    start = s;
+    end = e;
+  } else if (rangetype === "score") {
+    range = parseScoreRange(c.argv[2], c.argv[3]);
+    if (range === null) return c.reply.error("ERR min or max is not a float");
+  } else {
+    lexrange = parseLexRange(c.argv[2], c.argv[3]);
+    if (lexrange === null) return c.reply.error("ERR min or max not valid string range item");
+  }
+  const z = writeZset(c, key);
+  if (z === null) return;
+  if (z === undefined) return c.reply.integer(0);
+  let deleted: number;
+  if (rangetype === "rank") {
+    const llen = z.size;
+    if (start < 0) start = llen + start;
+    if (end < 0) end = llen + end;
+    if (start < 0) start = 0;
+    if (start > end || start >= llen) return c.reply.integer(0);
+    if (end >= llen) end = llen - 1;
+    deleted = z.deleteRangeByRank(start, end);
+  } else if (rangetype === "score") {
+    deleted = z.deleteRangeByScore(range!);
+  } else {
+    deleted = z.deleteRangeByLex(lexrange!);
+  }
+  const keyremoved = z.size === 0;
+  if (keyremoved) c.db.delete(key);
+  if (deleted) {
+    c.server.signalModifiedKey(c.db, key);
+    notifyZset(c, "zremrangeby" + rangetype, key);
+    if (keyremoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+  }
+  c.server.dirty += deleted;
+  c.reply.integer(deleted);
+}
+
+function zremrangebyrankCommand(c: Client): void {
+  zremrangeGeneric(c, "rank");
+}
+
+function zremrangebyscoreCommand(c: Client): void {
+  zremrangeGeneric(c, "score");
+}
+
+function zremrangebylexCommand(c: Client): void {
+  zremrangeGeneric(c, "lex");
+}
+
+// ---------------------------------------------------------------------------
+// Pops (genericZpopCommand, blockingGenericZpopCommand, zmpopGenericCommand).
+
+type Where = "min" | "max";
+
+const ZPOPMIN = binaryToBytes("ZPOPMIN");
+const ZPOPMAX = binaryToBytes("ZPOPMAX");
+
+/**
+ * genericZpopCommand: pops from the first existing key among argv[keyIdx...]
+ * (`keyc` keys). `count` -1 is the plain single pop. `emitKey` prefixes the
+ * key (BZPOP*, ZMPOP), `nested` replies [member, score] pairs.
+ */
+function genericZpop(
+  c: Client,
+  keyIdx: number,
+  keyc: number,
+  where: Where,
+  emitKey: boolean,
+  count: number,
+  nested: boolean,
+  nilWhenEmpty: boolean,
+): void {
+  let z: SortedSet | undefined;
+  let idx = keyIdx;
+  for (let i = 0; i < keyc; i++, idx++) {
+    const v = lookupKeyWrite(c, c.key(idx))?.value;
+    if (v === undefined) continue;
+    if (!(v instanceof SortedSet)) return c.reply.error(WRONGTYPE);
+    z = v;
+    break;
+  }
+  if (z === undefined) {
+    if (nilWhenEmpty) c.reply.nullArray();
+    else c.reply.array(0);
+    return;
+  }
+  if (count === 0) return c.reply.array(0);
+  if (count === -1) count = 1;
+  const key = c.key(idx);
+  const llen = z.size;
+  let rangelen = count > llen ? llen : count;
+  if (!nested && !emitKey) {
+    c.reply.array(rangelen * 2);
+  } else if (nested && !emitKey) {
+    c.reply.array(rangelen);
+  } else if (!nested && emitKey) {
+    c.reply.array(rangelen * 2 + 1);
+    c.reply.bulk(c.argv[idx]);
+  } else {
+    c.reply.array(2);
+    c.reply.bulk(c.argv[idx]);
+    c.reply.array(rangelen);
+  }
+  let popped = 0;
+  do {
+    const e = where === "min" ? z.popMin()! : z.popMax()!;
+    if (popped === 0) notifyZset(c, where === "min" ? "zpopmin" : "zpopmax", key);
+    if (nested) c.reply.array(2);
+    c.reply.bulkBinary(e.member);
+    c.reply.double(e.score);
+    popped++;
+  } while (--rangelen > 0);
+  if (z.size === 0) deleteEmptied(c, key);
+  c.server.signalModifiedKey(c.db, key);
+  c.server.dirty += popped;
+  if (c.cmd?.name === "zmpop") {
+    c.rewriteArgv([
+      where === "max" ? ZPOPMAX : ZPOPMIN,
+      c.argv[idx],
+      binaryToBytes(String(count > llen ? llen : count)),
+    ]);
+  }
+}
+
+function zpopMinMax(c: Client, where: Where): void {
+  if (c.argc > 3) return c.reply.error(SYNTAX_ERR);
+  let count = -1;
+  if (c.argc === 3) {
+    const n = getPositiveLong(c, 2);
+    if (n === null) return;
+    count = n;
+  }
+  const nested = c.reply.resp === 3 && count !== -1;
+  genericZpop(c, 1, 1, where, false, count, nested, false);
+}
+
+function zpopminCommand(c: Client): void {
+  zpopMinMax(c, "min");
+}
+
+function zpopmaxCommand(c: Client): void {
+  zpopMinMax(c, "max");
+}
+
+/** blockingGenericZpopCommand. */
+function blockingZpop(
+  c: Client,
+  keyIdx: number,
+  numkeys: number,
+  where: Where,
+  timeoutIdx: number,
+  count: number,
+  nested: boolean,
+): void {
+  const deadline = parseTimeout(c, c.argv[timeoutIdx]);
+  if (deadline === null) return;
+  for (let j = 0; j < numkeys; j++) {
+    const i = keyIdx + j;
+    const v = lookupKeyWrite(c, c.key(i))?.value;
+    if (v === undefined) continue;
+    if (!(v instanceof SortedSet)) return c.reply.error(WRONGTYPE);
+    const llen = v.size;
+    if (llen === 0) continue;
+    genericZpop(c, i, 1, where, true, count, nested, nested);
+    const cmd = where === "max" ? ZPOPMAX : ZPOPMIN;
+    if (count === -1) c.rewriteArgv([cmd, c.argv[i]]);
+    else c.rewriteArgv([cmd, c.argv[i], binaryToBytes(String(count > llen ? llen : count))]);
+    return;
+  }
+  if (!c.server.blocking.canBlock(c)) return c.reply.nullArray();
+  const keys: string[] = [];
+  for (let j = 0; j < numkeys; j++) keys.push(c.key(keyIdx + j));
+  c.server.blocking.block(c, keys, "zset", deadline, (bc) => bc.reply.nullArray());
+}
+
+function bzpopminCommand(c: Client): void {
+  blockingZpop(c, 1, c.argc - 2, "min", c.argc - 1, -1, false);
+}
+
+function bzpopmaxCommand(c: Client): void {
+  blockingZpop(c, 1, c.argc - 2, "max", c.argc - 1, -1, false);
+}
+
+/** zmpopGenericCommand: numkeys at `numkeysIdx`, keys, MIN|MAX, [COUNT n]. */
+function zmpopGeneric(c: Client, numkeysIdx: number, block: boolean): void {
+  const numkeys = getRangeLong(c, numkeysIdx, 1n, LONG_MAX, "numkeys should be greater than 0");
+  if (numkeys === null) return;
+  const whereIdx = numkeysIdx + numkeys + 1;
+  if (whereIdx >= c.argc) return c.reply.error(SYNTAX_ERR);
+  const w = c.lower(whereIdx);
+  let where: Where;
+  if (w === "min") where = "min";
+  else if (w === "max") where = "max";
+  else return c.reply.error(SYNTAX_ERR);
+  let count = -1;
+  for (let j = whereIdx + 1; j < c.argc; j++) {
+    const moreargs = c.argc - 1 - j;
+    if (count === -1 && c.lower(j) === "count" && moreargs) {
+      j++;
+      const n = getRangeLong(c, j, 1n, LONG_MAX, "count should be greater than 0");
+      if (n === null) return;
+      count = n;
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  if (count === -1) count = 1;
+  if (block) blockingZpop(c, numkeysIdx + 1, numkeys, where, 1, count, true);
+  else genericZpop(c, numkeysIdx + 1, numkeys, where, true, count, true, true);
+}
+
+function zmpopCommand(c: Client): void {
+  zmpopGeneric(c, 1, false);
+}
+
+function bzmpopCommand(c: Client): void {
+  zmpopGeneric(c, 2, true);
+}
+
+// ---------------------------------------------------------------------------
+// ZRANDMEMBER.
+
+function zrandmemberWithCount(c: Client, l: number, withscores: boolean): void {
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  if (z === undefined) return c.reply.array(0);
+  const size = z.size;
+  const uniq = l >= 0;
+  const count = Math.abs(l);
+  if (count === 0) return c.reply.array(0);
+  const r = c.reply;
+  // CASE 1: negative count (or 1): independent random picks.
+  if (!uniq || count === 1) {
+    r.array(withscores && r.resp === 2 ? count * 2 : count);
+    for (let i = 0; i < count; i++) {
+      const slot = Math.floor(Math.random() * size);
+      if (withscores && r.resp === 3) r.array(2);
+      r.bulkBinary(z.memberAtSlot(slot));
+      if (withscores) r.double(z.scoreAtSlot(slot));
+    }
+    return;
+  }
+  const replySize = count < size ? count : size;
+  r.array(withscores && r.resp === 2 ? replySize * 2 : replySize);
+  // CASE 2: the whole set, in order.
+  if (count >= size) {
+    z.forEach((m, s) => {
+      if (withscores && r.resp === 3) r.array(2);
+      r.bulkBinary(m);
+      if (withscores) r.double(s);
+    });
+    return;
+  }
+  // CASES 3 and 4: `count` distinct members in random order (partial shuffle of the slots).
+  const slots = new Int32Array(size);
+  for (let i = 0; i < size; i++) slots[i] = i;
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (size - i));
+    const t = slots[i];
+    slots[i] = slots[j];
+    slots[j] = t;
+    if (withscores && r.resp === 3) r.array(2);
+    r.bulkBinary(z.memberAtSlot(slots[i]));
+    if (withscores) r.double(z.scoreAtSlot(slots[i]));
+  }
+}
+
+function zrandmemberCommand(c: Client): void {
+  if (c.argc >= 3) {
+    const l = getRangeLong(c, 2, -LONG_MAX, LONG_MAX);
+    if (l === null) return;
+    let withscores = false;
+    if (c.argc > 4 || (c.argc === 4 && c.lower(3) !== "withscores")) {
+      return c.reply.error(SYNTAX_ERR);
+    } else if (c.argc === 4) {
+      withscores = true;
+      const big = parseLongBig(c.argv[2])!;
+      if (big < -LONG_MAX / 2n || big > LONG_MAX / 2n) {
+        return c.reply.error("ERR value is out of range");
+      }
+    }
+    return zrandmemberWithCount(c, l, withscores);
+  }
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  if (z === undefined) return c.reply.nullBulk();
+  c.reply.bulkBinary(z.randomMember()!);
+}
+
+// ---------------------------------------------------------------------------
+// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD
+// (zunionInterDiffGenericCommand).
+
+type SetOp = "union" | "inter" | "diff";
+type Aggregate = "sum" | "min" | "max";
+
+/** zsetopsrc: a sorted set, a plain set (every score 1) or a missing key. */
+interface OpSource {
+  value: SortedSet | RedisSet | null;
+  weight: number;
+}
+
+function srcLength(s: OpSource): number {
+  return s.value === null ? 0 : s.value.size;
+}
+
+function srcForEach(s: OpSource, visit: (member: string, score: number) => void): void {
+  const v = s.value;
+  if (v instanceof SortedSet) v.forEach(visit);
+  else if (v instanceof RedisSet) v.forEach((m) => visit(m, 1));
+}
+
+function srcFind(s: OpSource, member: string): number | undefined {
+  const v = s.value;
+  if (v instanceof SortedSet) return v.score(member);
+  if (v instanceof RedisSet) return v.has(member) ? 1 : undefined;
+  return undefined;
+}
+
+/** zunionInterAggregate: +inf + -inf sums to 0. */
+function aggregate(target: number, val: number, how: Aggregate): number {
+  if (how === "sum") {
+    const r = target + val;
+    return Number.isNaN(r) ? 0 : r;
+  }
+  if (how === "min") return val < target ? val : target;
+  return val > target ? val : target;
+}
+
+function zunionInterDiffGeneric(
+  c: Client,
+  dstkey: string | null,
+  numkeysIndex: number,
+  op: SetOp,
+  cardinalityOnly: boolean,
+): void {
+  const setnum = getLong(c, numkeysIndex);
+  if (setnum === null) return;
+  if (setnum < 1) {
+    return c.reply.error(`ERR at least 1 input key is needed for '${c.cmd!.fullName}' command`);
+  }
+  if (setnum > c.argc - (numkeysIndex + 1)) return c.reply.error(SYNTAX_ERR);
+  const src: OpSource[] = [];
+  let j = numkeysIndex + 1;
+  for (let i = 0; i < setnum; i++, j++) {
+    const v = lookupKeyRead(c, c.key(j))?.value;
+    if (v !== undefined && !(v instanceof SortedSet) && !(v instanceof RedisSet)) {
+      return c.reply.error(WRONGTYPE);
+    }
+    src.push({ value: v ?? null, weight: 1 });
+  }
+  let how: Aggregate = "sum";
+  let withscores = false;
+  let limit = 0;
+  let remaining = c.argc - j;
+  while (remaining > 0) {
+    const opt = c.lower(j);
+    if (op !== "diff" && !cardinalityOnly && remaining >= setnum + 1 && opt === "weights") {
+      j++;
+      remaining--;
+      for (let i = 0; i < setnum; i++, j++, remaining--) {
+        const w = getDouble(c, j, "weight value is not a float");
+        if (w === null) return;
+        src[i].weight = w;
+      }
+    } else if (op !== "diff" && !cardinalityOnly && remaining >= 2 && opt === "aggregate") {
+      j++;
+      remaining--;
+      const a = c.lower(j);
+      if (a === "sum" || a === "min" || a === "max") how = a;
+      else return c.reply.error(SYNTAX_ERR);
+      j++;
+      remaining--;
+    } else if (remaining >= 1 && dstkey === null && !cardinalityOnly && opt === "withscores") {
+      j++;
+      remaining--;
+      withscores = true;
+    } else if (cardinalityOnly && remaining >= 2 && opt === "limit") {
+      j++;
+      remaining--;
+      const l = getPositiveLong(c, j, "LIMIT can't be negative");
+      if (l === null) return;
+      limit = l;
+      j++;
+      remaining--;
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  // Smallest input first (a stable sort keeps equal sizes in argument order, like glibc's qsort).
+  if (op !== "diff") src.sort((a, b) => srcLength(a) - srcLength(b));
+
+  const out = new Map<string, number>();
+  let cardinality = 0;
+  if (op === "inter") {
+    if (srcLength(src[0]) > 0) {
+      const first = src[0];
+      const done = {};
+      try {
+        srcForEach(first, (member, s) => {
+          let score = first.weight * s;
+          if (Number.isNaN(score)) score = 0;
+          let k = 1;
+          for (; k < setnum; k++) {
+            if (src[k].value === first.value) {
+              score = aggregate(score, s * src[k].weight, how);
+            } else {
+              const v = srcFind(src[k], member);
+              if (v === undefined) break;
+              score = aggregate(score, v * src[k].weight, how);
+            }
+          }
+          if (k !== setnum) return;
+          if (cardinalityOnly) {
+            cardinality++;
+            if (limit && cardinality >= limit) throw done;
+          } else {
+            out.set(member, score);
+          }
+        });
+      } catch (e) {
+        if (e !== done) throw e;
+      }
+    }
+  } else if (op === "union") {
+    for (const s of src) {
+      if (srcLength(s) === 0) continue;
+      srcForEach(s, (member, v) => {
+        let score = s.weight * v;
+        if (Number.isNaN(score)) score = 0;
+        const cur = out.get(member);
+        out.set(member, cur === undefined ? score : aggregate(cur, score, how));
+      });
+    }
+  } else {
+    if (srcLength(src[0]) > 0) {
+      srcForEach(src[0], (member, s) => {
+        for (let k = 1; k < setnum; k++) {
+          if (src[k].value === src[0].value || srcFind(src[k], member) !== undefined) return;
+        }
+        out.set(member, s);
+      });
+    }
+  }
+
+  if (cardinalityOnly) return c.reply.integer(cardinality);
+  const cfg = zsetConfig(c);
+  const dst = new SortedSet(out.size);
+  dst.setEncoding("skiplist");
+  for (const [m, s] of out) dst.add(m, s);
+  if (dstkey !== null) {
+    if (dst.size > 0) {
+      convertToListpackIfNeeded(dst, cfg);
+      setKey(c, dstkey, dst);
+      c.reply.integer(dst.size);
+      notifyZset(
+        c,
+        op === "union" ? "zunionstore" : op === "inter" ? "zinterstore" : "zdiffstore",
+        dstkey,
+      );
+      c.server.dirty++;
+    } else {
+      c.reply.integer(0);
+      deleteStoreKey(c, dstkey);
+    }
+    return;
+  }
+  const members: string[] = [];
+  const scores: number[] = [];
+  dst.forEach((m, s) => {
+    members.push(m);
+    scores.push(s);
+  });
+  replyWithScores(c, members, scores, withscores);
+}
+
+function zunionstoreCommand(c: Client): void {
+  zunionInterDiffGeneric(c, c.key(1), 2, "union", false);
+}
+
+function zinterstoreCommand(c: Client): void {
+  zunionInterDiffGeneric(c, c.key(1), 2, "inter", false);
+}
+
+function zdiffstoreCommand(c: Client): void {
+  zunionInterDiffGeneric(c, c.key(1), 2, "diff", false);
+}
+
+function zunionCommand(c: Client): void {
+  zunionInterDiffGeneric(c, null, 1, "union", false);
+}
+
+function zinterCommand(c: Client): void {
+  zunionInterDiffGeneric(c, null, 1, "inter", false);
+}
+
+function zdiffCommand(c: Client): void {
+  zunionInterDiffGeneric(c, null, 1, "diff", false);
+}
+
+function zintercardCommand(c: Client): void {
+  zunionInterDiffGeneric(c, null, 1, "inter", true);
+}
+
+// ---------------------------------------------------------------------------
+// ZSCAN.
+
+function zscanCommand(c: Client): void {
+  const cursor = parseScanCursor(c.key(2));
+  if (cursor === null) return c.reply.error("ERR invalid cursor");
+  const z = readZset(c, c.key(1));
+  if (z === null) return;
+  if (z === undefined) {
+    c.reply.array(2);
+    c.reply.bulkBinary("0");
+    c.reply.array(0);
+    return;
+  }
+  let count = 10;
+  let pattern: string | null = null;
+  for (let i = 3; i < c.argc;) {
+    const left = c.argc - i;
+    const opt = c.lower(i);
+    if (opt === "count" && left >= 2) {
+      const n = getLong(c, i + 1);
+      if (n === null) return;
+      if (n < 1) return c.reply.error(SYNTAX_ERR);
+      count = n;
+      i += 2;
+    } else if (opt === "match" && left >= 2) {
+      pattern = c.key(i + 1);
+      if (pattern === "*") pattern = null;
+      i += 2;
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  const items: string[] = [];
+  let next = 0;
+  if (z.encoding() === "listpack") {
+    // A listpack is returned whole, scores as stored (d2string).
+    z.forEach((m, s) => {
+      if (pattern !== null && !matchGlob(pattern, m)) return;
+      items.push(m, formatDouble(s));
+    });
+  } else {
+    const start = cursor > BigInt(z.size) ? z.size : Number(cursor);
+    next = z.scan(start, Math.min(count, 1e9), (m, s) => {
+      if (pattern !== null && !matchGlob(pattern, m)) return;
+      items.push(m, formatG17(s));
+    });
+  }
+  c.reply.array(2);
+  c.reply.bulkBinary(String(next));
+  c.reply.array(items.length);
+  for (const s of items) c.reply.bulkBinary(s);
+}
+
+// ---------------------------------------------------------------------------
+// Key positions of the commands whose keys move.
+
+/** Keys of a keynum spec: numkeys at `numIdx`, keys right after; [] when invalid. */
+function keynumKeys(argv: Uint8Array[], numIdx: number, firstOffset = 1): number[] {
+  if (numIdx >= argv.length) return [];
+  const n = parseLongBig(argv[numIdx]);
+  const first = numIdx + firstOffset;
+  if (n === null || n < 1n || first + Number(n) - 1 >= argv.length) return [];
+  const out: number[] = [];
+  for (let i = 0; i < Number(n); i++) out.push(first + i);
+  return out;
+}
+
+const storeKeys = (argv: Uint8Array[]): number[] => {
+  const keys = keynumKeys(argv, 2);
+  return keys.length === 0 ? [] : [1, ...keys];
+};
+
+// ---------------------------------------------------------------------------
+// Command table rows.
+
+/** Rows of the sorted-set group. */
+export const zsetCommands: CommandSpec[] = [
+  {
+    name: "zadd",
+    arity: -4,
+    flags: ["write", "denyoom", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary:
+      "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
+    complexity:
+      "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+    args: [
+      { name: "key", type: "key" },
+      {
+        name: "condition",
+        type: "oneof",
+        flags: ["optional"],
+        args: [
+          { name: "nx", type: "pure-token", token: "NX" },
+          { name: "xx", type: "pure-token", token: "XX" },
+        ],
+      },
+      {
+        name: "comparison",
+        type: "oneof",
+        flags: ["optional"],
+        args: [
+          { name: "gt", type: "pure-token", token: "GT" },
+          { name: "lt", type: "pure-token", token: "LT" },
+        ],
+      },
+      { name: "change", type: "pure-token", token: "CH", flags: ["optional"] },
+      { name: "increment", type: "pure-token", token: "INCR", flags: ["optional"] },
+      {
+        name: "data",
+        type: "block",
+        flags: ["multiple"],
+        args: [
+          { name: "score", type: "double" },
+          { name: "member", type: "string" },
+        ],
+      },
+    ],
+    handler: zaddCommand,
+  },
+  {
+    name: "zincrby",
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary: "Increments the score of a member in a sorted set.",
+    complexity: "O(log(N)) where N is the number of elements in the sorted set.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "increment", type: "integer" },
+      { name: "member", type: "string" },
+    ],
+    handler: zincrbyCommand,
+  },
+  {
+    name: "zrem",
+    arity: -3,
+    flags: ["write", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary:
+      "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.",
+    complexity:
+      "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "member", type: "string", flags: ["multiple"] },
+    ],
+    handler: zremCommand,
+  },
+  {
+    name: "zcard",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary: "Returns the number of members in a sorted set.",
+    complexity: "O(1)",
+    args: [
+      { name: "key", type: "key" },
+    ],
+    handler: zcardCommand,
+  },
+  {
+    name: "zscore",
+    arity: 3,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary: "Returns the score of a member in a sorted set.",
+    complexity: "O(1)",
+    args: [
+      { name: "key", type: "key" },
+      { name: "member", type: "string" },
+    ],
+    handler: zscoreCommand,
+  },
+  {
+    name: "zmscore",
+    arity: -3,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Returns the score of one or more members in a sorted set.",
+    complexity: "O(N) where N is the number of members being requested.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "member", type: "string", flags: ["multiple"] },
+    ],
+    handler: zmscoreCommand,
+  },
+  {
+    name: "zrank",
+    arity: -3,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.0.0",
+    summary: "Returns the index of a member in a sorted set ordered by ascending scores.",
+    complexity: "O(log(N))",
+    args: [
+      { name: "key", type: "key" },
+      { name: "member", type: "string" },
+      { name: "withscore", type: "pure-token", token: "WITHSCORE", flags: ["optional"] },
+    ],
+    handler: zrankCommand,
+  },
+  {
+    name: "zrevrank",
+    arity: -3,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.0.0",
+    summary: "Returns the index of a member in a sorted set ordered by descending scores.",
+    complexity: "O(log(N))",
+    args: [
+      { name: "key", type: "key" },
+      { name: "member", type: "string" },
+      { name: "withscore", type: "pure-token", token: "WITHSCORE", flags: ["optional"] },
+    ],
+    handler: zrevrankCommand,
+  },
+  {
+    name: "zcount",
+    arity: 4,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.0.0",
+    summary: "Returns the count of members in a sorted set that have scores within a range.",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "min", type: "double" },
+      { name: "max", type: "double" },
+    ],
+    handler: zcountCommand,
+  },
+  {
+    name: "zlexcount",
+    arity: 4,
+    flags: ["readonly", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.8.9",
+    summary: "Returns the number of members in a sorted set within a lexicographical range.",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "min", type: "string" },
+      { name: "max", type: "string" },
+    ],
+    handler: zlexcountCommand,
+  },
+  {
+    name: "zrange",
+    arity: -4,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary: "Returns members in a sorted set within a range of indexes.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "start", type: "string" },
+      { name: "stop", type: "string" },
+      {
+        name: "sortby",
+        type: "oneof",
+        flags: ["optional"],
+        args: [
+          { name: "byscore", type: "pure-token", token: "BYSCORE" },
+          { name: "bylex", type: "pure-token", token: "BYLEX" },
+        ],
+      },
+      { name: "rev", type: "pure-token", token: "REV", flags: ["optional"] },
+      {
+        name: "limit",
+        type: "block",
+        token: "LIMIT",
+        flags: ["optional"],
+        args: [
+          { name: "offset", type: "integer" },
+          { name: "count", type: "integer" },
+        ],
+      },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+    ],
+    handler: zrangeCommand,
+  },
+  {
+    name: "zrangestore",
+    arity: -5,
+    flags: ["write", "denyoom"],
+    firstKey: 1,
+    lastKey: 2,
+    step: 1,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Stores a range of members from sorted set in a key.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
+    args: [
+      { name: "dst", type: "key" },
+      { name: "src", type: "key" },
+      { name: "min", type: "string" },
+      { name: "max", type: "string" },
+      {
+        name: "sortby",
+        type: "oneof",
+        flags: ["optional"],
+        args: [
+          { name: "byscore", type: "pure-token", token: "BYSCORE" },
+          { name: "bylex", type: "pure-token", token: "BYLEX" },
+        ],
+      },
+      { name: "rev", type: "pure-token", token: "REV", flags: ["optional"] },
+      {
+        name: "limit",
+        type: "block",
+        token: "LIMIT",
+        flags: ["optional"],
+        args: [
+          { name: "offset", type: "integer" },
+          { name: "count", type: "integer" },
+        ],
+      },
+    ],
+    handler: zrangestoreCommand,
+  },
+  {
+    name: "zrevrange",
+    arity: -4,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary: "Returns members in a sorted set within a range of indexes in reverse order.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "start", type: "integer" },
+      { name: "stop", type: "integer" },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+    ],
+    handler: zrevrangeCommand,
+  },
+  {
+    name: "zrangebyscore",
+    arity: -4,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.0.5",
+    summary: "Returns members in a sorted set within a range of scores.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    args: [
+      { name: "key", type: "key" },
+      { name: "min", type: "double" },
+      { name: "max", type: "double" },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+      {
+        name: "limit",
+        type: "block",
+        token: "LIMIT",
+        flags: ["optional"],
+        args: [
+          { name: "offset", type: "integer" },
+          { name: "count", type: "integer" },
+        ],
+      },
+    ],
+    handler: zrangebyscoreCommand,
+  },
+  {
+    name: "zrevrangebyscore",
+    arity: -4,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.2.0",
+    summary: "Returns members in a sorted set within a range of scores in reverse order.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    args: [
+      { name: "key", type: "key" },
+      { name: "max", type: "double" },
+      { name: "min", type: "double" },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+      {
+        name: "limit",
+        type: "block",
+        token: "LIMIT",
+        flags: ["optional"],
+        args: [
+          { name: "offset", type: "integer" },
+          { name: "count", type: "integer" },
+        ],
+      },
+    ],
+    handler: zrevrangebyscoreCommand,
+  },
+  {
+    name: "zrangebylex",
+    arity: -4,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.8.9",
+    summary: "Returns members in a sorted set within a lexicographical range.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    args: [
+      { name: "key", type: "key" },
+      { name: "min", type: "string" },
+      { name: "max", type: "string" },
+      {
+        name: "limit",
+        type: "block",
+        token: "LIMIT",
+        flags: ["optional"],
+        args: [
+          { name: "offset", type: "integer" },
+          { name: "count", type: "integer" },
+        ],
+      },
+    ],
+    handler: zrangebylexCommand,
+  },
+  {
+    name: "zrevrangebylex",
+    arity: -4,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.8.9",
+    summary: "Returns members in a sorted set within a lexicographical range in reverse order.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    args: [
+      { name: "key", type: "key" },
+      { name: "max", type: "string" },
+      { name: "min", type: "string" },
+      {
+        name: "limit",
+        type: "block",
+        token: "LIMIT",
+        flags: ["optional"],
+        args: [
+          { name: "offset", type: "integer" },
+          { name: "count", type: "integer" },
+        ],
+      },
+    ],
+    handler: zrevrangebylexCommand,
+  },
+  {
+    name: "zremrangebyrank",
+    arity: 4,
+    flags: ["write"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.0.0",
+    summary:
+      "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "start", type: "integer" },
+      { name: "stop", type: "integer" },
+    ],
+    handler: zremrangebyrankCommand,
+  },
+  {
+    name: "zremrangebyscore",
+    arity: 4,
+    flags: ["write"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "1.2.0",
+    summary:
+      "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "min", type: "double" },
+      { name: "max", type: "double" },
+    ],
+    handler: zremrangebyscoreCommand,
+  },
+  {
+    name: "zremrangebylex",
+    arity: 4,
+    flags: ["write"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.8.9",
+    summary:
+      "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "min", type: "string" },
+      { name: "max", type: "string" },
+    ],
+    handler: zremrangebylexCommand,
+  },
+  {
+    name: "zpopmin",
+    arity: -2,
+    flags: ["write", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "5.0.0",
+    summary:
+      "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "count", type: "integer", flags: ["optional"] },
+    ],
+    handler: zpopminCommand,
+  },
+  {
+    name: "zpopmax",
+    arity: -2,
+    flags: ["write", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "5.0.0",
+    summary:
+      "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    args: [
+      { name: "key", type: "key" },
+      { name: "count", type: "integer", flags: ["optional"] },
+    ],
+    handler: zpopmaxCommand,
+  },
+  {
+    name: "zmpop",
+    arity: -4,
+    flags: ["write", "movablekeys"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "sorted-set",
+    since: "7.0.0",
+    summary:
+      "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
+    complexity:
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    args: [
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      {
+        name: "where",
+        type: "oneof",
+        args: [
+          { name: "min", type: "pure-token", token: "MIN" },
+          { name: "max", type: "pure-token", token: "MAX" },
+        ],
+      },
+      { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
+    ],
+    getKeys: (argv) => keynumKeys(argv, 1),
+    handler: zmpopCommand,
+  },
+  {
+    name: "bzpopmin",
+    arity: -3,
+    flags: ["write", "blocking", "fast"],
+    firstKey: 1,
+    lastKey: -2,
+    step: 1,
+    group: "sorted-set",
+    since: "5.0.0",
+    summary:
+      "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    args: [
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "timeout", type: "double" },
+    ],
+    handler: bzpopminCommand,
+  },
+  {
+    name: "bzpopmax",
+    arity: -3,
+    flags: ["write", "blocking", "fast"],
+    firstKey: 1,
+    lastKey: -2,
+    step: 1,
+    group: "sorted-set",
+    since: "5.0.0",
+    summary:
+      "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    args: [
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "timeout", type: "double" },
+    ],
+    handler: bzpopmaxCommand,
+  },
+  {
+    name: "bzmpop",
+    arity: -5,
+    flags: ["write", "blocking", "movablekeys"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "sorted-set",
+    since: "7.0.0",
+    summary:
+      "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
+    complexity:
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    args: [
+      { name: "timeout", type: "double" },
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      {
+        name: "where",
+        type: "oneof",
+        args: [
+          { name: "min", type: "pure-token", token: "MIN" },
+          { name: "max", type: "pure-token", token: "MAX" },
+        ],
+      },
+      { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
+    ],
+    getKeys: (argv) => keynumKeys(argv, 2),
+    handler: bzmpopCommand,
+  },
+  {
+    name: "zrandmember",
+    arity: -2,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Returns one or more random members from a sorted set.",
+    complexity: "O(N) where N is the number of members returned",
+    tips: ["nondeterministic_output"],
+    args: [
+      { name: "key", type: "key" },
+      {
+        name: "options",
+        type: "block",
+        flags: ["optional"],
+        args: [
+          { name: "count", type: "integer" },
+          { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+        ],
+      },
+    ],
+    handler: zrandmemberCommand,
+  },
+  {
+    name: "zunion",
+    arity: -3,
+    flags: ["readonly", "movablekeys"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Returns the union of multiple sorted sets.",
+    complexity:
+      "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+    args: [
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
+      {
+        name: "aggregate",
+        type: "oneof",
+        token: "AGGREGATE",
+        flags: ["optional"],
+        args: [
+          { name: "sum", type: "pure-token", token: "SUM" },
+          { name: "min", type: "pure-token", token: "MIN" },
+          { name: "max", type: "pure-token", token: "MAX" },
+        ],
+      },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+    ],
+    getKeys: (argv) => keynumKeys(argv, 1),
+    handler: zunionCommand,
+  },
+  {
+    name: "zinter",
+    arity: -3,
+    flags: ["readonly", "movablekeys"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Returns the intersect of multiple sorted sets.",
+    complexity:
+      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+    args: [
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
+      {
+        name: "aggregate",
+        type: "oneof",
+        token: "AGGREGATE",
+        flags: ["optional"],
+        args: [
+          { name: "sum", type: "pure-token", token: "SUM" },
+          { name: "min", type: "pure-token", token: "MIN" },
+          { name: "max", type: "pure-token", token: "MAX" },
+        ],
+      },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+    ],
+    getKeys: (argv) => keynumKeys(argv, 1),
+    handler: zinterCommand,
+  },
+  {
+    name: "zdiff",
+    arity: -3,
+    flags: ["readonly", "movablekeys"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Returns the difference between multiple sorted sets.",
+    complexity:
+      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+    args: [
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+    ],
+    getKeys: (argv) => keynumKeys(argv, 1),
+    handler: zdiffCommand,
+  },
+  {
+    name: "zunionstore",
+    arity: -4,
+    flags: ["write", "denyoom", "movablekeys"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.0.0",
+    summary: "Stores the union of multiple sorted sets in a key.",
+    complexity:
+      "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+    args: [
+      { name: "destination", type: "key" },
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
+      {
+        name: "aggregate",
+        type: "oneof",
+        token: "AGGREGATE",
+        flags: ["optional"],
+        args: [
+          { name: "sum", type: "pure-token", token: "SUM" },
+          { name: "min", type: "pure-token", token: "MIN" },
+          { name: "max", type: "pure-token", token: "MAX" },
+        ],
+      },
+    ],
+    getKeys: storeKeys,
+    handler: zunionstoreCommand,
+  },
+  {
+    name: "zinterstore",
+    arity: -4,
+    flags: ["write", "denyoom", "movablekeys"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.0.0",
+    summary: "Stores the intersect of multiple sorted sets in a key.",
+    complexity:
+      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+    args: [
+      { name: "destination", type: "key" },
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
+      {
+        name: "aggregate",
+        type: "oneof",
+        token: "AGGREGATE",
+        flags: ["optional"],
+        args: [
+          { name: "sum", type: "pure-token", token: "SUM" },
+          { name: "min", type: "pure-token", token: "MIN" },
+          { name: "max", type: "pure-token", token: "MAX" },
+        ],
+      },
+    ],
+    getKeys: storeKeys,
+    handler: zinterstoreCommand,
+  },
+  {
+    name: "zdiffstore",
+    arity: -4,
+    flags: ["write", "denyoom", "movablekeys"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "6.2.0",
+    summary: "Stores the difference of multiple sorted sets in a key.",
+    complexity:
+      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+    args: [
+      { name: "destination", type: "key" },
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+    ],
+    getKeys: storeKeys,
+    handler: zdiffstoreCommand,
+  },
+  {
+    name: "zintercard",
+    arity: -3,
+    flags: ["readonly", "movablekeys"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "sorted-set",
+    since: "7.0.0",
+    summary: "Returns the number of members of the intersect of multiple sorted sets.",
+    complexity:
+      "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+    args: [
+      { name: "numkeys", type: "integer" },
+      { name: "key", type: "key", flags: ["multiple"] },
+      { name: "limit", type: "integer", token: "LIMIT", flags: ["optional"] },
+    ],
+    getKeys: (argv) => keynumKeys(argv, 1),
+    handler: zintercardCommand,
+  },
+  {
+    name: "zscan",
+    arity: -3,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "2.8.0",
+    summary: "Iterates over members and scores of a sorted set.",
+    complexity:
+      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    tips: ["nondeterministic_output"],
+    args: [
+      { name: "key", type: "key" },
+      { name: "cursor", type: "integer" },
+      { name: "pattern", type: "pattern", token: "MATCH", flags: ["optional"] },
+      { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
+      { name: "noscores", type: "pure-token", token: "NOSCORES", flags: ["optional"] },
+    ],
+    handler: zscanCommand,
+  },
+];
