@@ -59,6 +59,8 @@ export class RequestParser {
    */
   writable(limits: ParserLimits): Uint8Array {
     if (this.pos === this.end) {
+      // Args of a command still incomplete view bytes the next read would overwrite.
+      if (this.pending.length > 0) this.rebase(this.buf, this.pos);
       this.pos = this.end = 0;
     }
     let need = 1024;
