@@ -558,18 +558,29 @@ export const geoCommands: CommandSpec[] = [
       "Adds one or more members to a geospatial index. The key is created if it doesn't exist.",
     complexity:
       "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+    history: [
+      ["6.2.0", "Added the `CH`, `NX` and `XX` options."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       {
         name: "condition",
         type: "oneof",
+        since: "6.2.0",
         flags: ["optional"],
         args: [
           { name: "nx", type: "pure-token", token: "NX" },
           { name: "xx", type: "pure-token", token: "XX" },
         ],
       },
-      { name: "change", type: "pure-token", token: "CH", flags: ["optional"] },
+      { name: "change", type: "pure-token", token: "CH", since: "6.2.0", flags: ["optional"] },
       {
         name: "data",
         type: "block",
@@ -594,6 +605,13 @@ export const geoCommands: CommandSpec[] = [
     since: "3.2.0",
     summary: "Returns the longitude and latitude of members from a geospatial index.",
     complexity: "O(1) for each member requested.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string", flags: ["optional", "multiple"] },
@@ -611,6 +629,13 @@ export const geoCommands: CommandSpec[] = [
     since: "3.2.0",
     summary: "Returns the distance between two members of a geospatial index.",
     complexity: "O(1)",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member1", type: "string" },
@@ -640,6 +665,13 @@ export const geoCommands: CommandSpec[] = [
     since: "3.2.0",
     summary: "Returns members from a geospatial index as geohash strings.",
     complexity: "O(1) for each member requested.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string", flags: ["optional", "multiple"] },
@@ -658,6 +690,16 @@ export const geoCommands: CommandSpec[] = [
     summary: "Queries a geospatial index for members inside an area of a box or a circle.",
     complexity:
       "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape",
+    history: [
+      ["7.0.0", "Added support for uppercase unit names."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       {
@@ -754,6 +796,21 @@ export const geoCommands: CommandSpec[] = [
       "Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result.",
     complexity:
       "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape",
+    history: [
+      ["7.0.0", "Added support for uppercase unit names."],
+    ],
+    keySpecs: [
+      {
+        flags: ["OW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 2 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "destination", type: "key" },
       { name: "source", type: "key" },
@@ -849,6 +906,30 @@ export const geoCommands: CommandSpec[] = [
       "Queries a geospatial index for members within a distance from a coordinate, optionally stores the result.",
     complexity:
       "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument",
+    history: [
+      ["6.2.0", "Added the `ANY` option for `COUNT`."],
+      ["7.0.0", "Added support for uppercase unit names."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["OW", "update"],
+        beginSearch: { keyword: "STORE", startFrom: 6 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["OW", "update"],
+        beginSearch: { keyword: "STOREDIST", startFrom: 6 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "longitude", type: "double" },
@@ -873,7 +954,7 @@ export const geoCommands: CommandSpec[] = [
         flags: ["optional"],
         args: [
           { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", flags: ["optional"] },
+          { name: "any", type: "pure-token", token: "ANY", since: "6.2.0", flags: ["optional"] },
         ],
       },
       {
@@ -890,8 +971,8 @@ export const geoCommands: CommandSpec[] = [
         type: "oneof",
         flags: ["optional"],
         args: [
-          { name: "storekey", type: "key", token: "STORE" },
-          { name: "storedistkey", type: "key", token: "STOREDIST" },
+          { name: "storekey", type: "key", displayText: "key", token: "STORE" },
+          { name: "storedistkey", type: "key", displayText: "key", token: "STOREDIST" },
         ],
       },
     ],
@@ -911,6 +992,30 @@ export const geoCommands: CommandSpec[] = [
       "Queries a geospatial index for members within a distance from a member, optionally stores the result.",
     complexity:
       "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments",
+    history: [
+      ["6.2.0", "Added the `ANY` option for `COUNT`."],
+      ["7.0.0", "Added support for uppercase unit names."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["OW", "update"],
+        beginSearch: { keyword: "STORE", startFrom: 5 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["OW", "update"],
+        beginSearch: { keyword: "STOREDIST", startFrom: 5 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string" },
@@ -951,8 +1056,8 @@ export const geoCommands: CommandSpec[] = [
         type: "oneof",
         flags: ["optional"],
         args: [
-          { name: "storekey", type: "key", token: "STORE" },
-          { name: "storedistkey", type: "key", token: "STOREDIST" },
+          { name: "storekey", type: "key", displayText: "key", token: "STORE" },
+          { name: "storedistkey", type: "key", displayText: "key", token: "STOREDIST" },
         ],
       },
     ],
@@ -972,6 +1077,20 @@ export const geoCommands: CommandSpec[] = [
       "Returns members from a geospatial index that are within a distance from a coordinate.",
     complexity:
       "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`GEOSEARCH` with the `BYRADIUS` argument",
+    history: [
+      ["6.2.0", "Added the `ANY` option for `COUNT`."],
+      ["7.0.0", "Added support for uppercase unit names."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "longitude", type: "double" },
@@ -996,7 +1115,7 @@ export const geoCommands: CommandSpec[] = [
         flags: ["optional"],
         args: [
           { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", flags: ["optional"] },
+          { name: "any", type: "pure-token", token: "ANY", since: "6.2.0", flags: ["optional"] },
         ],
       },
       {
@@ -1023,6 +1142,20 @@ export const geoCommands: CommandSpec[] = [
     summary: "Returns members from a geospatial index that are within a distance from a member.",
     complexity:
       "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments",
+    history: [
+      ["6.2.0", "Added the `ANY` option for `COUNT`."],
+      ["7.0.0", "Added support for uppercase unit names."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string" },

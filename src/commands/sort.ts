@@ -294,9 +294,38 @@ export const sortCommands: CommandSpec[] = [
     complexity:
       "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
     aclCategories: ["set", "sortedset", "list", "dangerous"],
+    omitGroupCategory: true,
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        notes:
+          "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        flags: ["RO", "access"],
+        beginSearch: "unknown",
+        findKeys: "unknown",
+      },
+      {
+        notes:
+          "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+        flags: ["OW", "update"],
+        beginSearch: "unknown",
+        findKeys: "unknown",
+      },
+    ],
     args: [
       { name: "key", type: "key" },
-      { name: "by-pattern", type: "pattern", token: "BY", flags: ["optional"] },
+      {
+        name: "by-pattern",
+        type: "pattern",
+        displayText: "pattern",
+        keySpecIndex: 1,
+        token: "BY",
+        flags: ["optional"],
+      },
       {
         name: "limit",
         type: "block",
@@ -310,6 +339,8 @@ export const sortCommands: CommandSpec[] = [
       {
         name: "get-pattern",
         type: "pattern",
+        displayText: "pattern",
+        keySpecIndex: 1,
         token: "GET",
         flags: ["optional", "multiple", "multiple_token"],
       },
@@ -323,7 +354,7 @@ export const sortCommands: CommandSpec[] = [
         ],
       },
       { name: "sorting", type: "pure-token", token: "ALPHA", flags: ["optional"] },
-      { name: "destination", type: "key", token: "STORE", flags: ["optional"] },
+      { name: "destination", type: "key", keySpecIndex: 2, token: "STORE", flags: ["optional"] },
     ],
     getKeys: sortKeys,
     handler: sortCommand,
@@ -341,9 +372,31 @@ export const sortCommands: CommandSpec[] = [
     complexity:
       "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
     aclCategories: ["set", "sortedset", "list", "dangerous"],
+    omitGroupCategory: true,
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        notes:
+          "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        flags: ["RO", "access"],
+        beginSearch: "unknown",
+        findKeys: "unknown",
+      },
+    ],
     args: [
       { name: "key", type: "key" },
-      { name: "by-pattern", type: "pattern", token: "BY", flags: ["optional"] },
+      {
+        name: "by-pattern",
+        type: "pattern",
+        displayText: "pattern",
+        keySpecIndex: 1,
+        token: "BY",
+        flags: ["optional"],
+      },
       {
         name: "limit",
         type: "block",
@@ -357,6 +410,8 @@ export const sortCommands: CommandSpec[] = [
       {
         name: "get-pattern",
         type: "pattern",
+        displayText: "pattern",
+        keySpecIndex: 1,
         token: "GET",
         flags: ["optional", "multiple", "multiple_token"],
       },

@@ -131,6 +131,8 @@ export interface CommandSpec {
   complexity?: string;
   /** ACL categories beyond those derived from flags and group, without the "@". */
   aclCategories?: string[];
+  /** The group's ACL category does not apply (SORT is "generic" but not @keyspace). */
+  omitGroupCategory?: boolean;
   /** Command tips ("nondeterministic_output", "request_policy:all_shards", ...). */
   tips?: string[];
   /** Arguments for COMMAND DOCS. */
@@ -274,7 +276,7 @@ export function aclCategories(cmd: Command): string[] {
     bitmap: "bitmap",
   };
   const g = byGroup[cmd.group];
-  if (g) cats.add(g);
+  if (g && !cmd.omitGroupCategory) cats.add(g);
   for (const c of cmd.aclCategories ?? []) cats.add(c);
   return [...cats];
 }

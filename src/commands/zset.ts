@@ -1466,11 +1466,24 @@ export const zsetCommands: CommandSpec[] = [
       "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
     complexity:
       "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+    history: [
+      ["2.4.0", "Accepts multiple elements."],
+      ["3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."],
+      ["6.2.0", "Added the `GT` and `LT` options."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       {
         name: "condition",
         type: "oneof",
+        since: "3.0.2",
         flags: ["optional"],
         args: [
           { name: "nx", type: "pure-token", token: "NX" },
@@ -1480,14 +1493,15 @@ export const zsetCommands: CommandSpec[] = [
       {
         name: "comparison",
         type: "oneof",
+        since: "6.2.0",
         flags: ["optional"],
         args: [
           { name: "gt", type: "pure-token", token: "GT" },
           { name: "lt", type: "pure-token", token: "LT" },
         ],
       },
-      { name: "change", type: "pure-token", token: "CH", flags: ["optional"] },
-      { name: "increment", type: "pure-token", token: "INCR", flags: ["optional"] },
+      { name: "change", type: "pure-token", token: "CH", since: "3.0.2", flags: ["optional"] },
+      { name: "increment", type: "pure-token", token: "INCR", since: "3.0.2", flags: ["optional"] },
       {
         name: "data",
         type: "block",
@@ -1511,6 +1525,13 @@ export const zsetCommands: CommandSpec[] = [
     since: "1.2.0",
     summary: "Increments the score of a member in a sorted set.",
     complexity: "O(log(N)) where N is the number of elements in the sorted set.",
+    keySpecs: [
+      {
+        flags: ["RW", "access", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "increment", type: "integer" },
@@ -1531,6 +1552,16 @@ export const zsetCommands: CommandSpec[] = [
       "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.",
     complexity:
       "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+    history: [
+      ["2.4.0", "Accepts multiple elements."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RW", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string", flags: ["multiple"] },
@@ -1548,6 +1579,9 @@ export const zsetCommands: CommandSpec[] = [
     since: "1.2.0",
     summary: "Returns the number of members in a sorted set.",
     complexity: "O(1)",
+    keySpecs: [
+      { flags: ["RO"], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } },
+    ],
     args: [
       { name: "key", type: "key" },
     ],
@@ -1564,6 +1598,13 @@ export const zsetCommands: CommandSpec[] = [
     since: "1.2.0",
     summary: "Returns the score of a member in a sorted set.",
     complexity: "O(1)",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string" },
@@ -1581,6 +1622,13 @@ export const zsetCommands: CommandSpec[] = [
     since: "6.2.0",
     summary: "Returns the score of one or more members in a sorted set.",
     complexity: "O(N) where N is the number of members being requested.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string", flags: ["multiple"] },
@@ -1598,6 +1646,16 @@ export const zsetCommands: CommandSpec[] = [
     since: "2.0.0",
     summary: "Returns the index of a member in a sorted set ordered by ascending scores.",
     complexity: "O(log(N))",
+    history: [
+      ["7.2.0", "Added the optional `WITHSCORE` argument."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string" },
@@ -1616,6 +1674,16 @@ export const zsetCommands: CommandSpec[] = [
     since: "2.0.0",
     summary: "Returns the index of a member in a sorted set ordered by descending scores.",
     complexity: "O(log(N))",
+    history: [
+      ["7.2.0", "Added the optional `WITHSCORE` argument."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string" },
@@ -1634,6 +1702,13 @@ export const zsetCommands: CommandSpec[] = [
     since: "2.0.0",
     summary: "Returns the count of members in a sorted set that have scores within a range.",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "min", type: "double" },
@@ -1652,6 +1727,13 @@ export const zsetCommands: CommandSpec[] = [
     since: "2.8.9",
     summary: "Returns the number of members in a sorted set within a lexicographical range.",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "min", type: "string" },
@@ -1671,6 +1753,16 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns members in a sorted set within a range of indexes.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    history: [
+      ["6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "start", type: "string" },
@@ -1678,17 +1770,19 @@ export const zsetCommands: CommandSpec[] = [
       {
         name: "sortby",
         type: "oneof",
+        since: "6.2.0",
         flags: ["optional"],
         args: [
           { name: "byscore", type: "pure-token", token: "BYSCORE" },
           { name: "bylex", type: "pure-token", token: "BYLEX" },
         ],
       },
-      { name: "rev", type: "pure-token", token: "REV", flags: ["optional"] },
+      { name: "rev", type: "pure-token", token: "REV", since: "6.2.0", flags: ["optional"] },
       {
         name: "limit",
         type: "block",
         token: "LIMIT",
+        since: "6.2.0",
         flags: ["optional"],
         args: [
           { name: "offset", type: "integer" },
@@ -1711,6 +1805,18 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Stores a range of members from sorted set in a key.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
+    keySpecs: [
+      {
+        flags: ["OW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 2 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "dst", type: "key" },
       { name: "src", type: "key" },
@@ -1751,6 +1857,16 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns members in a sorted set within a range of indexes in reverse order.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `REV` argument",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "start", type: "integer" },
@@ -1771,11 +1887,30 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns members in a sorted set within a range of scores.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `BYSCORE` argument",
+    history: [
+      ["2.0.0", "Added the `WITHSCORES` modifier."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "min", type: "double" },
       { name: "max", type: "double" },
-      { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
+      {
+        name: "withscores",
+        type: "pure-token",
+        token: "WITHSCORES",
+        since: "2.0.0",
+        flags: ["optional"],
+      },
       {
         name: "limit",
         type: "block",
@@ -1801,6 +1936,19 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns members in a sorted set within a range of scores in reverse order.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `REV` and `BYSCORE` arguments",
+    history: [
+      ["2.1.6", "`min` and `max` can be exclusive."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "max", type: "double" },
@@ -1831,6 +1979,16 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns members in a sorted set within a lexicographical range.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `BYLEX` argument",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "min", type: "string" },
@@ -1860,6 +2018,16 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns members in a sorted set within a lexicographical range in reverse order.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `REV` and `BYLEX` arguments",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "max", type: "string" },
@@ -1890,6 +2058,13 @@ export const zsetCommands: CommandSpec[] = [
       "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    keySpecs: [
+      {
+        flags: ["RW", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "start", type: "integer" },
@@ -1910,6 +2085,13 @@ export const zsetCommands: CommandSpec[] = [
       "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    keySpecs: [
+      {
+        flags: ["RW", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "min", type: "double" },
@@ -1930,6 +2112,13 @@ export const zsetCommands: CommandSpec[] = [
       "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    keySpecs: [
+      {
+        flags: ["RW", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "min", type: "string" },
@@ -1950,6 +2139,13 @@ export const zsetCommands: CommandSpec[] = [
       "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
     complexity:
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    keySpecs: [
+      {
+        flags: ["RW", "access", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "count", type: "integer", flags: ["optional"] },
@@ -1969,6 +2165,13 @@ export const zsetCommands: CommandSpec[] = [
       "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
     complexity:
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    keySpecs: [
+      {
+        flags: ["RW", "access", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "count", type: "integer", flags: ["optional"] },
@@ -1988,6 +2191,13 @@ export const zsetCommands: CommandSpec[] = [
       "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    keySpecs: [
+      {
+        flags: ["RW", "access", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2016,6 +2226,16 @@ export const zsetCommands: CommandSpec[] = [
     summary:
       "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    history: [
+      ["6.0.0", "`timeout` is interpreted as a double instead of an integer."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RW", "access", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: -2, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key", flags: ["multiple"] },
       { name: "timeout", type: "double" },
@@ -2034,6 +2254,16 @@ export const zsetCommands: CommandSpec[] = [
     summary:
       "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    history: [
+      ["6.0.0", "`timeout` is interpreted as a double instead of an integer."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RW", "access", "delete"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: -2, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key", flags: ["multiple"] },
       { name: "timeout", type: "double" },
@@ -2053,6 +2283,13 @@ export const zsetCommands: CommandSpec[] = [
       "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    keySpecs: [
+      {
+        flags: ["RW", "access", "delete"],
+        beginSearch: { index: 2 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "timeout", type: "double" },
       { name: "numkeys", type: "integer" },
@@ -2082,6 +2319,13 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns one or more random members from a sorted set.",
     complexity: "O(N) where N is the number of members returned",
     tips: ["nondeterministic_output"],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       {
@@ -2108,6 +2352,13 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the union of multiple sorted sets.",
     complexity:
       "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2140,6 +2391,13 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the intersect of multiple sorted sets.",
     complexity:
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2172,6 +2430,13 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the difference between multiple sorted sets.",
     complexity:
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2192,6 +2457,18 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Stores the union of multiple sorted sets in a key.",
     complexity:
       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+    keySpecs: [
+      {
+        flags: ["OW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 2 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
@@ -2224,6 +2501,18 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Stores the intersect of multiple sorted sets in a key.",
     complexity:
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+    keySpecs: [
+      {
+        flags: ["OW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 2 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
@@ -2256,6 +2545,18 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Stores the difference of multiple sorted sets in a key.",
     complexity:
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+    keySpecs: [
+      {
+        flags: ["OW", "update"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 2 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
@@ -2276,6 +2577,13 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the number of members of the intersect of multiple sorted sets.",
     complexity:
       "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2297,6 +2605,16 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
     tips: ["nondeterministic_output"],
+    history: [
+      ["8.0.0", "Added noscores option."],
+    ],
+    keySpecs: [
+      {
+        flags: ["RO", "access"],
+        beginSearch: { index: 1 },
+        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
     args: [
       { name: "key", type: "key" },
       { name: "cursor", type: "integer" },
