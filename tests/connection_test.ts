@@ -624,6 +624,27 @@ Deno.test("CLIENT PAUSE and UNPAUSE", async () => {
       assert.equal(done, false);
       assert.equal(await r.call("CLIENT", "UNPAUSE"), "+OK\r\n");
       assert.equal(await written, "+WROTE\r\n");
+      // An EXEC that queued a write waits too; one with only reads does not.
+      await expectReplies(w, [[["MULTI"], "+OK\r\n"], [["x-write"], "+QUEUED\r\n"]]);
+      assert.equal(await r.call("CLIENT", "PAUSE", "100000", "WRITE"), "+OK\r\n");
+      await w.send("EXEC");
+      const exec = w.readRaw();
+      let execDone = false;
+      exec.then(() => execDone = true);
+      const reader = await RawClient.connect(srv.port);
+      try {
+        await expectReplies(reader, [
+          [["MULTI"], "+OK\r\n"],
+          [["PING"], "+QUEUED\r\n"],
+          [["EXEC"], "*1\r\n+PONG\r\n"],
+        ]);
+      } finally {
+        reader.close();
+      }
+      await sleep(30);
+      assert.equal(execDone, false);
+      assert.equal(await r.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+      assert.equal(await exec, "*1\r\n+WROTE\r\n");
       // ALL: everything waits, until the pause times out; a WRITE pause added
       // meanwhile does not weaken it.
       const start = Date.now();

@@ -5,7 +5,7 @@
  * propagate for replicas and the AOF).
  */
 
-import { CommandTable } from "../commands/table.ts";
+import { type Command, CommandTable } from "../commands/table.ts";
 import { registerAll } from "../commands/index.ts";
 import { Db, Keyspace } from "../store/keyspace.ts";
 import { binaryToBytes, reprBytes } from "../util/bytes.ts";
@@ -336,9 +336,16 @@ export class Server {
     const p = this.pause;
     if (p === null || c.kind === "master" || c.kind === "replica") return false;
     if (p.mode === "all") return true;
-    const cmd = this.commands.lookup(String.fromCharCode(...argv[0].subarray(0, 32)));
-    return cmd !== undefined && (cmd.isWrite || cmd.name === "eval" || cmd.name === "evalsha" ||
-      cmd.name === "publish" || cmd.name === "pfcount");
+    // WRITE pauses what may replicate (Redis's is_may_replicate_command): write and
+    // may_replicate commands (subcommands resolved), and an EXEC that queued one.
+    let cmd = this.commands.lookup(String.fromCharCode(...argv[0].subarray(0, 32)));
+    if (cmd?.subs && argv.length > 1) {
+      cmd = cmd.subs.get(String.fromCharCode(...argv[1].subarray(0, 32)).toLowerCase()) ?? cmd;
+    }
+    if (cmd === undefined) return false;
+    const mayReplicate = (x: Command) => x.isWrite || x.flags.includes("may_replicate");
+    if (mayReplicate(cmd)) return true;
+    return cmd.name === "exec" && c.multi !== null && c.multi.some((q) => mayReplicate(q.cmd));
   }
 
   /** Resolves when the current pause ends. */
