@@ -155,8 +155,14 @@ Deno.test("inline commands: quoting, escapes and blanks as sdssplitargs", async 
       ["\r\n\n   \r\nPING\r\n", "+PONG\r\n"],
       ["ECHO \xff\xfe\r\n", bulk("\xff\xfe")],
     ];
-    for (const [input, want] of cases) {
-      assert.equal(await exchange(srv.port, input), want, JSON.stringify(input));
+    const r = await RawClient.connect(srv.port);
+    try {
+      for (const [input, want] of cases) {
+        await r.write(input);
+        assert.equal(await r.readRaw(), want, JSON.stringify(input));
+      }
+    } finally {
+      r.close();
     }
     const bad = "-ERR Protocol error: unbalanced quotes in request\r\n<EOF>";
     for (
