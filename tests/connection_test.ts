@@ -685,6 +685,19 @@ Deno.test("CLIENT REPLY ON, OFF, SKIP", async () => {
         "-ERR wrong number of arguments for 'client|reply' command\r\n+OK\r\n",
     );
   });
+  // Inside EXEC, what was written before a queued CLIENT REPLY OFF stays, the rest
+  // goes, even EXEC's own array then being short (as Redis does).
+  await withClient(async (r) => {
+    await r.write(
+      "MULTI\r\nPING\r\nCLIENT REPLY OFF\r\nPING\r\nEXEC\r\nPING\r\nCLIENT REPLY ON\r\n" +
+        "MULTI\r\nCLIENT REPLY SKIP\r\nPING\r\nEXEC\r\nPING\r\nPING\r\nQUIT\r\n",
+    );
+    assert.equal(
+      await r.readUntilClosed(),
+      "+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+PONG\r\n+OK\r\n" +
+        "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+PONG\r\n+PONG\r\n+OK\r\n",
+    );
+  });
 });
 
 Deno.test("CLIENT NO-EVICT, NO-TOUCH, GETREDIR, TRACKINGINFO, CACHING", async () => {

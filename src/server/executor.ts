@@ -18,10 +18,20 @@ export function processCommand(c: Client, argv: Uint8Array[]): void {
   c.replySkip = c.replyMode === "skip";
   if (c.replySkip) c.replyMode = "on";
   const replyStart = c.reply.len;
+  const muted = repliesMuted(c);
   dispatchCommand(c, argv);
-  // CLIENT REPLY ON clears both the mode and an active skip, and its OK goes out.
-  if (c.replyMode === "off" || c.replySkip) c.reply.len = replyStart;
+  if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (c.blocked === null) c.replySkip = false;
+}
+
+/**
+ * Redis drops a reply when CLIENT REPLY OFF or an active SKIP is in force at the
+ * moment it is written. A command's output is dropped when replies were muted
+ * before it ran and still are after: CLIENT REPLY ON clears both first, so its
+ * OK goes out, and what EXEC wrote before a queued CLIENT REPLY OFF stays.
+ */
+function repliesMuted(c: Client): boolean {
+  return c.replyMode === "off" || c.replySkip;
 }
 
 function dispatchCommand(c: Client, argv: Uint8Array[]): void {
@@ -108,12 +118,12 @@ export function call(c: Client, cmd: Command): void {
   c.propagateArgv = null;
   c.propagateSuppressed = false;
   const replyStart = c.reply.len;
+  const muted = repliesMuted(c);
   const start = performance.now();
   cmd.handler!(c);
   const usec = Math.round((performance.now() - start) * 1000);
-  // processCommand drops a skipped or OFF command's reply; this covers a blocked
-  // command served later while replies are off or skipped.
-  if (c.replyMode === "off" || c.replySkip) c.reply.len = replyStart;
+  // Also here for commands run by EXEC and blocked commands served later.
+  if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (c.blocked !== null) return; // accounted when it is served or times out
   cmd.stats.calls++;
   cmd.stats.usec += usec;
