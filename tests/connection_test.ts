@@ -1162,3 +1162,40 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "COMMAND INFO of the connection commands equals valkey-server's (ACL categories included)",
+  ignore: !haveValkey,
+  fn: async () => {
+    /** name -> the entry without its subcommands, subcommands flattened in. */
+    const flatten = (reply: RespReply): Map<string, unknown> => {
+      const out = new Map<string, unknown>();
+      for (const e of (reply as { v: RespReply[] }).v) {
+        const v = simplify(e) as unknown[];
+        out.set(v[0] as string, v.slice(0, 9));
+        for (const s of v[9] as unknown[][]) {
+          if (!NOT_COMPARED.has(s[0] as string)) out.set(s[0] as string, s);
+        }
+      }
+      return out;
+    };
+    const names = connectionCommands.map((s) => s.name);
+    await withValkey(async (vport) => {
+      await withServer({}, async (srv) => {
+        const get = async (port: number) => {
+          const r = await RawClient.connect(port);
+          try {
+            await r.send("COMMAND", "INFO", ...names);
+            return flatten(await r.read());
+          } finally {
+            r.close();
+          }
+        };
+        const theirs = await get(vport);
+        const ours = await get(srv.port);
+        assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
+        for (const [name, v] of theirs) assert.deepEqual(ours.get(name), v, name);
+      });
+    });
+  },
+});

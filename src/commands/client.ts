@@ -554,6 +554,8 @@ export const clientCommands: CommandSpec[] = [
     name: "client",
     arity: -2,
     flags: [],
+    // The container itself is only @slow; its subcommands carry @connection.
+    omitGroupCategory: true,
     since: "2.4.0",
     summary: "A container for client connection commands.",
     complexity: "Depends on subcommand.",
