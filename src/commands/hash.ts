@@ -1,6 +1,750 @@
-/** hash commands (placeholder until implemented). */
+/**
+ * Hash commands, after Redis 7.2's t_hash.c: HSET, HSETNX, HGET, HMGET, HMSET,
+ * HDEL, HLEN, HSTRLEN, HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT,
+ * HRANDFIELD and HSCAN.
+ *
+ * Also home of the pieces HSCAN shares with SSCAN (cursor and option parsing)
+ * and of the `randomIndexes` sampler HRANDFIELD and SRANDMEMBER/SPOP use.
+ *
+ * Encodings follow hash-max-listpack-entries / hash-max-listpack-value from the
+ * live config, converted one way (listpack -> hashtable) as in Redis, so OBJECT
+ * ENCODING, HGETALL order of small hashes and HSCAN's "everything at once for a
+ * listpack" behaviour all match.
+ */
 
-import type { CommandSpec } from "./table.ts";
+import type { Client } from "../server/client.ts";
+import type { Db } from "../store/keyspace.ts";
+import { RedisHash } from "../store/hash.ts";
+import { NOT_INTEGER, type RedisValue, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { string2ll } from "../server/config_file.ts";
+import { binaryToBytes } from "../util/bytes.ts";
+import { matchGlob } from "../util/glob.ts";
+import { checkHincrByFloatIncrement, hincrByFloat } from "../util/number.ts";
+import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
+import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
+
+// ---------------------------------------------------------------------------
+// Shared helpers (also used by the set commands)
+
+const LLONG_MAX = 9223372036854775807n;
+const LLONG_MIN = -9223372036854775808n;
+/** LONG_MAX as a bigint: the bound of getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
+const LONG_MAX = LLONG_MAX;
+
+/**
+ * Replies past this size stop early and the connection is closed, standing in
+ * for Redis's CLIENT_CLOSE_ASAP check in HRANDFIELD/SRANDMEMBER with huge
+ * negative counts (Redis would hit the output buffer limit or run out of memory).
+ */
+export const REPLY_SIZE_GUARD = 512 * 1024 * 1024;
+
+const HSET_ARG = binaryToBytes("HSET");
+
+/** The live value at `key` for a read (counts hits/misses, fires "keymiss"). */
+export function readValue(c: Client, key: string): RedisValue | undefined {
+  return lookupKeyRead(c, key)?.value;
+}
+
+/** The live value at `key` for a write (no stats, no events). */
+export function writeValue(c: Client, key: string): RedisValue | undefined {
+  return lookupKeyWrite(c, key)?.value;
+}
+
+/**
+ * dbAdd for a key the caller just found missing: stores it and fires "new" as
+ * Redis's dbAdd does. `Db.set` also copes with a not yet reclaimed expired entry.
+ */
+export function dbAddValue(c: Client, key: string, value: RedisValue, db: Db = c.db): void {
+  db.set(key, value);
+  c.server.notifyKeyspaceEvent("new", "new", key, db.id);
+}
+
+/** dbDelete after a collection became empty, with the "del" event Redis fires then. */
+export function deleteEmptied(c: Client, key: string): void {
+  c.db.delete(key);
+  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+}
+
+/** getLongLongFromObjectOrReply: strict int64 or null after replying `msg` (or the default). */
+export function getLongLong(c: Client, i: number, msg?: string): bigint | null {
+  const v = string2ll(c.key(i));
+  if (v === null) c.reply.error(msg ?? NOT_INTEGER);
+  return v;
+}
+
+/**
+ * getRangeLongFromObjectOrReply: an integer in [min, max] or null after the
+ * error ("value is out of range, value must between ..." unless `msg`).
+ */
+export function getRangeLong(
+  c: Client,
+  i: number,
+  min: bigint,
+  max: bigint,
+  msg?: string,
+): bigint | null {
+  const v = getLongLong(c, i, msg);
+  if (v === null) return null;
+  if (v < min || v > max) {
+    c.reply.error(msg ?? `ERR value is out of range, value must between ${min} and ${max}`);
+    return null;
+  }
+  return v;
+}
+
+/** getPositiveLongFromObjectOrReply: 0..LONG_MAX, one error text for every failure. */
+export function getPositiveLong(c: Client, i: number, msg?: string): bigint | null {
+  return getRangeLong(c, i, 0n, LONG_MAX, msg ?? "ERR value is out of range, must be positive");
+}
+
+/** Options of HSCAN/SSCAN/ZSCAN (scanGenericCommand). */
+export interface ScanOptions {
+  count: number;
+  /** null when absent or "*" (matches everything). */
+  pattern: string | null;
+}
+
+/** Parses the cursor argument; replies "invalid cursor" and returns null when bad. */
+export function getScanCursor(c: Client, i: number): number | null {
+  const v = parseScanCursor(c.key(i));
+  if (v === null) {
+    c.reply.error("ERR invalid cursor");
+    return null;
+  }
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+/** Parses COUNT / MATCH from argument `from` on; null after replying the error. */
+export function parseScanOptions(c: Client, from: number): ScanOptions | null {
+  const opts: ScanOptions = { count: 10, pattern: null };
+  for (let i = from; i < c.argc;) {
+    const left = c.argc - i;
+    const opt = c.lower(i);
+    if (opt === "count" && left >= 2) {
+      const v = getLongLong(c, i + 1);
+      if (v === null) return null;
+      if (v < 1n) {
+        c.reply.error(SYNTAX_ERR);
+        return null;
+      }
+      opts.count = v > 1000000000n ? 1000000000 : Number(v);
+      i += 2;
+    } else if (opt === "match" && left >= 2) {
+      const p = c.key(i + 1);
+      opts.pattern = p === "*" ? null : p;
+      i += 2;
+    } else {
+      c.reply.error(SYNTAX_ERR);
+      return null;
+    }
+  }
+  return opts;
+}
+
+/** Writes an array header whose length may exceed 2^53 (huge negative random counts). */
+export function arrayLen(c: Client, n: bigint): void {
+  if (n <= BigInt(Number.MAX_SAFE_INTEGER)) c.reply.array(Number(n));
+  else c.reply.raw(binaryToBytes(`*${n}\r\n`));
+}
+
+/** A loop bound for `n` picks: past 2^53 the reply guard ends the loop anyway. */
+export function loopBound(n: bigint): number {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : Infinity;
+}
+
+/** shared.emptyscan: cursor 0 and no elements. */
+export function replyEmptyScan(c: Client): void {
+  c.reply.array(2);
+  c.reply.bulkBinary("0");
+  c.reply.array(0);
+}
+
+/**
+ * `count` distinct indexes of [0, size), in increasing order (selection
+ * sampling, as lpRandomPairsUnique/lpNextRandom walk a listpack once).
+ */
+export function orderedSample(size: number, count: number): number[] {
+  const out: number[] = [];
+  let need = count;
+  for (let i = 0; i < size && need > 0; i++) {
+    if (Math.random() * (size - i) < need) {
+      out.push(i);
+      need--;
+    }
+  }
+  return out;
+}
+
+/**
+ * `count` distinct indexes of [0, size) in random order: Redis's CASE 4
+ * (random picks into a dict) when count is small next to size, CASE 3 (copy
+ * everything, drop random ones) otherwise.
+ */
+export function randomIndexes(size: number, count: number): number[] {
+  if (count * 3 > size) {
+    const all = new Array<number>(size);
+    for (let i = 0; i < size; i++) all[i] = i;
+    for (let n = size; n > count; n--) {
+      const j = Math.floor(Math.random() * n);
+      all[j] = all[n - 1];
+    }
+    all.length = count;
+    return all;
+  }
+  const picked = new Set<number>();
+  while (picked.size < count) picked.add(Math.floor(Math.random() * size));
+  return [...picked];
+}
+
+// ---------------------------------------------------------------------------
+// Hash helpers
+
+/** hashTypeLookupWriteOrCreate: the hash at `key`, created when missing; null after WRONGTYPE. */
+function hashLookupWriteOrCreate(c: Client, key: string): RedisHash | null {
+  const v = writeValue(c, key);
+  if (v === undefined) {
+    const h = new RedisHash();
+    dbAddValue(c, key, h);
+    return h;
+  }
+  if (!(v instanceof RedisHash)) {
+    c.reply.error(WRONGTYPE);
+    return null;
+  }
+  return v;
+}
+
+/**
+ * lookupKeyReadOrReply + checkType: the hash at argv[1], or null after replying
+ * `onMissing` (when the key is missing) or WRONGTYPE.
+ */
+function hashForRead(c: Client, onMissing: (c: Client) => void): RedisHash | null {
+  const v = readValue(c, c.key(1));
+  if (v === undefined) {
+    onMissing(c);
+    return null;
+  }
+  if (!(v instanceof RedisHash)) {
+    c.reply.error(WRONGTYPE);
+    return null;
+  }
+  return v;
+}
+
+/**
+ * hashTypeTryConversion: argv[start..end] (field/value pairs) about to be
+ * written; more pairs than hash-max-listpack-entries or any argument longer
+ * than hash-max-listpack-value turns a listpack into a hashtable up front.
+ */
+function hashTryConversion(c: Client, h: RedisHash, start: number, end: number): void {
+  if (h.encoding() !== "listpack") return;
+  const cfg = c.server.config;
+  if ((end - start + 1) >>> 1 > cfg.hashMaxListpackEntries) {
+    h.convertToHashtable();
+    return;
+  }
+  h.tryConversion(cfg, c.argv.slice(start, end + 1));
+}
+
+const replyZero = (c: Client) => c.reply.integer(0);
+const replyNull = (c: Client) => c.reply.nullBulk();
+const replyEmptyArray = (c: Client) => c.reply.array(0);
+
+// ---------------------------------------------------------------------------
+// Commands
+
+/** HSET key field value [field value ...] and HMSET (which replies +OK). */
+function hsetCommand(c: Client): void {
+  if (c.argc % 2 === 1) {
+    return c.reply.error(`ERR wrong number of arguments for '${c.cmd!.fullName}' command`);
+  }
+  const key = c.key(1);
+  const h = hashLookupWriteOrCreate(c, key);
+  if (h === null) return;
+  hashTryConversion(c, h, 2, c.argc - 1);
+  const cfg = c.server.config;
+  let created = 0;
+  for (let i = 2; i < c.argc; i += 2) {
+    if (h.set(c.key(i), c.argv[i + 1].slice(), cfg)) created++;
+  }
+  if (c.cmd!.name === "hset") c.reply.integer(created);
+  else c.reply.ok();
+  c.modified(key, "hash", "hset");
+  c.server.dirty += (c.argc - 2) / 2 - 1;
+}
+
+function hsetnxCommand(c: Client): void {
+  const key = c.key(1);
+  const h = hashLookupWriteOrCreate(c, key);
+  if (h === null) return;
+  const field = c.key(2);
+  if (h.has(field)) return c.reply.integer(0);
+  hashTryConversion(c, h, 2, 3);
+  h.set(field, c.argv[3].slice(), c.server.config);
+  c.reply.integer(1);
+  c.modified(key, "hash", "hset");
+}
+
+function hgetCommand(c: Client): void {
+  const h = hashForRead(c, replyNull);
+  if (h === null) return;
+  const v = h.get(c.key(2));
+  if (v === undefined) c.reply.nullBulk();
+  else c.reply.bulk(v);
+}
+
+function hmgetCommand(c: Client): void {
+  // A missing key is an empty hash: one null per field.
+  const v = readValue(c, c.key(1));
+  if (v !== undefined && !(v instanceof RedisHash)) return c.reply.error(WRONGTYPE);
+  c.reply.array(c.argc - 2);
+  for (let i = 2; i < c.argc; i++) {
+    const val = v === undefined ? undefined : v.get(c.key(i));
+    if (val === undefined) c.reply.nullBulk();
+    else c.reply.bulk(val);
+  }
+}
+
+function hdelCommand(c: Client): void {
+  const key = c.key(1);
+  const v = writeValue(c, key);
+  if (v === undefined) return c.reply.integer(0);
+  if (!(v instanceof RedisHash)) return c.reply.error(WRONGTYPE);
+  let deleted = 0;
+  let keyRemoved = false;
+  for (let i = 2; i < c.argc; i++) {
+    if (v.delete(c.key(i))) {
+      deleted++;
+      if (v.size === 0) {
+        c.db.delete(key);
+        keyRemoved = true;
+        break;
+      }
+    }
+  }
+  if (deleted > 0) {
+    c.modified(key, "hash", "hdel");
+    if (keyRemoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+    c.server.dirty += deleted - 1;
+  }
+  c.reply.integer(deleted);
+}
+
+function hlenCommand(c: Client): void {
+  const h = hashForRead(c, replyZero);
+  if (h !== null) c.reply.integer(h.size);
+}
+
+function hstrlenCommand(c: Client): void {
+  const h = hashForRead(c, replyZero);
+  if (h !== null) c.reply.integer(h.get(c.key(2))?.length ?? 0);
+}
+
+function hexistsCommand(c: Client): void {
+  const h = hashForRead(c, replyZero);
+  if (h !== null) c.reply.integer(h.has(c.key(2)) ? 1 : 0);
+}
+
+const HASH_KEY = 1;
+const HASH_VALUE = 2;
+
+/** genericHgetallCommand: HKEYS, HVALS, HGETALL (a map in RESP3). */
+function hgetallGeneric(c: Client, what: number): void {
+  const both = what === (HASH_KEY | HASH_VALUE);
+  const h = hashForRead(c, both ? (c) => c.reply.map(0) : replyEmptyArray);
+  if (h === null) return;
+  if (both) c.reply.map(h.size);
+  else c.reply.array(h.size);
+  const r = c.reply;
+  h.forEach((field, value) => {
+    if (what & HASH_KEY) r.bulkBinary(field);
+    if (what & HASH_VALUE) r.bulk(value);
+  });
+}
+
+function hincrbyCommand(c: Client): void {
+  const incr = getLongLong(c, 3);
+  if (incr === null) return;
+  const key = c.key(1);
+  const h = hashLookupWriteOrCreate(c, key);
+  if (h === null) return;
+  const field = c.key(2);
+  const cur = h.get(field);
+  let value = 0n;
+  if (cur !== undefined) {
+    const parsed = string2ll(bytesToLatin1(cur));
+    if (parsed === null) return c.reply.error("ERR hash value is not an integer");
+    value = parsed;
+  }
+  if (
+    (incr < 0n && value < 0n && incr < LLONG_MIN - value) ||
+    (incr > 0n && value > 0n && incr > LLONG_MAX - value)
+  ) {
+    return c.reply.error("ERR increment or decrement would overflow");
+  }
+  value += incr;
+  h.set(field, binaryToBytes(value.toString()), c.server.config);
+  c.reply.integer(value);
+  c.modified(key, "hash", "hincrby");
+}
+
+function hincrbyfloatCommand(c: Client): void {
+  // The increment is checked before the key is looked up (its errors win over WRONGTYPE).
+  const bad = checkHincrByFloatIncrement(c.argv[3]);
+  if (bad !== null) return c.reply.error(bad);
+  const key = c.key(1);
+  const h = hashLookupWriteOrCreate(c, key);
+  if (h === null) return;
+  const field = c.key(2);
+  const r = hincrByFloat(h.get(field) ?? null, c.argv[3]);
+  if ("error" in r) return c.reply.error(r.error);
+  h.set(field, r.value, c.server.config);
+  c.reply.bulk(r.value);
+  c.modified(key, "hash", "hincrbyfloat");
+  // Replicated as HSET with the final value, so float formatting can't diverge.
+  c.rewriteArgv([HSET_ARG, c.argv[1], c.argv[2], r.value]);
+}
+
+/** HRANDFIELD key [count [WITHVALUES]] */
+function hrandfieldCommand(c: Client): void {
+  if (c.argc >= 3) {
+    const l = getRangeLong(c, 2, -LONG_MAX, LONG_MAX);
+    if (l === null) return;
+    let withValues = false;
+    if (c.argc > 4 || (c.argc === 4 && c.lower(3) !== "withvalues")) {
+      return c.reply.error(SYNTAX_ERR);
+    } else if (c.argc === 4) {
+      withValues = true;
+      if (l < -LONG_MAX / 2n || l > LONG_MAX / 2n) {
+        return c.reply.error("ERR value is out of range");
+      }
+    }
+    return hrandfieldWithCount(c, l, withValues);
+  }
+  const h = hashForRead(c, replyNull);
+  if (h === null) return;
+  c.reply.bulkBinary(h.fieldAt(h.randomSlot()));
+}
+
+function hrandfieldWithCount(c: Client, l: bigint, withValues: boolean): void {
+  const h = hashForRead(c, replyEmptyArray);
+  if (h === null) return;
+  const size = h.size;
+  const uniq = l >= 0n;
+  const countBig = uniq ? l : -l;
+  if (countBig === 0n) return c.reply.array(0);
+  const r = c.reply;
+  const resp3 = r.resp === 3;
+  const emit = (i: number) => {
+    if (withValues && resp3) r.array(2);
+    r.bulkBinary(h.fieldAt(i));
+    if (withValues) r.bulk(h.valueAt(i));
+  };
+  // CASE 1: repeats allowed (or a single field): independent random picks.
+  if (!uniq || countBig === 1n) {
+    arrayLen(c, withValues && !resp3 ? countBig * 2n : countBig);
+    const count = loopBound(countBig);
+    for (let k = 0; k < count; k++) {
+      emit(Math.floor(Math.random() * size));
+      if (r.len > REPLY_SIZE_GUARD) {
+        c.close();
+        return;
+      }
+    }
+    return;
+  }
+  // CASE 2: the whole hash, in its own order.
+  if (countBig >= BigInt(size)) {
+    r.array(withValues && !resp3 ? size * 2 : size);
+    for (let i = 0; i < size; i++) emit(i);
+    return;
+  }
+  const count = Number(countBig);
+  r.array(withValues && !resp3 ? count * 2 : count);
+  // CASE 2.5: a listpack is sampled in order; CASE 3/4 otherwise.
+  const picks = h.encoding() === "listpack"
+    ? orderedSample(size, count)
+    : randomIndexes(size, count);
+  for (const i of picks) emit(i);
+}
+
+/** HSCAN key cursor [MATCH pattern] [COUNT count] */
+function hscanCommand(c: Client): void {
+  const cursor = getScanCursor(c, 2);
+  if (cursor === null) return;
+  const h = hashForRead(c, replyEmptyScan);
+  if (h === null) return;
+  const opts = parseScanOptions(c, 3);
+  if (opts === null) return;
+  const items: [string, Uint8Array][] = [];
+  const pattern = opts.pattern;
+  const visit = (field: string, value: Uint8Array) => {
+    if (pattern === null || matchGlob(pattern, field)) items.push([field, value]);
+  };
+  let next = 0;
+  // A listpack is small: Redis replies with all of it and cursor 0.
+  if (h.encoding() === "listpack") h.forEach(visit);
+  else next = h.scan(cursor, opts.count, visit);
+  c.reply.array(2);
+  c.reply.bulkBinary(String(next));
+  c.reply.array(items.length * 2);
+  for (const [f, v] of items) {
+    c.reply.bulkBinary(f);
+    c.reply.bulk(v);
+  }
+}
+
+/** Latin-1 view of bytes (one char per byte), for integer parsing of stored values. */
+function bytesToLatin1(b: Uint8Array): string {
+  // Values longer than an int64 can never parse; skip building a long string.
+  if (b.length > 20) return "x";
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Table
+
+const KEY: ArgDoc = { name: "key", type: "key" };
+const FIELD: ArgDoc = { name: "field", type: "string" };
+const FIELDS: ArgDoc = { name: "field", type: "string", flags: ["multiple"] };
+const DATA: ArgDoc = {
+  name: "data",
+  type: "block",
+  flags: ["multiple"],
+  args: [{ name: "field", type: "string" }, { name: "value", type: "string" }],
+};
+const oneKey = { firstKey: 1, lastKey: 1, step: 1, group: "hash" as const };
+const RO_ACCESS: KeySpecFlag[] = ["RO", "access"];
+const RW_UPDATE: KeySpecFlag[] = ["RW", "update"];
+
+/** Key specs of the keys starting at `index` (`lastKey` relative, -1 = to the end). */
+export function ks(flags: KeySpecFlag[], index = 1, lastKey = 0): KeySpec[] {
+  return [{ flags, beginSearch: { index }, findKeys: { lastKey, keyStep: 1, limit: 0 } }];
+}
+const SCAN_COMPLEXITY =
+  "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.";
 
 /** Rows of the hash group. */
-export const hashCommands: CommandSpec[] = [];
+export const hashCommands: CommandSpec[] = [
+  {
+    ...oneKey,
+    name: "hset",
+    history: [["4.0.0", "Accepts multiple `field` and `value` arguments."]],
+    keySpecs: ks(RW_UPDATE),
+    arity: -4,
+    flags: ["write", "denyoom", "fast"],
+    since: "2.0.0",
+    summary: "Creates or modifies the value of a field in a hash.",
+    complexity:
+      "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+    args: [KEY, DATA],
+    handler: hsetCommand,
+  },
+  {
+    ...oneKey,
+    name: "hsetnx",
+    keySpecs: ks(["RW", "insert"]),
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    since: "2.0.0",
+    summary: "Sets the value of a field in a hash only when the field doesn't exist.",
+    complexity: "O(1)",
+    args: [KEY, FIELD, { name: "value", type: "string" }],
+    handler: hsetnxCommand,
+  },
+  {
+    ...oneKey,
+    name: "hget",
+    keySpecs: ks(RO_ACCESS),
+    arity: 3,
+    flags: ["readonly", "fast"],
+    since: "2.0.0",
+    summary: "Returns the value of a field in a hash.",
+    complexity: "O(1)",
+    args: [KEY, FIELD],
+    handler: hgetCommand,
+  },
+  {
+    ...oneKey,
+    name: "hmget",
+    keySpecs: ks(RO_ACCESS),
+    arity: -3,
+    flags: ["readonly", "fast"],
+    since: "2.0.0",
+    summary: "Returns the values of all fields in a hash.",
+    complexity: "O(N) where N is the number of fields being requested.",
+    args: [KEY, FIELDS],
+    handler: hmgetCommand,
+  },
+  {
+    ...oneKey,
+    name: "hmset",
+    docFlags: ["deprecated"],
+    deprecatedSince: "4.0.0",
+    replacedBy: "`HSET` with multiple field-value pairs",
+    keySpecs: ks(RW_UPDATE),
+    arity: -4,
+    flags: ["write", "denyoom", "fast"],
+    since: "2.0.0",
+    summary: "Sets the values of multiple fields.",
+    complexity: "O(N) where N is the number of fields being set.",
+    args: [KEY, DATA],
+    handler: hsetCommand,
+  },
+  {
+    ...oneKey,
+    name: "hdel",
+    history: [["2.4.0", "Accepts multiple `field` arguments."]],
+    keySpecs: ks(["RW", "delete"]),
+    arity: -3,
+    flags: ["write", "fast"],
+    since: "2.0.0",
+    summary:
+      "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.",
+    complexity: "O(N) where N is the number of fields to be removed.",
+    args: [KEY, FIELDS],
+    handler: hdelCommand,
+  },
+  {
+    ...oneKey,
+    name: "hlen",
+    keySpecs: ks(["RO"]),
+    arity: 2,
+    flags: ["readonly", "fast"],
+    since: "2.0.0",
+    summary: "Returns the number of fields in a hash.",
+    complexity: "O(1)",
+    args: [KEY],
+    handler: hlenCommand,
+  },
+  {
+    ...oneKey,
+    name: "hstrlen",
+    keySpecs: ks(["RO"]),
+    arity: 3,
+    flags: ["readonly", "fast"],
+    since: "3.2.0",
+    summary: "Returns the length of the value of a field.",
+    complexity: "O(1)",
+    args: [KEY, FIELD],
+    handler: hstrlenCommand,
+  },
+  {
+    ...oneKey,
+    name: "hexists",
+    keySpecs: ks(["RO"]),
+    arity: 3,
+    flags: ["readonly", "fast"],
+    since: "2.0.0",
+    summary: "Determines whether a field exists in a hash.",
+    complexity: "O(1)",
+    args: [KEY, FIELD],
+    handler: hexistsCommand,
+  },
+  {
+    ...oneKey,
+    name: "hkeys",
+    keySpecs: ks(RO_ACCESS),
+    arity: 2,
+    flags: ["readonly"],
+    since: "2.0.0",
+    summary: "Returns all fields in a hash.",
+    complexity: "O(N) where N is the size of the hash.",
+    tips: ["nondeterministic_output_order"],
+    args: [KEY],
+    handler: (c) => hgetallGeneric(c, HASH_KEY),
+  },
+  {
+    ...oneKey,
+    name: "hvals",
+    keySpecs: ks(RO_ACCESS),
+    arity: 2,
+    flags: ["readonly"],
+    since: "2.0.0",
+    summary: "Returns all values in a hash.",
+    complexity: "O(N) where N is the size of the hash.",
+    tips: ["nondeterministic_output_order"],
+    args: [KEY],
+    handler: (c) => hgetallGeneric(c, HASH_VALUE),
+  },
+  {
+    ...oneKey,
+    name: "hgetall",
+    keySpecs: ks(RO_ACCESS),
+    arity: 2,
+    flags: ["readonly"],
+    since: "2.0.0",
+    summary: "Returns all fields and values in a hash.",
+    complexity: "O(N) where N is the size of the hash.",
+    tips: ["nondeterministic_output_order"],
+    args: [KEY],
+    handler: (c) => hgetallGeneric(c, HASH_KEY | HASH_VALUE),
+  },
+  {
+    ...oneKey,
+    name: "hincrby",
+    keySpecs: ks(["RW", "access", "update"]),
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    since: "2.0.0",
+    summary:
+      "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.",
+    complexity: "O(1)",
+    args: [KEY, FIELD, { name: "increment", type: "integer" }],
+    handler: hincrbyCommand,
+  },
+  {
+    ...oneKey,
+    name: "hincrbyfloat",
+    keySpecs: ks(["RW", "access", "update"]),
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    since: "2.6.0",
+    summary:
+      "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.",
+    complexity: "O(1)",
+    args: [KEY, FIELD, { name: "increment", type: "double" }],
+    handler: hincrbyfloatCommand,
+  },
+  {
+    ...oneKey,
+    name: "hrandfield",
+    keySpecs: ks(RO_ACCESS),
+    arity: -2,
+    flags: ["readonly"],
+    since: "6.2.0",
+    summary: "Returns one or more random fields from a hash.",
+    complexity: "O(N) where N is the number of fields returned",
+    tips: ["nondeterministic_output"],
+    args: [KEY, {
+      name: "options",
+      type: "block",
+      flags: ["optional"],
+      args: [
+        { name: "count", type: "integer" },
+        { name: "withvalues", type: "pure-token", token: "WITHVALUES", flags: ["optional"] },
+      ],
+    }],
+    handler: hrandfieldCommand,
+  },
+  {
+    ...oneKey,
+    name: "hscan",
+    keySpecs: ks(RO_ACCESS),
+    arity: -3,
+    flags: ["readonly"],
+    since: "2.8.0",
+    summary: "Iterates over fields and values of a hash.",
+    complexity: SCAN_COMPLEXITY,
+    tips: ["nondeterministic_output"],
+    args: [
+      KEY,
+      { name: "cursor", type: "integer" },
+      { name: "pattern", type: "pattern", token: "MATCH", flags: ["optional"] },
+      { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
+    ],
+    handler: hscanCommand,
+  },
+];

@@ -293,6 +293,11 @@ export class Server {
 
   private captured: [number, Uint8Array[]][] | null = null;
 
+  /** True while EXEC (or a script) collects propagated writes into one MULTI/EXEC block. */
+  get capturingPropagation(): boolean {
+    return this.captured !== null;
+  }
+
   /** Collects propagated writes (EXEC) so they go out as one MULTI/EXEC block. */
   beginPropagationCapture(): void {
     this.captured = [];
