@@ -287,7 +287,9 @@ export function commandFlags(cmd: Command): CommandFlag[] {
 
 /** The command's ACL categories (without "@"), in Redis's order. */
 export function commandCategories(cmd: Command): string[] {
-  const cats = new Set(aclCategories(cmd));
+  // A container (OBJECT, CLIENT, ...) has no group category of its own, only the
+  // implicit ones its (empty) flags give: @slow.
+  const cats = new Set(cmd.subs ? aclCategories({ ...cmd, group: "server" }) : aclCategories(cmd));
   return ACL_CATEGORIES.filter((c) => cats.has(c));
 }
 
