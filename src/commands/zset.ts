@@ -1115,9 +1115,9 @@ function zrandmemberWithCount(c: Client, l: number, withscores: boolean): void {
   }
   const replySize = count < size ? count : size;
   r.array(withscores && r.resp === 2 ? replySize * 2 : replySize);
-  // CASE 2: the whole set, in order.
+  // CASE 2: the whole set, in zuiNext order (from the highest score down).
   if (count >= size) {
-    z.forEach((m, s) => {
+    z.rangeByRank(0, size - 1, true, (m, s) => {
       if (withscores && r.resp === 3) r.array(2);
       r.bulkBinary(m);
       if (withscores) r.double(s);
