@@ -16,6 +16,7 @@
 import type { Client } from "../server/client.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import {
+  isValidLexRange,
   SortedSet,
   type ZLexRangeSpec,
   type ZRangeSpec,
@@ -338,6 +339,99 @@ export function parseLexRange(min: Uint8Array, max: Uint8Array): ZLexRangeSpec |
   const b = parseLexBound(max);
   if (a === null || b === null) return null;
   return { min: a[0], minex: a[1], max: b[0], maxex: b[1] };
+}
+
+/** zslLexValueGteMin. */
+function lexGteMin(v: string, r: ZLexRangeSpec): boolean {
+  const min = r.min;
+  if (typeof min === "number") return min < 0;
+  return r.minex ? v > min : v >= min;
+}
+
+/** zslLexValueLteMax. */
+function lexLteMax(v: string, r: ZLexRangeSpec): boolean {
+  const max = r.max;
+  if (typeof max === "number") return max > 0;
+  return r.maxex ? v < max : v <= max;
+}
+
+/*
+ * Lex ranges on a listpack walk it linearly (zzlFirstInLexRange & co), which
+ * differs from the skiplist descent when scores differ (an undefined case that
+ * still replies deterministically in Redis, so it is reproduced).
+ */
+
+/** zzlIsInLexRange. */
+function lpIsInLexRange(z: SortedSet, r: ZLexRangeSpec): boolean {
+  if (!isValidLexRange(r)) return false;
+  const last = z.lastNode();
+  if (last === 0 || !lexGteMin(z.memberOf(last), r)) return false;
+  return lexLteMax(z.memberOf(z.firstNode()), r);
+}
+
+/** zzlFirstInLexRange: node handle or 0. */
+function lpFirstInLexRange(z: SortedSet, r: ZLexRangeSpec): number {
+  if (!lpIsInLexRange(z, r)) return 0;
+  for (let h = z.firstNode(); h !== 0; h = z.next(h)) {
+    const m = z.memberOf(h);
+    if (lexGteMin(m, r)) return lexLteMax(m, r) ? h : 0;
+  }
+  return 0;
+}
+
+/** zzlLastInLexRange: node handle or 0. */
+function lpLastInLexRange(z: SortedSet, r: ZLexRangeSpec): number {
+  if (!lpIsInLexRange(z, r)) return 0;
+  for (let h = z.lastNode(); h !== 0; h = z.prev(h)) {
+    const m = z.memberOf(h);
+    if (lexLteMax(m, r)) return lexGteMin(m, r) ? h : 0;
+  }
+  return 0;
+}
+
+/** ZLEXCOUNT on either encoding. */
+function lexCount(z: SortedSet, r: ZLexRangeSpec): number {
+  if (z.encoding() !== "listpack") {
+    // Ranks of the first and last nodes in range; a missing last one leaves the first's count.
+    if (z.firstInLexRange(r) === 0) return 0;
+    let count = z.size - z.lastFoundRank;
+    if (z.lastInLexRange(r) !== 0) count -= z.size - (z.lastFoundRank + 1);
+    return count;
+  }
+  let n = 0;
+  for (let h = lpFirstInLexRange(z, r); h !== 0 && lexLteMax(z.memberOf(h), r); h = z.next(h)) n++;
+  return n;
+}
+
+/** genericZrangebylexCommand's walk on either encoding. */
+function lexRange(
+  z: SortedSet,
+  r: ZLexRangeSpec,
+  reverse: boolean,
+  offset: number,
+  limit: number,
+  visit: (member: string, score: number) => void,
+): void {
+  if (z.encoding() !== "listpack") return z.rangeByLex(r, reverse, offset, limit, visit);
+  let h = reverse ? lpLastInLexRange(z, r) : lpFirstInLexRange(z, r);
+  for (; h !== 0 && offset > 0; offset--) h = reverse ? z.prev(h) : z.next(h);
+  while (h !== 0 && limit-- !== 0) {
+    const m = z.memberOf(h);
+    if (reverse ? !lexGteMin(m, r) : !lexLteMax(m, r)) break;
+    visit(m, z.scoreOf(h));
+    h = reverse ? z.prev(h) : z.next(h);
+  }
+}
+
+/** ZREMRANGEBYLEX on either encoding; returns the number removed. */
+function lexDelete(z: SortedSet, r: ZLexRangeSpec): number {
+  if (z.encoding() !== "listpack") return z.deleteRangeByLex(r);
+  const doomed: string[] = [];
+  for (let h = lpFirstInLexRange(z, r); h !== 0 && lexLteMax(z.memberOf(h), r); h = z.next(h)) {
+    doomed.push(z.memberOf(h));
+  }
+  for (const m of doomed) z.remove(m);
+  return doomed.length;
 }
 
 // ---------------------------------------------------------------------------
@@ -673,7 +767,7 @@ function zlexcountCommand(c: Client): void {
   if (r === null) return c.reply.error("ERR min or max not valid string range item");
   const z = readZset(c, c.key(1));
   if (z === null) return;
-  c.reply.integer(z === undefined ? 0 : z.countInLexRange(r));
+  c.reply.integer(z === undefined ? 0 : lexCount(z, r));
 }
 
 // ---------------------------------------------------------------------------
@@ -823,7 +917,7 @@ function zrangeGeneric(
   } else if (offset >= 0 && !(offset > 0 && offset >= z.size)) {
     // A negative offset skips past everything, as Redis's "while (offset--)" does.
     if (rangetype === "score") z.rangeByScore(range!, reverse, offset, limit, collect);
-    else z.rangeByLex(lexrange!, reverse, offset, limit, collect);
+    else lexRange(z, lexrange!, reverse, offset, limit, collect);
   }
   if (store) storeRangeResult(c, dst, members, scores, sizeHint);
   else replyWithScores(c, members, scores, withscores);
@@ -895,7 +989,7 @@ function zremrangeGeneric(c: Client, rangetype: "rank" | "score" | "lex"): void 
   } else if (rangetype === "score") {
     deleted = z.deleteRangeByScore(range!);
   } else {
-    deleted = z.deleteRangeByLex(lexrange!);
+    deleted = lexDelete(z, lexrange!);
   }
   const keyremoved = z.size === 0;
   if (keyremoved) c.db.delete(key);

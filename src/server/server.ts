@@ -13,6 +13,21 @@ import { BlockingManager } from "./blocking.ts";
 import { Client } from "./client.ts";
 import type { NotifyClass } from "./client.ts";
 import type { Config } from "./config.ts";
+import {
+  NOTIFY_EVICTED,
+  NOTIFY_EXPIRED,
+  NOTIFY_GENERIC,
+  NOTIFY_HASH,
+  NOTIFY_KEY_MISS,
+  NOTIFY_KEYEVENT,
+  NOTIFY_KEYSPACE,
+  NOTIFY_LIST,
+  NOTIFY_NEW,
+  NOTIFY_SET,
+  NOTIFY_STREAM,
+  NOTIFY_STRING,
+  NOTIFY_ZSET,
+} from "./config.ts";
 import type { Log } from "./log.ts";
 import { handleConnection } from "./connection.ts";
 import { Slowlog } from "./slowlog.ts";
@@ -265,16 +280,14 @@ export class Server {
    */
   notifyKeyspaceEvent(type: NotifyClass, event: string, key: string, dbid: number): void {
     if (this.publish === null) return;
-    const flags = this.config.notifyKeyspaceEvents;
-    if (flags === "") return;
-    const letter = NOTIFY_LETTERS[type];
-    const classEnabled = flags.includes(letter) ||
-      (flags.includes("A") && "g$lshzxet".includes(letter));
-    if (!classEnabled) return;
-    if (flags.includes("K")) {
+    // The flag bits, not the CONFIG GET text: "An" prints as "AKE" yet enables "new".
+    const flags = this.config.notifyKeyspaceEventsFlags;
+    if (flags === 0) return;
+    if ((flags & NOTIFY_BITS[type]) === 0) return;
+    if (flags & NOTIFY_KEYSPACE) {
       this.publish(`__keyspace@${dbid}__:${key}`, binaryToBytes(event));
     }
-    if (flags.includes("E")) {
+    if (flags & NOTIFY_KEYEVENT) {
       this.publish(`__keyevent@${dbid}__:${event}`, binaryToBytes(key));
     }
   }
@@ -416,16 +429,16 @@ export class Server {
   readonly closeHooks: (() => Promise<void> | void)[] = [];
 }
 
-const NOTIFY_LETTERS: Record<NotifyClass, string> = {
-  generic: "g",
-  string: "$",
-  list: "l",
-  set: "s",
-  hash: "h",
-  zset: "z",
-  expired: "x",
-  evicted: "e",
-  stream: "t",
-  keymiss: "m",
-  new: "n",
+const NOTIFY_BITS: Record<NotifyClass, number> = {
+  generic: NOTIFY_GENERIC,
+  string: NOTIFY_STRING,
+  list: NOTIFY_LIST,
+  set: NOTIFY_SET,
+  hash: NOTIFY_HASH,
+  zset: NOTIFY_ZSET,
+  expired: NOTIFY_EXPIRED,
+  evicted: NOTIFY_EVICTED,
+  stream: NOTIFY_STREAM,
+  keymiss: NOTIFY_KEY_MISS,
+  new: NOTIFY_NEW,
 };
