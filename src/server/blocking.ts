@@ -34,6 +34,11 @@ export class BlockingManager {
   /** Clients currently blocked (INFO clients blocked_clients). */
   blockedClients = 0;
   private handling = false;
+  /**
+   * The client whose blocked command is being re-run, and its original deadline:
+   * if it blocks again it keeps that deadline (Redis's CLIENT_REPROCESSING_COMMAND).
+   */
+  private reprocessing: { client: Client; deadline: number } | null = null;
 
   /** True when `c` may block now: not inside MULTI/EXEC, not the master link. */
   canBlock(c: Client): boolean {
@@ -52,6 +57,9 @@ export class BlockingManager {
     deadline: number,
     onTimeout: (c: Client) => void,
   ): void {
+    if (this.reprocessing !== null && this.reprocessing.client === c) {
+      deadline = this.reprocessing.deadline;
+    }
     const state: BlockedState = {
       keys,
       db: c.db,
@@ -131,12 +139,22 @@ export class BlockingManager {
       const c = w.client;
       const state = c.blocked;
       if (!state) continue;
+      // A client whose connection is gone must not consume data.
+      if (c.closed) {
+        this.unblock(c, "disconnect");
+        continue;
+      }
       this.unblock(c, "served");
       // Re-run the command as if it had just arrived; it may block again.
       c.argv = state.argv;
       c.db = state.db;
       c.server.keyspace.now = Date.now();
-      call(c, state.cmd);
+      this.reprocessing = { client: c, deadline: state.deadline };
+      try {
+        call(c, state.cmd);
+      } finally {
+        this.reprocessing = null;
+      }
       c.scheduleFlush();
       if (c.blocked) continue;
       state.resume();
@@ -189,24 +207,59 @@ function waitKey(db: Db, key: string): string {
 /**
  * Parses a blocking timeout in seconds (fractions allowed) into an absolute
  * deadline in ms (0 = forever), replying Redis's error and returning null when
- * invalid (getTimeoutFromObjectOrReply).
+ * invalid, as getTimeoutFromObjectOrReply does: the number is read like
+ * strtold (decimal, hex and "inf" forms), scaled to ms and rounded up, so tiny
+ * negative values such as -0.0001 round to 0 and mean "forever".
  */
 export function parseTimeout(c: Client, arg: Uint8Array): number | null {
-  const s = bytesToBinary(arg);
-  const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
-  if (!Number.isFinite(v)) {
+  const v = parseLongDouble(bytesToBinary(arg));
+  if (v === null) {
     c.reply.error("ERR timeout is not a float or out of range");
     return null;
   }
-  if (v < 0) {
-    c.reply.error("ERR timeout is negative");
-    return null;
-  }
-  const ms = Math.ceil(v * 1000);
-  if (ms === 0) return 0;
-  if (ms > 0x7fffffffffff) {
+  const ms = v * 1000;
+  if (ms > LLONG_MAX) {
     c.reply.error("ERR timeout is out of range");
     return null;
   }
-  return c.server.keyspace.now + ms;
+  const tval = Math.ceil(ms);
+  if (tval < 0) {
+    c.reply.error("ERR timeout is negative");
+    return null;
+  }
+  if (tval === 0) return 0;
+  const now = c.server.keyspace.now;
+  if (tval > LLONG_MAX - now) {
+    c.reply.error("ERR timeout is out of range");
+    return null;
+  }
+  return now + tval;
+}
+
+const LLONG_MAX = 9223372036854775807;
+
+/**
+ * The value of `s` as strtold parses a whole string (string2ld): decimal or
+ * hex floats, "inf"/"infinity"; null for anything else, NaN, or leading space.
+ * Decimal exponents beyond the double range give +-Infinity like a long double
+ * would exceed every limit checked afterwards.
+ */
+function parseLongDouble(s: string): number | null {
+  if (s.length === 0 || s.length >= 5 * 1024) return null;
+  const m =
+    /^([+-]?)(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|0[xX]([0-9a-fA-F]*\.?[0-9a-fA-F]*)(?:[pP]([+-]?\d+))?|(inf|infinity))$/i
+      .exec(s);
+  if (m === null) return null;
+  const sign = m[1] === "-" ? -1 : 1;
+  if (m[5] !== undefined) return sign * Infinity;
+  if (m[2] !== undefined) return sign * Number(m[2]);
+  const hex = m[3];
+  if (hex === "" || hex === ".") return null;
+  const dot = hex.indexOf(".");
+  const intPart = dot === -1 ? hex : hex.slice(0, dot);
+  const frac = dot === -1 ? "" : hex.slice(dot + 1);
+  let v = 0;
+  for (const ch of intPart + frac) v = v * 16 + parseInt(ch, 16);
+  const exp = (m[4] !== undefined ? Number(m[4]) : 0) - 4 * frac.length;
+  return sign * v * Math.pow(2, exp);
 }

@@ -12,6 +12,17 @@ import type { Client } from "./client.ts";
 import { processCommand } from "./executor.ts";
 
 /**
+ * Input that arrived while the client was blocked (read to notice a disconnect,
+ * as Redis keeps reading a blocked client's socket). readCommands consumes it
+ * before reading the socket again.
+ */
+export interface HeldInput {
+  chunks: Uint8Array[];
+  /** A read started while blocked and not finished: the next read must be this one. */
+  inflight: Promise<Uint8Array | null> | null;
+}
+
+/**
  * What one read produced: its complete commands, then possibly a protocol error.
  * Commands are parsed lazily, each once the one before it has run, so each is
  * parsed under the limits in force at that point: an AUTH lifts the
@@ -33,6 +44,7 @@ export async function* readCommands(
   parser: RequestParser,
   limits: () => ParserLimits,
   onRead: (n: number) => void,
+  held?: HeldInput,
 ): AsyncGenerator<ReadBatch> {
   while (true) {
     let region: Uint8Array;
@@ -43,10 +55,24 @@ export async function* readCommands(
       throw err;
     }
     let n: number | null;
-    try {
-      n = await conn.read(region);
-    } catch {
-      return; // reset by peer or closed by us
+    if (held && (held.chunks.length > 0 || held.inflight)) {
+      if (held.chunks.length === 0) {
+        const data = await held.inflight;
+        held.inflight = null;
+        if (data === null) return;
+        held.chunks.push(data);
+      }
+      const data = held.chunks[0];
+      n = Math.min(data.length, region.length);
+      region.set(data.subarray(0, n));
+      if (n === data.length) held.chunks.shift();
+      else held.chunks[0] = data.subarray(n);
+    } else {
+      try {
+        n = await conn.read(region);
+      } catch {
+        return; // reset by peer or closed by us
+      }
     }
     if (n === null) return;
     parser.commit(n);
@@ -98,12 +124,13 @@ export async function handleConnection(c: Client): Promise<void> {
     limits.authRequired = !c.authenticated;
     return limits;
   };
+  const held: HeldInput = { chunks: [], inflight: null };
   try {
     for await (
       const batch of readCommands(conn, parser, currentLimits, (n) => {
         server.stats.netInputBytes += n;
         c.lastInteraction = Date.now(); // any input counts against the idle timeout
-      })
+      }, held)
     ) {
       c.processing = true;
       for (const argv of batch.commands) {
@@ -121,7 +148,7 @@ export async function handleConnection(c: Client): Promise<void> {
         if (c.blocked !== null) {
           c.processing = false;
           await c.flush();
-          await server.blocking.waitUntilUnblocked(c);
+          await waitWhileBlocked(c, conn, held);
           c.processing = true;
           if (c.closed) break;
         }
@@ -150,6 +177,50 @@ export async function handleConnection(c: Client): Promise<void> {
   } finally {
     c.processing = false;
     c.close();
+  }
+}
+
+/**
+ * Waits until `c` is unblocked while reading its socket, so a client that
+ * disconnects while blocked is unblocked and freed at once (it must not be
+ * served); bytes it sends meanwhile are kept in `held` for after the block.
+ */
+async function waitWhileBlocked(c: Client, conn: Deno.Conn, held: HeldInput): Promise<void> {
+  const unblocked = c.server.blocking.waitUntilUnblocked(c).then(() => false as const);
+  let heldBytes = 0;
+  for (const ch of held.chunks) heldBytes += ch.length;
+  while (c.blocked !== null && !c.closed) {
+    if (held.inflight === null) held.inflight = readChunk(conn);
+    const r = await Promise.race([unblocked, held.inflight]);
+    if (r === false) return; // unblocked (served, timed out, CLIENT UNBLOCK)
+    held.inflight = null;
+    if (r === null) {
+      // Peer closed: forget the block now, then let the loop free the client.
+      c.server.blocking.unblock(c, "disconnect");
+      c.close();
+      return;
+    }
+    held.chunks.push(r);
+    heldBytes += r.length;
+    c.queryBufferBytes = heldBytes;
+    if (heldBytes > c.server.config.clientQueryBufferLimit) {
+      c.server.log.warning(
+        `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`,
+      );
+      c.server.blocking.unblock(c, "disconnect");
+      c.close();
+      return;
+    }
+  }
+}
+
+async function readChunk(conn: Deno.Conn): Promise<Uint8Array | null> {
+  const buf = new Uint8Array(16 * 1024);
+  try {
+    const n = await conn.read(buf);
+    return n === null ? null : buf.subarray(0, n);
+  } catch {
+    return null;
   }
 }
 
