@@ -415,7 +415,9 @@ function roundDigit(digits: string, delta: bigint, rem: bigint, kappa: bigint, f
   // uint64 arithmetic, wrapping like the C original.
   for (;;) {
     const up = (rem + kappa) & MASK64;
-    if (!(rem < frac && delta - rem >= kappa && (up < frac || frac - rem > ((up - frac) & MASK64)))) {
+    if (
+      !(rem < frac && delta - rem >= kappa && (up < frac || frac - rem > ((up - frac) & MASK64)))
+    ) {
       break;
     }
     last--;
