@@ -7,11 +7,9 @@
 /** Bytes to a binary string (one char per byte); the keyspace's key form. */
 export function bytesToBinary(b: Uint8Array): string {
   const n = b.length;
-  if (n < 64) {
-    let s = "";
-    for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]);
-    return s;
-  }
+  // fromCharCode.apply beats a char-by-char concat (no cons-string to flatten
+  // before the Map lookup hashes it); chunked to stay under argument limits.
+  if (n <= 8192) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = "";
   for (let i = 0; i < n; i += 8192) {
     s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
