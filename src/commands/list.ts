@@ -15,7 +15,8 @@ import { parseTimeout } from "../server/blocking.ts";
 import { RedisList } from "../store/list.ts";
 import type { RedisValue } from "../store/types.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
-import { binaryToBytes } from "../util/bytes.ts";
+import { binaryToBytes, bytesEqual } from "../util/bytes.ts";
+import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
@@ -108,19 +109,12 @@ function getPosition(c: Client, i: number): Where | null {
 
 /** lookupKeyRead: counts keyspace hits/misses and fires "keymiss". */
 function lookupRead(c: Client, key: string): RedisValue | undefined {
-  const v = c.db.lookup(key, c.noTouch)?.value;
-  if (v === undefined) {
-    c.server.stats.keyspaceMisses++;
-    c.server.notifyKeyspaceEvent("keymiss", "keymiss", key, c.db.id);
-  } else {
-    c.server.stats.keyspaceHits++;
-  }
-  return v;
+  return lookupKeyRead(c, key)?.value;
 }
 
-/** lookupKeyWrite: no stats. */
+/** lookupKeyWrite: no stats, no events. */
 function lookupWrite(c: Client, key: string): RedisValue | undefined {
-  return c.db.lookup(key, c.noTouch)?.value;
+  return lookupKeyWrite(c, key)?.value;
 }
 
 /** The list at `v`, undefined when missing, or null after replying WRONGTYPE. */
@@ -351,7 +345,7 @@ function lposCommand(c: Client): void {
   for (let index = 0; maxlen === 0 || index < maxlen; index++) {
     const v = it.next();
     if (v === undefined) break;
-    if (equalBytes(v, ele)) {
+    if (bytesEqual(v, ele)) {
       matches++;
       if (matches >= rank) {
         const pos = fromTail ? llen - index - 1 : index;
@@ -371,13 +365,6 @@ function lposCommand(c: Client): void {
   else c.reply.nullBulk();
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 // ---------------------------------------------------------------------------
 // In-place edits.
 
@@ -387,8 +374,10 @@ function lsetCommand(c: Client): void {
   if (v === undefined) return c.reply.error(NO_SUCH_KEY);
   const list = asList(c, v);
   if (!list) return;
-  const index = getLong(c, 2);
-  if (index === null) return;
+  const big = parseLongBig(c.argv[2]);
+  if (big === null) return c.reply.error(NOT_INTEGER);
+  // listTypeReplaceAtIndex takes an int: the index is truncated to 32 bits.
+  const index = Number(BigInt.asIntN(32, big));
   const value = c.argv[3].slice();
   list.beforeGrow(fill(c), [value]);
   if (!list.set(index, value)) return c.reply.error(OUT_OF_RANGE);
