@@ -700,3 +700,78 @@ Deno.test("blocking: ioredis BLPOP/BRPOP/BLMOVE/BLMPOP round trips", async () =>
     }
   });
 });
+
+/**
+ * Timeout arguments (read like strtold into a long double, then scaled to ms
+ * and rounded up) and the reply of BLPOP on a missing key, recorded from
+ * valkey-server 8.0: out-of-range magnitudes are not floats, tiny positive
+ * ones time out after 1 ms.
+ */
+const TIMEOUTS: [string, string][] = [
+  ["1e-400", "*-1\r\n"],
+  ["1e5000", "-ERR timeout is not a float or out of range\r\n"],
+  ["1e-5000", "-ERR timeout is not a float or out of range\r\n"],
+  ["-1e-5000", "-ERR timeout is not a float or out of range\r\n"],
+  ["-1e5000", "-ERR timeout is not a float or out of range\r\n"],
+  ["0x1p-1070", "*-1\r\n"],
+  ["0x1p20000", "-ERR timeout is not a float or out of range\r\n"],
+  ["1e4931", "-ERR timeout is out of range\r\n"],
+  ["1e4933", "-ERR timeout is not a float or out of range\r\n"],
+  ["0x1p-16446", "-ERR timeout is not a float or out of range\r\n"],
+  ["0x1p-16440", "*-1\r\n"],
+  ["0x1P-20", "*-1\r\n"],
+  ["0X.8p-10", "*-1\r\n"],
+  ["0x.p1", "-ERR timeout is not a float or out of range\r\n"],
+  ["0x1p", "-ERR timeout is not a float or out of range\r\n"],
+  [".e1", "-ERR timeout is not a float or out of range\r\n"],
+  ["1.e-3", "*-1\r\n"],
+  ["00.001", "*-1\r\n"],
+  ["+.001", "*-1\r\n"],
+  ["+-1", "-ERR timeout is not a float or out of range\r\n"],
+  ["1e+2x", "-ERR timeout is not a float or out of range\r\n"],
+  ["INF", "-ERR timeout is out of range\r\n"],
+  ["-Infinity", "-ERR timeout is negative\r\n"],
+  ["nan", "-ERR timeout is not a float or out of range\r\n"],
+  ["-nan", "-ERR timeout is not a float or out of range\r\n"],
+  ["0x1p16383", "-ERR timeout is out of range\r\n"],
+  ["0x1p16384", "-ERR timeout is not a float or out of range\r\n"],
+  ["1_0", "-ERR timeout is not a float or out of range\r\n"],
+  ["1\u0000", "-ERR timeout is not a float or out of range\r\n"],
+  ["0.001 ", "-ERR timeout is not a float or out of range\r\n"],
+  ["1e-99999999999999999999999", "-ERR timeout is not a float or out of range\r\n"],
+  ["1e99999999999999999999999", "-ERR timeout is not a float or out of range\r\n"],
+  ["9223372036854775", "-ERR timeout is out of range\r\n"],
+  ["9223372036854774", "-ERR timeout is out of range\r\n"],
+  ["9223372036854775.807", "-ERR timeout is out of range\r\n"],
+  ["0x1p-16445", "*-1\r\n"],
+  ["1e-4950", "*-1\r\n"],
+  ["1e-4952", "-ERR timeout is not a float or out of range\r\n"],
+];
+
+Deno.test("blocking: timeouts are parsed as Redis 7.2's getTimeoutFromObjectOrReply", async () => {
+  await withServer({}, async (srv) => {
+    const c = await RawClient.connect(srv.port);
+    try {
+      for (const [t, want] of TIMEOUTS) assert.equal(await c.call("BLPOP", "q", bytes(t)), want, t);
+    } finally {
+      c.close();
+    }
+  });
+});
+
+Deno.test({
+  name: "blocking: timeout parsing equals valkey-server's",
+  ignore: !HAS_VALKEY,
+  fn: async () => {
+    await withValkey(async (port) => {
+      const c = await RawClient.connect(port);
+      try {
+        for (const [t, want] of TIMEOUTS) {
+          assert.equal(await c.call("BLPOP", "q", bytes(t)), want, t);
+        }
+      } finally {
+        c.close();
+      }
+    });
+  },
+});

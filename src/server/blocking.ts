@@ -238,28 +238,55 @@ export function parseTimeout(c: Client, arg: Uint8Array): number | null {
 
 const LLONG_MAX = 9223372036854775807;
 
+// An x87 80-bit long double, what strtold parses into: larger magnitudes are
+// ERANGE and smaller ones round to 0 with ERANGE; string2ld rejects both.
+const LD_MAX_LOG10 = 4932.0754; // log10(1.18973e4932)
+const LD_MIN_LOG10 = -4950.7393; // log10 of half the smallest denormal
+const LD_MAX_LOG2 = 16384;
+const LD_MIN_LOG2 = -16446;
+
 /**
  * The value of `s` as strtold parses a whole string (string2ld): decimal or
- * hex floats, "inf"/"infinity"; null for anything else, NaN, or leading space.
- * Decimal exponents beyond the double range give +-Infinity like a long double
- * would exceed every limit checked afterwards.
+ * hex floats, "inf"/"infinity"; null for anything else, NaN, leading space, or
+ * a magnitude outside the long double range (overflow, or underflow to 0).
+ * Values inside that range but outside a double's come back as +-Infinity
+ * (beyond every limit checked afterwards) or as the smallest double (a tiny
+ * non-zero timeout still rounds up to 1 ms).
  */
 function parseLongDouble(s: string): number | null {
   if (s.length === 0 || s.length >= 5 * 1024) return null;
   const m =
-    /^([+-]?)(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|0[xX]([0-9a-fA-F]*\.?[0-9a-fA-F]*)(?:[pP]([+-]?\d+))?|(inf|infinity))$/i
+    /^([+-]?)(?:(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?|0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?|(inf|infinity))$/i
       .exec(s);
   if (m === null) return null;
   const sign = m[1] === "-" ? -1 : 1;
-  if (m[5] !== undefined) return sign * Infinity;
-  if (m[2] !== undefined) return sign * Number(m[2]);
-  const hex = m[3];
-  if (hex === "" || hex === ".") return null;
-  const dot = hex.indexOf(".");
-  const intPart = dot === -1 ? hex : hex.slice(0, dot);
-  const frac = dot === -1 ? "" : hex.slice(dot + 1);
-  let v = 0;
-  for (const ch of intPart + frac) v = v * 16 + parseInt(ch, 16);
-  const exp = (m[4] !== undefined ? Number(m[4]) : 0) - 4 * frac.length;
-  return sign * v * Math.pow(2, exp);
+  if (m[8] !== undefined) return sign * Infinity;
+  const hex = m[5] !== undefined || m[6] !== undefined;
+  const intPart = (hex ? m[5] : m[2]) ?? "";
+  const frac = (hex ? m[6] : m[3]) ?? "";
+  if (intPart === "" && frac === "") return null;
+  const expText = hex ? m[7] : m[4];
+  const exp = expText === undefined ? 0 : Number(expText);
+  const digits = intPart + frac;
+  const first = digits.search(/[1-9a-fA-F]/);
+  if (first === -1) return 0;
+  // Magnitude of the leading digit, then the value's logarithm in the exponent's base.
+  const radix = hex ? 16 : 10;
+  let lead = 0;
+  for (let i = first; i < Math.min(digits.length, first + 15); i++) {
+    lead += parseInt(digits[i], radix) * Math.pow(radix, first - i);
+  }
+  const leadPos = intPart.length - 1 - first; // power of `radix` of the leading digit
+  let value: number;
+  if (hex) {
+    const log2 = exp + 4 * leadPos + Math.log2(lead);
+    if (log2 >= LD_MAX_LOG2 || log2 <= LD_MIN_LOG2) return null;
+    value = lead * Math.pow(2, exp + 4 * leadPos);
+  } else {
+    const log10 = exp + leadPos + Math.log10(lead);
+    if (log10 > LD_MAX_LOG10 || log10 < LD_MIN_LOG10) return null;
+    value = Number(s.slice(m[1].length));
+  }
+  if (value === 0) value = Number.MIN_VALUE;
+  return sign * value;
 }
