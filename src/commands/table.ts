@@ -188,7 +188,9 @@ export class CommandTable {
   register(specs: CommandSpec[]): void {
     for (const spec of specs) {
       if (this.map.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
-      this.map.set(spec.name, resolve(spec));
+      const cmd = resolve(spec);
+      this.map.set(spec.name, cmd);
+      this.indexByHash(cmd);
     }
   }
 
@@ -200,6 +202,44 @@ export class CommandTable {
     // Bounded: a client sending random casings must not grow it forever.
     if (cmd !== undefined && this.spelled.size < 4096) this.spelled.set(name, cmd);
     return cmd;
+  }
+
+  /**
+   * Finds a command by the bytes of its name, case-insensitively, without
+   * building a string: a case-folded hash picks the candidates, then the bytes
+   * are compared. This is on every request's path.
+   */
+  lookupBytes(name: Uint8Array): Command | undefined {
+    const n = name.length;
+    if (n === 0 || n > 32) return undefined;
+    let h = n;
+    for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (name[i] | 0x20)) | 0;
+    const candidates = this.byHash.get(h);
+    if (candidates === undefined) return undefined;
+    outer: for (const cmd of candidates) {
+      const s = cmd.name;
+      if (s.length !== n) continue;
+      for (let i = 0; i < n; i++) {
+        const b = name[i];
+        // Only letters fold; '|' and digits must match exactly.
+        const folded = b >= 65 && b <= 90 ? b | 0x20 : b;
+        if (folded !== s.charCodeAt(i)) continue outer;
+      }
+      return cmd;
+    }
+    return undefined;
+  }
+
+  private readonly byHash = new Map<number, Command[]>();
+
+  private indexByHash(cmd: Command): void {
+    let h = cmd.name.length;
+    for (let i = 0; i < cmd.name.length; i++) {
+      h = (Math.imul(h, 31) + (cmd.name.charCodeAt(i) | 0x20)) | 0;
+    }
+    const list = this.byHash.get(h);
+    if (list) list.push(cmd);
+    else this.byHash.set(h, [cmd]);
   }
 
   /** Every top-level command. */

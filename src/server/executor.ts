@@ -37,9 +37,10 @@ function repliesMuted(c: Client): boolean {
 function dispatchCommand(c: Client, argv: Uint8Array[]): void {
   const server = c.server;
   c.argv = argv;
-  c.lastInteraction = server.keyspace.now = Date.now();
-  const name = bytesToBinary(argv[0]);
-  let cmd = server.commands.lookup(name);
+  // One clock read serves expiry (wall ms), idle tracking and the call's duration.
+  const start = performance.now();
+  c.lastInteraction = server.keyspace.now = Math.floor(start + server.clockOffset);
+  let cmd = server.commands.lookupBytes(argv[0]);
   if (cmd === undefined) {
     c.lastCmd = null;
     rejectCommand(c, unknownCommandError(argv), undefined, true);
@@ -102,7 +103,7 @@ function dispatchCommand(c: Client, argv: Uint8Array[]): void {
     c.reply.simple("QUEUED");
     return;
   }
-  call(c, cmd);
+  call(c, cmd, start);
   server.afterCommand();
 }
 
@@ -110,7 +111,7 @@ function dispatchCommand(c: Client, argv: Uint8Array[]): void {
  * Runs a checked command: executes the handler, updates stats and slowlog,
  * feeds MONITOR, and propagates the command if it changed the dataset.
  */
-export function call(c: Client, cmd: Command): void {
+export function call(c: Client, cmd: Command, start = performance.now()): void {
   const server = c.server;
   const dirtyBefore = server.dirty;
   const errorsBefore = server.stats.totalErrorReplies;
@@ -119,7 +120,6 @@ export function call(c: Client, cmd: Command): void {
   c.propagateSuppressed = false;
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
-  const start = performance.now();
   cmd.handler!(c);
   const usec = Math.round((performance.now() - start) * 1000);
   // Also here for commands run by EXEC and blocked commands served later.
@@ -131,10 +131,10 @@ export function call(c: Client, cmd: Command): void {
   server.stats.totalCommandsProcessed++;
   c.commands++;
   c.lastCmd = cmd;
-  if (!cmd.flags.includes("skip_slowlog")) server.slowlog.record(c, usec);
-  if (
-    server.monitors.size > 0 && !cmd.flags.includes("skip_monitor") && !cmd.flags.includes("admin")
-  ) {
+  if (!cmd.skipSlowlog && usec >= server.config.slowlogLogSlowerThan) {
+    server.slowlog.record(c, usec);
+  }
+  if (server.monitors.size > 0 && !cmd.skipMonitor) {
     server.feedMonitors(c, c.argv);
   }
   if (server.dirty !== dirtyBefore && c.kind !== "master" && !c.propagateSuppressed) {
