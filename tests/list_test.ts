@@ -975,6 +975,20 @@ function modelApply(model: Map<string, string[]>, cmd: string[]): string {
       tidy(key);
       return bulk(v);
     }
+    case "BLPOP":
+    case "BRPOP": {
+      const k = cmd.slice(1, -1).find((k) => get(k));
+      if (k === undefined) return NULL_ARRAY; // (generated only when a key has data)
+      const l = get(k)!;
+      const v = name === "BLPOP" ? l.shift()! : l.pop()!;
+      tidy(k);
+      return arr([bulk(k), bulk(v)]);
+    }
+    case "BLMOVE":
+    case "BRPOPLPUSH":
+      return modelApply(model, [name.slice(1), ...cmd.slice(1, -1)]);
+    case "BLMPOP":
+      return modelApply(model, cmd.slice(1).toSpliced(0, 1, "LMPOP"));
     case "LMPOP": {
       const n = Number(cmd[1]);
       const keys = cmd.slice(2, 2 + n);
@@ -994,8 +1008,16 @@ function modelApply(model: Map<string, string[]>, cmd: string[]): string {
   throw new Error("model: unknown command " + name);
 }
 
-/** A random list command over a few keys and a small alphabet (plus occasional big values). */
-function randomListCommand(r: () => number, bigValues: boolean): string[] {
+/**
+ * A random list command over a few keys and a small alphabet (plus occasional
+ * big values). Blocking forms are generated only when `model` says one of
+ * their keys has data, so they never block.
+ */
+function randomListCommand(
+  r: () => number,
+  bigValues: boolean,
+  model: Map<string, string[]>,
+): string[] {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
   const keys = ["k0", "k1", "k2"];
   const small = ["a", "b", "c", "1", "22", "-3", "9223372036854775807", "x".repeat(40)];
@@ -1004,7 +1026,8 @@ function randomListCommand(r: () => number, bigValues: boolean): string[] {
   const idx = () => String(Math.floor(r() * 14) - 7);
   const key = pick(keys);
   const side = () => pick(["LEFT", "RIGHT"]);
-  switch (Math.floor(r() * 17)) {
+  const timeout = () => pick(["0", "0.5", "1"]);
+  switch (Math.floor(r() * 19)) {
     case 0:
     case 1:
       return [
@@ -1050,6 +1073,24 @@ function randomListCommand(r: () => number, bigValues: boolean): string[] {
       if (r() < 0.5) cmd.push("COUNT", String(1 + Math.floor(r() * 4)));
       return cmd;
     }
+    case 16: {
+      const ks = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(keys));
+      if (!ks.some((k) => model.has(k))) return ["LLEN", key];
+      return [pick(["BLPOP", "BRPOP"]), ...ks, timeout()];
+    }
+    case 17: {
+      if (!model.has(key)) return ["LLEN", key];
+      if (r() < 0.3) return ["BRPOPLPUSH", key, pick(keys), timeout()];
+      return ["BLMOVE", key, pick(keys), side(), side(), timeout()];
+    }
+    case 18: {
+      const n = 1 + Math.floor(r() * 3);
+      const ks = Array.from({ length: n }, () => pick(keys));
+      if (!ks.some((k) => model.has(k))) return ["LLEN", key];
+      const cmd = ["BLMPOP", timeout(), String(n), ...ks, side()];
+      if (r() < 0.5) cmd.push("COUNT", String(1 + Math.floor(r() * 4)));
+      return cmd;
+    }
     default:
       return ["LRANGE", key, "0", "-1"];
   }
@@ -1087,8 +1128,13 @@ Deno.test("list: thousands of random operations match a JS array model reply for
         await call(c, "CONFIG", "SET", "list-max-listpack-size", fill);
         const r = rng(seed);
         const model = new Map<string, string[]>();
-        const cmds = Array.from({ length: 4000 }, () => randomListCommand(r, big));
-        const want = cmds.map((cmd) => modelApply(model, cmd));
+        const cmds: string[][] = [];
+        const want: string[] = [];
+        for (let i = 0; i < 4000; i++) {
+          const cmd = randomListCommand(r, big, model);
+          cmds.push(cmd);
+          want.push(modelApply(model, cmd));
+        }
         const got = await pipeline(c, cmds);
         for (let i = 0; i < cmds.length; i++) {
           assert.equal(got[i], want[i], `fill ${fill} op ${i}: ${cmds[i].join(" ").slice(0, 120)}`);
@@ -1348,13 +1394,16 @@ Deno.test({
     ];
     const streams = configs.map(([fill, packed, seed]) => {
       const r = rng(seed);
+      const model = new Map<string, string[]>();
       const cmds: string[][] = [
         ["FLUSHALL"],
         ["CONFIG", "SET", "list-max-listpack-size", fill],
         ["DEBUG", "QUICKLIST-PACKED-THRESHOLD", packed],
       ];
       for (let i = 0; i < 1500; i++) {
-        cmds.push(randomListCommand(r, true));
+        const cmd = randomListCommand(r, true, model);
+        modelApply(model, cmd);
+        cmds.push(cmd);
         if (i % 10 === 0) {
           for (const k of ["k0", "k1", "k2"]) cmds.push(["OBJECT", "ENCODING", k]);
         }
