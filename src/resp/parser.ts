@@ -220,10 +220,13 @@ function indexOfCR(buf: Uint8Array, from: number, end: number): number {
  * end too big) rather than parsed.
  */
 function cIndexOf(buf: Uint8Array, ch: number, from: number, end: number): number {
-  const i = buf.indexOf(ch, from);
-  if (i === -1 || i >= end) return -1;
-  for (let k = from; k < i; k++) if (buf[k] === 0) return -1;
-  return i;
+  // A plain loop: count lines are a few bytes, and indexOf would scan past `end`.
+  for (let k = from; k < end; k++) {
+    const b = buf[k];
+    if (b === ch) return k;
+    if (b === 0) return -1;
+  }
+  return -1;
 }
 
 /** string2ll over a byte range; null when not a valid integer. */
