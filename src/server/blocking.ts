@@ -156,7 +156,11 @@ export class BlockingManager {
         this.reprocessing = null;
       }
       c.scheduleFlush();
-      if (c.blocked) continue;
+      if (c.blocked) {
+        // Blocked again: the connection loop still waits on this state's promise.
+        c.blocked.resume = state.resume;
+        continue;
+      }
       state.resume();
     }
   }
