@@ -1,8 +1,9 @@
 // Tests for the list commands (src/commands/list.ts). Expected replies were
 // recorded from valkey-server 8.0 (Redis 7.2 behaviour) except where Redis 7.2
-// differs (noted); when valkey-server is installed the same sequences, random
-// operation streams (replies and OBJECT ENCODING after every step) and the
-// command table rows are also compared against a live instance.
+// differs (noted); when valkey-server is installed the same sequences, the
+// keyspace events, random operation streams (every reply, and OBJECT ENCODING
+// of every key each 10 operations) and the command table rows are also
+// compared against a live instance. Blocking behaviour is in blocking_test.ts.
 
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
