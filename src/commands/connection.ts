@@ -254,7 +254,7 @@ export const connectionCommands: CommandSpec[] = [
     arity: -1,
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
     since: "6.0.0",
-    summary: "Handshakes with the server.",
+    summary: "Handshakes with the Redis server.",
     complexity: "O(1)",
     history: [[
       "6.2.0",

@@ -23,7 +23,7 @@ import {
 import { string2ll } from "../server/config_file.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
-import type { ArgDoc, CommandSpec } from "./table.ts";
+import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Lookups (db.c lookupKey and friends)
@@ -782,6 +782,7 @@ const KEYS_ARG: ArgDoc = { name: "key", type: "key", flags: ["multiple"] };
 const EXPIRE_CONDITION: ArgDoc = {
   name: "condition",
   type: "oneof",
+  since: "7.0.0",
   flags: ["optional"],
   args: [
     { name: "nx", type: "pure-token", token: "NX" },
@@ -795,8 +796,8 @@ const FLUSH_TYPE: ArgDoc = {
   type: "oneof",
   flags: ["optional"],
   args: [
-    { name: "async", type: "pure-token", token: "ASYNC" },
-    { name: "sync", type: "pure-token", token: "SYNC" },
+    { name: "async", type: "pure-token", token: "ASYNC", since: "4.0.0" },
+    { name: "sync", type: "pure-token", token: "SYNC", since: "6.2.0" },
   ],
 };
 
@@ -806,6 +807,17 @@ const allKeys = { firstKey: 1, lastKey: -1, step: 1 };
 const twoKeys = { firstKey: 1, lastKey: 2, step: 1 };
 const objectKey = { firstKey: 2, lastKey: 2, step: 1 };
 const MULTI_SHARD_SUM = ["request_policy:multi_shard", "response_policy:agg_sum"];
+
+/** A key spec at a fixed index covering `lastKey` more args (-1: to the end), as commands.def. */
+function keyAt(flags: KeySpecFlag[], index: number, lastKey = 0): KeySpec {
+  return { flags, beginSearch: { index }, findKeys: { lastKey, keyStep: 1, limit: 0 } };
+}
+const FLUSH_HISTORY: [string, string][] = [
+  ["4.0.0", "Added the `ASYNC` flushing mode modifier."],
+  ["6.2.0", "Added the `SYNC` flushing mode modifier."],
+];
+const EXPIRE_HISTORY: [string, string][] = [["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."]];
+const TTL_HISTORY: [string, string][] = [["2.8.0", "Added the -2 reply."]];
 
 /** Rows of the keyspace group. */
 export const keyspaceCommands: CommandSpec[] = [
@@ -828,7 +840,7 @@ export const keyspaceCommands: CommandSpec[] = [
     ...noKeys,
     group: "server",
     since: "4.0.0",
-    summary: "Swaps two databases.",
+    summary: "Swaps two Redis databases.",
     complexity:
       "O(N) where N is the count of clients watching or blocking on keys from both databases.",
     aclCategories: ["keyspace", "dangerous"],
@@ -844,6 +856,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Moves a key to another database.",
     complexity: "O(1)",
+    keySpecs: [keyAt(["RW", "access", "update"], 1)],
     args: [KEY_ARG, { name: "db", type: "integer" }],
     handler: moveCommand,
   },
@@ -858,6 +871,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of keys in the selected database",
     aclCategories: ["keyspace", "dangerous"],
     tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    history: FLUSH_HISTORY,
     args: [FLUSH_TYPE],
     handler: flushdbCommand,
   },
@@ -872,6 +886,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity: "O(N) where N is the total number of keys in all databases",
     aclCategories: ["keyspace", "dangerous"],
     tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    history: FLUSH_HISTORY,
     args: [FLUSH_TYPE],
     handler: flushallCommand,
   },
@@ -899,6 +914,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity:
       "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
     tips: MULTI_SHARD_SUM,
+    keySpecs: [keyAt(["RM", "delete"], 1, -1)],
     args: [KEYS_ARG],
     handler: delCommand,
   },
@@ -913,6 +929,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity:
       "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
     tips: MULTI_SHARD_SUM,
+    keySpecs: [keyAt(["RM", "delete"], 1, -1)],
     args: [KEYS_ARG],
     handler: delCommand,
   },
@@ -926,6 +943,8 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Determines whether one or more keys exist.",
     complexity: "O(N) where N is the number of keys to check.",
     tips: MULTI_SHARD_SUM,
+    history: [["3.0.3", "Accepts multiple `key` arguments."]],
+    keySpecs: [keyAt(["RO"], 1, -1)],
     args: [KEYS_ARG],
     handler: existsCommand,
   },
@@ -938,6 +957,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Determines the type of value stored at a key.",
     complexity: "O(1)",
+    keySpecs: [keyAt(["RO"], 1)],
     args: [KEY_ARG],
     handler: typeCommand,
   },
@@ -950,6 +970,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Renames a key and overwrites the destination.",
     complexity: "O(1)",
+    keySpecs: [keyAt(["RW", "access", "delete"], 1), keyAt(["OW", "update"], 2)],
     args: [KEY_ARG, { name: "newkey", type: "key" }],
     handler: (c) => renameGeneric(c, false),
   },
@@ -962,6 +983,11 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Renames a key only when the target key name doesn't exist.",
     complexity: "O(1)",
+    history: [[
+      "3.2.0",
+      "The command no longer returns an error when source and destination names are the same.",
+    ]],
+    keySpecs: [keyAt(["RW", "access", "delete"], 1), keyAt(["OW", "insert"], 2)],
     args: [KEY_ARG, { name: "newkey", type: "key" }],
     handler: (c) => renameGeneric(c, true),
   },
@@ -975,6 +1001,7 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Copies the value of a key to a new key.",
     complexity:
       "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+    keySpecs: [keyAt(["RO", "access"], 1), keyAt(["OW", "update"], 2)],
     args: [
       { name: "source", type: "key" },
       { name: "destination", type: "key" },
@@ -1009,11 +1036,12 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity:
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
     tips: ["nondeterministic_output", "request_policy:special", "response_policy:special"],
+    history: [["6.0.0", "Added the `TYPE` subcommand."]],
     args: [
       { name: "cursor", type: "integer" },
       { name: "pattern", type: "pattern", token: "MATCH", flags: ["optional"] },
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
-      { name: "type", type: "string", token: "TYPE", flags: ["optional"] },
+      { name: "type", type: "string", token: "TYPE", since: "6.0.0", flags: ["optional"] },
     ],
     handler: scanCommand,
   },
@@ -1040,6 +1068,7 @@ export const keyspaceCommands: CommandSpec[] = [
       "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
     complexity: "O(N) where N is the number of keys that will be touched.",
     tips: MULTI_SHARD_SUM,
+    keySpecs: [keyAt(["RO"], 1, -1)],
     args: [KEYS_ARG],
     handler: touchCommand,
   },
@@ -1060,9 +1089,10 @@ export const keyspaceCommands: CommandSpec[] = [
         ...objectKey,
         group: "generic",
         since: "2.2.3",
-        summary: "Returns the internal encoding of an object.",
+        summary: "Returns the internal encoding of a Redis object.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
+        keySpecs: [keyAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectEncodingCommand,
       },
@@ -1073,9 +1103,10 @@ export const keyspaceCommands: CommandSpec[] = [
         ...objectKey,
         group: "generic",
         since: "4.0.0",
-        summary: "Returns the logarithmic access frequency counter of an object.",
+        summary: "Returns the logarithmic access frequency counter of a Redis object.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
+        keySpecs: [keyAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectFreqCommand,
       },
@@ -1098,9 +1129,10 @@ export const keyspaceCommands: CommandSpec[] = [
         ...objectKey,
         group: "generic",
         since: "2.2.3",
-        summary: "Returns the time since the last access to an object.",
+        summary: "Returns the time since the last access to a Redis object.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
+        keySpecs: [keyAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectIdletimeCommand,
       },
@@ -1114,6 +1146,7 @@ export const keyspaceCommands: CommandSpec[] = [
         summary: "Returns the reference count of a value of a key.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
+        keySpecs: [keyAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectRefcountCommand,
       },
@@ -1128,6 +1161,8 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Sets the expiration time of a key in seconds.",
     complexity: "O(1)",
+    history: EXPIRE_HISTORY,
+    keySpecs: [keyAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "seconds", type: "integer" }, EXPIRE_CONDITION],
     handler: expireCommand,
   },
@@ -1140,6 +1175,8 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "2.6.0",
     summary: "Sets the expiration time of a key in milliseconds.",
     complexity: "O(1)",
+    history: EXPIRE_HISTORY,
+    keySpecs: [keyAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "milliseconds", type: "integer" }, EXPIRE_CONDITION],
     handler: pexpireCommand,
   },
@@ -1152,6 +1189,8 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.2.0",
     summary: "Sets the expiration time of a key to a Unix timestamp.",
     complexity: "O(1)",
+    history: EXPIRE_HISTORY,
+    keySpecs: [keyAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "unix-time-seconds", type: "unix-time" }, EXPIRE_CONDITION],
     handler: expireatCommand,
   },
@@ -1164,6 +1203,8 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "2.6.0",
     summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
     complexity: "O(1)",
+    history: EXPIRE_HISTORY,
+    keySpecs: [keyAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "unix-time-milliseconds", type: "unix-time" }, EXPIRE_CONDITION],
     handler: pexpireatCommand,
   },
@@ -1177,6 +1218,8 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Returns the expiration time in seconds of a key.",
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
+    history: TTL_HISTORY,
+    keySpecs: [keyAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: ttlCommand,
   },
@@ -1190,6 +1233,8 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Returns the expiration time in milliseconds of a key.",
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
+    history: TTL_HISTORY,
+    keySpecs: [keyAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: pttlCommand,
   },
@@ -1202,6 +1247,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "7.0.0",
     summary: "Returns the expiration time of a key as a Unix timestamp.",
     complexity: "O(1)",
+    keySpecs: [keyAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: expiretimeCommand,
   },
@@ -1214,6 +1260,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "7.0.0",
     summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
     complexity: "O(1)",
+    keySpecs: [keyAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: pexpiretimeCommand,
   },
@@ -1226,6 +1273,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "2.2.0",
     summary: "Removes the expiration time of a key.",
     complexity: "O(1)",
+    keySpecs: [keyAt(["RW", "update"], 1)],
     args: [KEY_ARG],
     handler: persistCommand,
   },

@@ -485,13 +485,17 @@ function replyCommandDocs(c: Client, cmd: Command): void {
 
 const ARG_FLAG_ORDER = ["optional", "multiple", "multiple_token"] as const;
 
-/** addReplyCommandArgList; key arguments without an explicit index number in order. */
+/**
+ * addReplyCommandArgList. Every argument tied to a key spec shows its key_spec_index: key
+ * arguments (numbered in order unless the row says otherwise) and any other argument with an
+ * explicit index, like SORT's BY/GET patterns.
+ */
 function replyArgs(c: Client, args: ArgDoc[], keyIdx: { next: number }): void {
   const r = c.reply;
   r.array(args.length);
   for (const a of args) {
     const container = a.type === "oneof" || a.type === "block";
-    const keySpecIndex = a.type === "key" ? (a.keySpecIndex ?? keyIdx.next++) : undefined;
+    const keySpecIndex = a.type === "key" ? (a.keySpecIndex ?? keyIdx.next++) : a.keySpecIndex;
     const flags = ARG_FLAG_ORDER.filter((f) => a.flags?.includes(f));
     let n = 2;
     if (!container) n++; // display_text
@@ -1443,7 +1447,7 @@ export const serverCommands: CommandSpec[] = [
     flags: ["loading", "stale", "sentinel"],
     since: "2.8.13",
     summary: "Returns detailed information about all commands.",
-    complexity: "O(N) where N is the total number of commands",
+    complexity: "O(N) where N is the total number of Redis commands",
     aclCategories: ["connection"],
     tips: ["nondeterministic_output_order"],
     handler: commandCommand,
@@ -1528,7 +1532,7 @@ export const serverCommands: CommandSpec[] = [
         flags: ["loading", "stale", "sentinel"],
         since: "7.0.0",
         summary: "Returns a list of command names.",
-        complexity: "O(N) where N is the total number of commands",
+        complexity: "O(N) where N is the total number of Redis commands",
         aclCategories: ["connection"],
         tips: ["nondeterministic_output_order"],
         args: [{
@@ -1586,7 +1590,7 @@ export const serverCommands: CommandSpec[] = [
     arity: -1,
     flags: ["admin", "noscript", "loading", "stale", "no_multi", "sentinel", "allow_busy"],
     since: "1.0.0",
-    summary: "Synchronously saves the database(s) to disk and shuts down the server.",
+    summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
     complexity:
       "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
     history: [["7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."]],

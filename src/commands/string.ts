@@ -990,7 +990,6 @@ export const stringCommands: CommandSpec[] = [
     summary:
       "Atomically modifies the string values of one or more keys only when all keys don't exist.",
     complexity: "O(N) where N is the number of keys to set.",
-    tips: ["request_policy:multi_shard", "response_policy:agg_min"],
     args: [MSET_DATA],
     keySpecs: keySpec(["OW", "insert"], -1, 2),
     handler: msetnxCommand,

@@ -133,6 +133,12 @@ export const transactionCommands: CommandSpec[] = [
     since: "2.2.0",
     summary: "Monitors changes to keys to determine the execution of a transaction.",
     complexity: "O(1) for every key.",
+    keySpecs: [{
+      flags: ["RO"],
+      beginSearch: { index: 1 },
+      findKeys: { lastKey: -1, keyStep: 1, limit: 0 },
+    }],
+    args: [{ name: "key", type: "key", flags: ["multiple"] }],
     handler: watchCommand,
   },
   {
