@@ -184,18 +184,29 @@ export class Client {
     return this.flushing;
   }
 
+  /** Reply bytes handed to the socket but not yet written, plus those still buffered. */
+  get pendingOutput(): number {
+    return this.inFlight + this.reply.len;
+  }
+
+  private inFlight = 0;
+
   private async drain(): Promise<void> {
     const conn = this.conn!;
     while (this.reply.len > 0 && !this.closed) {
       const data = this.reply.take(this.spare);
+      this.spare = null;
+      this.inFlight = data.length;
       this.server.stats.netOutputBytes += data.length;
       try {
         let off = 0;
         while (off < data.length) off += await conn.write(data.subarray(off));
       } catch {
+        this.inFlight = 0;
         this.close();
         return;
       }
+      this.inFlight = 0;
       this.spare = new Uint8Array(data.buffer);
     }
   }

@@ -99,6 +99,9 @@ function* parseCommands(
   }
 }
 
+/** Unwritten reply bytes above which a client's reads wait for its writes. */
+const OUTPUT_HIGH_WATER = 1024 * 1024;
+
 /** Serves one client until it disconnects, is killed or sends bad protocol. */
 export async function handleConnection(c: Client): Promise<void> {
   const server = c.server;
@@ -133,9 +136,11 @@ export async function handleConnection(c: Client): Promise<void> {
       }, held)
     ) {
       c.processing = true;
+      let first = true;
       for (const argv of batch.commands) {
         if (c.closeAfterReply || c.closed) break;
         if (server.pause !== null && server.mustWaitForPause(c, argv)) {
+          first = true;
           c.processing = false;
           await c.flush();
           while (server.pause !== null && server.mustWaitForPause(c, argv)) {
@@ -144,8 +149,11 @@ export async function handleConnection(c: Client): Promise<void> {
           if (c.closed) break;
           c.processing = true;
         }
-        processCommand(c, argv);
+        // Within a batch a command starts when the previous one ended: one clock read each.
+        processCommand(c, argv, first ? performance.now() : server.lastCallEnd);
+        first = false;
         if (c.blocked !== null) {
+          first = true;
           c.processing = false;
           await c.flush();
           await waitWhileBlocked(c, conn, held);
@@ -163,8 +171,14 @@ export async function handleConnection(c: Client): Promise<void> {
         c.closeAfterReply = true;
       }
       c.processing = false;
-      await c.flush();
-      if (c.closeAfterReply || c.closed) break;
+      if (c.closeAfterReply || c.closed) {
+        await c.flush();
+        break;
+      }
+      // The write proceeds while the next read is awaited (Redis writes in
+      // beforeSleep and goes back to epoll); only a backlog makes us wait.
+      const written = c.flush();
+      if (c.pendingOutput > OUTPUT_HIGH_WATER) await written;
     }
   } catch (err) {
     if (err instanceof QueryBufferLimitError) {
@@ -176,6 +190,8 @@ export async function handleConnection(c: Client): Promise<void> {
     }
   } finally {
     c.processing = false;
+    // Let a write still in flight finish (it fails fast if the peer is gone).
+    if (!c.closed) await c.flush();
     c.close();
   }
 }

@@ -10,16 +10,23 @@ import type { Client } from "./client.ts";
 
 /**
  * Looks up, checks and runs one command for `c`. Replies go to `c.reply`.
+ * `start` is the performance.now() time the command starts at; a connection
+ * running a batch passes the end time of the previous command (see `call`), so
+ * each command costs one clock read.
  * CLIENT REPLY OFF drops every reply; CLIENT REPLY SKIP drops the replies of the
  * next command, whatever it is (rejections included), as Redis's
  * CLIENT_REPLY_SKIP_NEXT -> CLIENT_REPLY_SKIP hand-over in resetClient does.
  */
-export function processCommand(c: Client, argv: Uint8Array[]): void {
+export function processCommand(
+  c: Client,
+  argv: Uint8Array[],
+  start: number = performance.now(),
+): void {
   c.replySkip = c.replyMode === "skip";
   if (c.replySkip) c.replyMode = "on";
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
-  dispatchCommand(c, argv);
+  dispatchCommand(c, argv, start);
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (c.blocked === null) c.replySkip = false;
 }
@@ -34,12 +41,12 @@ function repliesMuted(c: Client): boolean {
   return c.replyMode === "off" || c.replySkip;
 }
 
-function dispatchCommand(c: Client, argv: Uint8Array[]): void {
+function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
   const server = c.server;
   c.argv = argv;
-  // One clock read serves expiry (wall ms), idle tracking and the call's duration.
-  const start = performance.now();
-  c.lastInteraction = server.keyspace.now = Math.floor(start + server.clockOffset);
+  // Expiry compares against the wall clock, read per command like Redis's
+  // command time snapshot (a monotonic clock plus an offset drifts by ~ms).
+  c.lastInteraction = server.keyspace.now = Date.now();
   let cmd = server.commands.lookupBytes(argv[0]);
   if (cmd === undefined) {
     c.lastCmd = null;
@@ -121,7 +128,9 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
   cmd.handler!(c);
-  const usec = Math.round((performance.now() - start) * 1000);
+  const end = performance.now();
+  c.server.lastCallEnd = end;
+  const usec = Math.round((end - start) * 1000);
   // Also here for commands run by EXEC and blocked commands served later.
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (c.blocked !== null) return; // accounted when it is served or times out

@@ -64,11 +64,8 @@ export class Server {
   /** Unix time (s) of the last successful save. */
   lastSave = Math.floor(Date.now() / 1000);
   readonly startTime = Date.now();
-  /**
-   * Wall-clock ms minus performance.now(): lets one monotonic clock read give
-   * both command durations and the ms time expiry uses. Re-synced by the cron.
-   */
-  clockOffset = Date.now() - performance.now();
+  /** performance.now() when the last command finished (the next one in a batch starts there). */
+  lastCallEnd = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
   /** Ports actually bound (port 0 resolves here). */
@@ -193,7 +190,6 @@ export class Server {
   /** serverCron: active expiry, idle client timeouts, stats sampling. */
   cron(): void {
     const now = Date.now();
-    this.clockOffset = now - performance.now();
     this.keyspace.now = now;
     this.stats.sample(now);
     if (this.activeExpireEnabled && !this.isReplica()) this.activeExpireCycle();
