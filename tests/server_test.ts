@@ -497,6 +497,25 @@ function normalizeDocs(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Puts back the "Redis" that Valkey took out of these texts; tests/command_table_test.ts
+ * lists every such difference.
+ */
+function redisWording(docs: unknown): unknown {
+  const d = docs as Record<string, Record<string, unknown>>;
+  const commands = "O(N) where N is the total number of Redis commands";
+  if (d.command) {
+    d.command.complexity = commands;
+    (d.command.subcommands as Record<string, Record<string, unknown>>)["command|list"]
+      .complexity = commands;
+  }
+  if (d.shutdown) {
+    d.shutdown.summary =
+      "Synchronously saves the database(s) to disk and shuts down the Redis server.";
+  }
+  return docs;
+}
+
 const OWN_COMMANDS = [
   "info",
   "config",
@@ -520,7 +539,7 @@ Deno.test({
       await v.call("HELLO", "3");
       for (const n of names) {
         ref.push(normalizeInfo((await cmd(v, "COMMAND", "INFO", n) as unknown[])[0]));
-        ref.push(normalizeDocs(await cmd(v, "COMMAND", "DOCS", n)));
+        ref.push(redisWording(normalizeDocs(await cmd(v, "COMMAND", "DOCS", n))));
       }
     });
     await withClient({}, async (c) => {
