@@ -8,6 +8,8 @@
  * queue, a blocked command) must be copied with `.slice()`.
  */
 
+import { splitArgsBytes } from "../util/splitargs.ts";
+
 const CR = 13;
 const LF = 10;
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline command / count line. */
@@ -137,7 +139,7 @@ export class RequestParser {
     const start = this.pos;
     this.pos = nl + 1;
     this.consumed += nl + 1 - start;
-    const args = splitInline(buf.subarray(start, lineEnd));
+    const args = splitArgsBytes(buf.subarray(start, lineEnd));
     if (args === null) throw new ProtocolError("unbalanced quotes in request");
     return args;
   }
@@ -248,78 +250,4 @@ function parseDecimal(buf: Uint8Array, start: number, end: number): number | nul
   }
   if (neg && v === 0) return null;
   return neg ? -v : v;
-}
-
-/**
- * Splits an inline command line like sdssplitargs: blanks separate arguments,
- * double quotes allow escapes (\n \r \t \b \a \\ \" \xHH), single quotes allow \'.
- * Returns null on unbalanced quotes. Plain tokens are views into `line`.
- */
-export function splitInline(line: Uint8Array): Uint8Array[] | null {
-  const out: Uint8Array[] = [];
-  const n = line.length;
-  let i = 0;
-  while (true) {
-    while (i < n && isSpace(line[i])) i++;
-    if (i >= n) return out;
-    const start = i;
-    // Stays null while the token is plain, so it can be a view.
-    let bytes: number[] | null = null;
-    let quote = 0;
-    while (true) {
-      if (quote === 0) {
-        // sdssplitargs ends a plain token only at space, \n, \r, \t (not \v, \f).
-        if (i >= n || isTokenEnd(line[i])) break;
-        const c = line[i];
-        if (c === 34 || c === 39) {
-          bytes ??= Array.from(line.subarray(start, i));
-          quote = c;
-        } else if (bytes) {
-          bytes.push(c);
-        }
-        i++;
-        continue;
-      }
-      if (i >= n) return null;
-      const c = line[i];
-      if (c === quote) {
-        if (i + 1 < n && !isSpace(line[i + 1])) return null;
-        i++;
-        break;
-      }
-      if (
-        quote === 34 && c === 92 && i + 3 < n && line[i + 1] === 120 && isHex(line[i + 2]) &&
-        isHex(line[i + 3])
-      ) {
-        bytes!.push(hexVal(line[i + 2]) * 16 + hexVal(line[i + 3]));
-        i += 4;
-      } else if (quote === 34 && c === 92 && i + 1 < n) {
-        const e = line[i + 1];
-        bytes!.push(
-          e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e,
-        );
-        i += 2;
-      } else if (quote === 39 && c === 92 && i + 1 < n && line[i + 1] === 39) {
-        bytes!.push(39);
-        i += 2;
-      } else {
-        bytes!.push(c);
-        i++;
-      }
-    }
-    out.push(bytes ? Uint8Array.from(bytes) : line.subarray(start, i));
-  }
-}
-
-function isTokenEnd(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
-}
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
-}
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-function hexVal(c: number): number {
-  return c <= 57 ? c - 48 : (c | 32) - 87;
 }

@@ -14,6 +14,7 @@
  */
 
 import { matchGlob } from "../util/glob.ts";
+import { splitArgs } from "../util/splitargs.ts";
 import { REDIS_VERSION } from "../version.ts";
 import type { Log } from "./log.ts";
 import {
@@ -24,7 +25,6 @@ import {
   memtoull,
   repr,
   RewriteState,
-  splitArgs,
   strerror,
   string2d,
   string2ll,

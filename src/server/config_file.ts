@@ -1,7 +1,7 @@
 /**
- * redis.conf syntax helpers: argument splitting (sds.c sdssplitargs), quoting (sdscatrepr), the
- * number parsers config.c relies on (util.c memtoull / string2ll / string2d, libc strtoll), and
- * the CONFIG REWRITE line-state machine (config.c rewriteConfig*).
+ * redis.conf syntax helpers: quoting (sdscatrepr), the number parsers config.c relies on (util.c
+ * memtoull / string2ll / string2d, libc strtoll), and the CONFIG REWRITE line-state machine
+ * (config.c rewriteConfig*). Lines are split by util/splitargs.ts (sdssplitargs).
  *
  * Everything here works on binary strings (one char per byte) so config values round-trip any
  * byte sequence; `toNativePath`/`fromNativePath` convert at the file-system boundary.
@@ -14,88 +14,11 @@ import {
   reprBytes,
   textToBytes,
 } from "../util/bytes.ts";
+import { splitArgs } from "../util/splitargs.ts";
 
 /** C isspace() in the C locale. */
 export function isSpace(c: string): boolean {
   return c === " " || c === "\t" || c === "\n" || c === "\v" || c === "\f" || c === "\r";
-}
-
-function isHexDigit(c: string): boolean {
-  return /^[0-9a-fA-F]$/.test(c);
-}
-
-/**
- * Splits a line into arguments like sdssplitargs: whitespace separates, "double quotes" take
- * \xHH, \n, \r, \t, \b, \a and \<char> escapes, 'single quotes' take only \', and a closing quote
- * must be followed by whitespace or the end. Returns null on unbalanced quotes.
- */
-export function splitArgs(line: string): string[] | null {
-  const out: string[] = [];
-  let p = 0;
-  const n = line.length;
-  const at = (i: number) => (i < n ? line[i] : "\0");
-  for (;;) {
-    while (p < n && isSpace(line[p])) p++;
-    if (p >= n) return out;
-    let inq = false;
-    let insq = false;
-    let done = false;
-    let cur = "";
-    while (!done) {
-      const c = at(p);
-      if (inq) {
-        if (c === "\\" && at(p + 1) === "x" && isHexDigit(at(p + 2)) && isHexDigit(at(p + 3))) {
-          cur += String.fromCharCode(parseInt(at(p + 2) + at(p + 3), 16));
-          p += 3;
-        } else if (c === "\\" && p + 1 < n) {
-          p++;
-          const e = line[p];
-          cur += e === "n"
-            ? "\n"
-            : e === "r"
-            ? "\r"
-            : e === "t"
-            ? "\t"
-            : e === "b"
-            ? "\b"
-            : e === "a"
-            ? "\x07"
-            : e;
-        } else if (c === '"') {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null;
-          done = true;
-        } else if (p >= n) {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else if (insq) {
-        if (c === "\\" && at(p + 1) === "'") {
-          p++;
-          cur += "'";
-        } else if (c === "'") {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null;
-          done = true;
-        } else if (p >= n) {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else {
-        if (p >= n || c === " " || c === "\n" || c === "\r" || c === "\t") {
-          done = true;
-        } else if (c === '"') {
-          inq = true;
-        } else if (c === "'") {
-          insq = true;
-        } else {
-          cur += c;
-        }
-      }
-      if (p < n) p++;
-    }
-    out.push(cur);
-  }
 }
 
 /** sdscatrepr: the double-quoted, escaped form of a binary string. */

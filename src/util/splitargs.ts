@@ -10,101 +10,93 @@
  *   followed by a blank or the end of the line; that, or a missing closing quote, makes the
  *   whole line invalid (null, "unbalanced quotes").
  *
- * Input and output are binary strings (char codes 0-255).
+ * One implementation over bytes ({@link splitArgsBytes}, the inline request path) and a
+ * binary-string form over it ({@link splitArgs}, redis.conf and CONFIG SET values).
  */
 
-/** C `isspace()` in the C locale. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
+import { binaryToBytes, bytesToBinary } from "./bytes.ts";
 
 /**
  * Splits `line` like `sdssplitargs`. Returns the arguments ([] for a blank line), or null when
- * quotes are unbalanced.
+ * quotes are unbalanced. Plain arguments are views into `line`. The caller cuts the line at its
+ * first NUL byte, if any (the request parser never passes one: a NUL hides the line end).
+ */
+export function splitArgsBytes(line: Uint8Array): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  const n = line.length;
+  let i = 0;
+  while (true) {
+    while (i < n && isSpace(line[i])) i++;
+    if (i >= n) return out;
+    const start = i;
+    // Stays null while the token is plain, so it can be a view.
+    let bytes: number[] | null = null;
+    let quote = 0;
+    while (true) {
+      if (quote === 0) {
+        // sdssplitargs ends a plain token only at space, \n, \r, \t (not \v, \f).
+        if (i >= n || isTokenEnd(line[i])) break;
+        const c = line[i];
+        if (c === 34 || c === 39) {
+          bytes ??= Array.from(line.subarray(start, i));
+          quote = c;
+        } else if (bytes) {
+          bytes.push(c);
+        }
+        i++;
+        continue;
+      }
+      if (i >= n) return null;
+      const c = line[i];
+      if (c === quote) {
+        if (i + 1 < n && !isSpace(line[i + 1])) return null;
+        i++;
+        break;
+      }
+      if (
+        quote === 34 && c === 92 && i + 3 < n && line[i + 1] === 120 && isHex(line[i + 2]) &&
+        isHex(line[i + 3])
+      ) {
+        bytes!.push(hexVal(line[i + 2]) * 16 + hexVal(line[i + 3]));
+        i += 4;
+      } else if (quote === 34 && c === 92 && i + 1 < n) {
+        const e = line[i + 1];
+        bytes!.push(
+          e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e,
+        );
+        i += 2;
+      } else if (quote === 39 && c === 92 && i + 1 < n && line[i + 1] === 39) {
+        bytes!.push(39);
+        i += 2;
+      } else {
+        bytes!.push(c);
+        i++;
+      }
+    }
+    out.push(bytes ? Uint8Array.from(bytes) : line.subarray(start, i));
+  }
+}
+
+/**
+ * {@link splitArgsBytes} over a binary string (char codes 0-255), which may contain NUL:
+ * everything from the first one on is invisible to the C code.
  */
 export function splitArgs(line: string): string[] | null {
-  // Everything from the first NUL on is invisible to the C code.
   const nul = line.indexOf("\0");
-  const end = nul < 0 ? line.length : nul;
-  const args: string[] = [];
-  // charCodeAt past the end is NaN, which plays the role of the C terminator below.
-  const at = (i: number) => (i < end ? line.charCodeAt(i) : NaN);
-  let p = 0;
-  for (;;) {
-    while (p < end && isSpace(line.charCodeAt(p))) p++;
-    if (p >= end) return args;
-    let cur = "";
-    let inq = false;
-    let insq = false;
-    let done = false;
-    while (!done) {
-      const c = at(p);
-      if (inq) {
-        if (c === 92 && at(p + 1) === 120 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
-          // \xHH
-          cur += String.fromCharCode(hexValue(at(p + 2)) * 16 + hexValue(at(p + 3)));
-          p += 3;
-        } else if (c === 92 && p + 1 < end) {
-          p++;
-          const e = line.charCodeAt(p);
-          switch (e) {
-            case 110: // n
-              cur += "\n";
-              break;
-            case 114: // r
-              cur += "\r";
-              break;
-            case 116: // t
-              cur += "\t";
-              break;
-            case 98: // b
-              cur += "\b";
-              break;
-            case 97: // a
-              cur += "\x07";
-              break;
-            default:
-              cur += line[p];
-          }
-        } else if (c === 34) {
-          // Closing quote must be followed by a blank or the end.
-          if (p + 1 < end && !isSpace(line.charCodeAt(p + 1))) return null;
-          done = true;
-        } else if (p >= end) {
-          return null; // unterminated quotes
-        } else {
-          cur += line[p];
-        }
-      } else if (insq) {
-        if (c === 92 && at(p + 1) === 39) {
-          p++;
-          cur += "'";
-        } else if (c === 39) {
-          if (p + 1 < end && !isSpace(line.charCodeAt(p + 1))) return null;
-          done = true;
-        } else if (p >= end) {
-          return null;
-        } else {
-          cur += line[p];
-        }
-      } else if (p >= end || c === 32 || c === 10 || c === 13 || c === 9) {
-        done = true;
-      } else if (c === 34) {
-        inq = true;
-      } else if (c === 39) {
-        insq = true;
-      } else {
-        cur += line[p];
-      }
-      if (p < end) p++;
-    }
-    args.push(cur);
-  }
+  const args = splitArgsBytes(binaryToBytes(nul < 0 ? line : line.slice(0, nul)));
+  return args === null ? null : args.map(bytesToBinary);
+}
+
+function isTokenEnd(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+/** C `isspace()` in the C locale. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
+}
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+function hexVal(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
 }
