@@ -8,8 +8,22 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { hasCommand, RawClient, simplify, withServer } from "./helpers.ts";
-import type { RunningServer } from "../mod.ts";
+import {
+  bytesToBinary,
+  expectReplies,
+  rng,
+  type Row,
+  simplify,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import {
+  expectSameCommandRows,
+  expectSameGetKeys,
+  expectSameReply,
+  HAS_REFERENCE,
+  withOursAndReference,
+} from "./reference.ts";
 import { formatDistance, geoCommands, humanDouble } from "../src/commands/geo.ts";
 import {
   decodeGeoScore,
@@ -18,82 +32,6 @@ import {
   geohashString,
   geoScore,
 } from "../src/util/geohash.ts";
-
-/** Bytes as a binary string (one char per byte), like RawClient replies. */
-const bin = (b: Uint8Array) => String.fromCharCode(...b);
-type Row = [string[], string];
-
-/** Sends each command and asserts the exact reply bytes. */
-async function expectReplies(c: RawClient, rows: Row[]): Promise<void> {
-  for (const [args, want] of rows) {
-    assert.equal(await c.call(...args), want, args.join(" "));
-  }
-}
-
-/** A server plus one raw client, both always closed. */
-async function withClient(
-  options: Record<string, string | number>,
-  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
-): Promise<void> {
-  await withServer(options, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, srv);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let client: RawClient | null = null;
-    for (let i = 0; i < 200 && client === null; i++) {
-      try {
-        client = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (client === null) throw new Error("valkey-server did not start");
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Recorded replies
@@ -3507,10 +3445,10 @@ Deno.test("geo: geohash helpers", () => {
 Deno.test("geo: GEOADD propagates as the ZADD it runs, fires zadd, and store events", async () => {
   await withClient({}, async (c, srv) => {
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map((a) => bin(a)).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     const events: string[] = [];
     srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bin(msg));
+      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
       return 0;
     };
     srv.server.config.set("notify-keyspace-events", "KEA");
@@ -3683,73 +3621,51 @@ function geoSequence(seed: number): string[][] {
 
 Deno.test({
   name: "geo: random points and searches are byte-identical to valkey-server",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        for (const rows of [GEO_REC, GEO_ERR]) {
-          await ours.call("flushall");
-          await ref.call("flushall");
-          for (const [args] of rows) {
-            assert.equal(await ours.call(...args), await ref.call(...args), args.join(" "));
-          }
-        }
-        let previous: string[] = [];
-        for (const args of geoSequence(3)) {
+    await withOursAndReference({}, async (ours, ref) => {
+      for (const rows of [GEO_REC, GEO_ERR]) {
+        await ours.call("flushall");
+        await ref.call("flushall");
+        for (const [args] of rows) await expectSameReply(ours, ref, args);
+      }
+      let previous: string[] = [];
+      for (const args of geoSequence(3)) {
+        await ours.send(...args);
+        await ref.send(...args);
+        const a = await ours.readRaw();
+        const b = await ref.readRaw();
+        if (args[0] === "zrange" && previous.includes("storedist")) {
+          // STOREDIST keeps full-precision distances; libm's sin/cos may differ in the last ulp.
           await ours.send(...args);
           await ref.send(...args);
-          const a = await ours.readRaw();
-          const b = await ref.readRaw();
-          if (args[0] === "zrange" && previous.includes("storedist")) {
-            // STOREDIST keeps full-precision distances; libm's sin/cos may differ in the last ulp.
-            await ours.send(...args);
-            await ref.send(...args);
-            const x = simplify(await ours.read()) as string[];
-            const y = simplify(await ref.read()) as string[];
-            assert.equal(x.length, y.length);
-            for (let i = 0; i < x.length; i += 2) {
-              assert.equal(x[i], y[i]);
-              assert.ok(Math.abs(Number(x[i + 1]) - Number(y[i + 1])) <= 1e-9 * Number(y[i + 1]));
-            }
-          } else {
-            assert.equal(a, b, args.join(" "));
+          const x = simplify(await ours.read()) as string[];
+          const y = simplify(await ref.read()) as string[];
+          assert.equal(x.length, y.length);
+          for (let i = 0; i < x.length; i += 2) {
+            assert.equal(x[i], y[i]);
+            assert.ok(Math.abs(Number(x[i + 1]) - Number(y[i + 1])) <= 1e-9 * Number(y[i + 1]));
           }
-          previous = args;
+        } else {
+          assert.equal(a, b, args.join(" "));
         }
-      });
+        previous = args;
+      }
     });
   },
 });
 
 Deno.test({
   name: "geo: COMMAND INFO, COMMAND DOCS and GETKEYS match valkey-server",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        for (const spec of geoCommands) {
-          for (const sub of ["info", "docs"]) {
-            const [a, b] = [
-              await ours.call("command", sub, spec.name),
-              await ref.call("command", sub, spec.name),
-            ];
-            assert.equal(a, b, `command ${sub} ${spec.name}`);
-          }
-        }
-        for (
-          const args of [
-            ["georadius", "k", "1", "2", "3", "m", "store", "a", "storedist", "b"],
-            ["georadiusbymember", "k", "m", "3", "km", "storedist", "a"],
-            ["geosearchstore", "d", "s", "fromlonlat", "1", "1", "byradius", "1", "m"],
-          ]
-        ) {
-          assert.equal(
-            await ours.call("command", "getkeys", ...args),
-            await ref.call("command", "getkeys", ...args),
-            args.join(" "),
-          );
-        }
-      });
+    await withOursAndReference({}, async (ours, ref) => {
+      await expectSameCommandRows(ours, ref, geoCommands.map((spec) => spec.name));
+      await expectSameGetKeys(ours, ref, [
+        ["georadius", "k", "1", "2", "3", "m", "store", "a", "storedist", "b"],
+        ["georadiusbymember", "k", "m", "3", "km", "storedist", "a"],
+        ["geosearchstore", "d", "s", "fromlonlat", "1", "1", "byradius", "1", "m"],
+      ]);
     });
   },
 });

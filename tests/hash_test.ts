@@ -9,83 +9,27 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { hasCommand, RawClient, withServer } from "./helpers.ts";
-import type { RunningServer } from "../mod.ts";
+import {
+  bulk,
+  bulks,
+  bytesToBinary,
+  expectFast,
+  expectReplies,
+  int,
+  resp3,
+  rng,
+  type Row,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import {
+  callBoth,
+  expectSameCommandRows,
+  HAS_REFERENCE,
+  withOursAndReference,
+} from "./reference.ts";
 import { hashCommands } from "../src/commands/hash.ts";
 import { RedisHash } from "../src/store/hash.ts";
-
-/** Bytes as a binary string (one char per byte), like RawClient replies. */
-const bin = (b: Uint8Array) => String.fromCharCode(...b);
-type Row = [string[], string];
-
-/** Sends each command and asserts the exact reply bytes. */
-async function expectReplies(c: RawClient, rows: Row[]): Promise<void> {
-  for (const [args, want] of rows) {
-    assert.equal(await c.call(...args), want, args.join(" "));
-  }
-}
-
-/** A server plus one raw client, both always closed. */
-async function withClient(
-  options: Record<string, string | number>,
-  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
-): Promise<void> {
-  await withServer(options, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, srv);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-/** Switches `c` to RESP3 (HELLO 3, or the newest client's protocol when HELLO is missing). */
-async function resp3(srv: RunningServer, c: RawClient): Promise<void> {
-  const r = await c.call("HELLO", "3");
-  if (r.startsWith("-")) {
-    const newest = [...srv.server.clients.values()].reduce((a, b) => (a.id > b.id ? a : b));
-    newest.reply.resp = 3;
-  }
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let client: RawClient | null = null;
-    for (let i = 0; i < 200 && client === null; i++) {
-      try {
-        client = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (client === null) throw new Error("valkey-server did not start");
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Recorded replies
@@ -530,7 +474,7 @@ Deno.test("hash: binary-safe fields and values", async () => {
     const all = new Uint8Array(256).map((_, i) => i);
     const field = Uint8Array.from([0, 13, 10, 255, 0x80, 36, 42]);
     assert.equal(await c.call("hset", "b", field, all, "plain", Uint8Array.of(0)), ":2\r\n");
-    const want = (b: Uint8Array) => `$${b.length}\r\n${bin(b)}\r\n`;
+    const want = (b: Uint8Array) => `$${b.length}\r\n${bytesToBinary(b)}\r\n`;
     assert.equal(await c.call("hget", "b", field), want(all));
     assert.equal(await c.call("hstrlen", "b", field), ":256\r\n");
     assert.equal(await c.call("hexists", "b", field), ":1\r\n");
@@ -554,12 +498,12 @@ Deno.test("hash: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
     const events: string[] = [];
     srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bin(msg));
+      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
       return 0;
     };
     srv.server.config.set("notify-keyspace-events", "Eghn");
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map((a) => bin(a)).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     const step = async (
       args: string[],
       reply: string,
@@ -628,7 +572,7 @@ Deno.test("hash: keyspace hits/misses and MULTI/EXEC propagation of HINCRBYFLOAT
     assert.equal(stats.keyspaceHits - h0, 2);
     assert.equal(stats.keyspaceMisses - m0, 1);
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map((a) => bin(a)).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     await c.call("multi");
     await c.call("hincrbyfloat", "h", "a", "0.5");
     await c.call("hincrby", "h", "a", "1");
@@ -639,34 +583,6 @@ Deno.test("hash: keyspace hits/misses and MULTI/EXEC propagation of HINCRBYFLOAT
 
 // ---------------------------------------------------------------------------
 // Randomized model test
-
-/** Deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const int = (n: number | bigint) => `:${n}\r\n`;
-
-/** Parses a flat array reply of bulk strings. */
-function bulks(raw: string): string[] {
-  const out: string[] = [];
-  const re = /\$(\d+)\r\n/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(raw)) !== null) {
-    const len = Number(m[1]);
-    out.push(raw.slice(re.lastIndex, re.lastIndex + len));
-    re.lastIndex += len + 2;
-  }
-  return out;
-}
 
 async function modelRun(seed: number, options: Record<string, number>): Promise<void> {
   await withClient(options, async (c) => {
@@ -979,80 +895,67 @@ Deno.test("hash: node-redis round trips (RESP2 and RESP3)", async () => {
 
 Deno.test({
   name: "hash: byte-identical to valkey-server (recorded tables and generated sequences)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours, srv) => {
-      await withValkey(async (ref) => {
-        const both = async (args: string[]) => {
-          const a = await ours.call(...args);
-          const b = await ref.call(...args);
-          return [a, b];
-        };
-        for (const rows of [HASH_R2, HASH_ENC]) {
-          await both(["flushall"]);
-          for (const [args] of rows) {
-            const [a, b] = await both(args);
-            if (!VALKEY_DIFFERS.has(JSON.stringify(args))) assert.equal(a, b, args.join(" "));
-          }
-        }
-        await both(["config", "set", "hash-max-listpack-entries", "8"]);
-        await both(["config", "set", "hash-max-listpack-value", "5"]);
-        const rand = rng(99);
-        const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)];
-        const fields = Array.from({ length: 12 }, (_, i) => "f" + i);
-        const vals = ["1", "-2", "abc", "123456", "7.5", ""];
-        for (let i = 0; i < 800; i++) {
-          const key = pick(["a", "b"]);
-          const f = pick(fields);
-          const cmd = pick([
-            ["hset", key, f, pick(vals), pick(fields), pick(vals)],
-            ["hsetnx", key, f, pick(vals)],
-            ["hdel", key, f, pick(fields)],
-            ["hincrby", key, f, String(Math.floor(rand() * 9) - 4)],
-            ["hincrbyfloat", key, f, pick(["0.5", "-1.25", "3"])],
-            ["hget", key, f],
-            ["hstrlen", key, f],
-            ["hlen", key],
-            ["hgetall", key],
-            ["hkeys", key],
-            ["object", "encoding", key],
-            ["hrandfield", key, "100", "withvalues"],
-          ]);
-          const [a, b] = await both(cmd);
-          const enc = await ours.call("object", "encoding", key);
-          if (enc.includes("hashtable") && ["hgetall", "hkeys", "hrandfield"].includes(cmd[0])) {
-            assert.deepEqual(bulks(a).sort(), bulks(b).sort(), cmd.join(" "));
-          } else {
-            assert.equal(a, b, cmd.join(" "));
-          }
-        }
-        await resp3(srv, ours);
-        await ref.call("hello", "3");
+    await withOursAndReference({}, async (ours, ref, srv) => {
+      const both = (args: string[]) => callBoth(ours, ref, args);
+      for (const rows of [HASH_R2, HASH_ENC]) {
         await both(["flushall"]);
-        for (const [args] of HASH_R3) {
+        for (const [args] of rows) {
           const [a, b] = await both(args);
-          assert.equal(a, b, "RESP3 " + args.join(" "));
+          if (!VALKEY_DIFFERS.has(JSON.stringify(args))) assert.equal(a, b, args.join(" "));
         }
-      });
+      }
+      await both(["config", "set", "hash-max-listpack-entries", "8"]);
+      await both(["config", "set", "hash-max-listpack-value", "5"]);
+      const rand = rng(99);
+      const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)];
+      const fields = Array.from({ length: 12 }, (_, i) => "f" + i);
+      const vals = ["1", "-2", "abc", "123456", "7.5", ""];
+      for (let i = 0; i < 800; i++) {
+        const key = pick(["a", "b"]);
+        const f = pick(fields);
+        const cmd = pick([
+          ["hset", key, f, pick(vals), pick(fields), pick(vals)],
+          ["hsetnx", key, f, pick(vals)],
+          ["hdel", key, f, pick(fields)],
+          ["hincrby", key, f, String(Math.floor(rand() * 9) - 4)],
+          ["hincrbyfloat", key, f, pick(["0.5", "-1.25", "3"])],
+          ["hget", key, f],
+          ["hstrlen", key, f],
+          ["hlen", key],
+          ["hgetall", key],
+          ["hkeys", key],
+          ["object", "encoding", key],
+          ["hrandfield", key, "100", "withvalues"],
+        ]);
+        const [a, b] = await both(cmd);
+        const enc = await ours.call("object", "encoding", key);
+        if (enc.includes("hashtable") && ["hgetall", "hkeys", "hrandfield"].includes(cmd[0])) {
+          assert.deepEqual(bulks(a).sort(), bulks(b).sort(), cmd.join(" "));
+        } else {
+          assert.equal(a, b, cmd.join(" "));
+        }
+      }
+      await resp3(srv, ours);
+      await ref.call("hello", "3");
+      await both(["flushall"]);
+      for (const [args] of HASH_R3) {
+        const [a, b] = await both(args);
+        assert.equal(a, b, "RESP3 " + args.join(" "));
+      }
     });
   },
 });
 
 Deno.test({
   name: "hash: COMMAND INFO and COMMAND DOCS rows match valkey-server",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        for (const spec of hashCommands) {
-          const info = ["command", "info", spec.name];
-          assert.equal(await ours.call(...info), await ref.call(...info), spec.name);
-          // Valkey 8.0 documents HSCAN's NOVALUES (Redis 7.4); Redis 7.2 has no such argument.
-          if (spec.name === "hscan") continue;
-          const docs = ["command", "docs", spec.name];
-          assert.equal(await ours.call(...docs), await ref.call(...docs), spec.name);
-        }
-      });
+    await withOursAndReference({}, async (ours, ref) => {
+      // Valkey 8.0 documents HSCAN's NOVALUES (Redis 7.4); Redis 7.2 has no such argument.
+      const names = hashCommands.map((spec) => spec.name);
+      await expectSameCommandRows(ours, ref, names, new Set(["hscan"]));
     });
   },
 });
@@ -1066,13 +969,7 @@ Deno.test("hash: a 1,000,000-field hash stays responsive", async () => {
     const v = new TextEncoder().encode("value");
     for (let i = 0; i < 1_000_000; i++) h.set("field:" + i, v);
     srv.server.keyspace.dbs[0].set("big", h);
-    const timed = async (args: string[], check: (r: string) => void) => {
-      const t0 = performance.now();
-      const r = await c.call(...args);
-      const ms = performance.now() - t0;
-      check(r);
-      assert.ok(ms < 250, `${args.join(" ")} took ${ms.toFixed(1)} ms`);
-    };
+    const timed = (args: string[], check: (r: string) => void) => expectFast(c, args, check, 250);
     await timed(["hlen", "big"], (r) => assert.equal(r, ":1000000\r\n"));
     await timed(["hget", "big", "field:777777"], (r) => assert.equal(r, "$5\r\nvalue\r\n"));
     await timed(["hset", "big", "new", "x"], (r) => assert.equal(r, ":1\r\n"));

@@ -3,11 +3,15 @@
  * byte-exact assertions.
  */
 
+import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import { parseReply, type RespReply } from "../src/resp/reply_parser.ts";
-import { bytesToBinary } from "../src/util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../src/util/bytes.ts";
 
 export type { RespReply };
+// Bytes <-> binary strings (one char per byte). Not TextDecoder("latin1"): WHATWG maps that
+// label to windows-1252, which changes 0x80-0x9f.
+export { binaryToBytes, bytesToBinary };
 
 /** Starts a server on a free port, runs `fn`, and always stops the server. */
 export async function withServer(
@@ -23,7 +27,6 @@ export async function withServer(
 }
 
 const enc = new TextEncoder();
-// Not TextDecoder("latin1"): WHATWG maps that to windows-1252, which changes 0x80-0x9f.
 const latin1 = { decode: (b: Uint8Array) => bytesToBinary(b) };
 
 /** Encodes a command as a RESP multibulk request (strings are UTF-8, arrays raw bytes). */
@@ -169,4 +172,148 @@ export function hasCommand(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** One argument of a command as RawClient sends it (strings as UTF-8). */
+export type Arg = string | Uint8Array | number;
+
+/** A recorded command and its exact raw reply. */
+export type Row = [string[], string];
+
+/** A server plus one raw client connected to it; both are always closed. */
+export async function withClient(
+  options: ServerOptions,
+  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
+): Promise<void> {
+  await withServer(options, async (srv) => {
+    const c = await RawClient.connect(srv.port);
+    try {
+      await fn(c, srv);
+    } finally {
+      c.close();
+    }
+  });
+}
+
+/** Sends each command in order and asserts its exact raw reply. */
+export async function expectReplies(
+  c: RawClient,
+  rows: readonly (readonly [readonly Arg[], string])[],
+): Promise<void> {
+  for (const [args, want] of rows) assert.equal(await c.call(...args), want, args.join(" "));
+}
+
+/** Sends a command whose arguments are binary strings (one char per byte); returns the raw reply. */
+export function callBinary(c: RawClient, ...args: string[]): Promise<string> {
+  return c.call(...args.map(binaryToBytes));
+}
+
+/** Switches `c` to RESP3 (HELLO 3, or the newest client's protocol when HELLO is missing). */
+export async function resp3(srv: RunningServer, c: RawClient): Promise<void> {
+  const r = await c.call("HELLO", "3");
+  if (r.startsWith("-")) {
+    const newest = [...srv.server.clients.values()].reduce((a, b) => (a.id > b.id ? a : b));
+    newest.reply.resp = 3;
+  }
+}
+
+/** A TCP port on the loopback interface that was free a moment ago. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Resolves after `ms` milliseconds (to wait for something to happen, use waitUntil). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Polls `cond` every `intervalMs` until it holds; throws when `timeoutMs` passes first
+ * (`what` names the awaited condition in the error).
+ */
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  what: string | (() => string | Promise<string>),
+  { timeoutMs = 5000, intervalMs = 1 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!await cond()) {
+    if (performance.now() > deadline) {
+      throw new Error(`timed out waiting for ${typeof what === "string" ? what : await what()}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Waits until the in-process server has exactly `n` blocked clients. */
+export function waitBlocked(srv: RunningServer, n: number): Promise<void> {
+  return waitUntil(
+    () => srv.server.blocking.blockedClients === n,
+    () => `${n} blocked clients (have ${srv.server.blocking.blockedClients})`,
+  );
+}
+
+/** Connects to `port`, retrying until something listens there or `timeoutMs` passes. */
+export async function connectRetry(port: number, timeoutMs = 10_000): Promise<RawClient> {
+  const deadline = performance.now() + timeoutMs;
+  while (true) {
+    try {
+      return await RawClient.connect(port);
+    } catch (e) {
+      if (performance.now() > deadline) throw new Error(`nothing listening on ${port}: ${e}`);
+      await sleep(5);
+    }
+  }
+}
+
+/** Deterministic PRNG (mulberry32) so randomized tests reproduce: floats in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** RESP2 bulk string of a binary string. */
+export const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
+/** RESP integer reply. */
+export const int = (n: number | bigint): string => `:${n}\r\n`;
+/** RESP2 array header followed by already encoded items. */
+export const arr = (items: string[]): string => `*${items.length}\r\n${items.join("")}`;
+
+/** The bulk strings of a raw (possibly nested) reply, in order. */
+export function bulks(raw: string): string[] {
+  const out: string[] = [];
+  const re = /\$(\d+)\r\n/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(raw)) !== null) {
+    const len = Number(m[1]);
+    out.push(raw.slice(re.lastIndex, re.lastIndex + len));
+    re.lastIndex += len + 2;
+  }
+  return out;
+}
+
+/**
+ * Sends `args`, hands the raw reply to `check`, then asserts that the round trip took
+ * under `limitMs` (scale tests: a command on a huge value must stay fast).
+ */
+export async function expectFast(
+  c: RawClient,
+  args: Arg[],
+  check: (reply: string) => void,
+  limitMs: number,
+): Promise<void> {
+  const t0 = performance.now();
+  const r = await c.call(...args);
+  const ms = performance.now() - t0;
+  check(r);
+  assert.ok(ms < limitMs, `${args.join(" ")} took ${ms.toFixed(1)} ms`);
 }

@@ -10,110 +10,27 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { hasCommand, RawClient, withServer } from "./helpers.ts";
-import type { RunningServer } from "../mod.ts";
+import {
+  bulks,
+  bytesToBinary,
+  expectFast,
+  expectReplies,
+  int,
+  resp3,
+  rng,
+  type Row,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import {
+  callBoth,
+  expectSameCommandRows,
+  expectSameGetKeys,
+  HAS_REFERENCE,
+  withOursAndReference,
+} from "./reference.ts";
 import { setCommands } from "../src/commands/set.ts";
 import { RedisSet } from "../src/store/set.ts";
-
-/** Bytes as a binary string (one char per byte), like RawClient replies. */
-const bin = (b: Uint8Array) => String.fromCharCode(...b);
-type Row = [string[], string];
-
-/** Sends each command and asserts the exact reply bytes. */
-async function expectReplies(c: RawClient, rows: Row[]): Promise<void> {
-  for (const [args, want] of rows) {
-    assert.equal(await c.call(...args), want, args.join(" "));
-  }
-}
-
-/** A server plus one raw client, both always closed. */
-async function withClient(
-  options: Record<string, string | number>,
-  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
-): Promise<void> {
-  await withServer(options, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, srv);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-/** Switches `c` to RESP3 (HELLO 3, or the newest client's protocol when HELLO is missing). */
-async function resp3(srv: RunningServer, c: RawClient): Promise<void> {
-  const r = await c.call("HELLO", "3");
-  if (r.startsWith("-")) {
-    const newest = [...srv.server.clients.values()].reduce((a, b) => (a.id > b.id ? a : b));
-    newest.reply.resp = 3;
-  }
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let client: RawClient | null = null;
-    for (let i = 0; i < 200 && client === null; i++) {
-      try {
-        client = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (client === null) throw new Error("valkey-server did not start");
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
-
-/** Deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (n: number | bigint) => `:${n}\r\n`;
-
-/** The bulk strings of a (possibly nested) reply, in order. */
-function bulks(raw: string): string[] {
-  const out: string[] = [];
-  const re = /\$(\d+)\r\n/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(raw)) !== null) {
-    const len = Number(m[1]);
-    out.push(raw.slice(re.lastIndex, re.lastIndex + len));
-    re.lastIndex += len + 2;
-  }
-  return out;
-}
 
 /** Members as a sorted list, for replies whose order is unspecified. */
 const sorted = (raw: string) => bulks(raw).sort();
@@ -662,7 +579,7 @@ Deno.test("set: binary-safe members", async () => {
   await withClient({}, async (c) => {
     const all = new Uint8Array(256).map((_, i) => i);
     const m = Uint8Array.from([0, 13, 10, 255, 42]);
-    const want = (b: Uint8Array) => `$${b.length}\r\n${bin(b)}\r\n`;
+    const want = (b: Uint8Array) => `$${b.length}\r\n${bytesToBinary(b)}\r\n`;
     assert.equal(await c.call("sadd", "b", all, m, Uint8Array.of()), ":3\r\n");
     assert.equal(await c.call("smembers", "b"), `*3\r\n${want(all)}${want(m)}$0\r\n\r\n`);
     assert.equal(await c.call("sismember", "b", m), ":1\r\n");
@@ -686,12 +603,12 @@ Deno.test("set: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
     const events: string[] = [];
     srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bin(msg));
+      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
       return 0;
     };
     srv.server.config.set("notify-keyspace-events", "Egsn");
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bin).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     const step = async (
       args: string[],
       reply: string,
@@ -795,7 +712,7 @@ Deno.test("set: keyspace events, dirty counter and propagation", async () => {
 Deno.test("set: SPOP with a count replicates SREM batches, in MULTI/EXEC when several", async () => {
   await withClient({}, async (c, srv) => {
     const prop: string[][] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bin)));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary)));
     await c.call("sadd", "s", ...range("m", 1, 3000));
     prop.length = 0;
     // CASE 2 (few popped next to the size): random pops, 1024 members per SREM.
@@ -1166,98 +1083,85 @@ Deno.test("set: node-redis round trips (RESP2 and RESP3)", async () => {
 
 Deno.test({
   name: "set: byte-identical to valkey-server (recorded tables and generated sequences)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours, srv) => {
-      await withValkey(async (ref) => {
-        const both = async (args: string[]) => [await ours.call(...args), await ref.call(...args)];
-        for (const rows of [SET_R2, SET_ENC]) {
-          await both(["flushall"]);
-          for (const [args] of rows) {
-            const [a, b] = await both(args);
-            const id = JSON.stringify(args);
-            if (VALKEY_DIFFERS.has(id)) continue;
-            if (VALKEY_ORDER_DIFFERS.has(id)) {
-              assert.deepEqual(sorted(a), sorted(b), args.join(" "));
-            } else assert.equal(a, b, args.join(" "));
-          }
-        }
-        await both(["config", "set", "set-max-intset-entries", "6"]);
-        await both(["config", "set", "set-max-listpack-entries", "8"]);
-        await both(["config", "set", "set-max-listpack-value", "4"]);
-        const rand = rng(77);
-        const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)];
-        const members = [...range("", 0, 11), "-1", "ab", "abcde", "q"];
-        const keys = ["a", "b", "c"];
-        for (let i = 0; i < 800; i++) {
-          const k = pick(keys), k2 = pick(keys), m = pick(members);
-          const cmd = pick([
-            ["sadd", k, m, pick(members)],
-            ["sadd", k, m],
-            ["srem", k, m, pick(members)],
-            ["sismember", k, m],
-            ["smismember", k, m, pick(members)],
-            ["scard", k],
-            ["smove", k, k2, m],
-            ["sintercard", "2", k, k2],
-            ["sinterstore", pick(keys), k, k2],
-            ["sunionstore", pick(keys), k, k2],
-            ["sdiffstore", pick(keys), k, k2],
-            ["object", "encoding", k],
-            ["smembers", k],
-            ["sinter", k, k2],
-            ["sunion", k, k2],
-            ["sdiff", k, k2],
-            ["srandmember", k, "50"],
-            ["spop", k, "0"],
-          ]);
-          const [a, b] = await both(cmd);
-          if (["smembers", "sinter", "sunion", "sdiff", "srandmember"].includes(cmd[0])) {
-            assert.deepEqual(sorted(a), sorted(b), cmd.join(" "));
-          } else {
-            assert.equal(a, b, cmd.join(" "));
-          }
-        }
-        await resp3(srv, ours);
-        await ref.call("hello", "3");
+    await withOursAndReference({}, async (ours, ref, srv) => {
+      const both = (args: string[]) => callBoth(ours, ref, args);
+      for (const rows of [SET_R2, SET_ENC]) {
         await both(["flushall"]);
-        for (const [args] of SET_R3) {
+        for (const [args] of rows) {
           const [a, b] = await both(args);
-          if (args[0] === "sunion" || args[0] === "sdiff") {
-            // Same reply type and members; valkey's order differs (see VALKEY_ORDER_DIFFERS).
-            assert.equal(a.slice(0, a.indexOf("\r\n")), b.slice(0, b.indexOf("\r\n")));
-            assert.deepEqual(sorted(a), sorted(b), "RESP3 " + args.join(" "));
-          } else {
-            assert.equal(a, b, "RESP3 " + args.join(" "));
-          }
+          const id = JSON.stringify(args);
+          if (VALKEY_DIFFERS.has(id)) continue;
+          if (VALKEY_ORDER_DIFFERS.has(id)) {
+            assert.deepEqual(sorted(a), sorted(b), args.join(" "));
+          } else assert.equal(a, b, args.join(" "));
         }
-      });
+      }
+      await both(["config", "set", "set-max-intset-entries", "6"]);
+      await both(["config", "set", "set-max-listpack-entries", "8"]);
+      await both(["config", "set", "set-max-listpack-value", "4"]);
+      const rand = rng(77);
+      const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)];
+      const members = [...range("", 0, 11), "-1", "ab", "abcde", "q"];
+      const keys = ["a", "b", "c"];
+      for (let i = 0; i < 800; i++) {
+        const k = pick(keys), k2 = pick(keys), m = pick(members);
+        const cmd = pick([
+          ["sadd", k, m, pick(members)],
+          ["sadd", k, m],
+          ["srem", k, m, pick(members)],
+          ["sismember", k, m],
+          ["smismember", k, m, pick(members)],
+          ["scard", k],
+          ["smove", k, k2, m],
+          ["sintercard", "2", k, k2],
+          ["sinterstore", pick(keys), k, k2],
+          ["sunionstore", pick(keys), k, k2],
+          ["sdiffstore", pick(keys), k, k2],
+          ["object", "encoding", k],
+          ["smembers", k],
+          ["sinter", k, k2],
+          ["sunion", k, k2],
+          ["sdiff", k, k2],
+          ["srandmember", k, "50"],
+          ["spop", k, "0"],
+        ]);
+        const [a, b] = await both(cmd);
+        if (["smembers", "sinter", "sunion", "sdiff", "srandmember"].includes(cmd[0])) {
+          assert.deepEqual(sorted(a), sorted(b), cmd.join(" "));
+        } else {
+          assert.equal(a, b, cmd.join(" "));
+        }
+      }
+      await resp3(srv, ours);
+      await ref.call("hello", "3");
+      await both(["flushall"]);
+      for (const [args] of SET_R3) {
+        const [a, b] = await both(args);
+        if (args[0] === "sunion" || args[0] === "sdiff") {
+          // Same reply type and members; valkey's order differs (see VALKEY_ORDER_DIFFERS).
+          assert.equal(a.slice(0, a.indexOf("\r\n")), b.slice(0, b.indexOf("\r\n")));
+          assert.deepEqual(sorted(a), sorted(b), "RESP3 " + args.join(" "));
+        } else {
+          assert.equal(a, b, "RESP3 " + args.join(" "));
+        }
+      }
     });
   },
 });
 
 Deno.test({
   name: "set: COMMAND INFO and COMMAND DOCS rows match valkey-server",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        for (const spec of setCommands) {
-          for (const sub of ["info", "docs"]) {
-            const args = ["command", sub, spec.name];
-            assert.equal(await ours.call(...args), await ref.call(...args), args.join(" "));
-          }
-        }
-        for (
-          const args of [
-            ["command", "getkeys", "sintercard", "2", "a", "b", "limit", "1"],
-            ["command", "getkeys", "smove", "a", "b", "m"],
-            ["command", "getkeys", "sinterstore", "d", "a", "b"],
-          ]
-        ) {
-          assert.equal(await ours.call(...args), await ref.call(...args), args.join(" "));
-        }
-      });
+    await withOursAndReference({}, async (ours, ref) => {
+      await expectSameCommandRows(ours, ref, setCommands.map((spec) => spec.name));
+      await expectSameGetKeys(ours, ref, [
+        ["sintercard", "2", "a", "b", "limit", "1"],
+        ["smove", "a", "b", "m"],
+        ["sinterstore", "d", "a", "b"],
+      ]);
     });
   },
 });
@@ -1271,13 +1175,7 @@ Deno.test("set: a 1,000,000-member set stays responsive", async () => {
     for (let i = 0; i < 1_000_000; i++) s.add("member:" + i);
     srv.server.keyspace.dbs[0].set("big", s);
     await c.call("sadd", "small", "member:5", "member:6", "nope");
-    const timed = async (args: string[], check: (r: string) => void) => {
-      const t0 = performance.now();
-      const r = await c.call(...args);
-      const ms = performance.now() - t0;
-      check(r);
-      assert.ok(ms < 250, `${args.join(" ")} took ${ms.toFixed(1)} ms`);
-    };
+    const timed = (args: string[], check: (r: string) => void) => expectFast(c, args, check, 250);
     await timed(["scard", "big"], (r) => assert.equal(r, ":1000000\r\n"));
     await timed(["sismember", "big", "member:424242"], (r) => assert.equal(r, ":1\r\n"));
     await timed(["sadd", "big", "new"], (r) => assert.equal(r, ":1\r\n"));

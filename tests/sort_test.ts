@@ -7,85 +7,14 @@
 
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { hasCommand, RawClient, withServer } from "./helpers.ts";
-import type { RunningServer } from "../mod.ts";
+import { bytesToBinary, expectReplies, rng, type Row, withClient, withServer } from "./helpers.ts";
+import {
+  expectSameGetKeys,
+  expectSameReply,
+  HAS_REFERENCE,
+  withOursAndReference,
+} from "./reference.ts";
 import { sortCommands } from "../src/commands/sort.ts";
-
-/** Bytes as a binary string (one char per byte), like RawClient replies. */
-const bin = (b: Uint8Array) => String.fromCharCode(...b);
-type Row = [string[], string];
-
-/** Sends each command and asserts the exact reply bytes. */
-async function expectReplies(c: RawClient, rows: Row[]): Promise<void> {
-  for (const [args, want] of rows) {
-    assert.equal(await c.call(...args), want, args.join(" "));
-  }
-}
-
-/** A server plus one raw client, both always closed. */
-async function withClient(
-  options: Record<string, string | number>,
-  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
-): Promise<void> {
-  await withServer(options, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, srv);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let client: RawClient | null = null;
-    for (let i = 0; i < 200 && client === null; i++) {
-      try {
-        client = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (client === null) throw new Error("valkey-server did not start");
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Recorded replies
@@ -457,10 +386,10 @@ Deno.test("sort: RESP3 replies", async () => {
 Deno.test("sort: STORE events, dirty counter, propagation and lookup stats", async () => {
   await withClient({}, async (c, srv) => {
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map((a) => bin(a)).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     const events: string[] = [];
     srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bin(msg));
+      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
       return 0;
     };
     srv.server.config.set("notify-keyspace-events", "KEAn");
@@ -584,40 +513,22 @@ function sortSequence(seed: number): string[][] {
 
 Deno.test({
   name: "sort: byte-identical to valkey-server (recorded table and random calls)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        for (const [args] of SORT_R2) {
-          assert.equal(await ours.call(...args), await ref.call(...args), args.join(" "));
-        }
-        for (const seed of [1, 2]) {
-          for (const args of sortSequence(seed)) {
-            assert.equal(await ours.call(...args), await ref.call(...args), args.join(" "));
-          }
-        }
-        for (const spec of sortCommands) {
-          assert.equal(
-            await ours.call("command", "info", spec.name),
-            await ref.call("command", "info", spec.name),
-            spec.name,
-          );
-        }
-        for (
-          const args of [
-            ["sort", "k", "by", "x", "get", "y", "store", "d", "limit", "0", "1", "store", "e"],
-            ["sort", "k", "store"],
-            ["sort", "k", "limit", "store", "x", "store", "y"],
-            ["sort_ro", "k", "get", "x"],
-          ]
-        ) {
-          assert.equal(
-            await ours.call("command", "getkeys", ...args),
-            await ref.call("command", "getkeys", ...args),
-            args.join(" "),
-          );
-        }
-      });
+    await withOursAndReference({}, async (ours, ref) => {
+      for (const [args] of SORT_R2) await expectSameReply(ours, ref, args);
+      for (const seed of [1, 2]) {
+        for (const args of sortSequence(seed)) await expectSameReply(ours, ref, args);
+      }
+      for (const spec of sortCommands) {
+        await expectSameReply(ours, ref, ["command", "info", spec.name], spec.name);
+      }
+      await expectSameGetKeys(ours, ref, [
+        ["sort", "k", "by", "x", "get", "y", "store", "d", "limit", "0", "1", "store", "e"],
+        ["sort", "k", "store"],
+        ["sort", "k", "limit", "store", "x", "store", "y"],
+        ["sort_ro", "k", "get", "x"],
+      ]);
     });
   },
 });

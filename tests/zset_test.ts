@@ -9,96 +9,30 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { encodeCommand, hasCommand, RawClient, simplify, withServer } from "./helpers.ts";
-import type { RunningServer } from "../mod.ts";
+import {
+  binaryToBytes as enc,
+  bytesToBinary,
+  encodeCommand,
+  expectFast,
+  expectReplies,
+  RawClient,
+  rng,
+  type Row,
+  simplify,
+  sleep,
+  waitBlocked,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import {
+  callBoth,
+  expectSameCommandRows,
+  expectSameGetKeys,
+  HAS_REFERENCE,
+  withOursAndReference,
+} from "./reference.ts";
 import { formatG17, string2d, strtodPrefix, zsetCommands } from "../src/commands/zset.ts";
 import { formatDouble } from "../src/util/number.ts";
-
-/** Bytes as a binary string (one char per byte), like RawClient replies. */
-const bin = (b: Uint8Array) => String.fromCharCode(...b);
-const enc = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-type Row = [string[], string];
-
-/** Sends each command and asserts the exact reply bytes. */
-async function expectReplies(c: RawClient, rows: Row[]): Promise<void> {
-  for (const [args, want] of rows) {
-    assert.equal(await c.call(...args), want, args.join(" "));
-  }
-}
-
-/** A server plus one raw client, both always closed. */
-async function withClient(
-  options: Record<string, string | number>,
-  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
-): Promise<void> {
-  await withServer(options, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, srv);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let client: RawClient | null = null;
-    for (let i = 0; i < 200 && client === null; i++) {
-      try {
-        client = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (client === null) throw new Error("valkey-server did not start");
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Waits until the server has `n` blocked clients. */
-async function waitBlocked(srv: RunningServer, n: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (srv.server.blocking.blockedClients === n) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`expected ${n} blocked clients, have ${srv.server.blocking.blockedClients}`);
-}
 
 // ---------------------------------------------------------------------------
 // Recorded replies
@@ -881,12 +815,12 @@ Deno.test("zset: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
     const events: string[] = [];
     srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bin(msg));
+      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
       return 0;
     };
     srv.server.config.set("notify-keyspace-events", "KEA");
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map((a) => bin(a)).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     const step = async (
       args: string[],
       reply: string,
@@ -1023,7 +957,7 @@ Deno.test("zset: keyspace hits and misses", async () => {
 Deno.test("zset: blocked clients are served in arrival order and propagate as ZPOP*", async () => {
   await withServer({}, async (srv) => {
     const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map((a) => bin(a)).join(" ")));
+    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
     const a = await RawClient.connect(srv.port);
     const b = await RawClient.connect(srv.port);
     const m = await RawClient.connect(srv.port);
@@ -1060,7 +994,7 @@ Deno.test("zset: blocked clients are served in arrival order and propagate as ZP
       await waitBlocked(srv, 1);
       // A wrong type on the key does not wake it; a sorted set does.
       await w.call("set", "k3", "str");
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
       assert.equal(srv.server.blocking.blockedClients, 1);
       await w.call("del", "k3");
       await w.call("zadd", "k3", "6", "y");
@@ -1577,64 +1511,44 @@ function generatedSequence(seed: number, n: number): string[][] {
 
 Deno.test({
   name: "zset: byte-identical to valkey-server (recorded tables and generated sequences)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        const both = async (args: string[]) => [await ours.call(...args), await ref.call(...args)];
-        for (const rows of [ZSET_R2, ZSET_ENC]) {
-          await both(["flushall"]);
-          for (const [args] of rows) {
-            const [a, b] = await both(args);
-            assert.equal(a, b, args.join(" "));
-          }
+    await withOursAndReference({}, async (ours, ref) => {
+      const both = (args: string[]) => callBoth(ours, ref, args);
+      for (const rows of [ZSET_R2, ZSET_ENC]) {
+        await both(["flushall"]);
+        for (const [args] of rows) {
+          const [a, b] = await both(args);
+          assert.equal(a, b, args.join(" "));
         }
-        for (const [entries, seed] of [["128", 5], ["3", 6], ["0", 7]] as const) {
-          await both(["flushall"]);
-          await both(["config", "set", "zset-max-listpack-entries", entries]);
-          for (const args of generatedSequence(seed, 1500)) {
-            const [a, b] = await both(args);
-            // -0 prints as "0" until src/util/number.ts formats like d2string.
-            if (!REDIS_DOUBLES && b.includes("-0\r\n")) continue;
-            assert.equal(a, b, args.join(" "));
-          }
+      }
+      for (const [entries, seed] of [["128", 5], ["3", 6], ["0", 7]] as const) {
+        await both(["flushall"]);
+        await both(["config", "set", "zset-max-listpack-entries", entries]);
+        for (const args of generatedSequence(seed, 1500)) {
+          const [a, b] = await both(args);
+          // -0 prints as "0" until src/util/number.ts formats like d2string.
+          if (!REDIS_DOUBLES && b.includes("-0\r\n")) continue;
+          assert.equal(a, b, args.join(" "));
         }
-      });
+      }
     });
   },
 });
 
 Deno.test({
   name: "zset: COMMAND INFO and COMMAND DOCS rows match valkey-server",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withClient({}, async (ours) => {
-      await withValkey(async (ref) => {
-        for (const spec of zsetCommands) {
-          for (const sub of ["info", "docs"]) {
-            const [a, b] = [
-              await ours.call("command", sub, spec.name),
-              await ref.call("command", sub, spec.name),
-            ];
-            assert.equal(a, b, `command ${sub} ${spec.name}`);
-          }
-          const keysArgs: Record<string, string[]> = {
-            zunionstore: ["d", "2", "a", "b", "weights", "1", "2"],
-            zmpop: ["2", "a", "b", "min"],
-            bzmpop: ["0", "2", "a", "b", "min"],
-            zintercard: ["2", "a", "b", "limit", "1"],
-            zrangestore: ["d", "s", "0", "-1"],
-          };
-          const extra = keysArgs[spec.name];
-          if (extra) {
-            const [a, b] = [
-              await ours.call("command", "getkeys", spec.name, ...extra),
-              await ref.call("command", "getkeys", spec.name, ...extra),
-            ];
-            assert.equal(a, b, "getkeys " + spec.name);
-          }
-        }
-      });
+    await withOursAndReference({}, async (ours, ref) => {
+      await expectSameCommandRows(ours, ref, zsetCommands.map((spec) => spec.name));
+      await expectSameGetKeys(ours, ref, [
+        ["zunionstore", "d", "2", "a", "b", "weights", "1", "2"],
+        ["zmpop", "2", "a", "b", "min"],
+        ["bzmpop", "0", "2", "a", "b", "min"],
+        ["zintercard", "2", "a", "b", "limit", "1"],
+        ["zrangestore", "d", "s", "0", "-1"],
+      ]);
     });
   },
 });
@@ -1656,13 +1570,8 @@ Deno.test("zset: a 1,000,000-member set built with pipelined ZADD stays responsi
     })();
     for (let b = 0; b < total / batch; b++) assert.equal(await c.readRaw(), `:${batch}\r\n`);
     await writer;
-    const timed = async (args: string[], want: string) => {
-      const t0 = performance.now();
-      const r = await c.call(...args);
-      const ms = performance.now() - t0;
-      assert.equal(r, want, args.join(" "));
-      assert.ok(ms < 100, `${args.join(" ")} took ${ms.toFixed(1)} ms`);
-    };
+    const timed = (args: string[], want: string) =>
+      expectFast(c, args, (r) => assert.equal(r, want, args.join(" ")), 100);
     await timed(["zcard", "big"], ":1000000\r\n");
     await timed(["zrank", "big", "m500000"], ":500000\r\n");
     await timed(["zrevrank", "big", "m500000", "withscore"], "*2\r\n:499999\r\n$7\r\n1000000\r\n");

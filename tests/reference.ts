@@ -1,0 +1,207 @@
+/**
+ * Reference-server helpers: a throw-away valkey-server (Redis 7.2 behaviour) or, without it,
+ * redis-server on a free port, and runners that send the same commands to it and to our
+ * server and compare the raw replies.
+ *
+ * Tests that need a reference pass `ignore: !HAS_REFERENCE`, so they skip cleanly when
+ * neither binary is installed.
+ */
+
+import assert from "node:assert/strict";
+import type { RunningServer, ServerOptions } from "../mod.ts";
+import type { CommandSpec } from "../src/commands/table.ts";
+import {
+  type Arg,
+  connectRetry,
+  freePort,
+  hasCommand,
+  RawClient,
+  type RespReply,
+  simplify,
+  withClient,
+} from "./helpers.ts";
+
+/** The reference binary: valkey-server, else redis-server, else null (reference tests skip). */
+export const REFERENCE_SERVER: string | null = hasCommand("valkey-server")
+  ? "valkey-server"
+  : hasCommand("redis-server")
+  ? "redis-server"
+  : null;
+
+/** True when a reference server is installed. */
+export const HAS_REFERENCE = REFERENCE_SERVER !== null;
+
+/**
+ * Starts a throw-away reference server (free port, own temp dir, no persistence, `args`
+ * appended), hands `fn` the first connection to it, and always kills the server.
+ */
+export async function withReferenceClient(
+  fn: (ref: RawClient, port: number) => Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  if (REFERENCE_SERVER === null) throw new Error("no valkey-server or redis-server installed");
+  const dir = await Deno.makeTempDir({ prefix: "redis-deno-reference-" });
+  const port = freePort();
+  const proc = new Deno.Command(REFERENCE_SERVER, {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+      .concat(["--dir", dir], args),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const ref = await connectRetry(port);
+    try {
+      await fn(ref, port);
+    } finally {
+      ref.close();
+    }
+  } finally {
+    try {
+      proc.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await proc.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Like withReferenceClient for tests that open their own connections: `fn` gets the port
+ * once the server accepts connections (the probe connection is closed first).
+ */
+export function withReference(
+  fn: (port: number) => Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  return withReferenceClient((probe, port) => {
+    probe.close();
+    return fn(port);
+  }, args);
+}
+
+/**
+ * Our in-process server with one client (`ours`) next to a reference server with one client
+ * (`ref`); everything is closed and killed afterwards.
+ */
+export async function withOursAndReference(
+  options: ServerOptions,
+  fn: (ours: RawClient, ref: RawClient, srv: RunningServer) => Promise<void>,
+  referenceArgs: string[] = [],
+): Promise<void> {
+  await withClient(options, async (ours, srv) => {
+    await withReferenceClient((ref) => fn(ours, ref, srv), referenceArgs);
+  });
+}
+
+/** Sends `args` to both servers; returns [our reply, the reference's reply], raw. */
+export async function callBoth(
+  ours: RawClient,
+  ref: RawClient,
+  args: Arg[],
+): Promise<[string, string]> {
+  return [await ours.call(...args), await ref.call(...args)];
+}
+
+/** Asserts that both servers give the same raw reply to `args`. */
+export async function expectSameReply(
+  ours: RawClient,
+  ref: RawClient,
+  args: Arg[],
+  message = args.join(" "),
+): Promise<void> {
+  const [a, b] = await callBoth(ours, ref, args);
+  assert.equal(a, b, message);
+}
+
+/**
+ * Asserts that COMMAND INFO and COMMAND DOCS of every named command give the same raw reply
+ * on both servers (`skipDocs`: names whose docs legitimately differ).
+ */
+export async function expectSameCommandRows(
+  ours: RawClient,
+  ref: RawClient,
+  names: string[],
+  skipDocs: ReadonlySet<string> = new Set(),
+): Promise<void> {
+  for (const name of names) {
+    await expectSameReply(ours, ref, ["command", "info", name]);
+    if (!skipDocs.has(name)) await expectSameReply(ours, ref, ["command", "docs", name]);
+  }
+}
+
+/** Asserts the same COMMAND GETKEYS reply on both servers for each argument list. */
+export async function expectSameGetKeys(
+  ours: RawClient,
+  ref: RawClient,
+  argLists: string[][],
+): Promise<void> {
+  for (const args of argLists) {
+    await expectSameReply(ours, ref, ["command", "getkeys", ...args], args.join(" "));
+  }
+}
+
+/** Sends each command on one fresh connection to `port`; returns the raw replies. */
+export async function replies(port: number, cmds: Arg[][]): Promise<string[]> {
+  const c = await RawClient.connect(port);
+  try {
+    const out: string[] = [];
+    for (const cmd of cmds) out.push(await c.call(...cmd));
+    return out;
+  } finally {
+    c.close();
+  }
+}
+
+/**
+ * The reference's HELLO server/version pair as Redis 7.2.4 writes it (only the reference's
+ * name and version differ; everything around them is compared byte for byte).
+ */
+export function asRedis724(raw: string): string {
+  return raw.replace(
+    /\$(?:6\r\nvalkey|5\r\nredis)\r\n\$7\r\nversion\r\n\$\d+\r\n[0-9.]+\r\n/g,
+    "$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.4\r\n",
+  );
+}
+
+/**
+ * Asserts a COMMAND INFO entry (decoded RESP) against a table row: name, arity, flags and
+ * tips (as sets), first/last/step keys, and, recursively, the subcommands (those named in
+ * `notCompared` are left out of the reference's list).
+ */
+export function expectInfoMatchesSpec(
+  spec: CommandSpec,
+  info: RespReply,
+  fullName: string,
+  notCompared: ReadonlySet<string> = new Set(),
+): void {
+  assert.equal(info.t, "array", fullName);
+  const v = (info as { v: RespReply[] }).v;
+  assert.equal(simplify(v[0]), fullName);
+  assert.equal(Number(simplify(v[1])), spec.arity, fullName + " arity");
+  assert.deepEqual(
+    (simplify(v[2]) as string[]).slice().sort(),
+    spec.flags.slice().sort(),
+    fullName + " flags",
+  );
+  assert.deepEqual(
+    [simplify(v[3]), simplify(v[4]), simplify(v[5])],
+    [spec.firstKey, spec.lastKey, spec.step],
+    fullName + " keys",
+  );
+  assert.deepEqual(
+    (simplify(v[7]) as string[]).slice().sort(),
+    (spec.tips ?? []).slice().sort(),
+    fullName + " tips",
+  );
+  if (spec.subcommands) {
+    const subs = (v[9] as { v: RespReply[] }).v.filter((s) =>
+      !notCompared.has(simplify((s as { v: RespReply[] }).v[0]) as string)
+    );
+    assert.equal(subs.length, spec.subcommands.length, fullName + " subcommands");
+    for (const sub of subs) {
+      const name = simplify((sub as { v: RespReply[] }).v[0]) as string;
+      const s = spec.subcommands.find((x) => `${spec.name}|${x.name}` === name);
+      assert.ok(s, "missing subcommand " + name);
+      expectInfoMatchesSpec(s, sub, name, notCompared);
+    }
+  }
+}
