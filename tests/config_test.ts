@@ -15,7 +15,8 @@ import {
   parseCommandLine,
   StartupError,
 } from "../src/server/config.ts";
-import { formatMemory, memtoull, repr, string2ll } from "../src/server/config_file.ts";
+import { formatMemory, memtoull, repr } from "../src/server/config_file.ts";
+import { parseLongLong as string2ll } from "../src/util/number.ts";
 import { splitArgs } from "../src/util/splitargs.ts";
 import { formatLogTime, Log, logStartupBanner } from "../src/server/log.ts";
 import { REDIS_VERSION } from "../src/version.ts";

@@ -10,30 +10,10 @@ import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { NOT_INTEGER, SYNTAX_ERR } from "../store/types.ts";
 import { bytesToBinary } from "../util/bytes.ts";
+import { parseLongLong } from "../util/number.ts";
 import type { CommandSpec } from "./table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
-const LLONG_MIN = -9223372036854775808n;
-
-/**
- * Parses a whole argument as a 64-bit integer the way Redis's string2ll does:
- * optional '-', no '+', no spaces, no leading zeros. Null when invalid or out
- * of range.
- */
-export function string2ll(b: Uint8Array): bigint | null {
-  const n = b.length;
-  if (n === 0 || n > 20) return null;
-  if (n === 1 && b[0] === 48) return 0n;
-  let i = 0;
-  if (b[0] === 45) {
-    i = 1;
-    if (n === 1) return null;
-  }
-  if (b[i] < 49 || b[i] > 57) return null; // first digit 1-9
-  for (let j = i + 1; j < n; j++) if (b[j] < 48 || b[j] > 57) return null;
-  const v = BigInt(bytesToBinary(b));
-  return v > LLONG_MAX || v < LLONG_MIN ? null : v;
-}
 
 /**
  * An argument as C's `%s` prints it: the bytes up to the first NUL, as a
@@ -266,7 +246,7 @@ function clientListCommand(c: Client): void {
   } else if (c.argc > 3 && c.lower(2) === "id") {
     const ids: bigint[] = [];
     for (let j = 3; j < c.argc; j++) {
-      const id = string2ll(c.argv[j]);
+      const id = parseLongLong(c.argv[j]);
       if (id === null) return c.reply.error("ERR Invalid client ID");
       ids.push(id);
     }
@@ -303,7 +283,7 @@ function clientKillCommand(c: Client): void {
       const opt = c.lower(i);
       const moreargs = c.argc > i + 1;
       if (opt === "id" && moreargs) {
-        const v = string2ll(c.argv[i + 1]);
+        const v = parseLongLong(c.argv[i + 1]);
         if (v === null || v < 1n) return c.reply.error("ERR client-id should be greater than 0");
         id = v;
       } else if (opt === "type" && moreargs) {
@@ -362,7 +342,7 @@ function clientPauseCommand(c: Client): void {
     else if (m !== "all") return c.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
   }
   // getTimeoutFromObjectOrReply with UNIT_MILLISECONDS.
-  const ms = string2ll(c.argv[2]);
+  const ms = parseLongLong(c.argv[2]);
   if (ms === null) return c.reply.error("ERR timeout is not an integer or out of range");
   if (ms < 0n) return c.reply.error("ERR timeout is negative");
   if (ms > 0n && ms > LLONG_MAX - BigInt(Date.now())) {
@@ -419,7 +399,7 @@ function clientUnblockCommand(c: Client): void {
       return c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     }
   }
-  const id = string2ll(c.argv[2]);
+  const id = parseLongLong(c.argv[2]);
   if (id === null) return c.reply.error(NOT_INTEGER);
   const target = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER)
     ? c.server.clients.get(Number(id))

@@ -7,6 +7,7 @@ import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
+import { parseLongLong } from "../util/number.ts";
 import { REDIS_VERSION } from "../version.ts";
 import {
   CLIENT_NAME_ERR,
@@ -14,7 +15,6 @@ import {
   cString,
   isPubSubClient,
   setClientName,
-  string2ll,
   validClientName,
 } from "./client.ts";
 import type { CommandSpec } from "./table.ts";
@@ -100,7 +100,7 @@ function helloCommand(c: Client): void {
   let ver = 0;
   let next = 1;
   if (c.argc >= 2) {
-    const v = string2ll(c.argv[next++]);
+    const v = parseLongLong(c.argv[next++]);
     if (v === null) return c.reply.error("ERR Protocol version is not an integer or out of range");
     if (v < 2n || v > 3n) return c.reply.error("NOPROTO unsupported protocol version");
     ver = Number(v);

@@ -15,6 +15,7 @@ import type { Client } from "../server/client.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { parseLongLong } from "../util/number.ts";
 import {
   decodeGeoScore,
   distanceIfInRectangle,
@@ -36,7 +37,6 @@ import {
   convertToListpackIfNeeded,
   deleteStoreKey,
   getDouble,
-  parseLongBig,
   readZset,
   setKey,
   zaddCommand,
@@ -363,7 +363,7 @@ function georadiusGeneric(c: Client, srcKeyIndex: number, flags: number): void {
     } else if (arg === "desc") {
       sort = "desc";
     } else if (arg === "count" && i + 1 < remaining) {
-      const n = parseLongBig(c.argv[at + 1]);
+      const n = parseLongLong(c.argv[at + 1]);
       if (n === null) return c.reply.error("ERR value is not an integer or out of range");
       if (n <= 0n) return c.reply.error("ERR COUNT must be > 0");
       count = Number(n);

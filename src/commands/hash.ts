@@ -16,10 +16,9 @@ import type { Client } from "../server/client.ts";
 import type { Db } from "../store/keyspace.ts";
 import { RedisHash } from "../store/hash.ts";
 import { NOT_INTEGER, type RedisValue, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
-import { string2ll } from "../server/config_file.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { checkHincrByFloatIncrement, hincrByFloat } from "../util/number.ts";
+import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util/number.ts";
 import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
@@ -67,7 +66,7 @@ export function deleteEmptied(c: Client, key: string): void {
 
 /** getLongLongFromObjectOrReply: strict int64 or null after replying `msg` (or the default). */
 export function getLongLong(c: Client, i: number, msg?: string): bigint | null {
-  const v = string2ll(c.key(i));
+  const v = parseLongLong(c.argv[i]);
   if (v === null) c.reply.error(msg ?? NOT_INTEGER);
   return v;
 }
@@ -372,7 +371,7 @@ function hincrbyCommand(c: Client): void {
   const cur = h.get(field);
   let value = 0n;
   if (cur !== undefined) {
-    const parsed = string2ll(bytesToLatin1(cur));
+    const parsed = parseLongLong(cur);
     if (parsed === null) return c.reply.error("ERR hash value is not an integer");
     value = parsed;
   }
@@ -492,15 +491,6 @@ function hscanCommand(c: Client): void {
     c.reply.bulkBinary(f);
     c.reply.bulk(v);
   }
-}
-
-/** Latin-1 view of bytes (one char per byte), for integer parsing of stored values. */
-function bytesToLatin1(b: Uint8Array): string {
-  // Values longer than an int64 can never parse; skip building a long string.
-  if (b.length > 20) return "x";
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
 }
 
 // ---------------------------------------------------------------------------

@@ -20,9 +20,9 @@ import {
   SYNTAX_ERR,
   typeOf,
 } from "../store/types.ts";
-import { string2ll } from "../server/config_file.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
+import { parseLongLong } from "../util/number.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
 // ---------------------------------------------------------------------------
@@ -81,7 +81,7 @@ const LLONG_MIN = -9223372036854775808n;
 
 /** getLongLongFromObjectOrReply: a strict base-10 int64, or null after replying the error. */
 function getLongLong(c: Client, i: number, msg?: string): bigint | null {
-  const v = string2ll(c.key(i));
+  const v = parseLongLong(c.argv[i]);
   if (v === null) c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
   return v;
 }
@@ -505,18 +505,10 @@ const OBJ_SHARED_INTEGERS = 10000n;
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_SIZE_LIMIT = 44;
 
-/** The int64 a string would be stored as by tryObjectEncoding (string2l), or null. */
-function stringAsInt(v: Uint8Array): bigint | null {
-  if (v.length === 0 || v.length > 20) return null;
-  let s = "";
-  for (let i = 0; i < v.length; i++) s += String.fromCharCode(v[i]);
-  return string2ll(s);
-}
-
 /** OBJECT ENCODING of a string value, as tryObjectEncoding leaves it. */
 function stringEncoding(e: Entry, v: Uint8Array): string {
   if (e.raw) return "raw";
-  if (stringAsInt(v) !== null) return "int";
+  if (parseLongLong(v) !== null) return "int"; // tryObjectEncoding's string2l
   return v.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
 }
 
@@ -570,7 +562,7 @@ function objectRefcountCommand(c: Client): void {
   const v = e.value;
   let shared = false;
   if (v instanceof Uint8Array && !e.raw && canUseSharedIntegers(c.server)) {
-    const n = stringAsInt(v);
+    const n = parseLongLong(v);
     shared = n !== null && n >= 0n && n < OBJ_SHARED_INTEGERS;
   }
   c.reply.integer(shared ? OBJ_SHARED_REFCOUNT : 1);

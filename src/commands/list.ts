@@ -16,6 +16,7 @@ import { RedisList } from "../store/list.ts";
 import type { RedisValue } from "../store/types.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesEqual } from "../util/bytes.ts";
+import { parseLongLong } from "../util/number.ts";
 import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
@@ -28,39 +29,17 @@ const LMOVE = binaryToBytes("LMOVE");
 const RPOPLPUSH = binaryToBytes("RPOPLPUSH");
 
 const LONG_MAX = 9223372036854775807n;
-const LONG_MIN = -9223372036854775808n;
 
 // ---------------------------------------------------------------------------
 // Argument parsing (string2ll semantics: optional '-', no '+', no leading
 // zeros, no spaces, within int64).
-
-/** Parses a canonical int64 decimal, or returns null. */
-function parseLongBig(b: Uint8Array): bigint | null {
-  const n = b.length;
-  if (n === 0 || n > 20) return null;
-  let i = 0;
-  if (b[0] === 45) {
-    if (n === 1) return null;
-    i = 1;
-  } else if (n === 1 && b[0] === 48) {
-    return 0n;
-  }
-  if (b[i] < 49 || b[i] > 57) return null;
-  let s = "";
-  for (let j = 0; j < n; j++) {
-    if (j >= i && (b[j] < 48 || b[j] > 57)) return null;
-    s += String.fromCharCode(b[j]);
-  }
-  const v = BigInt(s);
-  return v < LONG_MIN || v > LONG_MAX ? null : v;
-}
 
 /**
  * getLongFromObjectOrReply: the integer at argv[i], or null after replying
  * `msg` (default "value is not an integer or out of range").
  */
 function getLong(c: Client, i: number, msg?: string): number | null {
-  const v = parseLongBig(c.argv[i]);
+  const v = parseLongLong(c.argv[i]);
   if (v === null) {
     c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
     return null;
@@ -76,7 +55,7 @@ function getRangeLong(
   max: bigint,
   msg?: string,
 ): number | null {
-  const v = parseLongBig(c.argv[i]);
+  const v = parseLongLong(c.argv[i]);
   if (v === null) {
     c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
     return null;
@@ -374,7 +353,7 @@ function lsetCommand(c: Client): void {
   if (v === undefined) return c.reply.error(NO_SUCH_KEY);
   const list = asList(c, v);
   if (!list) return;
-  const big = parseLongBig(c.argv[2]);
+  const big = parseLongLong(c.argv[2]);
   if (big === null) return c.reply.error(NOT_INTEGER);
   // listTypeReplaceAtIndex takes an int: the index is truncated to 32 bits.
   const index = Number(BigInt.asIntN(32, big));
@@ -612,7 +591,7 @@ function blmpopCommand(c: Client): void {
 function mpopKeys(numkeysIdx: number): (argv: Uint8Array[]) => number[] {
   return (argv) => {
     if (argv.length <= numkeysIdx) return [];
-    const n = parseLongBig(argv[numkeysIdx]);
+    const n = parseLongLong(argv[numkeysIdx]);
     if (n === null || n < 1n || BigInt(numkeysIdx) + n >= BigInt(argv.length)) return [];
     const out: number[] = [];
     for (let i = 1; i <= Number(n); i++) out.push(numkeysIdx + i);

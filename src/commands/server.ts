@@ -7,13 +7,14 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { ConfigError } from "../server/config.ts";
-import { memtoull, string2ll } from "../server/config_file.ts";
+import { memtoull } from "../server/config_file.ts";
 import { randomReplId } from "../replication/state.ts";
 import { setQuicklistPackedThreshold } from "../store/list.ts";
 import { RedisList } from "../store/list.ts";
 import type { Entry } from "../store/keyspace.ts";
 import { bytesToBinary, bytesToText, textToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
+import { parseLongLong } from "../util/number.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
 import {
   aclCategories,
@@ -671,7 +672,7 @@ function keysFromSpec(spec: KeySpec, argv: Uint8Array[]): number[] {
   } else {
     const numIdx = first + fk.keyNumIdx;
     if (numIdx >= argc) return [];
-    const n = string2ll(bytesToBinary(argv[numIdx]));
+    const n = parseLongLong(argv[numIdx]);
     if (n === null || n < 0n) return [];
     step = fk.keyStep;
     first = numIdx + fk.firstKey;
@@ -868,7 +869,7 @@ function slowlogGetCommand(c: Client): void {
   const log = c.server.slowlog;
   let count = 10;
   if (c.argc === 3) {
-    const v = string2ll(c.key(2));
+    const v = parseLongLong(c.argv[2]);
     if (v === null || v < -1n) {
       c.reply.error("ERR count should be greater than or equal to -1");
       return;
@@ -1231,7 +1232,7 @@ function debugProtocol(c: Client): void {
 
 /** OBJECT ENCODING of a string value (int, embstr, raw), as Redis picks it. */
 function stringEncoding(e: Entry, v: Uint8Array): string {
-  if (v.length <= 20 && string2ll(bytesToBinary(v)) !== null) return "int";
+  if (parseLongLong(v) !== null) return "int";
   if (e.raw) return "raw";
   return v.length <= 44 ? "embstr" : "raw";
 }
@@ -1244,7 +1245,7 @@ function rdbLenSize(n: number): number {
 /** rdbSaveRawString's size without compression; integers take the int encodings. */
 function rdbStringSize(v: Uint8Array): number {
   if (v.length <= 11) {
-    const n = string2ll(bytesToBinary(v));
+    const n = parseLongLong(v);
     if (n !== null) {
       if (n >= -128n && n <= 127n) return 2;
       if (n >= -32768n && n <= 32767n) return 3;
@@ -1276,7 +1277,7 @@ function debugObject(c: Client): void {
     encoding = stringEncoding(e, v);
     serialized = rdbStringSize(v);
     if (encoding === "int") {
-      const n = string2ll(bytesToBinary(v))!;
+      const n = parseLongLong(v)!;
       const policy = server.config.maxmemoryPolicy;
       const sharedOk = server.config.maxmemory === 0 ||
         !(policy.includes("lru") || policy.includes("lfu"));

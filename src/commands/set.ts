@@ -12,11 +12,11 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { RedisSet } from "../store/set.ts";
+import { isInt64String, RedisSet } from "../store/set.ts";
 import { WRONGTYPE } from "../store/types.ts";
-import { string2ll } from "../server/config_file.ts";
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
+import { parseLongLong } from "../util/number.ts";
 import {
   arrayLen,
   dbAddValue,
@@ -389,7 +389,7 @@ function sinterGeneric(
     } else if (out === null) {
       found.push(member);
     } else {
-      if (onlyIntegers && string2ll(member) === null) onlyIntegers = false;
+      if (onlyIntegers && !isInt64String(member)) onlyIntegers = false;
       out.add(member, cfg);
     }
   }
@@ -534,7 +534,7 @@ function sscanCommand(c: Client): void {
 /** SINTERCARD's keys: argv[2 .. 2+numkeys), when numkeys is valid. */
 function sintercardKeys(argv: Uint8Array[]): number[] {
   if (argv.length < 2) return [];
-  const n = string2ll(bytesToBinary(argv[1]));
+  const n = parseLongLong(argv[1]);
   if (n === null || n < 1n || n > BigInt(argv.length - 2)) return [];
   const out: number[] = [];
   for (let i = 0; i < Number(n); i++) out.push(2 + i);

@@ -27,7 +27,7 @@ import type { RedisValue } from "../store/types.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { formatDouble } from "../util/number.ts";
+import { formatDouble, parseLongLong } from "../util/number.ts";
 import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
@@ -219,27 +219,10 @@ export function getDouble(c: Client, i: number, msg?: string): number | null {
 }
 
 const LONG_MAX = 9223372036854775807n;
-const LONG_MIN = -9223372036854775808n;
-
-/** string2ll: optional '-', digits without leading zeros, within int64; else null. */
-export function parseLongBig(b: Uint8Array): bigint | null {
-  const n = b.length;
-  if (n === 0 || n > 20) return null;
-  if (n === 1 && b[0] === 48) return 0n;
-  let i = 0;
-  if (b[0] === 45) {
-    if (n === 1) return null;
-    i = 1;
-  }
-  if (b[i] < 49 || b[i] > 57) return null;
-  for (let j = i + 1; j < n; j++) if (b[j] < 48 || b[j] > 57) return null;
-  const v = BigInt(bytesToBinary(b));
-  return v < LONG_MIN || v > LONG_MAX ? null : v;
-}
 
 /** getLongFromObjectOrReply. */
 export function getLong(c: Client, i: number, msg?: string): number | null {
-  const v = parseLongBig(c.argv[i]);
+  const v = parseLongLong(c.argv[i]);
   if (v === null) {
     c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
     return null;
@@ -255,7 +238,7 @@ function getRangeLong(
   max: bigint,
   msg?: string,
 ): number | null {
-  const v = parseLongBig(c.argv[i]);
+  const v = parseLongLong(c.argv[i]);
   if (v === null) {
     c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
     return null;
@@ -1241,7 +1224,7 @@ function zrandmemberCommand(c: Client): void {
       return c.reply.error(SYNTAX_ERR);
     } else if (c.argc === 4) {
       withscores = true;
-      const big = parseLongBig(c.argv[2])!;
+      const big = parseLongLong(c.argv[2])!;
       if (big < -LONG_MAX / 2n || big > LONG_MAX / 2n) {
         return c.reply.error("ERR value is out of range");
       }
@@ -1529,7 +1512,7 @@ function zscanCommand(c: Client): void {
 /** Keys of a keynum spec: numkeys at `numIdx`, keys right after; [] when invalid. */
 function keynumKeys(argv: Uint8Array[], numIdx: number, firstOffset = 1): number[] {
   if (numIdx >= argv.length) return [];
-  const n = parseLongBig(argv[numIdx]);
+  const n = parseLongLong(argv[numIdx]);
   const first = numIdx + firstOffset;
   if (n === null || n < 1n || first + Number(n) - 1 >= argv.length) return [];
   const out: number[] = [];

@@ -14,6 +14,7 @@
  */
 
 import { matchGlob } from "../util/glob.ts";
+import { parseLongLong } from "../util/number.ts";
 import { splitArgs } from "../util/splitargs.ts";
 import { REDIS_VERSION } from "../version.ts";
 import type { Log } from "./log.ts";
@@ -27,7 +28,6 @@ import {
   RewriteState,
   strerror,
   string2d,
-  string2ll,
   strtoll,
   toNativePath,
   trimConfigLine,
@@ -1613,7 +1613,7 @@ function parseNumeric(def: ConfigDef, s: string): bigint | string {
     if (m !== null) return toKind(m);
   }
   if (def.percent && s.length > 1 && s.endsWith("%")) {
-    const p = string2ll(s.slice(0, -1));
+    const p = parseLongLong(s.slice(0, -1));
     if (p !== null && p >= 0n) return -p;
   }
   if (def.octal) {
@@ -1623,7 +1623,7 @@ function parseNumeric(def: ConfigDef, s: string): bigint | string {
     }
   }
   if (def.type === "int" && !def.octal) {
-    const v = string2ll(s);
+    const v = parseLongLong(s);
     if (v !== null) return v;
   }
   if (def.type === "memory" && def.percent) return "argument must be a memory or percent value";

@@ -1,6 +1,6 @@
 /**
  * redis.conf syntax helpers: quoting (sdscatrepr), the number parsers config.c relies on (util.c
- * memtoull / string2ll / string2d, libc strtoll), and the CONFIG REWRITE line-state machine
+ * memtoull / string2d, libc strtoll; string2ll is util/number.ts parseLongLong), and the CONFIG REWRITE line-state machine
  * (config.c rewriteConfig*). Lines are split by util/splitargs.ts (sdssplitargs).
  *
  * Everything here works on binary strings (one char per byte) so config values round-trip any
@@ -78,16 +78,6 @@ export function memtoull(s: string): bigint | null {
 
 const LL_MIN = -(1n << 63n);
 const LL_MAX = (1n << 63n) - 1n;
-
-/** util.c string2ll: strict base-10 long long (no spaces, no '+', no leading zeros). */
-export function string2ll(s: string): bigint | null {
-  if (s.length === 0 || s.length > 20) return null;
-  if (s === "0") return 0n;
-  if (!/^-?[1-9][0-9]*$/.test(s)) return null;
-  const v = BigInt(s);
-  if (v < LL_MIN || v > LL_MAX) return null;
-  return v;
-}
 
 /**
  * libc strtoll: skips leading whitespace, takes a sign and as many digits of `base` as there are,

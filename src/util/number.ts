@@ -10,6 +10,8 @@
  * Inputs are byte arrays or binary strings (char codes 0-255).
  */
 
+import { binaryToBytes, bytesToBinary } from "./bytes.ts";
+
 // ---------------------------------------------------------------------------------------------
 // Integers (string2ll)
 // ---------------------------------------------------------------------------------------------
@@ -53,10 +55,10 @@ export function parseInteger(bytes: Uint8Array): number | null {
 
 /** Redis `string2ll`: the int64 value of `bytes`, or null if it is not a canonical integer. */
 export function parseLongLong(bytes: Uint8Array | string): bigint | null {
-  const s = typeof bytes === "string" ? bytes : latin1(bytes);
-  const n = s.length;
+  const n = bytes.length;
   // 20 chars is the longest int64 ("-9223372036854775808").
   if (n === 0 || n > 20) return null;
+  const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
   let i = 0;
   if (s.charCodeAt(0) === 45) {
     if (n === 1) return null;
@@ -78,12 +80,6 @@ export function parseLongLong(bytes: Uint8Array | string): bigint | null {
 export function formatLongLong(n: bigint | number): string {
   // String(-0) is "0", matching a C long long.
   return String(n);
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +230,7 @@ function literalToBinary(
  * +-inf or a nonzero literal underflowing to 0; subnormal results are accepted).
  */
 export function parseDouble(bytes: Uint8Array | string): number | null {
-  const s = typeof bytes === "string" ? bytes : latin1(bytes);
+  const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
   const lit = parseLiteral(s);
   if (lit === null) return null;
   if (lit.kind === "inf") return lit.neg ? -Infinity : Infinity;
@@ -696,7 +692,7 @@ function normalizeLD(neg: boolean, m: bigint, e: number): LongDouble {
  */
 export function parseLongDouble(bytes: Uint8Array | string): LongDouble | null {
   if (bytes.length >= MAX_LONG_DOUBLE_CHARS) return null;
-  const s = typeof bytes === "string" ? bytes : latin1(bytes);
+  const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
   const lit = parseLiteral(s);
   if (lit === null) return null;
   if (lit.kind === "inf") return { neg: lit.neg, inf: true, m: 0n, e: 0 };
@@ -781,12 +777,6 @@ export function formatHumanDouble(d: number): string {
   return formatLongDouble(longDoubleFromNumber(d));
 }
 
-function toBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /** Result of an increment: the new stored value, or a full error reply text. */
 export type IncrResult = { value: Uint8Array } | { error: string };
 
@@ -805,7 +795,7 @@ export function incrByFloat(current: Uint8Array | null, incr: Uint8Array): IncrR
   if (inc === null) return { error: ERR_NOT_FLOAT };
   const sum = addLongDouble(cur, inc);
   if (sum === null || sum.inf) return { error: ERR_NAN_INF };
-  return { value: toBytes(formatLongDouble(sum)) };
+  return { value: binaryToBytes(formatLongDouble(sum)) };
 }
 
 const ZERO_LD: LongDouble = { neg: false, inf: false, m: 0n, e: 0 };
@@ -834,5 +824,5 @@ export function hincrByFloat(current: Uint8Array | null, incr: Uint8Array): Incr
   if (cur === null) return { error: "ERR hash value is not a float" };
   const sum = addLongDouble(cur, inc);
   if (sum === null || sum.inf) return { error: ERR_NAN_INF };
-  return { value: toBytes(formatLongDouble(sum)) };
+  return { value: binaryToBytes(formatLongDouble(sum)) };
 }
