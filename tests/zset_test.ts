@@ -31,8 +31,8 @@ import {
   HAS_REFERENCE,
   withOursAndReference,
 } from "./reference.ts";
-import { formatG17, string2d, strtodPrefix, zsetCommands } from "../src/commands/zset.ts";
-import { formatDouble } from "../src/util/number.ts";
+import { formatG17, strtodPrefix, zsetCommands } from "../src/commands/zset.ts";
+import { formatDouble, parseDouble as string2d } from "../src/util/number.ts";
 
 // ---------------------------------------------------------------------------
 // Recorded replies

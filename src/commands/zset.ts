@@ -7,10 +7,10 @@
  * STORE forms, ZINTERCARD and ZSCAN.
  *
  * Number parsing follows the C library as Redis uses it: scores go through
- * string2d (whole string, no leading space, no overflow, no NaN), score ranges
- * through strtod on the NUL-terminated argument. Listpack-encoded sets store
- * scores as text, which turns -0 into 0; that is reproduced where a score
- * lands in a listpack.
+ * string2d (util/number.ts parseDouble: whole string, no leading space, no
+ * overflow, no NaN), score ranges through strtod on the NUL-terminated
+ * argument. Listpack-encoded sets store scores as text, which turns -0 into 0;
+ * that is reproduced where a score lands in a listpack.
  */
 
 import type { Client } from "../server/client.ts";
@@ -27,7 +27,7 @@ import type { RedisValue } from "../store/types.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { formatDouble, parseLongLong } from "../util/number.ts";
+import { formatDouble, parseDouble, parseLongLong } from "../util/number.ts";
 import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
@@ -191,20 +191,6 @@ export function strtodPrefix(s: string, start = 0): [number, number] {
   return [neg ? -v : v, j];
 }
 
-/**
- * string2d: the whole argument as a double, or null. Rejects empty input,
- * leading white space, trailing bytes, NaN and overflow/underflow to ±inf or 0
- * ("inf" itself is fine).
- */
-export function string2d(b: Uint8Array): number | null {
-  if (b.length === 0 || isSpace(b[0])) return null;
-  const s = bytesToBinary(b);
-  const [v, end] = strtodPrefix(s);
-  if (end !== s.length || Number.isNaN(v)) return null;
-  if (strtodErange && (v === 0 || !Number.isFinite(v))) return null;
-  return v;
-}
-
 /** The argument as C code sees it: everything before the first NUL byte. */
 export function cString(b: Uint8Array): string {
   const z = b.indexOf(0);
@@ -213,7 +199,7 @@ export function cString(b: Uint8Array): string {
 
 /** getDoubleFromObjectOrReply: the double at argv[i], or null after replying. */
 export function getDouble(c: Client, i: number, msg?: string): number | null {
-  const v = string2d(c.argv[i]);
+  const v = parseDouble(c.argv[i]);
   if (v === null) c.reply.error(msg ? "ERR " + msg : NOT_FLOAT);
   return v;
 }
