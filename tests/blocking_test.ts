@@ -8,14 +8,18 @@
 
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { encodeCommand, hasCommand, RawClient, withServer } from "./helpers.ts";
+import {
+  binaryToBytes,
+  encodeCommand,
+  RawClient,
+  waitBlocked,
+  waitUntil,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import { HAS_REFERENCE, withReference, withReferenceClient } from "./reference.ts";
 import { parseReply } from "../src/resp/reply_parser.ts";
 import { bytesToBinary } from "../src/util/bytes.ts";
-
-/** A string whose char codes are bytes, as bytes. */
-function bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-}
 
 /**
  * One step of a scenario. Clients are numbered 0..3; `$idN` in an argument is
@@ -412,12 +416,12 @@ scenario("command stats count a blocked command once, served or timed out", [
 /** The blocked-client count of the server under test. */
 type BlockedCount = () => Promise<number>;
 
-async function waitBlocked(count: BlockedCount, n: number): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (await count() === n) return;
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  throw new Error(`blocked clients never reached ${n} (now ${await count()})`);
+async function untilBlocked(count: BlockedCount, n: number): Promise<void> {
+  let now = -1;
+  await waitUntil(
+    async () => (now = await count()) === n,
+    () => `${n} blocked clients (now ${now})`,
+  );
 }
 
 /** Runs one scenario on a fresh db with fresh clients; returns the recorded replies. */
@@ -427,14 +431,14 @@ async function runScenario(port: number, s: Scenario, blocked: BlockedCount): Pr
   const ids: string[] = [];
   for (const c of clients) ids.push((await c.call("CLIENT", "ID")).slice(1, -2));
   const argv = (cmd: string) =>
-    cmd.split(" ").map((a) => bytes(a.replace(/^\$id(\d)$/, (_, n) => ids[Number(n)])));
+    cmd.split(" ").map((a) => binaryToBytes(a.replace(/^\$id(\d)$/, (_, n) => ids[Number(n)])));
   const out: string[] = [];
   try {
     assert.equal(await clients[0].call("FLUSHALL"), "+OK\r\n");
     for (const step of s.steps) {
       if ("close" in step) {
         clients[step.close].close();
-        await waitBlocked(blocked, step.blocked);
+        await untilBlocked(blocked, step.blocked);
         continue;
       }
       const c = clients[step.c];
@@ -442,11 +446,11 @@ async function runScenario(port: number, s: Scenario, blocked: BlockedCount): Pr
         out.push(await c.call(...argv(step.call)));
       } else if ("send" in step) {
         await c.send(...argv(step.send));
-        await waitBlocked(blocked, step.blocked);
+        await untilBlocked(blocked, step.blocked);
       } else if ("raw" in step) {
         const parts = step.raw.map((cmd) => encodeCommand(argv(cmd)));
         await c.write(new Uint8Array(parts.flatMap((p) => [...p])));
-        await waitBlocked(blocked, step.blocked);
+        await untilBlocked(blocked, step.blocked);
       } else if ("read" in step) {
         out.push(await c.readRaw());
       } else if ("ignore" in step) {
@@ -485,7 +489,7 @@ async function runOurs(): Promise<{ replies: string[][]; propagated: string[][] 
     for (const s of SCENARIOS) {
       log = [];
       replies.push(await runScenario(srv.port, s, count));
-      await waitBlocked(count, 0);
+      await untilBlocked(count, 0);
       propagated.push(log);
     }
   });
@@ -495,47 +499,6 @@ async function runOurs(): Promise<{ replies: string[][]; propagated: string[][] 
 // ---------------------------------------------------------------------------
 // Reference runs against valkey-server.
 
-const HAS_VALKEY = hasCommand("valkey-server");
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-export async function withValkey(fn: (port: number) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "blocking-test-valkey-" });
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-      .concat(["--dir", dir, "--repl-diskless-sync", "no"]),
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let up = false;
-    for (let i = 0; i < 200 && !up; i++) {
-      try {
-        const c = await RawClient.connect(port);
-        up = (await c.call("PING")) === "+PONG\r\n";
-        c.close();
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (!up) throw new Error("valkey-server did not start");
-    await fn(port);
-  } finally {
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await proc.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
-
 /** A replica's view of a server: PSYNC, skip the RDB, then read the command stream. */
 class ReplicationStream {
   private buf = new Uint8Array(0);
@@ -543,7 +506,7 @@ class ReplicationStream {
 
   static async open(port: number): Promise<ReplicationStream> {
     const r = new ReplicationStream(await Deno.connect({ hostname: "127.0.0.1", port }));
-    await r.conn.write(bytes("PSYNC ? -1\r\n"));
+    await r.conn.write(binaryToBytes("PSYNC ? -1\r\n"));
     await r.line(); // +FULLRESYNC <replid> <offset>
     const len = Number((await r.line()).slice(1)); // $<rdb length>
     while (r.buf.length < len) await r.fill();
@@ -599,11 +562,14 @@ class ReplicationStream {
   }
 }
 
-/** valkey-server: every scenario's replies and propagated commands. */
+/**
+ * valkey-server: every scenario's replies and propagated commands (RDB sent from disk, the
+ * form ReplicationStream skips).
+ */
 export async function runValkey(): Promise<{ replies: string[][]; propagated: string[][] }> {
   const replies: string[][] = [];
   const propagated: string[][] = [];
-  await withValkey(async (port) => {
+  await withReference(async (port) => {
     const ctl = await RawClient.connect(port);
     const repl = await ReplicationStream.open(port);
     try {
@@ -611,7 +577,7 @@ export async function runValkey(): Promise<{ replies: string[][]; propagated: st
         Number(/blocked_clients:(\d+)/.exec(await ctl.call("INFO", "clients"))![1]);
       for (let i = 0; i < SCENARIOS.length; i++) {
         replies.push(await runScenario(port, SCENARIOS[i], count));
-        await waitBlocked(count, 0);
+        await untilBlocked(count, 0);
         await ctl.call("SET", "__mark__", String(i));
         propagated.push(await repl.until(String(i)));
       }
@@ -619,7 +585,7 @@ export async function runValkey(): Promise<{ replies: string[][]; propagated: st
       ctl.close();
       repl.close();
     }
-  });
+  }, ["--repl-diskless-sync", "no"]);
   return { replies, propagated };
 }
 
@@ -635,7 +601,7 @@ Deno.test("blocking: every scenario replies and propagates as recorded from valk
 
 Deno.test({
   name: "blocking: the recorded scenarios still match a live valkey-server",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     const ref = await runValkey();
     SCENARIOS.forEach((s, i) => {
@@ -659,7 +625,7 @@ Deno.test("blocking: fractional timeouts fire at their deadline, and never after
       assert.ok(performance.now() - t < 1000);
       // Served before its deadline: the timer must not write a second reply later.
       await a.send("BLPOP", "k", "0.03");
-      while (srv.server.blocking.blockedClients !== 1) await new Promise((r) => setTimeout(r, 1));
+      await waitBlocked(srv, 1);
       assert.equal(await b.call("RPUSH", "k", "v"), ":1\r\n");
       assert.equal(await a.readRaw(), "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
       assert.equal(await a.call("BLMOVE", "k2", "d", "LEFT", "LEFT", "0.06"), "*-1\r\n");
@@ -681,13 +647,13 @@ Deno.test("blocking: ioredis BLPOP/BRPOP/BLMOVE/BLMPOP round trips", async () =>
     await pusher.connect();
     try {
       const popped = waiter.blpop("q", 0);
-      while (srv.server.blocking.blockedClients !== 1) await new Promise((r) => setTimeout(r, 1));
+      await waitBlocked(srv, 1);
       assert.equal(await pusher.rpush("q", "v1", "v2"), 2);
       assert.deepEqual(await popped, ["q", "v1"]);
       assert.deepEqual(await waiter.brpop("q", 0), ["q", "v2"]);
       assert.equal(await waiter.brpop("q", 0.02), null);
       const moved = waiter.blmove("q", "done", "LEFT", "RIGHT", 0);
-      while (srv.server.blocking.blockedClients !== 1) await new Promise((r) => setTimeout(r, 1));
+      await waitBlocked(srv, 1);
       await pusher.lpush("q", "job");
       assert.equal(await moved, "job");
       assert.deepEqual(await pusher.lrange("done", 0, -1), ["job"]);
@@ -749,28 +715,20 @@ const TIMEOUTS: [string, string][] = [
 ];
 
 Deno.test("blocking: timeouts are parsed as Redis 7.2's getTimeoutFromObjectOrReply", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      for (const [t, want] of TIMEOUTS) assert.equal(await c.call("BLPOP", "q", bytes(t)), want, t);
-    } finally {
-      c.close();
+  await withClient({}, async (c) => {
+    for (const [t, want] of TIMEOUTS) {
+      assert.equal(await c.call("BLPOP", "q", binaryToBytes(t)), want, t);
     }
   });
 });
 
 Deno.test({
   name: "blocking: timeout parsing equals valkey-server's",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withValkey(async (port) => {
-      const c = await RawClient.connect(port);
-      try {
-        for (const [t, want] of TIMEOUTS) {
-          assert.equal(await c.call("BLPOP", "q", bytes(t)), want, t);
-        }
-      } finally {
-        c.close();
+    await withReferenceClient(async (c) => {
+      for (const [t, want] of TIMEOUTS) {
+        assert.equal(await c.call("BLPOP", "q", binaryToBytes(t)), want, t);
       }
     });
   },

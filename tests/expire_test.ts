@@ -4,61 +4,27 @@
 // turning it off. Expected texts follow Redis 7.2's expire.c.
 
 import assert from "node:assert/strict";
-import { RawClient, withServer } from "./helpers.ts";
+import {
+  binaryToBytes,
+  captureNotifications,
+  capturePropagation,
+  expectReplies,
+  RawClient,
+  sleep,
+  waitUntil,
+  withClient,
+} from "./helpers.ts";
 import type { RunningServer } from "../mod.ts";
 import { Keyspace } from "../src/store/keyspace.ts";
 
-const latin1 = new TextDecoder("latin1");
-const b = (s: string) => new TextEncoder().encode(s);
-
-async function withClient(
-  fn: (r: RawClient, srv: RunningServer) => Promise<void>,
-  options: Record<string, string | number | boolean> = {},
-): Promise<void> {
-  // DEBUG SET-ACTIVE-EXPIRE needs the protected DEBUG command enabled.
-  await withServer({ "enable-debug-command": "yes", ...options }, async (srv) => {
-    const r = await RawClient.connect(srv.port);
-    try {
-      await fn(r, srv);
-    } finally {
-      r.close();
-    }
-  });
-}
-
-async function expectReplies(r: RawClient, table: [(string | number)[], string][]): Promise<void> {
-  for (const [args, want] of table) {
-    assert.equal(await r.call(...args), want, `${args.join(" ")}`);
-  }
-}
+/** DEBUG SET-ACTIVE-EXPIRE needs the protected DEBUG command enabled. */
+const DEBUG = { "enable-debug-command": "yes" };
 
 /** Integer value of a ":n\r\n" reply. */
 function int(raw: string): number {
   assert.equal(raw[0], ":", raw);
   return Number(raw.slice(1, -2));
 }
-
-/** Records what the server propagates, as "db CMD arg ..." lines. */
-function capturePropagation(srv: RunningServer): string[] {
-  const log: string[] = [];
-  srv.server.propagateListeners.push((db, argv) =>
-    log.push(db + " " + argv.map((a) => latin1.decode(a)).join(" "))
-  );
-  return log;
-}
-
-/** Records keyspace notifications (the pub/sub sink is replaced in-process). */
-function captureEvents(srv: RunningServer, flags = "KEA"): string[] {
-  const events: string[] = [];
-  srv.server.publish = (ch, msg) => {
-    events.push(ch + " " + latin1.decode(msg));
-    return 0;
-  };
-  srv.server.config.set("notify-keyspace-events", flags);
-  return events;
-}
-
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** Turns active expiry off through DEBUG when it exists, else on the server object. */
 async function setActiveExpire(r: RawClient, srv: RunningServer, on: boolean): Promise<void> {
@@ -73,7 +39,7 @@ async function setActiveExpire(r: RawClient, srv: RunningServer, on: boolean): P
 // ---------------------------------------------------------------------------
 
 Deno.test("EXPIRE family: option and argument errors", async () => {
-  await withClient(async (r) => {
+  await withClient(DEBUG, async (r) => {
     await expectReplies(r, [
       [["SET", "k", "v"], "+OK\r\n"],
       [["EXPIRE", "k"], "-ERR wrong number of arguments for 'expire' command\r\n"],
@@ -126,7 +92,7 @@ Deno.test("EXPIRE family: option and argument errors", async () => {
 });
 
 Deno.test("TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2, -1, rounding and absolute times", async () => {
-  await withClient(async (r) => {
+  await withClient(DEBUG, async (r) => {
     await expectReplies(r, [
       [["TTL", "nokey"], ":-2\r\n"],
       [["PTTL", "nokey"], ":-2\r\n"],
@@ -170,7 +136,7 @@ Deno.test("TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2, -1, rounding and absolute tim
 });
 
 Deno.test("NX / XX / GT / LT conditions", async () => {
-  await withClient(async (r) => {
+  await withClient(DEBUG, async (r) => {
     const far = 33177117420;
     await expectReplies(r, [
       [["SET", "k", "v"], "+OK\r\n"],
@@ -202,8 +168,8 @@ Deno.test("NX / XX / GT / LT conditions", async () => {
 });
 
 Deno.test("PERSIST and the persist event", async () => {
-  await withClient(async (r, srv) => {
-    const events = captureEvents(srv);
+  await withClient(DEBUG, async (r, srv) => {
+    const events = captureNotifications(srv, "KEA");
     await expectReplies(r, [
       [["PERSIST", "nokey"], ":0\r\n"],
       [["SET", "k", "v"], "+OK\r\n"],
@@ -223,8 +189,8 @@ Deno.test("PERSIST and the persist event", async () => {
 });
 
 Deno.test("propagation: PEXPIREAT with the absolute time, DEL or UNLINK for a past time", async () => {
-  await withClient(async (r, srv) => {
-    const log = capturePropagation(srv);
+  await withClient(DEBUG, async (r, srv) => {
+    const log = capturePropagation(srv, true);
     await r.call("SET", "k", "v");
     const t0 = Date.now();
     await r.call("EXPIRE", "k", "100");
@@ -271,9 +237,9 @@ Deno.test("propagation: PEXPIREAT with the absolute time, DEL or UNLINK for a pa
 });
 
 Deno.test("events: expire, del for a past time, expired on lazy expiry", async () => {
-  await withClient(async (r, srv) => {
+  await withClient(DEBUG, async (r, srv) => {
     await setActiveExpire(r, srv, false);
-    const events = captureEvents(srv, "KEg$x");
+    const events = captureNotifications(srv, "KEg$x");
     await r.call("SET", "a", "v");
     await r.call("EXPIRE", "a", "100");
     await r.call("EXPIRE", "a", "-100");
@@ -299,9 +265,9 @@ Deno.test("events: expire, del for a past time, expired on lazy expiry", async (
 });
 
 Deno.test("lazy expiry: expired keys are invisible to every command and reclaimed on access", async () => {
-  await withClient(async (r, srv) => {
+  await withClient(DEBUG, async (r, srv) => {
     await setActiveExpire(r, srv, false);
-    const log = capturePropagation(srv);
+    const log = capturePropagation(srv, true);
     const keys = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
     for (const k of keys) {
       await r.call("SET", k, "v");
@@ -339,24 +305,24 @@ Deno.test("lazy expiry: expired keys are invisible to every command and reclaime
 });
 
 Deno.test("RANDOMKEY and SCAN reclaim expired keys; a db of only expired keys is empty", async () => {
-  await withClient(async (r, srv) => {
+  await withClient(DEBUG, async (r, srv) => {
     await setActiveExpire(r, srv, false);
     const db = srv.server.keyspace.dbs[0];
     for (let i = 0; i < 300; i++) {
-      const e = db.set(`k${i}`, b("v"));
+      const e = db.set(`k${i}`, binaryToBytes("v"));
       db.setExpire(e, Date.now() - 1000);
     }
     assert.equal(await r.call("RANDOMKEY"), "$-1\r\n");
     assert.equal(await r.call("DBSIZE"), ":0\r\n");
     for (let i = 0; i < 50; i++) {
-      const e = db.set(`s${i}`, b("v"));
+      const e = db.set(`s${i}`, binaryToBytes("v"));
       db.setExpire(e, Date.now() - 1000);
     }
     assert.equal(await r.call("SCAN", "0", "COUNT", "100"), "*2\r\n$1\r\n0\r\n*0\r\n");
     assert.equal(await r.call("DBSIZE"), ":0\r\n");
     // With TYPE, the type check's lookup reclaims them (and counts misses); even "none" skips them.
     for (let i = 0; i < 10; i++) {
-      const e = db.set(`t${i}`, b("v"));
+      const e = db.set(`t${i}`, binaryToBytes("v"));
       db.setExpire(e, Date.now() - 1000);
     }
     const misses = srv.server.stats.keyspaceMisses;
@@ -371,7 +337,7 @@ Deno.test("a key expires once the clock is past its expire time (now > when)", (
   const ks = new Keyspace(1, { onExpire: (_db, key) => expired.push(key), isReplica: () => false });
   const db = ks.dbs[0];
   ks.now = 1000;
-  db.setExpire(db.set("k", b("v")), 1000);
+  db.setExpire(db.set("k", binaryToBytes("v")), 1000);
   assert.ok(db.lookup("k") !== undefined);
   assert.equal(db.isExpired(db.peek("k")!), false);
   ks.now = 1001;
@@ -384,14 +350,14 @@ Deno.test("a key expires once the clock is past its expire time (now > when)", (
     isReplica: () => true,
   });
   rs.now = 10;
-  rs.dbs[0].setExpire(rs.dbs[0].set("k", b("v")), 5);
+  rs.dbs[0].setExpire(rs.dbs[0].set("k", binaryToBytes("v")), 5);
   assert.equal(rs.dbs[0].lookup("k"), undefined);
   assert.equal(rs.dbs[0].size, 1);
 });
 
 Deno.test("active expiry reclaims keys nobody reads; turning it off stops it", async () => {
-  await withClient(async (r, srv) => {
-    const log = capturePropagation(srv);
+  await withClient({ ...DEBUG, hz: 100 }, async (r, srv) => {
+    const log = capturePropagation(srv, true);
     // Off: expired keys stay (DBSIZE counts them) over many cron periods.
     await setActiveExpire(r, srv, false);
     for (let i = 0; i < 200; i++) {
@@ -403,22 +369,18 @@ Deno.test("active expiry reclaims keys nobody reads; turning it off stops it", a
     assert.equal(await r.call("DBSIZE"), ":201\r\n");
     // On: they go away within a bounded time without anyone touching them.
     await setActiveExpire(r, srv, true);
-    const deadline = Date.now() + 3000;
     let size = 201;
-    while (Date.now() < deadline) {
-      size = int(await r.call("DBSIZE"));
-      if (size === 1) break;
-      await sleep(10);
-    }
+    const shrunk = async () => (size = int(await r.call("DBSIZE"))) === 1;
+    await waitUntil(shrunk, () => `DBSIZE 1 (${size})`, { timeoutMs: 3000, intervalMs: 10 });
     assert.equal(size, 1);
     assert.equal(srv.server.stats.expiredKeys, 200);
     assert.equal(await r.call("EXISTS", "persistent"), ":1\r\n");
     assert.equal(log.filter((l) => l.startsWith("0 DEL k")).length, 200);
-  }, { hz: 100 });
+  });
 });
 
 Deno.test("RENAME, MOVE and COPY carry the TTL; SET-like overwrite by RENAME drops the target's", async () => {
-  await withClient(async (r) => {
+  await withClient(DEBUG, async (r) => {
     await r.call("SET", "a", "1");
     await r.call("PEXPIREAT", "a", "33177117420123");
     await r.call("SET", "b", "2");

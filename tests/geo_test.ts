@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import {
-  bytesToBinary,
+  captureKeyEvents,
+  capturePropagation,
   expectReplies,
   rng,
   type Row,
@@ -3444,14 +3445,8 @@ Deno.test("geo: geohash helpers", () => {
 
 Deno.test("geo: GEOADD propagates as the ZADD it runs, fires zadd, and store events", async () => {
   await withClient({}, async (c, srv) => {
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
-    const events: string[] = [];
-    srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
-      return 0;
-    };
-    srv.server.config.set("notify-keyspace-events", "KEA");
+    const prop = capturePropagation(srv);
+    const events = captureKeyEvents(srv, "KEA");
     assert.equal(await c.call("GEOADD", "g", "CH", "13.361389", "38.115556", "Palermo"), ":1\r\n");
     assert.equal(await c.call("geoadd", "g", "13.361389", "38.115556", "Palermo"), ":0\r\n");
     assert.equal(await c.call("geoadd", "g", "xx", "15.087269", "37.502669", "Catania"), ":0\r\n");

@@ -13,6 +13,8 @@ import {
   bulk,
   bulks,
   bytesToBinary,
+  captureKeyEvents,
+  capturePropagation,
   expectFast,
   expectReplies,
   int,
@@ -496,14 +498,8 @@ Deno.test("hash: binary-safe fields and values", async () => {
 
 Deno.test("hash: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
-    const events: string[] = [];
-    srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
-      return 0;
-    };
-    srv.server.config.set("notify-keyspace-events", "Eghn");
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
+    const events = captureKeyEvents(srv, "Eghn");
+    const prop = capturePropagation(srv);
     const step = async (
       args: string[],
       reply: string,
@@ -571,8 +567,7 @@ Deno.test("hash: keyspace hits/misses and MULTI/EXEC propagation of HINCRBYFLOAT
     await c.call("hset", "h", "b", "2"); // writes don't count
     assert.equal(stats.keyspaceHits - h0, 2);
     assert.equal(stats.keyspaceMisses - m0, 1);
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
+    const prop = capturePropagation(srv);
     await c.call("multi");
     await c.call("hincrbyfloat", "h", "a", "0.5");
     await c.call("hincrby", "h", "a", "1");

@@ -317,3 +317,44 @@ export async function expectFast(
   check(r);
   assert.ok(ms < limitMs, `${args.join(" ")} took ${ms.toFixed(1)} ms`);
 }
+
+/**
+ * Records what `srv` propagates (replicas/AOF): one line per command, its arguments as binary
+ * strings joined by spaces (`withDb`: prefixed by the db index and a space).
+ */
+export function capturePropagation(srv: RunningServer, withDb = false): string[] {
+  const log: string[] = [];
+  srv.server.propagateListeners.push((db, argv) => {
+    const line = argv.map(bytesToBinary).join(" ");
+    log.push(withDb ? `${db} ${line}` : line);
+  });
+  return log;
+}
+
+/**
+ * Records the keyevent notifications of db 0 as "event key" lines (the pub/sub sink is
+ * replaced in-process); sets notify-keyspace-events to `flags` when given.
+ */
+export function captureKeyEvents(srv: RunningServer, flags?: string): string[] {
+  const events: string[] = [];
+  srv.server.publish = (ch, msg) => {
+    if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
+    return 0;
+  };
+  if (flags !== undefined) srv.server.config.set("notify-keyspace-events", flags);
+  return events;
+}
+
+/**
+ * Records every notification as a "channel message" line (the pub/sub sink is replaced
+ * in-process); sets notify-keyspace-events to `flags` when given.
+ */
+export function captureNotifications(srv: RunningServer, flags?: string): string[] {
+  const events: string[] = [];
+  srv.server.publish = (ch, msg) => {
+    events.push(ch + " " + bytesToBinary(msg));
+    return 0;
+  };
+  if (flags !== undefined) srv.server.config.set("notify-keyspace-events", flags);
+  return events;
+}

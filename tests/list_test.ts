@@ -7,20 +7,25 @@
 
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { encodeCommand, hasCommand, RawClient, withServer } from "./helpers.ts";
+import {
+  arr,
+  binaryToBytes,
+  bulk,
+  bytesToBinary,
+  callBinary,
+  captureKeyEvents,
+  capturePropagation,
+  encodeCommand,
+  int,
+  RawClient,
+  rng,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import { HAS_REFERENCE, withReference } from "./reference.ts";
 import type { RunningServer } from "../mod.ts";
 import { RedisList } from "../src/store/list.ts";
 import { listCommands } from "../src/commands/list.ts";
-import { bytesToBinary } from "../src/util/bytes.ts";
-
-/** A string whose char codes are bytes, as bytes (so any byte can be sent). */
-function bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-}
-
-function call(c: RawClient, ...args: string[]): Promise<string> {
-  return c.call(...args.map(bytes));
-}
 
 /** The list stored at `key` in db 0, or undefined. */
 function listAt(srv: RunningServer, key: string): RedisList | undefined {
@@ -457,9 +462,9 @@ async function runCases(port: number, cases: [string[], string | null][][], flus
   for (const seq of cases) {
     const c = await RawClient.connect(port);
     try {
-      if (flush) assert.equal(await call(c, "FLUSHALL"), "+OK\r\n");
+      if (flush) assert.equal(await callBinary(c, "FLUSHALL"), "+OK\r\n");
       const replies: string[] = [];
-      for (const [cmd] of seq) replies.push(await call(c, ...cmd));
+      for (const [cmd] of seq) replies.push(await callBinary(c, ...cmd));
       out.push(replies);
     } finally {
       c.close();
@@ -604,14 +609,9 @@ const ENCODING_CASES: [string[], string][] = [
 ];
 
 Deno.test("list: encoding conversions, int64 edges and timeout parsing", async () => {
-  await withServer({ "enable-debug-command": "local" }, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      for (const [cmd, want] of ENCODING_CASES) {
-        assert.equal(await call(c, ...cmd), want, cmd.join(" "));
-      }
-    } finally {
-      c.close();
+  await withClient({ "enable-debug-command": "local" }, async (c) => {
+    for (const [cmd, want] of ENCODING_CASES) {
+      assert.equal(await callBinary(c, ...cmd), want, cmd.join(" "));
     }
   });
 });
@@ -660,23 +660,12 @@ const EVENT_CASES: [string, string[]][] = [
 /** Runs EVENT_CASES on our server and returns the events of each command. */
 async function ourEvents(): Promise<string[][]> {
   const out: string[][] = [];
-  await withServer({ "notify-keyspace-events": "KEAnm" }, async (srv) => {
-    let events: string[] = [];
-    srv.server.publish = (channel, message) => {
-      if (channel.startsWith("__keyevent@0__:")) {
-        events.push(`${channel.slice("__keyevent@0__:".length)} ${bytesToBinary(message)}`);
-      }
-      return 0;
-    };
-    const c = await RawClient.connect(srv.port);
-    try {
-      for (const [cmd] of EVENT_CASES) {
-        events = [];
-        await call(c, ...cmd.split(" "));
-        out.push(events);
-      }
-    } finally {
-      c.close();
+  await withClient({ "notify-keyspace-events": "KEAnm" }, async (c, srv) => {
+    const events = captureKeyEvents(srv);
+    for (const [cmd] of EVENT_CASES) {
+      events.length = 0;
+      await callBinary(c, ...cmd.split(" "));
+      out.push([...events]);
     }
   });
   return out;
@@ -686,17 +675,6 @@ Deno.test("list: keyspace events of every command (new, del, keymiss included)",
   const got = await ourEvents();
   EVENT_CASES.forEach(([cmd, want], i) => assert.deepEqual(got[i], want, cmd));
 });
-
-/** Starts a server that records what it propagates (replicas/AOF), one string per command. */
-async function withPropagationLog(
-  fn: (srv: RunningServer, log: string[]) => Promise<void>,
-): Promise<void> {
-  await withServer({}, async (srv) => {
-    const log: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => log.push(argv.map(bytesToBinary).join(" ")));
-    await fn(srv, log);
-  });
-}
 
 /** Commands and the replication stream valkey-server 8.0 produced for them. */
 const PROPAGATION_CMDS = [
@@ -744,102 +722,77 @@ const PROPAGATED = [
 ];
 
 Deno.test("list: propagation (no-ops skipped, blocking forms as LPOP/RPOP/LMOVE/RPOPLPUSH)", async () => {
-  await withPropagationLog(async (srv, log) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      for (const cmd of PROPAGATION_CMDS) await call(c, ...cmd.split(" "));
-      assert.deepEqual(log, PROPAGATED);
-      // Inside MULTI the non-blocking fallback propagates what it did.
-      log.length = 0;
-      await call(c, "RPUSH", "m", "x");
-      await call(c, "MULTI");
-      await call(c, "BLPOP", "m", "0");
-      await call(c, "BLPOP", "m", "0");
-      await call(c, "BLMOVE", "m", "n", "LEFT", "LEFT", "0");
-      assert.equal(await call(c, "EXEC"), "*3\r\n*2\r\n$1\r\nm\r\n$1\r\nx\r\n*-1\r\n$-1\r\n");
-      assert.deepEqual(log, ["RPUSH m x", "LPOP m"]);
-    } finally {
-      c.close();
-    }
+  await withClient({}, async (c, srv) => {
+    const log = capturePropagation(srv);
+    for (const cmd of PROPAGATION_CMDS) await callBinary(c, ...cmd.split(" "));
+    assert.deepEqual(log, PROPAGATED);
+    // Inside MULTI the non-blocking fallback propagates what it did.
+    log.length = 0;
+    await callBinary(c, "RPUSH", "m", "x");
+    await callBinary(c, "MULTI");
+    await callBinary(c, "BLPOP", "m", "0");
+    await callBinary(c, "BLPOP", "m", "0");
+    await callBinary(c, "BLMOVE", "m", "n", "LEFT", "LEFT", "0");
+    assert.equal(await callBinary(c, "EXEC"), "*3\r\n*2\r\n$1\r\nm\r\n$1\r\nx\r\n*-1\r\n$-1\r\n");
+    assert.deepEqual(log, ["RPUSH m x", "LPOP m"]);
   });
 });
 
 Deno.test("list: keyspace hits and misses count reads only", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      const stats = srv.server.stats;
-      await call(c, "RPUSH", "l", "a");
-      const [h, m] = [stats.keyspaceHits, stats.keyspaceMisses];
-      for (
-        const cmd of ["LLEN l", "LRANGE l 0 -1", "LINDEX l 0", "LPOS l a", "LLEN x", "LPOS x a"]
-      ) {
-        await call(c, ...cmd.split(" "));
-      }
-      // Writes (pops, moves, pushes) use lookupKeyWrite: no stats.
-      for (
-        const cmd of ["LPOP x", "LMOVE x y LEFT LEFT", "LMPOP 1 x LEFT", "RPUSH l b", "LPOP l"]
-      ) {
-        await call(c, ...cmd.split(" "));
-      }
-      assert.deepEqual([stats.keyspaceHits - h, stats.keyspaceMisses - m], [4, 2]);
-    } finally {
-      c.close();
+  await withClient({}, async (c, srv) => {
+    const stats = srv.server.stats;
+    await callBinary(c, "RPUSH", "l", "a");
+    const [h, m] = [stats.keyspaceHits, stats.keyspaceMisses];
+    for (
+      const cmd of ["LLEN l", "LRANGE l 0 -1", "LINDEX l 0", "LPOS l a", "LLEN x", "LPOS x a"]
+    ) {
+      await callBinary(c, ...cmd.split(" "));
     }
+    // Writes (pops, moves, pushes) use lookupKeyWrite: no stats.
+    for (
+      const cmd of ["LPOP x", "LMOVE x y LEFT LEFT", "LMPOP 1 x LEFT", "RPUSH l b", "LPOP l"]
+    ) {
+      await callBinary(c, ...cmd.split(" "));
+    }
+    assert.deepEqual([stats.keyspaceHits - h, stats.keyspaceMisses - m], [4, 2]);
   });
 });
 
 Deno.test("list: OBJECT ENCODING follows list-max-listpack-size at Redis's conversion points", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      const enc = async (k: string) => (await call(c, "OBJECT", "ENCODING", k)).split("\r\n")[1];
-      await call(c, "CONFIG", "SET", "list-max-listpack-size", "8");
-      await call(c, "RPUSH", "l", ..."12345678".split(""));
-      assert.equal(await enc("l"), "listpack");
-      await call(c, "RPUSH", "l", "9");
-      assert.equal(await enc("l"), "quicklist");
-      // Shrinking converts back only below half the limit.
-      await call(c, "RPOP", "l", "4");
-      assert.equal(await enc("l"), "quicklist");
-      await call(c, "RPOP", "l");
-      assert.equal(await enc("l"), "listpack");
-      // LINSERT converts before looking for the pivot, even when it is missing.
-      await call(c, "CONFIG", "SET", "list-max-listpack-size", "-1");
-      assert.equal(await call(c, "LINSERT", "l", "BEFORE", "nope", "x".repeat(5000)), ":-1\r\n");
-      assert.equal(await enc("l"), "quicklist");
-      assert.equal(listAt(srv, "l")!.length, 4);
-      // Big LSET converts; replacing it by a small one converts back.
-      await call(c, "DEL", "l");
-      await call(c, "RPUSH", "l", "a", "b");
-      await call(c, "LSET", "l", "0", "y".repeat(5000));
-      assert.equal(await enc("l"), "quicklist");
-      await call(c, "LSET", "l", "0", "a");
-      assert.equal(await enc("l"), "listpack");
-    } finally {
-      c.close();
-    }
+  await withClient({}, async (c, srv) => {
+    const enc = async (k: string) =>
+      (await callBinary(c, "OBJECT", "ENCODING", k)).split("\r\n")[1];
+    await callBinary(c, "CONFIG", "SET", "list-max-listpack-size", "8");
+    await callBinary(c, "RPUSH", "l", ..."12345678".split(""));
+    assert.equal(await enc("l"), "listpack");
+    await callBinary(c, "RPUSH", "l", "9");
+    assert.equal(await enc("l"), "quicklist");
+    // Shrinking converts back only below half the limit.
+    await callBinary(c, "RPOP", "l", "4");
+    assert.equal(await enc("l"), "quicklist");
+    await callBinary(c, "RPOP", "l");
+    assert.equal(await enc("l"), "listpack");
+    // LINSERT converts before looking for the pivot, even when it is missing.
+    await callBinary(c, "CONFIG", "SET", "list-max-listpack-size", "-1");
+    assert.equal(
+      await callBinary(c, "LINSERT", "l", "BEFORE", "nope", "x".repeat(5000)),
+      ":-1\r\n",
+    );
+    assert.equal(await enc("l"), "quicklist");
+    assert.equal(listAt(srv, "l")!.length, 4);
+    // Big LSET converts; replacing it by a small one converts back.
+    await callBinary(c, "DEL", "l");
+    await callBinary(c, "RPUSH", "l", "a", "b");
+    await callBinary(c, "LSET", "l", "0", "y".repeat(5000));
+    assert.equal(await enc("l"), "quicklist");
+    await callBinary(c, "LSET", "l", "0", "a");
+    assert.equal(await enc("l"), "listpack");
   });
 });
 
 // ---------------------------------------------------------------------------
 // Randomized model test: random list operations against a JS array model.
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const int = (n: number) => `:${n}\r\n`;
-const arr = (items: string[]) => `*${items.length}\r\n${items.join("")}`;
 const NULL_BULK = "$-1\r\n";
 const NULL_ARRAY = "*-1\r\n";
 
@@ -1102,7 +1055,7 @@ async function pipeline(c: RawClient, cmds: string[][], batch = 250): Promise<st
   const out: string[] = [];
   for (let i = 0; i < cmds.length; i += batch) {
     const part = cmds.slice(i, i + batch);
-    const chunks = part.map((cmd) => encodeCommand(cmd.map(bytes)));
+    const chunks = part.map((cmd) => encodeCommand(cmd.map(binaryToBytes)));
     let n = 0;
     for (const ch of chunks) n += ch.length;
     const buf = new Uint8Array(n);
@@ -1121,33 +1074,28 @@ Deno.test("list: thousands of random operations match a JS array model reply for
   // Each configuration exercises another quicklist layout: one listpack, nodes of
   // a few entries, size-limited nodes with plain nodes for big values.
   const configs: [string, number, boolean][] = [["-2", 1, false], ["3", 2, true], ["-1", 3, true]];
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      for (const [fill, seed, big] of configs) {
-        assert.equal(await call(c, "FLUSHALL"), "+OK\r\n");
-        await call(c, "CONFIG", "SET", "list-max-listpack-size", fill);
-        const r = rng(seed);
-        const model = new Map<string, string[]>();
-        const cmds: string[][] = [];
-        const want: string[] = [];
-        for (let i = 0; i < 4000; i++) {
-          const cmd = randomListCommand(r, big, model);
-          cmds.push(cmd);
-          want.push(modelApply(model, cmd));
-        }
-        const got = await pipeline(c, cmds);
-        for (let i = 0; i < cmds.length; i++) {
-          assert.equal(got[i], want[i], `fill ${fill} op ${i}: ${cmds[i].join(" ").slice(0, 120)}`);
-        }
-        // Final state: the same lists, and no empty list left behind.
-        for (const k of ["k0", "k1", "k2"]) {
-          const l = listAt(srv, k);
-          assert.deepEqual(l ? [...l].map(bytesToBinary) : undefined, model.get(k), k);
-        }
+  await withClient({}, async (c, srv) => {
+    for (const [fill, seed, big] of configs) {
+      assert.equal(await callBinary(c, "FLUSHALL"), "+OK\r\n");
+      await callBinary(c, "CONFIG", "SET", "list-max-listpack-size", fill);
+      const r = rng(seed);
+      const model = new Map<string, string[]>();
+      const cmds: string[][] = [];
+      const want: string[] = [];
+      for (let i = 0; i < 4000; i++) {
+        const cmd = randomListCommand(r, big, model);
+        cmds.push(cmd);
+        want.push(modelApply(model, cmd));
       }
-    } finally {
-      c.close();
+      const got = await pipeline(c, cmds);
+      for (let i = 0; i < cmds.length; i++) {
+        assert.equal(got[i], want[i], `fill ${fill} op ${i}: ${cmds[i].join(" ").slice(0, 120)}`);
+      }
+      // Final state: the same lists, and no empty list left behind.
+      for (const k of ["k0", "k1", "k2"]) {
+        const l = listAt(srv, k);
+        assert.deepEqual(l ? [...l].map(bytesToBinary) : undefined, model.get(k), k);
+      }
     }
   });
 });
@@ -1170,39 +1118,39 @@ Deno.test("list: a 1,000,000-element list built by pipelined batches stays corre
         // Another client is served between batches.
         assert.equal(await other.call("LINDEX", "big", String(i * perCmd)), bulk("v" + i * perCmd));
       }
-      assert.equal(await call(other, "LLEN", "big"), ":1000000\r\n");
-      assert.equal(await call(other, "OBJECT", "ENCODING", "big"), "$9\r\nquicklist\r\n");
-      assert.equal(await call(c, "LINDEX", "big", "500000"), bulk("v500000"));
-      assert.equal(await call(c, "LINDEX", "big", "-1"), bulk("v999999"));
-      assert.equal(await call(c, "LINDEX", "big", "-1000000"), bulk("v0"));
-      assert.equal(await call(c, "LINDEX", "big", "1000000"), NULL_BULK);
+      assert.equal(await callBinary(other, "LLEN", "big"), ":1000000\r\n");
+      assert.equal(await callBinary(other, "OBJECT", "ENCODING", "big"), "$9\r\nquicklist\r\n");
+      assert.equal(await callBinary(c, "LINDEX", "big", "500000"), bulk("v500000"));
+      assert.equal(await callBinary(c, "LINDEX", "big", "-1"), bulk("v999999"));
+      assert.equal(await callBinary(c, "LINDEX", "big", "-1000000"), bulk("v0"));
+      assert.equal(await callBinary(c, "LINDEX", "big", "1000000"), NULL_BULK);
       assert.equal(
-        await call(c, "LRANGE", "big", "499998", "500001"),
+        await callBinary(c, "LRANGE", "big", "499998", "500001"),
         arr(["v499998", "v499999", "v500000", "v500001"].map(bulk)),
       );
       assert.equal(
-        await call(c, "LRANGE", "big", "-500001", "-499999"),
+        await callBinary(c, "LRANGE", "big", "-500001", "-499999"),
         arr(["v499999", "v500000", "v500001"].map(bulk)),
       );
-      assert.equal(await call(c, "LSET", "big", "654321", "X"), "+OK\r\n");
-      assert.equal(await call(c, "LINDEX", "big", "654321"), bulk("X"));
-      assert.equal(await call(c, "LINSERT", "big", "BEFORE", "v700000", "Y"), ":1000001\r\n");
+      assert.equal(await callBinary(c, "LSET", "big", "654321", "X"), "+OK\r\n");
+      assert.equal(await callBinary(c, "LINDEX", "big", "654321"), bulk("X"));
+      assert.equal(await callBinary(c, "LINSERT", "big", "BEFORE", "v700000", "Y"), ":1000001\r\n");
       assert.equal(
-        await call(c, "LRANGE", "big", "699999", "700001"),
+        await callBinary(c, "LRANGE", "big", "699999", "700001"),
         arr(["v699999", "Y", "v700000"].map(bulk)),
       );
-      assert.equal(await call(c, "LPOS", "big", "v900000"), ":900001\r\n");
-      assert.equal(await call(c, "LPOS", "big", "v900000", "RANK", "-1"), ":900001\r\n");
-      assert.equal(await call(c, "LPOS", "big", "v900000", "MAXLEN", "1000"), NULL_BULK);
-      assert.equal(await call(c, "LREM", "big", "-1", "v3"), ":1\r\n");
-      assert.equal(await call(c, "LINDEX", "big", "3"), bulk("v4"));
-      assert.equal(await call(c, "RPOP", "big", "2"), arr(["v999999", "v999998"].map(bulk)));
-      assert.equal(await call(c, "LPOP", "big", "2"), arr(["v0", "v1"].map(bulk)));
-      assert.equal(await call(c, "LTRIM", "big", "100000", "-100001"), "+OK\r\n");
-      assert.equal(await call(c, "LLEN", "big"), ":799996\r\n");
-      assert.equal(await call(c, "LINDEX", "big", "0"), bulk("v100003"));
-      assert.equal(await call(other, "PING"), "+PONG\r\n");
-      assert.equal(await call(c, "DEL", "big"), ":1\r\n");
+      assert.equal(await callBinary(c, "LPOS", "big", "v900000"), ":900001\r\n");
+      assert.equal(await callBinary(c, "LPOS", "big", "v900000", "RANK", "-1"), ":900001\r\n");
+      assert.equal(await callBinary(c, "LPOS", "big", "v900000", "MAXLEN", "1000"), NULL_BULK);
+      assert.equal(await callBinary(c, "LREM", "big", "-1", "v3"), ":1\r\n");
+      assert.equal(await callBinary(c, "LINDEX", "big", "3"), bulk("v4"));
+      assert.equal(await callBinary(c, "RPOP", "big", "2"), arr(["v999999", "v999998"].map(bulk)));
+      assert.equal(await callBinary(c, "LPOP", "big", "2"), arr(["v0", "v1"].map(bulk)));
+      assert.equal(await callBinary(c, "LTRIM", "big", "100000", "-100001"), "+OK\r\n");
+      assert.equal(await callBinary(c, "LLEN", "big"), ":799996\r\n");
+      assert.equal(await callBinary(c, "LINDEX", "big", "0"), bulk("v100003"));
+      assert.equal(await callBinary(other, "PING"), "+PONG\r\n");
+      assert.equal(await callBinary(c, "DEL", "big"), ":1\r\n");
     } finally {
       c.close();
       other.close();
@@ -1240,59 +1188,8 @@ Deno.test("list: ioredis round trips (pushes, ranges, Buffers, LPOS, LMPOP)", as
 // ---------------------------------------------------------------------------
 // Differential tests against a live valkey-server (Redis 7.2 behaviour), when installed.
 
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** A free TCP port on the loopback interface. */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (port: number) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "list-test-valkey-" });
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-      "--enable-debug-command",
-      "yes",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let up = false;
-    for (let i = 0; i < 200 && !up; i++) {
-      try {
-        const c = await RawClient.connect(port);
-        up = (await c.call("PING")) === "+PONG\r\n";
-        c.close();
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (!up) throw new Error("valkey-server did not start");
-    await fn(port);
-  } finally {
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await proc.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
+/** The reference runs DEBUG QUICKLIST-PACKED-THRESHOLD like our server. */
+const DEBUG_REFERENCE = ["--enable-debug-command", "yes"];
 
 /** Runs sequences (each on a flushed db with default list settings) and returns the replies. */
 async function runSequences(port: number, seqs: string[][][]): Promise<string[][]> {
@@ -1300,12 +1197,12 @@ async function runSequences(port: number, seqs: string[][][]): Promise<string[][
   try {
     const out: string[][] = [];
     for (const seq of seqs) {
-      await call(c, "FLUSHALL");
-      await call(c, "CONFIG", "SET", "list-max-listpack-size", "-2");
-      await call(c, "DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0");
+      await callBinary(c, "FLUSHALL");
+      await callBinary(c, "CONFIG", "SET", "list-max-listpack-size", "-2");
+      await callBinary(c, "DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0");
       const replies: string[] = [];
-      for (const cmd of seq) replies.push(await call(c, ...cmd));
-      await call(c, "HELLO", "2");
+      for (const cmd of seq) replies.push(await callBinary(c, ...cmd));
+      await callBinary(c, "HELLO", "2");
       out.push(replies);
     }
     return out;
@@ -1316,7 +1213,7 @@ async function runSequences(port: number, seqs: string[][][]): Promise<string[][
 
 Deno.test({
   name: "list: byte-identical to valkey-server for the recorded sequences and COMMAND rows",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     const seqs = CASES.map((seq) => seq.filter(([, want]) => want !== null).map(([cmd]) => cmd));
     seqs.push(ENCODING_CASES.map(([cmd]) => cmd));
@@ -1336,7 +1233,7 @@ Deno.test({
     await withServer({ "enable-debug-command": "local" }, async (srv) => {
       ours = await runSequences(srv.port, seqs);
     });
-    await withValkey(async (port) => {
+    await withReference(async (port) => {
       const ref = await runSequences(port, seqs);
       seqs.forEach((seq, i) => {
         for (let j = 0; j < seq.length; j++) {
@@ -1347,24 +1244,24 @@ Deno.test({
           assert.equal(ours[i][j], ref[i][j], `${cmd.join(" ")} (seq ${i})`);
         }
       });
-    });
+    }, DEBUG_REFERENCE);
   },
 });
 
 Deno.test({
   name: "list: keyspace events equal valkey-server's",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     const ours = await ourEvents();
-    await withValkey(async (port) => {
+    await withReference(async (port) => {
       const a = await RawClient.connect(port);
       const sub = await RawClient.connect(port);
       try {
-        await call(a, "CONFIG", "SET", "notify-keyspace-events", "KEAnm");
-        await call(sub, "PSUBSCRIBE", "__keyevent@0__:*");
+        await callBinary(a, "CONFIG", "SET", "notify-keyspace-events", "KEAnm");
+        await callBinary(sub, "PSUBSCRIBE", "__keyevent@0__:*");
         for (let i = 0; i < EVENT_CASES.length; i++) {
-          await call(a, ...EVENT_CASES[i][0].split(" "));
-          await call(a, "PUBLISH", "__keyevent@0__:mark", "end");
+          await callBinary(a, ...EVENT_CASES[i][0].split(" "));
+          await callBinary(a, "PUBLISH", "__keyevent@0__:mark", "end");
           const events: string[] = [];
           while (true) {
             const parts = (await sub.readRaw()).split("\r\n");
@@ -1378,13 +1275,13 @@ Deno.test({
         a.close();
         sub.close();
       }
-    });
+    }, DEBUG_REFERENCE);
   },
 });
 
 Deno.test({
   name: "list: random operation streams equal valkey-server's (replies and OBJECT ENCODING)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     const configs: [string, string, number][] = [
       ["-2", "0", 11],
@@ -1425,13 +1322,13 @@ Deno.test({
     await withServer({ "enable-debug-command": "local" }, async (srv) => {
       ours = await run(srv.port);
     });
-    await withValkey(async (port) => {
+    await withReference(async (port) => {
       const ref = await run(port);
       streams.forEach((cmds, i) =>
         cmds.forEach((cmd, j) =>
           assert.equal(ours[i][j], ref[i][j], `stream ${i} op ${j}: ${cmd.join(" ").slice(0, 100)}`)
         )
       );
-    });
+    }, DEBUG_REFERENCE);
   },
 });

@@ -9,28 +9,25 @@
 // valkey-server 8.0 when it is installed.
 
 import assert from "node:assert/strict";
-import { encodeCommand, hasCommand, RawClient, withServer } from "./helpers.ts";
+import {
+  binaryToBytes,
+  bulk,
+  bytesToBinary,
+  encodeCommand,
+  RawClient,
+  sleep,
+  waitUntil,
+  withServer,
+} from "./helpers.ts";
+import { asRedis724, HAS_REFERENCE, withReference } from "./reference.ts";
 import type { RunningServer } from "../mod.ts";
 import type { Client } from "../src/server/client.ts";
-import { bytesToBinary } from "../src/util/bytes.ts";
-
-// Bytes as a binary string (not TextDecoder("latin1"), which is windows-1252).
-const latin1 = { decode: (b: Uint8Array) => bytesToBinary(b) };
-
-/** A string's chars as bytes (latin1), so tests can write any byte. */
-function bin(s: string): Uint8Array {
-  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-}
-
-function bulk(s: string): string {
-  return `$${s.length}\r\n${s}\r\n`;
-}
 
 function cmd(...args: (string | Uint8Array)[]): string {
-  return latin1.decode(encodeCommand(args.map((a) => typeof a === "string" ? bin(a) : a)));
+  return bytesToBinary(
+    encodeCommand(args.map((a) => typeof a === "string" ? binaryToBytes(a) : a)),
+  );
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Sends `data` on a fresh connection and returns everything received until the
@@ -39,7 +36,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function exchange(port: number, data: string | Uint8Array, quietMs = 150): Promise<string> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   try {
-    const bytes = typeof data === "string" ? bin(data) : data;
+    const bytes = typeof data === "string" ? binaryToBytes(data) : data;
     let off = 0;
     while (off < bytes.length) off += await conn.write(bytes.subarray(off));
     let out = "";
@@ -56,7 +53,7 @@ async function exchange(port: number, data: string | Uint8Array, quietMs = 150):
         return out;
       }
       if (n === null) return out + "<EOF>";
-      out += latin1.decode(buf.subarray(0, n));
+      out += bytesToBinary(buf.subarray(0, n));
     }
   } finally {
     try {
@@ -246,11 +243,11 @@ Deno.test("binary-safe arguments: NUL, CR LF and high bytes round-trip", async (
       const all = new Uint8Array(256);
       for (let i = 0; i < 256; i++) all[i] = i;
       const back = await r.call("ECHO", all);
-      assert.equal(back, bulk(latin1.decode(all)));
+      assert.equal(back, bulk(bytesToBinary(all)));
       for (const v of ["\0", "\r\n", "a\0b\r\nc", "\xff\xfe\x80", "$3\r\nfoo\r\n", "*1\r\n"]) {
-        assert.equal(await r.call("ECHO", bin(v)), bulk(v));
+        assert.equal(await r.call("ECHO", binaryToBytes(v)), bulk(v));
       }
-      assert.equal(await r.call("PING", bin("\0\r\n\xff")), bulk("\0\r\n\xff"));
+      assert.equal(await r.call("PING", binaryToBytes("\0\r\n\xff")), bulk("\0\r\n\xff"));
       assert.equal(await r.call("ECHO", ""), bulk(""));
     } finally {
       r.close();
@@ -404,10 +401,18 @@ Deno.test("unknown command, wrong arity and unknown subcommand texts", async () 
         [["Client", "FOO", "x"], "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n"],
         // Arguments are quoted raw, as C strings (cut at NUL), newlines blanked.
         [
-          [bin("fo\xffo"), bin("a\0b"), bin("\xc3\xa9"), bin("x\r\ny")],
+          [
+            binaryToBytes("fo\xffo"),
+            binaryToBytes("a\0b"),
+            binaryToBytes("\xc3\xa9"),
+            binaryToBytes("x\r\ny"),
+          ],
           "-ERR unknown command 'fo\xffo', with args beginning with: 'a' '\xc3\xa9' 'x  y' \r\n",
         ],
-        [["client", bin("\xff\0x")], "-ERR unknown subcommand '\xff'. Try CLIENT HELP.\r\n"],
+        [
+          ["client", binaryToBytes("\xff\0x")],
+          "-ERR unknown subcommand '\xff'. Try CLIENT HELP.\r\n",
+        ],
         [
           ["client", "y".repeat(200)],
           `-ERR unknown subcommand '${"y".repeat(128)}'. Try CLIENT HELP.\r\n`,
@@ -476,7 +481,7 @@ Deno.test("limits: client-query-buffer-limit closes the client without a reply",
     }
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
     try {
-      await conn.write(bin(`PING\r\n*2\r\n$4\r\nECHO\r\n$${2 * mb}\r\n`));
+      await conn.write(binaryToBytes(`PING\r\n*2\r\n$4\r\nECHO\r\n$${2 * mb}\r\n`));
       const filler = new Uint8Array(64 * 1024).fill(120);
       const writer = (async () => {
         try {
@@ -488,7 +493,7 @@ Deno.test("limits: client-query-buffer-limit closes the client without a reply",
       while (true) {
         const n = await conn.read(buf).catch(() => null);
         if (n === null) break;
-        got += latin1.decode(buf.subarray(0, n));
+        got += bytesToBinary(buf.subarray(0, n));
       }
       assert.equal(got, "+PONG\r\n");
       await writer;
@@ -512,7 +517,7 @@ Deno.test("limits: maxclients", async () => {
       assert.equal(await a.call("PING"), "+PONG\r\n");
       b.close();
       // The freed slot can be used again.
-      for (let i = 0; i < 50 && srv.server.clients.size > 1; i++) await sleep(10);
+      await waitUntil(() => srv.server.clients.size <= 1, "the closed client's slot to be freed");
       assert.equal(await exchange(srv.port, "PING\r\n"), "+PONG\r\n");
     } finally {
       a.close();
@@ -587,60 +592,14 @@ Deno.test("limits: unauthenticated multibulk and bulk sizes", async () => {
 // ---------------------------------------------------------------------------
 // The same byte sequences against valkey-server (Redis 7.2 behaviour).
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function withValkey(args: string[], fn: (port: number) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const child = new Deno.Command("valkey-server", {
-    args: [
-      "--port",
-      String(port),
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--bind",
-      "127.0.0.1",
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    for (let i = 0;; i++) {
-      try {
-        (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-        break;
-      } catch (e) {
-        if (i > 200) throw e;
-        await sleep(10);
-      }
-    }
-    await fn(port);
-  } finally {
-    child.kill("SIGKILL");
-    await child.status;
-  }
-}
-
 /** valkey's HELLO names itself and its version; everything else must match byte for byte. */
 function normalizeValkey(s: string): string {
-  return noIds(
-    s.replaceAll(
-      "$6\r\nvalkey\r\n$7\r\nversion\r\n$5\r\n8.0.1\r\n",
-      "$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.4\r\n",
-    ),
-  );
+  return noIds(asRedis724(s));
 }
 
 Deno.test({
   name: "differential: protocol byte sequences against valkey-server",
-  ignore: !hasCommand("valkey-server"),
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     const inputs: string[] = [
       ...PROTOCOL_ERRORS.map(([bad]) => "PING\r\n" + bad + (bad.length > 65536 ? "" : "PING\r\n")),
@@ -676,7 +635,7 @@ Deno.test({
       "MULTI\r\nnosuch\r\nPING\r\nEXEC\r\n",
       "QUIT\r\n*a\r\n",
     ];
-    await withValkey(["--enable-debug-command", "yes"], async (vport) => {
+    await withReference(async (vport) => {
       await withServer({}, async (srv) => {
         registerProtoCommand(srv);
         for (const input of inputs) {
@@ -687,6 +646,6 @@ Deno.test({
           assert.equal(ours, theirs, JSON.stringify(input).slice(0, 200));
         }
       });
-    });
+    }, ["--enable-debug-command", "yes"]);
   },
 });

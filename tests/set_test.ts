@@ -13,6 +13,8 @@ import { createClient } from "redis";
 import {
   bulks,
   bytesToBinary,
+  captureKeyEvents,
+  capturePropagation,
   expectFast,
   expectReplies,
   int,
@@ -601,14 +603,8 @@ Deno.test("set: binary-safe members", async () => {
 
 Deno.test("set: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
-    const events: string[] = [];
-    srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
-      return 0;
-    };
-    srv.server.config.set("notify-keyspace-events", "Egsn");
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
+    const events = captureKeyEvents(srv, "Egsn");
+    const prop = capturePropagation(srv);
     const step = async (
       args: string[],
       reply: string,

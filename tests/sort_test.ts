@@ -7,7 +7,15 @@
 
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { bytesToBinary, expectReplies, rng, type Row, withClient, withServer } from "./helpers.ts";
+import {
+  captureKeyEvents,
+  capturePropagation,
+  expectReplies,
+  rng,
+  type Row,
+  withClient,
+  withServer,
+} from "./helpers.ts";
 import {
   expectSameGetKeys,
   expectSameReply,
@@ -385,14 +393,8 @@ Deno.test("sort: RESP3 replies", async () => {
 
 Deno.test("sort: STORE events, dirty counter, propagation and lookup stats", async () => {
   await withClient({}, async (c, srv) => {
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
-    const events: string[] = [];
-    srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
-      return 0;
-    };
-    srv.server.config.set("notify-keyspace-events", "KEAn");
+    const prop = capturePropagation(srv);
+    const events = captureKeyEvents(srv, "KEAn");
     await c.call("rpush", "l", "3", "1", "2");
     await c.call("mset", "w_1", "x", "w_2", "y");
     events.length = 0;

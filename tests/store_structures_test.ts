@@ -12,30 +12,7 @@ import {
 import { DEFAULT_HASH_ENCODING_CONFIG, RedisHash } from "../src/store/hash.ts";
 import { DEFAULT_SET_ENCODING_CONFIG, isInt64String, RedisSet } from "../src/store/set.ts";
 import type { CollectionValue, EncodingLimits } from "../src/store/types.ts";
-
-// Deterministic PRNG so failures reproduce.
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function bytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
-function str(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
+import { binaryToBytes as bytes, bytesToBinary as str, rng } from "./helpers.ts";
 
 function memcmpOrder(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -114,7 +91,7 @@ function checkList(m: ListModel, full: boolean) {
 }
 
 Deno.test("RedisList randomized against an array model", () => {
-  const rnd = prng(7);
+  const rnd = rng(7);
   const ri = (n: number) => Math.floor(rnd() * n);
   const lens = [0, 1, 3, 10, 40, 70, 300, 2000, 5000];
   const value = () => {
@@ -369,7 +346,7 @@ function inLex(m: string, r: ZLexRangeSpec): boolean {
 }
 
 Deno.test("JS string comparison equals memcmp order for binary strings", () => {
-  const rnd = prng(3);
+  const rnd = rng(3);
   for (let i = 0; i < 20000; i++) {
     const mk = () =>
       Array.from(
@@ -391,7 +368,7 @@ for (const lexOnly of [false, true]) {
 
 // With lexOnly all scores are 0, as the lex commands require.
 function zsetRandomized(lexOnly: boolean) {
-  const rnd = prng(lexOnly ? 12 : 11);
+  const rnd = rng(lexOnly ? 12 : 11);
   const ri = (n: number) => Math.floor(rnd() * n);
   const alphabet = ["a", "b", "c", "\x00", "\xff", "\x80", "ab", "A"];
   const member = () => {
@@ -587,7 +564,7 @@ Deno.test("SortedSet encoding rules", () => {
 // Hash and set
 
 Deno.test("RedisHash randomized against a Map, encodings and order", () => {
-  const rnd = prng(5);
+  const rnd = rng(5);
   const ri = (n: number) => Math.floor(rnd() * n);
   const cfg = DEFAULT_HASH_ENCODING_CONFIG;
   const h = new RedisHash();
@@ -666,7 +643,7 @@ Deno.test("isInt64String matches string2ll", () => {
 });
 
 Deno.test("RedisSet randomized against a Set, encodings and order", () => {
-  const rnd = prng(9);
+  const rnd = rng(9);
   const ri = (n: number) => Math.floor(rnd() * n);
   const cfg = DEFAULT_SET_ENCODING_CONFIG;
   const s = RedisSet.create("1", 1, cfg);
@@ -746,7 +723,7 @@ Deno.test("RedisSet randomized against a Set, encodings and order", () => {
 // SCAN guarantee
 
 Deno.test("scan returns every element present for the whole scan", () => {
-  const rnd = prng(21);
+  const rnd = rng(21);
   const ri = (n: number) => Math.floor(rnd() * n);
   for (let round = 0; round < 30; round++) {
     const h = new RedisHash("hashtable");

@@ -25,9 +25,7 @@ import {
   parseLongLong,
 } from "../src/util/number.ts";
 import { splitArgs } from "../src/util/splitargs.ts";
-
-const enc = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const dec = (b: Uint8Array): string => String.fromCharCode(...b);
+import { binaryToBytes as enc, bytesToBinary as dec } from "../src/util/bytes.ts";
 
 /** Expected strings longer than 120 chars are recorded as "~<length>:<head 40>...<tail 40>". */
 function assertSameText(actual: string, expected: string, msg: string): void {

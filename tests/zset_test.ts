@@ -11,7 +11,8 @@ import { Redis } from "ioredis";
 import { createClient } from "redis";
 import {
   binaryToBytes as enc,
-  bytesToBinary,
+  captureKeyEvents,
+  capturePropagation,
   encodeCommand,
   expectFast,
   expectReplies,
@@ -813,14 +814,8 @@ Deno.test("zset: ZSCAN of a skiplist prints %.17g scores and visits every member
 
 Deno.test("zset: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
-    const events: string[] = [];
-    srv.server.publish = (ch, msg) => {
-      if (ch.startsWith("__keyevent@0__:")) events.push(ch.slice(15) + " " + bytesToBinary(msg));
-      return 0;
-    };
-    srv.server.config.set("notify-keyspace-events", "KEA");
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
+    const events = captureKeyEvents(srv, "KEA");
+    const prop = capturePropagation(srv);
     const step = async (
       args: string[],
       reply: string,
@@ -956,8 +951,7 @@ Deno.test("zset: keyspace hits and misses", async () => {
 
 Deno.test("zset: blocked clients are served in arrival order and propagate as ZPOP*", async () => {
   await withServer({}, async (srv) => {
-    const prop: string[] = [];
-    srv.server.propagateListeners.push((_db, argv) => prop.push(argv.map(bytesToBinary).join(" ")));
+    const prop = capturePropagation(srv);
     const a = await RawClient.connect(srv.port);
     const b = await RawClient.connect(srv.port);
     const m = await RawClient.connect(srv.port);
