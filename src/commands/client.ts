@@ -8,9 +8,10 @@
 
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { NOT_INTEGER, SYNTAX_ERR } from "../store/types.ts";
+import { SYNTAX_ERR } from "../store/types.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
+import { getLongLong } from "./args.ts";
 import type { CommandSpec } from "./table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
@@ -399,8 +400,8 @@ function clientUnblockCommand(c: Client): void {
       return c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     }
   }
-  const id = parseLongLong(c.argv[2]);
-  if (id === null) return c.reply.error(NOT_INTEGER);
+  const id = getLongLong(c, 2);
+  if (id === null) return;
   const target = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER)
     ? c.server.clients.get(Number(id))
     : undefined;

@@ -15,7 +15,6 @@ import type { Client } from "../server/client.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
-import { parseLongLong } from "../util/number.ts";
 import {
   decodeGeoScore,
   distanceIfInRectangle,
@@ -32,11 +31,11 @@ import {
   scoresOfGeoHashBox,
   searchCells,
 } from "../util/geohash.ts";
+import { getDouble, getLongLong } from "./args.ts";
 import { lookupKeyRead } from "./keyspace.ts";
 import {
   convertToListpackIfNeeded,
   deleteStoreKey,
-  getDouble,
   readZset,
   setKey,
   zaddCommand,
@@ -363,8 +362,8 @@ function georadiusGeneric(c: Client, srcKeyIndex: number, flags: number): void {
     } else if (arg === "desc") {
       sort = "desc";
     } else if (arg === "count" && i + 1 < remaining) {
-      const n = parseLongLong(c.argv[at + 1]);
-      if (n === null) return c.reply.error("ERR value is not an integer or out of range");
+      const n = getLongLong(c, at + 1);
+      if (n === null) return;
       if (n <= 0n) return c.reply.error("ERR COUNT must be > 0");
       count = Number(n);
       i++;

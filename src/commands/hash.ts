@@ -15,10 +15,11 @@
 import type { Client } from "../server/client.ts";
 import type { Db } from "../store/keyspace.ts";
 import { RedisHash } from "../store/hash.ts";
-import { NOT_INTEGER, type RedisValue, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { type RedisValue, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util/number.ts";
+import { getLongLong, getRangeLongBig, LONG_MAX } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
@@ -27,8 +28,6 @@ import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
-/** LONG_MAX as a bigint: the bound of getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
-const LONG_MAX = LLONG_MAX;
 
 /**
  * Replies past this size stop early and the connection is closed, standing in
@@ -62,38 +61,6 @@ export function dbAddValue(c: Client, key: string, value: RedisValue, db: Db = c
 export function deleteEmptied(c: Client, key: string): void {
   c.db.delete(key);
   c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-}
-
-/** getLongLongFromObjectOrReply: strict int64 or null after replying `msg` (or the default). */
-export function getLongLong(c: Client, i: number, msg?: string): bigint | null {
-  const v = parseLongLong(c.argv[i]);
-  if (v === null) c.reply.error(msg ?? NOT_INTEGER);
-  return v;
-}
-
-/**
- * getRangeLongFromObjectOrReply: an integer in [min, max] or null after the
- * error ("value is out of range, value must between ..." unless `msg`).
- */
-export function getRangeLong(
-  c: Client,
-  i: number,
-  min: bigint,
-  max: bigint,
-  msg?: string,
-): bigint | null {
-  const v = getLongLong(c, i, msg);
-  if (v === null) return null;
-  if (v < min || v > max) {
-    c.reply.error(msg ?? `ERR value is out of range, value must between ${min} and ${max}`);
-    return null;
-  }
-  return v;
-}
-
-/** getPositiveLongFromObjectOrReply: 0..LONG_MAX, one error text for every failure. */
-export function getPositiveLong(c: Client, i: number, msg?: string): bigint | null {
-  return getRangeLong(c, i, 0n, LONG_MAX, msg ?? "ERR value is out of range, must be positive");
 }
 
 /** Options of HSCAN/SSCAN/ZSCAN (scanGenericCommand). */
@@ -407,7 +374,7 @@ function hincrbyfloatCommand(c: Client): void {
 /** HRANDFIELD key [count [WITHVALUES]] */
 function hrandfieldCommand(c: Client): void {
   if (c.argc >= 3) {
-    const l = getRangeLong(c, 2, -LONG_MAX, LONG_MAX);
+    const l = getRangeLongBig(c, 2, -LONG_MAX, LONG_MAX);
     if (l === null) return;
     let withValues = false;
     if (c.argc > 4 || (c.argc === 4 && c.lower(3) !== "withvalues")) {

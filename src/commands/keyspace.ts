@@ -15,7 +15,6 @@ import type { Db, Entry } from "../store/keyspace.ts";
 import {
   type EncodingLimits,
   NO_SUCH_KEY,
-  NOT_INTEGER,
   type RedisValue,
   SYNTAX_ERR,
   typeOf,
@@ -23,6 +22,7 @@ import {
 import { binaryToBytes } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
+import { getInt, getLongLong } from "./args.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
 // ---------------------------------------------------------------------------
@@ -71,35 +71,8 @@ export function lookupKeyWrite(c: Client, key: string, db: Db = c.db): Entry | u
   return db.lookup(key, noTouchFor(c, LOOKUP_NONE));
 }
 
-// ---------------------------------------------------------------------------
-// Argument parsing (object.c getLongLongFromObjectOrReply & co)
-
-const INT_MIN = -2147483648n;
-const INT_MAX = 2147483647n;
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
-
-/** getLongLongFromObjectOrReply: a strict base-10 int64, or null after replying the error. */
-function getLongLong(c: Client, i: number, msg?: string): bigint | null {
-  const v = parseLongLong(c.argv[i]);
-  if (v === null) c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
-  return v;
-}
-
-/** getIntFromObjectOrReply: an int32, or null after replying the error. */
-function getInt(c: Client, i: number, msg?: string): number | null {
-  const v = getLongLong(c, i, msg);
-  if (v === null) return null;
-  if (v < INT_MIN || v > INT_MAX) {
-    c.reply.error(
-      msg
-        ? "ERR " + msg
-        : `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
-    );
-    return null;
-  }
-  return Number(v);
-}
 
 /** The db numbered `id`, or undefined when out of range (selectDb's check). */
 function dbById(server: Server, id: number): Db | undefined {

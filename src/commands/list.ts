@@ -14,9 +14,10 @@ import type { Client } from "../server/client.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import { RedisList } from "../store/list.ts";
 import type { RedisValue } from "../store/types.ts";
-import { NO_SUCH_KEY, NOT_INTEGER, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesEqual } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
+import { getLong, getLongLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
@@ -28,51 +29,8 @@ const RPOP = binaryToBytes("RPOP");
 const LMOVE = binaryToBytes("LMOVE");
 const RPOPLPUSH = binaryToBytes("RPOPLPUSH");
 
-const LONG_MAX = 9223372036854775807n;
-
 // ---------------------------------------------------------------------------
-// Argument parsing (string2ll semantics: optional '-', no '+', no leading
-// zeros, no spaces, within int64).
-
-/**
- * getLongFromObjectOrReply: the integer at argv[i], or null after replying
- * `msg` (default "value is not an integer or out of range").
- */
-function getLong(c: Client, i: number, msg?: string): number | null {
-  const v = parseLongLong(c.argv[i]);
-  if (v === null) {
-    c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
-    return null;
-  }
-  return Number(v);
-}
-
-/** getRangeLongFromObjectOrReply. */
-function getRangeLong(
-  c: Client,
-  i: number,
-  min: bigint,
-  max: bigint,
-  msg?: string,
-): number | null {
-  const v = parseLongLong(c.argv[i]);
-  if (v === null) {
-    c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
-    return null;
-  }
-  if (v < min || v > max) {
-    c.reply.error(
-      msg ? "ERR " + msg : `ERR value is out of range, value must between ${min} and ${max}`,
-    );
-    return null;
-  }
-  return Number(v);
-}
-
-/** getPositiveLongFromObjectOrReply. */
-function getPositiveLong(c: Client, i: number, msg?: string): number | null {
-  return getRangeLong(c, i, 0n, LONG_MAX, msg ?? "value is out of range, must be positive");
-}
+// Argument parsing (integers: args.ts).
 
 /** LEFT / RIGHT (getListPositionFromObjectOrReply). */
 function getPosition(c: Client, i: number): Where | null {
@@ -353,8 +311,8 @@ function lsetCommand(c: Client): void {
   if (v === undefined) return c.reply.error(NO_SUCH_KEY);
   const list = asList(c, v);
   if (!list) return;
-  const big = parseLongLong(c.argv[2]);
-  if (big === null) return c.reply.error(NOT_INTEGER);
+  const big = getLongLong(c, 2);
+  if (big === null) return;
   // listTypeReplaceAtIndex takes an int: the index is truncated to 32 bits.
   const index = Number(BigInt.asIntN(32, big));
   const value = c.argv[3].slice();

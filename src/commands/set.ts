@@ -21,8 +21,6 @@ import {
   arrayLen,
   dbAddValue,
   deleteEmptied,
-  getPositiveLong,
-  getRangeLong,
   getScanCursor,
   ks,
   loopBound,
@@ -34,9 +32,9 @@ import {
   replyEmptyScan,
   writeValue,
 } from "./hash.ts";
+import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
 import type { ArgDoc, CommandSpec, KeySpecFlag } from "./table.ts";
 
-const LONG_MAX = 9223372036854775807n;
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
 /** Members per propagated SREM when SPOP pops many. */
@@ -219,7 +217,7 @@ function spopCommand(c: Client): void {
 }
 
 function spopWithCount(c: Client): void {
-  const l = getPositiveLong(c, 2);
+  const l = getPositiveLongBig(c, 2);
   if (l === null) return;
   const key = c.key(1);
   const v = writeValue(c, key);
@@ -289,7 +287,7 @@ function srandmemberCommand(c: Client): void {
 }
 
 function srandmemberWithCount(c: Client): void {
-  const l = getRangeLong(c, 2, -LONG_MAX, LONG_MAX);
+  const l = getRangeLongBig(c, 2, -LONG_MAX, LONG_MAX);
   if (l === null) return;
   const uniq = l >= 0n;
   const count = uniq ? l : -l;
@@ -486,7 +484,7 @@ function keysFrom(c: Client, start: number, end = c.argc): string[] {
 
 /** SINTERCARD numkeys key [key ...] [LIMIT limit] */
 function sintercardCommand(c: Client): void {
-  const numkeys = getRangeLong(c, 1, 1n, LONG_MAX, "ERR numkeys should be greater than 0");
+  const numkeys = getRangeLongBig(c, 1, 1n, LONG_MAX, "numkeys should be greater than 0");
   if (numkeys === null) return;
   if (numkeys > BigInt(c.argc - 2)) {
     return c.reply.error("ERR Number of keys can't be greater than number of args");
@@ -497,7 +495,7 @@ function sintercardCommand(c: Client): void {
     const moreArgs = c.argc - 1 - j;
     if (c.lower(j) === "limit" && moreArgs > 0) {
       j++;
-      const v = getPositiveLong(c, j, "ERR LIMIT can't be negative");
+      const v = getPositiveLongBig(c, j, "LIMIT can't be negative");
       if (v === null) return;
       limit = v;
     } else {

@@ -17,8 +17,9 @@ import { RedisSet } from "../store/set.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { getLong } from "./args.ts";
 import { lookupKeyRead } from "./keyspace.ts";
-import { deleteStoreKey, getLong, lastStrtodErange, setKey, strtodPrefix } from "./zset.ts";
+import { deleteStoreKey, lastStrtodErange, setKey, strtodPrefix } from "./zset.ts";
 import type { CommandSpec } from "./table.ts";
 
 /** One element being sorted (redisSortObject). */

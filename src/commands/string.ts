@@ -15,7 +15,8 @@ import type { Client } from "../server/client.ts";
 import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
-import { incrByFloat, parseInteger, parseLongLong } from "../util/number.ts";
+import { incrByFloat, parseInt64 } from "../util/number.ts";
+import { getLong } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
@@ -35,14 +36,6 @@ const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
 /** |a| <= 2^52 on both sides keeps a sum exact in a double. */
 const SAFE_HALF = 2 ** 52;
-
-/**
- * string2ll: a canonical signed 64-bit integer, as a number when it is a safe
- * integer (the common case, no BigInt), else as a bigint; null when invalid.
- */
-function int64(b: Uint8Array): number | bigint | null {
-  return parseInteger(b) ?? parseLongLong(b);
-}
 
 /** ASCII text (digits, floats) as bytes, for propagated arguments. */
 function asciiBytes(s: string): Uint8Array {
@@ -272,7 +265,7 @@ let expireAtText = "";
  * must not overflow when scaled, and the sum must fit a signed 64-bit integer.
  */
 function getExpireMilliseconds(c: Client, arg: Uint8Array, flags: number): number {
-  const v = int64(arg);
+  const v = parseInt64(arg);
   if (v === null) {
     c.reply.error(NOT_INTEGER);
     return -1;
@@ -509,7 +502,7 @@ function incrDecr(c: Client, incr: number | bigint): void {
   if (e !== undefined) {
     const v: RedisValue = e.value;
     if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
-    const parsed = int64(v);
+    const parsed = parseInt64(v);
     if (parsed === null) return c.reply.error(NOT_INTEGER);
     value = parsed;
   }
@@ -542,13 +535,13 @@ function decrCommand(c: Client): void {
 }
 
 function incrbyCommand(c: Client): void {
-  const incr = int64(c.argv[2]);
+  const incr = parseInt64(c.argv[2]);
   if (incr === null) return c.reply.error(NOT_INTEGER);
   incrDecr(c, incr);
 }
 
 function decrbyCommand(c: Client): void {
-  const incr = int64(c.argv[2]);
+  const incr = parseInt64(c.argv[2]);
   if (incr === null) return c.reply.error(NOT_INTEGER);
   // Negating LLONG_MIN would overflow.
   if (incr === LLONG_MIN) return c.reply.error("ERR decrement would overflow");
@@ -610,21 +603,11 @@ function strlenCommand(c: Client): void {
   c.reply.integer(v.length);
 }
 
-/** A signed 64-bit argument as a number (magnitudes past 2^53 only need their sign and size). */
-function int64Arg(c: Client, i: number): number | null {
-  const v = int64(c.argv[i]);
-  if (v === null) {
-    c.reply.error(NOT_INTEGER);
-    return null;
-  }
-  return Number(v);
-}
-
 /** GETRANGE key start end (and SUBSTR): inclusive, negative indexes count from the end. */
 function getrangeCommand(c: Client): void {
-  let start = int64Arg(c, 2);
+  let start = getLong(c, 2);
   if (start === null) return;
-  let end = int64Arg(c, 3);
+  let end = getLong(c, 3);
   if (end === null) return;
   const e = lookupKeyRead(c, c.key(1));
   if (e === undefined) return c.reply.bulk(EMPTY);
@@ -645,7 +628,7 @@ const EMPTY = new Uint8Array(0);
 
 /** SETRANGE key offset value: overwrites from `offset`, zero-padding a gap. */
 function setrangeCommand(c: Client): void {
-  const offset = int64Arg(c, 2);
+  const offset = getLong(c, 2);
   if (offset === null) return;
   if (offset < 0) return c.reply.error("ERR offset is out of range");
   const key = c.key(1);
@@ -710,7 +693,7 @@ function lcsCommand(c: Client): void {
     else if (opt === "len") getlen = true;
     else if (opt === "withmatchlen") withmatchlen = true;
     else if (opt === "minmatchlen" && moreargs > 0) {
-      const m = int64(argv[j + 1]);
+      const m = parseInt64(argv[j + 1]);
       if (m === null) return c.reply.error(NOT_INTEGER);
       minmatchlen = m < 0 ? 0 : Number(m);
       j++;

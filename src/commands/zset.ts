@@ -24,10 +24,11 @@ import {
 } from "../store/zset.ts";
 import { RedisSet } from "../store/set.ts";
 import type { RedisValue } from "../store/types.ts";
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { formatDouble, parseDouble, parseLongLong } from "../util/number.ts";
+import { formatDouble, parseLongLong } from "../util/number.ts";
+import { getDouble, getLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
@@ -195,52 +196,6 @@ export function strtodPrefix(s: string, start = 0): [number, number] {
 export function cString(b: Uint8Array): string {
   const z = b.indexOf(0);
   return bytesToBinary(z === -1 ? b : b.subarray(0, z));
-}
-
-/** getDoubleFromObjectOrReply: the double at argv[i], or null after replying. */
-export function getDouble(c: Client, i: number, msg?: string): number | null {
-  const v = parseDouble(c.argv[i]);
-  if (v === null) c.reply.error(msg ? "ERR " + msg : NOT_FLOAT);
-  return v;
-}
-
-const LONG_MAX = 9223372036854775807n;
-
-/** getLongFromObjectOrReply. */
-export function getLong(c: Client, i: number, msg?: string): number | null {
-  const v = parseLongLong(c.argv[i]);
-  if (v === null) {
-    c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
-    return null;
-  }
-  return Number(v);
-}
-
-/** getRangeLongFromObjectOrReply. */
-function getRangeLong(
-  c: Client,
-  i: number,
-  min: bigint,
-  max: bigint,
-  msg?: string,
-): number | null {
-  const v = parseLongLong(c.argv[i]);
-  if (v === null) {
-    c.reply.error(msg ? "ERR " + msg : NOT_INTEGER);
-    return null;
-  }
-  if (v < min || v > max) {
-    c.reply.error(
-      msg ? "ERR " + msg : `ERR value is out of range, value must between ${min} and ${max}`,
-    );
-    return null;
-  }
-  return Number(v);
-}
-
-/** getPositiveLongFromObjectOrReply. */
-function getPositiveLong(c: Client, i: number, msg?: string): number | null {
-  return getRangeLong(c, i, 0n, LONG_MAX, msg ?? "value is out of range, must be positive");
 }
 
 /** printf("%.17g"): how ZSCAN prints the scores of a skiplist-encoded set (ld2string). */

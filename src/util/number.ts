@@ -76,6 +76,14 @@ export function parseLongLong(bytes: Uint8Array | string): bigint | null {
   return v > LLONG_MAX || v < LLONG_MIN ? null : v;
 }
 
+/**
+ * `string2ll` as a number when the value is a safe integer (the common case, no BigInt), else as
+ * a bigint; null when it is not a canonical int64.
+ */
+export function parseInt64(bytes: Uint8Array): number | bigint | null {
+  return parseInteger(bytes) ?? parseLongLong(bytes);
+}
+
 /** Redis `ll2string`: decimal representation of an integer. */
 export function formatLongLong(n: bigint | number): string {
   // String(-0) is "0", matching a C long long.

@@ -1,0 +1,93 @@
+/**
+ * Argument parsing shared by the command groups: object.c's get*FromObjectOrReply family.
+ *
+ * Each helper reads `c.argv[i]`; on failure it replies the error and returns null. `msg`, when
+ * given, replaces the default error text for every failure; like the `msg` of Redis's helpers it
+ * has no "ERR " prefix (addReplyError adds it).
+ */
+
+import type { Client } from "../server/client.ts";
+import { NOT_FLOAT, NOT_INTEGER } from "../store/types.ts";
+import { parseDouble, parseInt64, parseLongLong } from "../util/number.ts";
+
+/** LONG_MAX (64-bit): the bound of getPositiveLong and of (-LONG_MAX, LONG_MAX) ranges. */
+export const LONG_MAX = 9223372036854775807n;
+
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
+
+function replyError(c: Client, msg: string | undefined, fallback: string): null {
+  c.reply.error(msg ? "ERR " + msg : fallback);
+  return null;
+}
+
+/** getLongLongFromObjectOrReply: a strict base-10 int64 (string2ll). */
+export function getLongLong(c: Client, i: number, msg?: string): bigint | null {
+  const v = parseLongLong(c.argv[i]);
+  return v === null ? replyError(c, msg, NOT_INTEGER) : v;
+}
+
+/**
+ * getLongFromObjectOrReply, as a JS number: exact within +-2^53; larger magnitudes keep their
+ * sign and size, which is all index arithmetic needs.
+ */
+export function getLong(c: Client, i: number, msg?: string): number | null {
+  const v = parseInt64(c.argv[i]);
+  return v === null ? replyError(c, msg, NOT_INTEGER) : Number(v);
+}
+
+/** getRangeLongFromObjectOrReply with the exact value (see {@link getRangeLong}). */
+export function getRangeLongBig(
+  c: Client,
+  i: number,
+  min: bigint,
+  max: bigint,
+  msg?: string,
+): bigint | null {
+  const v = getLongLong(c, i, msg);
+  if (v === null) return null;
+  if (v < min || v > max) {
+    return replyError(c, msg, `ERR value is out of range, value must between ${min} and ${max}`);
+  }
+  return v;
+}
+
+/** getRangeLongFromObjectOrReply: an integer in [min, max], as a JS number like {@link getLong}. */
+export function getRangeLong(
+  c: Client,
+  i: number,
+  min: bigint,
+  max: bigint,
+  msg?: string,
+): number | null {
+  const v = parseInt64(c.argv[i]);
+  if (v === null) return replyError(c, msg, NOT_INTEGER);
+  // number-to-bigint comparisons are exact.
+  if (v < min || v > max) {
+    return replyError(c, msg, `ERR value is out of range, value must between ${min} and ${max}`);
+  }
+  return Number(v);
+}
+
+const NOT_POSITIVE = "value is out of range, must be positive";
+
+/** getPositiveLongFromObjectOrReply with the exact value: 0..LONG_MAX, one text for all errors. */
+export function getPositiveLongBig(c: Client, i: number, msg?: string): bigint | null {
+  return getRangeLongBig(c, i, 0n, LONG_MAX, msg ?? NOT_POSITIVE);
+}
+
+/** getPositiveLongFromObjectOrReply: 0..LONG_MAX as a JS number, one text for all errors. */
+export function getPositiveLong(c: Client, i: number, msg?: string): number | null {
+  return getRangeLong(c, i, 0n, LONG_MAX, msg ?? NOT_POSITIVE);
+}
+
+/** getIntFromObjectOrReply: an int32. */
+export function getInt(c: Client, i: number, msg?: string): number | null {
+  return getRangeLong(c, i, INT_MIN, INT_MAX, msg);
+}
+
+/** getDoubleFromObjectOrReply: a double as string2d reads it (no NaN, no overflow). */
+export function getDouble(c: Client, i: number, msg?: string): number | null {
+  const v = parseDouble(c.argv[i]);
+  return v === null ? replyError(c, msg, NOT_FLOAT) : v;
+}
