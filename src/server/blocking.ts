@@ -14,7 +14,7 @@ import { call } from "./executor.ts";
 import type { BlockedState, Client } from "./client.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { ValueType } from "../store/types.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { longDoubleToNumber, parseLongDouble } from "../util/number.ts";
 
 /** How a block ended. */
 export type UnblockReason = "served" | "timeout" | "error" | "disconnect";
@@ -216,7 +216,7 @@ function waitKey(db: Db, key: string): string {
  * negative values such as -0.0001 round to 0 and mean "forever".
  */
 export function parseTimeout(c: Client, arg: Uint8Array): number | null {
-  const v = parseLongDouble(bytesToBinary(arg));
+  const v = timeoutSeconds(arg);
   if (v === null) {
     c.reply.error("ERR timeout is not a float or out of range");
     return null;
@@ -242,55 +242,16 @@ export function parseTimeout(c: Client, arg: Uint8Array): number | null {
 
 const LLONG_MAX = 9223372036854775807;
 
-// An x87 80-bit long double, what strtold parses into: larger magnitudes are
-// ERANGE and smaller ones round to 0 with ERANGE; string2ld rejects both.
-const LD_MAX_LOG10 = 4932.0754; // log10(1.18973e4932)
-const LD_MIN_LOG10 = -4950.7393; // log10 of half the smallest denormal
-const LD_MAX_LOG2 = 16384;
-const LD_MIN_LOG2 = -16446;
-
 /**
- * The value of `s` as strtold parses a whole string (string2ld): decimal or
- * hex floats, "inf"/"infinity"; null for anything else, NaN, leading space, or
- * a magnitude outside the long double range (overflow, or underflow to 0).
- * Values inside that range but outside a double's come back as +-Infinity
- * (beyond every limit checked afterwards) or as the smallest double (a tiny
- * non-zero timeout still rounds up to 1 ms).
+ * The timeout as string2ld reads it (util/number.ts parseLongDouble: decimal or hex floats,
+ * "inf"/"infinity"; null for anything else, NaN, leading space, or a magnitude outside the long
+ * double range), as a double: values beyond a double's range become +-Infinity (past every limit
+ * checked afterwards) and tiny non-zero ones the smallest double (so they still round up to 1 ms).
  */
-function parseLongDouble(s: string): number | null {
-  if (s.length === 0 || s.length >= 5 * 1024) return null;
-  const m =
-    /^([+-]?)(?:(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?|0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?|(inf|infinity))$/i
-      .exec(s);
-  if (m === null) return null;
-  const sign = m[1] === "-" ? -1 : 1;
-  if (m[8] !== undefined) return sign * Infinity;
-  const hex = m[5] !== undefined || m[6] !== undefined;
-  const intPart = (hex ? m[5] : m[2]) ?? "";
-  const frac = (hex ? m[6] : m[3]) ?? "";
-  if (intPart === "" && frac === "") return null;
-  const expText = hex ? m[7] : m[4];
-  const exp = expText === undefined ? 0 : Number(expText);
-  const digits = intPart + frac;
-  const first = digits.search(/[1-9a-fA-F]/);
-  if (first === -1) return 0;
-  // Magnitude of the leading digit, then the value's logarithm in the exponent's base.
-  const radix = hex ? 16 : 10;
-  let lead = 0;
-  for (let i = first; i < Math.min(digits.length, first + 15); i++) {
-    lead += parseInt(digits[i], radix) * Math.pow(radix, first - i);
-  }
-  const leadPos = intPart.length - 1 - first; // power of `radix` of the leading digit
-  let value: number;
-  if (hex) {
-    const log2 = exp + 4 * leadPos + Math.log2(lead);
-    if (log2 >= LD_MAX_LOG2 || log2 <= LD_MIN_LOG2) return null;
-    value = lead * Math.pow(2, exp + 4 * leadPos);
-  } else {
-    const log10 = exp + leadPos + Math.log10(lead);
-    if (log10 > LD_MAX_LOG10 || log10 < LD_MIN_LOG10) return null;
-    value = Number(s.slice(m[1].length));
-  }
-  if (value === 0) value = Number.MIN_VALUE;
-  return sign * value;
+function timeoutSeconds(arg: Uint8Array): number | null {
+  const ld = parseLongDouble(arg);
+  if (ld === null) return null;
+  const v = longDoubleToNumber(ld);
+  if (v === 0 && ld.m !== 0n) return ld.neg ? -Number.MIN_VALUE : Number.MIN_VALUE;
+  return v;
 }

@@ -723,6 +723,18 @@ export function longDoubleFromNumber(d: number): LongDouble {
 }
 
 /**
+ * Converts a long double to the nearest double (round-half-even, as C's conversion does):
+ * magnitudes past the double range become +-Infinity, tiny ones 0 or a subnormal.
+ */
+export function longDoubleToNumber(x: LongDouble): number {
+  if (x.inf) return x.neg ? -Infinity : Infinity;
+  const r = x.m === 0n ? { m: 0n, e: 0 } : roundBinary(x.m, x.e, false, DOUBLE_FMT);
+  // Exact: the rounded significand has at most 53 bits and the result is representable.
+  const v = r === OVERFLOW ? Infinity : Number(r.m) * 2 ** r.e;
+  return x.neg ? -v : v;
+}
+
+/**
  * `a + b` in x87 extended precision, round-half-even (the FPU default). Returns null for NaN
  * (inf + -inf); overflow yields an infinity.
  */
