@@ -205,3 +205,57 @@ export function expectInfoMatchesSpec(
     }
   }
 }
+
+/** A field of a decoded COMMAND DOCS entry (a flat name/value list in RESP2). */
+function docsField(entry: unknown[], name: string): unknown {
+  return entry[entry.indexOf(name) + 1];
+}
+
+/**
+ * Asserts a decoded RESP2 COMMAND DOCS reply for `spec` against the table row: summary (or
+ * `summary`, where the reference words it differently), since, group, complexity, and with
+ * `subcommands` the summary, since and complexity of each subcommand.
+ */
+export function expectDocsMatchSpec(
+  spec: CommandSpec,
+  docs: unknown[],
+  { summary = spec.summary, subcommands = false }: { summary?: string; subcommands?: boolean } = {},
+): void {
+  const d = docs[1] as unknown[];
+  assert.equal(docsField(d, "summary"), summary, spec.name);
+  assert.equal(docsField(d, "since"), spec.since, spec.name);
+  assert.equal(docsField(d, "group"), spec.group, spec.name);
+  assert.equal(docsField(d, "complexity"), spec.complexity, spec.name);
+  if (!subcommands) return;
+  for (const sub of spec.subcommands ?? []) {
+    const subs = docsField(d, "subcommands") as unknown[];
+    const sd = subs[subs.indexOf(`${spec.name}|${sub.name}`) + 1] as unknown[];
+    assert.equal(docsField(sd, "summary"), sub.summary, sub.name);
+    assert.equal(docsField(sd, "since"), sub.since, sub.name);
+    assert.equal(docsField(sd, "complexity"), sub.complexity, sub.name);
+  }
+}
+
+/**
+ * Asserts that the reference's COMMAND INFO and COMMAND DOCS of each table row match it
+ * (expectInfoMatchesSpec, expectDocsMatchSpec); `summaries` maps command names to the
+ * reference's own wording of their summary.
+ */
+export async function expectReferenceRowsMatch(
+  ref: RawClient,
+  specs: readonly CommandSpec[],
+  { notCompared, summaries = {}, subcommandDocs = false }: {
+    notCompared?: ReadonlySet<string>;
+    summaries?: Record<string, string>;
+    subcommandDocs?: boolean;
+  } = {},
+): Promise<void> {
+  for (const spec of specs) {
+    await ref.send("COMMAND", "INFO", spec.name);
+    const reply = await ref.read();
+    expectInfoMatchesSpec(spec, (reply as { v: RespReply[] }).v[0], spec.name, notCompared);
+    await ref.send("COMMAND", "DOCS", spec.name);
+    const docs = simplify(await ref.read()) as unknown[];
+    expectDocsMatchSpec(spec, docs, { summary: summaries[spec.name], subcommands: subcommandDocs });
+  }
+}

@@ -5,69 +5,24 @@
 
 import assert from "node:assert/strict";
 import { startServer } from "../mod.ts";
-import type { RunningServer } from "../mod.ts";
-import { hasCommand, RawClient, simplify, tempDir, withServer } from "./helpers.ts";
+import {
+  connectRetry,
+  freePort,
+  hasCommand,
+  RawClient,
+  simplify,
+  tempDir,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import { HAS_REFERENCE, withReferenceClient } from "./reference.ts";
 import { generateCommandsMarkdown } from "../scripts/gen_docs.ts";
 import { parseCommandLine } from "../src/server/config.ts";
 import { Log } from "../src/server/log.ts";
 import { Server } from "../src/server/server.ts";
 
-const HAS_VALKEY = hasCommand("valkey-server");
 const HAS_CLI = hasCommand("redis-cli");
 const HAS_BENCH = hasCommand("redis-benchmark");
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function connectRetry(port: number): Promise<RawClient> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      return await RawClient.connect(port);
-    } catch {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  throw new Error(`nothing listening on ${port}`);
-}
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    const c = await connectRetry(port);
-    try {
-      await fn(c);
-    } finally {
-      c.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
-
-async function withClient(
-  options: Record<string, string | number>,
-  fn: (c: RawClient, srv: RunningServer) => Promise<void>,
-): Promise<void> {
-  await withServer(options, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, srv);
-    } finally {
-      c.close();
-    }
-  });
-}
 
 async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
   await c.send(...args);
@@ -323,10 +278,10 @@ Deno.test("INFO: persistence and stats follow the server state", async () => {
 
 Deno.test({
   name: "INFO: same fields as valkey-server minus its own additions",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     let ref = new Map<string, string[]>();
-    await withValkey(async (v) => {
+    await withReferenceClient(async (v) => {
       const text = (await cmd(v, "INFO", "everything")) as string;
       for (const [sec, fields] of parseInfo(text)) {
         ref.set(sec, fields.map((f) => f[0]).filter((f) => !VALKEY_ONLY.has(f)));
@@ -531,11 +486,11 @@ const OWN_COMMANDS = [
 
 Deno.test({
   name: "COMMAND INFO / DOCS match valkey-server (RESP3 shapes, flags, keys, docs)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
     const names = [...OWN_COMMANDS, "get", "config|get", "nosuch"];
     const ref: unknown[] = [];
-    await withValkey(async (v) => {
+    await withReferenceClient(async (v) => {
       await v.call("HELLO", "3");
       for (const n of names) {
         ref.push(normalizeInfo((await cmd(v, "COMMAND", "INFO", n) as unknown[])[0]));

@@ -6,7 +6,26 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { hasCommand, RawClient, type RespReply, withServer } from "./helpers.ts";
+import {
+  binaryToBytes,
+  bytesToBinary,
+  callBinary as call,
+  captureKeyEvents,
+  captureNotifications,
+  encodeCommand,
+  RawClient,
+  resp3,
+  type RespReply,
+  sleep,
+  withClient,
+  withServer,
+} from "./helpers.ts";
+import {
+  expectSameReply,
+  HAS_REFERENCE,
+  withOursAndReference,
+  withReferenceClient,
+} from "./reference.ts";
 import type { RunningServer } from "../mod.ts";
 import { stringCommands } from "../src/commands/string.ts";
 import { RedisList } from "../src/store/list.ts";
@@ -14,59 +33,11 @@ import { RedisList } from "../src/store/list.ts";
 /** A command and its exact reply, or a step creating a list at `list` (for WRONGTYPE paths). */
 type Case = [string[], string] | { list: string };
 
-const latin1 = new TextDecoder("latin1");
-/** A string whose char codes are bytes, as bytes (so any byte can be sent). */
-function bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-}
-
-function call(c: RawClient, ...args: string[]): Promise<string> {
-  return c.call(...args.map(bytes));
-}
-
 /** Puts a one-element list at `key` in db 0 of our server. */
 function makeList(srv: RunningServer, key: string): void {
   const db = srv.server.keyspace.dbs[0];
   db.delete(key);
-  db.set(key, RedisList.from([bytes("x")]));
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-const HAS_VALKEY = hasCommand("valkey-server");
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let client: RawClient | null = null;
-    for (let i = 0; i < 200 && client === null; i++) {
-      try {
-        client = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (client === null) throw new Error("valkey-server did not start");
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
+  db.set(key, RedisList.from([binaryToBytes("x")]));
 }
 
 /** Command sequence -> exact reply, recorded from valkey-server 8.0 and redis-server 7.0 (identical). */
@@ -492,19 +463,14 @@ const CASES: Case[] = [
 ];
 
 Deno.test("string: exact replies for every command, option and error path", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      for (const step of CASES) {
-        if (!Array.isArray(step)) {
-          makeList(srv, step.list);
-          continue;
-        }
-        const [args, expected] = step;
-        assert.equal(await call(c, ...args), expected, args.join(" "));
+  await withClient({}, async (c, srv) => {
+    for (const step of CASES) {
+      if (!Array.isArray(step)) {
+        makeList(srv, step.list);
+        continue;
       }
-    } finally {
-      c.close();
+      const [args, expected] = step;
+      assert.equal(await call(c, ...args), expected, args.join(" "));
     }
   });
 });
@@ -563,33 +529,27 @@ function generatedCases(): string[][] {
 
 Deno.test({
   name: "string: byte-identical to valkey-server for recorded and generated sequences",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withServer({}, async (srv) => {
-      const ours = await RawClient.connect(srv.port);
-      try {
-        await withValkey(async (ref) => {
-          for (const step of CASES) {
-            if (!Array.isArray(step)) {
-              makeList(srv, step.list);
-              await call(ref, "del", step.list);
-              await call(ref, "rpush", step.list, "x");
-              continue;
-            }
-            const args = step[0];
-            assert.equal(await call(ours, ...args), await call(ref, ...args), args.join(" "));
-          }
-          for (const args of generatedCases()) {
-            if (args[0] === "del") {
-              srv.server.keyspace.dbs[0].delete(args[1]);
-              await call(ref, ...args);
-              continue;
-            }
-            assert.equal(await call(ours, ...args), await call(ref, ...args), args.join(" "));
-          }
-        });
-      } finally {
-        ours.close();
+    await withOursAndReference({}, async (ours, ref, srv) => {
+      const same = (args: string[]) =>
+        expectSameReply(ours, ref, args.map(binaryToBytes), args.join(" "));
+      for (const step of CASES) {
+        if (!Array.isArray(step)) {
+          makeList(srv, step.list);
+          await call(ref, "del", step.list);
+          await call(ref, "rpush", step.list, "x");
+          continue;
+        }
+        await same(step[0]);
+      }
+      for (const args of generatedCases()) {
+        if (args[0] === "del") {
+          srv.server.keyspace.dbs[0].delete(args[1]);
+          await call(ref, ...args);
+          continue;
+        }
+        await same(args);
       }
     });
   },
@@ -597,9 +557,9 @@ Deno.test({
 
 Deno.test({
   name: "string: COMMAND INFO rows match valkey-server (arity, flags, keys)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withValkey(async (ref) => {
+    await withReferenceClient(async (ref) => {
       await ref.send("COMMAND", "INFO", ...stringCommands.map((s) => s.name));
       const reply = await ref.read();
       assert.equal(reply.t, "array");
@@ -608,7 +568,7 @@ Deno.test({
       for (let i = 0; i < rows.length; i++) {
         const r = (rows[i] as { v: RespReply[] }).v;
         const spec = stringCommands[i];
-        const text = (x: RespReply) => latin1.decode((x as { v: Uint8Array }).v);
+        const text = (x: RespReply) => bytesToBinary((x as { v: Uint8Array }).v);
         const num = (x: RespReply) => Number((x as { v: bigint }).v);
         assert.equal(text(r[0]), spec.name);
         assert.equal(num(r[1]), spec.arity, spec.name);
@@ -626,134 +586,102 @@ Deno.test({
 
 Deno.test({
   name: "string: COMMAND INFO / COMMAND DOCS replies equal valkey-server's (Redis 7.2 rows)",
-  ignore: !HAS_VALKEY,
+  ignore: !HAS_REFERENCE,
   fn: async () => {
-    await withServer({}, async (srv) => {
-      const ours = await RawClient.connect(srv.port);
-      try {
-        if ((await call(ours, "COMMAND", "DOCS", "get")).startsWith("-")) return; // not built yet
-        await withValkey(async (ref) => {
-          for (const spec of stringCommands) {
-            const info = await call(ours, "COMMAND", "INFO", spec.name);
-            const docs = await call(ours, "COMMAND", "DOCS", spec.name);
-            // MSETNX has no tips since Redis 7.2 (#12417, like SCAN's and RANDOMKEY's policies);
-            // Valkey says "the server" where Redis 7.2 says "Redis" in APPEND's complexity.
-            assert.equal(info, await call(ref, "COMMAND", "INFO", spec.name), spec.name);
-            if (spec.name === "append") {
-              assert.ok(docs.includes("the dynamic string library used by Redis will"), docs);
-            } else {
-              assert.equal(docs, await call(ref, "COMMAND", "DOCS", spec.name), spec.name);
-            }
-          }
-        });
-      } finally {
-        ours.close();
+    await withOursAndReference({}, async (ours, ref) => {
+      if ((await call(ours, "COMMAND", "DOCS", "get")).startsWith("-")) return; // not built yet
+      for (const spec of stringCommands) {
+        const info = await call(ours, "COMMAND", "INFO", spec.name);
+        const docs = await call(ours, "COMMAND", "DOCS", spec.name);
+        // MSETNX has no tips since Redis 7.2 (#12417, like SCAN's and RANDOMKEY's policies);
+        // Valkey says "the server" where Redis 7.2 says "Redis" in APPEND's complexity.
+        assert.equal(info, await call(ref, "COMMAND", "INFO", spec.name), spec.name);
+        if (spec.name === "append") {
+          assert.ok(docs.includes("the dynamic string library used by Redis will"), docs);
+        } else {
+          assert.equal(docs, await call(ref, "COMMAND", "DOCS", spec.name), spec.name);
+        }
       }
     });
   },
 });
 
-/** Switches the newest client of `srv` to RESP3 (HELLO 3 when available). */
-async function resp3(srv: RunningServer, c: RawClient): Promise<void> {
-  const r = await call(c, "HELLO", "3");
-  if (r.startsWith("-")) {
-    const newest = [...srv.server.clients.values()].reduce((a, b) => (a.id > b.id ? a : b));
-    newest.reply.resp = 3;
-  }
-}
-
 Deno.test("string: RESP3 replies (LCS IDX map, nulls)", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await resp3(srv, c);
-      await call(c, "mset", "key1", "ohmytext", "key2", "mynewtext");
-      assert.equal(
-        await call(c, "lcs", "key1", "key2", "idx", "minmatchlen", "4", "withmatchlen"),
-        "%2\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n",
-      );
-      assert.equal(
-        await call(c, "lcs", "key1", "key2", "idx"),
-        "%2\r\n$7\r\nmatches\r\n*2\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n*2\r\n*2\r\n:2\r\n:3\r\n*2\r\n:0\r\n:1\r\n$3\r\nlen\r\n:6\r\n",
-      );
-      assert.equal(await call(c, "get", "nokey"), "_\r\n");
-      assert.equal(await call(c, "mget", "key1", "nokey"), "*2\r\n$8\r\nohmytext\r\n_\r\n");
-      assert.equal(await call(c, "set", "key1", "v", "xx", "get"), "$8\r\nohmytext\r\n");
-      assert.equal(await call(c, "set", "nokey", "v", "xx"), "_\r\n");
-      assert.equal(await call(c, "getex", "nokey"), "_\r\n");
-      assert.equal(await call(c, "incrbyfloat", "f", "1.5"), "$3\r\n1.5\r\n");
-    } finally {
-      c.close();
-    }
+  await withClient({}, async (c, srv) => {
+    await resp3(srv, c);
+    await call(c, "mset", "key1", "ohmytext", "key2", "mynewtext");
+    assert.equal(
+      await call(c, "lcs", "key1", "key2", "idx", "minmatchlen", "4", "withmatchlen"),
+      "%2\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n",
+    );
+    assert.equal(
+      await call(c, "lcs", "key1", "key2", "idx"),
+      "%2\r\n$7\r\nmatches\r\n*2\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n*2\r\n*2\r\n:2\r\n:3\r\n*2\r\n:0\r\n:1\r\n$3\r\nlen\r\n:6\r\n",
+    );
+    assert.equal(await call(c, "get", "nokey"), "_\r\n");
+    assert.equal(await call(c, "mget", "key1", "nokey"), "*2\r\n$8\r\nohmytext\r\n_\r\n");
+    assert.equal(await call(c, "set", "key1", "v", "xx", "get"), "$8\r\nohmytext\r\n");
+    assert.equal(await call(c, "set", "nokey", "v", "xx"), "_\r\n");
+    assert.equal(await call(c, "getex", "nokey"), "_\r\n");
+    assert.equal(await call(c, "incrbyfloat", "f", "1.5"), "$3\r\n1.5\r\n");
   });
 });
 
 Deno.test("string: binary-safe keys and values (NUL, CRLF, invalid UTF-8)", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      const key = "k\x00\r\n\xff\xfe";
-      const val = "\x00\r\n\xc3\x28\xff\xa0 \r\n$-1\r\n";
-      assert.equal(await call(c, "set", key, val), "+OK\r\n");
-      assert.equal(await call(c, "get", key), `$${val.length}\r\n${val}\r\n`);
-      assert.equal(await call(c, "strlen", key), `:${val.length}\r\n`);
-      assert.equal(await call(c, "append", key, "\xff\x00"), `:${val.length + 2}\r\n`);
-      assert.equal(await call(c, "getrange", key, "0", "2"), "$3\r\n\x00\r\n\r\n");
-      assert.equal(await call(c, "getrange", key, "-2", "-1"), "$2\r\n\xff\x00\r\n");
-      assert.equal(await call(c, "setrange", key, "1", "\xfe\xfd"), `:${val.length + 2}\r\n`);
-      assert.equal(await call(c, "getrange", key, "0", "3"), "$4\r\n\x00\xfe\xfd\xc3\r\n");
-      assert.equal(await call(c, "mset", "\xff1", "\x00a", "\xff2", "\r\n"), "+OK\r\n");
-      assert.equal(
-        await call(c, "mget", "\xff1", "\xff2", "\xff3"),
-        "*3\r\n$2\r\n\x00a\r\n$2\r\n\r\n\r\n$-1\r\n",
-      );
-      assert.equal(
-        await call(c, "mset", "b1", "\x00\xff\x01\r", "b2", "\xff\x00\x01\n"),
-        "+OK\r\n",
-      );
-      assert.equal(await call(c, "lcs", "b1", "b2"), "$2\r\n\xff\x01\r\n");
-      assert.equal(await call(c, "getset", "\xff1", "\xa0"), "$2\r\n\x00a\r\n");
-      assert.equal(await call(c, "getdel", "\xff1"), "$1\r\n\xa0\r\n");
-      // Stored bytes are exactly what was sent.
-      const stored = srv.server.keyspace.dbs[0].peek("\xff2")!.value as Uint8Array;
-      assert.deepEqual([...stored], [13, 10]);
-    } finally {
-      c.close();
-    }
+  await withClient({}, async (c, srv) => {
+    const key = "k\x00\r\n\xff\xfe";
+    const val = "\x00\r\n\xc3\x28\xff\xa0 \r\n$-1\r\n";
+    assert.equal(await call(c, "set", key, val), "+OK\r\n");
+    assert.equal(await call(c, "get", key), `$${val.length}\r\n${val}\r\n`);
+    assert.equal(await call(c, "strlen", key), `:${val.length}\r\n`);
+    assert.equal(await call(c, "append", key, "\xff\x00"), `:${val.length + 2}\r\n`);
+    assert.equal(await call(c, "getrange", key, "0", "2"), "$3\r\n\x00\r\n\r\n");
+    assert.equal(await call(c, "getrange", key, "-2", "-1"), "$2\r\n\xff\x00\r\n");
+    assert.equal(await call(c, "setrange", key, "1", "\xfe\xfd"), `:${val.length + 2}\r\n`);
+    assert.equal(await call(c, "getrange", key, "0", "3"), "$4\r\n\x00\xfe\xfd\xc3\r\n");
+    assert.equal(await call(c, "mset", "\xff1", "\x00a", "\xff2", "\r\n"), "+OK\r\n");
+    assert.equal(
+      await call(c, "mget", "\xff1", "\xff2", "\xff3"),
+      "*3\r\n$2\r\n\x00a\r\n$2\r\n\r\n\r\n$-1\r\n",
+    );
+    assert.equal(
+      await call(c, "mset", "b1", "\x00\xff\x01\r", "b2", "\xff\x00\x01\n"),
+      "+OK\r\n",
+    );
+    assert.equal(await call(c, "lcs", "b1", "b2"), "$2\r\n\xff\x01\r\n");
+    assert.equal(await call(c, "getset", "\xff1", "\xa0"), "$2\r\n\x00a\r\n");
+    assert.equal(await call(c, "getdel", "\xff1"), "$1\r\n\xa0\r\n");
+    // Stored bytes are exactly what was sent.
+    const stored = srv.server.keyspace.dbs[0].peek("\xff2")!.value as Uint8Array;
+    assert.deepEqual([...stored], [13, 10]);
   });
 });
 
 Deno.test("string: stored values are copies, not views into the read buffer", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      // Pipelined in one write so all arguments share one read buffer.
-      const cmds = [
-        ["set", "p1", "AAAA"],
-        ["mset", "p2", "BBBB", "p3", "CCCC"],
-        [
-          "append",
-          "p4",
-          "DDDD",
-        ],
-        ["getset", "p5", "EEEE"],
-        ["setnx", "p6", "FFFF"],
-        ["setex", "p7", "100", "GGGG"],
-      ];
-      const { encodeCommand } = await import("./helpers.ts");
-      for (const cmd of cmds) await c.write(encodeCommand(cmd.map(bytes)));
-      for (let i = 0; i < cmds.length; i++) await c.readRaw();
-      await call(c, "set", "junk", "Z".repeat(5000));
-      assert.equal(
-        await call(c, "mget", "p1", "p2", "p3", "p4", "p5", "p6", "p7"),
-        "*7\r\n$4\r\nAAAA\r\n$4\r\nBBBB\r\n$4\r\nCCCC\r\n$4\r\nDDDD\r\n$4\r\nEEEE\r\n$4\r\nFFFF\r\n$4\r\nGGGG\r\n",
-      );
-      for (const k of ["p1", "p2", "p4", "p7"]) {
-        const v = srv.server.keyspace.dbs[0].peek(k)!.value as Uint8Array;
-        assert.ok(v.buffer.byteLength < 64 * 1024, "value must not pin the read buffer");
-      }
-    } finally {
-      c.close();
+  await withClient({}, async (c, srv) => {
+    // Pipelined in one write so all arguments share one read buffer.
+    const cmds = [
+      ["set", "p1", "AAAA"],
+      ["mset", "p2", "BBBB", "p3", "CCCC"],
+      [
+        "append",
+        "p4",
+        "DDDD",
+      ],
+      ["getset", "p5", "EEEE"],
+      ["setnx", "p6", "FFFF"],
+      ["setex", "p7", "100", "GGGG"],
+    ];
+    for (const cmd of cmds) await c.write(encodeCommand(cmd.map(binaryToBytes)));
+    for (let i = 0; i < cmds.length; i++) await c.readRaw();
+    await call(c, "set", "junk", "Z".repeat(5000));
+    assert.equal(
+      await call(c, "mget", "p1", "p2", "p3", "p4", "p5", "p6", "p7"),
+      "*7\r\n$4\r\nAAAA\r\n$4\r\nBBBB\r\n$4\r\nCCCC\r\n$4\r\nDDDD\r\n$4\r\nEEEE\r\n$4\r\nFFFF\r\n$4\r\nGGGG\r\n",
+    );
+    for (const k of ["p1", "p2", "p4", "p7"]) {
+      const v = srv.server.keyspace.dbs[0].peek(k)!.value as Uint8Array;
+      assert.ok(v.buffer.byteLength < 64 * 1024, "value must not pin the read buffer");
     }
   });
 });
@@ -844,14 +772,14 @@ Deno.test("string: expire times, KEEPTTL and which writes keep or clear a TTL", 
       assert.equal(db.peek("c"), undefined);
       // A key that expires by time is gone for reads and writes alike.
       await call(c, "set", "d", "5", "px", "1");
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
       assert.equal(await call(c, "incr", "d"), ":1\r\n");
       assert.equal(ttl("d"), -1);
       await call(c, "set", "d", "v", "px", "1");
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
       assert.equal(await call(c, "set", "d", "w", "nx"), "+OK\r\n");
       await call(c, "set", "d", "v", "px", "1");
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
       assert.equal(await call(c, "append", "d", "x"), ":1\r\n");
       // Huge absolute times are accepted up to the int64 limit.
       assert.equal(await call(c, "set", "e", "v", "pxat", "9223372036854775807"), "+OK\r\n");
@@ -862,20 +790,15 @@ Deno.test("string: expire times, KEEPTTL and which writes keep or clear a TTL", 
   });
 });
 
-/** Starts a server that records what it propagates (replicas/AOF) as latin1 strings. */
+/** Starts a server that records what it propagates (replicas/AOF) as binary strings. */
 async function withPropagation(
   options: Record<string, string>,
   fn: (c: RawClient, log: string[][], srv: RunningServer) => Promise<void>,
 ): Promise<void> {
-  await withServer(options, async (srv) => {
+  await withClient(options, async (c, srv) => {
     const log: string[][] = [];
-    srv.server.propagateListeners.push((_db, argv) => log.push(argv.map((a) => latin1.decode(a))));
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c, log, srv);
-    } finally {
-      c.close();
-    }
+    srv.server.propagateListeners.push((_db, argv) => log.push(argv.map(bytesToBinary)));
+    await fn(c, log, srv);
   });
 }
 
@@ -972,13 +895,7 @@ Deno.test("string: propagation to replicas and the AOF as Redis 7.2 rewrites it"
 
 Deno.test("string: keyspace notifications named as Redis names them", async () => {
   await withServer({ "notify-keyspace-events": "KEA" }, async (srv) => {
-    const events: string[] = [];
-    srv.server.publish = (channel, message) => {
-      if (channel.startsWith("__keyevent@0__:")) {
-        events.push(`${channel.slice("__keyevent@0__:".length)} ${latin1.decode(message)}`);
-      }
-      return 0;
-    };
+    const events = captureKeyEvents(srv);
     const c = await RawClient.connect(srv.port);
     try {
       const expect = async (args: string[], ...want: string[]) => {
@@ -1008,18 +925,14 @@ Deno.test("string: keyspace notifications named as Redis names them", async () =
       await expect(["getdel", "d"]);
       await expect(["get", "nokey"]); // keymiss is not part of "A"
       await call(c, "set", "x", "v", "px", "1");
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
       await expect(["get", "x"], "expired x");
     } finally {
       c.close();
     }
   });
   await withServer({ "notify-keyspace-events": "Em" }, async (srv) => {
-    const events: string[] = [];
-    srv.server.publish = (channel, message) => {
-      events.push(`${channel} ${latin1.decode(message)}`);
-      return 0;
-    };
+    const events = captureNotifications(srv);
     const c = await RawClient.connect(srv.port);
     try {
       await call(c, "set", "a", "1");
@@ -1134,7 +1047,7 @@ Deno.test("string: APPEND grows in place without changing values others hold", a
         }
       }
       assert.equal(await call(c, "get", "a"), `$${expected.length}\r\n${expected}\r\n`);
-      for (const [view, text] of snapshots) assert.equal(latin1.decode(view), text);
+      for (const [view, text] of snapshots) assert.equal(bytesToBinary(view), text);
       // Two keys sharing one buffer (as COPY does) stay independent.
       const shared = db.peek("a")!.value as Uint8Array;
       db.set("b", shared);
