@@ -3,8 +3,7 @@
  * HDEL, HLEN, HSTRLEN, HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT,
  * HRANDFIELD and HSCAN.
  *
- * Also home of the pieces HSCAN shares with SSCAN (cursor and option parsing)
- * and of the `randomIndexes` sampler HRANDFIELD and SRANDMEMBER/SPOP use.
+ * Also home of the `randomIndexes` sampler HRANDFIELD and SRANDMEMBER/SPOP use.
  *
  * Encodings follow hash-max-listpack-entries / hash-max-listpack-value from the
  * live config, converted one way (listpack -> hashtable) as in Redis, so OBJECT
@@ -20,7 +19,13 @@ import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util/number.ts";
 import { getLongLong, getRangeLongBig, LONG_MAX } from "./args.ts";
-import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
+import {
+  getScanCursor,
+  lookupKeyRead,
+  lookupKeyWrite,
+  parseScanOptions,
+  replyEmptyScan,
+} from "./keyspace.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
 // ---------------------------------------------------------------------------
@@ -63,50 +68,6 @@ export function deleteEmptied(c: Client, key: string): void {
   c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
 }
 
-/** Options of HSCAN/SSCAN/ZSCAN (scanGenericCommand). */
-export interface ScanOptions {
-  count: number;
-  /** null when absent or "*" (matches everything). */
-  pattern: string | null;
-}
-
-/** Parses the cursor argument; replies "invalid cursor" and returns null when bad. */
-export function getScanCursor(c: Client, i: number): number | null {
-  const v = parseScanCursor(c.key(i));
-  if (v === null) {
-    c.reply.error("ERR invalid cursor");
-    return null;
-  }
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
-}
-
-/** Parses COUNT / MATCH from argument `from` on; null after replying the error. */
-export function parseScanOptions(c: Client, from: number): ScanOptions | null {
-  const opts: ScanOptions = { count: 10, pattern: null };
-  for (let i = from; i < c.argc;) {
-    const left = c.argc - i;
-    const opt = c.lower(i);
-    if (opt === "count" && left >= 2) {
-      const v = getLongLong(c, i + 1);
-      if (v === null) return null;
-      if (v < 1n) {
-        c.reply.error(SYNTAX_ERR);
-        return null;
-      }
-      opts.count = v > 1000000000n ? 1000000000 : Number(v);
-      i += 2;
-    } else if (opt === "match" && left >= 2) {
-      const p = c.key(i + 1);
-      opts.pattern = p === "*" ? null : p;
-      i += 2;
-    } else {
-      c.reply.error(SYNTAX_ERR);
-      return null;
-    }
-  }
-  return opts;
-}
-
 /** Writes an array header whose length may exceed 2^53 (huge negative random counts). */
 export function arrayLen(c: Client, n: bigint): void {
   if (n <= BigInt(Number.MAX_SAFE_INTEGER)) c.reply.array(Number(n));
@@ -116,13 +77,6 @@ export function arrayLen(c: Client, n: bigint): void {
 /** A loop bound for `n` picks: past 2^53 the reply guard ends the loop anyway. */
 export function loopBound(n: bigint): number {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : Infinity;
-}
-
-/** shared.emptyscan: cursor 0 and no elements. */
-export function replyEmptyScan(c: Client): void {
-  c.reply.array(2);
-  c.reply.bulkBinary("0");
-  c.reply.array(0);
 }
 
 /**

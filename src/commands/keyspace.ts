@@ -401,37 +401,78 @@ export function parseScanCursor(s: string): bigint | null {
   return v;
 }
 
-function scanCommand(c: Client): void {
-  const cursor = parseScanCursor(c.key(1));
-  if (cursor === null) return c.reply.error("ERR invalid cursor");
-  let count = 10;
-  let pattern: string | null = null;
-  let typeName: string | null = null;
-  for (let i = 2; i < c.argc;) {
+/**
+ * parseScanCursorOrReply as a number (cursors past 2^53 only need to be past every slot);
+ * replies "invalid cursor" and returns null when bad.
+ */
+export function getScanCursor(c: Client, i: number): number | null {
+  const v = parseScanCursor(c.key(i));
+  if (v === null) {
+    c.reply.error("ERR invalid cursor");
+    return null;
+  }
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+/** Options of SCAN/HSCAN/SSCAN/ZSCAN (scanGenericCommand). */
+export interface ScanOptions {
+  count: number;
+  /** null when absent or "*" (matches everything). */
+  pattern: string | null;
+  /** SCAN's TYPE, lower case; null when absent. */
+  typeName: string | null;
+}
+
+/**
+ * scanGenericCommand's option loop: COUNT and MATCH from argument `from` on, and TYPE when
+ * `withType` (SCAN only; the other SCANs reject it as a syntax error). Null after replying.
+ */
+export function parseScanOptions(c: Client, from: number, withType = false): ScanOptions | null {
+  const opts: ScanOptions = { count: 10, pattern: null, typeName: null };
+  for (let i = from; i < c.argc;) {
     const left = c.argc - i;
     const opt = c.lower(i);
     if (opt === "count" && left >= 2) {
       const v = getLongLong(c, i + 1);
-      if (v === null) return;
-      if (v < 1n) return c.reply.error(SYNTAX_ERR);
-      count = v > 1000000000n ? 1000000000 : Number(v);
+      if (v === null) return null;
+      if (v < 1n) {
+        c.reply.error(SYNTAX_ERR);
+        return null;
+      }
+      opts.count = v > 1000000000n ? 1000000000 : Number(v);
       i += 2;
     } else if (opt === "match" && left >= 2) {
-      pattern = c.key(i + 1);
+      const p = c.key(i + 1);
       // "*" matches everything: same as no pattern.
-      if (pattern === "*") pattern = null;
+      opts.pattern = p === "*" ? null : p;
       i += 2;
-    } else if (opt === "type" && left >= 2) {
-      typeName = c.key(i + 1).toLowerCase();
+    } else if (withType && opt === "type" && left >= 2) {
+      opts.typeName = c.key(i + 1).toLowerCase();
       i += 2;
     } else {
-      return c.reply.error(SYNTAX_ERR);
+      c.reply.error(SYNTAX_ERR);
+      return null;
     }
   }
+  return opts;
+}
+
+/** shared.emptyscan: cursor 0 and no elements. */
+export function replyEmptyScan(c: Client): void {
+  c.reply.array(2);
+  c.reply.bulkBinary("0");
+  c.reply.array(0);
+}
+
+function scanCommand(c: Client): void {
+  const start = getScanCursor(c, 1);
+  if (start === null) return;
+  const opts = parseScanOptions(c, 2, true);
+  if (opts === null) return;
+  const { pattern, typeName } = opts;
   const db = c.db;
   const keys: string[] = [];
-  const start = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
-  const next = db.scan(start, count, (e) => keys.push(e.key));
+  const next = db.scan(start, opts.count, (e) => keys.push(e.key));
   // Filter after the walk, as Redis does: reclaiming expired keys reorders the slots.
   const out: string[] = [];
   for (const key of keys) {

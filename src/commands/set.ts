@@ -21,18 +21,16 @@ import {
   arrayLen,
   dbAddValue,
   deleteEmptied,
-  getScanCursor,
   ks,
   loopBound,
   orderedSample,
-  parseScanOptions,
   randomIndexes,
   readValue,
   REPLY_SIZE_GUARD,
-  replyEmptyScan,
   writeValue,
 } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
+import { getScanCursor, parseScanOptions, replyEmptyScan } from "./keyspace.ts";
 import type { ArgDoc, CommandSpec, KeySpecFlag } from "./table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */

@@ -29,7 +29,13 @@ import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { formatDouble, parseLongLong } from "../util/number.ts";
 import { getDouble, getLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
-import { lookupKeyRead, lookupKeyWrite, parseScanCursor } from "./keyspace.ts";
+import {
+  getScanCursor,
+  lookupKeyRead,
+  lookupKeyWrite,
+  parseScanOptions,
+  replyEmptyScan,
+} from "./keyspace.ts";
 import type { CommandSpec } from "./table.ts";
 
 // ---------------------------------------------------------------------------
@@ -1397,35 +1403,14 @@ function zintercardCommand(c: Client): void {
 // ZSCAN.
 
 function zscanCommand(c: Client): void {
-  const cursor = parseScanCursor(c.key(2));
-  if (cursor === null) return c.reply.error("ERR invalid cursor");
+  const cursor = getScanCursor(c, 2);
+  if (cursor === null) return;
   const z = readZset(c, c.key(1));
   if (z === null) return;
-  if (z === undefined) {
-    c.reply.array(2);
-    c.reply.bulkBinary("0");
-    c.reply.array(0);
-    return;
-  }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < c.argc;) {
-    const left = c.argc - i;
-    const opt = c.lower(i);
-    if (opt === "count" && left >= 2) {
-      const n = getLong(c, i + 1);
-      if (n === null) return;
-      if (n < 1) return c.reply.error(SYNTAX_ERR);
-      count = n;
-      i += 2;
-    } else if (opt === "match" && left >= 2) {
-      pattern = c.key(i + 1);
-      if (pattern === "*") pattern = null;
-      i += 2;
-    } else {
-      return c.reply.error(SYNTAX_ERR);
-    }
-  }
+  if (z === undefined) return replyEmptyScan(c);
+  const opts = parseScanOptions(c, 3);
+  if (opts === null) return;
+  const pattern = opts.pattern;
   const items: string[] = [];
   let next = 0;
   if (z.encoding() === "listpack") {
@@ -1435,8 +1420,7 @@ function zscanCommand(c: Client): void {
       items.push(m, formatDouble(s));
     });
   } else {
-    const start = cursor > BigInt(z.size) ? z.size : Number(cursor);
-    next = z.scan(start, Math.min(count, 1e9), (m, s) => {
+    next = z.scan(Math.min(cursor, z.size), opts.count, (m, s) => {
       if (pattern !== null && !matchGlob(pattern, m)) return;
       items.push(m, formatG17(s));
     });
