@@ -9,22 +9,12 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { bytesToBinary, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import type { CommandSpec } from "./table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
-
-/**
- * An argument as C's `%s` prints it: the bytes up to the first NUL, as a
- * binary string. Redis formats client-supplied names and options this way.
- */
-export function cString(b: Uint8Array | string): string {
-  const s = typeof b === "string" ? b : bytesToBinary(b);
-  const nul = s.indexOf("\0");
-  return nul === -1 ? s : s.slice(0, nul);
-}
 
 /**
  * validateClientAttr: a C string of printable ASCII without spaces ('!'..'~'),
@@ -189,9 +179,9 @@ function* liveClients(server: Server): Generator<Client> {
 /** addReplySubcommandSyntaxError: a known subcommand with an argument count it rejects. */
 function subcommandSyntaxError(c: Client): void {
   c.reply.errorBinary(
-    `ERR unknown subcommand or wrong number of arguments for '${
-      cString(c.argv[1]).slice(0, 128)
-    }'. Try ${bytesToBinary(c.argv[0]).toUpperCase()} HELP.`,
+    `ERR unknown subcommand or wrong number of arguments for '${cString(c.argv[1], 128)}'. Try ${
+      bytesToBinary(c.argv[0]).toUpperCase()
+    } HELP.`,
   );
 }
 

@@ -6,13 +6,12 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
-import { binaryToBytes } from "../util/bytes.ts";
+import { binaryToBytes, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { REDIS_VERSION } from "../version.ts";
 import {
   CLIENT_NAME_ERR,
   clientCommands,
-  cString,
   isPubSubClient,
   setClientName,
   validClientName,

@@ -25,7 +25,7 @@ import {
 import { RedisSet } from "../store/set.ts";
 import type { RedisValue } from "../store/types.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { formatDouble, parseLongLong } from "../util/number.ts";
 import { getDouble, getLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
@@ -196,12 +196,6 @@ export function strtodPrefix(s: string, start = 0): [number, number] {
     strtodErange = true;
   }
   return [neg ? -v : v, j];
-}
-
-/** The argument as C code sees it: everything before the first NUL byte. */
-export function cString(b: Uint8Array): string {
-  const z = b.indexOf(0);
-  return bytesToBinary(z === -1 ? b : b.subarray(0, z));
 }
 
 /** printf("%.17g"): how ZSCAN prints the scores of a skiplist-encoded set (ld2string). */

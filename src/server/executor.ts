@@ -5,7 +5,7 @@
  */
 
 import type { Command } from "../commands/table.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 
 /**
@@ -186,16 +186,6 @@ function allowedInPubSub(cmd: Command): boolean {
   const n = cmd.name;
   return n === "subscribe" || n === "ssubscribe" || n === "unsubscribe" || n === "sunsubscribe" ||
     n === "psubscribe" || n === "punsubscribe" || n === "ping" || n === "quit" || n === "reset";
-}
-
-/**
- * An argument as Redis's `%.Ns` prints it: a C string, so it ends at the first
- * NUL byte, cut to `max` bytes; returned as a binary string.
- */
-function cString(arg: Uint8Array, max: number): string {
-  let end = arg.indexOf(0);
-  if (end === -1) end = arg.length;
-  return bytesToBinary(arg.subarray(0, Math.min(end, max)));
 }
 
 /**

@@ -36,6 +36,19 @@ export function bytesToText(b: Uint8Array): string {
   return textDecoder.decode(b);
 }
 
+/**
+ * An argument as C's `%s` (or `%.<max>s`) prints it: the bytes before the first NUL, at most
+ * `max` of them, as a binary string. Redis formats client-supplied names and options this way.
+ */
+export function cString(b: Uint8Array | string, max = Infinity): string {
+  if (typeof b === "string") {
+    const nul = b.indexOf("\0");
+    return b.slice(0, Math.min(nul === -1 ? b.length : nul, max));
+  }
+  const nul = b.indexOf(0);
+  return bytesToBinary(b.subarray(0, Math.min(nul === -1 ? b.length : nul, max)));
+}
+
 /** Byte-wise equality. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
