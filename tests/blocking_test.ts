@@ -19,7 +19,7 @@ import {
 } from "./helpers.ts";
 import { HAS_REFERENCE, withReference, withReferenceClient } from "./reference.ts";
 import { parseReply } from "../src/resp/reply_parser.ts";
-import { bytesToBinary } from "../src/util/bytes.ts";
+import { bytesToBinary, concatBytes } from "../src/util/bytes.ts";
 
 /**
  * One step of a scenario. Clients are numbered 0..3; `$idN` in an argument is
@@ -449,7 +449,7 @@ async function runScenario(port: number, s: Scenario, blocked: BlockedCount): Pr
         await untilBlocked(blocked, step.blocked);
       } else if ("raw" in step) {
         const parts = step.raw.map((cmd) => encodeCommand(argv(cmd)));
-        await c.write(new Uint8Array(parts.flatMap((p) => [...p])));
+        await c.write(concatBytes(parts));
         await untilBlocked(blocked, step.blocked);
       } else if ("read" in step) {
         out.push(await c.readRaw());

@@ -6,8 +6,6 @@
 // a differential run of random searches when valkey-server is installed.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import {
   captureKeyEvents,
   capturePropagation,
@@ -18,6 +16,7 @@ import {
   withClient,
   withServer,
 } from "./helpers.ts";
+import { withIoredis, withNodeRedis } from "./clients.ts";
 import {
   expectSameCommandRows,
   expectSameGetKeys,
@@ -3485,9 +3484,7 @@ Deno.test("geo: GEOADD propagates as the ZADD it runs, fires zadd, and store eve
 
 Deno.test("geo: ioredis and node-redis round trips", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({ port: srv.port, host: "127.0.0.1", lazyConnect: true });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       assert.equal(
         await redis.geoadd(
           "Sicily",
@@ -3521,29 +3518,20 @@ Deno.test("geo: ioredis and node-redis round trips", async () => {
         [["Catania", "56.4413"], ["Palermo", "190.4424"]],
       );
       assert.deepEqual(await redis.georadiusbymember("Sicily", "Palermo", 100, "km"), ["Palermo"]);
-    } finally {
-      redis.disconnect();
-    }
-    for (const RESP of [2, 3] as const) {
-      const client = createClient({ socket: { port: srv.port, host: "127.0.0.1" }, RESP });
-      client.on("error", () => {});
-      await client.connect();
-      try {
-        assert.equal(Number(await client.geoDist("Sicily", "Palermo", "Catania", "km")), 166.2742);
-        const pos = await client.geoPos("Sicily", ["Catania", "nope"]);
-        assert.equal(Number(pos[0]?.longitude).toFixed(6), "15.087267");
-        assert.equal(pos[1], null);
-        assert.deepEqual(
-          await client.geoSearch("Sicily", { longitude: 15, latitude: 37 }, {
-            radius: 100,
-            unit: "km",
-          }),
-          ["Catania"],
-        );
-      } finally {
-        client.destroy();
-      }
-    }
+    });
+    await withNodeRedis(srv.port, async (client) => {
+      assert.equal(Number(await client.geoDist("Sicily", "Palermo", "Catania", "km")), 166.2742);
+      const pos = await client.geoPos("Sicily", ["Catania", "nope"]);
+      assert.equal(Number(pos[0]?.longitude).toFixed(6), "15.087267");
+      assert.equal(pos[1], null);
+      assert.deepEqual(
+        await client.geoSearch("Sicily", { longitude: 15, latitude: 37 }, {
+          radius: 100,
+          unit: "km",
+        }),
+        ["Catania"],
+      );
+    });
   });
 });
 

@@ -7,23 +7,22 @@
 // a differential run against valkey-server when installed, and 1M-field scale.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import {
   bulk,
   bulks,
   bytesToBinary,
-  captureKeyEvents,
   capturePropagation,
   expectFast,
   expectReplies,
   int,
+  recordEffects,
   resp3,
   rng,
   type Row,
   withClient,
   withServer,
 } from "./helpers.ts";
+import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
 import {
   callBoth,
   expectSameCommandRows,
@@ -498,23 +497,7 @@ Deno.test("hash: binary-safe fields and values", async () => {
 
 Deno.test("hash: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
-    const events = captureKeyEvents(srv, "Eghn");
-    const prop = capturePropagation(srv);
-    const step = async (
-      args: string[],
-      reply: string,
-      ev: string[],
-      pr: string[],
-      dirty: number,
-    ) => {
-      events.length = 0;
-      prop.length = 0;
-      const before = srv.server.dirty;
-      assert.equal(await c.call(...args), reply, args.join(" "));
-      assert.deepEqual(events, ev, args.join(" "));
-      assert.deepEqual(prop, pr, args.join(" "));
-      assert.equal(srv.server.dirty - before, dirty, args.join(" ") + " dirty");
-    };
+    const { step } = recordEffects(c, srv, "Eghn");
     await step(["hset", "h", "a", "1", "b", "2"], ":2\r\n", ["new h", "hset h"], [
       "hset h a 1 b 2",
     ], 2);
@@ -810,14 +793,7 @@ Deno.test("hash: HSCAN returns every field present for the whole scan while the 
 
 Deno.test("hash: ioredis round trips (objects, Buffers, HSCAN stream)", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({
-      port: srv.port,
-      host: "127.0.0.1",
-      lazyConnect: true,
-      enableReadyCheck: false,
-    });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       assert.equal(await redis.hset("h", { a: "1", b: "héllo", c: "3" }), 3);
       assert.deepEqual(await redis.hgetall("h"), { a: "1", b: "héllo", c: "3" });
       assert.deepEqual(await redis.hgetall("missing"), {});
@@ -841,47 +817,30 @@ Deno.test("hash: ioredis round trips (objects, Buffers, HSCAN stream)", async ()
       const pairs: string[] = [];
       for (let i = 0; i < 1000; i++) pairs.push("f" + i, String(i));
       await redis.hset("big", ...pairs);
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const stream = redis.hscanStream("big", { count: 50 });
-        stream.on("data", (chunk: string[]) => {
-          for (let i = 0; i < chunk.length; i += 2) seen.add(chunk[i]);
-        });
-        stream.on("end", () => resolve());
-        stream.on("error", reject);
-      });
+      const seen = await readScanStream(redis.hscanStream("big", { count: 50 }), true);
       assert.equal(seen.size, 1000);
       assert.equal(await redis.hdel("big", "f1", "f2", "nope"), 2);
-    } finally {
-      redis.disconnect();
-    }
+    }, { enableReadyCheck: false });
   });
 });
 
 Deno.test("hash: node-redis round trips (RESP2 and RESP3)", async () => {
   await withServer({}, async (srv) => {
-    for (const RESP of [2, 3] as const) {
-      const client = createClient({ socket: { port: srv.port, host: "127.0.0.1" }, RESP });
-      client.on("error", () => {});
-      await client.connect();
-      try {
-        await client.del("h");
-        assert.equal(await client.hSet("h", { a: "1", b: "2" }), 2);
-        assert.deepEqual({ ...(await client.hGetAll("h")) }, { a: "1", b: "2" });
-        assert.deepEqual({ ...(await client.hGetAll("missing")) }, {});
-        assert.equal(await client.hGet("h", "a"), "1");
-        assert.equal(await client.hGet("h", "zz"), null);
-        assert.deepEqual(await client.hmGet("h", ["a", "zz"]), ["1", null]);
-        assert.equal(await client.hIncrBy("h", "a", 9), 10);
-        assert.equal(String(await client.hIncrByFloat("h", "a", 0.25)), "10.25");
-        assert.equal(await client.hExists("h", "b"), 1);
-        assert.deepEqual((await client.hVals("h")).sort(), ["10.25", "2"]);
-        assert.equal(await client.hDel("h", ["a", "b"]), 2);
-        assert.equal(await client.exists("h"), 0);
-      } finally {
-        client.destroy();
-      }
-    }
+    await withNodeRedis(srv.port, async (client) => {
+      await client.del("h");
+      assert.equal(await client.hSet("h", { a: "1", b: "2" }), 2);
+      assert.deepEqual({ ...(await client.hGetAll("h")) }, { a: "1", b: "2" });
+      assert.deepEqual({ ...(await client.hGetAll("missing")) }, {});
+      assert.equal(await client.hGet("h", "a"), "1");
+      assert.equal(await client.hGet("h", "zz"), null);
+      assert.deepEqual(await client.hmGet("h", ["a", "zz"]), ["1", null]);
+      assert.equal(await client.hIncrBy("h", "a", 9), 10);
+      assert.equal(String(await client.hIncrByFloat("h", "a", 0.25)), "10.25");
+      assert.equal(await client.hExists("h", "b"), 1);
+      assert.deepEqual((await client.hVals("h")).sort(), ["10.25", "2"]);
+      assert.equal(await client.hDel("h", ["a", "b"]), 2);
+      assert.equal(await client.exists("h"), 0);
+    });
   });
 });
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import { parseReply, type RespReply } from "../src/resp/reply_parser.ts";
-import { binaryToBytes, bytesToBinary } from "../src/util/bytes.ts";
+import { binaryToBytes, bytesToBinary, concatBytes } from "../src/util/bytes.ts";
 
 export type { RespReply };
 // Bytes <-> binary strings (one char per byte). Not TextDecoder("latin1"): WHATWG maps that
@@ -36,15 +36,7 @@ export function encodeCommand(args: (string | Uint8Array | number)[]): Uint8Arra
     const b = a instanceof Uint8Array ? a : enc.encode(String(a));
     parts.push(enc.encode(`$${b.length}\r\n`), b, enc.encode("\r\n"));
   }
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** A plain TCP client that speaks raw RESP, for exact-byte tests. */
@@ -357,4 +349,28 @@ export function captureNotifications(srv: RunningServer, flags?: string): string
   };
   if (flags !== undefined) srv.server.config.set("notify-keyspace-events", flags);
   return events;
+}
+
+/**
+ * Captures `srv`'s db 0 key events (`eventFlags` turned on) and propagation; `step` sends one
+ * command on `c` and asserts its raw reply, the events ("event key") and propagated commands it
+ * produced, and how far it moved the dirty counter.
+ */
+export function recordEffects(c: RawClient, srv: RunningServer, eventFlags: string): {
+  events: string[];
+  prop: string[];
+  step: (args: string[], reply: string, ev: string[], pr: string[], dirty: number) => Promise<void>;
+} {
+  const events = captureKeyEvents(srv, eventFlags);
+  const prop = capturePropagation(srv);
+  const step = async (args: string[], reply: string, ev: string[], pr: string[], dirty: number) => {
+    events.length = 0;
+    prop.length = 0;
+    const before = srv.server.dirty;
+    assert.equal(await c.call(...args), reply, args.join(" "));
+    assert.deepEqual(events, ev, args.join(" "));
+    assert.deepEqual(prop, pr, args.join(" "));
+    assert.equal(srv.server.dirty - before, dirty, args.join(" ") + " dirty");
+  };
+  return { events, prop, step };
 }

@@ -6,7 +6,6 @@
 // compared against a live instance. Blocking behaviour is in blocking_test.ts.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import {
   arr,
   binaryToBytes,
@@ -22,9 +21,11 @@ import {
   withClient,
   withServer,
 } from "./helpers.ts";
+import { withIoredis } from "./clients.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
 import type { RunningServer } from "../mod.ts";
 import { RedisList } from "../src/store/list.ts";
+import { concatBytes } from "../src/util/bytes.ts";
 import { listCommands } from "../src/commands/list.ts";
 
 /** The list stored at `key` in db 0, or undefined. */
@@ -1055,16 +1056,7 @@ async function pipeline(c: RawClient, cmds: string[][], batch = 250): Promise<st
   const out: string[] = [];
   for (let i = 0; i < cmds.length; i += batch) {
     const part = cmds.slice(i, i + batch);
-    const chunks = part.map((cmd) => encodeCommand(cmd.map(binaryToBytes)));
-    let n = 0;
-    for (const ch of chunks) n += ch.length;
-    const buf = new Uint8Array(n);
-    let off = 0;
-    for (const ch of chunks) {
-      buf.set(ch, off);
-      off += ch.length;
-    }
-    await c.write(buf);
+    await c.write(concatBytes(part.map((cmd) => encodeCommand(cmd.map(binaryToBytes)))));
     for (let j = 0; j < part.length; j++) out.push(await c.readRaw());
   }
   return out;
@@ -1160,9 +1152,7 @@ Deno.test("list: a 1,000,000-element list built by pipelined batches stays corre
 
 Deno.test("list: ioredis round trips (pushes, ranges, Buffers, LPOS, LMPOP)", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({ port: srv.port, host: "127.0.0.1", lazyConnect: true });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       assert.equal(await redis.rpush("l", "a", "b", "c"), 3);
       assert.equal(await redis.lpush("l", "z"), 4);
       assert.deepEqual(await redis.lrange("l", 0, -1), ["z", "a", "b", "c"]);
@@ -1179,9 +1169,7 @@ Deno.test("list: ioredis round trips (pushes, ranges, Buffers, LPOS, LMPOP)", as
       assert.deepEqual(await redis.lrangeBuffer("bin", 0, -1), [bin]);
       assert.equal(await redis.lmove("bin", "bin2", "LEFT", "RIGHT"), bin.toString());
       assert.equal(await redis.lpop("nokey"), null);
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 });
 

@@ -8,22 +8,20 @@
 // libraries, a differential run against valkey-server, and 1M-member scale.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import {
   bulks,
   bytesToBinary,
-  captureKeyEvents,
-  capturePropagation,
   expectFast,
   expectReplies,
   int,
+  recordEffects,
   resp3,
   rng,
   type Row,
   withClient,
   withServer,
 } from "./helpers.ts";
+import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
 import {
   callBoth,
   expectSameCommandRows,
@@ -603,23 +601,7 @@ Deno.test("set: binary-safe members", async () => {
 
 Deno.test("set: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
-    const events = captureKeyEvents(srv, "Egsn");
-    const prop = capturePropagation(srv);
-    const step = async (
-      args: string[],
-      reply: string,
-      ev: string[],
-      pr: string[],
-      dirty: number,
-    ) => {
-      events.length = 0;
-      prop.length = 0;
-      const before = srv.server.dirty;
-      assert.equal(await c.call(...args), reply, args.join(" "));
-      assert.deepEqual(events, ev, args.join(" "));
-      assert.deepEqual(prop, pr, args.join(" "));
-      assert.equal(srv.server.dirty - before, dirty, args.join(" ") + " dirty");
-    };
+    const { events, prop, step } = recordEffects(c, srv, "Egsn");
     await step(["sadd", "s", "a", "b", "a"], ":2\r\n", ["new s", "sadd s"], ["sadd s a b a"], 2);
     await step(["sadd", "s", "a"], ":0\r\n", [], [], 0);
     await step(["srem", "s", "zz"], ":0\r\n", [], [], 0);
@@ -1005,14 +987,7 @@ Deno.test("set: SSCAN returns every member present for the whole scan while the 
 
 Deno.test("set: ioredis round trips (Buffers, SSCAN stream, pipelines)", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({
-      port: srv.port,
-      host: "127.0.0.1",
-      lazyConnect: true,
-      enableReadyCheck: false,
-    });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       assert.equal(await redis.sadd("s", "a", "b", "c", "héllo"), 4);
       assert.deepEqual((await redis.smembers("s")).sort(), ["a", "b", "c", "héllo"]);
       assert.deepEqual(await redis.smembers("missing"), []);
@@ -1032,45 +1007,30 @@ Deno.test("set: ioredis round trips (Buffers, SSCAN stream, pipelines)", async (
       const got = await redis.smembersBuffer("bin");
       assert.deepEqual(got.map((b: Buffer) => b.toString("hex")).sort(), ["00ff0d0a", "01"]);
       await redis.sadd("big", ...range("m", 1, 1000));
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const stream = redis.sscanStream("big", { count: 40 });
-        stream.on("data", (chunk: string[]) => chunk.forEach((m) => seen.add(m)));
-        stream.on("end", () => resolve());
-        stream.on("error", reject);
-      });
+      const seen = await readScanStream(redis.sscanStream("big", { count: 40 }));
       assert.equal(seen.size, 1000);
       const res = await redis.pipeline().sadd("p", "1").srem("p", "1").exists("p").exec();
       assert.deepEqual(res?.map((r: [Error | null, unknown]) => r[1]), [1, 1, 0]);
       await assert.rejects(redis.sintercard(0, "s"), /ERR numkeys should be greater than 0/);
-    } finally {
-      redis.disconnect();
-    }
+    }, { enableReadyCheck: false });
   });
 });
 
 Deno.test("set: node-redis round trips (RESP2 and RESP3)", async () => {
   await withServer({}, async (srv) => {
-    for (const RESP of [2, 3] as const) {
-      const client = createClient({ socket: { port: srv.port, host: "127.0.0.1" }, RESP });
-      client.on("error", () => {});
-      await client.connect();
-      try {
-        await client.del(["s", "t"]);
-        assert.equal(await client.sAdd("s", ["3", "1", "2"]), 3);
-        assert.deepEqual([...(await client.sMembers("s"))].sort(), ["1", "2", "3"]);
-        assert.deepEqual([...(await client.sMembers("missing"))], []);
-        assert.equal(await client.sCard("s"), 3);
-        assert.equal(await client.sAdd("t", ["2", "x"]), 2);
-        assert.deepEqual([...(await client.sInter(["s", "t"]))], ["2"]);
-        assert.deepEqual([...(await client.sDiff(["s", "t"]))].sort(), ["1", "3"]);
-        assert.equal(await client.sInterCard(["s", "t"]), 1);
-        assert.equal(await client.sRem("s", ["1", "2", "3"]), 3);
-        assert.equal(await client.exists("s"), 0);
-      } finally {
-        client.destroy();
-      }
-    }
+    await withNodeRedis(srv.port, async (client) => {
+      await client.del(["s", "t"]);
+      assert.equal(await client.sAdd("s", ["3", "1", "2"]), 3);
+      assert.deepEqual([...(await client.sMembers("s"))].sort(), ["1", "2", "3"]);
+      assert.deepEqual([...(await client.sMembers("missing"))], []);
+      assert.equal(await client.sCard("s"), 3);
+      assert.equal(await client.sAdd("t", ["2", "x"]), 2);
+      assert.deepEqual([...(await client.sInter(["s", "t"]))], ["2"]);
+      assert.deepEqual([...(await client.sDiff(["s", "t"]))].sort(), ["1", "3"]);
+      assert.equal(await client.sInterCard(["s", "t"]), 1);
+      assert.equal(await client.sRem("s", ["1", "2", "3"]), 3);
+      assert.equal(await client.exists("s"), 0);
+    });
   });
 });
 

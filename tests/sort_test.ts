@@ -6,7 +6,6 @@
 // SORT calls when valkey-server is installed.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import {
   captureKeyEvents,
   capturePropagation,
@@ -16,6 +15,7 @@ import {
   withClient,
   withServer,
 } from "./helpers.ts";
+import { withIoredis } from "./clients.ts";
 import {
   expectSameGetKeys,
   expectSameReply,
@@ -442,9 +442,7 @@ Deno.test("sort: a sorted set is converted to skiplist by SORT, as in Redis", as
 
 Deno.test("sort: ioredis round trip", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({ port: srv.port, host: "127.0.0.1", lazyConnect: true });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       await redis.rpush("ids", "3", "1", "2");
       await redis.hset("user:1", "name", "ann");
       await redis.hset("user:2", "name", "bob");
@@ -462,9 +460,7 @@ Deno.test("sort: ioredis round trip", async () => {
       assert.deepEqual(await redis.lrange("out", 0, -1), ["1", "2"]);
       assert.deepEqual(await redis.sort_ro("ids", "DESC"), ["3", "2", "1"]);
       await assert.rejects(redis.sort("user:1"), /WRONGTYPE/);
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 });
 

@@ -4,7 +4,6 @@
 // ones, are also compared byte for byte against a live instance.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import { createClient } from "redis";
 import {
   binaryToBytes,
@@ -20,6 +19,7 @@ import {
   withClient,
   withServer,
 } from "./helpers.ts";
+import { withIoredis } from "./clients.ts";
 import {
   expectSameReply,
   HAS_REFERENCE,
@@ -1089,14 +1089,7 @@ Deno.test("string: proto-max-bulk-len limits SETRANGE, APPEND and LCS's table", 
 
 Deno.test("string: ioredis round trips (strings, Buffers, pipelines, MSET/MGET)", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({
-      port: srv.port,
-      host: "127.0.0.1",
-      lazyConnect: true,
-      enableReadyCheck: false,
-    });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       assert.equal(await redis.set("s", "héllo wörld"), "OK");
       assert.equal(await redis.get("s"), "héllo wörld");
       assert.equal(await redis.get("missing"), null);
@@ -1149,9 +1142,7 @@ Deno.test("string: ioredis round trips (strings, Buffers, pipelines, MSET/MGET)"
       const big = Buffer.alloc(3 * 1024 * 1024, 0xab);
       assert.equal(await redis.set("big", big), "OK");
       assert.deepEqual(await redis.getBuffer("big"), big);
-    } finally {
-      redis.disconnect();
-    }
+    }, { enableReadyCheck: false });
   });
 });
 

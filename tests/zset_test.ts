@@ -7,16 +7,14 @@
 // 1,000,000-member set built with pipelined ZADD batches.
 
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import {
   binaryToBytes as enc,
-  captureKeyEvents,
   capturePropagation,
   encodeCommand,
   expectFast,
   expectReplies,
   RawClient,
+  recordEffects,
   rng,
   type Row,
   simplify,
@@ -25,6 +23,7 @@ import {
   withClient,
   withServer,
 } from "./helpers.ts";
+import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
 import {
   callBoth,
   expectSameCommandRows,
@@ -814,23 +813,7 @@ Deno.test("zset: ZSCAN of a skiplist prints %.17g scores and visits every member
 
 Deno.test("zset: keyspace events, dirty counter and propagation", async () => {
   await withClient({}, async (c, srv) => {
-    const events = captureKeyEvents(srv, "KEA");
-    const prop = capturePropagation(srv);
-    const step = async (
-      args: string[],
-      reply: string,
-      ev: string[],
-      pr: string[],
-      dirty: number,
-    ) => {
-      events.length = 0;
-      prop.length = 0;
-      const before = srv.server.dirty;
-      assert.equal(await c.call(...args), reply, args.join(" "));
-      assert.deepEqual(events, ev, args.join(" "));
-      assert.deepEqual(prop, pr, args.join(" "));
-      assert.equal(srv.server.dirty - before, dirty, args.join(" ") + " dirty");
-    };
+    const { step } = recordEffects(c, srv, "KEA");
     await step(["zadd", "z", "1", "a", "2", "b"], ":2\r\n", ["zadd z"], ["zadd z 1 a 2 b"], 2);
     await step(["zadd", "z", "1", "a"], ":0\r\n", [], [], 0);
     await step(["zadd", "z", "ch", "5", "a", "2", "b"], ":1\r\n", ["zadd z"], [
@@ -1290,9 +1273,7 @@ Deno.test("zset: randomized model test (skiplist from the start)", async () => {
 
 Deno.test("zset: ioredis round trips", async () => {
   await withServer({}, async (srv) => {
-    const redis = new Redis({ port: srv.port, host: "127.0.0.1", lazyConnect: true });
-    await redis.connect();
-    try {
+    await withIoredis(srv.port, async (redis) => {
       assert.equal(await redis.zadd("z", 1, "a", 2, "b", 3, "c"), 3);
       assert.equal(await redis.zadd("z", "INCR", 0.5, "a"), "1.5");
       assert.deepEqual(await redis.zrange("z", 0, -1, "WITHSCORES"), [
@@ -1320,49 +1301,32 @@ Deno.test("zset: ioredis round trips", async () => {
       const pairs: (string | number)[] = [];
       for (let i = 0; i < 1000; i++) pairs.push(i, "m" + i);
       await redis.zadd("big", ...pairs);
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const stream = redis.zscanStream("big", { count: 50 });
-        stream.on("data", (chunk: string[]) => {
-          for (let i = 0; i < chunk.length; i += 2) seen.add(chunk[i]);
-        });
-        stream.on("end", () => resolve());
-        stream.on("error", reject);
-      });
+      const seen = await readScanStream(redis.zscanStream("big", { count: 50 }), true);
       assert.equal(seen.size, 1000);
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 });
 
 Deno.test("zset: node-redis round trips (RESP2 and RESP3)", async () => {
   await withServer({}, async (srv) => {
-    for (const RESP of [2, 3] as const) {
-      const client = createClient({ socket: { port: srv.port, host: "127.0.0.1" }, RESP });
-      client.on("error", () => {});
-      await client.connect();
-      try {
-        await client.del("z");
-        assert.equal(
-          await client.zAdd("z", [{ score: 1, value: "a" }, { score: 2.5, value: "b" }]),
-          2,
-        );
-        assert.deepEqual(await client.zRange("z", 0, -1), ["a", "b"]);
-        const ws = await client.zRangeWithScores("z", 0, -1);
-        assert.deepEqual(ws.map((e) => [e.value, Number(e.score)]), [["a", 1], ["b", 2.5]]);
-        assert.equal(Number(await client.zScore("z", "b")), 2.5);
-        assert.equal(await client.zScore("z", "nope"), null);
-        assert.equal(await client.zRank("z", "b"), 1);
-        assert.equal(Number(await client.zIncrBy("z", 1, "a")), 2);
-        const popped = await client.zPopMax("z");
-        assert.equal(popped?.value, "b");
-        assert.equal(Number(popped?.score), 2.5);
-        assert.equal(await client.zCard("z"), 1);
-      } finally {
-        client.destroy();
-      }
-    }
+    await withNodeRedis(srv.port, async (client) => {
+      await client.del("z");
+      assert.equal(
+        await client.zAdd("z", [{ score: 1, value: "a" }, { score: 2.5, value: "b" }]),
+        2,
+      );
+      assert.deepEqual(await client.zRange("z", 0, -1), ["a", "b"]);
+      const ws = await client.zRangeWithScores("z", 0, -1);
+      assert.deepEqual(ws.map((e) => [e.value, Number(e.score)]), [["a", 1], ["b", 2.5]]);
+      assert.equal(Number(await client.zScore("z", "b")), 2.5);
+      assert.equal(await client.zScore("z", "nope"), null);
+      assert.equal(await client.zRank("z", "b"), 1);
+      assert.equal(Number(await client.zIncrBy("z", 1, "a")), 2);
+      const popped = await client.zPopMax("z");
+      assert.equal(popped?.value, "b");
+      assert.equal(Number(popped?.score), 2.5);
+      assert.equal(await client.zCard("z"), 1);
+    });
   });
 });
 
