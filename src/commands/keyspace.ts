@@ -23,6 +23,7 @@ import { binaryToBytes } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
+import { replyHelp } from "./help.ts";
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
 
 // ---------------------------------------------------------------------------
@@ -623,17 +624,6 @@ const OBJECT_HELP = [
   "    Return the number of references of the value associated with the specified",
   "    <key>.",
 ];
-
-/** addReplyHelp: header naming the command as typed (upper-cased), the lines, then HELP. */
-function replyHelp(c: Client, lines: string[]): void {
-  c.reply.array(lines.length + 3);
-  c.reply.simple(
-    `${c.key(0).toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
-  );
-  for (const l of lines) c.reply.simple(l);
-  c.reply.simple("HELP");
-  c.reply.simple("    Print this help.");
-}
 
 function objectHelpCommand(c: Client): void {
   replyHelp(c, OBJECT_HELP);

@@ -12,9 +12,10 @@ import { randomReplId } from "../replication/state.ts";
 import { setQuicklistPackedThreshold } from "../store/list.ts";
 import { RedisList } from "../store/list.ts";
 import type { Entry } from "../store/keyspace.ts";
-import { bytesToBinary, bytesToText, textToBytes } from "../util/bytes.ts";
+import { bytesToBinary, bytesToText, cString, textToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
+import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
 import {
   aclCategories,
@@ -26,39 +27,6 @@ import {
   type KeySpec,
   type KeySpecFlag,
 } from "./table.ts";
-
-// ---------------------------------------------------------------------------------------------
-// Shared reply helpers
-
-/**
- * addReplyHelp: "<NAME> <subcommand> ..." header, the lines, then HELP, as
- * status replies. NAME is the command as the client typed it, upper-cased.
- */
-export function replyHelp(c: Client, lines: string[]): void {
-  const name = bytesToText(c.argv[0]).toUpperCase();
-  c.reply.array(lines.length + 3);
-  c.reply.simple(`${name} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-  for (const l of lines) c.reply.simple(l);
-  c.reply.simple("HELP");
-  c.reply.simple("    Print this help.");
-}
-
-/** addReplySubcommandSyntaxError. */
-export function replySubcommandSyntaxError(c: Client): void {
-  const name = bytesToText(c.argv[0]).toUpperCase();
-  c.reply.error(
-    `ERR unknown subcommand or wrong number of arguments for '${
-      cArg(c.argv[1], 128)
-    }'. Try ${name} HELP.`,
-  );
-}
-
-/** An argument as C's "%.Ns" prints it: up to the first NUL, at most `max` bytes. */
-function cArg(a: Uint8Array, max: number): string {
-  let end = a.indexOf(0);
-  if (end === -1) end = a.length;
-  return bytesToText(a.subarray(0, Math.min(end, max)));
-}
 
 /** The peer is on the loopback interface (islocalClient). */
 function isLocalClient(c: Client): boolean {
@@ -930,7 +898,7 @@ function latencyResetCommand(c: Client): void {
 }
 
 function latencyGraphCommand(c: Client): void {
-  c.reply.error(`ERR No samples available for event '${cArg(c.argv[2], Infinity)}'`);
+  c.reply.errorBinary(`ERR No samples available for event '${cString(c.argv[2])}'`);
 }
 
 function latencyDoctorCommand(c: Client): void {

@@ -1,0 +1,32 @@
+/**
+ * Replies shared by container commands (CONFIG, OBJECT, SLOWLOG, LATENCY, DEBUG, CLIENT, ...):
+ * networking.c's addReplyHelp and addReplySubcommandSyntaxError.
+ */
+
+import type { Client } from "../server/client.ts";
+import { bytesToBinary, cString } from "../util/bytes.ts";
+
+/**
+ * addReplyHelp: "<NAME> <subcommand> ..." header, the lines, then HELP, as status replies.
+ * NAME is the command as the client typed it, upper-cased.
+ */
+export function replyHelp(c: Client, lines: string[]): void {
+  c.reply.array(lines.length + 3);
+  c.reply.simple(
+    `${
+      bytesToBinary(c.argv[0]).toUpperCase()
+    } <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
+  );
+  for (const l of lines) c.reply.simple(l);
+  c.reply.simple("HELP");
+  c.reply.simple("    Print this help.");
+}
+
+/** addReplySubcommandSyntaxError: the subcommand as `%.128s` prints it, raw bytes. */
+export function replySubcommandSyntaxError(c: Client): void {
+  c.reply.errorBinary(
+    `ERR unknown subcommand or wrong number of arguments for '${cString(c.argv[1], 128)}'. Try ${
+      bytesToBinary(c.argv[0]).toUpperCase()
+    } HELP.`,
+  );
+}
