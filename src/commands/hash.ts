@@ -26,7 +26,7 @@ import {
   parseScanOptions,
   replyEmptyScan,
 } from "./keyspace.ts";
-import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt, type KeySpecFlag } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared helpers (also used by the set commands)
@@ -429,11 +429,6 @@ const DATA: ArgDoc = {
 const oneKey = { firstKey: 1, lastKey: 1, step: 1, group: "hash" as const };
 const RO_ACCESS: KeySpecFlag[] = ["RO", "access"];
 const RW_UPDATE: KeySpecFlag[] = ["RW", "update"];
-
-/** Key specs of the keys starting at `index` (`lastKey` relative, -1 = to the end). */
-export function ks(flags: KeySpecFlag[], index = 1, lastKey = 0): KeySpec[] {
-  return [{ flags, beginSearch: { index }, findKeys: { lastKey, keyStep: 1, limit: 0 } }];
-}
 const SCAN_COMPLEXITY =
   "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.";
 
@@ -443,7 +438,7 @@ export const hashCommands: CommandSpec[] = [
     ...oneKey,
     name: "hset",
     history: [["4.0.0", "Accepts multiple `field` and `value` arguments."]],
-    keySpecs: ks(RW_UPDATE),
+    keySpecs: [keySpecAt(RW_UPDATE)],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -456,7 +451,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hsetnx",
-    keySpecs: ks(["RW", "insert"]),
+    keySpecs: [keySpecAt(["RW", "insert"])],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -468,7 +463,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hget",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: 3,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -480,7 +475,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hmget",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: -3,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -495,7 +490,7 @@ export const hashCommands: CommandSpec[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "4.0.0",
     replacedBy: "`HSET` with multiple field-value pairs",
-    keySpecs: ks(RW_UPDATE),
+    keySpecs: [keySpecAt(RW_UPDATE)],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -508,7 +503,7 @@ export const hashCommands: CommandSpec[] = [
     ...oneKey,
     name: "hdel",
     history: [["2.4.0", "Accepts multiple `field` arguments."]],
-    keySpecs: ks(["RW", "delete"]),
+    keySpecs: [keySpecAt(["RW", "delete"])],
     arity: -3,
     flags: ["write", "fast"],
     since: "2.0.0",
@@ -521,7 +516,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hlen",
-    keySpecs: ks(["RO"]),
+    keySpecs: [keySpecAt(["RO"])],
     arity: 2,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -533,7 +528,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hstrlen",
-    keySpecs: ks(["RO"]),
+    keySpecs: [keySpecAt(["RO"])],
     arity: 3,
     flags: ["readonly", "fast"],
     since: "3.2.0",
@@ -545,7 +540,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hexists",
-    keySpecs: ks(["RO"]),
+    keySpecs: [keySpecAt(["RO"])],
     arity: 3,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -557,7 +552,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hkeys",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: 2,
     flags: ["readonly"],
     since: "2.0.0",
@@ -570,7 +565,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hvals",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: 2,
     flags: ["readonly"],
     since: "2.0.0",
@@ -583,7 +578,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hgetall",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: 2,
     flags: ["readonly"],
     since: "2.0.0",
@@ -596,7 +591,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hincrby",
-    keySpecs: ks(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -609,7 +604,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hincrbyfloat",
-    keySpecs: ks(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     since: "2.6.0",
@@ -622,7 +617,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hrandfield",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: -2,
     flags: ["readonly"],
     since: "6.2.0",
@@ -643,7 +638,7 @@ export const hashCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "hscan",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: -3,
     flags: ["readonly"],
     since: "2.8.0",

@@ -24,7 +24,7 @@ import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
-import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Lookups (db.c lookupKey and friends)
@@ -803,11 +803,6 @@ const allKeys = { firstKey: 1, lastKey: -1, step: 1 };
 const twoKeys = { firstKey: 1, lastKey: 2, step: 1 };
 const objectKey = { firstKey: 2, lastKey: 2, step: 1 };
 const MULTI_SHARD_SUM = ["request_policy:multi_shard", "response_policy:agg_sum"];
-
-/** A key spec at a fixed index covering `lastKey` more args (-1: to the end), as commands.def. */
-function keyAt(flags: KeySpecFlag[], index: number, lastKey = 0): KeySpec {
-  return { flags, beginSearch: { index }, findKeys: { lastKey, keyStep: 1, limit: 0 } };
-}
 const FLUSH_HISTORY: [string, string][] = [
   ["4.0.0", "Added the `ASYNC` flushing mode modifier."],
   ["6.2.0", "Added the `SYNC` flushing mode modifier."],
@@ -852,7 +847,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Moves a key to another database.",
     complexity: "O(1)",
-    keySpecs: [keyAt(["RW", "access", "update"], 1)],
+    keySpecs: [keySpecAt(["RW", "access", "update"], 1)],
     args: [KEY_ARG, { name: "db", type: "integer" }],
     handler: moveCommand,
   },
@@ -910,7 +905,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity:
       "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
     tips: MULTI_SHARD_SUM,
-    keySpecs: [keyAt(["RM", "delete"], 1, -1)],
+    keySpecs: [keySpecAt(["RM", "delete"], 1, -1)],
     args: [KEYS_ARG],
     handler: delCommand,
   },
@@ -925,7 +920,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity:
       "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
     tips: MULTI_SHARD_SUM,
-    keySpecs: [keyAt(["RM", "delete"], 1, -1)],
+    keySpecs: [keySpecAt(["RM", "delete"], 1, -1)],
     args: [KEYS_ARG],
     handler: delCommand,
   },
@@ -940,7 +935,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of keys to check.",
     tips: MULTI_SHARD_SUM,
     history: [["3.0.3", "Accepts multiple `key` arguments."]],
-    keySpecs: [keyAt(["RO"], 1, -1)],
+    keySpecs: [keySpecAt(["RO"], 1, -1)],
     args: [KEYS_ARG],
     handler: existsCommand,
   },
@@ -953,7 +948,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Determines the type of value stored at a key.",
     complexity: "O(1)",
-    keySpecs: [keyAt(["RO"], 1)],
+    keySpecs: [keySpecAt(["RO"], 1)],
     args: [KEY_ARG],
     handler: typeCommand,
   },
@@ -966,7 +961,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Renames a key and overwrites the destination.",
     complexity: "O(1)",
-    keySpecs: [keyAt(["RW", "access", "delete"], 1), keyAt(["OW", "update"], 2)],
+    keySpecs: [keySpecAt(["RW", "access", "delete"], 1), keySpecAt(["OW", "update"], 2)],
     args: [KEY_ARG, { name: "newkey", type: "key" }],
     handler: (c) => renameGeneric(c, false),
   },
@@ -983,7 +978,7 @@ export const keyspaceCommands: CommandSpec[] = [
       "3.2.0",
       "The command no longer returns an error when source and destination names are the same.",
     ]],
-    keySpecs: [keyAt(["RW", "access", "delete"], 1), keyAt(["OW", "insert"], 2)],
+    keySpecs: [keySpecAt(["RW", "access", "delete"], 1), keySpecAt(["OW", "insert"], 2)],
     args: [KEY_ARG, { name: "newkey", type: "key" }],
     handler: (c) => renameGeneric(c, true),
   },
@@ -997,7 +992,7 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Copies the value of a key to a new key.",
     complexity:
       "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
-    keySpecs: [keyAt(["RO", "access"], 1), keyAt(["OW", "update"], 2)],
+    keySpecs: [keySpecAt(["RO", "access"], 1), keySpecAt(["OW", "update"], 2)],
     args: [
       { name: "source", type: "key" },
       { name: "destination", type: "key" },
@@ -1064,7 +1059,7 @@ export const keyspaceCommands: CommandSpec[] = [
       "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
     complexity: "O(N) where N is the number of keys that will be touched.",
     tips: MULTI_SHARD_SUM,
-    keySpecs: [keyAt(["RO"], 1, -1)],
+    keySpecs: [keySpecAt(["RO"], 1, -1)],
     args: [KEYS_ARG],
     handler: touchCommand,
   },
@@ -1088,7 +1083,7 @@ export const keyspaceCommands: CommandSpec[] = [
         summary: "Returns the internal encoding of a Redis object.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
-        keySpecs: [keyAt(["RO"], 2)],
+        keySpecs: [keySpecAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectEncodingCommand,
       },
@@ -1102,7 +1097,7 @@ export const keyspaceCommands: CommandSpec[] = [
         summary: "Returns the logarithmic access frequency counter of a Redis object.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
-        keySpecs: [keyAt(["RO"], 2)],
+        keySpecs: [keySpecAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectFreqCommand,
       },
@@ -1128,7 +1123,7 @@ export const keyspaceCommands: CommandSpec[] = [
         summary: "Returns the time since the last access to a Redis object.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
-        keySpecs: [keyAt(["RO"], 2)],
+        keySpecs: [keySpecAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectIdletimeCommand,
       },
@@ -1142,7 +1137,7 @@ export const keyspaceCommands: CommandSpec[] = [
         summary: "Returns the reference count of a value of a key.",
         complexity: "O(1)",
         tips: ["nondeterministic_output"],
-        keySpecs: [keyAt(["RO"], 2)],
+        keySpecs: [keySpecAt(["RO"], 2)],
         args: [KEY_ARG],
         handler: objectRefcountCommand,
       },
@@ -1158,7 +1153,7 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Sets the expiration time of a key in seconds.",
     complexity: "O(1)",
     history: EXPIRE_HISTORY,
-    keySpecs: [keyAt(["RW", "update"], 1)],
+    keySpecs: [keySpecAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "seconds", type: "integer" }, EXPIRE_CONDITION],
     handler: expireCommand,
   },
@@ -1172,7 +1167,7 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Sets the expiration time of a key in milliseconds.",
     complexity: "O(1)",
     history: EXPIRE_HISTORY,
-    keySpecs: [keyAt(["RW", "update"], 1)],
+    keySpecs: [keySpecAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "milliseconds", type: "integer" }, EXPIRE_CONDITION],
     handler: pexpireCommand,
   },
@@ -1186,7 +1181,7 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Sets the expiration time of a key to a Unix timestamp.",
     complexity: "O(1)",
     history: EXPIRE_HISTORY,
-    keySpecs: [keyAt(["RW", "update"], 1)],
+    keySpecs: [keySpecAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "unix-time-seconds", type: "unix-time" }, EXPIRE_CONDITION],
     handler: expireatCommand,
   },
@@ -1200,7 +1195,7 @@ export const keyspaceCommands: CommandSpec[] = [
     summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
     complexity: "O(1)",
     history: EXPIRE_HISTORY,
-    keySpecs: [keyAt(["RW", "update"], 1)],
+    keySpecs: [keySpecAt(["RW", "update"], 1)],
     args: [KEY_ARG, { name: "unix-time-milliseconds", type: "unix-time" }, EXPIRE_CONDITION],
     handler: pexpireatCommand,
   },
@@ -1215,7 +1210,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
     history: TTL_HISTORY,
-    keySpecs: [keyAt(["RO", "access"], 1)],
+    keySpecs: [keySpecAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: ttlCommand,
   },
@@ -1230,7 +1225,7 @@ export const keyspaceCommands: CommandSpec[] = [
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
     history: TTL_HISTORY,
-    keySpecs: [keyAt(["RO", "access"], 1)],
+    keySpecs: [keySpecAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: pttlCommand,
   },
@@ -1243,7 +1238,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "7.0.0",
     summary: "Returns the expiration time of a key as a Unix timestamp.",
     complexity: "O(1)",
-    keySpecs: [keyAt(["RO", "access"], 1)],
+    keySpecs: [keySpecAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: expiretimeCommand,
   },
@@ -1256,7 +1251,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "7.0.0",
     summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
     complexity: "O(1)",
-    keySpecs: [keyAt(["RO", "access"], 1)],
+    keySpecs: [keySpecAt(["RO", "access"], 1)],
     args: [KEY_ARG],
     handler: pexpiretimeCommand,
   },
@@ -1269,7 +1264,7 @@ export const keyspaceCommands: CommandSpec[] = [
     since: "2.2.0",
     summary: "Removes the expiration time of a key.",
     complexity: "O(1)",
-    keySpecs: [keyAt(["RW", "update"], 1)],
+    keySpecs: [keySpecAt(["RW", "update"], 1)],
     args: [KEY_ARG],
     handler: persistCommand,
   },

@@ -21,7 +21,6 @@ import {
   arrayLen,
   dbAddValue,
   deleteEmptied,
-  ks,
   loopBound,
   orderedSample,
   randomIndexes,
@@ -31,7 +30,7 @@ import {
 } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
 import { getScanCursor, parseScanOptions, replyEmptyScan } from "./keyspace.ts";
-import type { ArgDoc, CommandSpec, KeySpecFlag } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt, type KeySpecFlag } from "./table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
@@ -555,7 +554,7 @@ const oneKey = { firstKey: 1, lastKey: 1, step: 1, group: "set" as const };
 const allKeys = { firstKey: 1, lastKey: -1, step: 1, group: "set" as const };
 const storeKeys = { firstKey: 1, lastKey: -1, step: 1, group: "set" as const };
 const RO_ACCESS: KeySpecFlag[] = ["RO", "access"];
-const STORE_SPECS = [...ks(["OW", "update"]), ...ks(RO_ACCESS, 2, -1)];
+const STORE_SPECS = [keySpecAt(["OW", "update"]), keySpecAt(RO_ACCESS, 2, -1)];
 const INTER_COMPLEXITY =
   "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.";
 const UNION_COMPLEXITY = "O(N) where N is the total number of elements in all given sets.";
@@ -566,7 +565,7 @@ export const setCommands: CommandSpec[] = [
     ...oneKey,
     name: "sadd",
     history: [["2.4.0", "Accepts multiple `member` arguments."]],
-    keySpecs: ks(["RW", "insert"]),
+    keySpecs: [keySpecAt(["RW", "insert"])],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     since: "1.0.0",
@@ -580,7 +579,7 @@ export const setCommands: CommandSpec[] = [
     ...oneKey,
     name: "srem",
     history: [["2.4.0", "Accepts multiple `member` arguments."]],
-    keySpecs: ks(["RW", "delete"]),
+    keySpecs: [keySpecAt(["RW", "delete"])],
     arity: -3,
     flags: ["write", "fast"],
     since: "1.0.0",
@@ -593,7 +592,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "smembers",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: 2,
     flags: ["readonly"],
     since: "1.0.0",
@@ -606,7 +605,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "sismember",
-    keySpecs: ks(["RO"]),
+    keySpecs: [keySpecAt(["RO"])],
     arity: 3,
     flags: ["readonly", "fast"],
     since: "1.0.0",
@@ -618,7 +617,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "smismember",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: -3,
     flags: ["readonly", "fast"],
     since: "6.2.0",
@@ -630,7 +629,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "scard",
-    keySpecs: ks(["RO"]),
+    keySpecs: [keySpecAt(["RO"])],
     arity: 2,
     flags: ["readonly", "fast"],
     since: "1.0.0",
@@ -643,7 +642,7 @@ export const setCommands: CommandSpec[] = [
     ...oneKey,
     name: "spop",
     history: [["3.2.0", "Added the `count` argument."]],
-    keySpecs: ks(["RW", "access", "delete"]),
+    keySpecs: [keySpecAt(["RW", "access", "delete"])],
     arity: -2,
     flags: ["write", "fast"],
     since: "1.0.0",
@@ -659,7 +658,7 @@ export const setCommands: CommandSpec[] = [
     ...oneKey,
     name: "srandmember",
     history: [["2.6.0", "Added the optional `count` argument."]],
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: -2,
     flags: ["readonly"],
     since: "1.0.0",
@@ -672,7 +671,7 @@ export const setCommands: CommandSpec[] = [
   },
   {
     name: "smove",
-    keySpecs: [...ks(["RW", "access", "delete"]), ...ks(["RW", "insert"], 2)],
+    keySpecs: [keySpecAt(["RW", "access", "delete"]), keySpecAt(["RW", "insert"], 2)],
     arity: 4,
     flags: ["write", "fast"],
     firstKey: 1,
@@ -688,7 +687,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...allKeys,
     name: "sinter",
-    keySpecs: ks(RO_ACCESS, 1, -1),
+    keySpecs: [keySpecAt(RO_ACCESS, 1, -1)],
     arity: -2,
     flags: ["readonly"],
     since: "1.0.0",
@@ -725,7 +724,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...allKeys,
     name: "sunion",
-    keySpecs: ks(RO_ACCESS, 1, -1),
+    keySpecs: [keySpecAt(RO_ACCESS, 1, -1)],
     arity: -2,
     flags: ["readonly"],
     since: "1.0.0",
@@ -738,7 +737,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...allKeys,
     name: "sdiff",
-    keySpecs: ks(RO_ACCESS, 1, -1),
+    keySpecs: [keySpecAt(RO_ACCESS, 1, -1)],
     arity: -2,
     flags: ["readonly"],
     since: "1.0.0",
@@ -787,7 +786,7 @@ export const setCommands: CommandSpec[] = [
   {
     ...oneKey,
     name: "sscan",
-    keySpecs: ks(RO_ACCESS),
+    keySpecs: [keySpecAt(RO_ACCESS)],
     arity: -3,
     flags: ["readonly"],
     since: "2.8.0",

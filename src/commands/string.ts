@@ -18,7 +18,7 @@ import { binaryToBytes } from "../util/bytes.ts";
 import { incrByFloat, parseInt64 } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
-import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared pieces
@@ -808,17 +808,6 @@ const MSET_DATA: ArgDoc = {
   args: [KEY, VALUE],
 };
 
-/** A key spec starting at argv[1] (Redis's commands.def key_specs). */
-function keySpec(flags: KeySpecFlag[], lastKey = 0, keyStep = 1, notes?: string): KeySpec[] {
-  const spec: KeySpec = {
-    flags,
-    beginSearch: { index: 1 },
-    findKeys: { lastKey, keyStep, limit: 0 },
-  };
-  if (notes !== undefined) spec.notes = notes;
-  return [spec];
-}
-
 /** One key at argv[1], in the string group. */
 const oneKey = { firstKey: 1, lastKey: 1, step: 1, group: "string" as const };
 
@@ -833,7 +822,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Returns the string value of a key.",
     complexity: "O(1)",
     args: [KEY],
-    keySpecs: keySpec(["RO", "access"]),
+    keySpecs: [keySpecAt(["RO", "access"])],
     handler: getCommand,
   },
   {
@@ -872,12 +861,15 @@ export const stringCommands: CommandSpec[] = [
         ],
       },
     ],
-    keySpecs: keySpec(
-      ["RW", "access", "update", "variable_flags"],
-      0,
-      1,
-      "RW and ACCESS due to the optional `GET` argument",
-    ),
+    keySpecs: [
+      keySpecAt(
+        ["RW", "access", "update", "variable_flags"],
+        1,
+        0,
+        1,
+        "RW and ACCESS due to the optional `GET` argument",
+      ),
+    ],
     history: [
       ["2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."],
       ["6.0.0", "Added the `KEEPTTL` option."],
@@ -895,7 +887,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Set the string value of a key only when the key doesn't exist.",
     complexity: "O(1)",
     args: [KEY, VALUE],
-    keySpecs: keySpec(["OW", "insert"]),
+    keySpecs: [keySpecAt(["OW", "insert"])],
     docFlags: ["deprecated"],
     deprecatedSince: "2.6.12",
     replacedBy: "`SET` with the `NX` argument",
@@ -911,7 +903,7 @@ export const stringCommands: CommandSpec[] = [
       "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
     complexity: "O(1)",
     args: [KEY, { name: "seconds", type: "integer" }, VALUE],
-    keySpecs: keySpec(["OW", "update"]),
+    keySpecs: [keySpecAt(["OW", "update"])],
     docFlags: ["deprecated"],
     deprecatedSince: "2.6.12",
     replacedBy: "`SET` with the `EX` argument",
@@ -927,7 +919,7 @@ export const stringCommands: CommandSpec[] = [
       "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
     complexity: "O(1)",
     args: [KEY, { name: "milliseconds", type: "integer" }, VALUE],
-    keySpecs: keySpec(["OW", "update"]),
+    keySpecs: [keySpecAt(["OW", "update"])],
     docFlags: ["deprecated"],
     deprecatedSince: "2.6.12",
     replacedBy: "`SET` with the `PX` argument",
@@ -944,7 +936,7 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of keys to retrieve.",
     tips: ["request_policy:multi_shard"],
     args: [{ name: "key", type: "key", flags: ["multiple"] }],
-    keySpecs: keySpec(["RO", "access"], -1),
+    keySpecs: [keySpecAt(["RO", "access"], 1, -1)],
     handler: mgetCommand,
   },
   {
@@ -959,7 +951,7 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of keys to set.",
     tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
     args: [MSET_DATA],
-    keySpecs: keySpec(["OW", "update"], -1, 2),
+    keySpecs: [keySpecAt(["OW", "update"], 1, -1, 2)],
     handler: msetCommand,
   },
   {
@@ -974,7 +966,7 @@ export const stringCommands: CommandSpec[] = [
       "Atomically modifies the string values of one or more keys only when all keys don't exist.",
     complexity: "O(N) where N is the number of keys to set.",
     args: [MSET_DATA],
-    keySpecs: keySpec(["OW", "insert"], -1, 2),
+    keySpecs: [keySpecAt(["OW", "insert"], 1, -1, 2)],
     handler: msetnxCommand,
   },
   {
@@ -986,7 +978,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Returns the previous string value of a key after setting it to a new value.",
     complexity: "O(1)",
     args: [KEY, VALUE],
-    keySpecs: keySpec(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`SET` with the `!GET` argument",
@@ -1001,7 +993,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Returns the string value of a key after deleting the key.",
     complexity: "O(1)",
     args: [KEY],
-    keySpecs: keySpec(["RW", "access", "delete"]),
+    keySpecs: [keySpecAt(["RW", "access", "delete"])],
     handler: getdelCommand,
   },
   {
@@ -1027,7 +1019,9 @@ export const stringCommands: CommandSpec[] = [
         ],
       },
     ],
-    keySpecs: keySpec(["RW", "access", "update"], 0, 1, "RW and UPDATE because it changes the TTL"),
+    keySpecs: [
+      keySpecAt(["RW", "access", "update"], 1, 0, 1, "RW and UPDATE because it changes the TTL"),
+    ],
     handler: getexCommand,
   },
   {
@@ -1040,7 +1034,7 @@ export const stringCommands: CommandSpec[] = [
     complexity:
       "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
     args: [KEY, VALUE],
-    keySpecs: keySpec(["RW", "insert"]),
+    keySpecs: [keySpecAt(["RW", "insert"])],
     handler: appendCommand,
   },
   {
@@ -1052,7 +1046,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Returns the length of a string value.",
     complexity: "O(1)",
     args: [KEY],
-    keySpecs: keySpec(["RO"]),
+    keySpecs: [keySpecAt(["RO"])],
     handler: strlenCommand,
   },
   {
@@ -1064,7 +1058,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Returns a substring of the string stored at a key.",
     complexity: RANGE_COMPLEXITY,
     args: [KEY, { name: "start", type: "integer" }, { name: "end", type: "integer" }],
-    keySpecs: keySpec(["RO", "access"]),
+    keySpecs: [keySpecAt(["RO", "access"])],
     handler: getrangeCommand,
   },
   {
@@ -1076,7 +1070,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Returns a substring from a string value.",
     complexity: RANGE_COMPLEXITY,
     args: [KEY, { name: "start", type: "integer" }, { name: "end", type: "integer" }],
-    keySpecs: keySpec(["RO", "access"]),
+    keySpecs: [keySpecAt(["RO", "access"])],
     docFlags: ["deprecated"],
     deprecatedSince: "2.0.0",
     replacedBy: "`GETRANGE`",
@@ -1093,7 +1087,7 @@ export const stringCommands: CommandSpec[] = [
     complexity:
       "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
     args: [KEY, { name: "offset", type: "integer" }, VALUE],
-    keySpecs: keySpec(["RW", "update"]),
+    keySpecs: [keySpecAt(["RW", "update"])],
     handler: setrangeCommand,
   },
   {
@@ -1106,7 +1100,7 @@ export const stringCommands: CommandSpec[] = [
       "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
     complexity: "O(1)",
     args: [KEY],
-    keySpecs: keySpec(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     handler: incrCommand,
   },
   {
@@ -1119,7 +1113,7 @@ export const stringCommands: CommandSpec[] = [
       "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
     complexity: "O(1)",
     args: [KEY],
-    keySpecs: keySpec(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     handler: decrCommand,
   },
   {
@@ -1132,7 +1126,7 @@ export const stringCommands: CommandSpec[] = [
       "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
     complexity: "O(1)",
     args: [KEY, { name: "increment", type: "integer" }],
-    keySpecs: keySpec(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     handler: incrbyCommand,
   },
   {
@@ -1145,7 +1139,7 @@ export const stringCommands: CommandSpec[] = [
       "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
     complexity: "O(1)",
     args: [KEY, { name: "decrement", type: "integer" }],
-    keySpecs: keySpec(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     handler: decrbyCommand,
   },
   {
@@ -1158,7 +1152,7 @@ export const stringCommands: CommandSpec[] = [
       "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
     complexity: "O(1)",
     args: [KEY, { name: "increment", type: "double" }],
-    keySpecs: keySpec(["RW", "access", "update"]),
+    keySpecs: [keySpecAt(["RW", "access", "update"])],
     handler: incrbyfloatCommand,
   },
   {
@@ -1180,7 +1174,7 @@ export const stringCommands: CommandSpec[] = [
       { name: "min-match-len", type: "integer", token: "MINMATCHLEN", flags: ["optional"] },
       { name: "withmatchlen", type: "pure-token", token: "WITHMATCHLEN", flags: ["optional"] },
     ],
-    keySpecs: keySpec(["RO", "access"], 1),
+    keySpecs: [keySpecAt(["RO", "access"], 1, 1)],
     handler: lcsCommand,
   },
 ];

@@ -86,6 +86,22 @@ export interface KeySpec {
     | "unknown";
 }
 
+/**
+ * The common key spec: begin_search at argument `index`, find_keys a range to `lastKey` (0: just
+ * that key, -1: through the last argument) every `keyStep` arguments.
+ */
+export function keySpecAt(
+  flags: KeySpecFlag[],
+  index = 1,
+  lastKey = 0,
+  keyStep = 1,
+  notes?: string,
+): KeySpec {
+  const spec: KeySpec = { flags, beginSearch: { index }, findKeys: { lastKey, keyStep, limit: 0 } };
+  if (notes !== undefined) spec.notes = notes;
+  return spec;
+}
+
 /** One argument in COMMAND DOCS (kept short: name, type, flags). */
 export interface ArgDoc {
   name: string;
