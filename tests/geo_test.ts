@@ -24,7 +24,8 @@ import {
   HAS_REFERENCE,
   withOursAndReference,
 } from "./reference.ts";
-import { formatDistance, geoCommands, humanDouble } from "../src/commands/geo.ts";
+import { formatDistance, geoCommands } from "../src/commands/geo.ts";
+import { formatHumanDouble as humanDouble } from "../src/util/number.ts";
 import {
   decodeGeoScore,
   geohashEstimateStepsByRadius,

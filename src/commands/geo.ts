@@ -31,6 +31,7 @@ import {
   scoresOfGeoHashBox,
   searchCells,
 } from "../util/geohash.ts";
+import { formatHumanDouble } from "../util/number.ts";
 import { getDouble, getLongLong } from "./args.ts";
 import { lookupKeyRead } from "./keyspace.ts";
 import {
@@ -46,22 +47,9 @@ import type { CommandSpec } from "./table.ts";
 // ---------------------------------------------------------------------------
 // Formatting.
 
-/**
- * addReplyHumanLongDouble's text: "%.17Lf" of the value with trailing zeros
- * (and a bare dot) removed.
- */
-export function humanDouble(d: number): string {
-  if (d === Infinity) return "inf";
-  if (d === -Infinity) return "-inf";
-  let s = Math.abs(d) >= 1e21 ? BigInt(d).toString() : d.toFixed(17);
-  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
-  if (s === "-0") s = "0";
-  return s;
-}
-
 /** Replies a coordinate as addReplyHumanLongDouble: a bulk string (RESP2) or a double (RESP3). */
 function replyHumanDouble(c: Client, d: number): void {
-  const s = humanDouble(d);
+  const s = formatHumanDouble(d);
   if (c.reply.resp === 3) c.reply.raw(binaryToBytes("," + s + "\r\n"));
   else c.reply.bulkBinary(s);
 }
