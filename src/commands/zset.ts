@@ -17,6 +17,8 @@ import type { Client } from "../server/client.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import {
   isValidLexRange,
+  lexGteMin,
+  lexLteMax,
   SortedSet,
   type ZLexRangeSpec,
   type ZRangeSpec,
@@ -263,20 +265,6 @@ export function parseLexRange(min: Uint8Array, max: Uint8Array): ZLexRangeSpec |
   const b = parseLexBound(max);
   if (a === null || b === null) return null;
   return { min: a[0], minex: a[1], max: b[0], maxex: b[1] };
-}
-
-/** zslLexValueGteMin. */
-function lexGteMin(v: string, r: ZLexRangeSpec): boolean {
-  const min = r.min;
-  if (typeof min === "number") return min < 0;
-  return r.minex ? v > min : v >= min;
-}
-
-/** zslLexValueLteMax. */
-function lexLteMax(v: string, r: ZLexRangeSpec): boolean {
-  const max = r.max;
-  if (typeof max === "number") return max > 0;
-  return r.maxex ? v < max : v <= max;
 }
 
 /*

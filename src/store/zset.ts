@@ -104,13 +104,15 @@ function scoreLteMax(v: number, r: ZRangeSpec): boolean {
   return r.maxex ? v < r.max : v <= r.max;
 }
 
-function lexGteMin(v: string, r: ZLexRangeSpec): boolean {
+/** zslLexValueGteMin: `v` is at or past the range's min. */
+export function lexGteMin(v: string, r: ZLexRangeSpec): boolean {
   const min = r.min;
   if (typeof min === "number") return min < 0;
   return r.minex ? v > min : v >= min;
 }
 
-function lexLteMax(v: string, r: ZLexRangeSpec): boolean {
+/** zslLexValueLteMax: `v` is at or before the range's max. */
+export function lexLteMax(v: string, r: ZLexRangeSpec): boolean {
   const max = r.max;
   if (typeof max === "number") return max > 0;
   return r.maxex ? v < max : v <= max;
