@@ -571,16 +571,19 @@ function objectEncodingCommand(c: Client): void {
   if (e !== undefined) c.reply.bulkText(objectEncoding(c.server, e));
 }
 
+/** OBJECT REFCOUNT's answer: shared integer objects (0..9999, when sharing is on) or 1. */
+export function objectRefcount(server: Server, e: Entry): number {
+  const v = e.value;
+  if (v instanceof Uint8Array && !e.raw && canUseSharedIntegers(server)) {
+    const n = parseLongLong(v);
+    if (n !== null && n >= 0n && n < OBJ_SHARED_INTEGERS) return OBJ_SHARED_REFCOUNT;
+  }
+  return 1;
+}
+
 function objectRefcountCommand(c: Client): void {
   const e = objectLookup(c);
-  if (e === undefined) return;
-  const v = e.value;
-  let shared = false;
-  if (v instanceof Uint8Array && !e.raw && canUseSharedIntegers(c.server)) {
-    const n = parseLongLong(v);
-    shared = n !== null && n >= 0n && n < OBJ_SHARED_INTEGERS;
-  }
-  c.reply.integer(shared ? OBJ_SHARED_REFCOUNT : 1);
+  if (e !== undefined) c.reply.integer(objectRefcount(c.server, e));
 }
 
 function objectIdletimeCommand(c: Client): void {

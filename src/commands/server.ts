@@ -11,12 +11,12 @@ import { memtoull } from "../server/config_file.ts";
 import { randomReplId } from "../replication/state.ts";
 import { setQuicklistPackedThreshold } from "../store/list.ts";
 import { RedisList } from "../store/list.ts";
-import type { Entry } from "../store/keyspace.ts";
 import { bytesToBinary, bytesToText, cString, textToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
+import { objectEncoding, objectRefcount } from "./keyspace.ts";
 import {
   aclCategories,
   type ArgDoc,
@@ -1198,13 +1198,6 @@ function debugProtocol(c: Client): void {
   }
 }
 
-/** OBJECT ENCODING of a string value (int, embstr, raw), as Redis picks it. */
-function stringEncoding(e: Entry, v: Uint8Array): string {
-  if (parseLongLong(v) !== null) return "int";
-  if (e.raw) return "raw";
-  return v.length <= 44 ? "embstr" : "raw";
-}
-
 /** RDB length-prefix size (rdbSaveLen). */
 function rdbLenSize(n: number): number {
   return n < 64 ? 1 : n < 16384 ? 2 : n <= 0xffffffff ? 5 : 9;
@@ -1237,32 +1230,15 @@ function debugObject(c: Client): void {
     return;
   }
   const v = e.value;
-  let encoding: string;
+  // The same object OBJECT ENCODING / OBJECT REFCOUNT describe.
+  const encoding = objectEncoding(server, e);
+  const refcount = objectRefcount(server, e);
   let serialized: number;
-  let refcount = 1;
   let extra = "";
   if (v instanceof Uint8Array) {
-    encoding = stringEncoding(e, v);
     serialized = rdbStringSize(v);
-    if (encoding === "int") {
-      const n = parseLongLong(v)!;
-      const policy = server.config.maxmemoryPolicy;
-      const sharedOk = server.config.maxmemory === 0 ||
-        !(policy.includes("lru") || policy.includes("lfu"));
-      if (n >= 0n && n < 10000n && sharedOk) refcount = 2147483647;
-    }
   } else {
     const cfg = server.config;
-    encoding = v.encoding({
-      listMaxListpackSize: cfg.listMaxListpackSize,
-      hashMaxListpackEntries: cfg.hashMaxListpackEntries,
-      hashMaxListpackValue: cfg.hashMaxListpackValue,
-      setMaxIntsetEntries: cfg.setMaxIntsetEntries,
-      setMaxListpackEntries: cfg.setMaxListpackEntries,
-      setMaxListpackValue: cfg.setMaxListpackValue,
-      zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
-      zsetMaxListpackValue: cfg.zsetMaxListpackValue,
-    });
     if (v instanceof RedisList) {
       const nodes = v.debugNodes();
       serialized = rdbLenSize(nodes.length);
