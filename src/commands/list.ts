@@ -16,10 +16,9 @@ import { RedisList } from "../store/list.ts";
 import type { RedisValue } from "../store/types.ts";
 import { NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesEqual } from "../util/bytes.ts";
-import { parseLongLong } from "../util/number.ts";
 import { getLong, getLongLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, keyNumKeys } from "./table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
 type Where = "head" | "tail";
@@ -545,18 +544,6 @@ function blmpopCommand(c: Client): void {
   lmpopGeneric(c, 2, true);
 }
 
-/** Key positions of LMPOP (numkeys at 1) / BLMPOP (numkeys at 2). */
-function mpopKeys(numkeysIdx: number): (argv: Uint8Array[]) => number[] {
-  return (argv) => {
-    if (argv.length <= numkeysIdx) return [];
-    const n = parseLongLong(argv[numkeysIdx]);
-    if (n === null || n < 1n || BigInt(numkeysIdx) + n >= BigInt(argv.length)) return [];
-    const out: number[] = [];
-    for (let i = 1; i <= Number(n); i++) out.push(numkeysIdx + i);
-    return out;
-  };
-}
-
 // ---------------------------------------------------------------------------
 // The table.
 
@@ -986,7 +973,7 @@ export const listCommands: CommandSpec[] = [
       },
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
-    getKeys: mpopKeys(1),
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: lmpopCommand,
   },
   {
@@ -1133,7 +1120,7 @@ export const listCommands: CommandSpec[] = [
         token: "RIGHT",
       }],
     }, { name: "count", type: "integer", token: "COUNT", flags: ["optional"] }],
-    getKeys: mpopKeys(2),
+    getKeys: (argv) => keyNumKeys(argv, 2),
     handler: blmpopCommand,
   },
 ];

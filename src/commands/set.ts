@@ -16,7 +16,6 @@ import { isInt64String, RedisSet } from "../store/set.ts";
 import { WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { parseLongLong } from "../util/number.ts";
 import {
   arrayLen,
   dbAddValue,
@@ -30,7 +29,7 @@ import {
 } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
 import { getScanCursor, parseScanOptions, replyEmptyScan } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt, type KeySpecFlag } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keyNumKeys, keySpecAt, type KeySpecFlag } from "./table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
@@ -526,16 +525,6 @@ function sscanCommand(c: Client): void {
   for (const m of items) c.reply.bulkBinary(m);
 }
 
-/** SINTERCARD's keys: argv[2 .. 2+numkeys), when numkeys is valid. */
-function sintercardKeys(argv: Uint8Array[]): number[] {
-  if (argv.length < 2) return [];
-  const n = parseLongLong(argv[1]);
-  if (n === null || n < 1n || n > BigInt(argv.length - 2)) return [];
-  const out: number[] = [];
-  for (let i = 0; i < Number(n); i++) out.push(2 + i);
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Table
 
@@ -718,7 +707,7 @@ export const setCommands: CommandSpec[] = [
       KEYS,
       { name: "limit", type: "integer", token: "LIMIT", flags: ["optional"] },
     ],
-    getKeys: sintercardKeys,
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: sintercardCommand,
   },
   {

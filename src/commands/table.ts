@@ -6,6 +6,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { parseLongLong } from "../util/number.ts";
 
 /** Command flags, named as Redis's COMMAND INFO reports them. */
 export type CommandFlag =
@@ -286,6 +287,21 @@ function resolve(spec: CommandSpec, parent?: Command): Command {
     for (const sub of spec.subcommands) cmd.subs.set(sub.name, resolve(sub, cmd));
   }
   return cmd;
+}
+
+/**
+ * getKeys of a command whose keys follow a numkeys argument at `numIdx` (ZUNION, LMPOP,
+ * SINTERCARD, ...): the `numkeys` arguments from `numIdx + firstOffset` on, or none when
+ * numkeys is not a positive integer or the arguments run short.
+ */
+export function keyNumKeys(argv: Uint8Array[], numIdx: number, firstOffset = 1): number[] {
+  if (numIdx >= argv.length) return [];
+  const n = parseLongLong(argv[numIdx]);
+  const first = numIdx + firstOffset;
+  if (n === null || n < 1n || first + Number(n) - 1 >= argv.length) return [];
+  const out: number[] = [];
+  for (let i = 0; i < Number(n); i++) out.push(first + i);
+  return out;
 }
 
 /**

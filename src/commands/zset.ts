@@ -38,7 +38,7 @@ import {
   parseScanOptions,
   replyEmptyScan,
 } from "./keyspace.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, keyNumKeys } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Numbers as the C library reads and writes them.
@@ -1416,19 +1416,8 @@ function zscanCommand(c: Client): void {
 // ---------------------------------------------------------------------------
 // Key positions of the commands whose keys move.
 
-/** Keys of a keynum spec: numkeys at `numIdx`, keys right after; [] when invalid. */
-function keynumKeys(argv: Uint8Array[], numIdx: number, firstOffset = 1): number[] {
-  if (numIdx >= argv.length) return [];
-  const n = parseLongLong(argv[numIdx]);
-  const first = numIdx + firstOffset;
-  if (n === null || n < 1n || first + Number(n) - 1 >= argv.length) return [];
-  const out: number[] = [];
-  for (let i = 0; i < Number(n); i++) out.push(first + i);
-  return out;
-}
-
 const storeKeys = (argv: Uint8Array[]): number[] => {
-  const keys = keynumKeys(argv, 2);
+  const keys = keyNumKeys(argv, 2);
   return keys.length === 0 ? [] : [1, ...keys];
 };
 
@@ -2195,7 +2184,7 @@ export const zsetCommands: CommandSpec[] = [
       },
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
-    getKeys: (argv) => keynumKeys(argv, 1),
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: zmpopCommand,
   },
   {
@@ -2288,7 +2277,7 @@ export const zsetCommands: CommandSpec[] = [
       },
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
-    getKeys: (argv) => keynumKeys(argv, 2),
+    getKeys: (argv) => keyNumKeys(argv, 2),
     handler: bzmpopCommand,
   },
   {
@@ -2360,7 +2349,7 @@ export const zsetCommands: CommandSpec[] = [
       },
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
-    getKeys: (argv) => keynumKeys(argv, 1),
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: zunionCommand,
   },
   {
@@ -2399,7 +2388,7 @@ export const zsetCommands: CommandSpec[] = [
       },
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
-    getKeys: (argv) => keynumKeys(argv, 1),
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: zinterCommand,
   },
   {
@@ -2426,7 +2415,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "key", type: "key", flags: ["multiple"] },
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
-    getKeys: (argv) => keynumKeys(argv, 1),
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: zdiffCommand,
   },
   {
@@ -2573,7 +2562,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "key", type: "key", flags: ["multiple"] },
       { name: "limit", type: "integer", token: "LIMIT", flags: ["optional"] },
     ],
-    getKeys: (argv) => keynumKeys(argv, 1),
+    getKeys: (argv) => keyNumKeys(argv, 1),
     handler: zintercardCommand,
   },
   {
