@@ -33,15 +33,8 @@ import {
 } from "../util/geohash.ts";
 import { formatHumanDouble } from "../util/number.ts";
 import { getDouble, getLongLong } from "./args.ts";
-import { lookupKeyRead } from "./keyspace.ts";
-import {
-  convertToListpackIfNeeded,
-  deleteStoreKey,
-  readZset,
-  setKey,
-  zaddCommand,
-  zsetConfig,
-} from "./zset.ts";
+import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
+import { convertToListpackIfNeeded, readZset, zaddCommand, zsetConfig } from "./zset.ts";
 import type { CommandSpec } from "./table.ts";
 
 // ---------------------------------------------------------------------------

@@ -21,10 +21,10 @@ import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util
 import { getLongLong, getRangeLongBig, LONG_MAX } from "./args.ts";
 import {
   getScanCursor,
-  lookupKeyRead,
-  lookupKeyWrite,
   parseScanOptions,
+  readValue,
   replyEmptyScan,
+  writeValue,
 } from "./keyspace.ts";
 import { type ArgDoc, type CommandSpec, keySpecAt, type KeySpecFlag } from "./table.ts";
 
@@ -43,16 +43,6 @@ export const REPLY_SIZE_GUARD = 512 * 1024 * 1024;
 
 const HSET_ARG = binaryToBytes("HSET");
 
-/** The live value at `key` for a read (counts hits/misses, fires "keymiss"). */
-export function readValue(c: Client, key: string): RedisValue | undefined {
-  return lookupKeyRead(c, key)?.value;
-}
-
-/** The live value at `key` for a write (no stats, no events). */
-export function writeValue(c: Client, key: string): RedisValue | undefined {
-  return lookupKeyWrite(c, key)?.value;
-}
-
 /**
  * dbAdd for a key the caller just found missing: stores it and fires "new" as
  * Redis's dbAdd does. `Db.set` also copes with a not yet reclaimed expired entry.
@@ -60,12 +50,6 @@ export function writeValue(c: Client, key: string): RedisValue | undefined {
 export function dbAddValue(c: Client, key: string, value: RedisValue, db: Db = c.db): void {
   db.set(key, value);
   c.server.notifyKeyspaceEvent("new", "new", key, db.id);
-}
-
-/** dbDelete after a collection became empty, with the "del" event Redis fires then. */
-export function deleteEmptied(c: Client, key: string): void {
-  c.db.delete(key);
-  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
 }
 
 /** Writes an array header whose length may exceed 2^53 (huge negative random counts). */

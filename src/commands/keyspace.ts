@@ -72,6 +72,41 @@ export function lookupKeyWrite(c: Client, key: string, db: Db = c.db): Entry | u
   return db.lookup(key, noTouchFor(c, LOOKUP_NONE));
 }
 
+/** The value of {@link lookupKeyRead} (counts hits/misses, fires "keymiss"). */
+export function readValue(c: Client, key: string): RedisValue | undefined {
+  return lookupKeyRead(c, key)?.value;
+}
+
+/** The value of {@link lookupKeyWrite} (no stats, no events). */
+export function writeValue(c: Client, key: string): RedisValue | undefined {
+  return lookupKeyWrite(c, key)?.value;
+}
+
+// ---------------------------------------------------------------------------
+// Writes shared by the data-type groups
+
+/** dbDelete after a collection became empty, with the "del" event Redis fires then. */
+export function deleteEmptied(c: Client, key: string): void {
+  c.db.delete(key);
+  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+}
+
+/**
+ * setKey: stores `value` at `key` (dropping any TTL), fires "new" when the key did not exist
+ * (dbAdd) and signals the key. The caller fires its own event and counts the change.
+ */
+export function setKey(c: Client, key: string, value: RedisValue): void {
+  const existed = lookupKeyWrite(c, key) !== undefined;
+  c.db.set(key, value);
+  if (!existed) c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
+  c.server.signalModifiedKey(c.db, key);
+}
+
+/** dbDelete of a STORE destination whose result is empty: signal, "del" and one change. */
+export function deleteStoreKey(c: Client, key: string): void {
+  if (c.db.delete(key)) c.modified(key, "generic", "del");
+}
+
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
 

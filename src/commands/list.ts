@@ -17,7 +17,7 @@ import type { RedisValue } from "../store/types.ts";
 import { NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesEqual } from "../util/bytes.ts";
 import { getLong, getLongLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
-import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
+import { deleteEmptied, readValue, writeValue } from "./keyspace.ts";
 import { type CommandSpec, keyNumKeys } from "./table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
@@ -41,17 +41,7 @@ function getPosition(c: Client, i: number): Where | null {
 }
 
 // ---------------------------------------------------------------------------
-// Keyspace access.
-
-/** lookupKeyRead: counts keyspace hits/misses and fires "keymiss". */
-function lookupRead(c: Client, key: string): RedisValue | undefined {
-  return lookupKeyRead(c, key)?.value;
-}
-
-/** lookupKeyWrite: no stats, no events. */
-function lookupWrite(c: Client, key: string): RedisValue | undefined {
-  return lookupKeyWrite(c, key)?.value;
-}
+// Keyspace access (readValue/writeValue: keyspace.ts).
 
 /** The list at `v`, undefined when missing, or null after replying WRONGTYPE. */
 function asList(c: Client, v: RedisValue | undefined): RedisList | undefined | null {
@@ -89,12 +79,6 @@ function notifyList(c: Client, key: string, event: string): void {
   c.server.notifyKeyspaceEvent("list", event, key, c.db.id);
 }
 
-/** Deletes an emptied list and fires "del". */
-function deleteEmptied(c: Client, key: string): void {
-  c.db.delete(key);
-  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-}
-
 /**
  * listElementsRemoved: fires lpop/rpop, deletes the key when it emptied (else
  * tries the shrinking conversion), signals the key and counts `count` changes.
@@ -127,7 +111,7 @@ function popRangeReply(c: Client, key: string, list: RedisList, where: Where, co
 
 function pushGeneric(c: Client, where: Where, xx: boolean): void {
   const key = c.key(1);
-  let list = asList(c, lookupWrite(c, key));
+  let list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) {
     if (xx) return c.reply.integer(0);
@@ -173,7 +157,7 @@ function popGeneric(c: Client, where: Where): void {
     count = n;
   }
   const key = c.key(1);
-  const list = asList(c, lookupWrite(c, key));
+  const list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) return hasCount ? c.reply.nullArray() : c.reply.nullBulk();
   if (hasCount && count === 0) return c.reply.array(0);
@@ -198,13 +182,13 @@ function rpopCommand(c: Client): void {
 // Reads.
 
 function llenCommand(c: Client): void {
-  const list = asList(c, lookupRead(c, c.key(1)));
+  const list = asList(c, readValue(c, c.key(1)));
   if (list === null) return;
   c.reply.integer(list ? list.length : 0);
 }
 
 function lindexCommand(c: Client): void {
-  const list = asList(c, lookupRead(c, c.key(1)));
+  const list = asList(c, readValue(c, c.key(1)));
   if (list === null) return;
   if (list === undefined) return c.reply.nullBulk();
   const index = getLong(c, 2);
@@ -219,7 +203,7 @@ function lrangeCommand(c: Client): void {
   if (start === null) return;
   let end = getLong(c, 3);
   if (end === null) return;
-  const list = asList(c, lookupRead(c, c.key(1)));
+  const list = asList(c, readValue(c, c.key(1)));
   if (list === null) return;
   if (list === undefined) return c.reply.array(0);
   const llen = list.length;
@@ -270,7 +254,7 @@ function lposCommand(c: Client): void {
   }
   const fromTail = rank < 0;
   if (fromTail) rank = -rank;
-  const list = asList(c, lookupRead(c, c.key(1)));
+  const list = asList(c, readValue(c, c.key(1)));
   if (list === null) return;
   if (list === undefined) return count !== -1 ? c.reply.array(0) : c.reply.nullBulk();
   const llen = list.length;
@@ -306,7 +290,7 @@ function lposCommand(c: Client): void {
 
 function lsetCommand(c: Client): void {
   const key = c.key(1);
-  const v = lookupWrite(c, key);
+  const v = writeValue(c, key);
   if (v === undefined) return c.reply.error(NO_SUCH_KEY);
   const list = asList(c, v);
   if (!list) return;
@@ -330,7 +314,7 @@ function linsertCommand(c: Client): void {
   else if (w === "before") after = false;
   else return c.reply.error(SYNTAX_ERR);
   const key = c.key(1);
-  const list = asList(c, lookupWrite(c, key));
+  const list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) return c.reply.integer(0);
   const value = c.argv[4].slice();
@@ -347,7 +331,7 @@ function lremCommand(c: Client): void {
   const toRemove = getLong(c, 2);
   if (toRemove === null) return;
   const key = c.key(1);
-  const list = asList(c, lookupWrite(c, key));
+  const list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) return c.reply.integer(0);
   const removed = list.remove(c.argv[3], toRemove);
@@ -367,7 +351,7 @@ function ltrimCommand(c: Client): void {
   const end = getLong(c, 3);
   if (end === null) return;
   const key = c.key(1);
-  const list = asList(c, lookupWrite(c, key));
+  const list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) return c.reply.ok();
   const removed = list.trim(start, end);
@@ -385,11 +369,11 @@ function ltrimCommand(c: Client): void {
 /** lmoveGenericCommand; the blocking forms propagate as their plain form. */
 function lmoveGeneric(c: Client, from: Where, to: Where): void {
   const src = c.key(1);
-  const srcList = asList(c, lookupWrite(c, src));
+  const srcList = asList(c, writeValue(c, src));
   if (srcList === null) return;
   if (srcList === undefined || srcList.length === 0) return c.reply.nullBulk();
   const dst = c.key(2);
-  let dstList = asList(c, lookupWrite(c, dst));
+  let dstList = asList(c, writeValue(c, dst));
   if (dstList === null) return;
   const value = from === "head" ? srcList.popHead()! : srcList.popTail()!;
   // lmoveHandlePush (when src == dst, dstList is srcList and the pop is undone).
@@ -421,7 +405,7 @@ function rpoplpushCommand(c: Client): void {
 /** blmoveGenericCommand. */
 function blmoveGeneric(c: Client, from: Where, to: Where, deadline: number): void {
   const src = c.key(1);
-  const list = asList(c, lookupWrite(c, src));
+  const list = asList(c, writeValue(c, src));
   if (list === null) return;
   if (list !== undefined) return lmoveGeneric(c, from, to);
   if (!c.server.blocking.canBlock(c)) return c.reply.nullBulk();
@@ -476,7 +460,7 @@ function blockingPop(
   if (deadline === null) return;
   for (let i = first; i <= last; i++) {
     const key = c.key(i);
-    const list = asList(c, lookupWrite(c, key));
+    const list = asList(c, writeValue(c, key));
     if (list === null) return;
     if (list === undefined || list.length === 0) continue;
     if (count !== -1) return popRangeWithKey(c, i, list, where, count);
@@ -528,7 +512,7 @@ function lmpopGeneric(c: Client, numkeysIdx: number, block: boolean): void {
   const last = numkeysIdx + numkeys;
   if (block) return blockingPop(c, first, last, where, 1, count);
   for (let i = first; i <= last; i++) {
-    const list = asList(c, lookupWrite(c, c.key(i)));
+    const list = asList(c, writeValue(c, c.key(i)));
     if (list === null) return;
     if (list === undefined || list.length === 0) continue;
     return popRangeWithKey(c, i, list, where, count);

@@ -19,16 +19,21 @@ import { matchGlob } from "../util/glob.ts";
 import {
   arrayLen,
   dbAddValue,
-  deleteEmptied,
   loopBound,
   orderedSample,
   randomIndexes,
-  readValue,
   REPLY_SIZE_GUARD,
-  writeValue,
 } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
-import { getScanCursor, parseScanOptions, replyEmptyScan } from "./keyspace.ts";
+import {
+  deleteEmptied,
+  deleteStoreKey,
+  getScanCursor,
+  parseScanOptions,
+  readValue,
+  replyEmptyScan,
+  writeValue,
+} from "./keyspace.ts";
 import { type ArgDoc, type CommandSpec, keyNumKeys, keySpecAt, type KeySpecFlag } from "./table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
@@ -64,11 +69,6 @@ function setForRead(c: Client, key: string, onMissing: (c: Client) => void): Red
 function storeResult(c: Client, key: string, value: RedisSet): void {
   if (writeValue(c, key) === undefined) dbAddValue(c, key, value);
   else c.db.set(key, value);
-}
-
-/** Deletes a STORE destination when the result is empty, as Redis does (event "del"). */
-function deleteDestination(c: Client, key: string): void {
-  if (c.db.delete(key)) c.modified(key, "generic", "del");
 }
 
 /**
@@ -346,7 +346,7 @@ function sinterGeneric(
   // Intersection with an empty set is empty.
   if (empty) {
     if (dst !== null) {
-      deleteDestination(c, dst);
+      deleteStoreKey(c, dst);
       c.reply.integer(0);
     } else if (cardOnly) {
       c.reply.integer(0);
@@ -400,7 +400,7 @@ function sinterGeneric(
     c.modified(dst!, "set", "sinterstore");
   } else {
     c.reply.integer(0);
-    deleteDestination(c, dst!);
+    deleteStoreKey(c, dst!);
   }
 }
 
@@ -468,7 +468,7 @@ function sunionDiffGeneric(
     c.modified(dst, "set", op === "union" ? "sunionstore" : "sdiffstore");
   } else {
     c.reply.integer(0);
-    deleteDestination(c, dst);
+    deleteStoreKey(c, dst);
   }
 }
 

@@ -18,8 +18,8 @@ import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { getLong } from "./args.ts";
-import { lookupKeyRead } from "./keyspace.ts";
-import { deleteStoreKey, lastStrtodErange, setKey, strtodPrefix } from "./zset.ts";
+import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
+import { lastStrtodErange, strtodPrefix } from "./zset.ts";
 import type { CommandSpec } from "./table.ts";
 
 /** One element being sorted (redisSortObject). */

@@ -25,18 +25,20 @@ import {
   type ZsetEncodingConfig,
 } from "../store/zset.ts";
 import { RedisSet } from "../store/set.ts";
-import type { RedisValue } from "../store/types.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { formatDouble, parseLongLong } from "../util/number.ts";
 import { getDouble, getLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
 import {
+  deleteEmptied,
+  deleteStoreKey,
   getScanCursor,
   lookupKeyRead,
   lookupKeyWrite,
   parseScanOptions,
   replyEmptyScan,
+  setKey,
 } from "./keyspace.ts";
 import { type CommandSpec, keyNumKeys } from "./table.ts";
 
@@ -370,32 +372,6 @@ export function writeZset(c: Client, key: string): SortedSet | undefined | null 
   if (e.value instanceof SortedSet) return e.value;
   c.reply.error(WRONGTYPE);
   return null;
-}
-
-/**
- * setKey: stores `value` at `key` (dropping any TTL), fires "new" when the key
- * did not exist (dbAdd) and signals the key. The caller fires its own event.
- */
-export function setKey(c: Client, key: string, value: RedisValue): void {
-  const existed = lookupKeyWrite(c, key) !== undefined;
-  c.db.set(key, value);
-  if (!existed) c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
-  c.server.signalModifiedKey(c.db, key);
-}
-
-/** dbDelete of a STORE destination: signal, "del" and one change when it existed. */
-export function deleteStoreKey(c: Client, key: string): void {
-  if (c.db.delete(key)) {
-    c.server.signalModifiedKey(c.db, key);
-    c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-    c.server.dirty++;
-  }
-}
-
-/** Deletes a set that became empty and fires "del". */
-function deleteEmptied(c: Client, key: string): void {
-  c.db.delete(key);
-  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
 }
 
 function notifyZset(c: Client, event: string, key: string): void {
