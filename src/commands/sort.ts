@@ -16,7 +16,7 @@ import { RedisList } from "../store/list.ts";
 import { RedisSet } from "../store/set.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { lastStrtodErange, strtodPrefix } from "./zset.ts";
@@ -32,12 +32,6 @@ interface SortItem {
   cmpobj: string | null;
 }
 
-/** The part of a binary string C code sees: up to the first NUL. */
-function cPrefix(s: string): string {
-  const z = s.indexOf("\0");
-  return z === -1 ? s : s.slice(0, z);
-}
-
 /** memcmp then length (compareStringObjects); binary strings compare as bytes. */
 function compareBinary(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -45,7 +39,7 @@ function compareBinary(a: string, b: string): number {
 
 /** strcoll in the C locale: byte order of the NUL-terminated strings. */
 function compareColl(a: string, b: string): number {
-  return compareBinary(cPrefix(a), cPrefix(b));
+  return compareBinary(cString(a), cString(b));
 }
 
 /**
@@ -55,7 +49,7 @@ function compareColl(a: string, b: string): number {
  * or nothing is found.
  */
 function lookupByPattern(c: Client, pattern: string, subst: string): string | null {
-  const cpat = cPrefix(pattern);
+  const cpat = cString(pattern);
   if (cpat === "#") return subst;
   const star = cpat.indexOf("*");
   if (star === -1) return null;
@@ -110,7 +104,7 @@ function sortGeneric(c: Client, readonly: boolean): void {
     } else if (opt === "by" && leftargs >= 1) {
       sortby = c.key(j + 1);
       // A pattern without '*' is constant: nothing to sort by.
-      if (!cPrefix(sortby).includes("*")) dontsort = true;
+      if (!cString(sortby).includes("*")) dontsort = true;
       j++;
     } else if (opt === "get" && leftargs >= 1) {
       getops.push(c.key(j + 1));
@@ -191,7 +185,7 @@ function sortGeneric(c: Client, readonly: boolean): void {
       if (alpha) {
         if (sortby !== null) item.cmpobj = byval;
       } else {
-        const s = cPrefix(byval);
+        const s = cString(byval);
         const [v, e] = strtodPrefix(s);
         item.score = v;
         if (e !== s.length || lastStrtodErange() || Number.isNaN(v)) conversionError = true;

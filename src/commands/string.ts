@@ -37,14 +37,6 @@ const LLONG_MIN = -9223372036854775808n;
 /** |a| <= 2^52 on both sides keeps a sum exact in a double. */
 const SAFE_HALF = 2 ** 52;
 
-/** ASCII text (digits, floats) as bytes, for propagated arguments. */
-function asciiBytes(s: string): Uint8Array {
-  const n = s.length;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /**
  * checkStringLength: the size a write would produce must stay within
  * proto-max-bulk-len (the master link is exempt, as Redis's mustObeyClient).
@@ -92,7 +84,7 @@ function copyValue(src: Uint8Array): Uint8Array {
 /** ASCII text (a number's formatting) as a stored value. */
 function asciiValue(text: string): Uint8Array {
   const n = text.length;
-  if (n > SLAB_MAX_VALUE) return asciiBytes(text);
+  if (n > SLAB_MAX_VALUE) return binaryToBytes(text);
   slabReserve(n);
   const off = slabOff;
   const s = slab;
@@ -352,7 +344,7 @@ function setGeneric(
     db.setExpire(e, when);
     // Relative times would replay differently: replicas and the AOF get PXAT.
     if (!(flags & OBJ_PXAT)) {
-      c.rewriteArgv([SET_ARG, argv[1], argv[valIdx], PXAT_ARG, asciiBytes(expireAtText)]);
+      c.rewriteArgv([SET_ARG, argv[1], argv[valIdx], PXAT_ARG, binaryToBytes(expireAtText)]);
     }
     c.server.notifyKeyspaceEvent("generic", "expire", key, db.id);
   }
@@ -417,7 +409,7 @@ function getexCommand(c: Client): void {
     c.modified(key, "generic", "del");
   } else if (expIdx !== 0) {
     db.setExpire(e, when);
-    c.rewriteArgv([PEXPIREAT_ARG, c.argv[1], asciiBytes(expireAtText)]);
+    c.rewriteArgv([PEXPIREAT_ARG, c.argv[1], binaryToBytes(expireAtText)]);
     c.modified(key, "generic", "expire");
   } else if (flags & OBJ_PERSIST) {
     if (db.removeExpire(e)) {

@@ -13,6 +13,7 @@
  * build has none either).
  */
 
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { splitArgs } from "../util/splitargs.ts";
@@ -1333,7 +1334,7 @@ export class Config {
     let old = "";
     try {
       const bytes = await Deno.readFile(this.configFile);
-      old = latin1(bytes);
+      old = bytesToBinary(bytes);
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) {
         throw new ConfigError(`Rewriting config file: ${strerror(err)}`);
@@ -1360,7 +1361,7 @@ export class Config {
     state.markProcessed("loadmodule");
     state.removeOrphaned();
 
-    const content = binaryBytes(state.content());
+    const content = binaryToBytes(state.content());
     const tmp = `${this.configFile}.${Math.random().toString(36).slice(2, 8)}`;
     try {
       await Deno.writeFile(tmp, content, { mode: 0o644 });
@@ -1666,23 +1667,9 @@ const FILE_ONLY_DIRECTIVES = new Set([
 /** The default user's ACL description, as ACL LIST / CONFIG REWRITE print it. */
 async function defaultUserLine(requirepass: string | null): Promise<string> {
   if (requirepass === null) return "user default on nopass sanitize-payload ~* &* +@all";
-  const digest = await crypto.subtle.digest("SHA-256", binaryBytes(requirepass));
+  const digest = await crypto.subtle.digest("SHA-256", binaryToBytes(requirepass));
   const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   return `user default on sanitize-payload #${hex} ~* &* +@all`;
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return s;
-}
-
-function binaryBytes(s: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1730,7 +1717,7 @@ class Loader {
     let content = "";
     for (const f of files) {
       try {
-        content += latin1(await Deno.readFile(f));
+        content += bytesToBinary(await Deno.readFile(f));
       } catch (err) {
         const shown = globbed ? fromNativePath(f) : filename;
         throw new StartupError(
@@ -1855,7 +1842,7 @@ async function readAllStdin(): Promise<string> {
     chunks.push(buf.slice(0, n));
   }
   let s = "";
-  for (const c of chunks) s += latin1(c);
+  for (const c of chunks) s += bytesToBinary(c);
   return s;
 }
 

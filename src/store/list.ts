@@ -24,6 +24,7 @@
  * @module
  */
 
+import { bytesEqual } from "../util/bytes.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a list. */
@@ -155,13 +156,6 @@ function isLargeElement(sz: number, fill: number): boolean {
   if (packedThreshold !== 0) return sz >= packedThreshold;
   if (fill >= 0) return sz > SIZE_SAFETY_LIMIT;
   return sz > negFillLimit(fill);
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 type Slot = Uint8Array | undefined;

@@ -18,7 +18,7 @@ export function bytesToBinary(b: Uint8Array): string {
 }
 
 /** Binary string to bytes (inverse of bytesToBinary). */
-export function binaryToBytes(s: string): Uint8Array {
+export function binaryToBytes(s: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
