@@ -15,7 +15,7 @@
 
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { parseLongLong } from "../util/number.ts";
+import { parseDouble, parseLongLong } from "../util/number.ts";
 import { splitArgs } from "../util/splitargs.ts";
 import { REDIS_VERSION } from "../version.ts";
 import type { Log } from "./log.ts";
@@ -28,7 +28,6 @@ import {
   repr,
   RewriteState,
   strerror,
-  string2d,
   strtoll,
   toNativePath,
   trimConfigLine,
@@ -757,7 +756,7 @@ const percentilesOps: SpecialOps = {
     const list: number[] = [];
     if (!(argv.length === 1 && argv[0] === "")) {
       for (const a of argv) {
-        const d = string2d(a);
+        const d = parseDouble(a);
         if (d === null) return "Invalid latency-tracking-info-percentiles parameters";
         if (d > 100 || d < 0) {
           return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";

@@ -1,7 +1,7 @@
 /**
- * redis.conf syntax helpers: quoting (sdscatrepr), the number parsers config.c relies on (util.c
- * memtoull / string2d, libc strtoll; string2ll is util/number.ts parseLongLong), and the CONFIG REWRITE line-state machine
- * (config.c rewriteConfig*). Lines are split by util/splitargs.ts (sdssplitargs).
+ * redis.conf syntax helpers: quoting (sdscatrepr), the number parsers config.c relies on besides
+ * util/number.ts's string2ll/string2d (util.c memtoull, libc strtoll), and the CONFIG REWRITE
+ * line-state machine (config.c rewriteConfig*). Lines are split by util/splitargs.ts.
  *
  * Everything here works on binary strings (one char per byte) so config values round-trip any
  * byte sequence; `toNativePath`/`fromNativePath` convert at the file-system boundary.
@@ -105,25 +105,6 @@ export function strtoll(s: string, base = 10): { value: bigint; rest: string } {
   if (v > LL_MAX) v = LL_MAX;
   if (v < LL_MIN) v = LL_MIN;
   return { value: v, rest: s.slice(i) };
-}
-
-/** util.c string2d: a strtod number spanning the whole string (no leading space, no NaN). */
-export function string2d(s: string): number | null {
-  if (s.length === 0 || isSpace(s[0])) return null;
-  const body = s.replace(/^[+-]/, "");
-  let v: number;
-  if (/^(inf|infinity)$/i.test(body)) {
-    v = Infinity;
-  } else if (/^0x[0-9a-f]+$/i.test(body)) {
-    v = parseInt(body, 16);
-  } else if (/^([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?$/i.test(body)) {
-    v = Number(body);
-  } else {
-    return null;
-  }
-  if (s[0] === "-") v = -v;
-  if (Number.isNaN(v)) return null;
-  return v;
 }
 
 /** sprintf("%f") then util.c trimDoubleString (drop trailing zeros and a trailing dot). */
