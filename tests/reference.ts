@@ -1,6 +1,6 @@
 /**
  * Reference-server helpers: a throw-away valkey-server (Redis 7.2 behaviour) or, without it,
- * redis-server on a free port, and runners that send the same commands to it and to our
+ * a Redis 7.2 redis-server on a free port, and runners that send the same commands to it and to our
  * server and compare the raw replies.
  *
  * Tests that need a reference pass `ignore: !HAS_REFERENCE`, so they skip cleanly when
@@ -21,10 +21,27 @@ import {
   withClient,
 } from "./helpers.ts";
 
-/** The reference binary: valkey-server, else redis-server, else null (reference tests skip). */
+/** True when the installed redis-server is a 7.2 release (`redis-server --version`). */
+function redisServerIs72(): boolean {
+  if (!hasCommand("redis-server")) return false;
+  try {
+    const out = new Deno.Command("redis-server", { args: ["--version"], stderr: "null" })
+      .outputSync();
+    return /\bv=7\.2\./.test(new TextDecoder().decode(out.stdout));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The reference binary: valkey-server (8.0 behaves as Redis 7.2), else redis-server when it
+ * is 7.2, else null and reference tests skip. Other Redis releases differ in replies the
+ * tests compare (7.0 lacks 7.2's changes and even blocks where 7.2 replies), so they are not
+ * used.
+ */
 export const REFERENCE_SERVER: string | null = hasCommand("valkey-server")
   ? "valkey-server"
-  : hasCommand("redis-server")
+  : redisServerIs72()
   ? "redis-server"
   : null;
 
