@@ -15,6 +15,7 @@ import {
   waitBlocked,
   waitUntil,
   withClient,
+  withConnections,
   withServer,
 } from "./helpers.ts";
 import { HAS_REFERENCE, withReference, withReferenceClient } from "./reference.ts";
@@ -613,9 +614,7 @@ Deno.test({
 
 Deno.test("blocking: fractional timeouts fire at their deadline, and never after being served", async () => {
   await withServer({}, async (srv) => {
-    const a = await RawClient.connect(srv.port);
-    const b = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 2, async ([a, b]) => {
       let t = performance.now();
       assert.equal(await a.call("BLPOP", "k", "0.05"), "*-1\r\n");
       const took = performance.now() - t;
@@ -631,10 +630,7 @@ Deno.test("blocking: fractional timeouts fire at their deadline, and never after
       assert.equal(await a.call("BLMOVE", "k2", "d", "LEFT", "LEFT", "0.06"), "*-1\r\n");
       assert.equal(await a.call("PING"), "+PONG\r\n");
       assert.equal(srv.server.blocking.blockedClients, 0);
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 });
 

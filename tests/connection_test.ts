@@ -15,6 +15,7 @@ import {
   bulk,
   bytesToBinary,
   expectReplies,
+  noIds,
   RawClient,
   type RespReply,
   simplify,
@@ -940,11 +941,6 @@ Deno.test({
     });
   },
 });
-
-/** Client ids differ between the servers. */
-function noIds(s: string): string {
-  return s.replace(/\$2\r\nid\r\n:\d+\r\n/g, "$2\r\nid\r\n:ID\r\n");
-}
 
 Deno.test({
   name: "differential: connection command replies against valkey-server",

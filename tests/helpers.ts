@@ -187,6 +187,26 @@ export async function withClient(
   });
 }
 
+/** Opens `n` raw clients to `port` and hands them to `fn` in order; all are always closed. */
+export async function withConnections(
+  port: number,
+  n: number,
+  fn: (clients: RawClient[]) => Promise<void>,
+): Promise<void> {
+  const clients: RawClient[] = [];
+  try {
+    for (let i = 0; i < n; i++) clients.push(await RawClient.connect(port));
+    await fn(clients);
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+/** Client ids differ from run to run: masks the `id` field of HELLO replies. */
+export function noIds(raw: string): string {
+  return raw.replace(/\$2\r\nid\r\n:\d+\r\n/g, "$2\r\nid\r\n:ID\r\n");
+}
+
 /** Sends each command in order and asserts its exact raw reply. */
 export async function expectReplies(
   c: RawClient,

@@ -19,6 +19,7 @@ import {
   RawClient,
   rng,
   withClient,
+  withConnections,
   withServer,
 } from "./helpers.ts";
 import { withIoredis } from "./clients.ts";
@@ -1094,9 +1095,7 @@ Deno.test("list: thousands of random operations match a JS array model reply for
 
 Deno.test("list: a 1,000,000-element list built by pipelined batches stays correct and responsive", async () => {
   await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    const other = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 2, async ([c, other]) => {
       const perCmd = 1000;
       const cmds: string[][] = [];
       for (let b = 0; b < 1000; b++) {
@@ -1143,10 +1142,7 @@ Deno.test("list: a 1,000,000-element list built by pipelined batches stays corre
       assert.equal(await callBinary(c, "LINDEX", "big", "0"), bulk("v100003"));
       assert.equal(await callBinary(other, "PING"), "+PONG\r\n");
       assert.equal(await callBinary(c, "DEL", "big"), ":1\r\n");
-    } finally {
-      c.close();
-      other.close();
-    }
+    });
   });
 });
 

@@ -14,9 +14,12 @@ import {
   bulk,
   bytesToBinary,
   encodeCommand,
+  noIds,
   RawClient,
   sleep,
   waitUntil,
+  withClient,
+  withConnections,
   withServer,
 } from "./helpers.ts";
 import { asRedis724, HAS_REFERENCE, withReference } from "./reference.ts";
@@ -128,11 +131,6 @@ const HELLO3 = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.
   "$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:ID\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n" +
   "$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
 
-/** Replaces client ids in HELLO replies by "ID". */
-function noIds(s: string): string {
-  return s.replace(/\$2\r\nid\r\n:\d+\r\n/g, "$2\r\nid\r\n:ID\r\n");
-}
-
 Deno.test("inline commands: quoting, escapes and blanks as sdssplitargs", async () => {
   await withServer({}, async (srv) => {
     const cases: [string, string][] = [
@@ -178,7 +176,7 @@ Deno.test("inline commands: quoting, escapes and blanks as sdssplitargs", async 
 });
 
 Deno.test("pipelining: many commands in one write get all replies, in order", async () => {
-  await withServer({}, async (srv) => {
+  await withClient({}, async (r) => {
     let req = "";
     let want = "";
     for (let i = 0; i < 2000; i++) {
@@ -190,68 +188,53 @@ Deno.test("pipelining: many commands in one write get all replies, in order", as
         want += "+PONG\r\n";
       }
     }
-    const r = await RawClient.connect(srv.port);
-    try {
-      await r.write(req);
-      let got = "";
-      while (got.length < want.length) got += await r.readRaw();
-      assert.equal(got, want);
-    } finally {
-      r.close();
-    }
+    await r.write(req);
+    let got = "";
+    while (got.length < want.length) got += await r.readRaw();
+    assert.equal(got, want);
   });
 });
 
 Deno.test("frames split across writes at every byte position", async () => {
-  await withServer({}, async (srv) => {
+  await withClient({}, async (r) => {
     const frame = cmd("CLIENT", "SETNAME", "split-name") + cmd("ECHO", "a\r\nb") +
       "ECHO inline\r\n";
     const want = "+OK\r\n" + bulk("a\r\nb") + bulk("inline");
-    const r = await RawClient.connect(srv.port);
-    try {
-      for (let cut = 1; cut < frame.length; cut++) {
-        await r.write(frame.slice(0, cut));
-        await sleep(1);
-        await r.write(frame.slice(cut));
-        assert.equal(await r.readRaw() + await r.readRaw() + await r.readRaw(), want, `cut ${cut}`);
-      }
-      // One byte per write.
-      for (const ch of frame) {
-        await r.write(ch);
-        await sleep(0);
-      }
-      assert.equal(await r.readRaw() + await r.readRaw() + await r.readRaw(), want);
-      assert.equal(await r.call("CLIENT", "GETNAME"), bulk("split-name"));
-      // A bulk argument far bigger than one read, arriving in pieces.
-      const big = "z".repeat(200_000);
-      const f = cmd("ECHO", big);
-      for (let i = 0; i < f.length; i += 30_001) {
-        await r.write(f.slice(i, i + 30_001));
-        await sleep(1);
-      }
-      assert.equal(await r.readRaw(), bulk(big));
-    } finally {
-      r.close();
+    for (let cut = 1; cut < frame.length; cut++) {
+      await r.write(frame.slice(0, cut));
+      await sleep(1);
+      await r.write(frame.slice(cut));
+      assert.equal(await r.readRaw() + await r.readRaw() + await r.readRaw(), want, `cut ${cut}`);
     }
+    // One byte per write.
+    for (const ch of frame) {
+      await r.write(ch);
+      await sleep(0);
+    }
+    assert.equal(await r.readRaw() + await r.readRaw() + await r.readRaw(), want);
+    assert.equal(await r.call("CLIENT", "GETNAME"), bulk("split-name"));
+    // A bulk argument far bigger than one read, arriving in pieces.
+    const big = "z".repeat(200_000);
+    const f = cmd("ECHO", big);
+    for (let i = 0; i < f.length; i += 30_001) {
+      await r.write(f.slice(i, i + 30_001));
+      await sleep(1);
+    }
+    assert.equal(await r.readRaw(), bulk(big));
   });
 });
 
 Deno.test("binary-safe arguments: NUL, CR LF and high bytes round-trip", async () => {
-  await withServer({}, async (srv) => {
-    const r = await RawClient.connect(srv.port);
-    try {
-      const all = new Uint8Array(256);
-      for (let i = 0; i < 256; i++) all[i] = i;
-      const back = await r.call("ECHO", all);
-      assert.equal(back, bulk(bytesToBinary(all)));
-      for (const v of ["\0", "\r\n", "a\0b\r\nc", "\xff\xfe\x80", "$3\r\nfoo\r\n", "*1\r\n"]) {
-        assert.equal(await r.call("ECHO", binaryToBytes(v)), bulk(v));
-      }
-      assert.equal(await r.call("PING", binaryToBytes("\0\r\n\xff")), bulk("\0\r\n\xff"));
-      assert.equal(await r.call("ECHO", ""), bulk(""));
-    } finally {
-      r.close();
+  await withClient({}, async (r) => {
+    const all = new Uint8Array(256);
+    for (let i = 0; i < 256; i++) all[i] = i;
+    const back = await r.call("ECHO", all);
+    assert.equal(back, bulk(bytesToBinary(all)));
+    for (const v of ["\0", "\r\n", "a\0b\r\nc", "\xff\xfe\x80", "$3\r\nfoo\r\n", "*1\r\n"]) {
+      assert.equal(await r.call("ECHO", binaryToBytes(v)), bulk(v));
     }
+    assert.equal(await r.call("PING", binaryToBytes("\0\r\n\xff")), bulk("\0\r\n\xff"));
+    assert.equal(await r.call("ECHO", ""), bulk(""));
   });
 });
 
@@ -284,175 +267,160 @@ const PROTOCOL_ERRORS: [string, string][] = [
 ];
 
 Deno.test("protocol errors: exact text, earlier replies kept, connection closed, others served", async () => {
-  await withServer({}, async (srv) => {
-    const other = await RawClient.connect(srv.port);
-    try {
-      for (const [bad, err] of PROTOCOL_ERRORS) {
-        // Commands before the bad frame, in the same write, are answered first.
-        const before = "PING\r\n" + cmd("ECHO", "before");
-        const after = bad.length > 65536 ? "" : "PING\r\n";
-        const got = await exchange(srv.port, before + bad + after);
-        assert.equal(got, "+PONG\r\n" + bulk("before") + err + "<EOF>", JSON.stringify(bad));
-        assert.equal(await other.call("PING"), "+PONG\r\n");
-      }
-      // Frames that a C string search can't see past: a NUL before the line end.
-      assert.equal(await exchange(srv.port, "*1\r\n\0\r\n"), "");
-      assert.equal(await exchange(srv.port, "PI\0NG\r\n"), "");
-      // A payload not followed by CRLF: the two bytes after it are skipped unchecked.
-      assert.equal(
-        await exchange(srv.port, "*1\r\n$1\r\nabc\r\nPING\r\n"),
-        "-ERR unknown command 'a', with args beginning with: \r\n+PONG\r\n",
-      );
-      // Empty multibulks are skipped.
-      assert.equal(await exchange(srv.port, "*0\r\n*-1\r\n*-5\r\nPING\r\n"), "+PONG\r\n");
-      // A bad frame after QUIT is never looked at.
-      assert.equal(await exchange(srv.port, "QUIT\r\n*a\r\n"), "+OK\r\n<EOF>");
-      assert.equal(await other.call("ECHO", "still here"), bulk("still here"));
-    } finally {
-      other.close();
+  await withClient({}, async (other, srv) => {
+    for (const [bad, err] of PROTOCOL_ERRORS) {
+      // Commands before the bad frame, in the same write, are answered first.
+      const before = "PING\r\n" + cmd("ECHO", "before");
+      const after = bad.length > 65536 ? "" : "PING\r\n";
+      const got = await exchange(srv.port, before + bad + after);
+      assert.equal(got, "+PONG\r\n" + bulk("before") + err + "<EOF>", JSON.stringify(bad));
+      assert.equal(await other.call("PING"), "+PONG\r\n");
     }
+    // Frames that a C string search can't see past: a NUL before the line end.
+    assert.equal(await exchange(srv.port, "*1\r\n\0\r\n"), "");
+    assert.equal(await exchange(srv.port, "PI\0NG\r\n"), "");
+    // A payload not followed by CRLF: the two bytes after it are skipped unchecked.
+    assert.equal(
+      await exchange(srv.port, "*1\r\n$1\r\nabc\r\nPING\r\n"),
+      "-ERR unknown command 'a', with args beginning with: \r\n+PONG\r\n",
+    );
+    // Empty multibulks are skipped.
+    assert.equal(await exchange(srv.port, "*0\r\n*-1\r\n*-5\r\nPING\r\n"), "+PONG\r\n");
+    // A bad frame after QUIT is never looked at.
+    assert.equal(await exchange(srv.port, "QUIT\r\n*a\r\n"), "+OK\r\n<EOF>");
+    assert.equal(await other.call("ECHO", "still here"), bulk("still here"));
   });
 });
 
 Deno.test("RESP3 after HELLO 3 and back with HELLO 2", async () => {
-  await withServer({}, async (srv) => {
+  await withClient({}, async (r, srv) => {
     registerProtoCommand(srv);
-    const r = await RawClient.connect(srv.port);
-    try {
-      const resp2: [string, string][] = [
-        ["string", bulk("Hello World")],
-        ["integer", ":12345\r\n"],
-        ["double", bulk("3.141")],
-        ["bignum", bulk("1234567999999999999999999999999999999")],
-        ["null", "$-1\r\n"],
-        ["array", "*3\r\n:0\r\n:1\r\n:2\r\n"],
-        ["set", "*3\r\n:0\r\n:1\r\n:2\r\n"],
-        ["map", "*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n"],
-        ["true", ":1\r\n"],
-        ["false", ":0\r\n"],
-        ["verbatim", bulk("This is a verbatim\nstring")],
-        ["push", "-ERR RESP2 is not supported by this command\r\n"],
-      ];
-      const resp3: [string, string][] = [
-        ["string", bulk("Hello World")],
-        ["integer", ":12345\r\n"],
-        ["double", ",3.141\r\n"],
-        ["bignum", "(1234567999999999999999999999999999999\r\n"],
-        ["null", "_\r\n"],
-        ["array", "*3\r\n:0\r\n:1\r\n:2\r\n"],
-        ["set", "~3\r\n:0\r\n:1\r\n:2\r\n"],
-        ["map", "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n"],
-        ["true", "#t\r\n"],
-        ["false", "#f\r\n"],
-        ["verbatim", "=29\r\ntxt:This is a verbatim\nstring\r\n"],
-      ];
-      for (const [t, want] of resp2) assert.equal(await r.call("x-proto", t), want, t);
-      assert.equal(noIds(await r.call("HELLO", "3")), HELLO3);
-      for (const [t, want] of resp3) assert.equal(await r.call("x-proto", t), want, t);
-      // The real reply, then the push.
-      assert.equal(
-        await r.call("x-proto", "push") + await r.readRaw(),
-        bulk("Some real reply following the push reply") +
-          ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n",
-      );
-      // Replies of the connection commands in RESP3.
-      assert.equal(await r.call("CLIENT", "GETNAME"), "_\r\n");
-      assert.equal(
-        await r.call("CLIENT", "TRACKINGINFO"),
-        "%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n",
-      );
-      assert.match(
-        await r.call("CLIENT", "INFO"),
-        /^=\d+\r\ntxt:id=\d+ .* resp=3 lib-name= lib-ver=\n\r\n$/,
-      );
-      assert.equal(noIds(await r.call("HELLO")), HELLO3);
-      assert.equal(noIds(await r.call("HELLO", "2")), HELLO2);
-      for (const [t, want] of resp2) assert.equal(await r.call("x-proto", t), want, t);
-      assert.equal(await r.call("CLIENT", "GETNAME"), "$-1\r\n");
-      assert.match(
-        await r.call("CLIENT", "INFO"),
-        /^\$\d+\r\nid=\d+ .* resp=2 lib-name= lib-ver=\n\r\n$/,
-      );
-      // RESET returns to RESP2 as well.
-      assert.equal(noIds(await r.call("HELLO", "3")), HELLO3);
-      assert.equal(await r.call("RESET"), "+RESET\r\n");
-      assert.equal(await r.call("x-proto", "map"), resp2[7][1]);
-    } finally {
-      r.close();
-    }
+    const resp2: [string, string][] = [
+      ["string", bulk("Hello World")],
+      ["integer", ":12345\r\n"],
+      ["double", bulk("3.141")],
+      ["bignum", bulk("1234567999999999999999999999999999999")],
+      ["null", "$-1\r\n"],
+      ["array", "*3\r\n:0\r\n:1\r\n:2\r\n"],
+      ["set", "*3\r\n:0\r\n:1\r\n:2\r\n"],
+      ["map", "*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n"],
+      ["true", ":1\r\n"],
+      ["false", ":0\r\n"],
+      ["verbatim", bulk("This is a verbatim\nstring")],
+      ["push", "-ERR RESP2 is not supported by this command\r\n"],
+    ];
+    const resp3: [string, string][] = [
+      ["string", bulk("Hello World")],
+      ["integer", ":12345\r\n"],
+      ["double", ",3.141\r\n"],
+      ["bignum", "(1234567999999999999999999999999999999\r\n"],
+      ["null", "_\r\n"],
+      ["array", "*3\r\n:0\r\n:1\r\n:2\r\n"],
+      ["set", "~3\r\n:0\r\n:1\r\n:2\r\n"],
+      ["map", "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n"],
+      ["true", "#t\r\n"],
+      ["false", "#f\r\n"],
+      ["verbatim", "=29\r\ntxt:This is a verbatim\nstring\r\n"],
+    ];
+    for (const [t, want] of resp2) assert.equal(await r.call("x-proto", t), want, t);
+    assert.equal(noIds(await r.call("HELLO", "3")), HELLO3);
+    for (const [t, want] of resp3) assert.equal(await r.call("x-proto", t), want, t);
+    // The real reply, then the push.
+    assert.equal(
+      await r.call("x-proto", "push") + await r.readRaw(),
+      bulk("Some real reply following the push reply") +
+        ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n",
+    );
+    // Replies of the connection commands in RESP3.
+    assert.equal(await r.call("CLIENT", "GETNAME"), "_\r\n");
+    assert.equal(
+      await r.call("CLIENT", "TRACKINGINFO"),
+      "%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n",
+    );
+    assert.match(
+      await r.call("CLIENT", "INFO"),
+      /^=\d+\r\ntxt:id=\d+ .* resp=3 lib-name= lib-ver=\n\r\n$/,
+    );
+    assert.equal(noIds(await r.call("HELLO")), HELLO3);
+    assert.equal(noIds(await r.call("HELLO", "2")), HELLO2);
+    for (const [t, want] of resp2) assert.equal(await r.call("x-proto", t), want, t);
+    assert.equal(await r.call("CLIENT", "GETNAME"), "$-1\r\n");
+    assert.match(
+      await r.call("CLIENT", "INFO"),
+      /^\$\d+\r\nid=\d+ .* resp=2 lib-name= lib-ver=\n\r\n$/,
+    );
+    // RESET returns to RESP2 as well.
+    assert.equal(noIds(await r.call("HELLO", "3")), HELLO3);
+    assert.equal(await r.call("RESET"), "+RESET\r\n");
+    assert.equal(await r.call("x-proto", "map"), resp2[7][1]);
   });
 });
 
 Deno.test("unknown command, wrong arity and unknown subcommand texts", async () => {
-  await withServer({}, async (srv) => {
-    const r = await RawClient.connect(srv.port);
-    try {
-      const cases: [(string | Uint8Array)[], string][] = [
-        [["foo", "a", "b"], "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n"],
-        [["foo"], "-ERR unknown command 'foo', with args beginning with: \r\n"],
-        [["get"], "-ERR wrong number of arguments for 'get' command\r\n"],
-        [["GET"], "-ERR wrong number of arguments for 'get' command\r\n"],
-        [["echo", "a", "b"], "-ERR wrong number of arguments for 'echo' command\r\n"],
-        [["ping", "a", "b"], "-ERR wrong number of arguments for 'ping' command\r\n"],
-        [["client"], "-ERR wrong number of arguments for 'client' command\r\n"],
-        [["client", "id", "x"], "-ERR wrong number of arguments for 'client|id' command\r\n"],
-        [["CLIENT", "KILL"], "-ERR wrong number of arguments for 'client|kill' command\r\n"],
-        [["client", "foo"], "-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n"],
-        [["Client", "FOO", "x"], "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n"],
-        // Arguments are quoted raw, as C strings (cut at NUL), newlines blanked.
+  await withClient({}, async (r) => {
+    const cases: [(string | Uint8Array)[], string][] = [
+      [["foo", "a", "b"], "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n"],
+      [["foo"], "-ERR unknown command 'foo', with args beginning with: \r\n"],
+      [["get"], "-ERR wrong number of arguments for 'get' command\r\n"],
+      [["GET"], "-ERR wrong number of arguments for 'get' command\r\n"],
+      [["echo", "a", "b"], "-ERR wrong number of arguments for 'echo' command\r\n"],
+      [["ping", "a", "b"], "-ERR wrong number of arguments for 'ping' command\r\n"],
+      [["client"], "-ERR wrong number of arguments for 'client' command\r\n"],
+      [["client", "id", "x"], "-ERR wrong number of arguments for 'client|id' command\r\n"],
+      [["CLIENT", "KILL"], "-ERR wrong number of arguments for 'client|kill' command\r\n"],
+      [["client", "foo"], "-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n"],
+      [["Client", "FOO", "x"], "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n"],
+      // Arguments are quoted raw, as C strings (cut at NUL), newlines blanked.
+      [
         [
-          [
-            binaryToBytes("fo\xffo"),
-            binaryToBytes("a\0b"),
-            binaryToBytes("\xc3\xa9"),
-            binaryToBytes("x\r\ny"),
-          ],
-          "-ERR unknown command 'fo\xffo', with args beginning with: 'a' '\xc3\xa9' 'x  y' \r\n",
+          binaryToBytes("fo\xffo"),
+          binaryToBytes("a\0b"),
+          binaryToBytes("\xc3\xa9"),
+          binaryToBytes("x\r\ny"),
         ],
-        [
-          ["client", binaryToBytes("\xff\0x")],
-          "-ERR unknown subcommand '\xff'. Try CLIENT HELP.\r\n",
-        ],
-        [
-          ["client", "y".repeat(200)],
-          `-ERR unknown subcommand '${"y".repeat(128)}'. Try CLIENT HELP.\r\n`,
-        ],
-        // 128 bytes of arguments at most, the last one cut to fit.
-        [
-          ["foo", "a".repeat(200)],
-          `-ERR unknown command 'foo', with args beginning with: '${"a".repeat(128)}' \r\n`,
-        ],
-        [
-          ["foo", "a".repeat(100), "b".repeat(100), "c"],
-          `-ERR unknown command 'foo', with args beginning with: '${"a".repeat(100)}' '${
-            "b".repeat(25)
-          }' \r\n`,
-        ],
-        [
-          ["f".repeat(200)],
-          `-ERR unknown command '${"f".repeat(128)}', with args beginning with: \r\n`,
-        ],
-      ];
-      for (const [args, want] of cases) assert.equal(await r.call(...args), want, String(args));
-      // Inside MULTI an unknown command flags the transaction.
-      assert.equal(await r.call("MULTI"), "+OK\r\n");
-      assert.equal(
-        await r.call("nosuch"),
-        "-ERR unknown command 'nosuch', with args beginning with: \r\n",
-      );
-      assert.equal(await r.call("PING"), "+QUEUED\r\n");
-      assert.equal(
-        await r.call("EXEC"),
-        "-EXECABORT Transaction discarded because of previous errors.\r\n",
-      );
-    } finally {
-      r.close();
-    }
+        "-ERR unknown command 'fo\xffo', with args beginning with: 'a' '\xc3\xa9' 'x  y' \r\n",
+      ],
+      [
+        ["client", binaryToBytes("\xff\0x")],
+        "-ERR unknown subcommand '\xff'. Try CLIENT HELP.\r\n",
+      ],
+      [
+        ["client", "y".repeat(200)],
+        `-ERR unknown subcommand '${"y".repeat(128)}'. Try CLIENT HELP.\r\n`,
+      ],
+      // 128 bytes of arguments at most, the last one cut to fit.
+      [
+        ["foo", "a".repeat(200)],
+        `-ERR unknown command 'foo', with args beginning with: '${"a".repeat(128)}' \r\n`,
+      ],
+      [
+        ["foo", "a".repeat(100), "b".repeat(100), "c"],
+        `-ERR unknown command 'foo', with args beginning with: '${"a".repeat(100)}' '${
+          "b".repeat(25)
+        }' \r\n`,
+      ],
+      [
+        ["f".repeat(200)],
+        `-ERR unknown command '${"f".repeat(128)}', with args beginning with: \r\n`,
+      ],
+    ];
+    for (const [args, want] of cases) assert.equal(await r.call(...args), want, String(args));
+    // Inside MULTI an unknown command flags the transaction.
+    assert.equal(await r.call("MULTI"), "+OK\r\n");
+    assert.equal(
+      await r.call("nosuch"),
+      "-ERR unknown command 'nosuch', with args beginning with: \r\n",
+    );
+    assert.equal(await r.call("PING"), "+QUEUED\r\n");
+    assert.equal(
+      await r.call("EXEC"),
+      "-EXECABORT Transaction discarded because of previous errors.\r\n",
+    );
   });
 });
 
 Deno.test("limits: proto-max-bulk-len", async () => {
-  await withServer({ "proto-max-bulk-len": "1mb" }, async (srv) => {
+  await withClient({ "proto-max-bulk-len": "1mb" }, async (r, srv) => {
     const mb = 1024 * 1024;
     assert.equal(
       await exchange(srv.port, `PING\r\n*2\r\n$4\r\nECHO\r\n$${mb + 1}\r\n`),
@@ -460,12 +428,7 @@ Deno.test("limits: proto-max-bulk-len", async () => {
     );
     // Exactly at the limit: accepted.
     const ok = "q".repeat(mb);
-    const r = await RawClient.connect(srv.port);
-    try {
-      assert.equal(await r.call("ECHO", ok), bulk(ok));
-    } finally {
-      r.close();
-    }
+    assert.equal(await r.call("ECHO", ok), bulk(ok));
   });
 });
 
@@ -506,9 +469,7 @@ Deno.test("limits: client-query-buffer-limit closes the client without a reply",
 
 Deno.test("limits: maxclients", async () => {
   await withServer({ maxclients: 2 }, async (srv) => {
-    const a = await RawClient.connect(srv.port);
-    const b = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 2, async ([a, b]) => {
       assert.equal(await a.call("PING"), "+PONG\r\n");
       assert.equal(await b.call("PING"), "+PONG\r\n");
       const c = await RawClient.connect(srv.port);
@@ -519,19 +480,13 @@ Deno.test("limits: maxclients", async () => {
       // The freed slot can be used again.
       await waitUntil(() => srv.server.clients.size <= 1, "the closed client's slot to be freed");
       assert.equal(await exchange(srv.port, "PING\r\n"), "+PONG\r\n");
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 });
 
 Deno.test("limits: idle timeout closes quiet clients only", async () => {
   await withServer({ timeout: 1, hz: 50 }, async (srv) => {
-    const idle = await RawClient.connect(srv.port);
-    const busy = await RawClient.connect(srv.port);
-    const monitor = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 3, async ([idle, busy, monitor]) => {
       assert.equal(await idle.call("PING"), "+PONG\r\n");
       assert.equal(await monitor.call("PING"), "+PONG\r\n");
       // A MONITOR client is never timed out (Redis flags monitors as replicas).
@@ -547,11 +502,7 @@ Deno.test("limits: idle timeout closes quiet clients only", async () => {
       assert.ok(Date.now() - start >= 900);
       assert.equal(await busy.call("PING"), "+PONG\r\n");
       assert.equal(await monitor.call("PING"), "+PONG\r\n");
-    } finally {
-      idle.close();
-      busy.close();
-      monitor.close();
-    }
+    });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   simplify,
   tempDir,
   withClient,
+  withConnections,
   withServer,
 } from "./helpers.ts";
 import { HAS_REFERENCE, withReferenceClient } from "./reference.ts";
@@ -655,9 +656,7 @@ Deno.test("SLOWLOG with slowlog-log-slower-than 0", async () => {
 
 Deno.test("MONITOR receives another client's commands", async () => {
   await withServer({}, async (srv) => {
-    const mon = await RawClient.connect(srv.port);
-    const other = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 2, async ([mon, other]) => {
       assert.equal(await mon.call("MONITOR"), "+OK\r\n");
       assert.equal(await other.call("SET", "k", 'v "q"'), "+OK\r\n");
       const line = await mon.readRaw();
@@ -673,10 +672,7 @@ Deno.test("MONITOR receives another client's commands", async () => {
         await other.call("MULTI") + await other.call("MONITOR") + await other.call("EXEC"),
         "+OK\r\n+QUEUED\r\n*1\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n",
       );
-    } finally {
-      mon.close();
-      other.close();
-    }
+    });
   });
 });
 

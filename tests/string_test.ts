@@ -894,54 +894,44 @@ Deno.test("string: propagation to replicas and the AOF as Redis 7.2 rewrites it"
 });
 
 Deno.test("string: keyspace notifications named as Redis names them", async () => {
-  await withServer({ "notify-keyspace-events": "KEA" }, async (srv) => {
+  await withClient({ "notify-keyspace-events": "KEA" }, async (c, srv) => {
     const events = captureKeyEvents(srv);
-    const c = await RawClient.connect(srv.port);
-    try {
-      const expect = async (args: string[], ...want: string[]) => {
-        events.length = 0;
-        await call(c, ...args);
-        assert.deepEqual(events, want, args.join(" "));
-      };
-      await expect(["set", "a", "1"], "set a");
-      await expect(["set", "a", "1", "ex", "100"], "set a", "expire a");
-      await expect(["set", "a", "1", "nx"]);
-      await expect(["setex", "a", "100", "1"], "set a", "expire a");
-      await expect(["setnx", "b", "1"], "set b");
-      await expect(["incr", "b"], "incrby b");
-      await expect(["decrby", "b", "3"], "incrby b");
-      await expect(["incrbyfloat", "b", "1.5"], "incrbyfloat b");
-      await expect(["append", "b", "x"], "append b");
-      await expect(["setrange", "b", "0", "y"], "setrange b");
-      await expect(["setrange", "b", "0", ""]);
-      await expect(["getset", "b", "z"], "set b");
-      await expect(["mset", "c", "1", "d", "2"], "set c", "set d");
-      await expect(["msetnx", "e", "1", "f", "2"], "set e", "set f");
-      await expect(["getex", "c", "px", "100000"], "expire c");
-      await expect(["getex", "c", "persist"], "persist c");
-      await expect(["getex", "c", "persist"]);
-      await expect(["getex", "c", "exat", "1"], "del c");
-      await expect(["getdel", "d"], "del d");
-      await expect(["getdel", "d"]);
-      await expect(["get", "nokey"]); // keymiss is not part of "A"
-      await call(c, "set", "x", "v", "px", "1");
-      await sleep(5);
-      await expect(["get", "x"], "expired x");
-    } finally {
-      c.close();
-    }
+    const expect = async (args: string[], ...want: string[]) => {
+      events.length = 0;
+      await call(c, ...args);
+      assert.deepEqual(events, want, args.join(" "));
+    };
+    await expect(["set", "a", "1"], "set a");
+    await expect(["set", "a", "1", "ex", "100"], "set a", "expire a");
+    await expect(["set", "a", "1", "nx"]);
+    await expect(["setex", "a", "100", "1"], "set a", "expire a");
+    await expect(["setnx", "b", "1"], "set b");
+    await expect(["incr", "b"], "incrby b");
+    await expect(["decrby", "b", "3"], "incrby b");
+    await expect(["incrbyfloat", "b", "1.5"], "incrbyfloat b");
+    await expect(["append", "b", "x"], "append b");
+    await expect(["setrange", "b", "0", "y"], "setrange b");
+    await expect(["setrange", "b", "0", ""]);
+    await expect(["getset", "b", "z"], "set b");
+    await expect(["mset", "c", "1", "d", "2"], "set c", "set d");
+    await expect(["msetnx", "e", "1", "f", "2"], "set e", "set f");
+    await expect(["getex", "c", "px", "100000"], "expire c");
+    await expect(["getex", "c", "persist"], "persist c");
+    await expect(["getex", "c", "persist"]);
+    await expect(["getex", "c", "exat", "1"], "del c");
+    await expect(["getdel", "d"], "del d");
+    await expect(["getdel", "d"]);
+    await expect(["get", "nokey"]); // keymiss is not part of "A"
+    await call(c, "set", "x", "v", "px", "1");
+    await sleep(5);
+    await expect(["get", "x"], "expired x");
   });
-  await withServer({ "notify-keyspace-events": "Em" }, async (srv) => {
+  await withClient({ "notify-keyspace-events": "Em" }, async (c, srv) => {
     const events = captureNotifications(srv);
-    const c = await RawClient.connect(srv.port);
-    try {
-      await call(c, "set", "a", "1");
-      await call(c, "mget", "a", "nokey");
-      await call(c, "incr", "nokey2"); // write lookups do not report misses
-      assert.deepEqual(events, ["__keyevent@0__:keymiss nokey"]);
-    } finally {
-      c.close();
-    }
+    await call(c, "set", "a", "1");
+    await call(c, "mget", "a", "nokey");
+    await call(c, "incr", "nokey2"); // write lookups do not report misses
+    assert.deepEqual(events, ["__keyevent@0__:keymiss nokey"]);
   });
 });
 
@@ -997,93 +987,78 @@ Deno.test("string: keyspace hits and misses counted by read lookups only", async
 });
 
 Deno.test("string: APPEND and SETRANGE mark the value raw (OBJECT ENCODING)", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
+  await withClient({}, async (c, srv) => {
     const db = srv.server.keyspace.dbs[0];
-    try {
-      await call(c, "set", "a", "12");
-      assert.equal(db.peek("a")!.raw, false);
-      await call(c, "append", "a", "3");
-      assert.equal(db.peek("a")!.raw, true);
-      await call(c, "incr", "a"); // INCR stores a new integer object
-      assert.equal(db.peek("a")!.raw, false);
-      await call(c, "setrange", "a", "0", "9");
-      assert.equal(db.peek("a")!.raw, true);
-      await call(c, "set", "a", "x");
-      assert.equal(db.peek("a")!.raw, false);
-      await call(c, "append", "new", "abc"); // a new key is created from the argument as is
-      assert.equal(db.peek("new")!.raw, false);
-      await call(c, "setrange", "new2", "1", "abc");
-      assert.equal(db.peek("new2")!.raw, true);
-      await call(c, "setrange", "new2", "1", ""); // nothing written: encoding untouched
-      await call(c, "set", "s", "abc");
-      await call(c, "setrange", "s", "1", "");
-      assert.equal(db.peek("s")!.raw, false);
-    } finally {
-      c.close();
-    }
+    await call(c, "set", "a", "12");
+    assert.equal(db.peek("a")!.raw, false);
+    await call(c, "append", "a", "3");
+    assert.equal(db.peek("a")!.raw, true);
+    await call(c, "incr", "a"); // INCR stores a new integer object
+    assert.equal(db.peek("a")!.raw, false);
+    await call(c, "setrange", "a", "0", "9");
+    assert.equal(db.peek("a")!.raw, true);
+    await call(c, "set", "a", "x");
+    assert.equal(db.peek("a")!.raw, false);
+    await call(c, "append", "new", "abc"); // a new key is created from the argument as is
+    assert.equal(db.peek("new")!.raw, false);
+    await call(c, "setrange", "new2", "1", "abc");
+    assert.equal(db.peek("new2")!.raw, true);
+    await call(c, "setrange", "new2", "1", ""); // nothing written: encoding untouched
+    await call(c, "set", "s", "abc");
+    await call(c, "setrange", "s", "1", "");
+    assert.equal(db.peek("s")!.raw, false);
   });
 });
 
 Deno.test("string: APPEND grows in place without changing values others hold", async () => {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
+  await withClient({}, async (c, srv) => {
     const db = srv.server.keyspace.dbs[0];
-    try {
-      await call(c, "set", "a", "x");
-      let expected = "x";
-      const snapshots: [Uint8Array, string][] = [];
-      for (let i = 0; i < 300; i++) {
-        const piece = String.fromCharCode(65 + (i % 26)).repeat(i % 7);
-        expected += piece;
-        assert.equal(await call(c, "append", "a", piece), `:${expected.length}\r\n`);
-        // Keep the stored view, as COPY or a list element sharing it would.
-        if (i % 10 === 0) snapshots.push([db.peek("a")!.value as Uint8Array, expected]);
-        if (i % 50 === 0) {
-          await call(c, "setrange", "a", String(expected.length), "!");
-          expected += "!";
-          await call(c, "setrange", "a", "0", "#");
-          expected = "#" + expected.slice(1);
-        }
+    await call(c, "set", "a", "x");
+    let expected = "x";
+    const snapshots: [Uint8Array, string][] = [];
+    for (let i = 0; i < 300; i++) {
+      const piece = String.fromCharCode(65 + (i % 26)).repeat(i % 7);
+      expected += piece;
+      assert.equal(await call(c, "append", "a", piece), `:${expected.length}\r\n`);
+      // Keep the stored view, as COPY or a list element sharing it would.
+      if (i % 10 === 0) snapshots.push([db.peek("a")!.value as Uint8Array, expected]);
+      if (i % 50 === 0) {
+        await call(c, "setrange", "a", String(expected.length), "!");
+        expected += "!";
+        await call(c, "setrange", "a", "0", "#");
+        expected = "#" + expected.slice(1);
       }
-      assert.equal(await call(c, "get", "a"), `$${expected.length}\r\n${expected}\r\n`);
-      for (const [view, text] of snapshots) assert.equal(bytesToBinary(view), text);
-      // Two keys sharing one buffer (as COPY does) stay independent.
-      const shared = db.peek("a")!.value as Uint8Array;
-      db.set("b", shared);
-      await call(c, "append", "a", "AAA");
-      await call(c, "append", "b", "BBB");
-      assert.equal(await call(c, "get", "a"), `$${expected.length + 3}\r\n${expected}AAA\r\n`);
-      assert.equal(await call(c, "get", "b"), `$${expected.length + 3}\r\n${expected}BBB\r\n`);
-    } finally {
-      c.close();
     }
+    assert.equal(await call(c, "get", "a"), `$${expected.length}\r\n${expected}\r\n`);
+    for (const [view, text] of snapshots) assert.equal(bytesToBinary(view), text);
+    // Two keys sharing one buffer (as COPY does) stay independent.
+    const shared = db.peek("a")!.value as Uint8Array;
+    db.set("b", shared);
+    await call(c, "append", "a", "AAA");
+    await call(c, "append", "b", "BBB");
+    assert.equal(await call(c, "get", "a"), `$${expected.length + 3}\r\n${expected}AAA\r\n`);
+    assert.equal(await call(c, "get", "b"), `$${expected.length + 3}\r\n${expected}BBB\r\n`);
   });
 });
 
 Deno.test("string: proto-max-bulk-len limits SETRANGE, APPEND and LCS's table", async () => {
-  await withServer({ "proto-max-bulk-len": "1mb" }, async (srv) => {
-    const c = await RawClient.connect(srv.port);
+  await withClient({ "proto-max-bulk-len": "1mb" }, async (c, srv) => {
     const tooBig = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
-    try {
-      assert.equal(await call(c, "setrange", "a", "1048575", "x"), ":1048576\r\n");
-      assert.equal(await call(c, "setrange", "a", "1048576", "x"), tooBig);
-      assert.equal(await call(c, "setrange", "b", "1048575", "xy"), tooBig);
-      assert.equal(srv.server.keyspace.dbs[0].peek("b"), undefined);
-      assert.equal(await call(c, "append", "a", "y"), tooBig);
-      assert.equal(await call(c, "append", "a", ""), ":1048576\r\n");
-      assert.equal(await call(c, "strlen", "a"), ":1048576\r\n");
-      const s = "ab".repeat(300);
-      await call(c, "mset", "x", s, "y", s);
-      assert.equal(
-        await call(c, "lcs", "x", "y", "len"),
-        "-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n",
-      );
-      await call(c, "mset", "x", s.slice(0, 500), "y", s.slice(0, 500));
-      assert.equal(await call(c, "lcs", "x", "y", "len"), ":500\r\n");
-    } finally {
-      c.close();
-    }
+    assert.equal(await call(c, "setrange", "a", "1048575", "x"), ":1048576\r\n");
+    assert.equal(await call(c, "setrange", "a", "1048576", "x"), tooBig);
+    assert.equal(await call(c, "setrange", "b", "1048575", "xy"), tooBig);
+    assert.equal(srv.server.keyspace.dbs[0].peek("b"), undefined);
+    assert.equal(await call(c, "append", "a", "y"), tooBig);
+    assert.equal(await call(c, "append", "a", ""), ":1048576\r\n");
+    assert.equal(await call(c, "strlen", "a"), ":1048576\r\n");
+    const s = "ab".repeat(300);
+    await call(c, "mset", "x", s, "y", s);
+    assert.equal(
+      await call(c, "lcs", "x", "y", "len"),
+      "-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n",
+    );
+    await call(c, "mset", "x", s.slice(0, 500), "y", s.slice(0, 500));
+    assert.equal(await call(c, "lcs", "x", "y", "len"), ":500\r\n");
   });
 });
 
