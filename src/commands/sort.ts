@@ -17,9 +17,9 @@ import { RedisSet } from "../store/set.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
+import { lastStrtodErange, strtodPrefix } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import { lastStrtodErange, strtodPrefix } from "./zset.ts";
 import type { CommandSpec } from "./table.ts";
 
 /** One element being sorted (redisSortObject). */

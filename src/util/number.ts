@@ -95,12 +95,13 @@ export function formatLongLong(n: bigint | number): string {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A complete strtod subject: optional sign, then a decimal number, a hex float, or inf/infinity.
- * NaN is deliberately absent: Redis rejects it after parsing, and leading whitespace and
- * trailing bytes are rejected by Redis too, so a full match is exactly what it accepts.
+ * The subject sequence strtod reads (after any leading space): optional sign, then a hex float,
+ * a decimal number, inf/infinity or nan/nan(chars). Sticky, so `exec` from `lastIndex` matches
+ * the longest subject there, which is where strtod stops: the hex branch comes first ("0x1p3"),
+ * and "0x" without hex digits falls back to the decimal "0", as in C.
  */
-const FLOAT_RE =
-  /^([+-]?)(?:(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?|0[xX]([\da-fA-F]+\.?[\da-fA-F]*|\.[\da-fA-F]+)(?:[pP]([+-]?\d+))?|([iI][nN][fF](?:[iI][nN][iI][tT][yY])?))$/;
+const STRTOD_RE =
+  /([+-]?)(?:0[xX]([\da-fA-F]+\.?[\da-fA-F]*|\.[\da-fA-F]+)(?:[pP]([+-]?\d+))?|(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?|([iI][nN][fF](?:[iI][nN][iI][tT][yY])?)|([nN][aA][nN](?:\([\dA-Za-z_]*\))?))/y;
 
 /** A binary floating-point format: significand bits, LSB exponent of subnormals, 2^maxExp = inf. */
 interface BinFormat {
@@ -154,28 +155,46 @@ function roundBinary(
 /** Parsed pieces of a float literal, before rounding to a format. */
 type FloatLiteral =
   | { neg: boolean; kind: "inf" }
+  | { neg: boolean; kind: "nan" }
   | { neg: boolean; kind: "dec"; digits: string; exp: number }
   | { neg: boolean; kind: "hex"; digits: string; exp: number };
 
-function parseLiteral(s: string): FloatLiteral | null {
-  const mt = FLOAT_RE.exec(s);
+/** End of the subject matched by the last {@link parseLiteralAt}. */
+let literalEnd = 0;
+
+/** The strtod subject starting exactly at `pos` (no space skipping), or null when none. */
+function parseLiteralAt(s: string, pos: number): FloatLiteral | null {
+  STRTOD_RE.lastIndex = pos;
+  const mt = STRTOD_RE.exec(s);
   if (mt === null) return null;
+  literalEnd = STRTOD_RE.lastIndex;
   const neg = mt[1] === "-";
   if (mt[6] !== undefined) return { neg, kind: "inf" };
-  if (mt[2] !== undefined) {
-    const dot = mt[2].indexOf(".");
-    const digits = dot < 0 ? mt[2] : mt[2].slice(0, dot) + mt[2].slice(dot + 1);
-    const fracLen = dot < 0 ? 0 : mt[2].length - dot - 1;
+  if (mt[7] !== undefined) return { neg, kind: "nan" };
+  if (mt[4] !== undefined) {
+    const dot = mt[4].indexOf(".");
+    const digits = dot < 0 ? mt[4] : mt[4].slice(0, dot) + mt[4].slice(dot + 1);
+    const fracLen = dot < 0 ? 0 : mt[4].length - dot - 1;
     // Huge exponents just saturate; the range checks below handle them.
-    const exp = (mt[3] === undefined ? 0 : Number(mt[3])) - fracLen;
+    const exp = (mt[5] === undefined ? 0 : Number(mt[5])) - fracLen;
     return { neg, kind: "dec", digits, exp };
   }
-  const hx = mt[4];
+  const hx = mt[2];
   const dot = hx.indexOf(".");
   const digits = dot < 0 ? hx : hx.slice(0, dot) + hx.slice(dot + 1);
   const fracLen = dot < 0 ? 0 : hx.length - dot - 1;
-  const exp = (mt[5] === undefined ? 0 : Number(mt[5])) - 4 * fracLen;
+  const exp = (mt[3] === undefined ? 0 : Number(mt[3])) - 4 * fracLen;
   return { neg, kind: "hex", digits, exp };
+}
+
+/**
+ * A literal spanning all of `s`, NaN excluded: what string2d/string2ld accept before their range
+ * checks (Redis rejects NaN after parsing, and leading space or trailing bytes too).
+ */
+function parseLiteral(s: string): Exclude<FloatLiteral, { kind: "nan" }> | null {
+  const lit = parseLiteralAt(s, 0);
+  if (lit === null || lit.kind === "nan" || literalEnd !== s.length) return null;
+  return lit;
 }
 
 /**
@@ -184,7 +203,7 @@ function parseLiteral(s: string): FloatLiteral | null {
  * literal rounded to zero (glibc reports ERANGE, which Redis rejects).
  */
 function literalToBinary(
-  lit: Exclude<FloatLiteral, { kind: "inf" }>,
+  lit: Extract<FloatLiteral, { digits: string }>,
   fmt: BinFormat,
 ): { m: bigint; e: number; underflow: boolean } | null {
   let digits = lit.digits;
@@ -241,19 +260,72 @@ export function parseDouble(bytes: Uint8Array | string): number | null {
   const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
   const lit = parseLiteral(s);
   if (lit === null) return null;
-  if (lit.kind === "inf") return lit.neg ? -Infinity : Infinity;
-  if (lit.kind === "dec") {
-    // V8's string-to-number conversion is correctly rounded, like glibc's strtod, and
-    // accepts every decimal form the grammar above lets through.
-    const d = Number(s);
-    if (d === Infinity || d === -Infinity) return null;
-    if (d === 0 && /[1-9]/.test(lit.digits)) return null;
-    return d;
+  const v = literalToDouble(lit, s, 0, s.length);
+  return literalErange && (v === 0 || v === Infinity || v === -Infinity) ? null : v;
+}
+
+/** Smallest normal double (DBL_MIN); nonzero results below it set ERANGE. */
+const DBL_MIN = 2.2250738585072014e-308;
+
+/** Whether the last {@link literalToDouble} overflowed or underflowed (strtod's ERANGE). */
+let literalErange = false;
+
+/** strtod's value of a literal, correctly rounded; `s.slice(from, to)` is its text. */
+function literalToDouble(lit: FloatLiteral, s: string, from: number, to: number): number {
+  literalErange = false;
+  switch (lit.kind) {
+    case "inf":
+      return lit.neg ? -Infinity : Infinity;
+    case "nan":
+      return NaN;
+    case "dec": {
+      // V8's string-to-number conversion is correctly rounded, like glibc's strtod, and
+      // accepts every decimal form the grammar lets through.
+      const v = Number(s.slice(from, to));
+      if (!Number.isFinite(v) || (Math.abs(v) < DBL_MIN && /[1-9]/.test(lit.digits))) {
+        literalErange = true;
+      }
+      return v;
+    }
+    case "hex": {
+      const r = literalToBinary(lit, DOUBLE_FMT);
+      if (r === OVERFLOW) {
+        literalErange = true;
+        return lit.neg ? -Infinity : Infinity;
+      }
+      const v = Number(r.m) * 2 ** r.e; // exact: r.m < 2^53 and the result is representable
+      if (r.underflow || (v !== 0 && v < DBL_MIN)) literalErange = true;
+      return lit.neg ? -v : v;
+    }
   }
-  const r = literalToBinary(lit, DOUBLE_FMT);
-  if (r === OVERFLOW || r.underflow) return null;
-  const v = Number(r.m) * 2 ** r.e; // exact: r.m < 2^53 and the result is representable
-  return lit.neg ? -v : v;
+}
+
+/** C `isspace()` in the C locale. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * strtod(3) in the C locale applied to `s` (a binary string) from `start`: leading white space, a
+ * sign, then a decimal or hexadecimal float, "inf", "infinity" or "nan" (any case). Returns
+ * [value, end]; `end` is `start` when nothing was converted (and the value 0). Overflow gives
+ * +-Infinity and underflow a subnormal or zero value, both flagging {@link lastStrtodErange}.
+ */
+export function strtodPrefix(s: string, start = 0): [number, number] {
+  let i = start;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  const lit = parseLiteralAt(s, i);
+  if (lit === null) {
+    literalErange = false;
+    return [0, start];
+  }
+  const end = literalEnd;
+  return [literalToDouble(lit, s, i, end), end];
+}
+
+/** True when the last {@link strtodPrefix} call would have set errno to ERANGE. */
+export function lastStrtodErange(): boolean {
+  return literalErange;
 }
 
 const f64 = new Float64Array(1);
