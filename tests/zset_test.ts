@@ -21,6 +21,7 @@ import {
   sleep,
   waitBlocked,
   withClient,
+  withConnections,
   withServer,
 } from "./helpers.ts";
 import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
@@ -935,11 +936,7 @@ Deno.test("zset: keyspace hits and misses", async () => {
 Deno.test("zset: blocked clients are served in arrival order and propagate as ZPOP*", async () => {
   await withServer({}, async (srv) => {
     const prop = capturePropagation(srv);
-    const a = await RawClient.connect(srv.port);
-    const b = await RawClient.connect(srv.port);
-    const m = await RawClient.connect(srv.port);
-    const w = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 4, async ([a, b, m, w]) => {
       await a.send("bzpopmin", "k1", "k2", "0");
       await waitBlocked(srv, 1);
       await b.send("bzpopmax", "k2", "0");
@@ -976,18 +973,13 @@ Deno.test("zset: blocked clients are served in arrival order and propagate as ZP
       await w.call("del", "k3");
       await w.call("zadd", "k3", "6", "y");
       assert.equal(await b.readRaw(), "*3\r\n$2\r\nk3\r\n$1\r\ny\r\n$1\r\n6\r\n");
-    } finally {
-      for (const x of [a, b, m, w]) x.close();
-    }
+    });
   });
 });
 
 Deno.test("zset: blocking pops time out, survive disconnects and don't block in MULTI", async () => {
   await withServer({}, async (srv) => {
-    const a = await RawClient.connect(srv.port);
-    const b = await RawClient.connect(srv.port);
-    const w = await RawClient.connect(srv.port);
-    try {
+    await withConnections(srv.port, 3, async ([a, b, w]) => {
       let t0 = performance.now();
       assert.equal(await a.call("bzpopmin", "k", "0.1"), "*-1\r\n");
       assert.ok(performance.now() - t0 >= 90);
@@ -1033,9 +1025,7 @@ Deno.test("zset: blocking pops time out, survive disconnects and don't block in 
         await w.call("bzpopmin", "nokey", "s", "0"),
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
       );
-    } finally {
-      for (const x of [a, b, w]) x.close();
-    }
+    });
   });
 });
 
