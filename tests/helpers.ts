@@ -300,6 +300,11 @@ export const int = (n: number | bigint): string => `:${n}\r\n`;
 /** RESP2 array header followed by already encoded items. */
 export const arr = (items: string[]): string => `*${items.length}\r\n${items.join("")}`;
 
+/** `prefix` + each whole number from `from` to `to` ("a1".."aN" member and argument lists). */
+export function range(prefix: string, from: number, to: number): string[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => prefix + (from + i));
+}
+
 /** The bulk strings of a raw (possibly nested) reply, in order. */
 export function bulks(raw: string): string[] {
   const out: string[] = [];

@@ -14,6 +14,7 @@ import {
   expectFast,
   expectReplies,
   int,
+  range,
   recordEffects,
   resp3,
   rng,
@@ -34,10 +35,6 @@ import { RedisSet } from "../src/store/set.ts";
 
 /** Members as a sorted list, for replies whose order is unspecified. */
 const sorted = (raw: string) => bulks(raw).sort();
-
-/** "a1".."aN" style member lists. */
-const range = (prefix: string, from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => prefix + (from + i));
 
 // ---------------------------------------------------------------------------
 // Recorded replies
@@ -312,51 +309,12 @@ const SET_R2: Row[] = [
   [[
     "sadd",
     "big",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "6",
-    "7",
-    "8",
-    "9",
-    "10",
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "16",
-    "17",
-    "18",
-    "19",
-    "20",
+    ...range("", 1, 20),
   ], ":20\r\n"],
   [[
     "srem",
     "big",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "6",
-    "7",
-    "8",
-    "9",
-    "10",
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "16",
-    "17",
-    "18",
-    "19",
-    "20",
-    "21",
+    ...range("", 1, 21),
   ], ":20\r\n"],
   [["exists", "big"], ":0\r\n"],
   // arity
