@@ -13,7 +13,7 @@ import { setQuicklistPackedThreshold } from "../store/list.ts";
 import { RedisList } from "../store/list.ts";
 import { bytesToBinary, bytesToText, cString, textToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { parseLongLong } from "../util/number.ts";
+import { parseLongLong, strtodPrefix } from "../util/number.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
 import { objectEncoding, objectRefcount } from "./keyspace.ts";
@@ -1077,12 +1077,6 @@ const DEBUG_HELP = [
   "    Kills the link based on the direction to/from (both) with the provided node.",
 ];
 
-/** C strtod on the longest numeric prefix (0 when there is none), for DEBUG SLEEP. */
-function strtod(s: string): number {
-  const m = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(s);
-  return m ? Number(m[0]) : 0;
-}
-
 /** C atoi: optional spaces and sign, then digits; 0 when none. */
 function atoi(s: string): number {
   const m = /^\s*([+-]?\d+)/.exec(s);
@@ -1107,8 +1101,10 @@ function debugCommand(c: Client): void {
   if (sub === "help" && c.argc === 2) {
     replyHelp(c, DEBUG_HELP);
   } else if (sub === "sleep" && c.argc === 3) {
-    const usec = Math.trunc(strtod(c.key(2)) * 1e6);
-    sleepSync(usec / 1000);
+    // strtod, then C's cast to long long: out of its range (inf, nan, huge) x86-64 gives
+    // LLONG_MIN, a negative time nanosleep refuses.
+    const usec = strtodPrefix(c.key(2))[0] * 1e6;
+    sleepSync(Math.abs(usec) < 2 ** 63 ? Math.trunc(usec) / 1000 : 0);
     c.reply.ok();
   } else if (sub === "set-active-expire" && c.argc === 3) {
     server.activeExpireEnabled = atoi(c.key(2)) !== 0;
