@@ -10,9 +10,11 @@ import { registerAll } from "../src/commands/index.ts";
 import { type Command, CommandTable } from "../src/commands/table.ts";
 import { commandFlags } from "../src/commands/server.ts";
 import { bytesToBinary } from "../src/util/bytes.ts";
-import { hasCommand, RawClient, type RespReply, simplify, withServer } from "./helpers.ts";
+import { RawClient, type RespReply, simplify, withClient } from "./helpers.ts";
+import { REFERENCE_IS_VALKEY, withReferenceClient } from "./reference.ts";
 
-const HAS_VALKEY = hasCommand("valkey-server");
+// The allow-list below turns Valkey 8.0's rows back into Redis 7.2's: only valkey-server fits.
+const HAS_VALKEY = REFERENCE_IS_VALKEY;
 
 const table = new CommandTable();
 registerAll(table);
@@ -187,17 +189,6 @@ function lookupRow(name: string): Command | undefined {
   return sub === undefined ? cmd : cmd?.subs?.get(sub);
 }
 
-async function withClient(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  await withServer({}, async (srv) => {
-    const c = await RawClient.connect(srv.port);
-    try {
-      await fn(c);
-    } finally {
-      c.close();
-    }
-  });
-}
-
 Deno.test("table: rows of the important commands as Redis 7.2 (arity, flags, key range)", async () => {
   for (const [name, arity, flags, first, last, step] of ROWS) {
     const cmd = lookupRow(name);
@@ -209,7 +200,7 @@ Deno.test("table: rows of the important commands as Redis 7.2 (arity, flags, key
     );
   }
   // The same through COMMAND INFO, in one request.
-  await withClient(async (c) => {
+  await withClient({}, async (c) => {
     await c.send("COMMAND", "INFO", ...ROWS.map((r) => r[0]));
     const infos = simplify(await c.read()) as unknown[][];
     assert.deepEqual(
@@ -235,7 +226,7 @@ Deno.test("table: the documented gap (commands not implemented yet) and COMMAND 
   }
   assert.equal(new Set(NOT_IMPLEMENTED_NAMES).size, NOT_IMPLEMENTED_NAMES.length);
   assert.equal(table.size + NOT_IMPLEMENTED_NAMES.length, REFERENCE_COMMAND_COUNT);
-  await withClient(async (c) => {
+  await withClient({}, async (c) => {
     assert.equal(await c.call("COMMAND", "COUNT"), `:${table.size}\r\n`);
   });
 });
@@ -262,7 +253,7 @@ Deno.test("table: every row is complete (docs, subcommand arity, explicit key sp
 });
 
 Deno.test("table: COMMAND GETKEYSANDFLAGS of the generic key commands (Redis 7.2 key specs)", async () => {
-  await withClient(async (c) => {
+  await withClient({}, async (c) => {
     const cases: [string[], [string, string[]][]][] = [
       [["del", "a", "b"], [["a", ["RM", "delete"]], ["b", ["RM", "delete"]]]],
       [["unlink", "a"], [["a", ["RM", "delete"]]]],
@@ -542,45 +533,6 @@ function withSubNames(r: RespReply, kind: "info" | "docs", skip: Set<string>): R
   return r;
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function connectRetry(port: number): Promise<RawClient> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      return await RawClient.connect(port);
-    } catch {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  throw new Error(`nothing listening on ${port}`);
-}
-
-/** Runs `fn` against a throw-away valkey-server on a free port; always kills it. */
-async function withValkey(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    const c = await connectRetry(port);
-    try {
-      await fn(c);
-    } finally {
-      c.close();
-    }
-  } finally {
-    proc.kill("SIGKILL");
-    await proc.status;
-  }
-}
-
 /** Sends all commands pipelined, then reads one reply each (raw or decoded). */
 async function pipeline(c: RawClient, cmds: string[][]): Promise<RespReply[]> {
   for (const a of cmds) await c.send(...a);
@@ -606,13 +558,13 @@ Deno.test({
     const patched = new Set<string>();
     const patchedNames = new Set(VALKEY_ONLY.map((p) => p.name));
     let ref: RespReply[] = [], refRaw: string[] = [];
-    await withValkey(async (v) => {
+    await withReferenceClient(async (v) => {
       refRaw = await pipelineRaw(v, requests); // RESP2 bytes
       await v.call("HELLO", "3");
       ref = await pipeline(v, [...requests, ...extra]);
     });
     let ours: RespReply[] = [], oursRaw: string[] = [];
-    await withClient(async (c) => {
+    await withClient({}, async (c) => {
       oursRaw = await pipelineRaw(c, requests);
       await c.call("HELLO", "3");
       ours = await pipeline(c, [...requests, ...extra]);

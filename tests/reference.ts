@@ -45,6 +45,9 @@ export const REFERENCE_SERVER: string | null = hasCommand("valkey-server")
   ? "redis-server"
   : null;
 
+/** True when the reference is valkey-server: Valkey's own wording and additions apply. */
+export const REFERENCE_IS_VALKEY = REFERENCE_SERVER === "valkey-server";
+
 /** True when a reference server is installed. */
 export const HAS_REFERENCE = REFERENCE_SERVER !== null;
 
