@@ -7,7 +7,7 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { NOT_FLOAT, NOT_INTEGER } from "../store/types.ts";
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR } from "../store/types.ts";
 import { parseDouble, parseInt64, parseLongLong } from "../util/number.ts";
 
 /** LONG_MAX (64-bit): the bound of getPositiveLong and of (-LONG_MAX, LONG_MAX) ranges. */
@@ -90,4 +90,43 @@ export function getInt(c: Client, i: number, msg?: string): number | null {
 export function getDouble(c: Client, i: number, msg?: string): number | null {
   const v = parseDouble(c.argv[i]);
   return v === null ? replyError(c, msg, NOT_FLOAT) : v;
+}
+
+/** What {@link getMpopArgs} read. */
+export interface MpopArgs<W> {
+  numkeys: number;
+  where: W;
+  /** COUNT, 1 when absent. */
+  count: number;
+}
+
+/**
+ * The arguments of LMPOP/ZMPOP and their blocking forms, from `numkeysIdx` on: numkeys, the keys,
+ * the direction token (read by `where`, which replies its own error), then an optional COUNT.
+ * Null after replying the first error in the order Redis checks them.
+ */
+export function getMpopArgs<W>(
+  c: Client,
+  numkeysIdx: number,
+  where: (c: Client, i: number) => W | null,
+): MpopArgs<W> | null {
+  const numkeys = getRangeLong(c, numkeysIdx, 1n, LONG_MAX, "numkeys should be greater than 0");
+  if (numkeys === null) return null;
+  const whereIdx = numkeysIdx + numkeys + 1;
+  if (whereIdx >= c.argc) return replyError(c, undefined, SYNTAX_ERR);
+  const w = where(c, whereIdx);
+  if (w === null) return null;
+  let count = -1;
+  for (let j = whereIdx + 1; j < c.argc; j++) {
+    const moreArgs = c.argc - 1 - j;
+    if (count === -1 && c.lower(j) === "count" && moreArgs) {
+      j++;
+      const n = getRangeLong(c, j, 1n, LONG_MAX, "count should be greater than 0");
+      if (n === null) return null;
+      count = n;
+    } else {
+      return replyError(c, undefined, SYNTAX_ERR);
+    }
+  }
+  return { numkeys, where: w, count: count === -1 ? 1 : count };
 }

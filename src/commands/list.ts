@@ -16,7 +16,14 @@ import { RedisList } from "../store/list.ts";
 import type { RedisValue } from "../store/types.ts";
 import { NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesEqual } from "../util/bytes.ts";
-import { getLong, getLongLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
+import {
+  getLong,
+  getLongLong,
+  getMpopArgs,
+  getPositiveLong,
+  getRangeLong,
+  LONG_MAX,
+} from "./args.ts";
 import { deleteEmptied, readValue, writeValue } from "./keyspace.ts";
 import { type CommandSpec, keyNumKeys } from "./table.ts";
 
@@ -488,26 +495,9 @@ function brpopCommand(c: Client): void {
 
 /** lmpopGenericCommand: numkeys at `numkeysIdx`, then keys, LEFT|RIGHT, [COUNT n]. */
 function lmpopGeneric(c: Client, numkeysIdx: number, block: boolean): void {
-  const numkeys = getRangeLong(c, numkeysIdx, 1n, LONG_MAX, "numkeys should be greater than 0");
-  if (numkeys === null) return;
-  const whereIdx = numkeysIdx + numkeys + 1;
-  if (whereIdx >= c.argc) return c.reply.error(SYNTAX_ERR);
-  const where = getPosition(c, whereIdx);
-  if (where === null) return;
-  let count = -1;
-  for (let j = whereIdx + 1; j < c.argc; j++) {
-    const moreArgs = c.argc - 1 - j;
-    if (count === -1 && c.lower(j) === "count" && moreArgs) {
-      j++;
-      const n = getRangeLong(c, j, 1n, LONG_MAX, "count should be greater than 0");
-      if (n === null) return;
-      count = n;
-    } else {
-      c.reply.error(SYNTAX_ERR);
-      return;
-    }
-  }
-  if (count === -1) count = 1;
+  const args = getMpopArgs(c, numkeysIdx, getPosition);
+  if (args === null) return;
+  const { numkeys, where, count } = args;
   const first = numkeysIdx + 1;
   const last = numkeysIdx + numkeys;
   if (block) return blockingPop(c, first, last, where, 1, count);

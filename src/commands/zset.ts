@@ -29,7 +29,14 @@ import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { formatDouble, parseLongLong, strtodPrefix } from "../util/number.ts";
-import { getDouble, getLong, getPositiveLong, getRangeLong, LONG_MAX } from "./args.ts";
+import {
+  getDouble,
+  getLong,
+  getMpopArgs,
+  getPositiveLong,
+  getRangeLong,
+  LONG_MAX,
+} from "./args.ts";
 import {
   deleteEmptied,
   deleteStoreKey,
@@ -880,29 +887,18 @@ function bzpopmaxCommand(c: Client): void {
 }
 
 /** zmpopGenericCommand: numkeys at `numkeysIdx`, keys, MIN|MAX, [COUNT n]. */
+/** MIN / MAX, or null after replying a syntax error. */
+function getMinMax(c: Client, i: number): Where | null {
+  const w = c.lower(i);
+  if (w === "min" || w === "max") return w;
+  c.reply.error(SYNTAX_ERR);
+  return null;
+}
+
 function zmpopGeneric(c: Client, numkeysIdx: number, block: boolean): void {
-  const numkeys = getRangeLong(c, numkeysIdx, 1n, LONG_MAX, "numkeys should be greater than 0");
-  if (numkeys === null) return;
-  const whereIdx = numkeysIdx + numkeys + 1;
-  if (whereIdx >= c.argc) return c.reply.error(SYNTAX_ERR);
-  const w = c.lower(whereIdx);
-  let where: Where;
-  if (w === "min") where = "min";
-  else if (w === "max") where = "max";
-  else return c.reply.error(SYNTAX_ERR);
-  let count = -1;
-  for (let j = whereIdx + 1; j < c.argc; j++) {
-    const moreargs = c.argc - 1 - j;
-    if (count === -1 && c.lower(j) === "count" && moreargs) {
-      j++;
-      const n = getRangeLong(c, j, 1n, LONG_MAX, "count should be greater than 0");
-      if (n === null) return;
-      count = n;
-    } else {
-      return c.reply.error(SYNTAX_ERR);
-    }
-  }
-  if (count === -1) count = 1;
+  const args = getMpopArgs(c, numkeysIdx, getMinMax);
+  if (args === null) return;
+  const { numkeys, where, count } = args;
   if (block) blockingZpop(c, numkeysIdx + 1, numkeys, where, 1, count, true);
   else genericZpop(c, numkeysIdx + 1, numkeys, where, true, count, true, true);
 }
