@@ -130,3 +130,24 @@ export function getMpopArgs<W>(
   }
   return { numkeys, where: w, count: count === -1 ? 1 : count };
 }
+
+/**
+ * HRANDFIELD / ZRANDMEMBER's `count [WITHVALUES|WITHSCORES]` (argv[2], argv[3]): the count in
+ * (-LONG_MAX, LONG_MAX), halved when pairs are returned, and whether `withToken` was given. Null
+ * after replying.
+ */
+export function getRandomCount(
+  c: Client,
+  withToken: string,
+): { count: bigint; withPairs: boolean } | null {
+  const count = getRangeLongBig(c, 2, -LONG_MAX, LONG_MAX);
+  if (count === null) return null;
+  if (c.argc > 4 || (c.argc === 4 && c.lower(3) !== withToken)) {
+    return replyError(c, undefined, SYNTAX_ERR);
+  }
+  const withPairs = c.argc === 4;
+  if (withPairs && (count < -LONG_MAX / 2n || count > LONG_MAX / 2n)) {
+    return replyError(c, "value is out of range", "");
+  }
+  return { count, withPairs };
+}

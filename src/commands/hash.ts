@@ -14,11 +14,11 @@
 import type { Client } from "../server/client.ts";
 import type { Db } from "../store/keyspace.ts";
 import { RedisHash } from "../store/hash.ts";
-import { type RedisValue, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { type RedisValue, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util/number.ts";
-import { getLongLong, getRangeLongBig, LONG_MAX } from "./args.ts";
+import { getLongLong, getRandomCount } from "./args.ts";
 import {
   getScanCursor,
   parseScanOptions,
@@ -312,18 +312,9 @@ function hincrbyfloatCommand(c: Client): void {
 /** HRANDFIELD key [count [WITHVALUES]] */
 function hrandfieldCommand(c: Client): void {
   if (c.argc >= 3) {
-    const l = getRangeLongBig(c, 2, -LONG_MAX, LONG_MAX);
-    if (l === null) return;
-    let withValues = false;
-    if (c.argc > 4 || (c.argc === 4 && c.lower(3) !== "withvalues")) {
-      return c.reply.error(SYNTAX_ERR);
-    } else if (c.argc === 4) {
-      withValues = true;
-      if (l < -LONG_MAX / 2n || l > LONG_MAX / 2n) {
-        return c.reply.error("ERR value is out of range");
-      }
-    }
-    return hrandfieldWithCount(c, l, withValues);
+    const r = getRandomCount(c, "withvalues");
+    if (r !== null) hrandfieldWithCount(c, r.count, r.withPairs);
+    return;
   }
   const h = hashForRead(c, replyNull);
   if (h === null) return;

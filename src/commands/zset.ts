@@ -28,15 +28,8 @@ import { RedisSet } from "../store/set.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { formatDouble, parseLongLong, strtodPrefix } from "../util/number.ts";
-import {
-  getDouble,
-  getLong,
-  getMpopArgs,
-  getPositiveLong,
-  getRangeLong,
-  LONG_MAX,
-} from "./args.ts";
+import { formatDouble, strtodPrefix } from "../util/number.ts";
+import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
 import {
   deleteEmptied,
   deleteStoreKey,
@@ -961,19 +954,9 @@ function zrandmemberWithCount(c: Client, l: number, withscores: boolean): void {
 
 function zrandmemberCommand(c: Client): void {
   if (c.argc >= 3) {
-    const l = getRangeLong(c, 2, -LONG_MAX, LONG_MAX);
-    if (l === null) return;
-    let withscores = false;
-    if (c.argc > 4 || (c.argc === 4 && c.lower(3) !== "withscores")) {
-      return c.reply.error(SYNTAX_ERR);
-    } else if (c.argc === 4) {
-      withscores = true;
-      const big = parseLongLong(c.argv[2])!;
-      if (big < -LONG_MAX / 2n || big > LONG_MAX / 2n) {
-        return c.reply.error("ERR value is out of range");
-      }
-    }
-    return zrandmemberWithCount(c, l, withscores);
+    const r = getRandomCount(c, "withscores");
+    if (r !== null) zrandmemberWithCount(c, Number(r.count), r.withPairs);
+    return;
   }
   const z = readZset(c, c.key(1));
   if (z === null) return;
