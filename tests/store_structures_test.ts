@@ -10,7 +10,8 @@ import {
   type ZRangeSpec,
 } from "../src/store/zset.ts";
 import { DEFAULT_HASH_ENCODING_CONFIG, RedisHash } from "../src/store/hash.ts";
-import { DEFAULT_SET_ENCODING_CONFIG, isInt64String, RedisSet } from "../src/store/set.ts";
+import { DEFAULT_SET_ENCODING_CONFIG, RedisSet } from "../src/store/set.ts";
+import { isInt64String } from "../src/util/number.ts";
 import type { CollectionValue, EncodingLimits } from "../src/store/types.ts";
 import { binaryToBytes as bytes, bytesToBinary as str, rng } from "./helpers.ts";
 

@@ -12,10 +12,11 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { isInt64String, RedisSet } from "../store/set.ts";
+import { RedisSet } from "../store/set.ts";
 import { WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
+import { isInt64String } from "../util/number.ts";
 import {
   arrayLen,
   dbAddValue,

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { isInt64String } from "../util/number.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a set. */
@@ -34,36 +35,6 @@ export const DEFAULT_SET_ENCODING_CONFIG: Readonly<SetEncodingConfig> = {
   setMaxListpackEntries: 128,
   setMaxListpackValue: 64,
 };
-
-const INT64_MAX = "9223372036854775807";
-const INT64_MIN_ABS = "9223372036854775808";
-
-/**
- * True when `s` is the canonical decimal form of an int64 (string2ll: no
- * sign other than a leading '-', no leading zeros, no "-0", in range).
- */
-export function isInt64String(s: string): boolean {
-  const len = s.length;
-  if (len === 0 || len > 20) return false;
-  if (len === 1) {
-    const c = s.charCodeAt(0);
-    return c >= 48 && c <= 57;
-  }
-  let i = 0;
-  const neg = s.charCodeAt(0) === 45;
-  if (neg) i = 1;
-  const first = s.charCodeAt(i);
-  if (first < 49 || first > 57) return false;
-  for (let j = i + 1; j < len; j++) {
-    const c = s.charCodeAt(j);
-    if (c < 48 || c > 57) return false;
-  }
-  const digits = len - i;
-  if (digits < 19) return true;
-  if (digits > 19) return false;
-  const digitsStr = neg ? s.slice(1) : s;
-  return digitsStr <= (neg ? INT64_MIN_ABS : INT64_MAX);
-}
 
 // Numeric order of two canonical int64 strings.
 function cmpIntStrings(a: string, b: string): number {

@@ -16,8 +16,35 @@ import { binaryToBytes, bytesToBinary } from "./bytes.ts";
 // Integers (string2ll)
 // ---------------------------------------------------------------------------------------------
 
-const LLONG_MAX = 9223372036854775807n;
-const LLONG_MIN = -9223372036854775808n;
+const INT64_MAX = "9223372036854775807";
+const INT64_MIN_ABS = "9223372036854775808";
+
+/**
+ * True when `s` is the canonical decimal form of an int64 (string2ll: no sign other than a
+ * leading '-', no leading zeros, no "-0", in range). No BigInt: also the intset test.
+ */
+export function isInt64String(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 20) return false;
+  if (len === 1) {
+    const c = s.charCodeAt(0);
+    return c >= 48 && c <= 57;
+  }
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45;
+  if (neg) i = 1;
+  const first = s.charCodeAt(i);
+  if (first < 49 || first > 57) return false;
+  for (let j = i + 1; j < len; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return false;
+  }
+  const digits = len - i;
+  if (digits < 19) return true;
+  if (digits > 19) return false;
+  const digitsStr = neg ? s.slice(1) : s;
+  return digitsStr <= (neg ? INT64_MIN_ABS : INT64_MAX);
+}
 
 /**
  * Fast `string2ll` for the common case. Returns the value when `bytes` is a valid Redis integer
@@ -55,25 +82,10 @@ export function parseInteger(bytes: Uint8Array): number | null {
 
 /** Redis `string2ll`: the int64 value of `bytes`, or null if it is not a canonical integer. */
 export function parseLongLong(bytes: Uint8Array | string): bigint | null {
-  const n = bytes.length;
-  // 20 chars is the longest int64 ("-9223372036854775808").
-  if (n === 0 || n > 20) return null;
+  // 20 chars is the longest int64 ("-9223372036854775808"): don't convert anything longer.
+  if (bytes.length === 0 || bytes.length > 20) return null;
   const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
-  let i = 0;
-  if (s.charCodeAt(0) === 45) {
-    if (n === 1) return null;
-    i = 1;
-  } else if (n === 1 && s.charCodeAt(0) === 48) {
-    return 0n;
-  }
-  const first = s.charCodeAt(i);
-  if (first < 49 || first > 57) return null;
-  for (i++; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-  }
-  const v = BigInt(s);
-  return v > LLONG_MAX || v < LLONG_MIN ? null : v;
+  return isInt64String(s) ? BigInt(s) : null;
 }
 
 /**
