@@ -35,7 +35,7 @@ import { formatHumanDouble } from "../util/number.ts";
 import { getDouble, getLongLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { convertToListpackIfNeeded, readZset, zaddCommand, zsetConfig } from "./zset.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Formatting.
@@ -542,11 +542,7 @@ export const geoCommands: CommandSpec[] = [
       ["6.2.0", "Added the `CH`, `NX` and `XX` options."],
     ],
     keySpecs: [
-      {
-        flags: ["RW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "update"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -586,11 +582,7 @@ export const geoCommands: CommandSpec[] = [
     summary: "Returns the longitude and latitude of members from a geospatial index.",
     complexity: "O(1) for each member requested.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -610,11 +602,7 @@ export const geoCommands: CommandSpec[] = [
     summary: "Returns the distance between two members of a geospatial index.",
     complexity: "O(1)",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -646,11 +634,7 @@ export const geoCommands: CommandSpec[] = [
     summary: "Returns members from a geospatial index as geohash strings.",
     complexity: "O(1) for each member requested.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -674,11 +658,7 @@ export const geoCommands: CommandSpec[] = [
       ["7.0.0", "Added support for uppercase unit names."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -780,16 +760,8 @@ export const geoCommands: CommandSpec[] = [
       ["7.0.0", "Added support for uppercase unit names."],
     ],
     keySpecs: [
-      {
-        flags: ["OW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["OW", "update"]),
+      keySpecAt(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
@@ -894,11 +866,7 @@ export const geoCommands: CommandSpec[] = [
       ["7.0.0", "Added support for uppercase unit names."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
       {
         flags: ["OW", "update"],
         beginSearch: { keyword: "STORE", startFrom: 6 },
@@ -980,11 +948,7 @@ export const geoCommands: CommandSpec[] = [
       ["7.0.0", "Added support for uppercase unit names."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
       {
         flags: ["OW", "update"],
         beginSearch: { keyword: "STORE", startFrom: 5 },
@@ -1065,11 +1029,7 @@ export const geoCommands: CommandSpec[] = [
       ["7.0.0", "Added support for uppercase unit names."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1130,11 +1090,7 @@ export const geoCommands: CommandSpec[] = [
       ["7.0.0", "Added support for uppercase unit names."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },

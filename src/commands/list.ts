@@ -25,7 +25,7 @@ import {
   LONG_MAX,
 } from "./args.ts";
 import { deleteEmptied, readValue, writeValue } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys } from "./table.ts";
+import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
 type Where = "head" | "tail";
@@ -536,11 +536,7 @@ export const listCommands: CommandSpec[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["2.4.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "insert"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: lpushCommand,
   },
@@ -557,11 +553,7 @@ export const listCommands: CommandSpec[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["2.4.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "insert"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: rpushCommand,
   },
@@ -578,11 +570,7 @@ export const listCommands: CommandSpec[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["4.0.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "insert"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: lpushxCommand,
   },
@@ -599,11 +587,7 @@ export const listCommands: CommandSpec[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["4.0.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "insert"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: rpushxCommand,
   },
@@ -620,11 +604,7 @@ export const listCommands: CommandSpec[] = [
       "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.",
     complexity: "O(N) where N is the number of elements returned",
     history: [["6.2.0", "Added the `count` argument."]],
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"])],
     args: [{ name: "key", type: "key" }, {
       name: "count",
       type: "integer",
@@ -646,11 +626,7 @@ export const listCommands: CommandSpec[] = [
       "Returns and removes the last elements of a list. Deletes the list if the last element was popped.",
     complexity: "O(N) where N is the number of elements returned",
     history: [["6.2.0", "Added the `count` argument."]],
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"])],
     args: [{ name: "key", type: "key" }, {
       name: "count",
       type: "integer",
@@ -670,11 +646,7 @@ export const listCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Returns the length of a list.",
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RO"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RO"])],
     args: [{ name: "key", type: "key" }],
     handler: llenCommand,
   },
@@ -690,11 +662,7 @@ export const listCommands: CommandSpec[] = [
     summary: "Returns a range of elements from a list.",
     complexity:
       "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
-    keySpecs: [{
-      flags: ["RO", "access"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RO", "access"])],
     args: [{ name: "key", type: "key" }, { name: "start", type: "integer" }, {
       name: "stop",
       type: "integer",
@@ -713,11 +681,7 @@ export const listCommands: CommandSpec[] = [
     summary: "Returns an element from a list by its index.",
     complexity:
       "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).",
-    keySpecs: [{
-      flags: ["RO", "access"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RO", "access"])],
     args: [{ name: "key", type: "key" }, { name: "index", type: "integer" }],
     handler: lindexCommand,
   },
@@ -733,11 +697,7 @@ export const listCommands: CommandSpec[] = [
     summary: "Sets the value of an element in a list by its index.",
     complexity:
       "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
-    keySpecs: [{
-      flags: ["RW", "update"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "update"])],
     args: [{ name: "key", type: "key" }, { name: "index", type: "integer" }, {
       name: "element",
       type: "string",
@@ -756,11 +716,7 @@ export const listCommands: CommandSpec[] = [
     summary: "Inserts an element before or after another element in a list.",
     complexity:
       "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
-    keySpecs: [{
-      flags: ["RW", "insert"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "insert"])],
     args: [
       { name: "key", type: "key" },
       {
@@ -788,11 +744,7 @@ export const listCommands: CommandSpec[] = [
     since: "1.0.0",
     summary: "Removes elements from a list. Deletes the list if the last element was removed.",
     complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
-    keySpecs: [{
-      flags: ["RW", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "delete"])],
     args: [{ name: "key", type: "key" }, { name: "count", type: "integer" }, {
       name: "element",
       type: "string",
@@ -811,11 +763,7 @@ export const listCommands: CommandSpec[] = [
     summary:
       "Removes elements from both ends a list. Deletes the list if all elements were trimmed.",
     complexity: "O(N) where N is the number of elements to be removed by the operation.",
-    keySpecs: [{
-      flags: ["RW", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "delete"])],
     args: [{ name: "key", type: "key" }, { name: "start", type: "integer" }, {
       name: "stop",
       type: "integer",
@@ -834,11 +782,7 @@ export const listCommands: CommandSpec[] = [
     summary: "Returns the index of matching elements in a list.",
     complexity:
       "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
-    keySpecs: [{
-      flags: ["RO", "access"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RO", "access"])],
     args: [
       { name: "key", type: "key" },
       { name: "element", type: "string" },
@@ -860,15 +804,7 @@ export const listCommands: CommandSpec[] = [
     summary:
       "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.",
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }, {
-      flags: ["RW", "insert"],
-      beginSearch: { index: 2 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"]), keySpecAt(["RW", "insert"], 2)],
     args: [{ name: "source", type: "key" }, { name: "destination", type: "key" }, {
       name: "wherefrom",
       type: "oneof",
@@ -903,15 +839,7 @@ export const listCommands: CommandSpec[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments",
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }, {
-      flags: ["RW", "insert"],
-      beginSearch: { index: 2 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"]), keySpecAt(["RW", "insert"], 2)],
     args: [{ name: "source", type: "key" }, { name: "destination", type: "key" }],
     handler: rpoplpushCommand,
   },
@@ -963,11 +891,7 @@ export const listCommands: CommandSpec[] = [
       "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
     complexity: "O(N) where N is the number of provided keys.",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: -2, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"], 1, -2)],
     args: [{ name: "key", type: "key", flags: ["multiple"] }, { name: "timeout", type: "double" }],
     handler: blpopCommand,
   },
@@ -984,11 +908,7 @@ export const listCommands: CommandSpec[] = [
       "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
     complexity: "O(N) where N is the number of provided keys.",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: -2, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"], 1, -2)],
     args: [{ name: "key", type: "key", flags: ["multiple"] }, { name: "timeout", type: "double" }],
     handler: brpopCommand,
   },
@@ -1004,15 +924,7 @@ export const listCommands: CommandSpec[] = [
     summary:
       "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.",
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }, {
-      flags: ["RW", "insert"],
-      beginSearch: { index: 2 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"]), keySpecAt(["RW", "insert"], 2)],
     args: [{ name: "source", type: "key" }, { name: "destination", type: "key" }, {
       name: "wherefrom",
       type: "oneof",
@@ -1048,15 +960,7 @@ export const listCommands: CommandSpec[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments",
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }, {
-      flags: ["RW", "insert"],
-      beginSearch: { index: 2 },
-      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RW", "access", "delete"]), keySpecAt(["RW", "insert"], 2)],
     args: [{ name: "source", type: "key" }, { name: "destination", type: "key" }, {
       name: "timeout",
       type: "double",

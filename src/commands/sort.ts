@@ -20,7 +20,7 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { lastStrtodErange, strtodPrefix } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "./table.ts";
 
 /** One element being sorted (redisSortObject). */
 interface SortItem {
@@ -291,11 +291,7 @@ export const sortCommands: CommandSpec[] = [
     aclCategories: ["set", "sortedset", "list", "dangerous"],
     omitGroupCategory: true,
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
       {
         notes:
           "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
@@ -369,11 +365,7 @@ export const sortCommands: CommandSpec[] = [
     aclCategories: ["set", "sortedset", "list", "dangerous"],
     omitGroupCategory: true,
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
       {
         notes:
           "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",

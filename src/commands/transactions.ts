@@ -2,7 +2,7 @@
 
 import type { Client } from "../server/client.ts";
 import { call } from "../server/executor.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "./table.ts";
 
 function multiCommand(c: Client): void {
   if (c.multi !== null) {
@@ -133,11 +133,7 @@ export const transactionCommands: CommandSpec[] = [
     since: "2.2.0",
     summary: "Monitors changes to keys to determine the execution of a transaction.",
     complexity: "O(1) for every key.",
-    keySpecs: [{
-      flags: ["RO"],
-      beginSearch: { index: 1 },
-      findKeys: { lastKey: -1, keyStep: 1, limit: 0 },
-    }],
+    keySpecs: [keySpecAt(["RO"], 1, -1)],
     args: [{ name: "key", type: "key", flags: ["multiple"] }],
     handler: watchCommand,
   },

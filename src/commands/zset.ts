@@ -40,7 +40,7 @@ import {
   replyEmptyScan,
   setKey,
 } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys } from "./table.ts";
+import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Numbers as the C library writes them (strtod itself: util/number.ts).
@@ -1243,11 +1243,7 @@ export const zsetCommands: CommandSpec[] = [
       ["6.2.0", "Added the `GT` and `LT` options."],
     ],
     keySpecs: [
-      {
-        flags: ["RW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "update"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1297,11 +1293,7 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Increments the score of a member in a sorted set.",
     complexity: "O(log(N)) where N is the number of elements in the sorted set.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "access", "update"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1327,11 +1319,7 @@ export const zsetCommands: CommandSpec[] = [
       ["2.4.0", "Accepts multiple elements."],
     ],
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1351,7 +1339,7 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the number of members in a sorted set.",
     complexity: "O(1)",
     keySpecs: [
-      { flags: ["RO"], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } },
+      keySpecAt(["RO"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1370,11 +1358,7 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the score of a member in a sorted set.",
     complexity: "O(1)",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1394,11 +1378,7 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the score of one or more members in a sorted set.",
     complexity: "O(N) where N is the number of members being requested.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1421,11 +1401,7 @@ export const zsetCommands: CommandSpec[] = [
       ["7.2.0", "Added the optional `WITHSCORE` argument."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1449,11 +1425,7 @@ export const zsetCommands: CommandSpec[] = [
       ["7.2.0", "Added the optional `WITHSCORE` argument."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1474,11 +1446,7 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the count of members in a sorted set that have scores within a range.",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1499,11 +1467,7 @@ export const zsetCommands: CommandSpec[] = [
     summary: "Returns the number of members in a sorted set within a lexicographical range.",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1528,11 +1492,7 @@ export const zsetCommands: CommandSpec[] = [
       ["6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1577,16 +1537,8 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
     keySpecs: [
-      {
-        flags: ["OW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["OW", "update"]),
+      keySpecAt(["RO", "access"], 2),
     ],
     args: [
       { name: "dst", type: "key" },
@@ -1632,11 +1584,7 @@ export const zsetCommands: CommandSpec[] = [
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `REV` argument",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1665,11 +1613,7 @@ export const zsetCommands: CommandSpec[] = [
       ["2.0.0", "Added the `WITHSCORES` modifier."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1714,11 +1658,7 @@ export const zsetCommands: CommandSpec[] = [
       ["2.1.6", "`min` and `max` can be exclusive."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1754,11 +1694,7 @@ export const zsetCommands: CommandSpec[] = [
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `BYLEX` argument",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1793,11 +1729,7 @@ export const zsetCommands: CommandSpec[] = [
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `REV` and `BYLEX` arguments",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1830,11 +1762,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1857,11 +1785,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1884,11 +1808,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1911,11 +1831,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "access", "delete"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -1937,11 +1853,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "access", "delete"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -2001,11 +1913,7 @@ export const zsetCommands: CommandSpec[] = [
       ["6.0.0", "`timeout` is interpreted as a double instead of an integer."],
     ],
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: -2, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "access", "delete"], 1, -2),
     ],
     args: [
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2029,11 +1937,7 @@ export const zsetCommands: CommandSpec[] = [
       ["6.0.0", "`timeout` is interpreted as a double instead of an integer."],
     ],
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: -2, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "access", "delete"], 1, -2),
     ],
     args: [
       { name: "key", type: "key", flags: ["multiple"] },
@@ -2091,11 +1995,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of members returned",
     tips: ["nondeterministic_output"],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
@@ -2229,11 +2129,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
     keySpecs: [
-      {
-        flags: ["OW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["OW", "update"]),
       {
         flags: ["RO", "access"],
         beginSearch: { index: 2 },
@@ -2273,11 +2169,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
     keySpecs: [
-      {
-        flags: ["OW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["OW", "update"]),
       {
         flags: ["RO", "access"],
         beginSearch: { index: 2 },
@@ -2317,11 +2209,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
     keySpecs: [
-      {
-        flags: ["OW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["OW", "update"]),
       {
         flags: ["RO", "access"],
         beginSearch: { index: 2 },
@@ -2380,11 +2268,7 @@ export const zsetCommands: CommandSpec[] = [
       ["8.0.0", "Added noscores option."],
     ],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key" },
