@@ -819,7 +819,7 @@ const CLIENT_HELP = [
   "NO-TOUCH (ON|OFF)",
   "    Will not touch LRU/LFU stats when this mode is on.",
   "HELP",
-  "    Prints this help.",
+  "    Print this help.",
 ];
 
 Deno.test("CLIENT HELP", async () => {

@@ -12,7 +12,7 @@ import { SYNTAX_ERR } from "../store/types.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
-import { replySubcommandSyntaxError } from "./help.ts";
+import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import type { CommandSpec } from "./table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
@@ -470,25 +470,8 @@ const CLIENT_HELP = [
   "    Will not touch LRU/LFU stats when this mode is on.",
 ];
 
-/**
- * addReplyHelp for CLIENT HELP. Unlike help.ts's replyHelp it still ends with Redis 7.0's
- * "Prints this help." (Redis 7.2 and valkey print "Print this help."), which
- * tests/connection_test.ts expects; use help.ts's once that test has the 7.2 text.
- */
-function clientReplyHelp(c: Client, lines: string[]): void {
-  c.reply.array(lines.length + 3);
-  c.reply.simple(
-    `${
-      bytesToBinary(c.argv[0]).toUpperCase()
-    } <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
-  );
-  for (const l of lines) c.reply.simple(l);
-  c.reply.simple("HELP");
-  c.reply.simple("    Prints this help.");
-}
-
 function clientHelpCommand(c: Client): void {
-  clientReplyHelp(c, CLIENT_HELP);
+  replyHelp(c, CLIENT_HELP);
 }
 
 const sub = {
