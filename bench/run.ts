@@ -52,10 +52,13 @@ interface Target {
   name: string;
   port: number;
   proc: Deno.ChildProcess;
+  /** Temp data dir, removed at stop. */
+  dir: string;
 }
 
 async function startOurs(): Promise<Target> {
   const port = freePort();
+  const dir = await Deno.makeTempDir({ prefix: "bench-deno-" });
   const main = new URL("../main.ts", import.meta.url).pathname;
   const proc = new Deno.Command(Deno.execPath(), {
     args: [
@@ -72,23 +75,38 @@ async function startOurs(): Promise<Target> {
       "no",
       "--loglevel",
       "warning",
+      "--dir",
+      dir,
     ],
     stdout: "null",
     stderr: "inherit",
   }).spawn();
   await waitForPing(port);
-  return { name: "deno", port, proc };
+  return { name: "deno", port, proc, dir };
 }
 
 async function startRedis(): Promise<Target> {
   const port = freePort();
+  // Its own empty dir: a dump.rdb lying in the working directory must not be loaded.
+  const dir = await Deno.makeTempDir({ prefix: "bench-redis-" });
   const proc = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+    args: [
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--loglevel",
+      "warning",
+      "--dir",
+      dir,
+    ],
     stdout: "null",
     stderr: "inherit",
   }).spawn();
   await waitForPing(port);
-  return { name: "redis", port, proc };
+  return { name: "redis", port, proc, dir };
 }
 
 async function stop(t: Target): Promise<void> {
@@ -96,6 +114,7 @@ async function stop(t: Target): Promise<void> {
     t.proc.kill("SIGTERM");
   } catch { /* gone */ }
   await t.proc.status;
+  await Deno.remove(t.dir, { recursive: true }).catch(() => {});
 }
 
 /** Runs redis-benchmark and returns test name -> requests/s. */
