@@ -62,7 +62,7 @@ export class RequestParser {
   writable(limits: ParserLimits): Uint8Array {
     if (this.pos === this.end) {
       // Args of a command still incomplete view bytes the next read would overwrite.
-      if (this.pending.length > 0) this.rebase(this.buf, this.pos);
+      if (this.pending.length > 0) this.rebase(this.buf);
       this.pos = this.end = 0;
     }
     let need = 1024;
@@ -76,7 +76,7 @@ export class RequestParser {
         }
         const next = new Uint8Array(size);
         next.set(this.buf.subarray(0, this.end));
-        this.rebase(next, 0);
+        this.rebase(next);
       }
     }
     return this.buf.subarray(this.end);
@@ -94,14 +94,14 @@ export class RequestParser {
 
   private compact(): void {
     // Copy the pending args out first: copyWithin overwrites the bytes they view.
-    this.rebase(this.buf, this.pos);
+    this.rebase(this.buf);
     this.buf.copyWithin(0, this.pos, this.end);
     this.end -= this.pos;
     this.pos = 0;
   }
 
   /** Moves pending partial-command args onto copies, since their bytes move. */
-  private rebase(next: Uint8Array, _shift: number): void {
+  private rebase(next: Uint8Array): void {
     for (let i = 0; i < this.pending.length; i++) this.pending[i] = this.pending[i].slice();
     this.buf = next;
   }

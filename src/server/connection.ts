@@ -47,13 +47,8 @@ export async function* readCommands(
   held?: HeldInput,
 ): AsyncGenerator<ReadBatch> {
   while (true) {
-    let region: Uint8Array;
-    try {
-      region = parser.writable(limits());
-    } catch (err) {
-      if (err instanceof QueryBufferLimitError) throw err;
-      throw err;
-    }
+    // Throws QueryBufferLimitError past client-query-buffer-limit (handled by the caller).
+    const region = parser.writable(limits());
     let n: number | null;
     if (held && (held.chunks.length > 0 || held.inflight)) {
       if (held.chunks.length === 0) {
