@@ -3,7 +3,7 @@
  *   deno run --allow-net --allow-read --allow-write main.ts [/path/to/redis.conf] [--directive value ...]
  */
 
-import { helpText, parseCommandLine, StartupError } from "./src/server/config.ts";
+import { helpText, parseCommandLine, StartupError } from "./src/server/config_loader.ts";
 import {
   Log,
   logMonotonicClock,

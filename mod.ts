@@ -9,7 +9,7 @@
  * ```
  */
 
-import { parseCommandLine } from "./src/server/config.ts";
+import { parseCommandLine } from "./src/server/config_loader.ts";
 import { Server } from "./src/server/server.ts";
 import { Log } from "./src/server/log.ts";
 

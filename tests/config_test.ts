@@ -2,19 +2,20 @@
 // valkey-server 8.0 (Redis 7.2 behaviour) run with the same inputs.
 
 import assert from "node:assert/strict";
+import { Config, ConfigError } from "../src/server/config.ts";
 import {
-  Config,
-  ConfigError,
   helpText,
+  loadConfigFromString,
+  parseCommandLine,
+  StartupError,
+} from "../src/server/config_loader.ts";
+import {
   keyspaceEventsFlagsToString,
   keyspaceEventsStringToFlags,
-  loadConfigFromString,
   NOTIFY_ALL,
   NOTIFY_EXPIRED,
   NOTIFY_KEYEVENT,
-  parseCommandLine,
-  StartupError,
-} from "../src/server/config.ts";
+} from "../src/server/notify.ts";
 import { formatMemory, memtoull, repr } from "../src/server/config_file.ts";
 import { parseLongLong as string2ll } from "../src/util/number.ts";
 import { splitArgs } from "../src/util/splitargs.ts";

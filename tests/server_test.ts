@@ -18,7 +18,7 @@ import {
 } from "./helpers.ts";
 import { HAS_REFERENCE, REFERENCE_IS_VALKEY, withReferenceClient } from "./reference.ts";
 import { generateCommandsMarkdown } from "../scripts/gen_docs.ts";
-import { parseCommandLine } from "../src/server/config.ts";
+import { parseCommandLine } from "../src/server/config_loader.ts";
 import { Log } from "../src/server/log.ts";
 import { Server } from "../src/server/server.ts";
 

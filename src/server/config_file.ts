@@ -1,7 +1,8 @@
 /**
- * redis.conf syntax helpers: quoting (sdscatrepr), the number parsers config.c relies on besides
- * util/number.ts's string2ll/string2d (util.c memtoull, libc strtoll), and the CONFIG REWRITE
- * line-state machine (config.c rewriteConfig*). Lines are split by util/splitargs.ts.
+ * redis.conf syntax helpers: quoting (sdscatrepr), C-locale case folding, the number parsers
+ * config.c relies on besides util/number.ts's string2ll/string2d (util.c memtoull, libc
+ * strtoll), and the CONFIG REWRITE line-state machine (config.c rewriteConfig*). Lines are split
+ * by util/splitargs.ts.
  *
  * Everything here works on binary strings (one char per byte) so config values round-trip any
  * byte sequence; `toNativePath`/`fromNativePath` convert at the file-system boundary.
@@ -24,6 +25,11 @@ export function isSpace(c: string): boolean {
 /** sdscatrepr: the double-quoted, escaped form of a binary string. */
 export function repr(s: string): string {
   return reprBytes(binaryToBytes(s));
+}
+
+/** ASCII-only lowercase (C tolower in the C locale): bytes >= 0x80 are left alone. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** sdstrim(s, " \t\r\n"): strips those characters from both ends. */

@@ -27,7 +27,7 @@ import {
   NOTIFY_STREAM,
   NOTIFY_STRING,
   NOTIFY_ZSET,
-} from "./config.ts";
+} from "./notify.ts";
 import type { Log } from "./log.ts";
 import { handleConnection } from "./connection.ts";
 import { Slowlog } from "./slowlog.ts";
