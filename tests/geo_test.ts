@@ -26,7 +26,7 @@ import {
   withOursAndReference,
 } from "./reference.ts";
 import { formatDistance, geoCommands } from "../src/commands/geo.ts";
-import { formatHumanDouble as humanDouble } from "../src/util/number.ts";
+import { formatHumanDouble as humanDouble } from "../src/util/long_double.ts";
 import {
   decodeGeoScore,
   geohashEstimateStepsByRadius,

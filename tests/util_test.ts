@@ -8,22 +8,18 @@
  */
 import assert from "node:assert/strict";
 import { isPlainPattern, matchGlob } from "../src/util/glob.ts";
+import { checkHincrByFloatIncrement, hincrByFloat } from "../src/commands/hash.ts";
+import { incrByFloat } from "../src/commands/string.ts";
+import { formatDouble, fpconvDtoa } from "../src/util/fpconv.ts";
 import {
   addLongDouble,
-  checkHincrByFloatIncrement,
-  formatDouble,
   formatHumanDouble,
   formatLongDouble,
-  formatLongLong,
-  fpconvDtoa,
-  hincrByFloat,
-  incrByFloat,
   longDoubleFromNumber,
-  parseDouble,
-  parseInteger,
   parseLongDouble,
-  parseLongLong,
-} from "../src/util/number.ts";
+} from "../src/util/long_double.ts";
+import { formatLongLong, parseInteger, parseLongLong } from "../src/util/number.ts";
+import { parseDouble } from "../src/util/strtod.ts";
 import { splitArgs } from "../src/util/splitargs.ts";
 import { binaryToBytes as enc, bytesToBinary as dec } from "../src/util/bytes.ts";
 

@@ -8,7 +8,8 @@
 
 import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR } from "../store/types.ts";
-import { parseDouble, parseInt64, parseLongLong } from "../util/number.ts";
+import { parseInt64, parseLongLong } from "../util/number.ts";
+import { parseDouble } from "../util/strtod.ts";
 
 /** LONG_MAX (64-bit): the bound of getPositiveLong and of (-LONG_MAX, LONG_MAX) ranges. */
 export const LONG_MAX = 9223372036854775807n;

@@ -31,7 +31,7 @@ import {
   scoresOfGeoHashBox,
   searchCells,
 } from "../util/geohash.ts";
-import { formatHumanDouble } from "../util/number.ts";
+import { formatHumanDouble } from "../util/long_double.ts";
 import { getDouble, getLongLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { convertToListpackIfNeeded, readZset, zaddCommand, zsetConfig } from "./zset.ts";

@@ -14,10 +14,11 @@
 import type { Client } from "../server/client.ts";
 import type { Db } from "../store/keyspace.ts";
 import { RedisHash } from "../store/hash.ts";
-import { type RedisValue, WRONGTYPE } from "../store/types.ts";
+import { NOT_FLOAT, type RedisValue, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util/number.ts";
+import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
+import { parseLongLong } from "../util/number.ts";
 import { getLongLong, getRandomCount } from "./args.ts";
 import {
   getScanCursor,
@@ -290,6 +291,36 @@ function hincrbyCommand(c: Client): void {
   h.set(field, binaryToBytes(value.toString()), c.server.config);
   c.reply.integer(value);
   c.modified(key, "hash", "hincrby");
+}
+
+/**
+ * First HINCRBYFLOAT check, done before the key is even looked up (so it wins over WRONGTYPE):
+ * returns the error reply for a bad increment, or null when it is a finite float.
+ */
+export function checkHincrByFloatIncrement(incr: Uint8Array): string | null {
+  const inc = parseLongDouble(incr);
+  if (inc === null) return NOT_FLOAT;
+  if (inc.inf) return "ERR value is NaN or Infinity";
+  return null;
+}
+
+/**
+ * HINCRBYFLOAT on a hash field value (`null` when the field is missing), with its own errors:
+ * the increment checks of {@link checkHincrByFloatIncrement}, then "ERR hash value is not a
+ * float" for a bad current value, then the NaN/Infinity result error.
+ */
+export function hincrByFloat(
+  current: Uint8Array | null,
+  incr: Uint8Array,
+): { value: Uint8Array } | { error: string } {
+  const bad = checkHincrByFloatIncrement(incr);
+  if (bad !== null) return { error: bad };
+  const inc = parseLongDouble(incr)!;
+  const cur = current === null ? ZERO_LD : parseLongDouble(current);
+  if (cur === null) return { error: "ERR hash value is not a float" };
+  const sum = addLongDouble(cur, inc);
+  if (sum === null || sum.inf) return { error: "ERR increment would produce NaN or Infinity" };
+  return { value: binaryToBytes(formatLongDouble(sum)) };
 }
 
 function hincrbyfloatCommand(c: Client): void {

@@ -17,7 +17,7 @@ import { RedisSet } from "../store/set.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
-import { lastStrtodErange, strtodPrefix } from "../util/number.ts";
+import { lastStrtodErange, strtodPrefix } from "../util/strtod.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { type CommandSpec, keySpecAt } from "./table.ts";

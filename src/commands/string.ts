@@ -12,10 +12,11 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
-import { incrByFloat, parseInt64 } from "../util/number.ts";
+import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
+import { parseInt64 } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
 import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
@@ -538,6 +539,24 @@ function decrbyCommand(c: Client): void {
   // Negating LLONG_MIN would overflow.
   if (incr === LLONG_MIN) return c.reply.error("ERR decrement would overflow");
   incrDecr(c, -incr);
+}
+
+/**
+ * INCRBYFLOAT on a string value (`null` for a missing key): parse the current value, then the
+ * increment (both with `string2ld`), add in long double and format with LD_STR_HUMAN.
+ * E.g. "10.5" + "0.1" -> "10.6", then + "1e3" -> "1010.59999999999999998".
+ */
+export function incrByFloat(
+  current: Uint8Array | null,
+  incr: Uint8Array,
+): { value: Uint8Array } | { error: string } {
+  const cur = current === null ? ZERO_LD : parseLongDouble(current);
+  if (cur === null) return { error: NOT_FLOAT };
+  const inc = parseLongDouble(incr);
+  if (inc === null) return { error: NOT_FLOAT };
+  const sum = addLongDouble(cur, inc);
+  if (sum === null || sum.inf) return { error: "ERR increment would produce NaN or Infinity" };
+  return { value: binaryToBytes(formatLongDouble(sum)) };
 }
 
 function incrbyfloatCommand(c: Client): void {

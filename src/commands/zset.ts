@@ -7,7 +7,7 @@
  * STORE forms, ZINTERCARD and ZSCAN.
  *
  * Number parsing follows the C library as Redis uses it: scores go through
- * string2d (util/number.ts parseDouble: whole string, no leading space, no
+ * string2d (util/strtod.ts parseDouble: whole string, no leading space, no
  * overflow, no NaN), score ranges through strtod on the NUL-terminated
  * argument. Listpack-encoded sets store scores as text, which turns -0 into 0;
  * that is reproduced where a score lands in a listpack.
@@ -28,7 +28,8 @@ import { RedisSet } from "../store/set.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
-import { formatDouble, strtodPrefix } from "../util/number.ts";
+import { formatDouble } from "../util/fpconv.ts";
+import { strtodPrefix } from "../util/strtod.ts";
 import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
 import {
   deleteEmptied,
@@ -43,7 +44,7 @@ import {
 import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
 
 // ---------------------------------------------------------------------------
-// Numbers as the C library writes them (strtod itself: util/number.ts).
+// Numbers as the C library writes them (strtod itself: util/strtod.ts).
 
 /** printf("%.17g"): how ZSCAN prints the scores of a skiplist-encoded set (ld2string). */
 export function formatG17(d: number): string {

@@ -5,7 +5,7 @@
  * arrays, doubles become bulk strings, booleans become integers, nulls `$-1`/`*-1`).
  */
 
-import { formatDouble } from "../util/number.ts";
+import { formatDouble } from "../util/fpconv.ts";
 
 const encoder = new TextEncoder();
 const CRLF_0 = 13;

@@ -14,7 +14,7 @@ import { call } from "./executor.ts";
 import type { BlockedState, Client } from "./client.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { ValueType } from "../store/types.ts";
-import { longDoubleToNumber, parseLongDouble } from "../util/number.ts";
+import { longDoubleToNumber, parseLongDouble } from "../util/long_double.ts";
 
 /** How a block ended. */
 export type UnblockReason = "served" | "timeout" | "error" | "disconnect";
@@ -243,7 +243,7 @@ export function parseTimeout(c: Client, arg: Uint8Array): number | null {
 const LLONG_MAX = 9223372036854775807;
 
 /**
- * The timeout as string2ld reads it (util/number.ts parseLongDouble: decimal or hex floats,
+ * The timeout as string2ld reads it (util/long_double.ts parseLongDouble: decimal or hex floats,
  * "inf"/"infinity"; null for anything else, NaN, leading space, or a magnitude outside the long
  * double range), as a double: values beyond a double's range become +-Infinity (past every limit
  * checked afterwards) and tiny non-zero ones the smallest double (so they still round up to 1 ms).

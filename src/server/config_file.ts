@@ -1,8 +1,8 @@
 /**
  * redis.conf syntax helpers: quoting (sdscatrepr), C-locale case folding, the number parsers
- * config.c relies on besides util/number.ts's string2ll/string2d (util.c memtoull, libc
- * strtoll), and the CONFIG REWRITE line-state machine (config.c rewriteConfig*). Lines are split
- * by util/splitargs.ts.
+ * config.c relies on besides util/number.ts's string2ll and util/strtod.ts's string2d (util.c
+ * memtoull, libc strtoll), and the CONFIG REWRITE line-state machine (config.c
+ * rewriteConfig*). Lines are split by util/splitargs.ts.
  *
  * Everything here works on binary strings (one char per byte) so config values round-trip any
  * byte sequence; `toNativePath`/`fromNativePath` convert at the file-system boundary.

@@ -5,7 +5,7 @@
  * latency-tracking-info-percentiles).
  */
 
-import { parseDouble } from "../util/number.ts";
+import { parseDouble } from "../util/strtod.ts";
 import {
   asciiLower,
   formatMemory,

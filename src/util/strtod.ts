@@ -1,0 +1,241 @@
+/**
+ * strtod / strtold as Redis 7.2 relies on them (C locale, glibc rounding): the literal grammar
+ * (decimal and hex floats, inf/infinity, nan), correctly rounded conversion to a binary format
+ * (double, or x87 long double for long_double.ts), `string2d` (parseDouble: getDoubleFromObject,
+ * ZADD, ...) and plain strtod prefixes (strtodPrefix: ZRANGEBYSCORE bounds, SORT).
+ *
+ * Inputs are byte arrays or binary strings (char codes 0-255).
+ */
+
+import { bytesToBinary } from "./bytes.ts";
+
+/**
+ * The subject sequence strtod reads (after any leading space): optional sign, then a hex float,
+ * a decimal number, inf/infinity or nan/nan(chars). Sticky, so `exec` from `lastIndex` matches
+ * the longest subject there, which is where strtod stops: the hex branch comes first ("0x1p3"),
+ * and "0x" without hex digits falls back to the decimal "0", as in C.
+ */
+const STRTOD_RE =
+  /([+-]?)(?:0[xX]([\da-fA-F]+\.?[\da-fA-F]*|\.[\da-fA-F]+)(?:[pP]([+-]?\d+))?|(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?|([iI][nN][fF](?:[iI][nN][iI][tT][yY])?)|([nN][aA][nN](?:\([\dA-Za-z_]*\))?))/y;
+
+/** A binary floating-point format: significand bits, LSB exponent of subnormals, 2^maxExp = inf. */
+export interface BinFormat {
+  prec: number;
+  minExp: number;
+  maxExp: number;
+}
+
+export const DOUBLE_FMT: BinFormat = { prec: 53, minExp: -1074, maxExp: 1024 };
+/** x87 extended precision: 64-bit significand with explicit integer bit, 15-bit exponent. */
+export const LDOUBLE_FMT: BinFormat = { prec: 64, minExp: -16445, maxExp: 16384 };
+
+/** Number of significant bits of a non-negative BigInt. */
+export function bitLength(m: bigint): number {
+  return m === 0n ? 0 : m.toString(2).length;
+}
+
+/** Sentinel for overflow to infinity. */
+export const OVERFLOW = null;
+
+/**
+ * Rounds `m * 2^e` (plus a positive amount smaller than 2^e when `sticky`, m > 0) to the format,
+ * round-half-even. Returns the significand/exponent (significand 0 on underflow to zero) or
+ * OVERFLOW. Callers with `sticky` must supply at least prec+2 significant bits.
+ */
+export function roundBinary(
+  m: bigint,
+  e: number,
+  sticky: boolean,
+  fmt: BinFormat,
+): { m: bigint; e: number } | null {
+  const len = bitLength(m);
+  const sh = Math.max(len - fmt.prec, fmt.minExp - e);
+  if (sh > 0) {
+    if (sh > len + 1) return { m: 0n, e: fmt.minExp }; // far below half the smallest step
+    const bsh = BigInt(sh);
+    let q = m >> bsh;
+    const rem = m - (q << bsh);
+    const half = 1n << (bsh - 1n);
+    if (rem > half || (rem === half && (sticky || (q & 1n) === 1n))) q++;
+    m = q;
+    e += sh;
+    if (bitLength(m) > fmt.prec) {
+      m >>= 1n;
+      e++;
+    }
+  }
+  if (m !== 0n && e + bitLength(m) > fmt.maxExp) return OVERFLOW;
+  return { m, e };
+}
+
+/** Parsed pieces of a float literal, before rounding to a format. */
+type FloatLiteral =
+  | { neg: boolean; kind: "inf" }
+  | { neg: boolean; kind: "nan" }
+  | { neg: boolean; kind: "dec"; digits: string; exp: number }
+  | { neg: boolean; kind: "hex"; digits: string; exp: number };
+
+/** End of the subject matched by the last {@link parseLiteralAt}. */
+let literalEnd = 0;
+
+/** The strtod subject starting exactly at `pos` (no space skipping), or null when none. */
+function parseLiteralAt(s: string, pos: number): FloatLiteral | null {
+  STRTOD_RE.lastIndex = pos;
+  const mt = STRTOD_RE.exec(s);
+  if (mt === null) return null;
+  literalEnd = STRTOD_RE.lastIndex;
+  const neg = mt[1] === "-";
+  if (mt[6] !== undefined) return { neg, kind: "inf" };
+  if (mt[7] !== undefined) return { neg, kind: "nan" };
+  if (mt[4] !== undefined) {
+    const dot = mt[4].indexOf(".");
+    const digits = dot < 0 ? mt[4] : mt[4].slice(0, dot) + mt[4].slice(dot + 1);
+    const fracLen = dot < 0 ? 0 : mt[4].length - dot - 1;
+    // Huge exponents just saturate; the range checks below handle them.
+    const exp = (mt[5] === undefined ? 0 : Number(mt[5])) - fracLen;
+    return { neg, kind: "dec", digits, exp };
+  }
+  const hx = mt[2];
+  const dot = hx.indexOf(".");
+  const digits = dot < 0 ? hx : hx.slice(0, dot) + hx.slice(dot + 1);
+  const fracLen = dot < 0 ? 0 : hx.length - dot - 1;
+  const exp = (mt[3] === undefined ? 0 : Number(mt[3])) - 4 * fracLen;
+  return { neg, kind: "hex", digits, exp };
+}
+
+/**
+ * A literal spanning all of `s`, NaN excluded: what string2d/string2ld accept before their range
+ * checks (Redis rejects NaN after parsing, and leading space or trailing bytes too).
+ */
+export function parseLiteral(s: string): Exclude<FloatLiteral, { kind: "nan" }> | null {
+  const lit = parseLiteralAt(s, 0);
+  if (lit === null || lit.kind === "nan" || literalEnd !== s.length) return null;
+  return lit;
+}
+
+/**
+ * Correctly rounded conversion of a finite literal to the format, like glibc strtod/strtold.
+ * Returns OVERFLOW for +-HUGE_VAL results; `m === 0n` with `underflow` set when a nonzero
+ * literal rounded to zero (glibc reports ERANGE, which Redis rejects).
+ */
+export function literalToBinary(
+  lit: Extract<FloatLiteral, { digits: string }>,
+  fmt: BinFormat,
+): { m: bigint; e: number; underflow: boolean } | null {
+  let digits = lit.digits;
+  let exp = lit.exp;
+  // Strip leading zeros; trailing zeros move into the exponent.
+  let a = 0;
+  while (a < digits.length && digits.charCodeAt(a) === 48) a++;
+  let b = digits.length;
+  while (b > a && digits.charCodeAt(b - 1) === 48) b--;
+  if (a === b) return { m: 0n, e: 0, underflow: false };
+  if (lit.kind === "dec") {
+    exp += digits.length - b;
+    digits = digits.slice(a, b);
+    const top = exp + digits.length; // value < 10^top and >= 10^(top-1)
+    // Decimal digits per binary bit: log10(2) ~ 0.30103.
+    if (top - 1 > (fmt.maxExp + 1) * 0.30103) return OVERFLOW;
+    if (top < (fmt.minExp - 2) * 0.30103) return { m: 0n, e: 0, underflow: true };
+    const d = BigInt(digits);
+    let r: { m: bigint; e: number } | null;
+    if (exp >= 0) {
+      r = roundBinary(d * 10n ** BigInt(exp), 0, false, fmt);
+    } else {
+      const den = 10n ** BigInt(-exp);
+      const s = Math.max(0, fmt.prec + 3 + bitLength(den) - bitLength(d));
+      const num = d << BigInt(s);
+      const q = num / den;
+      r = roundBinary(q, -s, q * den !== num, fmt);
+    }
+    if (r === OVERFLOW) return OVERFLOW;
+    return { m: r.m, e: r.e, underflow: r.m === 0n };
+  }
+  exp += 4 * (digits.length - b);
+  digits = digits.slice(a, b);
+  const h = BigInt("0x" + digits);
+  const top = exp + bitLength(h);
+  if (top > fmt.maxExp + 1) return OVERFLOW;
+  if (top < fmt.minExp - 1) return { m: 0n, e: 0, underflow: true };
+  const r = roundBinary(h, exp, false, fmt);
+  if (r === OVERFLOW) return OVERFLOW;
+  return { m: r.m, e: r.e, underflow: r.m === 0n };
+}
+
+/**
+ * Redis `getDoubleFromObject` / `string2d`: strtod over the whole input. Accepts decimal and
+ * hex floats and inf/infinity (any case, optional sign); rejects empty input, leading or
+ * trailing spaces, trailing bytes (including NUL), NaN, and out-of-range values (overflow to
+ * +-inf or a nonzero literal underflowing to 0; subnormal results are accepted).
+ */
+export function parseDouble(bytes: Uint8Array | string): number | null {
+  const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
+  const lit = parseLiteral(s);
+  if (lit === null) return null;
+  const v = literalToDouble(lit, s, 0, s.length);
+  return literalErange && (v === 0 || v === Infinity || v === -Infinity) ? null : v;
+}
+
+/** Smallest normal double (DBL_MIN); nonzero results below it set ERANGE. */
+const DBL_MIN = 2.2250738585072014e-308;
+
+/** Whether the last {@link literalToDouble} overflowed or underflowed (strtod's ERANGE). */
+let literalErange = false;
+
+/** strtod's value of a literal, correctly rounded; `s.slice(from, to)` is its text. */
+function literalToDouble(lit: FloatLiteral, s: string, from: number, to: number): number {
+  literalErange = false;
+  switch (lit.kind) {
+    case "inf":
+      return lit.neg ? -Infinity : Infinity;
+    case "nan":
+      return NaN;
+    case "dec": {
+      // V8's string-to-number conversion is correctly rounded, like glibc's strtod, and
+      // accepts every decimal form the grammar lets through.
+      const v = Number(s.slice(from, to));
+      if (!Number.isFinite(v) || (Math.abs(v) < DBL_MIN && /[1-9]/.test(lit.digits))) {
+        literalErange = true;
+      }
+      return v;
+    }
+    case "hex": {
+      const r = literalToBinary(lit, DOUBLE_FMT);
+      if (r === OVERFLOW) {
+        literalErange = true;
+        return lit.neg ? -Infinity : Infinity;
+      }
+      const v = Number(r.m) * 2 ** r.e; // exact: r.m < 2^53 and the result is representable
+      if (r.underflow || (v !== 0 && v < DBL_MIN)) literalErange = true;
+      return lit.neg ? -v : v;
+    }
+  }
+}
+
+/** C `isspace()` in the C locale. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * strtod(3) in the C locale applied to `s` (a binary string) from `start`: leading white space, a
+ * sign, then a decimal or hexadecimal float, "inf", "infinity" or "nan" (any case). Returns
+ * [value, end]; `end` is `start` when nothing was converted (and the value 0). Overflow gives
+ * +-Infinity and underflow a subnormal or zero value, both flagging {@link lastStrtodErange}.
+ */
+export function strtodPrefix(s: string, start = 0): [number, number] {
+  let i = start;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  const lit = parseLiteralAt(s, i);
+  if (lit === null) {
+    literalErange = false;
+    return [0, start];
+  }
+  const end = literalEnd;
+  return [literalToDouble(lit, s, i, end), end];
+}
+
+/** True when the last {@link strtodPrefix} call would have set errno to ERANGE. */
+export function lastStrtodErange(): boolean {
+  return literalErange;
+}
