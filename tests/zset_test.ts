@@ -695,18 +695,22 @@ Deno.test("zset: binary-safe members, ranges and lex bounds", async () => {
 
 Deno.test("zset: strtod/string2d parsing and %.17g formatting helpers", () => {
   const p = (s: string) => strtodPrefix(s);
-  assert.deepEqual(p("1.5"), [1.5, 3]);
-  assert.deepEqual(p("  -2e3x"), [-2000, 6]);
-  assert.deepEqual(p(""), [0, 0]);
-  assert.deepEqual(p("   "), [0, 0]);
-  assert.deepEqual(p("abc"), [0, 0]);
-  assert.deepEqual(p("0x1p4"), [16, 5]);
-  assert.deepEqual(p("0x.8"), [0.5, 4]);
-  assert.deepEqual(p("0xg"), [0, 1]);
-  assert.deepEqual(p("-InFiNiTy"), [-Infinity, 9]);
-  assert.deepEqual(p("infinit"), [Infinity, 3]);
-  assert.deepEqual(p("1e"), [1, 1]);
-  assert.deepEqual(p(".e1"), [0, 0]);
+  assert.deepEqual(p("1.5"), [1.5, 3, false]);
+  assert.deepEqual(p("  -2e3x"), [-2000, 6, false]);
+  assert.deepEqual(p(""), [0, 0, false]);
+  assert.deepEqual(p("   "), [0, 0, false]);
+  assert.deepEqual(p("abc"), [0, 0, false]);
+  assert.deepEqual(p("0x1p4"), [16, 5, false]);
+  assert.deepEqual(p("0x.8"), [0.5, 4, false]);
+  assert.deepEqual(p("0xg"), [0, 1, false]);
+  assert.deepEqual(p("-InFiNiTy"), [-Infinity, 9, false]);
+  assert.deepEqual(p("infinit"), [Infinity, 3, false]);
+  assert.deepEqual(p("1e"), [1, 1, false]);
+  assert.deepEqual(p(".e1"), [0, 0, false]);
+  assert.deepEqual(p("1e400x"), [Infinity, 5, true]);
+  assert.deepEqual(p("-1e-400"), [-0, 7, true]);
+  assert.deepEqual(p("0e-400"), [0, 6, false]);
+  assert.deepEqual(p("0x1p-2000"), [0, 9, true]);
   assert.ok(Number.isNaN(p("nan(123)")[0]));
   assert.equal(p("nan(123)")[1], 8);
   const d = (s: string) => string2d(enc(s));

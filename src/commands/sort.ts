@@ -17,7 +17,7 @@ import { RedisSet } from "../store/set.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
-import { lastStrtodErange, strtodPrefix } from "../util/strtod.ts";
+import { strtodPrefix } from "../util/strtod.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { type CommandSpec, keySpecAt } from "./table.ts";
@@ -186,9 +186,9 @@ function sortGeneric(c: Client, readonly: boolean): void {
         if (sortby !== null) item.cmpobj = byval;
       } else {
         const s = cString(byval);
-        const [v, e] = strtodPrefix(s);
+        const [v, e, erange] = strtodPrefix(s);
         item.score = v;
-        if (e !== s.length || lastStrtodErange() || Number.isNaN(v)) conversionError = true;
+        if (e !== s.length || erange || Number.isNaN(v)) conversionError = true;
       }
     }
     const store = storekey !== null;

@@ -75,16 +75,13 @@ function cachedPowerIndex(powers: CachedPower[], upperE: number): number {
   }
 }
 
-/** Decimal exponent of the last digit produced by grisu2Fast/grisu2Exact. */
-let grisuK = 0;
-
 /**
  * Grisu2 digit generation exactly as Redis's fpconv_dtoa (including its non-shortest outputs),
  * with uint64 arithmetic emulated by BigInt. `d` must be finite and positive. Used for
  * subnormals, where the rounding interval is too wide for {@link grisu2Fast}'s shortcuts.
- * Returns the digits; the exponent of the last one goes to `grisuK`.
+ * Returns the digits laid out by {@link emitDigits} (`neg`: the sign the caller prints).
  */
-function grisu2Exact(d: number): string {
+function grisu2Exact(d: number, neg: boolean): string {
   f64[0] = d;
   const bits = u64[0];
   let frac = bits & 0xFFFFFFFFFFFFFn;
@@ -142,8 +139,8 @@ function grisu2Exact(d: number): string {
     kappa--;
     const tmp = (BigInt(part1) << shift) + part2;
     if (tmp <= delta) {
-      grisuK = K + kappa;
-      return roundDigit(digits, delta, tmp, (BigInt(div) << shift) & MASK64, wfrac);
+      const last = roundDigit(digits, delta, tmp, (BigInt(div) << shift) & MASK64, wfrac);
+      return emitDigits(last, K + kappa, neg);
     }
   }
   let unit = 10n;
@@ -155,8 +152,8 @@ function grisu2Exact(d: number): string {
     if (digit !== 0 || digits.length !== 0) digits += String.fromCharCode(48 + digit);
     part2 &= one - 1n;
     if (part2 < delta) {
-      grisuK = K + kappa;
-      return roundDigit(digits, delta, part2, one, (wfrac * unit) & MASK64);
+      const last = roundDigit(digits, delta, part2, one, (wfrac * unit) & MASK64);
+      return emitDigits(last, K + kappa, neg);
     }
     unit *= 10n;
   }
@@ -179,11 +176,14 @@ function roundDigit(digits: string, delta: bigint, rem: bigint, kappa: bigint, f
   return digits.slice(0, -1) + String.fromCharCode(last);
 }
 
-/** Output of mulFpLimbs: high and low uint32 halves. */
-const mulOut = new Float64Array(2);
+/** A uint64 as its high and low uint32 halves. */
+interface U64Halves {
+  h: number;
+  l: number;
+}
 
 /** round(x * c / 2^64) as Grisu's multiply computes it, x and c given as 16-bit limbs. */
-function mulFpLimbs(x3: number, x2: number, x1: number, x0: number, c: CachedPower): void {
+function mulFpLimbs(x3: number, x2: number, x1: number, x0: number, c: CachedPower): U64Halves {
   const c3 = c.c3, c2 = c.c2, c1 = c.c1, c0 = c.c0;
   // Column sums of 16x16-bit products stay below 2^35: exact in doubles. `& 0xffff` is exact
   // (ToInt32 is modular) and the carry division is then exact too.
@@ -197,8 +197,7 @@ function mulFpLimbs(x3: number, x2: number, x1: number, x0: number, c: CachedPow
   t = x3 * c2 + x2 * c3 + (t - l4) / 65536;
   const l5 = t & 0xffff;
   t = x3 * c3 + (t - l5) / 65536;
-  mulOut[0] = t;
-  mulOut[1] = l5 * 65536 + l4;
+  return { h: t, l: l5 * 65536 + l4 };
 }
 
 const TWO32 = 4294967296;
@@ -208,9 +207,10 @@ const TWO32 = 4294967296;
  * For normal doubles the scaled rounding interval (delta) is below 2^14 units, which bounds
  * every intermediate: the integral-part loop never adjusts its last digit, and delta * 10^n
  * stays exact until the fractional loop ends (before delta exceeds 2^64). 64-bit values are
- * kept as (hi, lo) uint32 pairs where they can exceed 2^53.
+ * kept as (hi, lo) uint32 pairs where they can exceed 2^53. Returns the digits laid out by
+ * {@link emitDigits} (`neg`: the sign the caller prints).
  */
-function grisu2Fast(d: number): string {
+function grisu2Fast(d: number, neg: boolean): string {
   f64[0] = d;
   const hi = u32[1];
   const fl = u32[0];
@@ -231,20 +231,21 @@ function grisu2Fast(d: number): string {
   const cp = powers[idx];
   const s = -(upperE + cp.e + 64); // in [32, 60]
 
-  mulFpLimbs(x3, x2, x1, x0, cp);
-  const wH = mulOut[0];
-  const wL = mulOut[1];
-  mulFpLimbs(x3, x2, x1, x0 + 1024, cp);
+  const w = mulFpLimbs(x3, x2, x1, x0, cp);
+  const wH = w.h;
+  const wL = w.l;
+  const upper = mulFpLimbs(x3, x2, x1, x0 + 1024, cp);
   // upper - 1
-  let uH = mulOut[0];
-  let uL = mulOut[1] - 1;
+  let uH = upper.h;
+  let uL = upper.l - 1;
   if (uL < 0) {
     uL += TWO32;
     uH--;
   }
   // lower = w - gap: borrow from the upper limbs when the low limb is too small.
+  let lower: U64Halves;
   if (x0 >= lowerGap) {
-    mulFpLimbs(x3, x2, x1, x0 - lowerGap, cp);
+    lower = mulFpLimbs(x3, x2, x1, x0 - lowerGap, cp);
   } else {
     let ll = wl - lowerGap;
     let lh = wh;
@@ -252,11 +253,11 @@ function grisu2Fast(d: number): string {
       ll += TWO32;
       lh--;
     }
-    mulFpLimbs(lh >>> 16, lh & 0xffff, ll >>> 16, ll & 0xffff, cp);
+    lower = mulFpLimbs(lh >>> 16, lh & 0xffff, ll >>> 16, ll & 0xffff, cp);
   }
   // lower + 1
-  const lH = mulOut[0];
-  const lL = mulOut[1] + 1;
+  const lH = lower.h;
+  const lL = lower.l + 1;
 
   let delta = (uH - lH) * TWO32 + (uL - lL); // < 2^14
   const wfrac = (uH - wH) * TWO32 + (uL - wL);
@@ -285,8 +286,7 @@ function grisu2Fast(d: number): string {
     // (part1 << s) + part2 <= delta; the final digit adjustment cannot apply here because
     // its step div << s exceeds delta.
     if (part1 === 0 && ph < 2097152 && ph * TWO32 + pl <= delta) {
-      grisuK = K + kappa;
-      return digits;
+      return emitDigits(digits, K + kappa, neg);
     }
   }
   let unit = 10;
@@ -304,8 +304,8 @@ function grisu2Fast(d: number): string {
     const dH = Math.floor(delta / TWO32);
     const dL = delta - dH * TWO32;
     if (ph < dH || (ph === dH && pl < dL)) {
-      grisuK = K + kappa;
-      return roundDigitFast(digits, dH, dL, ph, pl, sh, wfrac * unit);
+      const last = roundDigitFast(digits, dH, dL, ph, pl, sh, wfrac * unit);
+      return emitDigits(last, K + kappa, neg);
     }
     unit *= 10;
   }
@@ -388,8 +388,8 @@ export function fpconvDtoa(d: number): string {
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
   const neg = d < 0;
   const a = neg ? -d : d;
-  const digits = a >= 2.2250738585072014e-308 ? grisu2Fast(a) : grisu2Exact(a);
-  return (neg ? "-" : "") + emitDigits(digits, grisuK, neg);
+  const text = a >= 2.2250738585072014e-308 ? grisu2Fast(a, neg) : grisu2Exact(a, neg);
+  return neg ? "-" + text : text;
 }
 
 /** 2^62: `double2ll` prints integral doubles within +-LLONG_MAX/2 (as a double) via ll2string. */

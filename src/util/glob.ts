@@ -23,8 +23,10 @@ const BACKSLASH = 92; // \
 const CARET = 94; // ^
 const DASH = 45; // -
 
-/** Shared across one top-level match: set once the tail after a `*` failed everywhere. */
-let skipLongerMatches = false;
+/** matchImpl results. NO_MATCH_SKIP: the tail after a `*` failed everywhere (skipLongerMatches). */
+const MATCH = 1;
+const NO_MATCH = 0;
+const NO_MATCH_SKIP = -1;
 
 /** ASCII-only case folding (the server runs with the C ctype locale). */
 function foldCase(c: number): number {
@@ -44,9 +46,9 @@ function matchImpl(
   s: number,
   nocase: boolean,
   nesting: number,
-): boolean {
+): number {
   // Protection against abusive patterns, as in Redis.
-  if (nesting > 1000) return false;
+  if (nesting > 1000) return NO_MATCH;
   const plen = pat.length;
   const slen = str.length;
 
@@ -54,15 +56,14 @@ function matchImpl(
     const pc = pat.charCodeAt(p);
     if (pc === STAR) {
       while (pat.charCodeAt(p + 1) === STAR) p++;
-      if (p === plen - 1) return true; // trailing star matches the rest
+      if (p === plen - 1) return MATCH; // trailing star matches the rest
       while (s < slen) {
-        if (matchImpl(pat, p + 1, str, s, nocase, nesting + 1)) return true;
-        if (skipLongerMatches) return false;
+        const r = matchImpl(pat, p + 1, str, s, nocase, nesting + 1);
+        if (r !== NO_MATCH) return r;
         s++;
       }
       // The tail failed from every position: earlier stars cannot help either.
-      skipLongerMatches = true;
-      return false;
+      return NO_MATCH_SKIP;
     } else if (pc === QMARK) {
       s++;
     } else if (pc === LBRACKET) {
@@ -105,14 +106,14 @@ function matchImpl(
         p++;
       }
       if (not) match = !match;
-      if (!match) return false;
+      if (!match) return NO_MATCH;
       s++;
     } else {
       // A backslash escapes the next char; a trailing one is a literal backslash.
       if (pc === BACKSLASH && plen - p >= 2) p++;
       const lit = pat.charCodeAt(p);
       const c = str.charCodeAt(s);
-      if (nocase ? foldCase(lit) !== foldCase(c) : lit !== c) return false;
+      if (nocase ? foldCase(lit) !== foldCase(c) : lit !== c) return NO_MATCH;
       s++;
     }
     p++;
@@ -122,7 +123,7 @@ function matchImpl(
       break;
     }
   }
-  return p === plen && s === slen;
+  return p === plen && s === slen ? MATCH : NO_MATCH;
 }
 
 /**
@@ -132,8 +133,7 @@ function matchImpl(
  * @param nocase ASCII case-insensitive matching
  */
 export function matchGlob(pattern: string, subject: string, nocase = false): boolean {
-  skipLongerMatches = false;
-  return matchImpl(pattern, 0, subject, 0, nocase, 0);
+  return matchImpl(pattern, 0, subject, 0, nocase, 0) === MATCH;
 }
 
 /**

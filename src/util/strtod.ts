@@ -68,39 +68,36 @@ export function roundBinary(
   return { m, e };
 }
 
-/** Parsed pieces of a float literal, before rounding to a format. */
+/** Parsed pieces of a float literal, before rounding to a format; `end` is where it stops. */
 type FloatLiteral =
-  | { neg: boolean; kind: "inf" }
-  | { neg: boolean; kind: "nan" }
-  | { neg: boolean; kind: "dec"; digits: string; exp: number }
-  | { neg: boolean; kind: "hex"; digits: string; exp: number };
-
-/** End of the subject matched by the last {@link parseLiteralAt}. */
-let literalEnd = 0;
+  | { neg: boolean; end: number; kind: "inf" }
+  | { neg: boolean; end: number; kind: "nan" }
+  | { neg: boolean; end: number; kind: "dec"; digits: string; exp: number }
+  | { neg: boolean; end: number; kind: "hex"; digits: string; exp: number };
 
 /** The strtod subject starting exactly at `pos` (no space skipping), or null when none. */
 function parseLiteralAt(s: string, pos: number): FloatLiteral | null {
   STRTOD_RE.lastIndex = pos;
   const mt = STRTOD_RE.exec(s);
   if (mt === null) return null;
-  literalEnd = STRTOD_RE.lastIndex;
+  const end = STRTOD_RE.lastIndex;
   const neg = mt[1] === "-";
-  if (mt[6] !== undefined) return { neg, kind: "inf" };
-  if (mt[7] !== undefined) return { neg, kind: "nan" };
+  if (mt[6] !== undefined) return { neg, end, kind: "inf" };
+  if (mt[7] !== undefined) return { neg, end, kind: "nan" };
   if (mt[4] !== undefined) {
     const dot = mt[4].indexOf(".");
     const digits = dot < 0 ? mt[4] : mt[4].slice(0, dot) + mt[4].slice(dot + 1);
     const fracLen = dot < 0 ? 0 : mt[4].length - dot - 1;
     // Huge exponents just saturate; the range checks below handle them.
     const exp = (mt[5] === undefined ? 0 : Number(mt[5])) - fracLen;
-    return { neg, kind: "dec", digits, exp };
+    return { neg, end, kind: "dec", digits, exp };
   }
   const hx = mt[2];
   const dot = hx.indexOf(".");
   const digits = dot < 0 ? hx : hx.slice(0, dot) + hx.slice(dot + 1);
   const fracLen = dot < 0 ? 0 : hx.length - dot - 1;
   const exp = (mt[3] === undefined ? 0 : Number(mt[3])) - 4 * fracLen;
-  return { neg, kind: "hex", digits, exp };
+  return { neg, end, kind: "hex", digits, exp };
 }
 
 /**
@@ -109,7 +106,7 @@ function parseLiteralAt(s: string, pos: number): FloatLiteral | null {
  */
 export function parseLiteral(s: string): Exclude<FloatLiteral, { kind: "nan" }> | null {
   const lit = parseLiteralAt(s, 0);
-  if (lit === null || lit.kind === "nan" || literalEnd !== s.length) return null;
+  if (lit === null || lit.kind === "nan" || lit.end !== s.length) return null;
   return lit;
 }
 
@@ -173,18 +170,14 @@ export function parseDouble(bytes: Uint8Array | string): number | null {
   const lit = parseLiteral(s);
   if (lit === null) return null;
   const v = literalToDouble(lit, s, 0, s.length);
-  return literalErange && (v === 0 || v === Infinity || v === -Infinity) ? null : v;
+  return (v === 0 || v === Infinity || v === -Infinity) && isErange(lit, v) ? null : v;
 }
 
 /** Smallest normal double (DBL_MIN); nonzero results below it set ERANGE. */
 const DBL_MIN = 2.2250738585072014e-308;
 
-/** Whether the last {@link literalToDouble} overflowed or underflowed (strtod's ERANGE). */
-let literalErange = false;
-
 /** strtod's value of a literal, correctly rounded; `s.slice(from, to)` is its text. */
 function literalToDouble(lit: FloatLiteral, s: string, from: number, to: number): number {
-  literalErange = false;
   switch (lit.kind) {
     case "inf":
       return lit.neg ? -Infinity : Infinity;
@@ -193,23 +186,24 @@ function literalToDouble(lit: FloatLiteral, s: string, from: number, to: number)
     case "dec": {
       // V8's string-to-number conversion is correctly rounded, like glibc's strtod, and
       // accepts every decimal form the grammar lets through.
-      const v = Number(s.slice(from, to));
-      if (!Number.isFinite(v) || (Math.abs(v) < DBL_MIN && /[1-9]/.test(lit.digits))) {
-        literalErange = true;
-      }
-      return v;
+      return Number(s.slice(from, to));
     }
     case "hex": {
       const r = literalToBinary(lit, DOUBLE_FMT);
-      if (r === OVERFLOW) {
-        literalErange = true;
-        return lit.neg ? -Infinity : Infinity;
-      }
+      if (r === OVERFLOW) return lit.neg ? -Infinity : Infinity;
       const v = Number(r.m) * 2 ** r.e; // exact: r.m < 2^53 and the result is representable
-      if (r.underflow || (v !== 0 && v < DBL_MIN)) literalErange = true;
       return lit.neg ? -v : v;
     }
   }
+}
+
+/**
+ * Whether strtod sets ERANGE converting `lit` to `v`: a number literal overflowed to +-inf, or a
+ * nonzero one came out as zero or a subnormal.
+ */
+function isErange(lit: FloatLiteral, v: number): boolean {
+  if (lit.kind === "inf" || lit.kind === "nan") return false;
+  return !Number.isFinite(v) || (Math.abs(v) < DBL_MIN && /[1-9a-fA-F]/.test(lit.digits));
 }
 
 /** C `isspace()` in the C locale. */
@@ -220,22 +214,14 @@ function isSpace(c: number): boolean {
 /**
  * strtod(3) in the C locale applied to `s` (a binary string) from `start`: leading white space, a
  * sign, then a decimal or hexadecimal float, "inf", "infinity" or "nan" (any case). Returns
- * [value, end]; `end` is `start` when nothing was converted (and the value 0). Overflow gives
- * +-Infinity and underflow a subnormal or zero value, both flagging {@link lastStrtodErange}.
+ * [value, end, erange]; `end` is `start` when nothing was converted (and the value 0). Overflow
+ * gives +-Infinity and underflow a subnormal or zero value, both with `erange` set (errno ERANGE).
  */
-export function strtodPrefix(s: string, start = 0): [number, number] {
+export function strtodPrefix(s: string, start = 0): [number, number, boolean] {
   let i = start;
   while (i < s.length && isSpace(s.charCodeAt(i))) i++;
   const lit = parseLiteralAt(s, i);
-  if (lit === null) {
-    literalErange = false;
-    return [0, start];
-  }
-  const end = literalEnd;
-  return [literalToDouble(lit, s, i, end), end];
-}
-
-/** True when the last {@link strtodPrefix} call would have set errno to ERANGE. */
-export function lastStrtodErange(): boolean {
-  return literalErange;
+  if (lit === null) return [0, start, false];
+  const v = literalToDouble(lit, s, i, lit.end);
+  return [v, lit.end, isErange(lit, v)];
 }
