@@ -206,21 +206,25 @@ function optionToken(a: Uint8Array): number {
   return 0;
 }
 
-/** Index of the expire argument found by the last parseExtendedArgs (0 = none). */
-let expireArg = 0;
+/** Parsed SET / GETEX options. */
+interface ExtendedArgs {
+  /** OBJ_* flags. */
+  flags: number;
+  /** Index of the expire argument (0 = none). */
+  expireArg: number;
+}
 
 /**
  * parseExtendedStringArgumentsOrReply: SET options (NX XX GET KEEPTTL EX PX
  * EXAT PXAT) from argv[3], or GETEX options (EX PX EXAT PXAT PERSIST) from
- * argv[2]. Returns the OBJ_* flags, or -1 after replying a syntax error.
- * Conflicts are checked exactly as Redis does (a repeated EX is accepted, the
- * last one wins).
+ * argv[2]. Returns null after replying a syntax error. Conflicts are checked
+ * exactly as Redis does (a repeated EX is accepted, the last one wins).
  */
-function parseExtendedArgs(c: Client, isSet: boolean): number {
+function parseExtendedArgs(c: Client, isSet: boolean): ExtendedArgs | null {
   const argv = c.argv;
   const argc = argv.length;
   let flags = 0;
-  expireArg = 0;
+  let expireArg = 0;
   for (let j = isSet ? 3 : 2; j < argc; j++) {
     const t = optionToken(argv[j]);
     const hasNext = j < argc - 1;
@@ -242,43 +246,40 @@ function parseExtendedArgs(c: Client, isSet: boolean): number {
       expireArg = ++j;
     } else {
       c.reply.error(SYNTAX_ERR);
-      return -1;
+      return null;
     }
   }
-  return flags;
+  return { flags, expireArg };
 }
-
-/** The absolute expire time computed by the last getExpireMilliseconds, exact. */
-let expireAtText = "";
 
 /**
  * getExpireMillisecondsOrReply: the expire argument as an absolute unix time
- * in ms (relative EX/PX are added to the command's time snapshot). Returns -1
- * after replying an error. Limits are Redis's: the value must be > 0, seconds
- * must not overflow when scaled, and the sum must fit a signed 64-bit integer.
+ * in ms (relative EX/PX are added to the command's time snapshot), exact.
+ * Returns null after replying an error. Limits are Redis's: the value must be
+ * > 0, seconds must not overflow when scaled, and the sum must fit a signed
+ * 64-bit integer.
  */
-function getExpireMilliseconds(c: Client, arg: Uint8Array, flags: number): number {
+function getExpireMilliseconds(c: Client, arg: Uint8Array, flags: number): bigint | null {
   const v = parseInt64(arg);
   if (v === null) {
     c.reply.error(NOT_INTEGER);
-    return -1;
+    return null;
   }
   const seconds = (flags & (OBJ_EX | OBJ_EXAT)) !== 0;
   const relative = (flags & (OBJ_EX | OBJ_PX)) !== 0;
   let ms = BigInt(v);
   if (ms <= 0n || (seconds && ms > LLONG_MAX / 1000n)) {
     c.reply.error(`ERR invalid expire time in '${c.cmd!.fullName}' command`);
-    return -1;
+    return null;
   }
   if (seconds) ms *= 1000n;
   if (relative) ms += BigInt(c.server.keyspace.now);
   // Redis detects the signed overflow of the addition as a non-positive result.
   if (ms > LLONG_MAX) {
     c.reply.error(`ERR invalid expire time in '${c.cmd!.fullName}' command`);
-    return -1;
+    return null;
   }
-  expireAtText = ms.toString();
-  return Number(ms);
+  return ms;
 }
 
 /**
@@ -321,9 +322,12 @@ function setGeneric(
   nxReply: boolean,
 ): void {
   let when = 0;
+  let expireAtText = "";
   if (expIdx !== 0) {
-    when = getExpireMilliseconds(c, c.argv[expIdx], flags);
-    if (when < 0) return;
+    const at = getExpireMilliseconds(c, c.argv[expIdx], flags);
+    if (at === null) return;
+    when = Number(at);
+    expireAtText = at.toString();
   }
   const key = c.key(1);
   if (flags & OBJ_SET_GET) {
@@ -366,9 +370,9 @@ function setGeneric(
 /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL] */
 function setCommand(c: Client): void {
   if (c.argv.length === 3) return setGeneric(c, 0, 2, 0, false);
-  const flags = parseExtendedArgs(c, true);
-  if (flags < 0) return;
-  setGeneric(c, flags, 2, expireArg, false);
+  const opts = parseExtendedArgs(c, true);
+  if (opts === null) return;
+  setGeneric(c, opts.flags, 2, opts.expireArg, false);
 }
 
 function setnxCommand(c: Client): void {
@@ -385,18 +389,22 @@ function psetexCommand(c: Client): void {
 
 /** GETEX key [EX s | PX ms | EXAT ts | PXAT ms-ts | PERSIST] */
 function getexCommand(c: Client): void {
-  const flags = parseExtendedArgs(c, false);
-  if (flags < 0) return;
-  const expIdx = expireArg;
+  const opts = parseExtendedArgs(c, false);
+  if (opts === null) return;
+  const flags = opts.flags;
+  const expIdx = opts.expireArg;
   const key = c.key(1);
   const e = lookupKeyRead(c, key);
   if (e === undefined) return c.reply.nullBulk();
   const v = e.value;
   if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
   let when = 0;
+  let expireAtText = "";
   if (expIdx !== 0) {
-    when = getExpireMilliseconds(c, c.argv[expIdx], flags);
-    if (when < 0) return;
+    const at = getExpireMilliseconds(c, c.argv[expIdx], flags);
+    if (at === null) return;
+    when = Number(at);
+    expireAtText = at.toString();
   }
   c.reply.bulk(v);
   const db = c.db;

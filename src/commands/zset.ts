@@ -237,8 +237,10 @@ const ZADD_OUT_ADDED = 2;
 const ZADD_OUT_UPDATED = 4;
 const ZADD_OUT_NOP = 8;
 
-/** The score zsetAdd left in *newscore. */
-let zaddNewScore = 0;
+/** zsetAdd's `*newscore`: the member's score after the call. */
+interface NewScore {
+  value: number;
+}
 
 /**
  * A listpack keeps scores as text and reads "-0" back as the integer 0, so a
@@ -251,7 +253,7 @@ function listpackScore(z: SortedSet, score: number): number {
 /**
  * zsetAdd: adds or updates `member` under NX/XX/GT/LT/INCR `flags`, converting
  * the encoding as Redis does. Returns ZADD_OUT_* bits; the resulting score is
- * left in `zaddNewScore` (when not NOP).
+ * stored in `newScore` (when given and not NOP).
  */
 function zsetAdd(
   z: SortedSet,
@@ -259,6 +261,7 @@ function zsetAdd(
   score: number,
   member: string,
   flags: number,
+  newScore: NewScore | null,
 ): number {
   if (Number.isNaN(score)) return ZADD_OUT_NAN;
   const cur = z.score(member);
@@ -271,7 +274,7 @@ function zsetAdd(
     if (((flags & ZADD_LT) && score >= cur) || ((flags & ZADD_GT) && score <= cur)) {
       return ZADD_OUT_NOP;
     }
-    zaddNewScore = score;
+    if (newScore !== null) newScore.value = score;
     if (score !== cur) {
       z.add(member, listpackScore(z, score));
       return ZADD_OUT_UPDATED;
@@ -282,13 +285,13 @@ function zsetAdd(
   const staysListpack = z.encoding() === "listpack" && z.size + 1 <= cfg.zsetMaxListpackEntries &&
     member.length <= cfg.zsetMaxListpackValue;
   z.add(member, staysListpack && score === 0 ? 0 : score, cfg);
-  zaddNewScore = score;
+  if (newScore !== null) newScore.value = score;
   return ZADD_OUT_ADDED;
 }
 
 /** Adds without flags (results of ZRANGESTORE & co). */
 function zsetAddPlain(z: SortedSet, cfg: ZsetEncodingConfig, member: string, score: number) {
-  zsetAdd(z, cfg, score, member, 0);
+  zsetAdd(z, cfg, score, member, 0, null);
 }
 
 /**
@@ -355,6 +358,7 @@ function zaddGeneric(c: Client, flags: number): void {
   let updated = 0;
   let processed = 0;
   let score = 0;
+  const newScore: NewScore = { value: 0 };
   let failed = false;
   if (z === undefined && !xx) {
     z = SortedSet.create(elements, c.argv[scoreidx + 1].length, cfg);
@@ -365,7 +369,7 @@ function zaddGeneric(c: Client, flags: number): void {
   }
   if (z !== undefined) {
     for (let j = 0; j < elements; j++) {
-      const out = zsetAdd(z, cfg, scores[j], c.key(scoreidx + 1 + j * 2), flags);
+      const out = zsetAdd(z, cfg, scores[j], c.key(scoreidx + 1 + j * 2), flags, newScore);
       if (out & ZADD_OUT_NAN) {
         c.reply.error("ERR resulting score is not a number (NaN)");
         failed = true;
@@ -375,7 +379,7 @@ function zaddGeneric(c: Client, flags: number): void {
       if (out & ZADD_OUT_UPDATED) updated++;
       if (!(out & ZADD_OUT_NOP)) {
         processed++;
-        score = zaddNewScore;
+        score = newScore.value;
       }
     }
   }

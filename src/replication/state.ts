@@ -1,6 +1,8 @@
 /**
- * Replication identity and offsets, as INFO replication reports them. The
- * master/replica protocol (PSYNC, backlog, WAIT) builds on this state.
+ * Replication identity and offsets, as INFO replication reports them. No
+ * master/replica link or backlog exists yet, so nothing but DEBUG
+ * change-repl-id changes this state: the role stays master, the link down and
+ * the backlog inactive.
  */
 
 /** 40 random hex chars, like Redis's getRandomHexChars for replication ids. */
@@ -25,11 +27,10 @@ export class ReplicationState {
   /** Master we replicate from, when a replica. */
   masterHost = "";
   masterPort = 0;
-  /** "connect", "connecting", "sync", "connected". */
+  /** INFO's master_link_status. */
   linkStatus: "down" | "up" = "down";
-  /** Replication backlog size in bytes and whether one exists. */
+  /** Whether a backlog exists and the stream range it holds (its size is repl-backlog-size). */
   backlogActive = false;
-  backlogSize = 1024 * 1024;
   backlogFirstByteOffset = 0;
   backlogHistlen = 0;
 }

@@ -4,7 +4,7 @@
  *
  * Arguments are parsed in place: each argument is a `subarray` view into the
  * connection's read buffer, so no bytes are copied on the hot path. A view is only
- * valid until the next `fill()`; anything kept longer (a stored value, a MULTI
+ * valid until the next `writable()`; anything kept longer (a stored value, a MULTI
  * queue, a blocked command) must be copied with `.slice()`.
  */
 
@@ -38,7 +38,7 @@ export class QueryBufferLimitError extends Error {}
 
 /** Incremental RESP request parser over one growable byte buffer. */
 export class RequestParser {
-  /** Read buffer; `fill` targets `buf.subarray(end)`. */
+  /** Read buffer; reads land in `buf.subarray(end)` (see `writable`). */
   buf: Uint8Array;
   /** Start of unparsed data. */
   pos = 0;
