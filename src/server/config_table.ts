@@ -6,7 +6,7 @@
  */
 
 import type { Config } from "./config.ts";
-import { asciiLower, RewriteState } from "./config_file.ts";
+import { asciiLower, type RewriteState } from "./config_file.ts";
 import {
   bindOps,
   DEFAULT_BIND,
