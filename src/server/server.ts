@@ -80,6 +80,8 @@ export class Server {
   readonly subsystems: Subsystem[] = [];
   /** performance.now() when the last command finished (the next one in a batch starts there). */
   lastCallEnd = 0;
+  /** Cron runs so far (Redis's cronloops). */
+  cronLoops = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
   /** Ports actually bound (port 0 resolves here). */
@@ -213,6 +215,7 @@ export class Server {
 
   /** serverCron: active expiry, idle client timeouts, stats sampling. */
   cron(): void {
+    this.cronLoops++;
     const now = this.clock.now();
     this.keyspace.now = now;
     this.stats.sample(now);
