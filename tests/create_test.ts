@@ -155,6 +155,7 @@ Deno.test("exec runs commands in-process; its client keeps SELECT and MULTI stat
 });
 
 Deno.test("fastForward expires keys and ages them without waiting", async () => {
+  // deno-lint-ignore require-await
   await withServer({}, async (srv) => {
     srv.activeExpire = false;
     srv.exec("SET", "k", "v", "PX", 5000);
