@@ -1,6 +1,6 @@
 /**
  * Replies shared by container commands (CONFIG, OBJECT, SLOWLOG, LATENCY, DEBUG, CLIENT, ...):
- * networking.c's addReplyHelp and addReplySubcommandSyntaxError.
+ * networking.c's addReplyHelp and addReplySubcommandSyntaxError, and their HELP row.
  */
 
 import type { Client } from "../server/client.ts";

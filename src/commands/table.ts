@@ -1,8 +1,8 @@
 /**
  * The command table: one row per command (and per subcommand of container
- * commands such as CONFIG or CLIENT), as in Redis's commands.def. COMMAND,
- * the executor, MULTI, replication, AOF and ACL all read it; nothing else
- * keeps a list of commands.
+ * commands such as CONFIG or CLIENT), as in Redis's commands.def, with the
+ * lookups and the key extraction everyone shares. COMMAND, the executor, MULTI,
+ * replication, AOF and ACL all read it; nothing else keeps a list of commands.
  */
 
 import type { Client } from "../server/client.ts";
