@@ -303,6 +303,8 @@ function debugObject(c: Client): void {
   );
 }
 
+// Keyed by the entry, not by a server: like a real pointer, an address is unique
+// in the process, whichever server holds the value.
 const addresses = new WeakMap<object, string>();
 let nextAddress = 0x7f0000001000;
 
