@@ -216,6 +216,8 @@ export class CommandTable {
   private readonly byHash = new Map<number, NameEntry[]>();
   /** Longest table name: longer request names cannot match. */
   private maxNameLength = 0;
+  /** Longest subcommand name. */
+  private maxSubNameLength = 0;
 
   /** Adds rows; throws on duplicates so two files can't define one command. */
   register(specs: CommandSpec[]): void {
@@ -280,8 +282,8 @@ export class CommandTable {
     const cmd = this.lookupBytes(argv[0]);
     if (cmd === undefined || cmd.subs === undefined || argv.length < 2) return cmd;
     const sub = argv[1];
-    // Subcommand names are short: a long argument is no name (and is not decoded).
-    if (sub.length > 32) return undefined;
+    // A long argument names no subcommand (and is not decoded).
+    if (sub.length > this.maxSubNameLength) return undefined;
     return cmd.subs.get(bytesToBinary(sub).toLowerCase());
   }
 
@@ -325,6 +327,9 @@ export class CommandTable {
       if (list) list.push({ name, cmd });
       else this.byHash.set(h, [{ name, cmd }]);
       if (name.length > this.maxNameLength) this.maxNameLength = name.length;
+      for (const sub of cmd.subs?.keys() ?? []) {
+        if (sub.length > this.maxSubNameLength) this.maxSubNameLength = sub.length;
+      }
     }
   }
 
