@@ -12,7 +12,7 @@ import {
   logServerInitialized,
   logStartupBanner,
 } from "./src/server/log.ts";
-import { Server } from "./src/server/server.ts";
+import { createServer, renameCommandCheck } from "./src/create.ts";
 import { REDIS_VERSION } from "./src/version.ts";
 
 /** Explains a missing Deno permission with the flag that grants it. */
@@ -35,7 +35,10 @@ async function main(args: string[]): Promise<number> {
   const log = new Log();
   let parsed: Awaited<ReturnType<typeof parseCommandLine>>;
   try {
-    parsed = await parseCommandLine(args, Deno.cwd(), { log });
+    parsed = await parseCommandLine(args, Deno.cwd(), {
+      log,
+      renameCommand: renameCommandCheck(),
+    });
   } catch (err) {
     const hint = permissionHint(err);
     if (hint) {
@@ -62,7 +65,7 @@ async function main(args: string[]): Promise<number> {
   const config = parsed.config;
   log.attach(config);
   logStartupBanner(log, args.length > 0);
-  const server = new Server(config, log);
+  const server = createServer(config, log);
   log.setServerRole(() => server.isReplica());
   try {
     server.listen();

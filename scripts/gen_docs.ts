@@ -9,9 +9,9 @@
  * committed file differs, so the reference never drifts from the table.
  */
 
-import { registerAll } from "../src/commands/index.ts";
-import { type Command, CommandTable } from "../src/commands/table.ts";
-import { commandFlags } from "../src/commands/server.ts";
+import { buildCommandTable } from "../src/create.ts";
+import type { Command } from "../src/commands/table.ts";
+import { commandFlags } from "../src/commands/command.ts";
 
 /** Group order of the generated file (Redis's COMMAND DOCS group names). */
 const GROUPS = [
@@ -79,8 +79,7 @@ function row(cmd: Command): string {
 
 /** The whole docs/commands.md text, from a freshly built command table. */
 export function generateCommandsMarkdown(): string {
-  const table = new CommandTable();
-  registerAll(table);
+  const table = buildCommandTable();
   const byGroup = new Map<string, Command[]>();
   let total = 0, subs = 0;
   for (const cmd of table.all()) {

@@ -10,7 +10,6 @@ import {
   capturePropagation,
   expectReplies,
   RawClient,
-  sleep,
   waitUntil,
   withClient,
 } from "./helpers.ts";
@@ -26,14 +25,10 @@ function int(raw: string): number {
   return Number(raw.slice(1, -2));
 }
 
-/** Turns active expiry off through DEBUG when it exists, else on the server object. */
+/** Turns active expiry on or off through DEBUG SET-ACTIVE-EXPIRE. */
 async function setActiveExpire(r: RawClient, srv: RunningServer, on: boolean): Promise<void> {
-  if (srv.server.commands.lookup("debug") !== undefined) {
-    assert.equal(await r.call("DEBUG", "SET-ACTIVE-EXPIRE", on ? "1" : "0"), "+OK\r\n");
-  } else {
-    srv.server.activeExpireEnabled = on;
-  }
-  assert.equal(srv.server.activeExpireEnabled, on);
+  assert.equal(await r.call("DEBUG", "SET-ACTIVE-EXPIRE", on ? "1" : "0"), "+OK\r\n");
+  assert.equal(srv.activeExpire, on);
 }
 
 // ---------------------------------------------------------------------------
@@ -245,7 +240,7 @@ Deno.test("events: expire, del for a past time, expired on lazy expiry", async (
     await r.call("EXPIRE", "a", "-100");
     await r.call("SET", "b", "v");
     await r.call("PEXPIRE", "b", "1");
-    await sleep(5);
+    srv.fastForward(5);
     assert.equal(await r.call("EXISTS", "b"), ":0\r\n");
     assert.deepEqual(events, [
       "__keyspace@0__:a set",
@@ -274,13 +269,13 @@ Deno.test("lazy expiry: expired keys are invisible to every command and reclaime
       await r.call("PEXPIRE", k, "1");
     }
     await r.call("SET", "live", "v");
-    await sleep(5);
+    srv.fastForward(5);
     // Not reclaimed yet: DBSIZE counts them, as in Redis.
     assert.equal(await r.call("DBSIZE"), ":11\r\n");
     assert.equal(await r.call("KEYS", "*"), "*1\r\n$4\r\nlive\r\n");
     // KEYS hides without reclaiming.
     assert.equal(await r.call("DBSIZE"), ":11\r\n");
-    const expired0 = srv.server.stats.expiredKeys;
+    const expired0 = srv.stats.expiredKeys;
     await expectReplies(r, [
       [["EXISTS", "a"], ":0\r\n"],
       [["TYPE", "b"], "+none\r\n"],
@@ -296,7 +291,7 @@ Deno.test("lazy expiry: expired keys are invisible to every command and reclaime
       [["RANDOMKEY"], "$4\r\nlive\r\n"],
       [["SCAN", "0"], "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nlive\r\n"],
     ]);
-    assert.equal(srv.server.stats.expiredKeys - expired0, 10);
+    assert.equal(srv.stats.expiredKeys - expired0, 10);
     // Each reclaimed key was propagated as a DEL.
     for (const k of keys) assert.ok(log.includes(`0 DEL ${k}`), k);
     // DEL of an expired key is not a deletion: only the expiry's DEL goes out.
@@ -307,7 +302,7 @@ Deno.test("lazy expiry: expired keys are invisible to every command and reclaime
 Deno.test("RANDOMKEY and SCAN reclaim expired keys; a db of only expired keys is empty", async () => {
   await withClient(DEBUG, async (r, srv) => {
     await setActiveExpire(r, srv, false);
-    const db = srv.server.keyspace.dbs[0];
+    const db = srv.db();
     for (let i = 0; i < 300; i++) {
       const e = db.set(`k${i}`, binaryToBytes("v"));
       db.setExpire(e, Date.now() - 1000);
@@ -325,10 +320,10 @@ Deno.test("RANDOMKEY and SCAN reclaim expired keys; a db of only expired keys is
       const e = db.set(`t${i}`, binaryToBytes("v"));
       db.setExpire(e, Date.now() - 1000);
     }
-    const misses = srv.server.stats.keyspaceMisses;
+    const misses = srv.stats.keyspaceMisses;
     assert.equal(await r.call("SCAN", "0", "TYPE", "none"), "*2\r\n$1\r\n0\r\n*0\r\n");
     assert.equal(await r.call("DBSIZE"), ":0\r\n");
-    assert.equal(srv.server.stats.keyspaceMisses - misses, 10);
+    assert.equal(srv.stats.keyspaceMisses - misses, 10);
   });
 });
 
@@ -365,7 +360,12 @@ Deno.test("active expiry reclaims keys nobody reads; turning it off stops it", a
       await r.call("PEXPIRE", `k${i}`, "10");
     }
     await r.call("SET", "persistent", "v");
-    await sleep(150); // 15 cron periods at hz 100
+    srv.fastForward(11);
+    const loops = srv.server.cronLoops;
+    await waitUntil(() => srv.server.cronLoops >= loops + 15, "15 cron runs", {
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     assert.equal(await r.call("DBSIZE"), ":201\r\n");
     // On: they go away within a bounded time without anyone touching them.
     await setActiveExpire(r, srv, true);
@@ -373,7 +373,7 @@ Deno.test("active expiry reclaims keys nobody reads; turning it off stops it", a
     const shrunk = async () => (size = int(await r.call("DBSIZE"))) === 1;
     await waitUntil(shrunk, () => `DBSIZE 1 (${size})`, { timeoutMs: 3000, intervalMs: 10 });
     assert.equal(size, 1);
-    assert.equal(srv.server.stats.expiredKeys, 200);
+    assert.equal(srv.stats.expiredKeys, 200);
     assert.equal(await r.call("EXISTS", "persistent"), ":1\r\n");
     assert.equal(log.filter((l) => l.startsWith("0 DEL k")).length, 200);
   });

@@ -465,7 +465,7 @@ Deno.test("hash: encodings follow hash-max-listpack-entries/value", async () => 
       await c.call("hkeys", "o"),
       "*4\r\n$1\r\nz\r\n$1\r\nx\r\n$1\r\nw\r\n$1\r\nv\r\n",
     );
-    const v = srv.server.keyspace.dbs[0].get("o");
+    const v = srv.db().get("o");
     assert.ok(v instanceof RedisHash && v.encoding() === "listpack");
   });
 });
@@ -541,7 +541,7 @@ Deno.test("hash: keyspace events, dirty counter and propagation", async () => {
 
 Deno.test("hash: keyspace hits/misses and MULTI/EXEC propagation of HINCRBYFLOAT", async () => {
   await withClient({}, async (c, srv) => {
-    const stats = srv.server.stats;
+    const stats = srv.stats;
     await c.call("hset", "h", "a", "1");
     const h0 = stats.keyspaceHits, m0 = stats.keyspaceMisses;
     await c.call("hget", "h", "a");
@@ -922,7 +922,7 @@ Deno.test("hash: a 1,000,000-field hash stays responsive", async () => {
     const h = new RedisHash("hashtable");
     const v = new TextEncoder().encode("value");
     for (let i = 0; i < 1_000_000; i++) h.set("field:" + i, v);
-    srv.server.keyspace.dbs[0].set("big", h);
+    srv.db().set("big", h);
     const expect = (args: string[], check: (r: string) => void) => expectReply(c, args, check);
     await expect(["hlen", "big"], (r) => assert.equal(r, ":1000000\r\n"));
     await expect(["hget", "big", "field:777777"], (r) => assert.equal(r, "$5\r\nvalue\r\n"));

@@ -16,7 +16,6 @@ import {
   RawClient,
   type RespReply,
   simplify,
-  sleep,
   waitBlocked,
   withClient,
   withServer,
@@ -47,7 +46,7 @@ function sortedKeys(reply: RespReply): string[] {
 }
 
 function setValue(srv: RunningServer, key: string, v: RedisValue, db = 0): void {
-  srv.server.keyspace.dbs[db].set(key, v);
+  srv.db(db).set(key, v);
 }
 
 // ---------------------------------------------------------------------------
@@ -133,14 +132,14 @@ Deno.test("FLUSHALL dirty accounting: kept without save points, reset with them"
   await withClient({}, async (r, srv) => {
     await r.call("SET", "a", "1");
     await r.call("SET", "b", "1");
-    const before = srv.server.dirty;
+    const before = srv.dirty;
     assert.equal(await r.call("FLUSHALL"), "+OK\r\n");
     // emptyData adds the number of removed keys.
-    assert.equal(srv.server.dirty, before + 2);
+    assert.equal(srv.dirty, before + 2);
     srv.server.config.set("save", "3600 1");
     await r.call("SET", "a", "1");
     assert.equal(await r.call("FLUSHALL"), "+OK\r\n");
-    assert.equal(srv.server.dirty, 0);
+    assert.equal(srv.dirty, 0);
   });
 });
 
@@ -258,7 +257,7 @@ Deno.test("COPY: options, errors, every value type deep-copied with TTL and enco
     assert.equal(await r.call("PEXPIRETIME", "b"), await r.call("PEXPIRETIME", "a"));
 
     // Collections: build each type in-process, in both of its encodings.
-    const db = srv.server.keyspace.dbs[0];
+    const db = srv.db();
     const big = Array.from({ length: 200 }, (_, i) => `m${i}`);
     const values: Record<string, () => RedisValue> = {
       lp_list: () => RedisList.from([binaryToBytes("a"), binaryToBytes("b")]),
@@ -346,9 +345,9 @@ Deno.test("COPY: options, errors, every value type deep-copied with TTL and enco
       assert.equal(await r.call("PEXPIRETIME", "renamed:" + key), pexp);
       // MOVE too.
       assert.equal(await r.call("MOVE", "renamed:" + key, "5"), ":1\r\n");
-      assert.equal(srv.server.keyspace.dbs[5].peek("renamed:" + key)!.value, cv);
+      assert.equal(srv.db(5).peek("renamed:" + key)!.value, cv);
       assert.equal(
-        srv.server.keyspace.dbs[5].peek("renamed:" + key)!.expireAt,
+        srv.db(5).peek("renamed:" + key)!.expireAt,
         Number(pexp.slice(1, -2)),
       );
     }
@@ -432,8 +431,8 @@ Deno.test("KEYS: glob edge cases and direct lookup of plain patterns", async () 
       assert.deepEqual(got, want.slice().sort(), `KEYS ${JSON.stringify(pattern)}`);
     }
     // Expired keys are hidden, not reclaimed, by KEYS.
-    srv.server.activeExpireEnabled = false;
-    const db = srv.server.keyspace.dbs[0];
+    srv.activeExpire = false;
+    const db = srv.db();
     db.setExpire(db.peek("hello")!, Date.now() - 10);
     assert.deepEqual(sortedKeys((await r.send("KEYS", "h?llo"), await r.read())), [
       "h*llo",
@@ -486,8 +485,8 @@ Deno.test("SCAN: cursor parsing and option errors", async () => {
 
 Deno.test("SCAN returns every key present for the whole scan while the keyspace changes", async () => {
   await withClient({}, async (r, srv) => {
-    const db = srv.server.keyspace.dbs[0];
-    srv.server.activeExpireEnabled = false;
+    const db = srv.db();
+    srv.activeExpire = false;
     const stable = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const k = `stable:${i}`;
@@ -526,8 +525,8 @@ Deno.test("SCAN returns every key present for the whole scan while the keyspace 
     for (const k of stable) assert.ok(seen.has(k), "missed " + k);
     assert.equal(db.peek("expired:0") === undefined || db.isExpired(db.peek("expired:0")!), true);
     // SCAN does not count keyspace hits or misses.
-    assert.equal(srv.server.stats.keyspaceHits, 0);
-    assert.equal(srv.server.stats.keyspaceMisses, 0);
+    assert.equal(srv.stats.keyspaceHits, 0);
+    assert.equal(srv.stats.keyspaceMisses, 0);
   });
 });
 
@@ -561,7 +560,7 @@ Deno.test("SCAN MATCH / TYPE filter and a full iteration without changes", async
 
 Deno.test("OBJECT: encodings, refcount, idletime, freq, help and errors", async () => {
   await withClient({}, async (r, srv) => {
-    const db = srv.server.keyspace.dbs[0];
+    const db = srv.db();
     const x44 = "x".repeat(44), x45 = "x".repeat(45);
     await expectReplies(r, [
       [["SET", "i", "12345"], "+OK\r\n"],
@@ -663,7 +662,7 @@ Deno.test("OBJECT: encodings, refcount, idletime, freq, help and errors", async 
 
 Deno.test("Keyspace stats and keymiss events follow Redis's lookup flavours", async () => {
   await withClient({}, async (r, srv) => {
-    const st = srv.server.stats;
+    const st = srv.stats;
     const events = captureNotifications(srv, "Em");
     await r.call("SET", "a", "1");
     const hits = () => [st.keyspaceHits, st.keyspaceMisses];
@@ -702,7 +701,7 @@ Deno.test("Keyspace stats and keymiss events follow Redis's lookup flavours", as
 
 Deno.test("WATCH across FLUSHDB / FLUSHALL / SWAPDB touches only affected keys", async () => {
   await withClient({}, async (r, srv) => {
-    srv.server.activeExpireEnabled = false;
+    srv.activeExpire = false;
     const execAfter = async (watch: string, action: string[][]): Promise<string> => {
       assert.equal(await r.call("WATCH", watch), "+OK\r\n");
       for (const a of action) await r.call(...a);
@@ -733,7 +732,7 @@ Deno.test("WATCH across FLUSHDB / FLUSHALL / SWAPDB touches only affected keys",
       // A stale (expired, not reclaimed) watched key is not "changed" by a flush.
       await r.call("SET", "x", "1");
       await r.call("PEXPIRE", "x", "1");
-      await sleep(5);
+      srv.fastForward(5);
       assert.equal(await execAfter("x", [["FLUSHDB"]]), ok);
       // SWAPDB: touched when the key exists on either side.
       await r.call("FLUSHALL");
@@ -743,7 +742,7 @@ Deno.test("WATCH across FLUSHDB / FLUSHALL / SWAPDB touches only affected keys",
       // A missing key replaced by a stale one is not a change.
       await other.call("SET", "z", "1");
       await other.call("PEXPIRE", "z", "1");
-      await sleep(5);
+      srv.fastForward(5);
       assert.equal(await execAfter("z", [["SWAPDB", "0", "9"]]), ok);
     } finally {
       other.close();
@@ -762,7 +761,7 @@ Deno.test("SWAPDB serves clients blocked on keys that now hold data", async () =
     try {
       await blocked.send("BLPOP", "q", "5");
       await waitBlocked(srv, 1);
-      srv.server.keyspace.dbs[1].set("q", RedisList.from([binaryToBytes("item")]));
+      srv.db(1).set("q", RedisList.from([binaryToBytes("item")]));
       assert.equal(await r.call("SWAPDB", "0", "1"), "+OK\r\n");
       assert.equal(await blocked.readRaw(), "*2\r\n$1\r\nq\r\n$4\r\nitem\r\n");
     } finally {
@@ -773,7 +772,7 @@ Deno.test("SWAPDB serves clients blocked on keys that now hold data", async () =
 
 Deno.test("CLIENT NO-TOUCH keeps access times except for TOUCH", async () => {
   await withClient({}, async (r, srv) => {
-    const db = srv.server.keyspace.dbs[0];
+    const db = srv.db();
     await r.call("SET", "k", "v");
     const c = [...srv.server.clients.values()][0];
     c.noTouch = true;

@@ -31,7 +31,7 @@ import { listCommands } from "../src/commands/list.ts";
 
 /** The list stored at `key` in db 0, or undefined. */
 function listAt(srv: RunningServer, key: string): RedisList | undefined {
-  const v = srv.server.keyspace.dbs[0].get(key);
+  const v = srv.db().get(key);
   if (v === undefined) return undefined;
   assert.ok(v instanceof RedisList, `${key} holds a list`);
   return v;
@@ -742,7 +742,7 @@ Deno.test("list: propagation (no-ops skipped, blocking forms as LPOP/RPOP/LMOVE/
 
 Deno.test("list: keyspace hits and misses count reads only", async () => {
   await withClient({}, async (c, srv) => {
-    const stats = srv.server.stats;
+    const stats = srv.stats;
     await callBinary(c, "RPUSH", "l", "a");
     const [h, m] = [stats.keyspaceHits, stats.keyspaceMisses];
     for (

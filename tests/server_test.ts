@@ -4,7 +4,7 @@
 // when valkey-server / redis-cli / redis-benchmark are installed they are used live.
 
 import assert from "node:assert/strict";
-import { startServer } from "../mod.ts";
+import { createServer, startServer } from "../mod.ts";
 import {
   connectRetry,
   freePort,
@@ -20,7 +20,6 @@ import { HAS_REFERENCE, REFERENCE_IS_VALKEY, withReferenceClient } from "./refer
 import { generateCommandsMarkdown } from "../scripts/gen_docs.ts";
 import { parseCommandLine } from "../src/server/config_loader.ts";
 import { Log } from "../src/server/log.ts";
-import { Server } from "../src/server/server.ts";
 
 const HAS_CLI = hasCommand("redis-cli");
 const HAS_BENCH = hasCommand("redis-benchmark");
@@ -405,7 +404,7 @@ Deno.test("CONFIG REWRITE writes the config file the server started with", async
   const parsed = await parseCommandLine([file, "--save", "", "--loglevel", "warning"]);
   assert.equal(parsed.action, "run");
   const config = (parsed as { config: import("../src/server/config.ts").Config }).config;
-  const server = new Server(config, new Log(config));
+  const server = createServer(config, new Log(config));
   server.listen();
   try {
     const c = await RawClient.connect(server.port);
@@ -772,9 +771,9 @@ Deno.test("DEBUG needs enable-debug-command; SLEEP, SET-ACTIVE-EXPIRE, OBJECT, P
 Deno.test("SHUTDOWN closes an in-process server without a reply", async () => {
   const srv = await startServer({});
   let shutdownCalled = false;
-  srv.server.onShutdown = () => {
+  srv.closed.then(() => {
     shutdownCalled = true;
-  };
+  });
   try {
     const c = await RawClient.connect(srv.port);
     try {
@@ -791,8 +790,7 @@ Deno.test("SHUTDOWN closes an in-process server without a reply", async () => {
     } finally {
       c.close();
     }
-    await srv.server.closed;
-    await new Promise((r) => setTimeout(r, 0));
+    await srv.closed;
     assert.ok(shutdownCalled);
     await assert.rejects(() => Deno.connect({ hostname: "127.0.0.1", port: srv.port }));
   } finally {

@@ -691,7 +691,7 @@ Deno.test("set: SPOP with a count replicates SREM batches, in MULTI/EXEC when se
 
 Deno.test("set: keyspace hits/misses of reads and of store variants", async () => {
   await withClient({}, async (c, srv) => {
-    const stats = srv.server.stats;
+    const stats = srv.stats;
     await c.call("sadd", "a", "1");
     const h0 = stats.keyspaceHits, m0 = stats.keyspaceMisses;
     await c.call("sismember", "a", "1"); // hit
@@ -1087,7 +1087,7 @@ Deno.test("set: a 1,000,000-member set stays responsive", async () => {
   await withClient({}, async (c, srv) => {
     const s = new RedisSet("hashtable");
     for (let i = 0; i < 1_000_000; i++) s.add("member:" + i);
-    srv.server.keyspace.dbs[0].set("big", s);
+    srv.db().set("big", s);
     await c.call("sadd", "small", "member:5", "member:6", "nope");
     const expect = (args: string[], check: (r: string) => void) => expectReply(c, args, check);
     await expect(["scard", "big"], (r) => assert.equal(r, ":1000000\r\n"));

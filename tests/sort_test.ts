@@ -271,18 +271,18 @@ Deno.test("sort: STORE events, dirty counter, propagation and lookup stats", asy
     await c.call("mset", "w_1", "x", "w_2", "y");
     events.length = 0;
     prop.length = 0;
-    let d0 = srv.server.dirty;
+    let d0 = srv.dirty;
     assert.equal(await c.call("sort", "l", "get", "w_*", "store", "s"), ":3\r\n");
-    assert.equal(srv.server.dirty - d0, 3);
+    assert.equal(srv.dirty - d0, 3);
     assert.deepEqual(events, ["new s", "sortstore s"]);
     assert.deepEqual(prop, ["sort l get w_* store s"]);
     assert.equal(await c.call("lrange", "s", "0", "-1"), "*3\r\n$1\r\nx\r\n$1\r\ny\r\n$0\r\n\r\n");
     assert.equal(await c.call("object", "encoding", "s"), "$8\r\nlistpack\r\n");
     events.length = 0;
     prop.length = 0;
-    d0 = srv.server.dirty;
+    d0 = srv.dirty;
     assert.equal(await c.call("sort", "nokey", "store", "s"), ":0\r\n");
-    assert.equal(srv.server.dirty - d0, 1);
+    assert.equal(srv.dirty - d0, 1);
     assert.deepEqual(events, ["del s"]);
     assert.deepEqual(prop, ["sort nokey store s"]);
     events.length = 0;
@@ -291,15 +291,15 @@ Deno.test("sort: STORE events, dirty counter, propagation and lookup stats", asy
     assert.deepEqual(events, []);
     assert.deepEqual(prop, []);
     // Reads are not propagated; BY/GET lookups count as keyspace hits and misses.
-    const h0 = srv.server.stats.keyspaceHits, m0 = srv.server.stats.keyspaceMisses;
+    const h0 = srv.stats.keyspaceHits, m0 = srv.stats.keyspaceMisses;
     assert.equal(
       await c.call("sort", "l", "by", "w_*", "get", "w_*", "alpha"),
       "*3\r\n$-1\r\n$1\r\nx\r\n$1\r\ny\r\n",
     );
     assert.deepEqual(prop, []);
     // 1 for the list, 3 BY lookups and 3 GET lookups: 2+2 found, 1+1 missing.
-    assert.equal(srv.server.stats.keyspaceHits - h0, 5);
-    assert.equal(srv.server.stats.keyspaceMisses - m0, 2);
+    assert.equal(srv.stats.keyspaceHits - h0, 5);
+    assert.equal(srv.stats.keyspaceMisses - m0, 2);
   });
 });
 

@@ -903,7 +903,7 @@ Deno.test("zset: keyspace events, dirty counter and propagation", async () => {
 
 Deno.test("zset: keyspace hits and misses", async () => {
   await withClient({}, async (c, srv) => {
-    const stats = srv.server.stats;
+    const stats = srv.stats;
     await c.call("zadd", "z", "1", "a");
     const h0 = stats.keyspaceHits, m0 = stats.keyspaceMisses;
     await c.call("zscore", "z", "a");

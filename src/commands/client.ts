@@ -95,20 +95,18 @@ function clientFlags(c: Client): string {
 // kernel would have handed out: the lowest one not held by a live client,
 // starting after the descriptors a fresh Redis has open.
 const FIRST_CLIENT_FD = 8;
-const fds = new WeakMap<Client, number>();
 
 function assignFds(server: Server): void {
   const used = new Set<number>();
   const pending: Client[] = [];
   for (const cl of server.clients.values()) {
-    const fd = fds.get(cl);
-    if (fd !== undefined) used.add(fd);
+    if (cl.fd !== undefined) used.add(cl.fd);
     else if (cl.conn !== null) pending.push(cl);
   }
   let next = FIRST_CLIENT_FD;
   for (const cl of pending) {
     while (used.has(next)) next++;
-    fds.set(cl, next);
+    cl.fd = next;
     used.add(next);
   }
 }
@@ -139,7 +137,7 @@ const REPLY_BUF = 16384;
 export function clientInfoString(cl: Client, self: Client): string {
   const server = cl.server;
   assignFds(server);
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(server.clock.now() / 1000);
   const age = now - Math.floor(cl.createdAt / 1000);
   const idle = now - Math.floor(cl.lastInteraction / 1000);
   const current = cl === self;
@@ -158,7 +156,7 @@ export function clientInfoString(cl: Client, self: Client): string {
   const omem = pending - obl;
   const oll = omem > 0 ? Math.ceil(omem / REPLY_BUF) : 0;
   const totMem = qbuf + qbufFree + rbs + argv + multiMem + omem + 790;
-  const fd = cl.conn === null ? -1 : fds.get(cl) ?? FIRST_CLIENT_FD;
+  const fd = cl.conn === null ? -1 : cl.fd ?? FIRST_CLIENT_FD;
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${fd} name=${
     cString(cl.name)
   } age=${age} idle=${idle} flags=${

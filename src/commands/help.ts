@@ -1,10 +1,11 @@
 /**
  * Replies shared by container commands (CONFIG, OBJECT, SLOWLOG, LATENCY, DEBUG, CLIENT, ...):
- * networking.c's addReplyHelp and addReplySubcommandSyntaxError.
+ * networking.c's addReplyHelp and addReplySubcommandSyntaxError, and their HELP row.
  */
 
 import type { Client } from "../server/client.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
+import type { CommandHandler, CommandSpec } from "./table.ts";
 
 /**
  * addReplyHelp: "<NAME> <subcommand> ..." header, the lines, then HELP, as status replies.
@@ -29,4 +30,21 @@ export function replySubcommandSyntaxError(c: Client): void {
       bytesToBinary(c.argv[0]).toUpperCase()
     } HELP.`,
   );
+}
+
+/** The HELP subcommand row of a server container command (CONFIG, COMMAND, SLOWLOG, LATENCY). */
+export function helpRow(handler: CommandHandler, since: string): CommandSpec {
+  return {
+    name: "help",
+    arity: 2,
+    flags: ["loading", "stale"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "server",
+    since,
+    summary: "Returns helpful text about the different subcommands.",
+    complexity: "O(1)",
+    handler,
+  };
 }

@@ -6,6 +6,11 @@
 import type { CommandTable } from "./table.ts";
 import { connectionCommands } from "./connection.ts";
 import { serverCommands } from "./server.ts";
+import { commandCommands } from "./command.ts";
+import { debugCommands } from "./debug.ts";
+import { shutdownCommands } from "./shutdown.ts";
+import { slowlogCommands } from "./slowlog.ts";
+import { latencyCommands } from "./latency.ts";
 import { keyspaceCommands } from "./keyspace.ts";
 import { stringCommands } from "./string.ts";
 import { transactionCommands } from "./transactions.ts";
@@ -20,6 +25,11 @@ import { sortCommands } from "./sort.ts";
 export function registerAll(table: CommandTable): void {
   table.register(connectionCommands);
   table.register(serverCommands);
+  table.register(commandCommands);
+  table.register(debugCommands);
+  table.register(shutdownCommands);
+  table.register(slowlogCommands);
+  table.register(latencyCommands);
   table.register(keyspaceCommands);
   table.register(stringCommands);
   table.register(transactionCommands);

@@ -1,21 +1,18 @@
 /**
  * The INFO text (Redis 7.2's genRedisInfoString): sections, field names and
  * order as Redis 7.2 prints them. Values Deno cannot know (fork, COW, allocator
- * internals) are reported as an idle Redis reports them; modules that own a
- * subsystem (persistence, replication, pub/sub, scripting, ACL) refine their
- * section's fields through `addInfoHook`.
+ * internals) are reported as an idle Redis reports them; installed subsystems
+ * (persistence, replication, pub/sub, scripting, ACL) refine their sections'
+ * fields through their `info` hook.
  */
 
 import process from "node:process";
 import type { Command } from "./table.ts";
-import type { Server } from "../server/server.ts";
+import { type Server, usedMemory } from "../server/server.ts";
+import type { InfoField } from "../server/subsystem.ts";
 import { REDIS_VERSION } from "../version.ts";
 
-/** One INFO line: field name and its printed value. */
-export type InfoField = [name: string, value: string | number];
-
-/** Adjusts a section's fields (in order) before they are printed. */
-export type InfoHook = (fields: InfoField[], server: Server) => void;
+export type { InfoField };
 
 /** Section names as INFO accepts them, in output order. */
 export const INFO_SECTIONS = [
@@ -65,42 +62,6 @@ const HEADERS: Record<string, string> = {
   keyspace: "Keyspace",
 };
 
-/** Per-server state INFO keeps: run id, memory baselines, hooks. */
-interface InfoState {
-  runId: string;
-  startupMemory: number;
-  peakMemory: number;
-  hooks: Map<string, InfoHook[]>;
-}
-
-const states = new WeakMap<Server, InfoState>();
-
-function stateOf(server: Server): InfoState {
-  let st = states.get(server);
-  if (st === undefined) {
-    const used = usedMemory();
-    st = { runId: randomHex(40), startupMemory: used, peakMemory: used, hooks: new Map() };
-    states.set(server, st);
-  }
-  return st;
-}
-
-/** The server's run_id: 40 random hex chars chosen once per server instance. */
-export function runId(server: Server): string {
-  return stateOf(server).runId;
-}
-
-/**
- * Registers a hook that edits `section`'s fields before printing, e.g. the
- * persistence module setting rdb_bgsave_in_progress or appending aof_* fields.
- */
-export function addInfoHook(server: Server, section: string, hook: InfoHook): void {
-  const hooks = stateOf(server).hooks;
-  const list = hooks.get(section);
-  if (list) list.push(hook);
-  else hooks.set(section, [hook]);
-}
-
 /** Replaces the value of `name` in `fields`, or appends the field when missing. */
 export function setInfoField(fields: InfoField[], name: string, value: string | number): void {
   const f = fields.find((x) => x[0] === name);
@@ -110,7 +71,7 @@ export function setInfoField(fields: InfoField[], name: string, value: string | 
 
 /** CONFIG RESETSTAT's part of INFO: the peak memory restarts from the current usage. */
 export function resetInfoStats(server: Server): void {
-  stateOf(server).peakMemory = usedMemory();
+  server.peakMemory = usedMemory();
 }
 
 /**
@@ -130,14 +91,13 @@ export function genInfoString(server: Server, args: string[]): string {
     else if (a === "all" || a === "everything") all = true;
     else wanted.add(a);
   }
-  const st = stateOf(server);
   const parts: string[] = [];
   for (const section of INFO_SECTIONS) {
     const on = all || wanted.has(section) ||
       (section === "modules" && wanted.has("module_list"));
     if (!on) continue;
     const fields = sectionFields(server, section);
-    for (const hook of st.hooks.get(section) ?? []) hook(fields, server);
+    for (const s of server.subsystems) s.info?.(section, fields);
     let text = `# ${HEADERS[section]}\r\n`;
     for (const [k, v] of fields) text += `${k}:${v}\r\n`;
     parts.push(text);
@@ -196,7 +156,7 @@ function serverFields(server: Server): InfoField[] {
     ["gcc_version", "0.0.0"],
     ["process_id", Deno.pid],
     ["process_supervised", "no"],
-    ["run_id", runId(server)],
+    ["run_id", server.runId],
     ["tcp_port", server.port],
     ["server_time_usec", Math.floor((performance.timeOrigin + performance.now()) * 1000)],
     ["uptime_in_seconds", uptime],
@@ -240,14 +200,13 @@ function clientsFields(server: Server): InfoField[] {
 }
 
 function memoryFields(server: Server): InfoField[] {
-  const st = stateOf(server);
   const mem = Deno.memoryUsage();
   const used = mem.heapUsed + mem.external;
   const active = mem.heapTotal + mem.external;
   const rss = mem.rss;
-  if (used > st.peakMemory) st.peakMemory = used;
-  const peak = st.peakMemory;
-  const startup = Math.min(st.startupMemory, used);
+  if (used > server.peakMemory) server.peakMemory = used;
+  const peak = server.peakMemory;
+  const startup = Math.min(server.startupMemory, used);
   let clientsNormal = 0;
   for (const c of server.clients.values()) clientsNormal += c.reply.buf.length;
   const overhead = startup + clientsNormal;
@@ -557,19 +516,6 @@ function cpuSeconds(usec: number): string {
 /** getSafeInfoString: INFO's separators inside a name become '_'. */
 function safeInfoString(s: string): string {
   return s.replace(/[#:\r\n]/g, "_");
-}
-
-function usedMemory(): number {
-  const m = Deno.memoryUsage();
-  return m.heapUsed + m.external;
-}
-
-function randomHex(n: number): string {
-  const bytes = new Uint8Array(n / 2);
-  crypto.getRandomValues(bytes);
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
 }
 
 /** A stable per-build id, as redisBuildIdString prints a hex number. */

@@ -630,7 +630,7 @@ function objectIdletimeCommand(c: Client): void {
     );
   }
   // The LRU clock has a resolution of one second.
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(c.server.keyspace.now / 1000);
   c.reply.integer(Math.max(0, now - Math.floor(e.lru / 1000)));
 }
 
@@ -644,7 +644,7 @@ function objectFreqCommand(c: Client): void {
   }
   // LFUDecrAndReturn: one decrement per lfu-decay-time minutes since the last access.
   const decay = c.server.config.lfuDecayTime;
-  const periods = decay > 0 ? Math.floor((Date.now() - e.lru) / 60000 / decay) : 0;
+  const periods = decay > 0 ? Math.floor((c.server.keyspace.now - e.lru) / 60000 / decay) : 0;
   c.reply.integer(periods > e.lfu ? 0 : e.lfu - periods);
 }
 

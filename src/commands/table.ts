@@ -1,11 +1,12 @@
 /**
  * The command table: one row per command (and per subcommand of container
- * commands such as CONFIG or CLIENT), as in Redis's commands.def. COMMAND,
- * the executor, MULTI, replication, AOF and ACL all read it; nothing else
- * keeps a list of commands.
+ * commands such as CONFIG or CLIENT), as in Redis's commands.def, with the
+ * lookups and the key extraction everyone shares. COMMAND, the executor, MULTI,
+ * replication, AOF and ACL all read it; nothing else keeps a list of commands.
  */
 
 import type { Client } from "../server/client.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 
 /** Command flags, named as Redis's COMMAND INFO reports them. */
@@ -195,23 +196,62 @@ export interface CommandStats {
   failedCalls: number;
 }
 
-/** Name -> command, filled by src/commands/index.ts. */
+/** A table name and the row it calls (the name differs from the row's after rename-command). */
+interface NameEntry {
+  name: string;
+  cmd: Command;
+}
+
+/**
+ * Name -> command (Redis's server.commands), filled from the groups by the
+ * composition root. Every lookup by name, by request arguments or by
+ * "container|sub" goes through here.
+ */
 export class CommandTable {
+  /** Lower-case table name -> command. */
   private readonly map = new Map<string, Command>();
   /** Names as clients spell them ("GET", "Get") -> command, so lookups skip toLowerCase. */
   private readonly spelled = new Map<string, Command>();
+  /** Case-folded name hash -> names, for lookupBytes. */
+  private readonly byHash = new Map<number, NameEntry[]>();
+  /** Longest table name: longer request names cannot match. */
+  private maxNameLength = 0;
+  /** Longest subcommand name. */
+  private maxSubNameLength = 0;
 
   /** Adds rows; throws on duplicates so two files can't define one command. */
   register(specs: CommandSpec[]): void {
     for (const spec of specs) {
       if (this.map.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
-      const cmd = resolve(spec);
-      this.map.set(spec.name, cmd);
-      this.indexByHash(cmd);
+      this.map.set(spec.name, resolve(spec));
     }
+    this.reindex();
   }
 
-  /** Finds a command by its (case-insensitive) name. */
+  /**
+   * rename-command: the command named `from` answers to `to` from now on, or to
+   * nothing when `to` is "". As in Redis the row keeps its own name: COMMAND
+   * INFO, COMMAND LIST, error texts and statistics still show the original one.
+   * Returns Redis's start-up error text, or null when done.
+   */
+  rename(from: string, to: string): string | null {
+    const old = from.toLowerCase();
+    const cmd = this.map.get(old);
+    if (cmd === undefined) return "No such command in rename-command";
+    this.map.delete(old);
+    if (to !== "") {
+      const name = to.toLowerCase();
+      if (this.map.has(name)) {
+        this.map.set(old, cmd);
+        return "Target command name already exists";
+      }
+      this.map.set(name, cmd);
+    }
+    this.reindex();
+    return null;
+  }
+
+  /** Finds a command by its (case-insensitive) table name. */
   lookup(name: string): Command | undefined {
     const hit = this.map.get(name) ?? this.spelled.get(name);
     if (hit !== undefined) return hit;
@@ -222,19 +262,45 @@ export class CommandTable {
   }
 
   /**
+   * lookupCommandBySds: "get" or "container|sub" (COMMAND INFO, COMMAND DOCS,
+   * LATENCY HISTOGRAM, ACL rules), case-insensitive.
+   */
+  lookupByName(name: string): Command | undefined {
+    const bar = name.indexOf("|");
+    if (bar === -1) return this.lookup(name);
+    const sub = name.slice(bar + 1);
+    if (sub.includes("|")) return undefined;
+    return this.lookup(name.slice(0, bar))?.subs?.get(sub.toLowerCase());
+  }
+
+  /**
+   * lookupCommand: the row a request runs. For a container command (CONFIG,
+   * CLIENT, ...) given a second argument that is the subcommand it names, or
+   * undefined when it names none; otherwise the command argv[0] names, if any.
+   */
+  lookupArgv(argv: Uint8Array[]): Command | undefined {
+    const cmd = this.lookupBytes(argv[0]);
+    if (cmd === undefined || cmd.subs === undefined || argv.length < 2) return cmd;
+    const sub = argv[1];
+    // A long argument names no subcommand (and is not decoded).
+    if (sub.length > this.maxSubNameLength) return undefined;
+    return cmd.subs.get(bytesToBinary(sub).toLowerCase());
+  }
+
+  /**
    * Finds a command by the bytes of its name, case-insensitively, without
    * building a string: a case-folded hash picks the candidates, then the bytes
    * are compared. This is on every request's path.
    */
   lookupBytes(name: Uint8Array): Command | undefined {
     const n = name.length;
-    if (n === 0 || n > 32) return undefined;
+    if (n === 0 || n > this.maxNameLength) return undefined;
     let h = n;
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (name[i] | 0x20)) | 0;
     const candidates = this.byHash.get(h);
     if (candidates === undefined) return undefined;
-    outer: for (const cmd of candidates) {
-      const s = cmd.name;
+    outer: for (const e of candidates) {
+      const s = e.name;
       if (s.length !== n) continue;
       for (let i = 0; i < n; i++) {
         const b = name[i];
@@ -242,28 +308,37 @@ export class CommandTable {
         const folded = b >= 65 && b <= 90 ? b | 0x20 : b;
         if (folded !== s.charCodeAt(i)) continue outer;
       }
-      return cmd;
+      return e.cmd;
     }
     return undefined;
   }
 
-  private readonly byHash = new Map<number, Command[]>();
-
-  private indexByHash(cmd: Command): void {
-    let h = cmd.name.length;
-    for (let i = 0; i < cmd.name.length; i++) {
-      h = (Math.imul(h, 31) + (cmd.name.charCodeAt(i) | 0x20)) | 0;
+  /** Rebuilds the lookup indexes from `map` (after registering or renaming). */
+  private reindex(): void {
+    this.spelled.clear();
+    this.byHash.clear();
+    this.maxNameLength = 0;
+    for (const [name, cmd] of this.map) {
+      let h = name.length;
+      for (let i = 0; i < name.length; i++) {
+        h = (Math.imul(h, 31) + (name.charCodeAt(i) | 0x20)) | 0;
+      }
+      const list = this.byHash.get(h);
+      if (list) list.push({ name, cmd });
+      else this.byHash.set(h, [{ name, cmd }]);
+      if (name.length > this.maxNameLength) this.maxNameLength = name.length;
+      for (const sub of cmd.subs?.keys() ?? []) {
+        if (sub.length > this.maxSubNameLength) this.maxSubNameLength = sub.length;
+      }
     }
-    const list = this.byHash.get(h);
-    if (list) list.push(cmd);
-    else this.byHash.set(h, [cmd]);
   }
 
-  /** Every top-level command. */
+  /** Every top-level command, once each, whatever name it answers to. */
   all(): IterableIterator<Command> {
     return this.map.values();
   }
 
+  /** Number of commands (COMMAND COUNT). */
   get size(): number {
     return this.map.size;
   }
@@ -305,15 +380,105 @@ export function keyNumKeys(argv: Uint8Array[], numIdx: number, firstOffset = 1):
 }
 
 /**
- * Key argument indices of a call, from the table's (first, last, step) or the
- * command's own getKeys. Used by COMMAND GETKEYS, WATCH-style checks and ACL.
+ * The command's key specs: the row's own, or one derived from its legacy
+ * (first, last, step) range with flags guessed from the command flags.
  */
-export function commandKeys(cmd: Command, argv: Uint8Array[]): number[] {
-  if (cmd.getKeys) return cmd.getKeys(argv);
-  if (cmd.firstKey === 0) return [];
-  const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
+export function commandKeySpecs(cmd: Command): KeySpec[] {
+  if (cmd.keySpecs) return cmd.keySpecs;
+  if (cmd.firstKey <= 0) return [];
+  const flags: KeySpecFlag[] = cmd.isWrite
+    ? ["RW", "update"]
+    : cmd.isReadonly
+    ? ["RO", "access"]
+    : ["RO"];
+  return [{
+    flags,
+    beginSearch: { index: cmd.firstKey },
+    findKeys: {
+      lastKey: cmd.lastKey >= 0 ? cmd.lastKey - cmd.firstKey : cmd.lastKey,
+      keyStep: cmd.step,
+      limit: 0,
+    },
+  }];
+}
+
+/** doesCommandHaveKeys: a key extractor or a key spec naming real keys. */
+export function commandHasKeys(cmd: Command): boolean {
+  return cmd.getKeys !== undefined ||
+    commandKeySpecs(cmd).some((s) => !s.flags.includes("not_key"));
+}
+
+/** A key argument of a call: its index in argv and its key-spec flags. */
+export interface KeyReference {
+  pos: number;
+  flags: KeySpecFlag[];
+}
+
+/**
+ * getKeysFromCommandWithSpecs: the key arguments of a call with their flags
+ * (COMMAND GETKEYS / GETKEYSANDFLAGS, and what ACL key rules and cluster slot
+ * checks read). A command with its own getKeys (movablekeys) decides which
+ * arguments are keys; the key specs give their flags.
+ */
+export function getKeysFromCommand(cmd: Command, argv: Uint8Array[]): KeyReference[] {
+  const specs = commandKeySpecs(cmd);
+  const bySpec = cmd.getKeys ? new Map<number, KeySpecFlag[]>() : null;
+  const out: KeyReference[] = [];
+  for (const spec of specs) {
+    for (const pos of keysFromSpec(spec, argv)) {
+      if (bySpec) {
+        if (!bySpec.has(pos)) bySpec.set(pos, spec.flags);
+      } else out.push({ pos, flags: spec.flags });
+    }
+  }
+  if (bySpec === null) return out;
+  const fallback = specs[0]?.flags ?? [];
+  return cmd.getKeys!(argv).map((pos) => ({ pos, flags: bySpec.get(pos) ?? fallback }));
+}
+
+/** Key positions one key spec designates in `argv` (getKeysUsingKeySpecs for one spec). */
+function keysFromSpec(spec: KeySpec, argv: Uint8Array[]): number[] {
+  const argc = argv.length;
+  const bs = spec.beginSearch;
+  let first: number;
+  if (bs === "unknown") return [];
+  if ("index" in bs) {
+    first = bs.index;
+  } else {
+    const kw = bs.keyword.toLowerCase();
+    const start = bs.startFrom > 0 ? bs.startFrom : argc + bs.startFrom;
+    const step = bs.startFrom > 0 ? 1 : -1;
+    first = 0;
+    for (let i = start; i > 0 && i < argc; i += step) {
+      if (bytesToBinary(argv[i]).toLowerCase() === kw) {
+        first = i + 1;
+        break;
+      }
+    }
+    if (first === 0) return [];
+  }
+  const fk = spec.findKeys;
+  if (fk === "unknown" || first >= argc) return [];
+  let last: number, step: number;
+  if ("lastKey" in fk) {
+    step = fk.keyStep;
+    if (fk.lastKey >= 0) last = first + fk.lastKey;
+    else if (fk.limit <= 1) last = argc + fk.lastKey;
+    else last = first + Math.floor((argc - 1 - first) / fk.limit);
+  } else {
+    const numIdx = first + fk.keyNumIdx;
+    if (numIdx >= argc) return [];
+    const n = parseLongLong(argv[numIdx]);
+    if (n === null || n < 0n) return [];
+    step = fk.keyStep;
+    first = numIdx + fk.firstKey;
+    last = first + (Number(n) - 1) * step;
+  }
   const out: number[] = [];
-  for (let i = cmd.firstKey; i <= last && i < argv.length; i += cmd.step) out.push(i);
+  for (let i = first; i <= last; i += step) {
+    if (i >= argc || i < 1) break;
+    out.push(i);
+  }
   return out;
 }
 

@@ -148,7 +148,7 @@ export class BlockingManager {
       // Re-run the command as if it had just arrived; it may block again.
       c.argv = state.argv;
       c.db = state.db;
-      c.server.keyspace.now = Date.now();
+      c.server.keyspace.now = c.server.clock.now();
       this.reprocessing = { client: c, deadline: state.deadline };
       try {
         call(c, state.cmd);

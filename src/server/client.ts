@@ -73,8 +73,8 @@ export class Client {
   readonly reply = new ReplyWriter();
   authenticated: boolean;
   user = "default";
-  readonly createdAt = Date.now();
-  lastInteraction = Date.now();
+  readonly createdAt: number;
+  lastInteraction: number;
   /** "ip:port" of the peer and of our side. */
   addr = "";
   laddr = "";
@@ -112,6 +112,8 @@ export class Client {
   commands = 0;
   /** Bytes in the query buffer (CLIENT LIST qbuf). */
   queryBufferBytes = 0;
+  /** CLIENT LIST fd: the descriptor number shown for it, given when first listed. */
+  fd: number | undefined = undefined;
   /** Flags for CLIENT LIST (N normal, M master, S replica, P pubsub, x multi, b blocked...). */
   kind: "normal" | "master" | "replica" | "pubsub" = "normal";
 
@@ -124,6 +126,7 @@ export class Client {
     readonly conn: Deno.TcpConn | null,
   ) {
     this.db = server.keyspace.dbs[0];
+    this.createdAt = this.lastInteraction = server.clock.now();
     this.authenticated = server.config.requirepass === "";
     this.reply.onError = (msg) => server.stats.countError(msg);
   }

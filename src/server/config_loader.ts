@@ -46,8 +46,8 @@ export interface ParseOptions {
   log?: Log;
   /** Reads all of stdin (for the "-" argument); defaults to Deno.stdin. */
   readStdin?: () => Promise<string>;
-  /** Validates rename-command sources ("No such command in rename-command" when false). */
-  commandExists?: (name: string) => boolean;
+  /** Checks a rename-command directive in order: Redis's error text, or null when valid. */
+  renameCommand?: (from: string, to: string) => string | null;
 }
 
 const DEPRECATED_DIRECTIVES = new Set([
@@ -160,9 +160,8 @@ class Loader {
       return null;
     }
     if (name === "rename-command" && argc === 3) {
-      if (this.opts.commandExists && !this.opts.commandExists(argv[1])) {
-        return "No such command in rename-command";
-      }
+      const err = this.opts.renameCommand?.(argv[1], argv[2]);
+      if (err) return err;
       this.cfg.renamedCommands.push([argv[1], argv[2]]);
       return null;
     }

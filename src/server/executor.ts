@@ -46,26 +46,23 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
   c.argv = argv;
   // Expiry compares against the wall clock, read per command like Redis's
   // command time snapshot (a monotonic clock plus an offset drifts by ~ms).
-  c.lastInteraction = server.keyspace.now = Date.now();
-  let cmd = server.commands.lookupBytes(argv[0]);
+  c.lastInteraction = server.keyspace.now = server.clock.now();
+  const cmd = server.commands.lookupArgv(argv);
   if (cmd === undefined) {
     c.lastCmd = null;
-    rejectCommand(c, unknownCommandError(argv), undefined, true);
+    // A known container with an unknown subcommand gets its own error (processCommand).
+    const container = argv.length > 1 ? server.commands.lookupBytes(argv[0]) : undefined;
+    rejectCommand(
+      c,
+      container === undefined
+        ? unknownCommandError(argv)
+        : `ERR unknown subcommand '${cString(argv[1], 128)}'. Try ${
+          bytesToBinary(argv[0]).replace(/[a-z]+/g, (s) => s.toUpperCase())
+        } HELP.`,
+      undefined,
+      true,
+    );
     return;
-  }
-  if (cmd.subs && argv.length > 1) {
-    const sub = cmd.subs.get(bytesToBinary(argv[1]).toLowerCase());
-    if (sub === undefined) {
-      c.lastCmd = null;
-      rejectCommand(
-        c,
-        `ERR unknown subcommand '${cString(argv[1], 128)}'. Try ${cmd.name.toUpperCase()} HELP.`,
-        undefined,
-        true,
-      );
-      return;
-    }
-    cmd = sub;
   }
   // Like Redis's c->lastcmd, CLIENT LIST's cmd= names the command looked up last,
   // even when it is then rejected or queued.

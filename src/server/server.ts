@@ -1,15 +1,15 @@
 /**
- * The server: owns the keyspace, the command table, the clients and the
- * periodic cron, and is the one place write effects fan out from
+ * The server: owns the keyspace, the command table it is given, the clients,
+ * the clock and the periodic cron, and is the one place write effects fan out from
  * (signalModifiedKey for WATCH and blocked clients, notifyKeyspaceEvent,
  * propagate for replicas and the AOF).
  */
 
-import { type Command, CommandTable } from "../commands/table.ts";
-import { registerAll } from "../commands/index.ts";
+import type { Command, CommandTable } from "../commands/table.ts";
 import { Db, Keyspace } from "../store/keyspace.ts";
 import { binaryToBytes, reprBytes } from "../util/bytes.ts";
 import { BlockingManager } from "./blocking.ts";
+import { Clock } from "./clock.ts";
 import { Client } from "./client.ts";
 import type { NotifyClass } from "./client.ts";
 import type { Config } from "./config.ts";
@@ -33,6 +33,7 @@ import { handleConnection } from "./connection.ts";
 import { Slowlog } from "./slowlog.ts";
 import { Stats } from "./stats.ts";
 import { ReplicationState } from "../replication/state.ts";
+import type { Subsystem } from "./subsystem.ts";
 
 /** A propagation sink (replication backlog, AOF). */
 export type PropagateListener = (dbid: number, argv: Uint8Array[]) => void;
@@ -49,9 +50,14 @@ const DEL = binaryToBytes("DEL");
 const MULTI = binaryToBytes("MULTI");
 const EXEC = binaryToBytes("EXEC");
 
+/** What a Server is built with besides its config and log. */
+export interface ServerOptions {
+  /** The wall clock commands and expiry read (tests advance it); a fresh Clock by default. */
+  clock?: Clock;
+}
+
 /** A running server instance. */
 export class Server {
-  readonly commands = new CommandTable();
   readonly keyspace: Keyspace;
   readonly blocking = new BlockingManager();
   readonly stats = new Stats();
@@ -64,8 +70,18 @@ export class Server {
   /** Unix time (s) of the last successful save. */
   lastSave = Math.floor(Date.now() / 1000);
   readonly startTime = Date.now();
+  /** INFO run_id: 40 random hex digits chosen once per server. */
+  readonly runId = randomHex(40);
+  /** Memory in use when the server started and its peak since (INFO memory). */
+  readonly startupMemory = usedMemory();
+  peakMemory = this.startupMemory;
+  readonly clock: Clock;
+  /** Installed subsystems, in installation order. */
+  readonly subsystems: Subsystem[] = [];
   /** performance.now() when the last command finished (the next one in a batch starts there). */
   lastCallEnd = 0;
+  /** Cron runs so far (Redis's cronloops). */
+  cronLoops = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
   /** Ports actually bound (port 0 resolves here). */
@@ -73,7 +89,7 @@ export class Server {
   pause: PauseState | null = null;
   /** Sinks fed by `propagate`. */
   readonly propagateListeners: PropagateListener[] = [];
-  /** Pub/sub delivery for keyspace notifications, installed by the pub/sub module. */
+  /** Keyspace notification delivery: the pub/sub subsystem's `publish`, when installed. */
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
   /** "dbid\0key" -> clients WATCHing it. */
   readonly watchedKeys = new Map<string, Set<Client>>();
@@ -84,10 +100,18 @@ export class Server {
   /** Resolved when the server has stopped (SHUTDOWN or close()). */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
-  /** Set by main.ts: what SHUTDOWN does after closing (exit the process). */
-  onShutdown: (() => void) | null = null;
 
-  constructor(readonly config: Config, readonly log: Log) {
+  /**
+   * Built by the composition root (src/create.ts), which fills `commands` from
+   * the command groups and installs the subsystems.
+   */
+  constructor(
+    readonly config: Config,
+    readonly log: Log,
+    readonly commands: CommandTable,
+    options: ServerOptions = {},
+  ) {
+    this.clock = options.clock ?? new Clock();
     this.keyspace = new Keyspace(config.databases, {
       onExpire: (db, key) => this.onKeyExpired(db, key),
       isReplica: () => this.isReplica(),
@@ -96,8 +120,13 @@ export class Server {
       slowerThan: this.config.slowlogLogSlowerThan,
       maxLen: this.config.slowlogMaxLen,
     }));
-    registerAll(this.commands);
     this.closed = new Promise((r) => this.resolveClosed = r);
+  }
+
+  /** Plugs in a subsystem: its hooks run from now on. */
+  install(s: Subsystem): void {
+    this.subsystems.push(s);
+    if (s.publish) this.publish = s.publish.bind(s);
   }
 
   /** True when this server is a replica (replicaof set). */
@@ -173,11 +202,8 @@ export class Server {
     this.monitors.delete(c);
     if (c.blocked) this.blocking.unblock(c, "disconnect");
     this.unwatchAll(c);
-    this.onClientFreed?.(c);
+    for (const s of this.subsystems) s.clientFreed?.(c);
   }
-
-  /** Hook for modules that keep per-client state (pub/sub). */
-  onClientFreed: ((c: Client) => void) | null = null;
 
   private startCron(): void {
     const tick = () => {
@@ -189,7 +215,8 @@ export class Server {
 
   /** serverCron: active expiry, idle client timeouts, stats sampling. */
   cron(): void {
-    const now = Date.now();
+    this.cronLoops++;
+    const now = this.clock.now();
     this.keyspace.now = now;
     this.stats.sample(now);
     if (this.activeExpireEnabled && !this.isReplica()) this.activeExpireCycle();
@@ -358,10 +385,7 @@ export class Server {
     if (p.mode === "all") return true;
     // WRITE pauses what may replicate (Redis's is_may_replicate_command): write and
     // may_replicate commands (subcommands resolved), and an EXEC that queued one.
-    let cmd = this.commands.lookup(String.fromCharCode(...argv[0].subarray(0, 32)));
-    if (cmd?.subs && argv.length > 1) {
-      cmd = cmd.subs.get(String.fromCharCode(...argv[1].subarray(0, 32)).toLowerCase()) ?? cmd;
-    }
+    const cmd = this.commands.lookupArgv(argv);
     if (cmd === undefined) return false;
     const mayReplicate = (x: Command) => x.isWrite || x.flags.includes("may_replicate");
     if (mayReplicate(cmd)) return true;
@@ -423,12 +447,23 @@ export class Server {
     }
     for (const c of this.clients.values()) c.close();
     await Promise.allSettled([...this.connections]);
-    for (const hook of this.closeHooks) await hook();
+    for (const s of this.subsystems) await s.close?.();
     this.resolveClosed();
   }
+}
 
-  /** Async clean-ups run at close (replication link, AOF). */
-  readonly closeHooks: (() => Promise<void> | void)[] = [];
+/** Heap and external memory in use (INFO used_memory). */
+export function usedMemory(): number {
+  const m = Deno.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+function randomHex(n: number): string {
+  const bytes = new Uint8Array(n / 2);
+  crypto.getRandomValues(bytes);
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
 }
 
 const NOTIFY_BITS: Record<NotifyClass, number> = {

@@ -1,0 +1,48 @@
+/**
+ * The composition root: the one module that knows both the core (src/server)
+ * and the commands (src/commands). It builds the command table from the
+ * command groups, applies rename-command, constructs the Server around that
+ * table and installs the subsystems. main.ts and mod.ts start servers here.
+ */
+
+import { registerAll } from "./commands/index.ts";
+import { CommandTable } from "./commands/table.ts";
+import type { Config } from "./server/config.ts";
+import type { Log } from "./server/log.ts";
+import { Server, type ServerOptions } from "./server/server.ts";
+import type { Subsystem } from "./server/subsystem.ts";
+
+/** What createServer takes besides the config and the log. */
+export interface CreateServerOptions extends ServerOptions {
+  /** Installed in order (pub/sub, persistence, replication, ...). */
+  subsystems?: Subsystem[];
+}
+
+/** A command table holding every command group, names as Redis ships them. */
+export function buildCommandTable(): CommandTable {
+  const table = new CommandTable();
+  registerAll(table);
+  return table;
+}
+
+/**
+ * The `renameCommand` check for parseCommandLine: applies each rename-command
+ * directive, in the order they are read, to a table of its own, so a bad one is
+ * reported at its line as Redis's loadServerConfigFromString does.
+ */
+export function renameCommandCheck(): (from: string, to: string) => string | null {
+  const table = buildCommandTable();
+  return (from, to) => table.rename(from, to);
+}
+
+/** Builds a server from a parsed config: command table, renames, subsystems. */
+export function createServer(config: Config, log: Log, options: CreateServerOptions = {}): Server {
+  const table = buildCommandTable();
+  for (const [from, to] of config.renamedCommands) {
+    const err = table.rename(from, to);
+    if (err !== null) throw new Error(`rename-command ${from} ${to}: ${err}`);
+  }
+  const server = new Server(config, log, table, options);
+  for (const s of options.subsystems ?? []) server.install(s);
+  return server;
+}

@@ -1,0 +1,30 @@
+/**
+ * The interface through which the composition root plugs parts with state of
+ * their own (pub/sub, persistence, replication, scripting, ACL) into a Server.
+ */
+
+import type { Client } from "./client.ts";
+
+/** One INFO line: field name and its printed value. */
+export type InfoField = [name: string, value: string | number];
+
+/**
+ * A subsystem installed with `Server.install`. Every hook is optional; the
+ * server calls it where Redis's core calls into that module.
+ */
+export interface Subsystem {
+  /** For logs and errors ("pubsub", "persistence", ...). */
+  readonly name: string;
+  /** freeClient: forget the client's subscriptions, links, ... */
+  clientFreed?(c: Client): void;
+  /** Delivers a keyspace notification (pub/sub); returns the receiver count. */
+  publish?(channel: string, message: Uint8Array): number;
+  /** Edits an INFO section's fields (in order) before they are printed. */
+  info?(section: string, fields: InfoField[]): void;
+  /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */
+  resetStats?(): void;
+  /** SHUTDOWN's final save (persistence); resolves false when it failed. */
+  shutdownSave?(force: boolean): Promise<boolean>;
+  /** Server close, after every client is gone: stop links, flush files. */
+  close?(): Promise<void> | void;
+}
