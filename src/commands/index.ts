@@ -15,6 +15,7 @@ import { setCommands } from "./set.ts";
 import { zsetCommands } from "./zset.ts";
 import { geoCommands } from "./geo.ts";
 import { sortCommands } from "./sort.ts";
+import { memoryCommands } from "./memory.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -29,4 +30,5 @@ export function registerAll(table: CommandTable): void {
   table.register(zsetCommands);
   table.register(geoCommands);
   table.register(sortCommands);
+  table.register(memoryCommands);
 }

@@ -250,8 +250,11 @@ function memoryFields(server: Server): InfoField[] {
   const startup = Math.min(st.startupMemory, used);
   let clientsNormal = 0;
   for (const c of server.clients.values()) clientsNormal += c.reply.buf.length;
-  const overhead = startup + clientsNormal;
-  const dataset = Math.max(0, used - overhead);
+  // The dataset is the keyspace's own estimate (src/store/size.ts), within what is used beyond
+  // startup and clients; the rest, garbage not yet collected included, is overhead.
+  const net = Math.max(0, used - startup - clientsNormal);
+  const dataset = Math.min(server.keyspace.totalBytes(), net);
+  const overhead = used - dataset;
   const netUsage = used > startup ? used - startup : 1;
   const totalSystem = systemMemory();
   const maxmemory = server.config.maxmemory;

@@ -48,6 +48,11 @@ export class Entry {
   }
 }
 
+/** Estimated bytes of a key right now: entry, key string, value and TTL slot. O(1). */
+export function entrySize(e: Entry): number {
+  return entryBytes(e.key, e.value) + (e.expireAt === -1 ? 0 : EXPIRE_BYTES);
+}
+
 /** Hooks the server installs into the keyspace. */
 export interface KeyspaceHooks {
   /** A key was found expired on access or by the active cycle and removed. */
@@ -190,7 +195,7 @@ export class Db {
   }
 
   private resize(e: Entry): void {
-    const n = entryBytes(e.key, e.value) + (e.expireAt === -1 ? 0 : EXPIRE_BYTES);
+    const n = entrySize(e);
     this.total += n - e.size;
     e.size = n;
   }
