@@ -250,10 +250,9 @@ function memoryFields(server: Server): InfoField[] {
   const startup = Math.min(st.startupMemory, used);
   let clientsNormal = 0;
   for (const c of server.clients.values()) clientsNormal += c.reply.buf.length;
-  // The dataset is the keyspace's own estimate (src/store/size.ts), within what is used beyond
-  // startup and clients; the rest, garbage not yet collected included, is overhead.
-  const net = Math.max(0, used - startup - clientsNormal);
-  const dataset = Math.min(server.keyspace.totalBytes(), net);
+  // The dataset is the keyspace's own estimate (src/store/size.ts); the rest of what is used,
+  // garbage not yet collected included, is overhead.
+  const dataset = Math.min(server.keyspace.totalBytes(), used);
   const overhead = used - dataset;
   const netUsage = used > startup ? used - startup : 1;
   const totalSystem = systemMemory();

@@ -29,7 +29,7 @@ export const VIEW_BYTES = 104;
  * Entry object, its Map entry and its slot in the db's key array, without the
  * key string and the value.
  */
-export const ENTRY_BYTES = 120;
+export const ENTRY_BYTES = 152;
 /** An entry's slot in the db's array of keys with a TTL. */
 export const EXPIRE_BYTES = 16;
 
@@ -67,16 +67,16 @@ export function entryBytes(key: string, v: RedisValue): number {
 // what each element adds besides its own strings/buffers.
 
 /** Empty RedisList object. */
-export const LIST_BYTES = 200;
+export const LIST_BYTES = 270;
 /** One quicklist node (object + elements array header). */
 export const LIST_NODE_BYTES = 120;
 /** One list element: array slot plus its own buffer's objects (elements are copies). */
 export const LIST_ELEMENT_BYTES = 8 + OWN_BUFFER_BYTES;
 
 /** Empty RedisHash. */
-export const HASH_BYTES = 420;
+export const HASH_BYTES = 520;
 /** One field: Map entry, two array slots and the value's buffer objects. */
-export const HASH_FIELD_BYTES = 48 + OWN_BUFFER_BYTES;
+export const HASH_FIELD_BYTES = 18 + OWN_BUFFER_BYTES;
 
 /** Empty RedisSet. */
 export const SET_BYTES = 360;
@@ -84,6 +84,6 @@ export const SET_BYTES = 360;
 export const SET_MEMBER_BYTES = 40;
 
 /** Empty SortedSet besides its node heap (objects, scratch arrays, free lists). */
-export const ZSET_BYTES = 3000;
+export const ZSET_BYTES = 3320;
 /** One member besides its skiplist block: Map entry and member slot. */
 export const ZSET_MEMBER_BYTES = 40;
