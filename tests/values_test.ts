@@ -192,7 +192,7 @@ Deno.test("forEach visits elements in the order of LRANGE/HGETALL/SMEMBERS/ZRANG
     }
     await r.call("SREM", "s4", "m0", "m7919");
     await r.call("HDEL", "h2", "f0", "f7");
-    const enc = async (k: string) => reply(r, "OBJECT", "ENCODING", k);
+    const enc = (k: string) => reply(r, "OBJECT", "ENCODING", k);
     const flat = (v: CollectionValue) => {
       const out: string[] = [];
       v.forEach((e, x) => {
