@@ -178,7 +178,8 @@ export class Db {
    */
   updateSize(key: string): void {
     const e = this.dict.get(key);
-    if (e === undefined || e.stale) return;
+    // Strings are replaced through set(), never changed in place.
+    if (e === undefined || e.stale || e.value instanceof Uint8Array) return;
     e.stale = true;
     // Bounded, so deleted entries are not kept alive by the queue.
     if (this.stale.push(e) >= 1024) this.settle();

@@ -1,7 +1,8 @@
 /**
  * Value model of the keyspace. Strings are raw bytes; every other type is an
  * object whose `type` names it as TYPE reports it. Each collection keeps enough
- * state to report (and later serialize) the encoding Redis would use.
+ * state to report (and serialize) the encoding Redis would use, and a size
+ * estimate kept current as it changes (see {@link CollectionValue}).
  */
 
 import { RDB_TYPE_STRING, type RdbObjectType } from "../persistence/rdb_types.ts";
