@@ -81,7 +81,10 @@ export class Db {
     return this.dict.size;
   }
 
-  /** Estimated bytes of all entries (keys, values, bookkeeping). O(keys reported since the last read). */
+  /**
+   * Estimated bytes of all entries (keys, values, bookkeeping). O(1) plus the
+   * keys reported by `updateSize` since the last read.
+   */
   get bytes(): number {
     if (this.stale.length > 0) this.settle();
     return this.total;
