@@ -89,7 +89,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   ],
   "persistence commands": ["bgrewriteaof", "bgsave", "save"],
   "key serialization": ["dump", "migrate", "restore", "restore-asking"],
-  "server introspection": ["lolwut", "memory", "module"],
+  "server introspection": ["lolwut", "module"],
 };
 const NOT_IMPLEMENTED_NAMES = Object.values(NOT_IMPLEMENTED).flat();
 

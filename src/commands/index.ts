@@ -20,6 +20,7 @@ import { setCommands } from "./set.ts";
 import { zsetCommands } from "./zset.ts";
 import { geoCommands } from "./geo.ts";
 import { sortCommands } from "./sort.ts";
+import { memoryCommands } from "./memory.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -39,4 +40,5 @@ export function registerAll(table: CommandTable): void {
   table.register(zsetCommands);
   table.register(geoCommands);
   table.register(sortCommands);
+  table.register(memoryCommands);
 }

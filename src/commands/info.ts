@@ -209,8 +209,10 @@ function memoryFields(server: Server): InfoField[] {
   const startup = Math.min(server.startupMemory, used);
   let clientsNormal = 0;
   for (const c of server.clients.values()) clientsNormal += c.reply.buf.length;
-  const overhead = startup + clientsNormal;
-  const dataset = Math.max(0, used - overhead);
+  // The dataset is the keyspace's own estimate (src/store/size.ts); the rest of what is used,
+  // garbage not yet collected included, is overhead.
+  const dataset = Math.min(server.keyspace.totalBytes(), used);
+  const overhead = used - dataset;
   const netUsage = used > startup ? used - startup : 1;
   const totalSystem = systemMemory();
   const maxmemory = server.config.maxmemory;

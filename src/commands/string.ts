@@ -14,6 +14,7 @@
 import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
+import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
 import { parseInt64 } from "../util/number.ts";
@@ -53,12 +54,12 @@ function checkStringLength(c: Client, size: number, append: number): boolean {
 
 /**
  * Small stored values are carved out of shared 8KB slabs (as Node's Buffer
- * pool does): an ArrayBuffer per value (what slice() allocates) costs more
- * than the rest of a SET. The price is that a slab lives while any value in it
- * does; values above SLAB_MAX_VALUE get their own buffer.
+ * pool does): an ArrayBuffer per value (what slice() allocates) costs ~96
+ * bytes more per value and a slower SET (bench/README.md, "Where the bytes
+ * go"). The price is that a slab lives while any value in it does; the size
+ * estimate counts each value's share (store/size.ts). Values above
+ * SLAB_MAX_VALUE get their own buffer.
  */
-const SLAB_SIZE = 8192;
-const SLAB_MAX_VALUE = 512;
 let slab = new Uint8Array(SLAB_SIZE);
 let slabOff = 0;
 

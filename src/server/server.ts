@@ -264,8 +264,9 @@ export class Server {
     this.propagate(db.id, [DEL, binaryToBytes(key)]);
   }
 
-  /** A key changed: WATCHers' transactions fail, blocked clients get a look. */
+  /** A key changed: WATCHers' transactions fail, blocked clients look, its size is recounted. */
   signalModifiedKey(db: Db, key: string): void {
+    db.updateSize(key);
     if (this.watchedKeys.size > 0) {
       const set = this.watchedKeys.get(db.id + "\0" + key);
       if (set) { for (const c of set) c.dirtyCas = true; }

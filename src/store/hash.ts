@@ -12,6 +12,8 @@
  * @module
  */
 
+import { RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK } from "../persistence/rdb_types.ts";
+import { HASH_BYTES, HASH_FIELD_BYTES, stringBytes } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a hash. */
@@ -37,6 +39,8 @@ export class RedisHash implements CollectionValue {
   private fields: string[] = [];
   private vals: Uint8Array[] = [];
   private enc: HashEncoding = "listpack";
+  // Field strings plus value bytes, for memoryUsage.
+  private payload = 0;
 
   /** Creates an empty hash, listpack encoded unless told otherwise. */
   constructor(encoding: HashEncoding = "listpack") {
@@ -61,6 +65,25 @@ export class RedisHash implements CollectionValue {
   /** Current OBJECT ENCODING. */
   encoding(): HashEncoding {
     return this.enc;
+  }
+
+  /** RDB_TYPE_HASH_LISTPACK or RDB_TYPE_HASH, as rdbSaveObjectType picks. */
+  rdbType(): number {
+    return this.enc === "listpack" ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+  }
+
+  /** Estimated retained bytes (src/store/size.ts). O(1). */
+  get memoryUsage(): number {
+    return HASH_BYTES + this.fields.length * HASH_FIELD_BYTES + this.payload;
+  }
+
+  /** {@link memoryUsage} recomputed by a walk (tests). */
+  recomputeMemoryUsage(): number {
+    let p = 0;
+    for (let i = 0; i < this.fields.length; i++) {
+      p += stringBytes(this.fields[i].length) + this.vals[i].length;
+    }
+    return HASH_BYTES + this.fields.length * HASH_FIELD_BYTES + p;
   }
 
   /** Converts to hashtable (one-way, as in Redis). */
@@ -108,9 +131,11 @@ export class RedisHash implements CollectionValue {
     }
     const i = this.index.get(field);
     if (i !== undefined) {
+      this.payload += value.length - this.vals[i].length;
       this.vals[i] = value;
       return false;
     }
+    this.payload += stringBytes(field.length) + value.length;
     this.index.set(field, this.fields.length);
     this.fields.push(field);
     this.vals.push(value);
@@ -125,6 +150,7 @@ export class RedisHash implements CollectionValue {
     const i = this.index.get(field);
     if (i === undefined) return false;
     this.index.delete(field);
+    this.payload -= stringBytes(field.length) + this.vals[i].length;
     const last = this.fields.length - 1;
     if (this.enc === "listpack") {
       // Keep insertion order like a listpack does.
@@ -144,7 +170,10 @@ export class RedisHash implements CollectionValue {
     return true;
   }
 
-  /** Visits all entries (listpack: insertion order). */
+  /**
+   * Visits all entries in HGETALL's order (listpack: insertion order;
+   * hashtable: slot order).
+   */
   forEach(visit: (field: string, value: Uint8Array) => void): void {
     const f = this.fields;
     const v = this.vals;
@@ -203,6 +232,7 @@ export class RedisHash implements CollectionValue {
   /** A copy sharing the (immutable by convention) value buffers (COPY). */
   clone(): RedisHash {
     const h = new RedisHash(this.enc);
+    h.payload = this.payload;
     h.fields = this.fields.slice();
     h.vals = this.vals.slice();
     h.index = new Map(this.index);

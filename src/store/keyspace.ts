@@ -12,8 +12,16 @@
  * returned by a lookup: they are deleted on access (lazy expire) through the
  * `onExpire` hook, which the server uses to propagate DEL and fire the
  * "expired" keyspace event. A replica does not delete; it only hides them.
+ *
+ * Each Db also keeps `bytes`, the estimated memory of its keys and values
+ * (src/store/size.ts): every entry remembers what it counts there, updated on
+ * add/set/delete/expire. A value changed in place is re-counted lazily: the
+ * write path reports the key with `updateSize` (before or after the change,
+ * as Redis's signalModifiedKey may come either way) and the next read of
+ * `bytes` settles the reported entries.
  */
 
+import { ENTRY_BYTES, entryBytes, EXPIRE_BYTES, stringBytes } from "./size.ts";
 import type { RedisValue } from "./types.ts";
 
 /** One key's slot in a db. */
@@ -30,10 +38,19 @@ export class Entry {
   lfu = 5;
   /** String encoding forced to "raw" by APPEND/SETRANGE, like Redis. */
   raw = false;
+  /** Bytes this entry counts in Db.bytes (key, value, TTL slot) as last updated. */
+  size = 0;
+  /** Queued for re-counting (Db.updateSize). */
+  stale = false;
 
   constructor(public readonly key: string, public value: RedisValue, now: number) {
     this.lru = now;
   }
+}
+
+/** Estimated bytes of a key right now: entry, key string, value and TTL slot. O(1). */
+export function entrySize(e: Entry): number {
+  return entryBytes(e.key, e.value) + (e.expireAt === -1 ? 0 : EXPIRE_BYTES);
 }
 
 /** Hooks the server installs into the keyspace. */
@@ -53,12 +70,24 @@ export class Db {
   expireCursor = 0;
   /** Sum of TTLs seen by the last expire cycle, for INFO keyspace avg_ttl. */
   avgTtl = 0;
+  private total = 0;
+  // Entries whose value may have changed size since they were counted.
+  private stale: Entry[] = [];
 
   constructor(public id: number, private readonly ks: Keyspace) {}
 
   /** Number of keys, including not yet reclaimed expired ones (as DBSIZE in Redis). */
   get size(): number {
     return this.dict.size;
+  }
+
+  /**
+   * Estimated bytes of all entries (keys, values, bookkeeping). O(1) plus the
+   * keys reported by `updateSize` since the last read.
+   */
+  get bytes(): number {
+    if (this.stale.length > 0) this.settle();
+    return this.total;
   }
 
   /** Number of keys with a TTL. */
@@ -109,12 +138,15 @@ export class Db {
     e.raw = false;
     e.lru = this.ks.now;
     if (!keepTtl && e.expireAt !== -1) this.removeExpire(e);
+    this.resize(e);
     return e;
   }
 
   /** Adds a key that must not exist yet. */
   add(key: string, value: RedisValue): Entry {
     const e = new Entry(key, value, this.ks.now);
+    e.size = entryBytes(key, value);
+    this.total += e.size;
     e.slot = this.slots.length;
     this.slots.push(e);
     this.dict.set(key, e);
@@ -132,6 +164,7 @@ export class Db {
   private unlink(e: Entry): void {
     this.dict.delete(e.key);
     if (e.expireAt !== -1) this.removeExpire(e);
+    this.total -= e.size;
     const last = this.slots.pop()!;
     if (last !== e) {
       this.slots[e.slot] = last;
@@ -140,11 +173,60 @@ export class Db {
     e.slot = -1;
   }
 
+  /**
+   * Reports that the value at `key` may have changed size in place (a
+   * collection grew or shrank); it is re-counted on the next read of `bytes`.
+   * Every write calls it per modified key (Server.signalModifiedKey does). A
+   * key that no longer exists is already uncounted.
+   */
+  updateSize(key: string): void {
+    const e = this.dict.get(key);
+    // Strings are replaced through set(), never changed in place.
+    if (e === undefined || e.stale || e.value instanceof Uint8Array) return;
+    e.stale = true;
+    // Bounded, so deleted entries are not kept alive by the queue.
+    if (this.stale.push(e) >= 1024) this.settle();
+  }
+
+  private settle(): void {
+    const stale = this.stale;
+    for (let i = 0; i < stale.length; i++) {
+      const e = stale[i];
+      e.stale = false;
+      if (e.slot !== -1) this.resize(e);
+    }
+    stale.length = 0;
+  }
+
+  private resize(e: Entry): void {
+    const n = entrySize(e);
+    this.total += n - e.size;
+    e.size = n;
+  }
+
+  /**
+   * The estimated bytes of every entry computed from scratch, walking every
+   * collection (tests compare it with `bytes`).
+   */
+  recomputeBytes(): number {
+    let n = 0;
+    for (const e of this.dict.values()) {
+      const v = e.value;
+      n += v instanceof Uint8Array
+        ? entryBytes(e.key, v)
+        : ENTRY_BYTES + stringBytes(e.key.length) + v.recomputeMemoryUsage();
+      if (e.expireAt !== -1) n += EXPIRE_BYTES;
+    }
+    return n;
+  }
+
   /** Sets an absolute expire time (ms). */
   setExpire(e: Entry, at: number): void {
     if (e.expireAt === -1) {
       e.expireSlot = this.volatile.length;
       this.volatile.push(e);
+      e.size += EXPIRE_BYTES;
+      this.total += EXPIRE_BYTES;
     }
     e.expireAt = at;
   }
@@ -159,6 +241,8 @@ export class Db {
     }
     e.expireSlot = -1;
     e.expireAt = -1;
+    e.size -= EXPIRE_BYTES;
+    this.total -= EXPIRE_BYTES;
     return true;
   }
 
@@ -212,6 +296,9 @@ export class Db {
     this.volatile = [];
     this.expireCursor = 0;
     this.avgTtl = 0;
+    this.total = 0;
+    for (const e of this.stale) e.stale = false;
+    this.stale = [];
     return n;
   }
 
@@ -251,14 +338,19 @@ export class Db {
   /** Swaps contents with another db (SWAPDB). */
   swapWith(other: Db): void {
     const d = this.dict, s = this.slots, v = this.volatile, a = this.avgTtl;
+    const t = this.total, st = this.stale;
     this.dict = other.dict;
     this.slots = other.slots;
     this.volatile = other.volatile;
     this.avgTtl = other.avgTtl;
+    this.total = other.total;
+    this.stale = other.stale;
     other.dict = d;
     other.slots = s;
     other.volatile = v;
     other.avgTtl = a;
+    other.total = t;
+    other.stale = st;
   }
 }
 
@@ -275,6 +367,13 @@ export class Keyspace {
   constructor(count: number, public hooks: KeyspaceHooks) {
     this.dbs = [];
     for (let i = 0; i < count; i++) this.dbs.push(new Db(i, this));
+  }
+
+  /** Estimated bytes of all dbs' keys and values (Db.bytes summed). */
+  totalBytes(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.bytes;
+    return n;
   }
 
   /** Total keys across all dbs. */

@@ -25,6 +25,8 @@
  */
 
 import { bytesEqual } from "../util/bytes.ts";
+import { RDB_TYPE_LIST_QUICKLIST_2 } from "../persistence/rdb_types.ts";
+import { LIST_BYTES, LIST_ELEMENT_BYTES, LIST_NODE_BYTES } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a list. */
@@ -322,6 +324,35 @@ export class RedisList implements CollectionValue {
   /** Current OBJECT ENCODING. */
   encoding(): ListEncoding {
     return this.enc;
+  }
+
+  /**
+   * RDB_TYPE_LIST_QUICKLIST_2 whatever the encoding: Redis 7.2 saves a
+   * listpack list as a quicklist of one node.
+   */
+  rdbType(): number {
+    return RDB_TYPE_LIST_QUICKLIST_2;
+  }
+
+  /** Estimated retained bytes (src/store/size.ts). O(1). */
+  get memoryUsage(): number {
+    return LIST_BYTES + this.nodes * LIST_NODE_BYTES + this.count * LIST_ELEMENT_BYTES +
+      this.rawBytes;
+  }
+
+  /** {@link memoryUsage} recomputed by a walk (tests). */
+  recomputeMemoryUsage(): number {
+    let nodes = 0;
+    let count = 0;
+    let raw = 0;
+    for (let n = this.head; n; n = n.next) {
+      nodes++;
+      for (let i = 0; i < n.n; i++) {
+        count++;
+        raw += n.get(i).length;
+      }
+    }
+    return LIST_BYTES + nodes * LIST_NODE_BYTES + count * LIST_ELEMENT_BYTES + raw;
   }
 
   /** Number of quicklist nodes (1 for a non-empty listpack). */
@@ -954,6 +985,15 @@ export class RedisList implements CollectionValue {
     if (i < 0) return new ListIterator(null, 0, reverse);
     this.locate(i);
     return new ListIterator(this.locNode, this.locOff, reverse);
+  }
+
+  /** Visits every element head to tail (LRANGE 0 -1's order). */
+  forEach(visit: (v: Uint8Array) => void): void {
+    for (let node = this.head; node; node = node.next) {
+      const a = node.a;
+      const end = node.s + node.n;
+      for (let j = node.s; j < end; j++) visit(a[j]!);
+    }
   }
 
   /** Iterates head to tail. */

@@ -14,6 +14,12 @@
  */
 
 import { isInt64String } from "../util/number.ts";
+import {
+  RDB_TYPE_SET,
+  RDB_TYPE_SET_INTSET,
+  RDB_TYPE_SET_LISTPACK,
+} from "../persistence/rdb_types.ts";
+import { SET_BYTES, SET_MEMBER_BYTES, stringBytes } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a set. */
@@ -58,6 +64,8 @@ export class RedisSet implements CollectionValue {
   private enc: SetEncoding;
   // For intsets: whether `items` is in ascending numeric order.
   private sorted = true;
+  // Member strings, for memoryUsage.
+  private payload = 0;
 
   /** Creates an empty set with the given encoding (default listpack). */
   constructor(encoding: SetEncoding = "listpack") {
@@ -96,6 +104,27 @@ export class RedisSet implements CollectionValue {
   /** Current OBJECT ENCODING. */
   encoding(): SetEncoding {
     return this.enc;
+  }
+
+  /** RDB type by encoding, as rdbSaveObjectType picks. */
+  rdbType(): number {
+    return this.enc === "intset"
+      ? RDB_TYPE_SET_INTSET
+      : this.enc === "listpack"
+      ? RDB_TYPE_SET_LISTPACK
+      : RDB_TYPE_SET;
+  }
+
+  /** Estimated retained bytes (src/store/size.ts). O(1). */
+  get memoryUsage(): number {
+    return SET_BYTES + this.items.length * SET_MEMBER_BYTES + this.payload;
+  }
+
+  /** {@link memoryUsage} recomputed by a walk (tests). */
+  recomputeMemoryUsage(): number {
+    let p = 0;
+    for (let i = 0; i < this.items.length; i++) p += stringBytes(this.items[i].length);
+    return SET_BYTES + this.items.length * SET_MEMBER_BYTES + p;
   }
 
   /**
@@ -157,6 +186,7 @@ export class RedisSet implements CollectionValue {
     }
     this.index.set(member, n);
     this.items.push(member);
+    this.payload += stringBytes(member.length);
     if (cfg && this.enc === "intset" && n + 1 > intsetMaxEntries(cfg)) this.enc = "hashtable";
     return true;
   }
@@ -202,6 +232,7 @@ export class RedisSet implements CollectionValue {
   private removeSlot(i: number): void {
     const items = this.items;
     this.index.delete(items[i]);
+    this.payload -= stringBytes(items[i].length);
     const last = items.length - 1;
     if (this.enc !== "hashtable") {
       // Compact encodings keep their order.
@@ -241,7 +272,10 @@ export class RedisSet implements CollectionValue {
     return this.items[i];
   }
 
-  /** Visits all members (intset: ascending; listpack: insertion order). */
+  /**
+   * Visits all members in SMEMBERS's order (intset: ascending; listpack:
+   * insertion order; hashtable: slot order).
+   */
   forEach(visit: (member: string) => void): void {
     if (this.enc === "intset") this.sortIntset();
     const items = this.items;
@@ -278,6 +312,7 @@ export class RedisSet implements CollectionValue {
   /** A copy with the same members and encoding (COPY). */
   clone(): RedisSet {
     const s = new RedisSet(this.enc);
+    s.payload = this.payload;
     s.items = this.items.slice();
     s.index = new Map(this.index);
     s.sorted = this.sorted;

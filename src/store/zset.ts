@@ -23,6 +23,8 @@
  * @module
  */
 
+import { RDB_TYPE_ZSET_2, RDB_TYPE_ZSET_LISTPACK } from "../persistence/rdb_types.ts";
+import { stringBytes, ZSET_BYTES, ZSET_MEMBER_BYTES } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a sorted set. */
@@ -165,6 +167,8 @@ export class SortedSet implements CollectionValue {
   private readonly rankAcc = new Int32Array(MAX_LEVEL);
   private foundRank = 0;
   private enc: ZsetEncoding = "listpack";
+  // Member strings, for memoryUsage.
+  private payload = 0;
 
   constructor(initialCapacity = 8) {
     const cap = Math.max(4, initialCapacity);
@@ -205,6 +209,27 @@ export class SortedSet implements CollectionValue {
   /** Current OBJECT ENCODING. */
   encoding(): ZsetEncoding {
     return this.enc;
+  }
+
+  /** RDB_TYPE_ZSET_LISTPACK or RDB_TYPE_ZSET_2, as rdbSaveObjectType picks. */
+  rdbType(): number {
+    return this.enc === "listpack" ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
+  }
+
+  /**
+   * Estimated retained bytes (src/store/size.ts): the node heap and id arrays
+   * as allocated (they grow by doubling and never shrink), plus members. O(1).
+   */
+  get memoryUsage(): number {
+    return ZSET_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES +
+      this.payload;
+  }
+
+  /** {@link memoryUsage} recomputed by a walk (tests). */
+  recomputeMemoryUsage(): number {
+    let p = 0;
+    this.forEach((m) => p += stringBytes(m.length));
+    return ZSET_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES + p;
   }
 
   /**
@@ -285,6 +310,7 @@ export class SortedSet implements CollectionValue {
     this.iv[b + ID] = id;
     this.iv[b + LVL] = level;
     this.members[id] = member;
+    this.payload += stringBytes(member.length);
     return u;
   }
 
@@ -292,6 +318,7 @@ export class SortedSet implements CollectionValue {
     const b = u << 1;
     const id = this.iv[b + ID];
     this.freeBlocks[this.iv[b + LVL]].push(u);
+    this.payload -= stringBytes(this.members[id]!.length);
     this.members[id] = undefined;
     this.freeIds.push(id);
   }
@@ -776,7 +803,7 @@ export class SortedSet implements CollectionValue {
     }
   }
 
-  /** Visits all members in ascending order. */
+  /** Visits all members in ascending order (ZRANGE 0 -1's order). */
   forEach(visit: (member: string, score: number) => void): void {
     const iv = this.iv;
     for (let x = iv[FWD]; x !== 0; x = iv[(x << 1) + FWD]) visit(this.memberOf(x), this.fv[x]);

@@ -1,0 +1,89 @@
+/**
+ * The memory model behind every value's `memoryUsage`, `Db.bytes`, MEMORY
+ * USAGE and INFO's used_memory_dataset: what V8 (as Deno ships it, without
+ * pointer compression) retains for each piece of the keyspace.
+ *
+ * The constants were measured with `Deno.memoryUsage()` (heapUsed + external,
+ * after forced GCs) over 100k values of each kind; bench/README.md ("Where the
+ * bytes go") has the numbers. Everything here is an O(1) function of sizes the
+ * structures already track, so estimates stay current without walking values.
+ *
+ * @module
+ */
+
+import type { RedisValue } from "./types.ts";
+
+/** Size of the shared buffers small string values are carved from (see string.ts). */
+export const SLAB_SIZE = 8192;
+/** Longest string value carved from a slab; longer ones get their own buffer. */
+export const SLAB_MAX_VALUE = 512;
+
+/** Header of a sequential one-byte string (map, hash, length). */
+const STRING_HEADER_BYTES = 16;
+/** Uint8Array + ArrayBuffer objects + backing-store record of a value owning its buffer. */
+export const OWN_BUFFER_BYTES = 200;
+/** A Uint8Array view into a shared slab (the slab itself is shared). */
+export const VIEW_BYTES = 104;
+
+/**
+ * Entry object, its Map entry and its slot in the db's key array, without the
+ * key string and the value.
+ */
+export const ENTRY_BYTES = 152;
+/** An entry's slot in the db's array of keys with a TTL. */
+export const EXPIRE_BYTES = 16;
+
+/**
+ * A binary string of `len` chars (keys, hash fields, set and zset members):
+ * header plus one byte per char, 8-byte aligned. "" and one-char strings are
+ * V8's shared constants.
+ */
+export function stringBytes(len: number): number {
+  return len <= 1 ? 0 : (STRING_HEADER_BYTES + len + 7) & ~7;
+}
+
+/**
+ * A `Uint8Array` string value: a slab view counts its share of the slab; a
+ * value with spare capacity (APPEND's growable buffers) counts all of it.
+ */
+export function bufferBytes(v: Uint8Array): number {
+  const cap = v.buffer.byteLength;
+  if (cap === v.byteLength) return OWN_BUFFER_BYTES + cap;
+  if (cap === SLAB_SIZE && v.byteLength <= SLAB_MAX_VALUE) return VIEW_BYTES + v.byteLength;
+  return OWN_BUFFER_BYTES + cap;
+}
+
+/** Estimated bytes retained by a stored value. O(1). */
+export function valueBytes(v: RedisValue): number {
+  return v instanceof Uint8Array ? bufferBytes(v) : v.memoryUsage;
+}
+
+/** Estimated bytes of a whole key: entry, key string and value. O(1). */
+export function entryBytes(key: string, v: RedisValue): number {
+  return ENTRY_BYTES + stringBytes(key.length) + valueBytes(v);
+}
+
+// Per-collection constants: the empty object (with its Maps and arrays), and
+// what each element adds besides its own strings/buffers.
+
+/** Empty RedisList object. */
+export const LIST_BYTES = 270;
+/** One quicklist node (object + elements array header). */
+export const LIST_NODE_BYTES = 120;
+/** One list element: array slot plus its own buffer's objects (elements are copies). */
+export const LIST_ELEMENT_BYTES = 8 + OWN_BUFFER_BYTES;
+
+/** Empty RedisHash. */
+export const HASH_BYTES = 520;
+/** One field: Map entry, two array slots and the value's buffer objects. */
+export const HASH_FIELD_BYTES = 18 + OWN_BUFFER_BYTES;
+
+/** Empty RedisSet. */
+export const SET_BYTES = 360;
+/** One member: Map entry and array slot. */
+export const SET_MEMBER_BYTES = 40;
+
+/** Empty SortedSet besides its node heap (objects, scratch arrays, free lists). */
+export const ZSET_BYTES = 3320;
+/** One member besides its skiplist block: Map entry and member slot. */
+export const ZSET_MEMBER_BYTES = 40;
