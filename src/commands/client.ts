@@ -44,7 +44,7 @@ export function setClientName(c: Client, name: Uint8Array): void {
 
 /** True when `c` has subscriptions (Redis's CLIENT_PUBSUB flag). */
 export function isPubSubClient(c: Client): boolean {
-  return c.kind === "pubsub" || c.channels.size > 0 || c.patterns.size > 0;
+  return c.kind === "pubsub";
 }
 
 type ClientType = "normal" | "master" | "replica" | "pubsub";
@@ -161,7 +161,7 @@ export function clientInfoString(cl: Client, self: Client): string {
     cString(cl.name)
   } age=${age} idle=${idle} flags=${
     clientFlags(cl)
-  } db=${cl.db.id} sub=${cl.channels.size} psub=${cl.patterns.size} ssub=0 multi=${
+  } db=${cl.db.id} sub=${cl.channels.size} psub=${cl.patterns.size} ssub=${cl.shardChannels.size} multi=${
     cl.multi === null ? -1 : cl.multi.length
   } qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argv} multi-mem=${multiMem} rbs=${rbs} rbp=${obl} obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem} events=r cmd=${
     cl.lastCmd?.fullName ?? "NULL"

@@ -99,6 +99,8 @@ export class Client {
   /** Pub/sub subscriptions (channels and patterns, binary strings). */
   channels = new Set<string>();
   patterns = new Set<string>();
+  /** SSUBSCRIBE shard channels (binary strings). */
+  shardChannels = new Set<string>();
   /** Close the connection once the pending replies are written (QUIT, protocol error). */
   closeAfterReply = false;
   closed = false;

@@ -107,7 +107,12 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     c.reply.simple("QUEUED");
     return;
   }
-  call(c, cmd, start);
+  server.currentClient = c;
+  try {
+    call(c, cmd, start);
+  } finally {
+    server.currentClient = null;
+  }
   server.afterCommand();
 }
 

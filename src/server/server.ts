@@ -91,6 +91,11 @@ export class Server {
   readonly propagateListeners: PropagateListener[] = [];
   /** Keyspace notification delivery: the pub/sub subsystem's `publish`, when installed. */
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
+  /** The client whose top-level command is running (Redis's current_client), else null. */
+  currentClient: Client | null = null;
+  /** Subsystems with a keyModified / afterCommand hook. */
+  private keyModifiedHooks: Subsystem[] = [];
+  private afterCommandHooks: Subsystem[] = [];
   /** "dbid\0key" -> clients WATCHing it. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   private listeners: Deno.Listener[] = [];
@@ -127,6 +132,8 @@ export class Server {
   install(s: Subsystem): void {
     this.subsystems.push(s);
     if (s.publish) this.publish = s.publish.bind(s);
+    if (s.keyModified) this.keyModifiedHooks.push(s);
+    if (s.afterCommand) this.afterCommandHooks.push(s);
   }
 
   /** True when this server is a replica (replicaof set). */
@@ -272,6 +279,7 @@ export class Server {
       if (set) { for (const c of set) c.dirtyCas = true; }
     }
     this.blocking.signalKey(db, key);
+    for (const s of this.keyModifiedHooks) s.keyModified!(db, key);
   }
 
   /** Every key of a db changed (FLUSHDB, SWAPDB): invalidate its WATCHers. */
@@ -360,9 +368,13 @@ export class Server {
     this.propagate(list[list.length - 1][0], [EXEC]);
   }
 
-  /** Runs after every command: serves clients blocked on keys that became ready. */
+  /**
+   * Runs after every command: serves clients blocked on keys that became ready,
+   * then lets subsystems deliver what waited for the reply (pushes to the client itself).
+   */
   afterCommand(): void {
     this.blocking.handleReady();
+    for (const s of this.afterCommandHooks) s.afterCommand!();
   }
 
   /** MONITOR line for a command, as replicationFeedMonitors formats it. */
