@@ -83,7 +83,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
 const NOT_IMPLEMENTED_NAMES = Object.values(NOT_IMPLEMENTED).flat();
 
 /** Subcommands of implemented containers that are not implemented yet. */
-const NOT_IMPLEMENTED_SUBCOMMANDS = ["client|tracking"];
+const NOT_IMPLEMENTED_SUBCOMMANDS: string[] = [];
 
 /** COMMAND COUNT of valkey-server 8.0, whose top-level commands are Redis 7.2's. */
 const REFERENCE_COMMAND_COUNT = 241;

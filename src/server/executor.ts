@@ -113,6 +113,10 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
   } finally {
     server.currentClient = null;
   }
+  // CLIENT CACHING applies to the next command, or to the whole next transaction.
+  if (c.tracking?.caching && c.multi === null && (cmd.parent ?? cmd).name !== "client") {
+    c.tracking.caching = false;
+  }
   server.afterCommand();
 }
 
@@ -135,6 +139,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const usec = Math.round((end - start) * 1000);
   // Also here for commands run by EXEC and blocked commands served later.
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
+  if (cmd.isReadonly && server.trackReads !== null) server.trackReads(c, cmd);
   if (c.blocked !== null) return; // accounted when it is served or times out
   cmd.stats.calls++;
   cmd.stats.usec += usec;

@@ -91,6 +91,8 @@ export class Server {
   readonly propagateListeners: PropagateListener[] = [];
   /** Keyspace notification delivery: the pub/sub subsystem's `publish`, when installed. */
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
+  /** Set while some client tracks keys: remembers what a read-only command read (tracking). */
+  trackReads: ((c: Client, cmd: Command) => void) | null = null;
   /** The client whose top-level command is running (Redis's current_client), else null. */
   currentClient: Client | null = null;
   /** Subsystems with a keyModified / afterCommand hook. */
