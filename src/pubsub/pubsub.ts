@@ -14,6 +14,7 @@ import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
+import { setImmediate } from "node:timers";
 
 /** The three subscription kinds, as Redis's pubsubtype. */
 export type SubscriptionKind = "channel" | "pattern" | "shard";
@@ -213,8 +214,28 @@ export class PubSub implements Subsystem {
     }
     c.reply.raw(header);
     c.reply.raw(body);
-    c.scheduleFlush();
+    this.wantFlush(c);
   }
+
+  /**
+   * Subscribers are written once the ready input has been processed (Redis
+   * writes them in beforeSleep): messages from many publishers share a write.
+   */
+  private wantFlush(c: Client): void {
+    this.toFlush.add(c);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(this.flushSubscribers);
+  }
+
+  private toFlush = new Set<Client>();
+  private flushQueued = false;
+  private flushSubscribers = (): void => {
+    this.flushQueued = false;
+    const clients = this.toFlush;
+    this.toFlush = new Set();
+    for (const c of clients) c.scheduleFlush();
+  };
 
   /** After the command: the deferred pushes follow its reply. */
   afterCommand(): void {
