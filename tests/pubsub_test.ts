@@ -401,3 +401,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test("pubsub: subscribed clients are of type pubsub (CLIENT LIST / KILL TYPE), RESP2 and RESP3", async () => {
+  await withServer({}, async (srv) => {
+    await withConnections(srv.port, 4, async ([a, b, c, admin]) => {
+      await resp3(srv, b);
+      assert.equal(await a.call("SUBSCRIBE", "x"), sub("subscribe", "x", 1));
+      assert.equal(await b.call("SSUBSCRIBE", "y"), sub("ssubscribe", "y", 1, ">"));
+      assert.equal(await c.call("PSUBSCRIBE", "z*"), sub("psubscribe", "z*", 1));
+      assert.equal(await c.call("PUNSUBSCRIBE"), sub("punsubscribe", "z*", 0));
+      const ids = async (type: string) =>
+        [...(await admin.call("CLIENT", "LIST", "TYPE", type)).matchAll(/id=(\d+) /g)]
+          .map((m) => Number(m[1]));
+      const [ia, ib, ic] = [a, b, c].map((_, i) => [...srv.server.clients.keys()][i]);
+      assert.deepEqual(await ids("pubsub"), [ia, ib]);
+      assert.deepEqual((await ids("normal")).sort(), [ic, Math.max(...srv.server.clients.keys())]);
+      assert.match(await admin.call("CLIENT", "LIST", "ID", String(ib)), /flags=P .* ssub=1 /);
+      assert.equal(await admin.call("CLIENT", "KILL", "TYPE", "pubsub"), int(2));
+      assert.equal(await a.readUntilClosed(), "");
+      await waitUntil(() => srv.server.clients.size === 2, "subscribers disconnected");
+    });
+  });
+});
+
+// The output-buffer limits themselves are enforced by the client's flush (client-output-buffer-
+// limit, per class); this branch only decides the class. Enable once that enforcement is in.
+Deno.test({
+  name: "pubsub: a subscriber that never reads is disconnected at the pubsub output limit",
+  ignore: true,
+  fn: async () => {
+    await withServer({ "client-output-buffer-limit": ["pubsub", "1mb", "0", "0"] }, async (srv) => {
+      await withConnections(srv.port, 2, async ([s, p]) => {
+        assert.equal(await s.call("SUBSCRIBE", "flood"), sub("subscribe", "flood", 1));
+        const message = "x".repeat(64 * 1024);
+        // s never reads again: its socket fills, then the server's buffer passes 1mb.
+        for (let i = 0; i < 1000 && srv.server.clients.size === 2; i++) {
+          await p.call("PUBLISH", "flood", message);
+        }
+        await waitUntil(() => srv.server.clients.size === 1, "the subscriber disconnected");
+        assert.equal(await p.call("PUBSUB", "NUMSUB", "flood"), arr([bulk("flood"), int(0)]));
+      });
+    });
+  },
+});
