@@ -245,6 +245,7 @@ function flushdbCommand(c: Client): void {
   const server = c.server;
   touchAllWatchedKeysInDb(server, c.db, null);
   server.dirty += c.db.flush();
+  server.signalFlushed(c.db.id);
   forcePropagation(c);
   c.reply.ok();
 }
@@ -262,6 +263,7 @@ function flushallCommand(c: Client): void {
     touchAllWatchedKeysInDb(server, db, null);
     removed += db.flush();
   }
+  server.signalFlushed(-1);
   server.dirty += removed;
   // flushAllDataAndResetRDB: with save points configured the empty dataset is
   // saved right away, and a successful rdbSave resets the dirty counter.

@@ -21,6 +21,8 @@ const enc = new TextEncoder();
 const INVALIDATE = enc.encode("$10\r\ninvalidate\r\n");
 const REDIR_BROKEN = enc.encode("$21\r\ntracking-redir-broken\r\n");
 const TRACKING_CHANNEL = "__redis__:invalidate";
+const NULL2 = enc.encode("$-1\r\n");
+const NULL3 = enc.encode("_\r\n");
 
 /** `$<len>\r\n<key>\r\n` for a binary-string key. */
 function bulkBinary(s: string): string {
@@ -194,6 +196,17 @@ export class Tracking implements Subsystem {
         this.send(c, binaryToBytes(s));
       }
     }
+  }
+
+  /** trackingInvalidateKeysOnFlush: every tracking client is told to drop all it cached. */
+  flushed(_dbid: number): void {
+    if (this.trackingClients > 0) {
+      for (const c of this.server.clients.values()) {
+        if (c.tracking !== null) this.send(c, c.reply.resp === 3 ? NULL3 : NULL2);
+      }
+    }
+    this.table.clear();
+    this.totalItems = 0;
   }
 
   clientFreed(c: Client): void {

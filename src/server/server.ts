@@ -292,6 +292,11 @@ export class Server {
     }
   }
 
+  /** FLUSHDB / FLUSHALL (dbid -1) emptied the dataset: subsystems react (trackingInvalidateKeysOnFlush). */
+  signalFlushed(dbid: number): void {
+    for (const s of this.subsystems) s.flushed?.(dbid);
+  }
+
   /** Starts watching a key for `c` (WATCH). */
   watch(c: Client, db: Db, key: string): void {
     const id = db.id + "\0" + key;

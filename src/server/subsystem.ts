@@ -22,6 +22,8 @@ export interface Subsystem {
   publish?(channel: string, message: Uint8Array): number;
   /** signalModifiedKey: a key changed (client-side caching invalidation). */
   keyModified?(db: Db, key: string): void;
+  /** FLUSHDB (its db index) or FLUSHALL (-1): tracking clients drop their whole cache. */
+  flushed?(dbid: number): void;
   /** After each top-level command (EXEC as a whole): deliver what had to wait for its reply. */
   afterCommand?(): void;
   /** Edits an INFO section's fields (in order) before they are printed. */
