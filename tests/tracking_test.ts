@@ -102,6 +102,11 @@ const SCENARIOS: Record<string, Step[]> = {
     ["t", "GET", "z"],
     ["w", "SET", "z", "1"],
     ["t", "CLIENT", "TRACKINGINFO"],
+    ["t", "CLIENT", "TRACKING", "ON", "OPTIN"],
+    ["t", "RESET"],
+    ["t", "CLIENT", "TRACKINGINFO"],
+    ["t", "GET", "z"],
+    ["w", "SET", "z", "2"],
   ],
   "NOLOOP": [
     ["t", "HELLO", "3"],

@@ -157,16 +157,17 @@ export class PubSub implements Subsystem {
 
   /** Publishes a keyspace notification (the Subsystem hook); channel as a binary string. */
   publish(channel: string, message: Uint8Array): number {
-    return this.publishMessage(binaryToBytes(channel), channel, message, false);
+    return this.publishMessage(null, channel, message, false);
   }
 
   /**
    * PUBLISH / SPUBLISH: delivers `message` to the channel's subscribers, then to
    * the clients of each matching pattern (not for shard channels); returns the
-   * number of deliveries.
+   * number of deliveries. `channelBytes` may be null: encoded from `channel`
+   * only when someone receives it (keyspace notifications).
    */
   publishMessage(
-    channelBytes: Uint8Array,
+    channelBytes: Uint8Array | null,
     channel: string,
     message: Uint8Array,
     shard: boolean,
@@ -176,7 +177,7 @@ export class PubSub implements Subsystem {
     let messageBulk: Uint8Array | null = null;
     const subs = (shard ? this.shardChannels : this.channels).get(channel);
     if (subs !== undefined) {
-      channelBulk = bulkOf(channelBytes);
+      channelBulk = bulkOf(channelBytes ?? binaryToBytes(channel));
       messageBulk = bulkOf(message);
       const body = concat([shard ? SMESSAGE : MESSAGE, channelBulk, messageBulk]);
       for (const c of subs) {
@@ -187,7 +188,7 @@ export class PubSub implements Subsystem {
     if (shard || this.patterns.size === 0) return receivers;
     for (const [pattern, clients] of this.patterns) {
       if (!matchGlob(pattern, channel)) continue;
-      channelBulk ??= bulkOf(channelBytes);
+      channelBulk ??= bulkOf(channelBytes ?? binaryToBytes(channel));
       messageBulk ??= bulkOf(message);
       const body = concat([PMESSAGE, bulkOf(binaryToBytes(pattern)), channelBulk, messageBulk]);
       for (const c of clients) {
