@@ -199,7 +199,7 @@ Deno.test({
   fn: async () => {
     // String commands create keys through setKey, which fires "new" once the effects API lands.
     const cmds = GROUPS.list.concat(GROUPS.hash, GROUPS.set, GROUPS.zset);
-    for (const flags of ["En", "Kn", "El", "Kh", "Es", "Kz", "KEg", "KEAn"]) {
+    for (const flags of ["En", "Kn", "El", "Kh", "Es", "Kz", "KEg", "KEAn", "Em", "Km"]) {
       let ours: string[] = [];
       await withServer({}, async (srv) => {
         ours = await events(srv.port, flags, cmds);

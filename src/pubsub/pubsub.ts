@@ -42,24 +42,26 @@ const SMESSAGE = bulkOf(enc.encode("smessage"));
 
 /** `$<len>\r\n<bytes>\r\n`. */
 function bulkOf(b: Uint8Array): Uint8Array {
-  const head = enc.encode(`$${b.length}\r\n`);
-  const out = new Uint8Array(head.length + b.length + 2);
-  out.set(head);
-  out.set(b, head.length);
-  out[out.length - 2] = 13;
-  out[out.length - 1] = 10;
-  return out;
+  return frameBody(new Uint8Array(0), [b]);
 }
 
-/** Concatenates RESP fragments into one frame body. */
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
+/** The encoded elements of a frame: `kind` (already a bulk), then each of `items` as a bulk. */
+function frameBody(kind: Uint8Array, items: Uint8Array[]): Uint8Array {
+  let n = kind.length;
+  for (const b of items) n += b.length + String(b.length).length + 5;
   const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
+  out.set(kind);
+  let off = kind.length;
+  for (const b of items) {
+    out[off++] = 36; // $
+    const len = String(b.length);
+    for (let i = 0; i < len.length; i++) out[off++] = len.charCodeAt(i);
+    out[off++] = 13;
+    out[off++] = 10;
+    out.set(b, off);
+    off += b.length;
+    out[off++] = 13;
+    out[off++] = 10;
   }
   return out;
 }
@@ -173,13 +175,10 @@ export class PubSub implements Subsystem {
     shard: boolean,
   ): number {
     let receivers = 0;
-    let channelBulk: Uint8Array | null = null;
-    let messageBulk: Uint8Array | null = null;
     const subs = (shard ? this.shardChannels : this.channels).get(channel);
     if (subs !== undefined) {
-      channelBulk = bulkOf(channelBytes ?? binaryToBytes(channel));
-      messageBulk = bulkOf(message);
-      const body = concat([shard ? SMESSAGE : MESSAGE, channelBulk, messageBulk]);
+      channelBytes ??= binaryToBytes(channel);
+      const body = frameBody(shard ? SMESSAGE : MESSAGE, [channelBytes, message]);
       for (const c of subs) {
         this.push(c, 3, body);
         receivers++;
@@ -188,9 +187,8 @@ export class PubSub implements Subsystem {
     if (shard || this.patterns.size === 0) return receivers;
     for (const [pattern, clients] of this.patterns) {
       if (!matchGlob(pattern, channel)) continue;
-      channelBulk ??= bulkOf(channelBytes ?? binaryToBytes(channel));
-      messageBulk ??= bulkOf(message);
-      const body = concat([PMESSAGE, bulkOf(binaryToBytes(pattern)), channelBulk, messageBulk]);
+      channelBytes ??= binaryToBytes(channel);
+      const body = frameBody(PMESSAGE, [binaryToBytes(pattern), channelBytes, message]);
       for (const c of clients) {
         this.push(c, 4, body);
         receivers++;
