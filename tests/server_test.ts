@@ -800,7 +800,10 @@ Deno.test("SHUTDOWN closes an in-process server without a reply", async () => {
     await srv.server.closed;
     await new Promise((r) => setTimeout(r, 0));
     assert.ok(shutdownCalled);
-    await assert.rejects(() => Deno.connect({ hostname: "127.0.0.1", port: srv.port }));
+    await assert.rejects(
+      () => Deno.connect({ hostname: "127.0.0.1", port: srv.port }),
+      Deno.errors.ConnectionRefused,
+    );
   } finally {
     await srv.close();
   }
