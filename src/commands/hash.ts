@@ -12,14 +12,14 @@
  */
 
 import type { Client } from "../server/client.ts";
-import type { Db } from "../store/keyspace.ts";
 import { RedisHash } from "../store/hash.ts";
-import { type RedisValue, WRONGTYPE } from "../store/types.ts";
+import { WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util/number.ts";
 import { getLongLong, getRandomCount } from "./args.ts";
 import {
+  dbAdd,
   getScanCursor,
   parseScanOptions,
   readValue,
@@ -42,15 +42,6 @@ const LLONG_MIN = -9223372036854775808n;
 export const REPLY_SIZE_GUARD = 512 * 1024 * 1024;
 
 const HSET_ARG = binaryToBytes("HSET");
-
-/**
- * dbAdd for a key the caller just found missing: stores it and fires "new" as
- * Redis's dbAdd does. `Db.set` also copes with a not yet reclaimed expired entry.
- */
-export function dbAddValue(c: Client, key: string, value: RedisValue, db: Db = c.db): void {
-  db.set(key, value);
-  c.server.notifyKeyspaceEvent("new", "new", key, db.id);
-}
 
 /** Writes an array header whose length may exceed 2^53 (huge negative random counts). */
 export function arrayLen(c: Client, n: bigint): void {
@@ -108,7 +99,7 @@ function hashLookupWriteOrCreate(c: Client, key: string): RedisHash | null {
   const v = writeValue(c, key);
   if (v === undefined) {
     const h = new RedisHash();
-    dbAddValue(c, key, h);
+    dbAdd(c, c.db, key, h);
     return h;
   }
   if (!(v instanceof RedisHash)) {
@@ -173,8 +164,8 @@ function hsetCommand(c: Client): void {
   }
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
-  c.modified(key, "hash", "hset");
-  c.server.dirty += (c.argc - 2) / 2 - 1;
+  // One change per field written (Redis counts pairs, created or not).
+  c.modified(key, "hash", "hset", (c.argc - 2) / 2);
 }
 
 function hsetnxCommand(c: Client): void {
@@ -227,9 +218,8 @@ function hdelCommand(c: Client): void {
     }
   }
   if (deleted > 0) {
-    c.modified(key, "hash", "hdel");
-    if (keyRemoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-    c.server.dirty += deleted - 1;
+    c.modified(key, "hash", "hdel", deleted);
+    if (keyRemoved) c.modified(key, "generic", "del", 0);
   }
   c.reply.integer(deleted);
 }
