@@ -11,6 +11,7 @@ import { selectingSink } from "../src/server/propagation.ts";
 import { parseReply } from "../src/resp/reply_parser.ts";
 import {
   bytesToBinary,
+  captureKeyEvents,
   connectRetry,
   RawClient,
   type RespReply,
@@ -441,5 +442,33 @@ Deno.test("the script covers every write command of the table", async () => {
     }
     assert.deepEqual(missing, []);
     return Promise.resolve();
+  });
+});
+
+Deno.test("effects: every command that creates a key fires new first, as Redis's dbAdd", async () => {
+  await withClient({}, async (c, srv) => {
+    const events = captureKeyEvents(srv, "KEA$n");
+    const created: [string[], string][] = [
+      [["set", "a", "1"], "set"],
+      [["mset", "b", "1"], "set"],
+      [["getset", "c", "1"], "set"],
+      [["incr", "d"], "incrby"],
+      [["incrbyfloat", "e", "1"], "incrbyfloat"],
+      [["append", "f", "x"], "append"],
+      [["setrange", "g", "1", "x"], "setrange"],
+      [["lpush", "h", "x"], "lpush"],
+      [["sadd", "i", "x"], "sadd"],
+      [["hset", "j", "f", "v"], "hset"],
+      [["zadd", "k", "1", "x"], "zadd"],
+    ];
+    for (const [argv, event] of created) {
+      events.length = 0;
+      await c.call(...argv);
+      assert.deepEqual(events, [`new ${argv[1]}`, `${event} ${argv[1]}`], argv.join(" "));
+    }
+    // Overwriting an existing key is no creation.
+    events.length = 0;
+    await c.call("set", "a", "2");
+    assert.deepEqual(events, ["set a"]);
   });
 });
