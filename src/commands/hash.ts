@@ -20,6 +20,7 @@ import { checkHincrByFloatIncrement, hincrByFloat, parseLongLong } from "../util
 import { getLongLong, getRandomCount } from "./args.ts";
 import {
   dbAdd,
+  deleteEmptied,
   getScanCursor,
   parseScanOptions,
   readValue,
@@ -211,7 +212,6 @@ function hdelCommand(c: Client): void {
     if (v.delete(c.key(i))) {
       deleted++;
       if (v.size === 0) {
-        c.db.delete(key);
         keyRemoved = true;
         break;
       }
@@ -219,7 +219,7 @@ function hdelCommand(c: Client): void {
   }
   if (deleted > 0) {
     c.modified(key, "hash", "hdel", deleted);
-    if (keyRemoved) c.modified(key, "generic", "del", 0);
+    if (keyRemoved) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }

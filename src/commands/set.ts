@@ -116,7 +116,6 @@ function sremCommand(c: Client): void {
     if (v.remove(c.key(j))) {
       deleted++;
       if (v.size === 0) {
-        c.db.delete(key);
         keyRemoved = true;
         break;
       }
@@ -124,7 +123,7 @@ function sremCommand(c: Client): void {
   }
   if (deleted > 0) {
     c.modified(key, "set", "srem", deleted);
-    if (keyRemoved) c.modified(key, "generic", "del", 0);
+    if (keyRemoved) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }

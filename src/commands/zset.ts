@@ -410,14 +410,13 @@ function zremCommand(c: Client): void {
   for (let j = 2; j < c.argc; j++) {
     if (z.remove(c.key(j))) deleted++;
     if (z.size === 0) {
-      c.db.delete(key);
       keyremoved = true;
       break;
     }
   }
   if (deleted) {
     zsetModified(c, "zrem", key, deleted);
-    if (keyremoved) c.modified(key, "generic", "del", 0);
+    if (keyremoved) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }
@@ -713,11 +712,9 @@ function zremrangeGeneric(c: Client, rangetype: "rank" | "score" | "lex"): void 
   } else {
     deleted = lexDelete(z, lexrange!);
   }
-  const keyremoved = z.size === 0;
-  if (keyremoved) c.db.delete(key);
   if (deleted) {
     zsetModified(c, "zremrangeby" + rangetype, key, deleted);
-    if (keyremoved) c.modified(key, "generic", "del", 0);
+    if (z.size === 0) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }
