@@ -469,8 +469,7 @@ function georadiusGeneric(c: Client, srcKeyIndex: number, flags: number): void {
     convertToListpackIfNeeded(dst, cfg);
     setKey(c, storekey, dst);
     const event = flags & GEOSEARCH ? "geosearchstore" : "georadiusstore";
-    c.server.notifyKeyspaceEvent("zset", event, storekey, c.db.id);
-    c.server.dirty += returned;
+    c.modified(storekey, "zset", event, returned);
   } else {
     deleteStoreKey(c, storekey);
   }

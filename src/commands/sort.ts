@@ -240,8 +240,7 @@ function sortGeneric(c: Client, readonly: boolean): void {
   if (outputlen > 0) {
     list.afterBuild(fill);
     setKey(c, storekey, list);
-    c.server.notifyKeyspaceEvent("list", "sortstore", storekey, c.db.id);
-    c.server.dirty += outputlen;
+    c.modified(storekey, "list", "sortstore", outputlen);
   } else {
     deleteStoreKey(c, storekey);
   }

@@ -104,8 +104,12 @@ export class Client {
   closed = false;
   /** Replaces argv for propagation (e.g. SET EX -> SET PXAT), see rewriteArgv. */
   propagateArgv: Uint8Array[] | null = null;
-  /** Set by a handler whose effects were already propagated another way (EXEC). */
-  propagateSuppressed = false;
+  /** The running command propagates even without a change (forcePropagation). */
+  propagateForced = false;
+  /** The running command's own argv is not propagated (preventPropagation). */
+  propagatePrevented = false;
+  /** Microseconds the current command has run so far (it may block and run again). */
+  duration = 0;
   /** Set by the connection loop while it runs a batch; flushes are then its job. */
   processing = false;
   /** Count of commands processed (INFO/CLIENT LIST "tot-cmds" style stats). */
@@ -153,18 +157,55 @@ export class Client {
 
   /**
    * Reports a write to `key`: invalidates WATCH, wakes clients blocked on it,
-   * fires the keyspace event and counts a change (dirty) that will be propagated
-   * to replicas and the AOF. Every write path calls this once per key changed.
+   * fires the keyspace event and counts `count` changes (dirty), which make
+   * `call` propagate the command. Every write path calls this once per key
+   * changed; `count` 0 fires a further event for a key already counted.
    */
-  modified(key: string, type: NotifyClass, event: string, db: Db = this.db): void {
-    this.server.signalModifiedKey(db, key);
-    this.server.notifyKeyspaceEvent(type, event, key, db.id);
-    this.server.dirty++;
+  modified(
+    key: string,
+    type: NotifyClass,
+    event: string,
+    count = 1,
+    db: Db = this.db,
+  ): void {
+    const server = this.server;
+    server.signalModifiedKey(db, key);
+    server.notifyKeyspaceEvent(type, event, key, db.id);
+    server.dirty += count;
+  }
+
+  /**
+   * Counts `count` changes that are no single key's (FLUSHDB's removed keys,
+   * SWAPDB): the caller invalidates WATCH and wakes blocked clients itself.
+   */
+  changed(count: number): void {
+    this.server.dirty += count;
   }
 
   /** Propagates `argv` instead of the command as received (Redis's rewriteClientCommandVector). */
   rewriteArgv(argv: Uint8Array[]): void {
     this.propagateArgv = argv;
+  }
+
+  /** forceCommandPropagation: propagate the command even if it changed nothing (FLUSHALL). */
+  forcePropagation(): void {
+    this.propagateForced = true;
+  }
+
+  /**
+   * preventCommandPropagation: the command itself is not propagated; what it
+   * queued with alsoPropagate (or ran nested, like EXEC) still is.
+   */
+  preventPropagation(): void {
+    this.propagatePrevented = true;
+  }
+
+  /**
+   * alsoPropagate: queues `argv` (kept until the command ends) for replicas and
+   * the AOF, in the client's db; it leaves with the rest of the execution unit.
+   */
+  alsoPropagate(argv: Uint8Array[]): void {
+    if (this.kind !== "master") this.server.alsoPropagate(this.db.id, argv);
   }
 
   /** Queues replies written outside the connection loop (pushes, unblocked replies). */
