@@ -195,11 +195,14 @@ export class Client {
   /**
    * Moves the replies written so far behind those already queued, while a write
    * is in flight (the peer reads slower than we answer), so the reply buffer
-   * does not keep doubling; then applies client-output-buffer-limit. Call
-   * between commands only: a command may still rewind `reply.len`.
+   * does not keep doubling; then applies client-output-buffer-limit. Called
+   * between commands once replies pile up: a command may still rewind `reply.len`.
    */
   queueReplies(): void {
-    if (this.flushing === null || this.reply.len === 0) return;
+    if (this.flushing === null || this.reply.len === 0) {
+      this.closeOnOutputBufferLimit();
+      return;
+    }
     const r = this.reply;
     let chunk: Uint8Array;
     if (r.buf.length > REPLY_BUF_REUSE) {
