@@ -271,7 +271,8 @@ async function runBigRequests(withRedis: boolean): Promise<string> {
     const t = await start();
     try {
       times[t.name] = [];
-      for (const c of cases) times[t.name].push(await c.run(t.port));
+      // Best of two: the first run of a case also pays for JIT warm-up.
+      for (const c of cases) times[t.name].push(Math.min(await c.run(t.port), await c.run(t.port)));
       worstPing[t.name] = latency.get(t.port) ?? NaN;
     } finally {
       await stop(t);
