@@ -173,8 +173,9 @@ export class Client {
 
   /** Queues replies written outside the connection loop (pushes, unblocked replies). */
   scheduleFlush(): void {
-    if (this.processing || this.flushScheduled || this.closed) return;
+    if (this.processing || this.closed) return;
     if (this.reply.len >= REPLY_CHUNK) this.queueReplies();
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
     queueMicrotask(() => {
       this.flushScheduled = false;
