@@ -55,6 +55,7 @@ const REPLY_BUF = 16 * 1024;
 export const REPLY_CHUNK = 64 * 1024;
 /** Reply buffers up to this size are reused; bigger ones are dropped after use. */
 const REPLY_BUF_REUSE = 1024 * 1024;
+const NO_BYTES = new Uint8Array(0);
 
 let nextClientId = 1;
 
@@ -249,7 +250,7 @@ export class Client {
   closeOnOutputBufferLimit(): boolean {
     if (this.conn === null || this.closed) return false;
     const used = this.outputBufferMemory;
-    if (used === 0 && this.limitClass !== "replica") return false;
+    if (used === 0 && (this.kind !== "replica" || this.monitor)) return false; // not a replica
     this.server.stats.recordClientBuffers(0, used, Date.now());
     const limit = this.server.config.clientOutputBufferLimits[this.limitClass];
     const hard = limit.hard > 0 && used >= limit.hard;
@@ -279,8 +280,9 @@ export class Client {
   static describe: ((c: Client) => string) | null = null;
 
   private inFlight = 0;
-  /** Reply chunks waiting behind the write in flight, oldest first. */
+  /** Reply chunks waiting behind the write in flight, oldest first, from `outHead` on. */
   private outQueue: Uint8Array[] = [];
+  private outHead = 0;
   private outQueued = 0;
   /** When the output buffer went over the soft limit (unix seconds), 0 when under it. */
   private softLimitSince = 0;
@@ -288,9 +290,15 @@ export class Client {
   private async drain(): Promise<void> {
     const conn = this.conn!;
     while (!this.closed) {
-      let data = this.outQueue.shift();
-      if (data !== undefined) {
+      let data: Uint8Array;
+      if (this.outHead < this.outQueue.length) {
+        data = this.outQueue[this.outHead];
+        this.outQueue[this.outHead++] = NO_BYTES; // written chunks go to the GC one by one
         this.outQueued -= data.length;
+        if (this.outHead === this.outQueue.length) {
+          this.outQueue = [];
+          this.outHead = 0;
+        }
       } else if (this.reply.len > 0) {
         data = this.reply.take(this.spare);
         this.spare = null;
@@ -326,6 +334,7 @@ export class Client {
     this.closed = true;
     // Drop unsent replies now: a slow reader's backlog must not outlive it.
     this.outQueue = [];
+    this.outHead = 0;
     this.outQueued = 0;
     this.spare = null;
     if (this.reply.buf.length > REPLY_BUF_REUSE) this.reply.take(null);
