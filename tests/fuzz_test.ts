@@ -81,7 +81,7 @@ type ValkeyOnly = [string, (argv: string[], ref: string, ours: string) => boolea
 /** Both replies are arrays of the same bulk strings, in any order. */
 function sameMembers(ours: string, ref: string): boolean {
   const a = parseReply(binaryToBytes(ours))![0], b = parseReply(binaryToBytes(ref))![0];
-  if (a.t !== "array" || b.t !== "array") return false;
+  if (a.t !== b.t || (a.t !== "array" && a.t !== "set")) return false;
   const members = (r: RespReply) => (r as { v: RespReply[] }).v.map(show1).sort().join("\n");
   return members(a) === members(b);
 }
@@ -168,6 +168,8 @@ const KEYS = [
   "missing",
 ];
 const MEMBERS = ["a", "b", "c", "d", "f1", "f2", "1", "2", "Palermo", "Catania"];
+// No large negative count that is in range: SRANDMEMBER, HRANDFIELD and ZRANDMEMBER would
+// answer that many elements (-9223372036854775808 and below are out of range).
 const NUMBERS = [
   "0",
   "1",
@@ -194,6 +196,16 @@ const NUMBERS = [
   " 1",
   "1 ",
   "007",
+  "-0",
+  "+1",
+  ".5",
+  "1.",
+  "1e-400",
+  "5e-324",
+  "1.7976931348623157e308",
+  "2147483648",
+  "1e",
+  "inf5",
 ];
 const HOSTILE = [
   "",
@@ -254,18 +266,24 @@ function valueFor(r: Rand, a: ArgDoc, keywords: string[]): string {
 }
 
 /** Arguments shaped by the command's documented syntax, with hostile values. */
-function shaped(r: Rand, args: readonly ArgDoc[], keywords: string[], out: string[]): void {
+function shaped(
+  r: Rand,
+  args: readonly ArgDoc[],
+  keywords: string[],
+  out: string[],
+  optionalSkip: number,
+): void {
   for (const a of args) {
     const optional = a.flags?.includes("optional");
-    if (optional && r() < 0.5) continue;
+    if (optional && r() < optionalSkip) continue;
     const reps = a.flags?.includes("multiple") ? 1 + Math.floor(r() * 3) : 1;
     for (let i = 0; i < reps; i++) {
       if (a.token !== undefined && (i === 0 || a.flags?.includes("multiple_token"))) {
         out.push(r() < 0.3 ? a.token.toLowerCase() : a.token);
       }
       if (a.type === "pure-token") continue;
-      if (a.type === "oneof") shaped(r, [pick(r, a.args ?? [])], keywords, out);
-      else if (a.type === "block") shaped(r, a.args ?? [], keywords, out);
+      if (a.type === "oneof") shaped(r, [pick(r, a.args ?? [])], keywords, out, optionalSkip);
+      else if (a.type === "block") shaped(r, a.args ?? [], keywords, out, optionalSkip);
       else out.push(valueFor(r, a, keywords));
     }
   }
@@ -283,7 +301,8 @@ function vector(r: Rand, cmd: Command): string[] {
   let argv: string[];
   if (cmd.args && r() < 0.6) {
     argv = [...head];
-    shaped(r, cmd.args, keywords, argv);
+    // Sometimes every option at once: their combinations have rules of their own.
+    shaped(r, cmd.args, keywords, argv, r() < 0.3 ? 0.1 : 0.5);
     // Mutations: drop, duplicate or replace an argument.
     const m = r();
     const i = head.length + Math.floor(r() * Math.max(1, argv.length - head.length));
@@ -339,15 +358,17 @@ async function readRaw(c: RawClient, what: string, ms = 5000): Promise<string> {
 
 const RESET_AND_DATASET: string[][] = [["reset"], ["flushall"], ...DATASET];
 const SETUP = concatBytes(RESET_AND_DATASET.map((a) => encodeCommand(a.map(binaryToBytes))));
+const SETUP_RESP3 = concatBytes([SETUP, encodeCommand(["hello", "3"])]);
 
 /**
- * Sends RESET and the dataset in one write, then `argv` on its own (valkey-server 8.0 drops the
- * reply of a failed AUTH pipelined behind other commands); returns the reply to `argv`.
+ * Sends RESET and the dataset in one write (`resp3`: then HELLO 3), then `argv` on its own
+ * (valkey-server 8.0 drops the reply of a failed AUTH pipelined behind other commands); returns
+ * the reply to `argv`.
  */
-async function run(c: RawClient, argv: string[], label = "ours"): Promise<string> {
-  const what = `${label}: ${show(argv)}`;
-  await c.write(SETUP);
-  for (let i = 0; i < RESET_AND_DATASET.length; i++) {
+async function run(c: RawClient, argv: string[], label = "ours", resp3 = false): Promise<string> {
+  const what = `${label}: ${resp3 ? "(RESP3) " : ""}${show(argv)}`;
+  await c.write(resp3 ? SETUP_RESP3 : SETUP);
+  for (let i = 0; i < RESET_AND_DATASET.length + (resp3 ? 1 : 0); i++) {
     const setup = await readRaw(c, what);
     if (setup.startsWith("-")) throw new Error(`dataset step failed: ${setup}`);
   }
@@ -404,13 +425,17 @@ Deno.test({
           for (let v = 0; v < VECTORS; v++) {
             const argv = vector(r, cmd);
             if (Deno.env.get("FUZZ_TRACE")) console.log(show(argv));
-            const [a, b] = await Promise.all([run(ours, argv), run(ref, argv, "reference")]);
+            const resp3 = r() < 0.25;
+            const [a, b] = await Promise.all([
+              run(ours, argv, "ours", resp3),
+              run(ref, argv, "reference", resp3),
+            ]);
             compared++;
             const why = compare(cmd, argv, a, b);
             // One report per command and reply shape keeps the list readable.
             const key = cmd.fullName + " " + (why?.split("\n")[0] ?? "");
             if (why !== null && !mismatches.has(key)) {
-              mismatches.set(key, `${show(argv)}\n   ${why}`);
+              mismatches.set(key, `${resp3 ? "(RESP3) " : ""}${show(argv)}\n   ${why}`);
             }
           }
         }
@@ -439,6 +464,7 @@ const FOUND: [string[], string][] = [
     ["georadius", "geo", "1e22", "-inf", "1", "m"],
     "-ERR invalid longitude,latitude pair 10000000000000000000000.000000,-inf\r\n",
   ],
+  [["geoadd", "geo", "-0", "-inf", "m"], "-ERR invalid longitude,latitude pair -0.000000,-inf\r\n"],
   // Client bytes quoted raw and cut at NUL (%s).
   [["pexpire", "str", "1", "\xff\xfe"], "-ERR Unsupported option \xff\xfe\r\n"],
   [["expire", "str", "1", "a\x00b"], "-ERR Unsupported option a\r\n"],

@@ -72,6 +72,7 @@ export function formatDistance(d: number): string {
 function printfF6(d: number): string {
   if (Number.isNaN(d)) return "nan";
   if (!Number.isFinite(d)) return d < 0 ? "-inf" : "inf";
+  if (Object.is(d, -0)) return "-0.000000"; // toFixed drops the sign of zero
   // toFixed switches to exponent form from 1e21; such doubles are integers, exact as BigInt.
   return Math.abs(d) < 1e21 ? d.toFixed(6) : BigInt(d).toString() + ".000000";
 }
