@@ -51,6 +51,8 @@ const KIND_ONLY: Record<string, string> = {
   hrandfield: "random fields",
   zrandmember: "random members",
   time: "clock",
+  ttl: "time left of a key with a fixed deadline",
+  pttl: "time left of a key with a fixed deadline",
   lastsave: "clock",
   info: "server state",
   hello: "server name, version and client id",
@@ -125,6 +127,14 @@ const VALKEY_ONLY: ValkeyOnly[] = [
   ]),
 ];
 
+/** Rows not run inside MULTI, where Valkey 8.0 behaves unlike Redis 7.2. */
+const NOT_IN_MULTI: Record<string, string> = {
+  multi: "Redis 7.2: 'MULTI calls can not be nested'; Valkey rejects it as no_multi",
+  watch: "Redis 7.2: 'WATCH inside MULTI is not allowed'; Valkey rejects it as no_multi",
+  auth: "valkey-server 8.0 never answers EXEC after a failed AUTH in the transaction",
+  hello: "valkey-server 8.0 never answers EXEC after a failed HELLO AUTH in the transaction",
+};
+
 /** Index of the timeout argument of a blocking command (negative: from the end). */
 const TIMEOUT_AT: Record<string, number> = {
   blpop: -1,
@@ -152,6 +162,8 @@ const DATASET: string[][] = [
   ["sadd", "intset", "1", "2", "3"],
   ["zadd", "zset", "1", "a", "2", "b", "3", "c", "3", "d"],
   ["geoadd", "geo", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"],
+  ["set", "ttl", "v"],
+  ["pexpireat", "ttl", "4102444800000"],
 ];
 
 const KEYS = [
@@ -165,6 +177,7 @@ const KEYS = [
   "intset",
   "zset",
   "geo",
+  "ttl",
   "missing",
 ];
 const MEMBERS = ["a", "b", "c", "d", "f1", "f2", "1", "2", "Palermo", "Catania"];
@@ -360,20 +373,44 @@ const RESET_AND_DATASET: string[][] = [["reset"], ["flushall"], ...DATASET];
 const SETUP = concatBytes(RESET_AND_DATASET.map((a) => encodeCommand(a.map(binaryToBytes))));
 const SETUP_RESP3 = concatBytes([SETUP, encodeCommand(["hello", "3"])]);
 
+/** How a vector runs: protocol 3 (HELLO 3 after the dataset), queued in MULTI then EXEC. */
+interface Mode {
+  resp3: boolean;
+  multi: boolean;
+}
+
 /**
- * Sends RESET and the dataset in one write (`resp3`: then HELLO 3), then `argv` on its own
- * (valkey-server 8.0 drops the reply of a failed AUTH pipelined behind other commands); returns
- * the reply to `argv`.
+ * Sends RESET and the dataset in one write, then `argv` on its own (valkey-server 8.0 drops the
+ * reply of a failed AUTH pipelined behind other commands), in MULTI when `mode.multi`; returns
+ * the reply to `argv` (in MULTI: that reply, then EXEC's).
  */
-async function run(c: RawClient, argv: string[], label = "ours", resp3 = false): Promise<string> {
-  const what = `${label}: ${resp3 ? "(RESP3) " : ""}${show(argv)}`;
-  await c.write(resp3 ? SETUP_RESP3 : SETUP);
-  for (let i = 0; i < RESET_AND_DATASET.length + (resp3 ? 1 : 0); i++) {
+async function run(
+  c: RawClient,
+  argv: string[],
+  label = "ours",
+  mode: Mode = { resp3: false, multi: false },
+): Promise<string[]> {
+  const what = `${label}: ${modeText(mode)}${show(argv)}`;
+  await c.write(mode.resp3 ? SETUP_RESP3 : SETUP);
+  for (let i = 0; i < RESET_AND_DATASET.length + (mode.resp3 ? 1 : 0); i++) {
     const setup = await readRaw(c, what);
     if (setup.startsWith("-")) throw new Error(`dataset step failed: ${setup}`);
   }
+  if (mode.multi) {
+    await c.write(encodeCommand(["multi"]));
+    assert.equal(await readRaw(c, what), "+OK\r\n", what);
+  }
   await c.write(encodeCommand(argv.map(binaryToBytes)));
-  return readRaw(c, what);
+  const out = [await readRaw(c, what)];
+  if (mode.multi) {
+    await c.write(encodeCommand(["exec"]));
+    out.push(await readRaw(c, what));
+  }
+  return out;
+}
+
+function modeText(mode: Mode): string {
+  return (mode.resp3 ? "(RESP3) " : "") + (mode.multi ? "(MULTI) " : "");
 }
 
 /** A vector as a readable line (binary bytes escaped). */
@@ -425,17 +462,23 @@ Deno.test({
           for (let v = 0; v < VECTORS; v++) {
             const argv = vector(r, cmd);
             if (Deno.env.get("FUZZ_TRACE")) console.log(show(argv));
-            const resp3 = r() < 0.25;
+            const mode = {
+              resp3: r() < 0.25,
+              multi: r() < 0.15 && !(cmd.fullName in NOT_IN_MULTI),
+            };
             const [a, b] = await Promise.all([
-              run(ours, argv, "ours", resp3),
-              run(ref, argv, "reference", resp3),
+              run(ours, argv, "ours", mode),
+              run(ref, argv, "reference", mode),
             ]);
             compared++;
-            const why = compare(cmd, argv, a, b);
+            // In MULTI: the queueing reply exactly, then EXEC's as the command's own.
+            const why = a.length === 2 && a[0] !== b[0]
+              ? `queued: ours ${JSON.stringify(a[0])}, ref ${JSON.stringify(b[0])}`
+              : compare(cmd, argv, a[a.length - 1], b[b.length - 1]);
             // One report per command and reply shape keeps the list readable.
             const key = cmd.fullName + " " + (why?.split("\n")[0] ?? "");
             if (why !== null && !mismatches.has(key)) {
-              mismatches.set(key, `${resp3 ? "(RESP3) " : ""}${show(argv)}\n   ${why}`);
+              mismatches.set(key, `${modeText(mode)}${show(argv)}\n   ${why}`);
             }
           }
         }
@@ -485,7 +528,7 @@ const FOUND: [string[], string][] = [
 
 Deno.test("fuzz: the recorded differences reply as Redis 7.2", async () => {
   await withClient({}, async (c) => {
-    for (const [argv, want] of FOUND) assert.equal(await run(c, argv), want, show(argv));
+    for (const [argv, want] of FOUND) assert.equal((await run(c, argv))[0], want, show(argv));
     // The aborted transaction is gone and its WATCHes with it.
     await c.write(SETUP);
     for (let i = 0; i < RESET_AND_DATASET.length; i++) await c.readRaw();
@@ -514,7 +557,7 @@ Deno.test({
   fn: async () => {
     await withReferenceClient(async (ref) => {
       for (const [argv, want] of FOUND) {
-        assert.equal(await run(ref, argv, "reference"), want, show(argv));
+        assert.equal((await run(ref, argv, "reference"))[0], want, show(argv));
       }
     });
   },
