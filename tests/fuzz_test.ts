@@ -13,7 +13,12 @@
 
 import assert from "node:assert/strict";
 import { registerAll } from "../src/commands/index.ts";
-import { type ArgDoc, type Command, commandKeys, CommandTable } from "../src/commands/table.ts";
+import {
+  type ArgDoc,
+  type Command,
+  CommandTable,
+  getKeysFromCommand,
+} from "../src/commands/table.ts";
 import { binaryToBytes, bytesToBinary, concatBytes } from "../src/util/bytes.ts";
 import { parseReply } from "../src/resp/reply_parser.ts";
 import { encodeCommand, RawClient, type RespReply, rng, withClient } from "./helpers.ts";
@@ -74,6 +79,10 @@ const KIND_ONLY: Record<string, string> = {
   "latency|latest": "timings",
   "latency|history": "timings",
   "latency|graph": "timings",
+  "memory|usage": "allocator sizes",
+  "memory|stats": "allocator sizes",
+  "memory|doctor": "allocator state",
+  "memory|malloc-stats": "allocator",
   "object|idletime": "clock",
   "object|freq": "clock",
   scan: "hash-table order of the keyspace",
@@ -365,7 +374,7 @@ function vector(r: Rand, cmd: Command): string[] {
     if (x < 0.1) n = min - 1;
     else if (x < 0.15) n = min + 1;
     argv = [...head];
-    const keys = new Set(commandKeys(cmd, Array.from({ length: n }, () => new Uint8Array())));
+    const keys = new Set(keyPositions(cmd, n));
     for (let i = head.length; i < n; i++) {
       argv.push(keys.has(i) && r() < 0.7 ? pick(r, KEYS) : anyValue(r, keywords));
     }
@@ -373,6 +382,17 @@ function vector(r: Rand, cmd: Command): string[] {
   if (argv.length > 0 && r() < 0.1) argv[0] = argv[0].toUpperCase();
   neutraliseTimeout(cmd, argv);
   return argv;
+}
+
+/** Key argument positions of a call of `cmd` with `n` arguments (empty ones). */
+function keyPositions(cmd: Command, n: number): number[] {
+  try {
+    return getKeysFromCommand(cmd, Array.from({ length: n }, () => new Uint8Array())).map((k) =>
+      k.pos
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** A blocking command's valid timeout becomes 10 ms, so it never blocks for long. */
