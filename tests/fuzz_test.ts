@@ -31,6 +31,9 @@ import {
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 72);
 const ROUNDS = Number(Deno.env.get("FUZZ_ROUNDS") ?? 1);
+if (!Number.isSafeInteger(SEED) || !Number.isSafeInteger(ROUNDS) || ROUNDS < 1) {
+  throw new Error("FUZZ_SEED must be an integer and FUZZ_ROUNDS a positive integer");
+}
 /** Vectors per command and round. */
 const VECTORS = 16;
 
@@ -556,6 +559,8 @@ Deno.test({
       }
     });
     console.log(`fuzz: ${compared} vectors compared (seed ${SEED}, ${ROUNDS} rounds)`);
+    assert.equal(compared, ROUNDS * rows().length * VECTORS);
+    assert.ok(rows().length > 200, "every row of the table is fuzzed");
     if (mismatches.size > 0) {
       assert.fail(`${mismatches.size} differences:\n` + [...mismatches.values()].join("\n"));
     }
