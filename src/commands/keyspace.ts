@@ -19,7 +19,7 @@ import {
   SYNTAX_ERR,
   typeOf,
 } from "../store/types.ts";
-import { binaryToBytes } from "../util/bytes.ts";
+import { binaryToBytes, cString } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
@@ -675,7 +675,7 @@ function parseExpireFlags(c: Client): number | null {
     else if (opt === "gt") flags |= EXPIRE_GT;
     else if (opt === "lt") flags |= EXPIRE_LT;
     else {
-      c.reply.error(`ERR Unsupported option ${c.key(j)}`);
+      c.reply.errorBinary(`ERR Unsupported option ${cString(c.argv[j])}`);
       return null;
     }
   }

@@ -99,7 +99,8 @@ function configSetCommand(c: Client): void {
     config.setMany(pairs, { isLocalClient: isLocalClient(c) });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    c.reply.error(`${err.code} ${err.message}`);
+    // The message quotes the client's bytes (binary strings).
+    c.reply.errorBinary(`${err.code} ${err.message}`);
     return;
   }
   c.reply.ok();

@@ -421,6 +421,11 @@ export interface KeyReference {
  * arguments are keys; the key specs give their flags.
  */
 export function getKeysFromCommand(cmd: Command, argv: Uint8Array[]): KeyReference[] {
+  // SET's key spec has variable_flags: Redis asks setGetKeys, which looks for GET.
+  if (cmd.name === "set" && cmd.parent === undefined) {
+    const get = argv.slice(3).some((a) => bytesToBinary(a).toLowerCase() === "get");
+    return [{ pos: 1, flags: get ? ["RW", "access", "update"] : ["OW", "update"] }];
+  }
   const specs = commandKeySpecs(cmd);
   const bySpec = cmd.getKeys ? new Map<number, KeySpecFlag[]>() : null;
   const out: KeyReference[] = [];

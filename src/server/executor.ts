@@ -195,10 +195,21 @@ function touchesArbitraryKeys(cmd: Command): boolean {
   return cmd.name === "scan" || cmd.name === "randomkey";
 }
 
-/** Replies an error before running; `binary`: `msg` quotes client bytes as a binary string. */
+/**
+ * Replies an error before running; `binary`: `msg` quotes client bytes as a binary string.
+ * A rejected EXEC discards the transaction and names the reason (execCommandAbort): Redis
+ * drops the ERR code of the reason, keeps any other (NOAUTH ...), inside MULTI or not.
+ */
 function rejectCommand(c: Client, msg: string, cmd?: Command, binary = false): void {
   if (cmd) cmd.stats.rejectedCalls++;
   if (c.multi !== null) c.multiError = true;
+  if (cmd !== undefined && cmd.name === "exec" && cmd.parent === undefined) {
+    c.multi = null;
+    c.multiError = false;
+    c.server.unwatchAll(c);
+    msg = "EXECABORT Transaction discarded because of: " +
+      (msg.startsWith("ERR ") ? msg.slice(4) : msg);
+  }
   if (binary) c.reply.errorBinary(msg);
   else c.reply.error(msg);
 }
