@@ -321,6 +321,15 @@ const VALKEY_ONLY: ValkeyOnly[] = [
   { name: "client|list", reply: "docs", patch: (r) => dropHistory(r, "8.0.0", 1) },
   // HSCAN NOVALUES came with Redis 7.4 / Valkey 8.0.
   { name: "hscan", reply: "docs", patch: (r) => dropArg(r, ["novalues"]) },
+  // ZSCAN NOSCORES came with Valkey 8.0 (Redis 8.0); Redis 7.2 rejects it.
+  {
+    name: "zscan",
+    reply: "docs",
+    patch: (r) => {
+      dropHistory(r, "8.0.0", 1);
+      dropArg(r, ["noscores"]);
+    },
+  },
   // Valkey took "Redis" out of these texts; Redis 7.2's commands.def has it.
   {
     name: "hello",
@@ -455,6 +464,11 @@ function dropHistory(docs: RespReply, version: string, count: number): void {
   const keep = history.filter((h) => bulkText(items(h)[0]) !== version);
   assert.equal(history.length - keep.length, count, `valkey history lines of ${version}`);
   history.splice(0, history.length, ...keep);
+  // COMMAND DOCS leaves "history" out when a command has none.
+  if (keep.length === 0) {
+    const entries = mapEntries(docs);
+    entries.splice(entries.findIndex(([k]) => bulkText(k) === "history"), 1);
+  }
 }
 
 /** Removes the argument at a path of argument names (nested through "arguments"). */

@@ -2253,9 +2253,6 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
     tips: ["nondeterministic_output"],
-    history: [
-      ["8.0.0", "Added noscores option."],
-    ],
     keySpecs: [
       keySpecAt(["RO", "access"]),
     ],
@@ -2264,7 +2261,6 @@ export const zsetCommands: CommandSpec[] = [
       { name: "cursor", type: "integer" },
       { name: "pattern", type: "pattern", token: "MATCH", flags: ["optional"] },
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
-      { name: "noscores", type: "pure-token", token: "NOSCORES", flags: ["optional"] },
     ],
     handler: zscanCommand,
   },
