@@ -15,12 +15,12 @@ import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
 import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
-import { binaryToBytes } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
 import { parseInt64 } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import { dbAdd, lookupKeyRead, lookupKeyWrite, setKey } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
+import { type ArgDoc, type CommandSpec, type KeyReference, keySpecAt } from "./table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared pieces
@@ -371,6 +371,15 @@ function setGeneric(
 }
 
 /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL] */
+/**
+ * setGetKeys: SET's key is read and written (RW access update) with GET,
+ * else only overwritten (OW update).
+ */
+function setGetKeys(argv: Uint8Array[]): KeyReference[] {
+  const get = argv.slice(3).some((a) => bytesToBinary(a).toLowerCase() === "get");
+  return [{ pos: 1, flags: get ? ["RW", "access", "update"] : ["OW", "update"] }];
+}
+
 function setCommand(c: Client): void {
   if (c.argv.length === 3) return setGeneric(c, 0, 2, 0, false);
   const opts = parseExtendedArgs(c, true);
@@ -851,6 +860,7 @@ export const stringCommands: CommandSpec[] = [
     name: "set",
     arity: -3,
     flags: ["write", "denyoom"],
+    getKeysAndFlags: setGetKeys,
     since: "1.0.0",
     summary:
       "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",

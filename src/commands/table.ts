@@ -167,6 +167,11 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
   /** Key extraction for commands whose keys move (flag movablekeys), e.g. ZUNIONSTORE. */
   getKeys?: (argv: Uint8Array[]) => number[];
+  /**
+   * Keys with call-dependent flags (a key spec with variable_flags, Redis's
+   * getkeys_proc such as setGetKeys): takes precedence over the key specs.
+   */
+  getKeysAndFlags?: (argv: Uint8Array[]) => KeyReference[];
   handler?: CommandHandler;
 }
 
@@ -421,11 +426,7 @@ export interface KeyReference {
  * arguments are keys; the key specs give their flags.
  */
 export function getKeysFromCommand(cmd: Command, argv: Uint8Array[]): KeyReference[] {
-  // SET's key spec has variable_flags: Redis asks setGetKeys, which looks for GET.
-  if (cmd.name === "set" && cmd.parent === undefined) {
-    const get = argv.slice(3).some((a) => bytesToBinary(a).toLowerCase() === "get");
-    return [{ pos: 1, flags: get ? ["RW", "access", "update"] : ["OW", "update"] }];
-  }
+  if (cmd.getKeysAndFlags) return cmd.getKeysAndFlags(argv);
   const specs = commandKeySpecs(cmd);
   const bySpec = cmd.getKeys ? new Map<number, KeySpecFlag[]>() : null;
   const out: KeyReference[] = [];
