@@ -1469,7 +1469,13 @@ Deno.test({
   ignore: !HAS_REFERENCE,
   fn: async () => {
     await withOursAndReference({}, async (ours, ref) => {
-      await expectSameCommandRows(ours, ref, zsetCommands.map((spec) => spec.name));
+      // ZSCAN's docs differ by Valkey 8.0's NOSCORES (command_table_test.ts compares them patched).
+      await expectSameCommandRows(
+        ours,
+        ref,
+        zsetCommands.map((spec) => spec.name),
+        new Set(["zscan"]),
+      );
       await expectSameGetKeys(ours, ref, [
         ["zunionstore", "d", "2", "a", "b", "weights", "1", "2"],
         ["zmpop", "2", "a", "b", "min"],
