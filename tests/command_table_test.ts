@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { registerAll } from "../src/commands/index.ts";
-import { type Command, CommandTable } from "../src/commands/table.ts";
+import { type Command, CommandTable } from "../src/server/command_table.ts";
 import { commandFlags } from "../src/commands/command.ts";
 import { bytesToBinary } from "../src/util/bytes.ts";
 import { RawClient, type RespReply, simplify, withClient } from "./helpers.ts";

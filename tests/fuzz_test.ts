@@ -18,7 +18,7 @@ import {
   type Command,
   CommandTable,
   getKeysFromCommand,
-} from "../src/commands/table.ts";
+} from "../src/server/command_table.ts";
 import { binaryToBytes, bytesToBinary, concatBytes } from "../src/util/bytes.ts";
 import { parseReply } from "../src/resp/reply_parser.ts";
 import { encodeCommand, RawClient, type RespReply, rng, withClient } from "./helpers.ts";

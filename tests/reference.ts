@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import type { RunningServer, ServerOptions } from "../mod.ts";
-import type { CommandSpec } from "../src/commands/table.ts";
+import type { CommandSpec } from "../src/server/command_table.ts";
 import {
   type Arg,
   CI,

@@ -13,7 +13,7 @@ import { bytesToBinary, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
-import type { CommandSpec } from "./table.ts";
+import type { CommandSpec } from "../server/command_table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
 

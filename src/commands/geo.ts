@@ -35,7 +35,7 @@ import { formatHumanDouble } from "../util/long_double.ts";
 import { getDouble, getLongLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { convertToListpackIfNeeded, readZset, zaddCommand, zsetConfig } from "./zset.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Formatting.

@@ -28,7 +28,12 @@ import {
   replyEmptyScan,
   writeValue,
 } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt, type KeySpecFlag } from "./table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  keySpecAt,
+  type KeySpecFlag,
+} from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared helpers (also used by the set commands)

@@ -7,7 +7,7 @@
  */
 
 import process from "node:process";
-import type { Command } from "./table.ts";
+import type { Command } from "../server/command_table.ts";
 import { type Server, usedMemory } from "../server/server.ts";
 import type { InfoField } from "../server/subsystem.ts";
 import { REDIS_VERSION } from "../version.ts";

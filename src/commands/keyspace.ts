@@ -24,7 +24,7 @@ import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Lookups (db.c lookupKey and friends)

@@ -25,7 +25,7 @@ import {
   LONG_MAX,
 } from "./args.ts";
 import { dbAdd, deleteEmptied, readValue, writeValue } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
+import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
 type Where = "head" | "tail";

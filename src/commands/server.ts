@@ -9,7 +9,7 @@ import { ConfigError } from "../server/config.ts";
 import { textToBytes } from "../util/bytes.ts";
 import { helpRow, replyHelp } from "./help.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
-import type { Command, CommandFlag, CommandSpec } from "./table.ts";
+import type { Command, CommandFlag, CommandSpec } from "../server/command_table.ts";
 
 /** The peer is on the loopback interface (islocalClient). */
 function isLocalClient(c: Client): boolean {

@@ -30,7 +30,13 @@ import {
   setKey,
   writeValue,
 } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keyNumKeys, keySpecAt, type KeySpecFlag } from "./table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  keyNumKeys,
+  keySpecAt,
+  type KeySpecFlag,
+} from "../server/command_table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
 const SPOP_MOVE_STRATEGY_MUL = 5;

@@ -20,7 +20,7 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 /** One element being sorted (redisSortObject). */
 interface SortItem {

@@ -20,7 +20,12 @@ import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../ut
 import { parseInt64 } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import { dbAdd, lookupKeyRead, lookupKeyWrite, setKey } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, type KeyReference, keySpecAt } from "./table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  type KeyReference,
+  keySpecAt,
+} from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared pieces

@@ -2,7 +2,7 @@
 
 import type { Client } from "../server/client.ts";
 import { call } from "../server/executor.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 function multiCommand(c: Client): void {
   if (c.multi !== null) {

@@ -42,7 +42,7 @@ import {
   replyEmptyScan,
   setKey,
 } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
+import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Numbers as the C library writes them (strtod itself: util/strtod.ts).

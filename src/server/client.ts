@@ -9,7 +9,7 @@
 import { ReplyWriter } from "../resp/writer.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
-import type { Command } from "../commands/table.ts";
+import type { Command } from "./command_table.ts";
 import type { Server } from "./server.ts";
 
 /** Keyspace event classes (notify-keyspace-events letters). */

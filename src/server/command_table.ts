@@ -5,7 +5,7 @@
  * replication, AOF and ACL all read it; nothing else keeps a list of commands.
  */
 
-import type { Client } from "../server/client.ts";
+import type { Client } from "./client.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 

@@ -4,7 +4,7 @@
  * and `call` (run, account, propagate), as in Redis's server.c.
  */
 
-import type { Command } from "../commands/table.ts";
+import type { Command } from "./command_table.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 

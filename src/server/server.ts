@@ -5,7 +5,7 @@
  * alsoPropagate for replicas and the AOF, see propagation.ts).
  */
 
-import type { Command, CommandTable } from "../commands/table.ts";
+import type { Command, CommandTable } from "./command_table.ts";
 import { Db, Keyspace } from "../store/keyspace.ts";
 import { binaryToBytes, reprBytes } from "../util/bytes.ts";
 import { BlockingManager } from "./blocking.ts";
