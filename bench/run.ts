@@ -1,18 +1,22 @@
 /**
  * Side-by-side benchmark: runs redis-benchmark against this server and, when
  * installed, a real redis-server with the same settings (no persistence), and
- * prints requests/s for both and the ratio.
+ * prints requests/s for both and the ratio; then times big requests (see
+ * big_requests.ts) on both and prints the time ratio.
  *
- *   deno task bench [--quick] [--write]
+ *   deno task bench [--quick] [--big] [--write]
  *
  * --quick   fewer requests (a smoke run)
- * --write   also rewrite the tables in bench/README.md
+ * --big     only the big-request cases
+ * --write   also rewrite the tables in bench/README.md (with --big, only the big-request one)
  */
 
 import { encodeCommand } from "../tests/helpers.ts";
+import { bigCases } from "./big_requests.ts";
 
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
+const bigOnly = Deno.args.includes("--big");
 /** Only the pub/sub section. */
 const pubsubOnly = Deno.args.includes("--pubsub");
 const N = quick ? 20_000 : 200_000;
@@ -305,15 +309,56 @@ function table(
   return lines.join("\n");
 }
 
+/** Times the big-request cases on a fresh server of each kind; returns the table. */
+async function runBigRequests(withRedis: boolean): Promise<string> {
+  const latency = new Map<number, number>();
+  const cases = bigCases(quick, latency);
+  const times: Record<string, number[]> = {};
+  const worstPing: Record<string, number> = {};
+  for (const start of withRedis ? [startOurs, startRedis] : [startOurs]) {
+    const t = await start();
+    try {
+      times[t.name] = [];
+      // Best of two: the first run of a case also pays for JIT warm-up.
+      for (const c of cases) times[t.name].push(Math.min(await c.run(t.port), await c.run(t.port)));
+      worstPing[t.name] = latency.get(t.port) ?? NaN;
+    } finally {
+      await stop(t);
+    }
+  }
+  const ms = (v: number | undefined) =>
+    v !== undefined && Number.isFinite(v) ? Math.round(v).toLocaleString("en") : "n/a";
+  const lines = [
+    "### Big requests: wall-clock time of one client (lower is better)",
+    "",
+    "| case | redis-server ms | this server ms | time ratio |",
+    "| --- | ---: | ---: | ---: |",
+  ];
+  cases.forEach((c, i) => {
+    const o = times.deno[i];
+    const r = times.redis?.[i];
+    const ratio = r !== undefined && r > 0 ? (o / r).toFixed(2) + "x" : "n/a";
+    lines.push(`| ${c.label} | ${ms(r)} | ${ms(o)} | ${ratio} |`);
+  });
+  lines.push(
+    `| worst PING round trip of another client during the connection burst | ${
+      ms(worstPing.redis)
+    } | ${ms(worstPing.deno)} | ${
+      worstPing.redis > 0 ? (worstPing.deno / worstPing.redis).toFixed(2) + "x" : "n/a"
+    } |`,
+  );
+  return lines.join("\n");
+}
+
 async function main(): Promise<void> {
-  if (!has("redis-benchmark")) {
+  if (!bigOnly && !has("redis-benchmark")) {
     console.error("redis-benchmark is not installed (apt-get install redis-tools)");
     Deno.exit(1);
   }
   const withRedis = has("redis-server");
   const sections: string[] = [];
   for (
-    const [title, cases, populateFirst] of [
+    const [title, cases, populateFirst] of bigOnly ? [] : [
       ["Core", CORE, false],
       ["Collections", COLLECTIONS, true],
       ["Pub/Sub", PUBSUB, false],
@@ -339,12 +384,19 @@ async function main(): Promise<void> {
       sections.push(md);
     }
   }
+  if (!pubsubOnly) {
+    const big = await runBigRequests(withRedis);
+    console.log(big + "\n");
+    sections.push(big);
+  }
   if (write) {
     const path = new URL("./README.md", import.meta.url);
     const old = await Deno.readTextFile(path).catch(() => "");
-    const marker = "<!-- results -->";
-    const head = old.includes(marker) ? old.slice(0, old.indexOf(marker)) : old;
-    await Deno.writeTextFile(path, `${head}${marker}\n\n${sections.join("\n\n")}\n`);
+    const marker = bigOnly ? "### Big requests" : "<!-- results -->";
+    let head = old.includes(marker) ? old.slice(0, old.indexOf(marker)) : old;
+    if (!bigOnly) head += `${marker}\n\n`;
+    else if (!old.includes(marker)) head = head.trimEnd() + "\n\n";
+    await Deno.writeTextFile(path, `${head}${sections.join("\n\n")}\n`);
   }
 }
 

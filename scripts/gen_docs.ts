@@ -10,7 +10,7 @@
  */
 
 import { buildCommandTable } from "../src/create.ts";
-import type { Command } from "../src/commands/table.ts";
+import type { Command } from "../src/server/command_table.ts";
 import { commandFlags } from "../src/commands/command.ts";
 
 /** Group order of the generated file (Redis's COMMAND DOCS group names). */

@@ -6,7 +6,7 @@
  */
 
 import { registerAll } from "./commands/index.ts";
-import { CommandTable } from "./commands/table.ts";
+import { CommandTable } from "./server/command_table.ts";
 import type { Config } from "./server/config.ts";
 import type { Log } from "./server/log.ts";
 import { Server, type ServerOptions } from "./server/server.ts";

@@ -729,3 +729,52 @@ Deno.test({
     });
   },
 });
+
+/**
+ * Runs a BLPOP that times out and one ended by CLIENT UNBLOCK ERROR on the server at `port`;
+ * returns the commandstats lines of both commands without their times.
+ */
+async function unblockAccounting(port: number, waitBlockedClient: () => Promise<void>) {
+  let stats = "";
+  await withConnections(port, 2, async ([a, x]) => {
+    const id = (await x.call("CLIENT", "ID")).slice(1, -2);
+    await a.call("CONFIG", "RESETSTAT");
+    assert.equal(await x.call("BLPOP", "q", "0.01"), "*-1\r\n");
+    await x.send("BLPOP", "q", "0");
+    await waitBlockedClient();
+    assert.equal(await a.call("CLIENT", "UNBLOCK", id, "ERROR"), ":1\r\n");
+    assert.equal(await x.readRaw(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    stats = (await a.call("INFO", "commandstats")).split("\r\n")
+      .filter((l) => l.startsWith("cmdstat_blpop:") || l.startsWith("cmdstat_client|unblock:"))
+      .map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, ""))
+      .sort().join("\n");
+  });
+  return stats;
+}
+
+Deno.test({
+  name: "blocking: blocks ended by timeout or CLIENT UNBLOCK ERROR are accounted as the reference",
+  ignore: !HAS_REFERENCE,
+  async fn() {
+    let theirs = "";
+    await withReference(async (port) => {
+      theirs = await unblockAccounting(port, () =>
+        withConnections(port, 1, ([p]) =>
+          waitUntil(
+            async () => (await p.call("INFO", "clients")).includes("\r\nblocked_clients:1\r\n"),
+            "the reference's client to block",
+          )));
+    });
+    let ours = "";
+    await withServer({}, async (srv) => {
+      ours = await unblockAccounting(srv.port, () => waitBlocked(srv, 1));
+    });
+    // Both end as calls; the error counts as a failure of BLPOP and of CLIENT UNBLOCK.
+    assert.equal(
+      theirs,
+      "cmdstat_blpop:calls=2,rejected_calls=0,failed_calls=1\n" +
+        "cmdstat_client|unblock:calls=1,rejected_calls=0,failed_calls=1",
+    );
+    assert.equal(ours, theirs);
+  },
+});

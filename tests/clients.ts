@@ -1,9 +1,11 @@
 /**
  * Client-library helpers for interop tests: ioredis and node-redis connected to an
- * in-process server, always disconnected afterwards. Kept apart from helpers.ts so that test
- * files without client tests do not load the npm packages.
+ * in-process server, always disconnected afterwards. A client never reconnects, and an error
+ * event (a dropped or broken connection) fails the test. Kept apart from helpers.ts so that
+ * test files without client tests do not load the npm packages.
  */
 
+import assert from "node:assert/strict";
 import { Redis, type RedisOptions } from "ioredis";
 import { createClient } from "redis";
 
@@ -13,17 +15,26 @@ export async function withIoredis(
   fn: (redis: Redis) => Promise<void>,
   options: RedisOptions = {},
 ): Promise<void> {
-  const redis = new Redis({ port, host: "127.0.0.1", lazyConnect: true, ...options });
+  const redis = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    retryStrategy: () => null, // a dropped connection fails the test, not resends its commands
+    ...options,
+  });
+  const errors: string[] = [];
+  redis.on("error", (e: Error) => errors.push(e.message));
   await redis.connect();
   try {
     await fn(redis);
+    assert.deepEqual(errors, [], "ioredis error events");
   } finally {
     redis.disconnect();
   }
 }
 
 function nodeRedisClient(port: number, RESP: 2 | 3) {
-  return createClient({ socket: { port, host: "127.0.0.1" }, RESP });
+  return createClient({ socket: { port, host: "127.0.0.1", reconnectStrategy: false }, RESP });
 }
 
 /** A node-redis client as withNodeRedis hands it out (RESP2 or RESP3). */
@@ -36,10 +47,12 @@ export async function withNodeRedis(
 ): Promise<void> {
   for (const RESP of [2, 3] as const) {
     const client = nodeRedisClient(port, RESP);
-    client.on("error", () => {});
+    const errors: string[] = [];
+    client.on("error", (e: Error) => errors.push(e.message));
     await client.connect();
     try {
       await fn(client, RESP);
+      assert.deepEqual(errors, [], `node-redis (RESP${RESP}) error events`);
     } finally {
       client.destroy();
     }

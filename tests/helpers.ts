@@ -156,14 +156,88 @@ export async function tempDir(): Promise<[string, () => Promise<void>]> {
   return [dir, () => Deno.remove(dir, { recursive: true }).catch(() => {})];
 }
 
-/** True when an executable is on PATH (interop tests skip without it). */
+/** True when an executable is on PATH (see runsWith for gating tests on it). */
 export function hasCommand(name: string): boolean {
-  try {
-    const out = new Deno.Command("sh", { args: ["-c", `command -v ${name}`] }).outputSync();
-    return out.success;
-  } catch {
-    return false;
+  let found = onPath.get(name);
+  if (found === undefined) {
+    try {
+      found = new Deno.Command("sh", { args: ["-c", 'command -v "$0"', name], stdout: "null" })
+        .outputSync().success;
+    } catch {
+      found = false; // no --allow-run: treated as missing (CI=true then fails the tests)
+    }
+    onPath.set(name, found);
   }
+  return found;
+}
+
+const onPath = new Map<string, boolean>();
+
+/**
+ * True under CI=true: a test that needs a missing reference server or client binary runs and
+ * fails saying so, where locally it is skipped.
+ */
+export const CI = Deno.env.get("CI") === "true";
+
+/**
+ * Whether tests that need the executable `name` run (their `ignore: !runsWith(name)`): when it
+ * is on PATH, and always under CI (useCommand then fails them). Locally a missing binary is
+ * reported once per test run.
+ */
+export function runsWith(name: string): boolean {
+  if (hasCommand(name) || CI) return true;
+  notice(name, `note: ${name} is not on PATH; tests that need it are skipped (CI=true fails them)`);
+  return false;
+}
+
+/**
+ * Prints `text` once per test run: test files load their own copy of this module, so the
+ * marker is kept in the environment the files share.
+ */
+export function notice(key: string, text: string): void {
+  const marker = "REDIS_DENO_NOTICE_" + key.replace(/\W/g, "_").toUpperCase();
+  if (Deno.env.get(marker) !== undefined) return;
+  Deno.env.set(marker, "1");
+  console.warn(text);
+}
+
+/** Executables the running test used: the interop report lists them (see useCommand). */
+const usedByTest = new Set<string>();
+
+/**
+ * Declares that the running test uses the executable `name`: throws "<name> is not installed"
+ * when it is not on PATH, and lists the test in the interop report.
+ */
+export function useCommand(name: string): void {
+  if (!hasCommand(name)) throw new Error(`${name} is not installed (not on PATH)`);
+  usedByTest.add(name);
+}
+
+// The interop report: with INTEROP_REPORT set (.ci/run sets it), each test that used reference
+// binaries appends one "name<TAB>--version output" line per binary to that file, so the run can
+// say how many tests ran against what. Appends of short lines from the test files' isolates
+// (one process) do not interleave.
+const report = Deno.env.get("INTEROP_REPORT");
+Deno.test.beforeEach(() => usedByTest.clear());
+Deno.test.afterEach(() => {
+  if (usedByTest.size === 0 || report === undefined) return;
+  let lines = "";
+  for (const name of usedByTest) lines += `${name}\t${commandVersion(name)}\n`;
+  usedByTest.clear();
+  Deno.writeTextFileSync(report, lines, { append: true });
+});
+
+const versions = new Map<string, string>();
+
+/** First line of `name --version`. */
+function commandVersion(name: string): string {
+  let v = versions.get(name);
+  if (v === undefined) {
+    const out = new Deno.Command(name, { args: ["--version"], stderr: "null" }).outputSync();
+    v = new TextDecoder().decode(out.stdout).split("\n")[0].trim();
+    versions.set(name, v);
+  }
+  return v;
 }
 
 /** One argument of a command as RawClient sends it (strings as UTF-8). */
@@ -220,13 +294,10 @@ export function callBinary(c: RawClient, ...args: string[]): Promise<string> {
   return c.call(...args.map(binaryToBytes));
 }
 
-/** Switches `c` to RESP3 (HELLO 3, or the newest client's protocol when HELLO is missing). */
-export async function resp3(srv: RunningServer, c: RawClient): Promise<void> {
+/** Switches `c` to RESP3 with HELLO 3; fails unless the reply is HELLO's RESP3 map. */
+export async function resp3(_srv: RunningServer, c: RawClient): Promise<void> {
   const r = await c.call("HELLO", "3");
-  if (r.startsWith("-")) {
-    const newest = [...srv.server.clients.values()].reduce((a, b) => (a.id > b.id ? a : b));
-    newest.reply.resp = 3;
-  }
+  assert.ok(r.startsWith("%"), `HELLO 3 did not switch to RESP3: ${JSON.stringify(r)}`);
 }
 
 /** A TCP port on the loopback interface that was free a moment ago. */

@@ -424,11 +424,8 @@ Deno.test("pubsub: subscribed clients are of type pubsub (CLIENT LIST / KILL TYP
   });
 });
 
-// The output-buffer limits themselves are enforced by the client's flush (client-output-buffer-
-// limit, per class); this branch only decides the class. Enable once that enforcement is in.
 Deno.test({
   name: "pubsub: a subscriber that never reads is disconnected at the pubsub output limit",
-  ignore: true,
   fn: async () => {
     await withServer({ "client-output-buffer-limit": ["pubsub", "1mb", "0", "0"] }, async (srv) => {
       await withConnections(srv.port, 2, async ([s, p]) => {

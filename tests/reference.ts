@@ -3,21 +3,25 @@
  * a Redis 7.2 redis-server on a free port, and runners that send the same commands to it and to our
  * server and compare the raw replies.
  *
- * Tests that need a reference pass `ignore: !HAS_REFERENCE`, so they skip cleanly when
- * neither binary is installed.
+ * Tests that need a reference pass `ignore: !HAS_REFERENCE`: locally they skip (with one notice)
+ * when neither binary is installed; under CI=true they run and fail saying it is missing. Each
+ * test that ran against the reference is listed in the interop report (helpers.ts useCommand).
  */
 
 import assert from "node:assert/strict";
 import type { RunningServer, ServerOptions } from "../mod.ts";
-import type { CommandSpec } from "../src/commands/table.ts";
+import type { CommandSpec } from "../src/server/command_table.ts";
 import {
   type Arg,
+  CI,
   connectRetry,
   freePort,
   hasCommand,
+  notice,
   RawClient,
   type RespReply,
   simplify,
+  useCommand,
   withClient,
 } from "./helpers.ts";
 
@@ -48,8 +52,29 @@ export const REFERENCE_SERVER: string | null = hasCommand("valkey-server")
 /** True when the reference is valkey-server: Valkey's own wording and additions apply. */
 export const REFERENCE_IS_VALKEY = REFERENCE_SERVER === "valkey-server";
 
-/** True when a reference server is installed. */
-export const HAS_REFERENCE = REFERENCE_SERVER !== null;
+/**
+ * True when tests against the reference run: one is installed, or CI=true (where a missing one
+ * fails them in withReferenceClient).
+ */
+export const HAS_REFERENCE = REFERENCE_SERVER !== null || CI;
+
+/** True when tests that need valkey-server itself (requireValkey) run: installed, or CI=true. */
+export const HAS_VALKEY = REFERENCE_IS_VALKEY || CI;
+
+if (!HAS_REFERENCE) {
+  notice(
+    "reference",
+    "note: neither valkey-server nor a Redis 7.2 redis-server is on PATH; differential tests " +
+      "are skipped (CI=true fails them)",
+  );
+} else if (!HAS_VALKEY) {
+  notice("valkey", "note: valkey-server is not on PATH; its own tests are skipped");
+}
+
+/** Fails the running test unless the reference is valkey-server. */
+export function requireValkey(): void {
+  if (!REFERENCE_IS_VALKEY) throw new Error("valkey-server is not installed (not on PATH)");
+}
 
 /**
  * Starts a throw-away reference server (free port, own temp dir, no persistence, `args`
@@ -59,7 +84,10 @@ export async function withReferenceClient(
   fn: (ref: RawClient, port: number) => Promise<void>,
   args: string[] = [],
 ): Promise<void> {
-  if (REFERENCE_SERVER === null) throw new Error("no valkey-server or redis-server installed");
+  if (REFERENCE_SERVER === null) {
+    throw new Error("valkey-server is not installed (nor is a Redis 7.2 redis-server)");
+  }
+  useCommand(REFERENCE_SERVER);
   const dir = await Deno.makeTempDir({ prefix: "redis-deno-reference-" });
   const port = freePort();
   const proc = new Deno.Command(REFERENCE_SERVER, {

@@ -5,7 +5,7 @@
  * tracking table and invalidation messages live in src/pubsub/tracking.ts.
  */
 
-import type { Client } from "../server/client.ts";
+import { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
@@ -13,7 +13,7 @@ import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { trackingOf } from "../pubsub/tracking.ts";
-import type { CommandSpec } from "./table.ts";
+import type { CommandSpec } from "../server/command_table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
 
@@ -151,7 +151,7 @@ export function clientInfoString(cl: Client, self: Client): string {
     }
   }
   const rbs = age < 1 ? REPLY_BUF : 1024;
-  const pending = cl.reply.len;
+  const pending = cl.pendingOutput;
   const obl = Math.min(pending, rbs);
   const omem = pending - obl;
   const oll = omem > 0 ? Math.ceil(omem / REPLY_BUF) : 0;
@@ -169,6 +169,9 @@ export function clientInfoString(cl: Client, self: Client): string {
     cString(cl.libVer)
   }`;
 }
+
+// The output buffer limit's log line shows the client as CLIENT LIST does.
+Client.describe = (cl) => clientInfoString(cl, cl);
 
 /** Live clients (a killed client lingers until its connection loop ends). */
 function* liveClients(server: Server): Generator<Client> {

@@ -19,7 +19,7 @@ import {
   type KeyReference,
   type KeySpec,
   type KeySpecFlag,
-} from "./table.ts";
+} from "../server/command_table.ts";
 
 /** Flags in the order COMMAND INFO lists them; may_replicate, sentinel, ... stay hidden. */
 const FLAG_ORDER: CommandFlag[] = [

@@ -17,7 +17,7 @@ import {
   setClientName,
   validClientName,
 } from "./client.ts";
-import type { CommandSpec } from "./table.ts";
+import type { CommandSpec } from "../server/command_table.ts";
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 /** What MONITOR and the slowlog show instead of a password (shared.redacted). */

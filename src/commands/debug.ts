@@ -9,7 +9,7 @@ import { parseLongLong } from "../util/number.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { objectEncoding, objectRefcount } from "./keyspace.ts";
-import type { CommandSpec } from "./table.ts";
+import type { CommandSpec } from "../server/command_table.ts";
 
 const DEBUG_HELP = [
   "AOF-FLUSH-SLEEP <microsec>",

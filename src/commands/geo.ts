@@ -35,7 +35,7 @@ import { formatHumanDouble } from "../util/long_double.ts";
 import { getDouble, getLongLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { convertToListpackIfNeeded, readZset, zaddCommand, zsetConfig } from "./zset.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Formatting.
@@ -68,6 +68,15 @@ export function formatDistance(d: number): string {
 // ---------------------------------------------------------------------------
 // Argument helpers.
 
+/** printf("%f"): six decimals, every integer digit, "inf"/"-inf"/"nan" as glibc writes them. */
+function printfF6(d: number): string {
+  if (Number.isNaN(d)) return "nan";
+  if (!Number.isFinite(d)) return d < 0 ? "-inf" : "inf";
+  if (Object.is(d, -0)) return "-0.000000"; // toFixed drops the sign of zero
+  // toFixed switches to exponent form from 1e21; such doubles are integers, exact as BigInt.
+  return Math.abs(d) < 1e21 ? d.toFixed(6) : BigInt(d).toString() + ".000000";
+}
+
 /** extractLongLatOrReply: longitude and latitude at argv[i], argv[i + 1]. */
 function extractLongLat(c: Client, i: number): [number, number] | null {
   const lon = getDouble(c, i);
@@ -75,7 +84,7 @@ function extractLongLat(c: Client, i: number): [number, number] | null {
   const lat = getDouble(c, i + 1);
   if (lat === null) return null;
   if (lon < GEO_LONG_MIN || lon > GEO_LONG_MAX || lat < GEO_LAT_MIN || lat > GEO_LAT_MAX) {
-    c.reply.error(`ERR invalid longitude,latitude pair ${lon.toFixed(6)},${lat.toFixed(6)}`);
+    c.reply.error(`ERR invalid longitude,latitude pair ${printfF6(lon)},${printfF6(lat)}`);
     return null;
   }
   return [lon, lat];
@@ -469,8 +478,7 @@ function georadiusGeneric(c: Client, srcKeyIndex: number, flags: number): void {
     convertToListpackIfNeeded(dst, cfg);
     setKey(c, storekey, dst);
     const event = flags & GEOSEARCH ? "geosearchstore" : "georadiusstore";
-    c.server.notifyKeyspaceEvent("zset", event, storekey, c.db.id);
-    c.server.dirty += returned;
+    c.modified(storekey, "zset", event, returned);
   } else {
     deleteStoreKey(c, storekey);
   }

@@ -12,22 +12,28 @@
  */
 
 import type { Client } from "../server/client.ts";
-import type { Db } from "../store/keyspace.ts";
 import { RedisHash } from "../store/hash.ts";
-import { NOT_FLOAT, type RedisValue, WRONGTYPE } from "../store/types.ts";
+import { NOT_FLOAT, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong, getRandomCount } from "./args.ts";
 import {
+  dbAdd,
+  deleteEmptied,
   getScanCursor,
   parseScanOptions,
   readValue,
   replyEmptyScan,
   writeValue,
 } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt, type KeySpecFlag } from "./table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  keySpecAt,
+  type KeySpecFlag,
+} from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared helpers (also used by the set commands)
@@ -43,15 +49,6 @@ const LLONG_MIN = -9223372036854775808n;
 export const REPLY_SIZE_GUARD = 512 * 1024 * 1024;
 
 const HSET_ARG = binaryToBytes("HSET");
-
-/**
- * dbAdd for a key the caller just found missing: stores it and fires "new" as
- * Redis's dbAdd does. `Db.set` also copes with a not yet reclaimed expired entry.
- */
-export function dbAddValue(c: Client, key: string, value: RedisValue, db: Db = c.db): void {
-  db.set(key, value);
-  c.server.notifyKeyspaceEvent("new", "new", key, db.id);
-}
 
 /** Writes an array header whose length may exceed 2^53 (huge negative random counts). */
 export function arrayLen(c: Client, n: bigint): void {
@@ -109,7 +106,7 @@ function hashLookupWriteOrCreate(c: Client, key: string): RedisHash | null {
   const v = writeValue(c, key);
   if (v === undefined) {
     const h = new RedisHash();
-    dbAddValue(c, key, h);
+    dbAdd(c, c.db, key, h);
     return h;
   }
   if (!(v instanceof RedisHash)) {
@@ -174,8 +171,8 @@ function hsetCommand(c: Client): void {
   }
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
-  c.modified(key, "hash", "hset");
-  c.server.dirty += (c.argc - 2) / 2 - 1;
+  // One change per field written (Redis counts pairs, created or not).
+  c.modified(key, "hash", "hset", (c.argc - 2) / 2);
 }
 
 function hsetnxCommand(c: Client): void {
@@ -221,16 +218,14 @@ function hdelCommand(c: Client): void {
     if (v.delete(c.key(i))) {
       deleted++;
       if (v.size === 0) {
-        c.db.delete(key);
         keyRemoved = true;
         break;
       }
     }
   }
   if (deleted > 0) {
-    c.modified(key, "hash", "hdel");
-    if (keyRemoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-    c.server.dirty += deleted - 1;
+    c.modified(key, "hash", "hdel", deleted);
+    if (keyRemoved) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }

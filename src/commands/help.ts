@@ -5,7 +5,7 @@
 
 import type { Client } from "../server/client.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
-import type { CommandHandler, CommandSpec } from "./table.ts";
+import type { CommandHandler, CommandSpec } from "../server/command_table.ts";
 
 /**
  * addReplyHelp: "<NAME> <subcommand> ..." header, the lines, then HELP, as status replies.

@@ -3,7 +3,7 @@
  * Redis's t_*.c split; each exports its rows.
  */
 
-import type { CommandTable } from "./table.ts";
+import type { CommandTable } from "../server/command_table.ts";
 import { connectionCommands } from "./connection.ts";
 import { serverCommands } from "./server.ts";
 import { commandCommands } from "./command.ts";

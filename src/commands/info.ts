@@ -7,7 +7,7 @@
  */
 
 import process from "node:process";
-import type { Command } from "./table.ts";
+import type { Command } from "../server/command_table.ts";
 import { type Server, usedMemory } from "../server/server.ts";
 import type { InfoField } from "../server/subsystem.ts";
 import { REDIS_VERSION } from "../version.ts";
@@ -175,11 +175,13 @@ function serverFields(server: Server): InfoField[] {
 }
 
 function clientsFields(server: Server): InfoField[] {
-  let connected = 0, inTimeout = 0, maxIn = 0;
+  let [maxIn, maxOut] = server.stats.recentClientBufferPeaks(Date.now());
+  let connected = 0, inTimeout = 0;
   const blockingKeys = new Set<string>();
   for (const c of server.clients.values()) {
     if (c.kind !== "replica") connected++;
     if (c.queryBufferBytes > maxIn) maxIn = c.queryBufferBytes;
+    if (c.outputBufferMemory > maxOut) maxOut = c.outputBufferMemory;
     if (c.blocked !== null) {
       if (c.blocked.deadline > 0) inTimeout++;
       for (const k of c.blocked.keys) blockingKeys.add(c.blocked.db.id + "\0" + k);
@@ -190,7 +192,7 @@ function clientsFields(server: Server): InfoField[] {
     ["cluster_connections", 0],
     ["maxclients", server.config.maxclients],
     ["client_recent_max_input_buffer", maxIn],
-    ["client_recent_max_output_buffer", 0],
+    ["client_recent_max_output_buffer", maxOut],
     ["blocked_clients", server.blocking.blockedClients],
     ["tracking_clients", 0],
     ["clients_in_timeout_table", inTimeout],

@@ -19,12 +19,12 @@ import {
   SYNTAX_ERR,
   typeOf,
 } from "../store/types.ts";
-import { binaryToBytes } from "../util/bytes.ts";
+import { binaryToBytes, cString } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Lookups (db.c lookupKey and friends)
@@ -83,23 +83,36 @@ export function writeValue(c: Client, key: string): RedisValue | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// Writes shared by the data-type groups
+// Writes shared by the groups. Every change goes through these and
+// Client.modified, which signals the key, fires its event and counts it.
 
-/** dbDelete after a collection became empty, with the "del" event Redis fires then. */
-export function deleteEmptied(c: Client, key: string): void {
-  c.db.delete(key);
-  c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+/**
+ * dbAdd: stores `value` at `key`, which holds no live value (lookupKeyWrite
+ * said so), and fires "new". A replica may still hold the hidden expired entry:
+ * it is replaced.
+ */
+export function dbAdd(c: Client, db: Db, key: string, value: RedisValue): Entry {
+  const e = db.set(key, value);
+  c.modified(key, "new", "new", 0, db);
+  return e;
 }
 
 /**
- * setKey: stores `value` at `key` (dropping any TTL), fires "new" when the key did not exist
- * (dbAdd) and signals the key. The caller fires its own event and counts the change.
+ * dbDelete after a collection became empty, with the "del" event Redis fires
+ * then (the command already counted its change).
+ */
+export function deleteEmptied(c: Client, key: string): void {
+  c.db.delete(key);
+  c.modified(key, "generic", "del", 0);
+}
+
+/**
+ * setKey: stores `value` at `key` (dropping any TTL), firing "new" when the key
+ * did not exist (dbAdd). The caller then reports the write with its own event.
  */
 export function setKey(c: Client, key: string, value: RedisValue): void {
-  const existed = lookupKeyWrite(c, key) !== undefined;
-  c.db.set(key, value);
-  if (!existed) c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
-  c.server.signalModifiedKey(c.db, key);
+  if (lookupKeyWrite(c, key) === undefined) dbAdd(c, c.db, key, value);
+  else c.db.set(key, value);
 }
 
 /** dbDelete of a STORE destination whose result is empty: signal, "del" and one change. */
@@ -120,19 +133,6 @@ const DB_RANGE_ERR = "ERR DB index is out of range";
 
 // ---------------------------------------------------------------------------
 // Shared effects
-
-/** signalModifiedKey + notifyKeyspaceEvent without counting a change (multi-key commands). */
-function touchKey(c: Client, db: Db, key: string, event: string): void {
-  c.server.signalModifiedKey(db, key);
-  c.server.notifyKeyspaceEvent("generic", event, key, db.id);
-}
-
-/** dbAdd: stores a new key (it must not exist) and fires "new" as Redis's dbAdd does. */
-function dbAdd(c: Client, db: Db, key: string, value: RedisValue): Entry {
-  const e = db.add(key, value);
-  c.server.notifyKeyspaceEvent("new", "new", key, db.id);
-  return e;
-}
 
 /**
  * touchAllWatchedKeysInDb: WATCHers of keys in `emptied` that existed there
@@ -157,15 +157,6 @@ function touchAllWatchedKeysInDb(server: Server, emptied: Db, replacedWith: Db |
     }
     for (const cl of clients) cl.dirtyCas = true;
   }
-}
-
-/**
- * forceCommandPropagation: FLUSHDB/FLUSHALL replicate even when nothing was
- * removed. Propagates the command now and stops `call` from doing it again.
- */
-function forcePropagation(c: Client): void {
-  if (c.kind !== "master") c.server.propagate(c.db.id, c.argv);
-  c.propagateSuppressed = true;
 }
 
 // ---------------------------------------------------------------------------
@@ -196,7 +187,7 @@ function swapdbCommand(c: Client): void {
     server.blocking.signalAll(db1);
     server.blocking.signalAll(db2);
   }
-  server.dirty++;
+  c.changed(1);
   c.reply.ok();
 }
 
@@ -216,11 +207,8 @@ function moveCommand(c: Client): void {
   carryObjectState(e, moved);
   if (expire !== -1) dst.setExpire(moved, expire);
   src.delete(key);
-  c.server.signalModifiedKey(src, key);
-  c.server.signalModifiedKey(dst, key);
-  c.server.notifyKeyspaceEvent("generic", "move_from", key, src.id);
-  c.server.notifyKeyspaceEvent("generic", "move_to", key, dst.id);
-  c.server.dirty++;
+  c.modified(key, "generic", "move_from", 1, src);
+  c.modified(key, "generic", "move_to", 0, dst);
   c.reply.integer(1);
 }
 
@@ -244,9 +232,10 @@ function flushdbCommand(c: Client): void {
   if (!parseFlushFlags(c)) return;
   const server = c.server;
   touchAllWatchedKeysInDb(server, c.db, null);
-  server.dirty += c.db.flush();
+  c.changed(c.db.flush());
   server.signalFlushed(c.db.id);
-  forcePropagation(c);
+  // Replicated even when the db was already empty.
+  c.forcePropagation();
   c.reply.ok();
 }
 
@@ -264,7 +253,7 @@ function flushallCommand(c: Client): void {
     removed += db.flush();
   }
   server.signalFlushed(-1);
-  server.dirty += removed;
+  c.changed(removed);
   // flushAllDataAndResetRDB: with save points configured the empty dataset is
   // saved right away, and a successful rdbSave resets the dirty counter.
   if (server.config.saveParams.length > 0) {
@@ -275,7 +264,8 @@ function flushallCommand(c: Client): void {
       server.lastSave = Math.floor(Date.now() / 1000);
     }
   }
-  forcePropagation(c);
+  // Replicated even when every db was already empty.
+  c.forcePropagation();
   c.reply.ok();
 }
 
@@ -339,11 +329,8 @@ function renameGeneric(c: Client, nx: boolean): void {
   carryObjectState(e, renamed);
   if (expire !== -1) db.setExpire(renamed, expire);
   db.delete(key);
-  c.server.signalModifiedKey(db, key);
-  c.server.signalModifiedKey(db, newkey);
-  c.server.notifyKeyspaceEvent("generic", "rename_from", key, db.id);
-  c.server.notifyKeyspaceEvent("generic", "rename_to", newkey, db.id);
-  c.server.dirty++;
+  c.modified(key, "generic", "rename_from");
+  c.modified(newkey, "generic", "rename_to", 0);
   if (nx) c.reply.integer(1);
   else c.reply.ok();
 }
@@ -396,8 +383,7 @@ function copyCommand(c: Client): void {
   const copied = dbAdd(c, dst, newkey, value);
   copied.raw = e.raw;
   if (expire !== -1) dst.setExpire(copied, expire);
-  touchKey(c, dst, newkey, "copy_to");
-  c.server.dirty++;
+  c.modified(newkey, "generic", "copy_to", 1, dst);
   c.reply.integer(1);
 }
 
@@ -691,7 +677,7 @@ function parseExpireFlags(c: Client): number | null {
     else if (opt === "gt") flags |= EXPIRE_GT;
     else if (opt === "lt") flags |= EXPIRE_LT;
     else {
-      c.reply.error(`ERR Unsupported option ${c.key(j)}`);
+      c.reply.errorBinary(`ERR Unsupported option ${cString(c.argv[j])}`);
       return null;
     }
   }

@@ -6,7 +6,7 @@
 import type { Client } from "../server/client.ts";
 import { cString } from "../util/bytes.ts";
 import { helpRow, replyHelp } from "./help.ts";
-import type { Command, CommandFlag, CommandSpec } from "./table.ts";
+import type { Command, CommandFlag, CommandSpec } from "../server/command_table.ts";
 
 function latencyLatestCommand(c: Client): void {
   c.reply.array(0);

@@ -24,8 +24,8 @@ import {
   getRangeLong,
   LONG_MAX,
 } from "./args.ts";
-import { deleteEmptied, readValue, writeValue } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
+import { dbAdd, deleteEmptied, readValue, writeValue } from "./keyspace.ts";
+import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
 type Where = "head" | "tail";
@@ -61,8 +61,7 @@ function asList(c: Client, v: RedisValue | undefined): RedisList | undefined | n
 /** Creates an empty list at `key` (dbAdd fires "new"). */
 function createList(c: Client, key: string): RedisList {
   const list = new RedisList();
-  c.db.set(key, list);
-  c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
+  dbAdd(c, c.db, key, list);
   return list;
 }
 
@@ -71,31 +70,19 @@ function fill(c: Client): number {
   return c.server.config.listMaxListpackSize;
 }
 
-/**
- * signalModifiedKey + notifyKeyspaceEvent + `dirty` changes, for the places
- * where Redis adds more (or less) than one change per command.
- */
-function touched(c: Client, key: string, event: string, dirty: number): void {
-  c.server.signalModifiedKey(c.db, key);
-  c.server.notifyKeyspaceEvent("list", event, key, c.db.id);
-  c.server.dirty += dirty;
-}
-
-/** Fires a list event without signalling or counting a change. */
-function notifyList(c: Client, key: string, event: string): void {
-  c.server.notifyKeyspaceEvent("list", event, key, c.db.id);
+/** A list write: the key's event and `count` changes (see Client.modified). */
+function touched(c: Client, key: string, event: string, count: number): void {
+  c.modified(key, "list", event, count);
 }
 
 /**
- * listElementsRemoved: fires lpop/rpop, deletes the key when it emptied (else
- * tries the shrinking conversion), signals the key and counts `count` changes.
+ * listElementsRemoved: fires lpop/rpop and counts `count` changes, then deletes
+ * the key when it emptied (else tries the shrinking conversion).
  */
 function elementsRemoved(c: Client, key: string, where: Where, list: RedisList, count: number) {
-  notifyList(c, key, where === "head" ? "lpop" : "rpop");
+  touched(c, key, where === "head" ? "lpop" : "rpop", count);
   if (list.length === 0) deleteEmptied(c, key);
   else list.afterShrink(fill(c));
-  c.server.signalModifiedKey(c.db, key);
-  c.server.dirty += count;
 }
 
 /** Replies `n` elements from the head (head) or from the tail backwards (tail). */
@@ -342,12 +329,10 @@ function lremCommand(c: Client): void {
   if (list === null) return;
   if (list === undefined) return c.reply.integer(0);
   const removed = list.remove(c.argv[3], toRemove);
-  if (removed) notifyList(c, key, "lrem");
-  if (list.length === 0) deleteEmptied(c, key);
-  else if (removed) list.afterShrink(fill(c));
   if (removed) {
-    c.server.signalModifiedKey(c.db, key);
-    c.server.dirty += removed;
+    touched(c, key, "lrem", removed);
+    if (list.length === 0) deleteEmptied(c, key);
+    else list.afterShrink(fill(c));
   }
   c.reply.integer(removed);
 }
@@ -362,11 +347,9 @@ function ltrimCommand(c: Client): void {
   if (list === null) return;
   if (list === undefined) return c.reply.ok();
   const removed = list.trim(start, end);
-  notifyList(c, key, "ltrim");
+  touched(c, key, "ltrim", removed);
   if (list.length === 0) deleteEmptied(c, key);
   else list.afterShrink(fill(c));
-  c.server.signalModifiedKey(c.db, key);
-  c.server.dirty += removed;
   c.reply.ok();
 }
 
@@ -385,11 +368,11 @@ function lmoveGeneric(c: Client, from: Where, to: Where): void {
   const value = from === "head" ? srcList.popHead()! : srcList.popTail()!;
   // lmoveHandlePush (when src == dst, dstList is srcList and the pop is undone).
   if (dstList === undefined) dstList = createList(c, dst);
-  c.server.signalModifiedKey(c.db, dst);
   dstList.beforeGrow(fill(c), [value]);
   if (to === "head") dstList.pushHead(value);
   else dstList.pushTail(value);
-  notifyList(c, dst, to === "head" ? "lpush" : "rpush");
+  // Counted once, with the pop below.
+  touched(c, dst, to === "head" ? "lpush" : "rpush", 0);
   c.reply.bulk(value);
   elementsRemoved(c, src, from, srcList, 1);
   const name = c.cmd!.name;

@@ -12,7 +12,7 @@ import { ENTRY_BYTES, EXPIRE_BYTES } from "../store/size.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
 import { genInfoString } from "./info.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 const HELP = [
   "DOCTOR",

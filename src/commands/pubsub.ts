@@ -8,7 +8,7 @@ import type { Client } from "../server/client.ts";
 import { pubsubOf, type SubscriptionKind } from "../pubsub/pubsub.ts";
 import { matchGlob } from "../util/glob.ts";
 import { helpRow, replyHelp, replySubcommandSyntaxError } from "./help.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 /** addReplyPubsubSubscribed / addReplyPubsubUnsubscribed: `[kind, name or null, count]`. */
 function replySubscription(
@@ -90,8 +90,9 @@ function sunsubscribeCommand(c: Client): void {
 
 function publishGeneric(c: Client, shard: boolean): void {
   const receivers = pubsubOf(c.server).publishMessage(c.argv[1], c.key(1), c.argv[2], shard);
-  // Replicas deliver it to their own subscribers (forceCommandPropagation, PROPAGATE_REPL).
-  c.server.propagate(c.db.id, c.argv);
+  // Replicas deliver it to their own subscribers (forceCommandPropagation; Redis
+  // sends it to replicas only, not the AOF, which has no way to tell yet).
+  c.forcePropagation();
   c.reply.integer(receivers);
 }
 

@@ -9,7 +9,7 @@ import { ConfigError } from "../server/config.ts";
 import { textToBytes } from "../util/bytes.ts";
 import { helpRow, replyHelp } from "./help.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
-import type { Command, CommandFlag, CommandSpec } from "./table.ts";
+import type { Command, CommandFlag, CommandSpec } from "../server/command_table.ts";
 
 /** The peer is on the loopback interface (islocalClient). */
 function isLocalClient(c: Client): boolean {
@@ -99,7 +99,8 @@ function configSetCommand(c: Client): void {
     config.setMany(pairs, { isLocalClient: isLocalClient(c) });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    c.reply.error(`${err.code} ${err.message}`);
+    // The message quotes the client's bytes (binary strings).
+    c.reply.errorBinary(`${err.code} ${err.message}`);
     return;
   }
   c.reply.ok();

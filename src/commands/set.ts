@@ -17,25 +17,26 @@ import { WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { isInt64String } from "../util/number.ts";
-import {
-  arrayLen,
-  dbAddValue,
-  loopBound,
-  orderedSample,
-  randomIndexes,
-  REPLY_SIZE_GUARD,
-} from "./hash.ts";
+import { arrayLen, loopBound, orderedSample, randomIndexes, REPLY_SIZE_GUARD } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
 import {
+  dbAdd,
   deleteEmptied,
   deleteStoreKey,
   getScanCursor,
   parseScanOptions,
   readValue,
   replyEmptyScan,
+  setKey,
   writeValue,
 } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keyNumKeys, keySpecAt, type KeySpecFlag } from "./table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  keyNumKeys,
+  keySpecAt,
+  type KeySpecFlag,
+} from "../server/command_table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
@@ -64,27 +65,12 @@ function setForRead(c: Client, key: string, onMissing: (c: Client) => void): Red
 }
 
 /**
- * setKey for a computed result: dbAdd ("new" event) when `key` is missing,
- * overwrite (dropping any TTL) otherwise.
- */
-function storeResult(c: Client, key: string, value: RedisSet): void {
-  if (writeValue(c, key) === undefined) dbAddValue(c, key, value);
-  else c.db.set(key, value);
-}
-
-/**
  * alsoPropagate + preventCommandPropagation: replicates `argvs` instead of the
- * command; several commands go out as one MULTI/EXEC unless an enclosing
- * transaction already collects them.
+ * command; several go out as one MULTI/EXEC with the rest of the execution unit.
  */
 function propagateInstead(c: Client, argvs: Uint8Array[][]): void {
-  c.propagateSuppressed = true;
-  if (c.kind === "master") return;
-  const server = c.server;
-  const wrap = argvs.length > 1 && !server.capturingPropagation;
-  if (wrap) server.beginPropagationCapture();
-  for (const argv of argvs) server.propagate(c.db.id, argv);
-  if (wrap) server.endPropagationCapture();
+  c.preventPropagation();
+  for (const argv of argvs) c.alsoPropagate(argv);
 }
 
 /** SREM commands for popped members, SPOP_BATCH members each. */
@@ -114,17 +100,14 @@ function saddCommand(c: Client): void {
   let set: RedisSet;
   if (v === undefined) {
     set = RedisSet.create(c.key(2), c.argc - 2, cfg);
-    dbAddValue(c, key, set);
+    dbAdd(c, c.db, key, set);
   } else {
     set = v;
     set.maybeConvert(c.argc - 2, cfg);
   }
   let added = 0;
   for (let j = 2; j < c.argc; j++) if (set.add(c.key(j), cfg)) added++;
-  if (added > 0) {
-    c.modified(key, "set", "sadd");
-    c.server.dirty += added - 1;
-  }
+  if (added > 0) c.modified(key, "set", "sadd", added);
   c.reply.integer(added);
 }
 
@@ -139,16 +122,14 @@ function sremCommand(c: Client): void {
     if (v.remove(c.key(j))) {
       deleted++;
       if (v.size === 0) {
-        c.db.delete(key);
         keyRemoved = true;
         break;
       }
     }
   }
   if (deleted > 0) {
-    c.modified(key, "set", "srem");
-    if (keyRemoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-    c.server.dirty += deleted - 1;
+    c.modified(key, "set", "srem", deleted);
+    if (keyRemoved) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }
@@ -172,7 +153,7 @@ function smoveCommand(c: Client): void {
   let target = dst;
   if (target === undefined) {
     target = RedisSet.create(member, 1, cfg);
-    dbAddValue(c, dstKey, target);
+    dbAdd(c, c.db, dstKey, target);
   }
   if (target.add(member, cfg)) c.modified(dstKey, "set", "sadd");
   c.reply.integer(1);
@@ -223,15 +204,12 @@ function spopWithCount(c: Client): void {
   if (l === 0n) return c.reply.set(0);
   const size = v.size;
   const server = c.server;
-  server.notifyKeyspaceEvent("set", "spop", key, c.db.id);
-  server.signalModifiedKey(c.db, key);
-  server.dirty += l >= BigInt(size) ? size : Number(l);
+  c.modified(key, "set", "spop", l >= BigInt(size) ? size : Number(l));
 
   // CASE 1: everything goes; the reply is SUNION of the key, the key is deleted.
   if (l >= BigInt(size)) {
     sunionDiffGeneric(c, [key], null, "union");
-    c.db.delete(key);
-    server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+    deleteEmptied(c, key);
     c.rewriteArgv([server.config.lazyfreeLazyServerDel ? UNLINK_ARG : DEL_ARG, c.argv[1]]);
     return;
   }
@@ -396,7 +374,7 @@ function sinterGeneric(
   }
   if (out.size > 0) {
     if (onlyIntegers) out.maybeConvertToIntset(cfg);
-    storeResult(c, dst!, out);
+    setKey(c, dst!, out);
     c.reply.integer(out.size);
     c.modified(dst!, "set", "sinterstore");
   } else {
@@ -464,7 +442,7 @@ function sunionDiffGeneric(
     return;
   }
   if (out.size > 0) {
-    storeResult(c, dst, out);
+    setKey(c, dst, out);
     c.reply.integer(out.size);
     c.modified(dst, "set", op === "union" ? "sunionstore" : "sdiffstore");
   } else {

@@ -3,7 +3,7 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { waitFor } from "./server.ts";
-import type { CommandSpec } from "./table.ts";
+import type { CommandSpec } from "../server/command_table.ts";
 
 function shutdownCommand(c: Client): void {
   let nosave = false, save = false, now = false, force = false, abort = false;

@@ -3,7 +3,7 @@
 import type { Client } from "../server/client.ts";
 import { parseLongLong } from "../util/number.ts";
 import { helpRow, replyHelp, replySubcommandSyntaxError } from "./help.ts";
-import type { CommandSpec } from "./table.ts";
+import type { CommandSpec } from "../server/command_table.ts";
 
 function slowlogGetCommand(c: Client): void {
   if (c.argc > 3) {

@@ -20,7 +20,7 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 /** One element being sorted (redisSortObject). */
 interface SortItem {
@@ -240,8 +240,7 @@ function sortGeneric(c: Client, readonly: boolean): void {
   if (outputlen > 0) {
     list.afterBuild(fill);
     setKey(c, storekey, list);
-    c.server.notifyKeyspaceEvent("list", "sortstore", storekey, c.db.id);
-    c.server.dirty += outputlen;
+    c.modified(storekey, "list", "sortstore", outputlen);
   } else {
     deleteStoreKey(c, storekey);
   }

@@ -15,12 +15,17 @@ import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
 import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
-import { binaryToBytes } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
 import { parseInt64 } from "../util/number.ts";
 import { getLong } from "./args.ts";
-import { lookupKeyRead, lookupKeyWrite } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt } from "./table.ts";
+import { dbAdd, lookupKeyRead, lookupKeyWrite, setKey } from "./keyspace.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  type KeyReference,
+  keySpecAt,
+} from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Shared pieces
@@ -344,7 +349,9 @@ function setGeneric(
     return;
   }
   const argv = c.argv;
-  const e = db.set(key, copyValue(argv[valIdx]), (flags & OBJ_KEEPTTL) !== 0 || expIdx !== 0);
+  const e = found
+    ? db.set(key, copyValue(argv[valIdx]), (flags & OBJ_KEEPTTL) !== 0 || expIdx !== 0)
+    : dbAdd(c, db, key, copyValue(argv[valIdx]));
   c.modified(key, "string", "set");
   if (expIdx !== 0) {
     db.setExpire(e, when);
@@ -352,7 +359,7 @@ function setGeneric(
     if (!(flags & OBJ_PXAT)) {
       c.rewriteArgv([SET_ARG, argv[1], argv[valIdx], PXAT_ARG, binaryToBytes(expireAtText)]);
     }
-    c.server.notifyKeyspaceEvent("generic", "expire", key, db.id);
+    c.modified(key, "generic", "expire", 0);
   }
   if (!(flags & OBJ_SET_GET)) {
     if (nxReply) c.reply.integer(1);
@@ -369,6 +376,15 @@ function setGeneric(
 }
 
 /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL] */
+/**
+ * setGetKeys: SET's key is read and written (RW access update) with GET,
+ * else only overwritten (OW update).
+ */
+function setGetKeys(argv: Uint8Array[]): KeyReference[] {
+  const get = argv.slice(3).some((a) => bytesToBinary(a).toLowerCase() === "get");
+  return [{ pos: 1, flags: get ? ["RW", "access", "update"] : ["OW", "update"] }];
+}
+
 function setCommand(c: Client): void {
   if (c.argv.length === 3) return setGeneric(c, 0, 2, 0, false);
   const opts = parseExtendedArgs(c, true);
@@ -441,7 +457,7 @@ function getdelCommand(c: Client): void {
 function getsetCommand(c: Client): void {
   const key = c.key(1);
   if (!getGeneric(c, key)) return;
-  c.db.set(key, copyValue(c.argv[2]));
+  setKey(c, key, copyValue(c.argv[2]));
   c.modified(key, "string", "set");
   const argv = c.argv;
   c.rewriteArgv([SET_ARG, argv[1], argv[2]]);
@@ -474,10 +490,9 @@ function msetGeneric(c: Client, nx: boolean): void {
       if (lookupKeyWrite(c, c.key(j)) !== undefined) return c.reply.integer(0);
     }
   }
-  const db = c.db;
   for (let j = 1; j < argc; j += 2) {
     const key = c.key(j);
-    db.set(key, copyValue(argv[j + 1]));
+    setKey(c, key, copyValue(argv[j + 1]));
     c.modified(key, "string", "set");
   }
   if (nx) c.reply.integer(1);
@@ -523,7 +538,7 @@ function incrDecr(c: Client, incr: number | bigint): void {
   }
   const bytes = integerValue(result);
   if (e !== undefined) c.db.set(key, bytes, true);
-  else c.db.set(key, bytes);
+  else dbAdd(c, c.db, key, bytes);
   c.modified(key, "string", "incrby");
   c.reply.integer(result);
 }
@@ -582,7 +597,7 @@ function incrbyfloatCommand(c: Client): void {
   if ("error" in r) return c.reply.error(r.error);
   const bytes = r.value;
   if (e !== undefined) c.db.set(key, bytes, true);
-  else c.db.set(key, bytes);
+  else dbAdd(c, c.db, key, bytes);
   c.modified(key, "string", "incrbyfloat");
   c.reply.bulk(bytes);
   // Replicas and the AOF get the result, so float formatting can't make them diverge.
@@ -600,7 +615,7 @@ function appendCommand(c: Client): void {
   const e = lookupKeyWrite(c, key);
   let total: number;
   if (e === undefined) {
-    db.set(key, copyValue(add));
+    dbAdd(c, db, key, copyValue(add));
     total = add.length;
   } else {
     const old = e.value;
@@ -662,7 +677,7 @@ function setrangeCommand(c: Client): void {
     if (!checkStringLength(c, offset, vlen)) return;
     next = new Uint8Array(offset + vlen);
     next.set(value, offset);
-    db.set(key, next).raw = true;
+    dbAdd(c, db, key, next).raw = true;
   } else {
     const old = e.value;
     if (!(old instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
@@ -850,6 +865,7 @@ export const stringCommands: CommandSpec[] = [
     name: "set",
     arity: -3,
     flags: ["write", "denyoom"],
+    getKeysAndFlags: setGetKeys,
     since: "1.0.0",
     summary:
       "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",

@@ -2,7 +2,7 @@
 
 import type { Client } from "../server/client.ts";
 import { call } from "../server/executor.ts";
-import { type CommandSpec, keySpecAt } from "./table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 function multiCommand(c: Client): void {
   if (c.multi !== null) {
@@ -52,7 +52,9 @@ function execCommand(c: Client): void {
   server.unwatchAll(c);
   c.reply.array(queue.length);
   c.inExec = true;
-  server.beginPropagationCapture();
+  // EXEC itself is not propagated: the queued commands are, and as they run in
+  // EXEC's execution unit, several writes leave wrapped in MULTI/EXEC.
+  c.preventPropagation();
   try {
     for (const q of queue) {
       c.argv = q.argv;
@@ -66,11 +68,8 @@ function execCommand(c: Client): void {
     }
   } finally {
     c.inExec = false;
-    server.endPropagationCapture();
     c.argv = execArgv;
     c.cmd = execCmd;
-    // The queued commands propagated themselves (wrapped in MULTI/EXEC).
-    c.propagateSuppressed = true;
   }
 }
 

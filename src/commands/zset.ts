@@ -32,6 +32,7 @@ import { formatDouble } from "../util/fpconv.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
 import {
+  dbAdd,
   deleteEmptied,
   deleteStoreKey,
   getScanCursor,
@@ -41,7 +42,7 @@ import {
   replyEmptyScan,
   setKey,
 } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "./table.ts";
+import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Numbers as the C library writes them (strtod itself: util/strtod.ts).
@@ -218,8 +219,9 @@ export function writeZset(c: Client, key: string): SortedSet | undefined | null 
   return null;
 }
 
-function notifyZset(c: Client, event: string, key: string): void {
-  c.server.notifyKeyspaceEvent("zset", event, key, c.db.id);
+/** A sorted set write: the key's event and `count` changes (see Client.modified). */
+function zsetModified(c: Client, event: string, key: string, count = 1): void {
+  c.modified(key, "zset", event, count);
 }
 
 // ---------------------------------------------------------------------------
@@ -362,8 +364,7 @@ function zaddGeneric(c: Client, flags: number): void {
   let failed = false;
   if (z === undefined && !xx) {
     z = SortedSet.create(elements, c.argv[scoreidx + 1].length, cfg);
-    c.db.set(key, z);
-    c.server.notifyKeyspaceEvent("new", "new", key, c.db.id);
+    dbAdd(c, c.db, key, z);
   } else if (z !== undefined) {
     z.maybeConvert(elements, cfg);
   }
@@ -384,7 +385,6 @@ function zaddGeneric(c: Client, flags: number): void {
     }
   }
   if (!failed) {
-    c.server.dirty += added + updated;
     if (incr) {
       if (processed) c.reply.double(score);
       else c.reply.nullBulk();
@@ -392,10 +392,8 @@ function zaddGeneric(c: Client, flags: number): void {
       c.reply.integer((flags & ZADD_CH) ? added + updated : added);
     }
   }
-  if (added || updated) {
-    c.server.signalModifiedKey(c.db, key);
-    notifyZset(c, incr ? "zincr" : "zadd", key);
-  }
+  // A failed ZINCRBY-like update changed nothing to count (Redis skips the dirty).
+  if (added || updated) zsetModified(c, incr ? "zincr" : "zadd", key, failed ? 0 : added + updated);
 }
 
 /** ZADD as zaddCommand: also used by GEOADD with its rewritten arguments. */
@@ -417,16 +415,13 @@ function zremCommand(c: Client): void {
   for (let j = 2; j < c.argc; j++) {
     if (z.remove(c.key(j))) deleted++;
     if (z.size === 0) {
-      c.db.delete(key);
       keyremoved = true;
       break;
     }
   }
   if (deleted) {
-    notifyZset(c, "zrem", key);
-    if (keyremoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
-    c.server.signalModifiedKey(c.db, key);
-    c.server.dirty += deleted;
+    zsetModified(c, "zrem", key, deleted);
+    if (keyremoved) deleteEmptied(c, key);
   }
   c.reply.integer(deleted);
 }
@@ -542,15 +537,10 @@ function storeRangeResult(
     for (let i = 0; i < n; i++) zsetAddPlain(z, cfg, members[i], scores[i]);
     setKey(c, dst, z);
     c.reply.integer(n);
-    notifyZset(c, "zrangestore", dst);
-    c.server.dirty++;
+    zsetModified(c, "zrangestore", dst);
   } else {
     c.reply.integer(0);
-    if (c.db.delete(dst)) {
-      c.server.notifyKeyspaceEvent("generic", "del", dst, c.db.id);
-      c.server.signalModifiedKey(c.db, dst);
-      c.server.dirty++;
-    }
+    deleteStoreKey(c, dst);
   }
 }
 
@@ -727,14 +717,10 @@ function zremrangeGeneric(c: Client, rangetype: "rank" | "score" | "lex"): void 
   } else {
     deleted = lexDelete(z, lexrange!);
   }
-  const keyremoved = z.size === 0;
-  if (keyremoved) c.db.delete(key);
   if (deleted) {
-    c.server.signalModifiedKey(c.db, key);
-    notifyZset(c, "zremrangeby" + rangetype, key);
-    if (keyremoved) c.server.notifyKeyspaceEvent("generic", "del", key, c.db.id);
+    zsetModified(c, "zremrangeby" + rangetype, key, deleted);
+    if (z.size === 0) deleteEmptied(c, key);
   }
-  c.server.dirty += deleted;
   c.reply.integer(deleted);
 }
 
@@ -807,15 +793,14 @@ function genericZpop(
   let popped = 0;
   do {
     const e = where === "min" ? z.popMin()! : z.popMax()!;
-    if (popped === 0) notifyZset(c, where === "min" ? "zpopmin" : "zpopmax", key);
+    // The event goes out where Redis fires it, before the elements' replies.
+    if (popped === 0) zsetModified(c, where === "min" ? "zpopmin" : "zpopmax", key, rangelen);
     if (nested) c.reply.array(2);
     c.reply.bulkBinary(e.member);
     c.reply.double(e.score);
     popped++;
   } while (--rangelen > 0);
   if (z.size === 0) deleteEmptied(c, key);
-  c.server.signalModifiedKey(c.db, key);
-  c.server.dirty += popped;
   if (c.cmd?.name === "zmpop") {
     c.rewriteArgv([
       where === "max" ? ZPOPMAX : ZPOPMIN,
@@ -1135,12 +1120,11 @@ function zunionInterDiffGeneric(
       convertToListpackIfNeeded(dst, cfg);
       setKey(c, dstkey, dst);
       c.reply.integer(dst.size);
-      notifyZset(
+      zsetModified(
         c,
         op === "union" ? "zunionstore" : op === "inter" ? "zinterstore" : "zdiffstore",
         dstkey,
       );
-      c.server.dirty++;
     } else {
       c.reply.integer(0);
       deleteStoreKey(c, dstkey);
@@ -2269,9 +2253,6 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
     tips: ["nondeterministic_output"],
-    history: [
-      ["8.0.0", "Added noscores option."],
-    ],
     keySpecs: [
       keySpecAt(["RO", "access"]),
     ],
@@ -2280,7 +2261,6 @@ export const zsetCommands: CommandSpec[] = [
       { name: "cursor", type: "integer" },
       { name: "pattern", type: "pattern", token: "MATCH", flags: ["optional"] },
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
-      { name: "noscores", type: "pure-token", token: "NOSCORES", flags: ["optional"] },
     ],
     handler: zscanCommand,
   },

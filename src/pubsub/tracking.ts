@@ -9,7 +9,7 @@
  * redirecting to a subscribed connection.
  */
 
-import { type Command, getKeysFromCommand } from "../commands/table.ts";
+import { type Command, getKeysFromCommand } from "../server/command_table.ts";
 import type { Client, TrackingState } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";

@@ -16,6 +16,8 @@ const LF = 10;
 export const PROTO_INLINE_MAX_SIZE = 1024 * 64;
 /** Arguments at least this big get a buffer sized exactly for them (PROTO_MBULK_BIG_ARG). */
 const PROTO_MBULK_BIG_ARG = 1024 * 32;
+/** An empty read buffer bigger than this is replaced by a fresh small one. */
+const QUERYBUF_SHRINK = 1024 * 1024;
 const INT_MAX = 2147483647;
 
 /** A protocol violation; the connection gets `-ERR <message>` and is closed. */
@@ -48,35 +50,48 @@ export class RequestParser {
   private multibulkLen = 0;
   private bulkLen = -1;
   private pending: Uint8Array[] = [];
+  /** Where the incomplete multibulk command starts (while multibulkLen > 0). */
+  private cmdStart = 0;
   /** Total bytes consumed by complete commands (replication offsets use this). */
   consumed = 0;
 
-  constructor(initialSize = 16 * 1024) {
+  constructor(private readonly initialSize = 16 * 1024) {
     this.buf = new Uint8Array(initialSize);
   }
 
   /**
    * Returns the region the next read should fill, compacting or growing the
    * buffer first. Views handed out earlier become invalid.
+   *
+   * The bytes of a command still incomplete stay in the buffer, so its parsed
+   * arguments remain views; they are re-pointed only when the buffer moves,
+   * which doubling makes rare: total work stays linear in the request size
+   * however the request is split across reads.
    */
   writable(limits: ParserLimits): Uint8Array {
-    if (this.pos === this.end) {
-      // Args of a command still incomplete view bytes the next read would overwrite.
-      if (this.pending.length > 0) this.rebase(this.buf);
+    // Bytes from `keep` on are still needed: the incomplete command or unparsed input.
+    const keep = this.multibulkLen > 0 ? this.cmdStart : this.pos;
+    if (keep === this.end) {
       this.pos = this.end = 0;
+      // A big request is done: give its buffer back rather than hold it for good.
+      if (this.buf.length > QUERYBUF_SHRINK) this.buf = new Uint8Array(this.initialSize);
     }
     let need = 1024;
     if (this.bulkLen >= PROTO_MBULK_BIG_ARG) need = this.bulkLen + 2 - (this.end - this.pos);
     if (this.buf.length - this.end < need) {
-      if (this.pos > 0) this.compact();
-      if (this.buf.length - this.end < need) {
-        const size = Math.max(this.buf.length * 2, this.end + need);
+      const used = this.end - keep;
+      if (used + need <= this.buf.length && keep >= used) {
+        // Enough room once the consumed head is dropped, and moving is cheap.
+        this.buf.copyWithin(0, keep, this.end);
+        this.moved(this.buf, keep);
+      } else {
+        const size = Math.max(this.buf.length * 2, used + need);
         if (size - 1024 > limits.queryBufferLimit && !limits.isMaster) {
           throw new QueryBufferLimitError();
         }
         const next = new Uint8Array(size);
-        next.set(this.buf.subarray(0, this.end));
-        this.rebase(next);
+        next.set(this.buf.subarray(keep, this.end));
+        this.moved(next, keep);
       }
     }
     return this.buf.subarray(this.end);
@@ -92,18 +107,17 @@ export class RequestParser {
     return this.end - this.pos;
   }
 
-  private compact(): void {
-    // Copy the pending args out first: copyWithin overwrites the bytes they view.
-    this.rebase(this.buf);
-    this.buf.copyWithin(0, this.pos, this.end);
-    this.end -= this.pos;
-    this.pos = 0;
-  }
-
-  /** Moves pending partial-command args onto copies, since their bytes move. */
-  private rebase(next: Uint8Array): void {
-    for (let i = 0; i < this.pending.length; i++) this.pending[i] = this.pending[i].slice();
+  /** The kept bytes now start at 0 of `next`: shift the offsets and re-point pending args. */
+  private moved(next: Uint8Array, shift: number): void {
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) {
+      const start = pending[i].byteOffset - shift;
+      pending[i] = next.subarray(start, start + pending[i].length);
+    }
     this.buf = next;
+    this.pos -= shift;
+    this.end -= shift;
+    this.cmdStart -= shift;
   }
 
   /**
@@ -169,6 +183,7 @@ export class RequestParser {
         return [];
       }
       this.multibulkLen = ll;
+      this.cmdStart = start;
       this.pending = [];
     }
     while (this.multibulkLen > 0) {

@@ -10,6 +10,9 @@ import { formatDouble } from "../util/fpconv.ts";
 const encoder = new TextEncoder();
 const CRLF_0 = 13;
 const CRLF_1 = 10;
+const INITIAL_SIZE = 16 * 1024;
+/** The buffer of a writer that has not needed one yet. */
+const NO_BUFFER = new Uint8Array(0);
 
 /** The reply surface handlers write to; a socket writer or, later, a capturing one (Lua). */
 export interface Reply {
@@ -46,14 +49,15 @@ export class ReplyWriter implements Reply {
   /** Called for every error reply (errorstats, the executor's failure accounting). */
   onError: ((msg: string) => void) | null = null;
 
+  /** `size` 0 allocates on the first reply (an idle connection holds no buffer). */
   constructor(size = 16 * 1024) {
-    this.buf = new Uint8Array(size);
+    this.buf = size > 0 ? new Uint8Array(size) : NO_BUFFER;
   }
 
   /** Makes room for `n` more bytes. */
   ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, INITIAL_SIZE);
     while (size < this.len + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
@@ -66,7 +70,8 @@ export class ReplyWriter implements Reply {
    */
   take(spare: Uint8Array | null): Uint8Array {
     const out = this.buf.subarray(0, this.len);
-    this.buf = spare && spare.length >= 1024 ? spare : new Uint8Array(16 * 1024);
+    // Without a spare, the next reply allocates (ensure): nothing is held meanwhile.
+    this.buf = spare && spare.length >= 1024 ? spare : NO_BUFFER;
     this.len = 0;
     return out;
   }

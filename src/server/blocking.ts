@@ -5,12 +5,13 @@
  * input and waits on keys. Any write to a waited-on key (every write path goes
  * through Client.modified -> Server.signalModifiedKey) marks the key ready;
  * after the current command, `handleReady()` re-runs the blocked commands of
- * the clients waiting on it, oldest first, through the normal executor path, so
- * they reply, propagate (as their non-blocking form) and count stats like any
- * other command.
+ * the clients waiting on it, oldest first, through the executor's `call`, each
+ * its own execution unit, so they reply, propagate (as their non-blocking
+ * form) and count stats like any other command. A block that ends by timeout
+ * or CLIENT UNBLOCK is accounted through the executor's `accountCommand`.
  */
 
-import { call } from "./executor.ts";
+import { accountCommand, call } from "./executor.ts";
 import type { BlockedState, Client } from "./client.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { ValueType } from "../store/types.ts";
@@ -184,12 +185,17 @@ export class BlockingManager {
       if (list.length === 0) this.waiting.delete(id);
     }
     if (reason === "served") return;
-    if (reason === "timeout") {
-      state.onTimeout(c);
-      state.cmd.stats.calls++;
-      c.server.stats.totalCommandsProcessed++;
-    } else if (reason === "error") {
-      c.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    if (reason === "timeout" || reason === "error") {
+      // updateStatsOnUnblock: the command ends here, its reply is the timeout's or the error.
+      const start = performance.now();
+      if (reason === "timeout") state.onTimeout(c);
+      else c.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+      c.argv = state.argv;
+      c.propagateArgv = null;
+      const usec = c.duration + Math.round((performance.now() - start) * 1000);
+      accountCommand(c, state.cmd, usec, reason === "error");
+    } else {
+      c.duration = 0;
     }
     if (reason !== "disconnect") c.scheduleFlush();
     state.resume();

@@ -9,7 +9,7 @@
 import { ReplyWriter } from "../resp/writer.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
-import type { Command } from "../commands/table.ts";
+import type { Command } from "./command_table.ts";
 import type { Server } from "./server.ts";
 
 /** Keyspace event classes (notify-keyspace-events letters). */
@@ -65,6 +65,14 @@ export interface TrackingState {
   prefixes: string[];
 }
 
+/** Redis's fixed per-client reply buffer (PROTO_REPLY_CHUNK_BYTES). */
+const REPLY_BUF = 16 * 1024;
+/** Buffered replies past this move to the output queue while a write is in flight. */
+export const REPLY_CHUNK = 64 * 1024;
+/** Reply buffers up to this size are reused; bigger ones are dropped after use. */
+const REPLY_BUF_REUSE = 1024 * 1024;
+const NO_BYTES = new Uint8Array(0);
+
 let nextClientId = 1;
 
 /** Allocates client ids as Redis does: a process-wide increasing counter. */
@@ -86,7 +94,7 @@ export class Client {
   /** The command being executed. */
   cmd: Command | null = null;
   lastCmd: Command | null = null;
-  readonly reply = new ReplyWriter();
+  readonly reply = new ReplyWriter(0);
   authenticated: boolean;
   user = "default";
   readonly createdAt: number;
@@ -124,8 +132,12 @@ export class Client {
   closed = false;
   /** Replaces argv for propagation (e.g. SET EX -> SET PXAT), see rewriteArgv. */
   propagateArgv: Uint8Array[] | null = null;
-  /** Set by a handler whose effects were already propagated another way (EXEC). */
-  propagateSuppressed = false;
+  /** The running command propagates even without a change (forcePropagation). */
+  propagateForced = false;
+  /** The running command's own argv is not propagated (preventPropagation). */
+  propagatePrevented = false;
+  /** Microseconds the current command has run so far (it may block and run again). */
+  duration = 0;
   /** Set by the connection loop while it runs a batch; flushes are then its job. */
   processing = false;
   /** Count of commands processed (INFO/CLIENT LIST "tot-cmds" style stats). */
@@ -173,13 +185,29 @@ export class Client {
 
   /**
    * Reports a write to `key`: invalidates WATCH, wakes clients blocked on it,
-   * fires the keyspace event and counts a change (dirty) that will be propagated
-   * to replicas and the AOF. Every write path calls this once per key changed.
+   * fires the keyspace event and counts `count` changes (dirty), which make
+   * `call` propagate the command. Every write path calls this once per key
+   * changed; `count` 0 fires a further event for a key already counted.
    */
-  modified(key: string, type: NotifyClass, event: string, db: Db = this.db): void {
-    this.server.signalModifiedKey(db, key);
-    this.server.notifyKeyspaceEvent(type, event, key, db.id);
-    this.server.dirty++;
+  modified(
+    key: string,
+    type: NotifyClass,
+    event: string,
+    count = 1,
+    db: Db = this.db,
+  ): void {
+    const server = this.server;
+    server.signalModifiedKey(db, key);
+    server.notifyKeyspaceEvent(type, event, key, db.id);
+    server.dirty += count;
+  }
+
+  /**
+   * Counts `count` changes that are no single key's (FLUSHDB's removed keys,
+   * SWAPDB): the caller invalidates WATCH and wakes blocked clients itself.
+   */
+  changed(count: number): void {
+    this.server.dirty += count;
   }
 
   /** Propagates `argv` instead of the command as received (Redis's rewriteClientCommandVector). */
@@ -187,9 +215,32 @@ export class Client {
     this.propagateArgv = argv;
   }
 
+  /** forceCommandPropagation: propagate the command even if it changed nothing (FLUSHALL). */
+  forcePropagation(): void {
+    this.propagateForced = true;
+  }
+
+  /**
+   * preventCommandPropagation: the command itself is not propagated; what it
+   * queued with alsoPropagate (or ran nested, like EXEC) still is.
+   */
+  preventPropagation(): void {
+    this.propagatePrevented = true;
+  }
+
+  /**
+   * alsoPropagate: queues `argv` (kept until the command ends) for replicas and
+   * the AOF, in the client's db; it leaves with the rest of the execution unit.
+   */
+  alsoPropagate(argv: Uint8Array[]): void {
+    if (this.kind !== "master") this.server.alsoPropagate(this.db.id, argv);
+  }
+
   /** Queues replies written outside the connection loop (pushes, unblocked replies). */
   scheduleFlush(): void {
-    if (this.processing || this.flushScheduled || this.closed) return;
+    if (this.processing || this.closed) return;
+    if (this.reply.len >= REPLY_CHUNK) this.queueReplies();
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
     queueMicrotask(() => {
       this.flushScheduled = false;
@@ -207,30 +258,137 @@ export class Client {
     return this.flushing;
   }
 
-  /** Reply bytes handed to the socket but not yet written, plus those still buffered. */
-  get pendingOutput(): number {
-    return this.inFlight + this.reply.len;
+  /**
+   * Moves the replies written so far behind those already queued, while a write
+   * is in flight (the peer reads slower than we answer), so the reply buffer
+   * does not keep doubling; then applies client-output-buffer-limit. Called
+   * between commands once replies pile up: a command may still rewind `reply.len`.
+   */
+  queueReplies(): void {
+    if (this.flushing === null || this.reply.len === 0) {
+      this.closeOnOutputBufferLimit();
+      return;
+    }
+    const r = this.reply;
+    let chunk: Uint8Array;
+    if (r.buf.length > REPLY_BUF_REUSE) {
+      chunk = r.take(null); // one huge reply: hand it over rather than copy it
+    } else {
+      chunk = r.buf.slice(0, r.len); // exact size; the writer keeps its buffer
+      r.len = 0;
+    }
+    this.outQueue.push(chunk);
+    this.outQueued += chunk.length;
+    this.closeOnOutputBufferLimit();
   }
 
+  /** Reply bytes handed to the socket but not yet written, queued, or still buffered. */
+  get pendingOutput(): number {
+    return this.inFlight + this.outQueued + this.reply.len;
+  }
+
+  /**
+   * Output buffer memory as Redis's getClientOutputBufferMemoryUsage counts it:
+   * the unsent bytes that do not fit the fixed 16 KB reply buffer (the
+   * client-output-buffer-limit checks, INFO client_recent_max_output_buffer).
+   */
+  get outputBufferMemory(): number {
+    const n = this.pendingOutput - REPLY_BUF;
+    return n > 0 ? n : 0;
+  }
+
+  /** The client-output-buffer-limit class: normal, replica or pubsub (getClientType). */
+  get limitClass(): "normal" | "replica" | "pubsub" {
+    if (this.kind === "replica" && !this.monitor) return "replica";
+    if (this.kind === "pubsub" || this.channels.size > 0 || this.patterns.size > 0) {
+      return "pubsub";
+    }
+    return "normal";
+  }
+
+  /**
+   * Closes the client when its output buffer is over the hard limit, or over the
+   * soft limit for longer than its seconds (closeClientOnOutputBufferLimitReached,
+   * asynchronous form). Returns true when it closed the client.
+   */
+  closeOnOutputBufferLimit(): boolean {
+    if (this.conn === null || this.closed) return false;
+    const used = this.outputBufferMemory;
+    if (used === 0 && (this.kind !== "replica" || this.monitor)) return false; // not a replica
+    this.server.stats.recordClientBuffers(0, used, Date.now());
+    const limit = this.server.config.clientOutputBufferLimits[this.limitClass];
+    const hard = limit.hard > 0 && used >= limit.hard;
+    let soft = limit.soft > 0 && used >= limit.soft;
+    if (soft) {
+      const now = Math.floor(Date.now() / 1000);
+      if (this.softLimitSince === 0) {
+        this.softLimitSince = now;
+        soft = false; // first time over the soft limit
+      } else if (now - this.softLimitSince <= limit.seconds) {
+        soft = false; // not over it for long enough yet
+      }
+    } else {
+      this.softLimitSince = 0;
+    }
+    if (!hard && !soft) return false;
+    this.server.log.warning(
+      `Client ${
+        Client.describe?.(this) ?? `id=${this.id} addr=${this.addr}`
+      } scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    this.close();
+    return true;
+  }
+
+  /** CLIENT LIST line of a client (installed by the CLIENT command module) for log lines. */
+  static describe: ((c: Client) => string) | null = null;
+
   private inFlight = 0;
+  /** Reply chunks waiting behind the write in flight, oldest first, from `outHead` on. */
+  private outQueue: Uint8Array[] = [];
+  private outHead = 0;
+  private outQueued = 0;
+  /** When the output buffer went over the soft limit (unix seconds), 0 when under it. */
+  private softLimitSince = 0;
 
   private async drain(): Promise<void> {
     const conn = this.conn!;
-    while (this.reply.len > 0 && !this.closed) {
-      const data = this.reply.take(this.spare);
-      this.spare = null;
+    while (!this.closed) {
+      let data: Uint8Array;
+      if (this.outHead < this.outQueue.length) {
+        data = this.outQueue[this.outHead];
+        this.outQueue[this.outHead++] = NO_BYTES; // written chunks go to the GC one by one
+        this.outQueued -= data.length;
+        if (this.outHead === this.outQueue.length) {
+          this.outQueue = [];
+          this.outHead = 0;
+        }
+      } else if (this.reply.len > 0) {
+        data = this.reply.take(this.spare);
+        this.spare = null;
+      } else {
+        break;
+      }
       this.inFlight = data.length;
       this.server.stats.netOutputBytes += data.length;
       try {
         let off = 0;
-        while (off < data.length) off += await conn.write(data.subarray(off));
+        while (off < data.length) {
+          off += await conn.write(data.subarray(off));
+          this.inFlight = data.length - off;
+        }
       } catch {
         this.inFlight = 0;
         this.close();
         return;
       }
       this.inFlight = 0;
-      this.spare = new Uint8Array(data.buffer);
+      // Reuse the writer's ordinary buffers; a big one goes back to the GC.
+      if (data.buffer.byteLength <= REPLY_BUF_REUSE) {
+        const buf = new Uint8Array(data.buffer);
+        if (this.reply.buf.length === 0) this.reply.buf = buf; // nothing written meanwhile
+        else this.spare = buf;
+      }
     }
   }
 
@@ -238,6 +396,13 @@ export class Client {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Drop unsent replies now: a slow reader's backlog must not outlive it.
+    this.outQueue = [];
+    this.outHead = 0;
+    this.outQueued = 0;
+    this.spare = null;
+    if (this.reply.buf.length > REPLY_BUF_REUSE) this.reply.take(null);
+    this.reply.len = 0;
     try {
       this.conn?.close();
     } catch {

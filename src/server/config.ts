@@ -13,7 +13,7 @@
  * build has none either).
  */
 
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import {
@@ -243,7 +243,7 @@ export class Config {
       }
       if (invalidArgName !== null) {
         throw new ConfigError(
-          `Unknown option or number of arguments for CONFIG SET - '${invalidArgName}'`,
+          `Unknown option or number of arguments for CONFIG SET - '${cString(invalidArgName)}'`,
         );
       }
       throw setFailed(errArgName, errstr);
@@ -577,8 +577,8 @@ function runListener(l: ChangeListener): string | null {
 function setFailed(name: string, errstr: string | null): ConfigError {
   return new ConfigError(
     errstr === null
-      ? `CONFIG SET failed (possibly related to argument '${name}')`
-      : `CONFIG SET failed (possibly related to argument '${name}') - ${errstr}`,
+      ? `CONFIG SET failed (possibly related to argument '${cString(name)}')`
+      : `CONFIG SET failed (possibly related to argument '${cString(name)}') - ${errstr}`,
   );
 }
 

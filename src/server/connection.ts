@@ -8,7 +8,7 @@
 
 import { ProtocolError, QueryBufferLimitError, RequestParser } from "../resp/parser.ts";
 import type { ParserLimits } from "../resp/parser.ts";
-import type { Client } from "./client.ts";
+import { type Client, REPLY_CHUNK } from "./client.ts";
 import { processCommand } from "./executor.ts";
 
 /**
@@ -94,9 +94,6 @@ function* parseCommands(
   }
 }
 
-/** Unwritten reply bytes above which a client's reads wait for its writes. */
-const OUTPUT_HIGH_WATER = 1024 * 1024;
-
 /** Serves one client until it disconnects, is killed or sends bad protocol. */
 export async function handleConnection(c: Client): Promise<void> {
   const server = c.server;
@@ -127,7 +124,9 @@ export async function handleConnection(c: Client): Promise<void> {
     for await (
       const batch of readCommands(conn, parser, currentLimits, (n) => {
         server.stats.netInputBytes += n;
-        c.lastInteraction = Date.now(); // any input counts against the idle timeout
+        const now = Date.now();
+        c.lastInteraction = now; // any input counts against the idle timeout
+        server.stats.recordClientBuffers(parser.buf.length, 0, now);
       }, held)
     ) {
       c.processing = true;
@@ -147,6 +146,7 @@ export async function handleConnection(c: Client): Promise<void> {
         // Within a batch a command starts when the previous one ended: one clock read each.
         processCommand(c, argv, first ? performance.now() : server.lastCallEnd);
         first = false;
+        if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
         if (c.blocked !== null) {
           first = true;
           c.processing = false;
@@ -171,9 +171,11 @@ export async function handleConnection(c: Client): Promise<void> {
         break;
       }
       // The write proceeds while the next read is awaited (Redis writes in
-      // beforeSleep and goes back to epoll); only a backlog makes us wait.
-      const written = c.flush();
-      if (c.pendingOutput > OUTPUT_HIGH_WATER) await written;
+      // beforeSleep and goes back to epoll). Reading never waits for writing: a
+      // client that sends a whole pipeline before reading would deadlock with
+      // us. Its replies queue instead, bounded by client-output-buffer-limit.
+      c.flush();
+      c.closeOnOutputBufferLimit();
     }
   } catch (err) {
     if (err instanceof QueryBufferLimitError) {

@@ -4,7 +4,7 @@
  * and `call` (run, account, propagate), as in Redis's server.c.
  */
 
-import type { Command } from "../commands/table.ts";
+import type { Command } from "./command_table.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 
@@ -121,47 +121,105 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
 }
 
 /**
- * Runs a checked command: executes the handler, updates stats and slowlog,
- * feeds MONITOR, and propagates the command if it changed the dataset.
+ * Runs a checked command: executes the handler, accounts for it (commandstats,
+ * slowlog), feeds MONITOR, and queues it for propagation when it changed the
+ * dataset (or forced it). Calls nest (EXEC runs its queue through here); the
+ * outermost one ends the execution unit and sends what it queued, as Redis's
+ * call() / afterCommand() / propagatePendingCommands() do.
  */
 export function call(c: Client, cmd: Command, start = performance.now()): void {
   const server = c.server;
+  const propagation = server.propagation;
   const dirtyBefore = server.dirty;
   const errorsBefore = server.stats.totalErrorReplies;
+  // A nested call must leave its caller's propagation choices as they were.
+  const callerArgv = c.propagateArgv;
+  const callerForced = c.propagateForced;
+  const callerPrevented = c.propagatePrevented;
   c.cmd = cmd;
   c.propagateArgv = null;
-  c.propagateSuppressed = false;
+  c.propagateForced = false;
+  c.propagatePrevented = false;
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
-  cmd.handler!(c);
+  propagation.nesting++;
+  try {
+    cmd.handler!(c);
+  } finally {
+    propagation.nesting--;
+  }
   const end = performance.now();
   c.server.lastCallEnd = end;
-  const usec = Math.round((end - start) * 1000);
+  const usec = c.duration + Math.round((end - start) * 1000);
   // Also here for commands run by EXEC and blocked commands served later.
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (cmd.isReadonly && server.trackReads !== null) server.trackReads(c, cmd);
-  if (c.blocked !== null) return; // accounted when it is served or times out
+  if (c.blocked !== null) {
+    c.duration = usec; // accounted when it is served or times out
+  } else {
+    accountCommand(c, cmd, usec, server.stats.totalErrorReplies !== errorsBefore);
+    if (server.monitors.size > 0 && !cmd.skipMonitor) {
+      server.feedMonitors(c, c.argv);
+    }
+  }
+  if (
+    (server.dirty !== dirtyBefore || c.propagateForced) && !c.propagatePrevented &&
+    c.kind !== "master"
+  ) {
+    propagation.add(c.db.id, c.propagateArgv ?? c.argv);
+  }
+  c.propagateArgv = callerArgv;
+  c.propagateForced = callerForced;
+  c.propagatePrevented = callerPrevented;
+  if (propagation.nesting === 0 && propagation.pending > 0) {
+    propagation.flush(touchesArbitraryKeys(cmd));
+  }
+}
+
+/**
+ * Counts a finished command: INFO commandstats, totals, the client's last
+ * command and the slowlog. `usec` includes the time spent in earlier runs of a
+ * command that blocked. The one place accounting happens: `call`, and the
+ * blocking module for commands that end by timeout or CLIENT UNBLOCK
+ * (updateStatsOnUnblock).
+ */
+export function accountCommand(c: Client, cmd: Command, usec: number, failed: boolean): void {
+  const server = c.server;
+  c.duration = 0;
   cmd.stats.calls++;
   cmd.stats.usec += usec;
-  if (server.stats.totalErrorReplies !== errorsBefore) cmd.stats.failedCalls++;
+  if (failed) cmd.stats.failedCalls++;
   server.stats.totalCommandsProcessed++;
   c.commands++;
   c.lastCmd = cmd;
   if (!cmd.skipSlowlog && usec >= server.config.slowlogLogSlowerThan) {
     server.slowlog.record(c, usec);
   }
-  if (server.monitors.size > 0 && !cmd.skipMonitor) {
-    server.feedMonitors(c, c.argv);
-  }
-  if (server.dirty !== dirtyBefore && c.kind !== "master" && !c.propagateSuppressed) {
-    server.propagate(c.db.id, c.propagateArgv ?? c.argv);
-  }
 }
 
-/** Replies an error before running; `binary`: `msg` quotes client bytes as a binary string. */
+/**
+ * CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY): run directly, the lazy-expire
+ * DELs they cause are not wrapped in a transaction (keys of any slot).
+ */
+function touchesArbitraryKeys(cmd: Command): boolean {
+  return cmd.name === "scan" || cmd.name === "randomkey";
+}
+
+/**
+ * Replies an error before running; `binary`: `msg` quotes client bytes as a binary string.
+ * A rejected EXEC discards the transaction and names the reason (execCommandAbort): Redis
+ * drops the ERR code of the reason, keeps any other (NOAUTH ...), inside MULTI or not.
+ */
 function rejectCommand(c: Client, msg: string, cmd?: Command, binary = false): void {
   if (cmd) cmd.stats.rejectedCalls++;
   if (c.multi !== null) c.multiError = true;
+  if (cmd !== undefined && cmd.name === "exec" && cmd.parent === undefined) {
+    c.multi = null;
+    c.multiError = false;
+    c.server.unwatchAll(c);
+    msg = "EXECABORT Transaction discarded because of: " +
+      (msg.startsWith("ERR ") ? msg.slice(4) : msg);
+  }
   if (binary) c.reply.errorBinary(msg);
   else c.reply.error(msg);
 }

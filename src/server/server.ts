@@ -2,10 +2,10 @@
  * The server: owns the keyspace, the command table it is given, the clients,
  * the clock and the periodic cron, and is the one place write effects fan out from
  * (signalModifiedKey for WATCH and blocked clients, notifyKeyspaceEvent,
- * propagate for replicas and the AOF).
+ * alsoPropagate for replicas and the AOF, see propagation.ts).
  */
 
-import type { Command, CommandTable } from "../commands/table.ts";
+import type { Command, CommandTable } from "./command_table.ts";
 import { Db, Keyspace } from "../store/keyspace.ts";
 import { binaryToBytes, reprBytes } from "../util/bytes.ts";
 import { BlockingManager } from "./blocking.ts";
@@ -34,9 +34,9 @@ import { Slowlog } from "./slowlog.ts";
 import { Stats } from "./stats.ts";
 import { ReplicationState } from "../replication/state.ts";
 import type { Subsystem } from "./subsystem.ts";
+import { type PropagateListener, Propagation } from "./propagation.ts";
 
-/** A propagation sink (replication backlog, AOF). */
-export type PropagateListener = (dbid: number, argv: Uint8Array[]) => void;
+export type { PropagateListener };
 
 /** Active CLIENT PAUSE. */
 interface PauseState {
@@ -47,8 +47,7 @@ interface PauseState {
 }
 
 const DEL = binaryToBytes("DEL");
-const MULTI = binaryToBytes("MULTI");
-const EXEC = binaryToBytes("EXEC");
+const UNLINK = binaryToBytes("UNLINK");
 
 /** What a Server is built with besides its config and log. */
 export interface ServerOptions {
@@ -87,8 +86,10 @@ export class Server {
   /** Ports actually bound (port 0 resolves here). */
   port = 0;
   pause: PauseState | null = null;
-  /** Sinks fed by `propagate`. */
+  /** Sinks fed when an execution unit ends (see propagation.ts). */
   readonly propagateListeners: PropagateListener[] = [];
+  /** Commands the current execution unit will propagate, and the call() nesting. */
+  readonly propagation = new Propagation(this.propagateListeners);
   /** Keyspace notification delivery: the pub/sub subsystem's `publish`, when installed. */
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
   /** Set while some client tracks keys: remembers what a read-only command read (tracking). */
@@ -266,11 +267,31 @@ export class Server {
     }
   }
 
-  private onKeyExpired(db: Db, key: string): void {
+  /**
+   * deleteExpiredKeyAndPropagate: a key found expired (on access or by the
+   * active cycle) was removed; the DEL joins the current execution unit, or
+   * leaves at once when no command runs (active expiry).
+   */
+  onKeyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
-    this.signalModifiedKey(db, key);
     this.notifyKeyspaceEvent("expired", "expired", key, db.id);
-    this.propagate(db.id, [DEL, binaryToBytes(key)]);
+    this.signalModifiedKey(db, key);
+    this.propagateDeletion(db, key, this.config.lazyfreeLazyExpire);
+  }
+
+  /** Evicts `key` (maxmemory): removes it, fires "evicted" and propagates the deletion. */
+  evictKey(db: Db, key: string): void {
+    if (!db.delete(key)) return;
+    this.stats.evictedKeys++;
+    this.signalModifiedKey(db, key);
+    this.notifyKeyspaceEvent("evicted", "evicted", key, db.id);
+    this.propagateDeletion(db, key, this.config.lazyfreeLazyEviction);
+  }
+
+  /** propagateDeletion: DEL (UNLINK when lazy) for a key the server itself removed. */
+  private propagateDeletion(db: Db, key: string, lazy: boolean): void {
+    this.alsoPropagate(db.id, [lazy ? UNLINK : DEL, binaryToBytes(key)]);
+    if (this.propagation.nesting === 0) this.propagation.flush();
   }
 
   /** A key changed: WATCHers' transactions fail, blocked clients look, its size is recounted. */
@@ -282,14 +303,6 @@ export class Server {
     }
     this.blocking.signalKey(db, key);
     for (const s of this.keyModifiedHooks) s.keyModified!(db, key);
-  }
-
-  /** Every key of a db changed (FLUSHDB, SWAPDB): invalidate its WATCHers. */
-  signalFlushedDb(dbid: number): void {
-    const prefix = dbid + "\0";
-    for (const [k, set] of this.watchedKeys) {
-      if (dbid === -1 || k.startsWith(prefix)) { for (const c of set) c.dirtyCas = true; }
-    }
   }
 
   /** FLUSHDB / FLUSHALL (dbid -1) emptied the dataset: subsystems react (trackingInvalidateKeysOnFlush). */
@@ -338,41 +351,12 @@ export class Server {
   }
 
   /**
-   * Sends a write to replicas and the AOF (every sink registered). Sinks must
-   * copy `argv` if they keep it: it may be a view into a read buffer.
+   * alsoPropagate: queues `argv` for replicas and the AOF, to run in db `dbid`;
+   * it leaves when the outermost command ends (see propagation.ts). `argv` must
+   * stay valid until then.
    */
-  propagate(dbid: number, argv: Uint8Array[]): void {
-    if (this.captured !== null) {
-      this.captured.push([dbid, argv.map((a) => a.slice())]);
-      return;
-    }
-    for (const l of this.propagateListeners) l(dbid, argv);
-  }
-
-  private captured: [number, Uint8Array[]][] | null = null;
-
-  /** True while EXEC (or a script) collects propagated writes into one MULTI/EXEC block. */
-  get capturingPropagation(): boolean {
-    return this.captured !== null;
-  }
-
-  /** Collects propagated writes (EXEC) so they go out as one MULTI/EXEC block. */
-  beginPropagationCapture(): void {
-    this.captured = [];
-  }
-
-  /** Emits what was captured: a single write alone, several wrapped in MULTI/EXEC. */
-  endPropagationCapture(): void {
-    const list = this.captured ?? [];
-    this.captured = null;
-    if (list.length === 0) return;
-    if (list.length === 1) {
-      this.propagate(list[0][0], list[0][1]);
-      return;
-    }
-    this.propagate(list[0][0], [MULTI]);
-    for (const [dbid, argv] of list) this.propagate(dbid, argv);
-    this.propagate(list[list.length - 1][0], [EXEC]);
+  alsoPropagate(dbid: number, argv: Uint8Array[]): void {
+    this.propagation.add(dbid, argv);
   }
 
   /**

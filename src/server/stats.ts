@@ -17,6 +17,38 @@ export class Stats {
   errors = new Map<string, number>();
   /** Samples for instantaneous_ops_per_sec: [time ms, commands] ring. */
   private opsSamples: [number, number][] = [];
+  /**
+   * Biggest client input / output buffers seen in each of the last 8 seconds
+   * (Redis's CLIENTS_PEAK_MEM_USAGE_SLOTS), for INFO client_recent_max_*.
+   */
+  private peakSecond = [-1, -1, -1, -1, -1, -1, -1, -1];
+  private peakInput = [0, 0, 0, 0, 0, 0, 0, 0];
+  private peakOutput = [0, 0, 0, 0, 0, 0, 0, 0];
+
+  /** Records one client's query buffer and output buffer sizes at `now` (ms). */
+  recordClientBuffers(input: number, output: number, now: number): void {
+    const sec = Math.floor(now / 1000);
+    const i = sec & 7;
+    if (this.peakSecond[i] !== sec) {
+      this.peakSecond[i] = sec;
+      this.peakInput[i] = 0;
+      this.peakOutput[i] = 0;
+    }
+    if (input > this.peakInput[i]) this.peakInput[i] = input;
+    if (output > this.peakOutput[i]) this.peakOutput[i] = output;
+  }
+
+  /** Biggest recorded [input, output] client buffers of the last 8 seconds. */
+  recentClientBufferPeaks(now: number): [number, number] {
+    const sec = Math.floor(now / 1000);
+    let input = 0, output = 0;
+    for (let i = 0; i < 8; i++) {
+      if (sec - this.peakSecond[i] >= 8) continue;
+      if (this.peakInput[i] > input) input = this.peakInput[i];
+      if (this.peakOutput[i] > output) output = this.peakOutput[i];
+    }
+    return [input, output];
+  }
 
   /** Counts an error reply by its code, the text before the first space. */
   countError(msg: string): void {

@@ -5,7 +5,7 @@
  * replication, AOF and ACL all read it; nothing else keeps a list of commands.
  */
 
-import type { Client } from "../server/client.ts";
+import type { Client } from "./client.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 
@@ -167,6 +167,11 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
   /** Key extraction for commands whose keys move (flag movablekeys), e.g. ZUNIONSTORE. */
   getKeys?: (argv: Uint8Array[]) => number[];
+  /**
+   * Keys with call-dependent flags (a key spec with variable_flags, Redis's
+   * getkeys_proc such as setGetKeys): takes precedence over the key specs.
+   */
+  getKeysAndFlags?: (argv: Uint8Array[]) => KeyReference[];
   handler?: CommandHandler;
 }
 
@@ -421,6 +426,7 @@ export interface KeyReference {
  * arguments are keys; the key specs give their flags.
  */
 export function getKeysFromCommand(cmd: Command, argv: Uint8Array[]): KeyReference[] {
+  if (cmd.getKeysAndFlags) return cmd.getKeysAndFlags(argv);
   const specs = commandKeySpecs(cmd);
   const bySpec = cmd.getKeys ? new Map<number, KeySpecFlag[]>() : null;
   const out: KeyReference[] = [];

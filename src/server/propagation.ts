@@ -1,0 +1,87 @@
+/**
+ * What writes send to replicas and the AOF, after Redis 7.2's alsoPropagate /
+ * propagatePendingCommands: an execution unit (the outermost `call` with all it
+ * runs nested: EXEC's queue, lazy-expire DELs, rewritten forms) collects its
+ * commands, and when the unit ends they leave as one command, or wrapped in
+ * MULTI ... EXEC when there are several. Sinks receive (dbid, argv); a sink
+ * that needs a self-contained stream selects dbs with {@link selectingSink}.
+ */
+
+import { binaryToBytes } from "../util/bytes.ts";
+
+/**
+ * A propagation sink (replication backlog, AOF). `dbid` is the db `argv` runs
+ * in (for MULTI and EXEC, the db of the first and of the last command they
+ * wrap). `argv` may hold views into a read buffer: copy what you keep.
+ */
+export type PropagateListener = (dbid: number, argv: Uint8Array[]) => void;
+
+const MULTI = [binaryToBytes("MULTI")];
+const EXEC = [binaryToBytes("EXEC")];
+const SELECT = binaryToBytes("SELECT");
+
+/** The pending commands of the current execution unit (server.also_propagate). */
+export class Propagation {
+  /** Depth of `call` (server.execution_nesting): 0 outside any command. */
+  nesting = 0;
+  // Two parallel arrays reused across units: queueing a command allocates nothing.
+  private readonly dbs: number[] = [];
+  private readonly argvs: Uint8Array[][] = [];
+
+  constructor(private readonly listeners: PropagateListener[]) {}
+
+  /**
+   * alsoPropagate: queues `argv` to run in db `dbid`. It is sent when the
+   * execution unit ends, so `argv` must stay valid until then (the command's
+   * own arguments do).
+   */
+  add(dbid: number, argv: Uint8Array[]): void {
+    this.dbs.push(dbid);
+    this.argvs.push(argv);
+  }
+
+  /** Number of commands queued by the current unit. */
+  get pending(): number {
+    return this.argvs.length;
+  }
+
+  /**
+   * propagatePendingCommands: sends what the unit queued, several commands as
+   * one MULTI/EXEC transaction unless `noTransaction` (a command touching
+   * arbitrary keys, such as SCAN, run directly: its lazy-expire DELs may
+   * belong to different slots).
+   */
+  flush(noTransaction = false): void {
+    const n = this.argvs.length;
+    if (n === 0) return;
+    const transaction = n > 1 && !noTransaction;
+    if (transaction) this.feed(this.dbs[0], MULTI);
+    for (let i = 0; i < n; i++) this.feed(this.dbs[i], this.argvs[i]);
+    if (transaction) this.feed(this.dbs[n - 1], EXEC);
+    this.dbs.length = 0;
+    this.argvs.length = 0;
+  }
+
+  private feed(dbid: number, argv: Uint8Array[]): void {
+    for (const l of this.listeners) l(dbid, argv);
+  }
+}
+
+/**
+ * Wraps `sink` so that what it receives is a stream that can be replayed on
+ * its own: `SELECT n` goes ahead of a command for another db than the last one
+ * selected, and ahead of the first one (replicationFeedSlaves' slaveseldb, the
+ * AOF's aof_selected_db). MULTI and EXEC never select (Redis propagates them
+ * with dbid -1): the SELECT goes inside the transaction, with the command that
+ * needs it. A new replica or AOF file starts a new wrapper.
+ */
+export function selectingSink(sink: PropagateListener): PropagateListener {
+  let selected = -1;
+  return (dbid, argv) => {
+    if (dbid !== selected && argv !== MULTI && argv !== EXEC) {
+      sink(dbid, [SELECT, binaryToBytes(String(dbid))]);
+      selected = dbid;
+    }
+    sink(dbid, argv);
+  };
+}
