@@ -17,6 +17,8 @@ import { bigCases } from "./big_requests.ts";
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
 const bigOnly = Deno.args.includes("--big");
+/** Only the pub/sub section. */
+const pubsubOnly = Deno.args.includes("--pubsub");
 const N = quick ? 20_000 : 200_000;
 const CLIENTS = 50;
 const BIG = quick ? 100_000 : 1_000_000;
@@ -172,6 +174,10 @@ interface Case {
   args: string[];
   /** Name redis-benchmark prints for it. */
   key: string;
+  /** Connections subscribed to channel "bench" (reading and dropping) while it runs. */
+  subscribers?: number;
+  /** Requests for this case, when not N. */
+  requests?: number;
 }
 
 const CORE: Case[] = [
@@ -226,6 +232,42 @@ const COLLECTIONS: Case[] = [
   },
 ];
 
+/**
+ * PUBLISH fan-out: one subscriber, and 100 subscribers of one channel (each message is then
+ * written 100 times, so fewer requests).
+ */
+const PUBSUB: Case[] = [1, 100].map((n) => ({
+  label: `PUBLISH (${n} subscriber${n > 1 ? "s" : ""})`,
+  args: ["PUBLISH", "bench", "hello world, a 32 byte message!"],
+  key: "PUBLISH bench hello world, a 32 byte message!",
+  subscribers: n,
+  requests: n > 1 ? N / 10 : N,
+}));
+
+/** Opens `n` connections subscribed to "bench" that drain what arrives; returns their closer. */
+async function subscribers(port: number, n: number): Promise<() => void> {
+  const conns: Deno.Conn[] = [];
+  for (let i = 0; i < n; i++) {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(encodeCommand(["SUBSCRIBE", "bench"]));
+    const buf = new Uint8Array(1 << 16);
+    await conn.read(buf); // the subscribe reply: subscribed before the benchmark starts
+    conns.push(conn);
+    (async () => {
+      try {
+        while ((await conn.read(buf)) !== null) { /* drop */ }
+      } catch { /* closed */ }
+    })();
+  }
+  return () => {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+  };
+}
+
 async function runSuite(
   target: Target,
   cases: Case[],
@@ -233,8 +275,14 @@ async function runSuite(
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const c of cases) {
-    const r = await benchmark(target.port, ["-n", String(N), "-P", String(pipeline), ...c.args]);
-    out.set(c.label, r.get(c.key) ?? [...r.values()][0] ?? NaN);
+    const close = c.subscribers ? await subscribers(target.port, c.subscribers) : null;
+    try {
+      const n = String(c.requests ?? N);
+      const r = await benchmark(target.port, ["-n", n, "-P", String(pipeline), ...c.args]);
+      out.set(c.label, r.get(c.key) ?? [...r.values()][0] ?? NaN);
+    } finally {
+      close?.();
+    }
   }
   return out;
 }
@@ -313,8 +361,10 @@ async function main(): Promise<void> {
     const [title, cases, populateFirst] of bigOnly ? [] : [
       ["Core", CORE, false],
       ["Collections", COLLECTIONS, true],
+      ["Pub/Sub", PUBSUB, false],
     ] as const
   ) {
+    if (pubsubOnly && cases !== PUBSUB) continue;
     for (const pipeline of [1, 16]) {
       const results: Record<string, Map<string, number>> = {};
       for (const start of withRedis ? [startOurs, startRedis] : [startOurs]) {
@@ -334,9 +384,11 @@ async function main(): Promise<void> {
       sections.push(md);
     }
   }
-  const big = await runBigRequests(withRedis);
-  console.log(big + "\n");
-  sections.push(big);
+  if (!pubsubOnly) {
+    const big = await runBigRequests(withRedis);
+    console.log(big + "\n");
+    sections.push(big);
+  }
   if (write) {
     const path = new URL("./README.md", import.meta.url);
     const old = await Deno.readTextFile(path).catch(() => "");

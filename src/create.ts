@@ -2,7 +2,7 @@
  * The composition root: the one module that knows both the core (src/server)
  * and the commands (src/commands). It builds the command table from the
  * command groups, applies rename-command, constructs the Server around that
- * table and installs the subsystems. main.ts and mod.ts start servers here.
+ * table and installs the subsystems (pub/sub and tracking always, then the caller's). main.ts and mod.ts start servers here.
  */
 
 import { registerAll } from "./commands/index.ts";
@@ -11,6 +11,8 @@ import type { Config } from "./server/config.ts";
 import type { Log } from "./server/log.ts";
 import { Server, type ServerOptions } from "./server/server.ts";
 import type { Subsystem } from "./server/subsystem.ts";
+import { PubSub } from "./pubsub/pubsub.ts";
+import { createTracking } from "./pubsub/tracking.ts";
 
 /** What createServer takes besides the config and the log. */
 export interface CreateServerOptions extends ServerOptions {
@@ -43,6 +45,9 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
     if (err !== null) throw new Error(`rename-command ${from} ${to}: ${err}`);
   }
   const server = new Server(config, log, table, options);
+  const pubsub = new PubSub(server);
+  server.install(pubsub);
+  server.install(createTracking(server, pubsub));
   for (const s of options.subsystems ?? []) server.install(s);
   return server;
 }

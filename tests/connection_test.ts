@@ -932,7 +932,7 @@ Deno.test("real clients: node-redis in RESP2 and RESP3 (HELLO 3 AUTH SETNAME, CL
 // Against valkey-server (Redis 7.2 behaviour) when installed.
 
 /** Subcommands valkey 8.0 has and Redis 7.2 lacks, or that this server leaves out. */
-const NOT_COMPARED = new Set(["client|capa", "client|tracking"]);
+const NOT_COMPARED = new Set(["client|capa"]);
 
 Deno.test({
   name: "connection command table rows match valkey-server's COMMAND INFO and DOCS",

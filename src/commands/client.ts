@@ -1,9 +1,8 @@
 /**
  * CLIENT container (Redis's clientCommand in networking.c): ID, SETNAME,
  * GETNAME, SETINFO, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY, NO-EVICT,
- * NO-TOUCH, UNBLOCK, GETREDIR, TRACKINGINFO, CACHING and HELP. Client tracking
- * is not supported, so GETREDIR, TRACKINGINFO and CACHING answer as for a
- * client that never enabled it.
+ * NO-TOUCH, UNBLOCK, TRACKING, GETREDIR, TRACKINGINFO, CACHING and HELP. The
+ * tracking table and invalidation messages live in src/pubsub/tracking.ts.
  */
 
 import { Client } from "../server/client.ts";
@@ -13,6 +12,7 @@ import { bytesToBinary, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
+import { trackingOf } from "../pubsub/tracking.ts";
 import type { CommandSpec } from "../server/command_table.ts";
 
 const LLONG_MAX = 9223372036854775807n;
@@ -44,7 +44,7 @@ export function setClientName(c: Client, name: Uint8Array): void {
 
 /** True when `c` has subscriptions (Redis's CLIENT_PUBSUB flag). */
 export function isPubSubClient(c: Client): boolean {
-  return c.kind === "pubsub" || c.channels.size > 0 || c.patterns.size > 0;
+  return c.kind === "pubsub";
 }
 
 type ClientType = "normal" | "master" | "replica" | "pubsub";
@@ -161,7 +161,7 @@ export function clientInfoString(cl: Client, self: Client): string {
     cString(cl.name)
   } age=${age} idle=${idle} flags=${
     clientFlags(cl)
-  } db=${cl.db.id} sub=${cl.channels.size} psub=${cl.patterns.size} ssub=0 multi=${
+  } db=${cl.db.id} sub=${cl.channels.size} psub=${cl.patterns.size} ssub=${cl.shardChannels.size} multi=${
     cl.multi === null ? -1 : cl.multi.length
   } qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argv} multi-mem=${multiMem} rbs=${rbs} rbp=${obl} obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem} events=r cmd=${
     cl.lastCmd?.fullName ?? "NULL"
@@ -397,24 +397,151 @@ function clientUnblockCommand(c: Client): void {
 }
 
 function clientGetredirCommand(c: Client): void {
-  c.reply.integer(-1); // tracking is never enabled
+  c.reply.integer(c.tracking !== null ? c.tracking.redirect : -1);
 }
 
 function clientTrackinginfoCommand(c: Client): void {
+  const t = c.tracking;
+  const flags = [t !== null ? "on" : "off"];
+  if (t !== null) {
+    if (t.bcast) flags.push("bcast");
+    if (t.optin) flags.push("optin");
+    if (t.optin && t.caching) flags.push("caching-yes");
+    if (t.optout) flags.push("optout");
+    if (t.optout && t.caching) flags.push("caching-no");
+    if (t.noloop) flags.push("noloop");
+    if (t.brokenRedirect) flags.push("broken_redirect");
+  }
   c.reply.map(3);
   c.reply.bulkText("flags");
-  c.reply.set(1);
-  c.reply.bulkText("off");
+  c.reply.set(flags.length);
+  for (const f of flags) c.reply.bulkText(f);
   c.reply.bulkText("redirect");
-  c.reply.integer(-1);
+  c.reply.integer(t !== null ? t.redirect : -1);
   c.reply.bulkText("prefixes");
-  c.reply.array(0);
+  const prefixes = t !== null && t.bcast ? t.prefixes : [];
+  c.reply.array(prefixes.length);
+  for (const p of prefixes) c.reply.bulkBinary(p);
 }
 
 function clientCachingCommand(c: Client): void {
-  c.reply.error(
-    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
-  );
+  const t = c.tracking;
+  if (t === null) {
+    return c.reply.error(
+      "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+    );
+  }
+  const opt = c.lower(2);
+  if (opt === "yes") {
+    if (!t.optin) {
+      return c.reply.error(
+        "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+      );
+    }
+  } else if (opt === "no") {
+    if (!t.optout) {
+      return c.reply.error(
+        "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+      );
+    }
+  } else {
+    return c.reply.error(SYNTAX_ERR);
+  }
+  t.caching = true;
+  c.reply.ok();
+}
+
+/** stringCheckPrefix: one of the two is a prefix of the other. */
+function prefixesOverlap(a: string, b: string): boolean {
+  return a.length <= b.length ? b.startsWith(a) : a.startsWith(b);
+}
+
+/** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]. */
+function clientTrackingCommand(c: Client): void {
+  let redirect = 0;
+  let bcast = false, optin = false, optout = false, noloop = false;
+  const prefixes: string[] = [];
+  for (let j = 3; j < c.argc; j++) {
+    const moreargs = c.argc - 1 - j;
+    const opt = c.lower(j);
+    if (opt === "redirect" && moreargs > 0) {
+      j++;
+      if (redirect !== 0) {
+        return c.reply.error("ERR A client can only redirect to a single other client");
+      }
+      const id = parseLongLong(c.argv[j]);
+      if (id === null) return c.reply.error("ERR value is not an integer or out of range");
+      if (c.server.clients.get(Number(id)) === undefined) {
+        return c.reply.error("ERR The client ID you want redirect to does not exist");
+      }
+      redirect = Number(id);
+    } else if (opt === "bcast") {
+      bcast = true;
+    } else if (opt === "optin") {
+      optin = true;
+    } else if (opt === "optout") {
+      optout = true;
+    } else if (opt === "noloop") {
+      noloop = true;
+    } else if (opt === "prefix" && moreargs > 0) {
+      prefixes.push(c.key(++j));
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  const tracking = trackingOf(c.server);
+  const mode = c.lower(2);
+  if (mode === "on") {
+    const t = c.tracking;
+    if (!bcast && prefixes.length > 0) {
+      return c.reply.error("ERR PREFIX option requires BCAST mode to be enabled");
+    }
+    if (t !== null && t.bcast !== bcast) {
+      return c.reply.error(
+        "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+      );
+    }
+    if (bcast && (optin || optout)) {
+      return c.reply.error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    }
+    if (optin && optout) {
+      return c.reply.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    }
+    if (t !== null && ((optin && t.optout) || (optout && t.optin))) {
+      return c.reply.error(
+        "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+      );
+    }
+    if (bcast) {
+      // checkPrefixCollisionsOrReply: against the client's prefixes, then among the new ones.
+      for (let i = 0; i < prefixes.length; i++) {
+        for (const old of t?.prefixes ?? []) {
+          if (prefixesOverlap(old, prefixes[i])) {
+            return c.reply.errorBinary(
+              `ERR Prefix '${cString(prefixes[i])}' overlaps with an existing prefix '${
+                cString(old)
+              }'. Prefixes for a single client must not overlap.`,
+            );
+          }
+        }
+        for (let j = i + 1; j < prefixes.length; j++) {
+          if (prefixesOverlap(prefixes[i], prefixes[j])) {
+            return c.reply.errorBinary(
+              `ERR Prefix '${cString(prefixes[i])}' overlaps with another provided prefix '${
+                cString(prefixes[j])
+              }'. Prefixes for a single client must not overlap.`,
+            );
+          }
+        }
+      }
+    }
+    tracking.enable(c, { redirect, bcast, optin, optout, noloop, prefixes });
+  } else if (mode === "off") {
+    tracking.disable(c);
+  } else {
+    return c.reply.error(SYNTAX_ERR);
+  }
+  c.reply.ok();
 }
 
 const CLIENT_HELP = [
@@ -802,6 +929,37 @@ export const clientCommands: CommandSpec[] = [
         tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         args: [{ name: "connection-name", type: "string" }],
         handler: clientSetnameCommand,
+      },
+      {
+        ...sub,
+        name: "tracking",
+        arity: -3,
+        flags: ["noscript", "loading", "stale"],
+        since: "6.0.0",
+        summary: "Controls server-assisted client-side caching for the connection.",
+        complexity: "O(1). Some options may introduce additional complexity.",
+        args: [
+          {
+            name: "status",
+            type: "oneof",
+            args: [
+              { name: "on", type: "pure-token", token: "ON" },
+              { name: "off", type: "pure-token", token: "OFF" },
+            ],
+          },
+          { name: "client-id", type: "integer", token: "REDIRECT", flags: ["optional"] },
+          {
+            name: "prefix",
+            type: "string",
+            token: "PREFIX",
+            flags: ["optional", "multiple", "multiple_token"],
+          },
+          { name: "bcast", type: "pure-token", token: "BCAST", flags: ["optional"] },
+          { name: "optin", type: "pure-token", token: "OPTIN", flags: ["optional"] },
+          { name: "optout", type: "pure-token", token: "OPTOUT", flags: ["optional"] },
+          { name: "noloop", type: "pure-token", token: "NOLOOP", flags: ["optional"] },
+        ],
+        handler: clientTrackingCommand,
       },
       {
         ...sub,

@@ -3,6 +3,7 @@
  * container (its rows live in client.ts and are registered from here).
  */
 
+import { trackingOf } from "../pubsub/tracking.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
@@ -177,6 +178,7 @@ function unsubscribeAllSilently(c: Client): void {
 /** clearClientConnectionState: the connection as it was right after connecting. */
 function clearClientConnectionState(c: Client): void {
   const server = c.server;
+  trackingOf(server).disable(c);
   if (c.monitor) {
     server.monitors.delete(c);
     c.monitor = false;

@@ -233,6 +233,7 @@ function flushdbCommand(c: Client): void {
   const server = c.server;
   touchAllWatchedKeysInDb(server, c.db, null);
   c.changed(c.db.flush());
+  server.signalFlushed(c.db.id);
   // Replicated even when the db was already empty.
   c.forcePropagation();
   c.reply.ok();
@@ -251,6 +252,7 @@ function flushallCommand(c: Client): void {
     touchAllWatchedKeysInDb(server, db, null);
     removed += db.flush();
   }
+  server.signalFlushed(-1);
   c.changed(removed);
   // flushAllDataAndResetRDB: with save points configured the empty dataset is
   // saved right away, and a successful rdbSave resets the dirty counter.

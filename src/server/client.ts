@@ -49,6 +49,22 @@ export interface BlockedState {
   resume: () => void;
 }
 
+/** CLIENT TRACKING state (Redis's CLIENT_TRACKING_* flags and tracking fields). */
+export interface TrackingState {
+  /** REDIRECT client id, 0 for none. */
+  redirect: number;
+  bcast: boolean;
+  optin: boolean;
+  optout: boolean;
+  noloop: boolean;
+  /** CLIENT CACHING YES/NO given for the next command (or transaction). */
+  caching: boolean;
+  /** The redirect client is gone. */
+  brokenRedirect: boolean;
+  /** BCAST prefixes ("" when none was given). */
+  prefixes: string[];
+}
+
 /** Redis's fixed per-client reply buffer (PROTO_REPLY_CHUNK_BYTES). */
 const REPLY_BUF = 16 * 1024;
 /** Buffered replies past this move to the output queue while a write is in flight. */
@@ -107,6 +123,10 @@ export class Client {
   /** Pub/sub subscriptions (channels and patterns, binary strings). */
   channels = new Set<string>();
   patterns = new Set<string>();
+  /** SSUBSCRIBE shard channels (binary strings). */
+  shardChannels = new Set<string>();
+  /** CLIENT TRACKING state, null when tracking is off. */
+  tracking: TrackingState | null = null;
   /** Close the connection once the pending replies are written (QUIT, protocol error). */
   closeAfterReply = false;
   closed = false;

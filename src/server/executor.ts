@@ -107,7 +107,16 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     c.reply.simple("QUEUED");
     return;
   }
-  call(c, cmd, start);
+  server.currentClient = c;
+  try {
+    call(c, cmd, start);
+  } finally {
+    server.currentClient = null;
+  }
+  // CLIENT CACHING applies to the next command, or to the whole next transaction.
+  if (c.tracking?.caching && c.multi === null && (cmd.parent ?? cmd).name !== "client") {
+    c.tracking.caching = false;
+  }
   server.afterCommand();
 }
 
@@ -144,6 +153,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const usec = c.duration + Math.round((end - start) * 1000);
   // Also here for commands run by EXEC and blocked commands served later.
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
+  if (cmd.isReadonly && server.trackReads !== null) server.trackReads(c, cmd);
   if (c.blocked !== null) {
     c.duration = usec; // accounted when it is served or times out
   } else {

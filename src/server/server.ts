@@ -92,6 +92,13 @@ export class Server {
   readonly propagation = new Propagation(this.propagateListeners);
   /** Keyspace notification delivery: the pub/sub subsystem's `publish`, when installed. */
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
+  /** Set while some client tracks keys: remembers what a read-only command read (tracking). */
+  trackReads: ((c: Client, cmd: Command) => void) | null = null;
+  /** The client whose top-level command is running (Redis's current_client), else null. */
+  currentClient: Client | null = null;
+  /** Subsystems with a keyModified / afterCommand hook. */
+  private keyModifiedHooks: Subsystem[] = [];
+  private afterCommandHooks: Subsystem[] = [];
   /** "dbid\0key" -> clients WATCHing it. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   private listeners: Deno.Listener[] = [];
@@ -128,6 +135,8 @@ export class Server {
   install(s: Subsystem): void {
     this.subsystems.push(s);
     if (s.publish) this.publish = s.publish.bind(s);
+    if (s.keyModified) this.keyModifiedHooks.push(s);
+    if (s.afterCommand) this.afterCommandHooks.push(s);
   }
 
   /** True when this server is a replica (replicaof set). */
@@ -293,6 +302,12 @@ export class Server {
       if (set) { for (const c of set) c.dirtyCas = true; }
     }
     this.blocking.signalKey(db, key);
+    for (const s of this.keyModifiedHooks) s.keyModified!(db, key);
+  }
+
+  /** FLUSHDB / FLUSHALL (dbid -1) emptied the dataset: subsystems react (trackingInvalidateKeysOnFlush). */
+  signalFlushed(dbid: number): void {
+    for (const s of this.subsystems) s.flushed?.(dbid);
   }
 
   /** Starts watching a key for `c` (WATCH). */
@@ -344,9 +359,13 @@ export class Server {
     this.propagation.add(dbid, argv);
   }
 
-  /** Runs after every command: serves clients blocked on keys that became ready. */
+  /**
+   * Runs after every command: serves clients blocked on keys that became ready,
+   * then lets subsystems deliver what waited for the reply (pushes to the client itself).
+   */
   afterCommand(): void {
     this.blocking.handleReady();
+    for (const s of this.afterCommandHooks) s.afterCommand!();
   }
 
   /** MONITOR line for a command, as replicationFeedMonitors formats it. */

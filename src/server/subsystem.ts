@@ -3,6 +3,7 @@
  * their own (pub/sub, persistence, replication, scripting, ACL) into a Server.
  */
 
+import type { Db } from "../store/keyspace.ts";
 import type { Client } from "./client.ts";
 
 /** One INFO line: field name and its printed value. */
@@ -19,6 +20,12 @@ export interface Subsystem {
   clientFreed?(c: Client): void;
   /** Delivers a keyspace notification (pub/sub); returns the receiver count. */
   publish?(channel: string, message: Uint8Array): number;
+  /** signalModifiedKey: a key changed (client-side caching invalidation). */
+  keyModified?(db: Db, key: string): void;
+  /** FLUSHDB (its db index) or FLUSHALL (-1): tracking clients drop their whole cache. */
+  flushed?(dbid: number): void;
+  /** After each top-level command (EXEC as a whole): deliver what had to wait for its reply. */
+  afterCommand?(): void;
   /** Edits an INFO section's fields (in order) before they are printed. */
   info?(section: string, fields: InfoField[]): void;
   /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */
