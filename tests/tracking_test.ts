@@ -219,6 +219,68 @@ for (const [name, steps] of Object.entries(SCENARIOS)) {
   });
 }
 
+/** CLIENT INFO's flags= and redir= fields through the tracking modes (the target's id masked). */
+async function trackingInfoFields(port: number): Promise<string[]> {
+  const t = await RawClient.connect(port);
+  let r: RawClient | null = await RawClient.connect(port);
+  try {
+    const rid = (await r.call("CLIENT", "ID")).slice(1, -2);
+    const fields = async () => {
+      const line = await t.call("CLIENT", "INFO");
+      const flags = / flags=(\S*)/.exec(line)?.[1];
+      const redir = / redir=(\S*)/.exec(line)?.[1];
+      return `flags=${flags} redir=${redir === rid ? "RID" : redir}`;
+    };
+    const out = [await fields()];
+    for (
+      const args of [
+        ["ON"],
+        ["OFF"],
+        ["ON", "BCAST", "REDIRECT", rid],
+        ["OFF"],
+        ["ON", "OPTIN", "REDIRECT", rid],
+      ]
+    ) {
+      assert.equal(await t.call("CLIENT", "TRACKING", ...args), "+OK\r\n");
+      out.push(await fields());
+    }
+    // The redirect target goes away: the tracking client's redirection is broken (flag R)
+    // once an invalidation finds it gone.
+    r.close();
+    r = null;
+    assert.equal(await t.call("CLIENT", "CACHING", "YES"), "+OK\r\n");
+    assert.equal(await t.call("GET", "k"), "$-1\r\n");
+    assert.equal(await t.call("SET", "k", "1"), "+OK\r\n");
+    out.push(await fields());
+    return out;
+  } finally {
+    t.close();
+    r?.close();
+  }
+}
+
+Deno.test({
+  name: "tracking: CLIENT INFO shows the tracking flags (t, R, B) and redir= as the reference",
+  ignore: !HAS_REFERENCE,
+  fn: async () => {
+    let ours: string[] = [];
+    await withServer({}, async (srv) => {
+      ours = await trackingInfoFields(srv.port);
+    });
+    let theirs: string[] = [];
+    await withReference(async (port) => {
+      theirs = await trackingInfoFields(port);
+    });
+    assert.deepEqual(ours, theirs);
+    assert.deepEqual(ours.slice(0, 4), [
+      "flags=N redir=-1",
+      "flags=t redir=0",
+      "flags=N redir=-1",
+      "flags=tB redir=RID",
+    ]);
+  },
+});
+
 Deno.test("tracking: an invalidation reaches a RESP3 client; the key is then forgotten", async () => {
   await withClient({}, async (t, srv) => {
     const w = await RawClient.connect(srv.port);

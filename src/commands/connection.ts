@@ -10,14 +10,9 @@ import { SYNTAX_ERR } from "../store/types.ts";
 import { binaryToBytes, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { REDIS_VERSION } from "../version.ts";
-import {
-  CLIENT_NAME_ERR,
-  clientCommands,
-  isPubSubClient,
-  setClientName,
-  validClientName,
-} from "./client.ts";
+import { CLIENT_NAME_ERR, clientCommands, setClientName, validClientName } from "./client.ts";
 import type { CommandSpec } from "../server/command_table.ts";
+import { isPubSubClient } from "../server/client_info.ts";
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 /** What MONITOR and the slowlog show instead of a password (shared.redacted). */

@@ -10,6 +10,7 @@ import { ReplyWriter } from "../resp/writer.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { Command } from "./command_table.ts";
+import { clientInfoString, clientType } from "./client_info.ts";
 import type { Server } from "./server.ts";
 
 /** Keyspace event classes (notify-keyspace-events letters). */
@@ -299,11 +300,8 @@ export class Client {
 
   /** The client-output-buffer-limit class: normal, replica or pubsub (getClientType). */
   get limitClass(): "normal" | "replica" | "pubsub" {
-    if (this.kind === "replica" && !this.monitor) return "replica";
-    if (this.kind === "pubsub" || this.channels.size > 0 || this.patterns.size > 0) {
-      return "pubsub";
-    }
-    return "normal";
+    const type = clientType(this);
+    return type === "master" ? "normal" : type;
   }
 
   /**
@@ -333,15 +331,12 @@ export class Client {
     if (!hard && !soft) return false;
     this.server.log.warning(
       `Client ${
-        Client.describe?.(this) ?? `id=${this.id} addr=${this.addr}`
+        clientInfoString(this, this)
       } scheduled to be closed ASAP for overcoming of output buffer limits.`,
     );
     this.close();
     return true;
   }
-
-  /** CLIENT LIST line of a client (installed by the CLIENT command module) for log lines. */
-  static describe: ((c: Client) => string) | null = null;
 
   private inFlight = 0;
   /** Reply chunks waiting behind the write in flight, oldest first, from `outHead` on. */
