@@ -8,7 +8,7 @@
 // `deno task bench`, not here.
 
 import assert from "node:assert/strict";
-import { encodeCommand, RawClient, waitUntil, withServer } from "./helpers.ts";
+import { encodeCommand, RawClient, waitUntil, withConnections, withServer } from "./helpers.ts";
 import { type ParserLimits, RequestParser } from "../src/resp/parser.ts";
 
 const LIMITS: ParserLimits = {
@@ -239,5 +239,42 @@ Deno.test("client-output-buffer-limit closes a client that does not read its rep
       slow.close();
       ctl.close();
     }
+  });
+});
+
+Deno.test("a random pick reply of a huge count stops at the output limit and closes the client", async () => {
+  await withServer({ "client-output-buffer-limit": ["normal", "1mb", "0", "0"] }, async (srv) => {
+    const logged: string[] = [];
+    srv.server.log.warning = (msg: string) => void logged.push(msg);
+    await withConnections(srv.port, 1, async ([ctl]) => {
+      assert.equal(await ctl.call("SADD", "s", "a", "b", "c"), ":3\r\n");
+      assert.equal(await ctl.call("HSET", "h", "f", "v", "g", "w"), ":2\r\n");
+      assert.equal(await ctl.call("ZADD", "z", "1", "a", "2", "b"), ":2\r\n");
+      const cases: string[][] = [
+        ["SRANDMEMBER", "s", "-9223372036854775807"],
+        ["HRANDFIELD", "h", "-9223372036854775807"],
+        ["ZRANDMEMBER", "z", "-9223372036854775807"],
+        ["ZRANDMEMBER", "z", "-4611686018427387903", "WITHSCORES"],
+      ];
+      for (const args of cases) {
+        const c = await RawClient.connect(srv.port);
+        try {
+          await c.send(...args);
+          // Closed while the reply was built: like a CLIENT_CLOSE_ASAP client, nothing is sent.
+          assert.equal(await c.readUntilClosed(), "", args.join(" "));
+        } finally {
+          c.close();
+        }
+        // The server kept serving: the next client and the control connection get replies.
+        assert.equal(await ctl.call("PING"), "+PONG\r\n");
+      }
+      // Each was closed by the limit (its log line shows the command and omem past 1mb).
+      const closed = logged.filter((m) => m.includes("output buffer limits"));
+      assert.equal(closed.length, cases.length, logged.join("\n"));
+      for (const line of closed) {
+        assert.match(line, / cmd=(srandmember|hrandfield|zrandmember) /);
+        assert.ok(Number(line.match(/ omem=(\d+) /)![1]) >= 1024 * 1024, line);
+      }
+    });
   });
 });

@@ -41,13 +41,6 @@ import {
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
 
-/**
- * Replies past this size stop early and the connection is closed, standing in
- * for Redis's CLIENT_CLOSE_ASAP check in HRANDFIELD/SRANDMEMBER with huge
- * negative counts (Redis would hit the output buffer limit or run out of memory).
- */
-export const REPLY_SIZE_GUARD = 512 * 1024 * 1024;
-
 const HSET_ARG = binaryToBytes("HSET");
 
 /** Writes an array header whose length may exceed 2^53 (huge negative random counts). */
@@ -56,7 +49,7 @@ export function arrayLen(c: Client, n: bigint): void {
   else c.reply.raw(binaryToBytes(`*${n}\r\n`));
 }
 
-/** A loop bound for `n` picks: past 2^53 the reply guard ends the loop anyway. */
+/** A loop bound for `n` picks: past 2^53 Client.replyLimitReached ends the loop anyway. */
 export function loopBound(n: bigint): number {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : Infinity;
 }
@@ -367,10 +360,7 @@ function hrandfieldWithCount(c: Client, l: bigint, withValues: boolean): void {
     const count = loopBound(countBig);
     for (let k = 0; k < count; k++) {
       emit(Math.floor(Math.random() * size));
-      if (r.len > REPLY_SIZE_GUARD) {
-        c.close();
-        return;
-      }
+      if (c.replyLimitReached()) return;
     }
     return;
   }

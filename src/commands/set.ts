@@ -17,7 +17,7 @@ import { WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { isInt64String } from "../util/number.ts";
-import { arrayLen, loopBound, orderedSample, randomIndexes, REPLY_SIZE_GUARD } from "./hash.ts";
+import { arrayLen, loopBound, orderedSample, randomIndexes } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
 import {
   dbAdd,
@@ -277,10 +277,7 @@ function srandmemberWithCount(c: Client): void {
     const n = loopBound(count);
     for (let k = 0; k < n; k++) {
       r.bulkBinary(s.memberAt(Math.floor(Math.random() * size)));
-      if (r.len > REPLY_SIZE_GUARD) {
-        c.close();
-        return;
-      }
+      if (c.replyLimitReached()) return;
     }
     return;
   }

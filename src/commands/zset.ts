@@ -31,6 +31,7 @@ import { matchGlob } from "../util/glob.ts";
 import { formatDouble } from "../util/fpconv.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
+import { arrayLen, loopBound } from "./hash.ts";
 import {
   dbAdd,
   deleteEmptied,
@@ -897,26 +898,30 @@ function bzmpopCommand(c: Client): void {
 // ---------------------------------------------------------------------------
 // ZRANDMEMBER.
 
-function zrandmemberWithCount(c: Client, l: number, withscores: boolean): void {
+function zrandmemberWithCount(c: Client, l: bigint, withscores: boolean): void {
   const z = readZset(c, c.key(1));
   if (z === null) return;
   if (z === undefined) return c.reply.array(0);
   const size = z.size;
-  const uniq = l >= 0;
-  const count = Math.abs(l);
-  if (count === 0) return c.reply.array(0);
+  const uniq = l >= 0n;
+  if (l === 0n) return c.reply.array(0);
   const r = c.reply;
   // CASE 1: negative count (or 1): independent random picks.
-  if (!uniq || count === 1) {
-    r.array(withscores && r.resp === 2 ? count * 2 : count);
-    for (let i = 0; i < count; i++) {
+  if (!uniq || l === 1n) {
+    const picks = uniq ? l : -l;
+    arrayLen(c, withscores && r.resp === 2 ? picks * 2n : picks);
+    const n = loopBound(picks);
+    for (let i = 0; i < n; i++) {
       const slot = Math.floor(Math.random() * size);
       if (withscores && r.resp === 3) r.array(2);
       r.bulkBinary(z.memberAtSlot(slot));
       if (withscores) r.double(z.scoreAtSlot(slot));
+      if (c.replyLimitReached()) return;
     }
     return;
   }
+  // A positive count: past 2^53 it still compares above any size as a double.
+  const count = Number(l);
   const replySize = count < size ? count : size;
   r.array(withscores && r.resp === 2 ? replySize * 2 : replySize);
   // CASE 2: the whole set, in zuiNext order (from the highest score down).
@@ -945,7 +950,7 @@ function zrandmemberWithCount(c: Client, l: number, withscores: boolean): void {
 function zrandmemberCommand(c: Client): void {
   if (c.argc >= 3) {
     const r = getRandomCount(c, "withscores");
-    if (r !== null) zrandmemberWithCount(c, Number(r.count), r.withPairs);
+    if (r !== null) zrandmemberWithCount(c, r.count, r.withPairs);
     return;
   }
   const z = readZset(c, c.key(1));

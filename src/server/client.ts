@@ -68,6 +68,8 @@ export interface TrackingState {
 
 /** Redis's fixed per-client reply buffer (PROTO_REPLY_CHUNK_BYTES). */
 const REPLY_BUF = 16 * 1024;
+/** A reply that grows past this with no output limit in force ends its client (replyLimitReached). */
+const REPLY_SAFETY_LIMIT = 512 * 1024 * 1024;
 /** Buffered replies past this move to the output queue while a write is in flight. */
 export const REPLY_CHUNK = 64 * 1024;
 /** Reply buffers up to this size are reused; bigger ones are dropped after use. */
@@ -302,6 +304,24 @@ export class Client {
   get limitClass(): "normal" | "replica" | "pubsub" {
     const type = clientType(this);
     return type === "master" ? "normal" : type;
+  }
+
+  /**
+   * For commands that build a reply of unbounded size in a loop (HRANDFIELD,
+   * SRANDMEMBER and ZRANDMEMBER with a huge negative count): true once the
+   * client must stop, as Redis's loops stop on CLIENT_CLOSE_ASAP. That is when
+   * client-output-buffer-limit closes it, or, for a class without a limit
+   * (normal, by default), when the reply passes REPLY_SAFETY_LIMIT, where Redis
+   * would keep allocating until the process runs out of memory. Checking every
+   * element is cheap: it compares two numbers until the reply is large.
+   */
+  replyLimitReached(): boolean {
+    if (this.closed) return true;
+    if (this.pendingOutput < REPLY_CHUNK) return false;
+    if (this.closeOnOutputBufferLimit()) return true;
+    if (this.pendingOutput <= REPLY_SAFETY_LIMIT) return false;
+    this.close();
+    return true;
   }
 
   /**
