@@ -21,6 +21,7 @@ import { zsetCommands } from "./zset.ts";
 import { geoCommands } from "./geo.ts";
 import { sortCommands } from "./sort.ts";
 import { memoryCommands } from "./memory.ts";
+import { streamCommands } from "./stream.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -41,4 +42,5 @@ export function registerAll(table: CommandTable): void {
   table.register(geoCommands);
   table.register(sortCommands);
   table.register(memoryCommands);
+  table.register(streamCommands);
 }
