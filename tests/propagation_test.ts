@@ -178,6 +178,16 @@ const SCRIPT: Step[] = [
   ["zdiffstore", "zd", "2", "zy", "zw"],
   ["zrangestore", "zr", "zu", "0", "1"],
   ["zrangestore", "zr", "missing", "0", "1"],
+  // Streams: generated IDs and "~" thresholds are rewritten to what was reached.
+  ["xadd", "st", "1-1", "a", "1"],
+  ["xadd", "st", "1-*", "a", "2"],
+  ["xadd", "st", "maxlen", "~", "1", "2-*", "b", "3"],
+  ["xadd", "st", "nomkstream", "3-0", "c", "4"],
+  ["xadd", "nost", "nomkstream", "3-0", "c", "4"],
+  ["xdel", "st", "1-1", "9-9"],
+  ["xtrim", "st", "maxlen", "=", "1"],
+  ["xtrim", "st", "minid", "~", "0"],
+  ["xsetid", "st", "5-0", "entriesadded", "10", "maxdeletedid", "4-0"],
   // Geo and SORT.
   ["geoadd", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"],
   ["georadius", "g", "15", "37", "200", "km", "store", "gs"],

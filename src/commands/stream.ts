@@ -298,7 +298,7 @@ function trim(s: RedisStream, a: TrimArgs): number {
  * streamRewriteApproxSpecifier + streamRewriteTrimArgument: "~" becomes "="
  * and the threshold the one actually reached, so replicas trim the same.
  */
-function rewriteTrim(c: Client, argv: Uint8Array[], s: RedisStream, a: TrimArgs): void {
+function rewriteTrim(argv: Uint8Array[], s: RedisStream, a: TrimArgs): void {
   argv[a.argIdx - 1] = EQUAL;
   if (a.strategy === "maxlen") {
     argv[a.argIdx] = binaryToBytes(String(s.length));
@@ -375,7 +375,7 @@ function xaddCommand(c: Client): void {
     if (trim(s, a) > 0) c.modified(key, "stream", "xtrim", 0);
     if (a.approx) {
       argv = c.argv.map((x) => x.slice());
-      rewriteTrim(c, argv, s, a);
+      rewriteTrim(argv, s, a);
     }
   }
   if (a.id === null || !a.seqGiven) {
@@ -458,7 +458,7 @@ function xtrimCommand(c: Client): void {
   if (deleted > 0) {
     if (a.approx) {
       const argv = c.argv.map((x) => x.slice());
-      rewriteTrim(c, argv, s, a);
+      rewriteTrim(argv, s, a);
       c.rewriteArgv(argv);
     }
     c.modified(key, "stream", "xtrim", deleted);

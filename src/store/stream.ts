@@ -130,10 +130,8 @@ export function idMs(id: StreamID): number {
 }
 
 /**
- * string2ull on `b[from, to)`: an unsigned 64-bit decimal as [hi, lo], or null
- * (empty, non-digits, overflow). A leading '+' is not accepted, as strtoull's
- * callers in Redis reject it beforehand... except string2ull itself accepts
- * only digits here.
+ * Plain digits in `b[from, to)` as an unsigned 64-bit [hi, lo], or null (empty,
+ * a non-digit, overflow). The fast path of the commands' ID parsing.
  */
 export function parseU64(b: Uint8Array, from: number, to: number): [number, number] | null {
   const len = to - from;
@@ -326,7 +324,7 @@ class StreamNode {
     return out;
   }
 
-  /** Payload bytes of entry i (memory accounting of deletions). */
+  /** Whether entry i is flagged deleted. */
   isDeleted(i: number): boolean {
     return (this.flags[i] & F_DELETED) !== 0;
   }
@@ -549,10 +547,10 @@ export class RedisStream implements CollectionValue {
     return s;
   }
 
-  /** Visits every live entry's ID text and its flat field/value list, in ID order. */
+  /** Visits every live entry's fields with their values, entries in ID order. */
   forEach(visit: (element: string | Uint8Array, extra?: Uint8Array | number) => void): void {
-    this.range(zeroId(), maxId(), false, 0, (id, fields) => {
-      for (let i = 0; i < fields.length; i += 2) visit(idText(id), fields[i + 1]);
+    this.range(zeroId(), maxId(), false, 0, (_id, fields) => {
+      for (let i = 0; i < fields.length; i += 2) visit(fields[i], fields[i + 1]);
       return true;
     });
   }
