@@ -615,6 +615,48 @@ export class RedisStream implements CollectionValue {
     if (this.length === 1) this.firstId = copyId(id);
   }
 
+  /** Whether `id` is a live entry (streamEntryExists). */
+  has(id: StreamID): boolean {
+    return this.lookup(id) !== undefined;
+  }
+
+  /**
+   * streamRangeHasTombstones: whether an entry was deleted between `start`
+   * (0-0 when null) and the end of the stream.
+   */
+  rangeHasTombstones(start: StreamID | null): boolean {
+    if (this.length === 0 || isZeroId(this.maxDeletedEntryId)) return false;
+    return start === null || compareIds(start, this.maxDeletedEntryId) <= 0;
+  }
+
+  /**
+   * streamEstimateDistanceFromFirstEverEntry: the entries_read counter of
+   * `id`, or INVALID_ENTRIES_READ when it cannot be known.
+   */
+  estimateDistanceFromFirstEverEntry(id: StreamID): number {
+    if (this.entriesAdded === 0) return 0;
+    if (this.length === 0 && compareIds(id, this.lastId) < 1) return this.entriesAdded;
+    const cmpLast = compareIds(id, this.lastId);
+    if (cmpLast === 0) return this.entriesAdded;
+    if (cmpLast > 0) return INVALID_ENTRIES_READ;
+    const cmpFirst = compareIds(id, this.firstId);
+    if (isZeroId(this.maxDeletedEntryId) || compareIds(this.maxDeletedEntryId, this.firstId) < 0) {
+      if (cmpFirst < 0) return this.entriesAdded - this.length;
+      if (cmpFirst === 0) return this.entriesAdded - this.length + 1;
+    }
+    return INVALID_ENTRIES_READ;
+  }
+
+  /** The lag of a group (streamReplyWithCGLag), or null when unknown. */
+  groupLag(cg: StreamCG): number | null {
+    if (this.entriesAdded === 0) return 0;
+    if (cg.entriesRead !== INVALID_ENTRIES_READ && !this.rangeHasTombstones(cg.lastId)) {
+      return this.entriesAdded - cg.entriesRead;
+    }
+    const read = this.estimateDistanceFromFirstEverEntry(cg.lastId);
+    return read === INVALID_ENTRIES_READ ? null : this.entriesAdded - read;
+  }
+
   /** ID of the first entry, deleted or not (streamGetEdgeID without skipping tombstones). */
   firstNodeId(): StreamID | undefined {
     return this.nodes.length === 0 ? undefined : this.nodes[0].idAt(0);
