@@ -6,17 +6,23 @@
 import assert from "node:assert/strict";
 import { streamCommands } from "../src/commands/stream.ts";
 import { RedisStream } from "../src/store/stream.ts";
+import { Redis } from "ioredis";
+import { startServer } from "../mod.ts";
+import { Clock } from "../src/server/clock.ts";
 import {
   arr,
   bulk,
   captureKeyEvents,
   capturePropagation,
+  RawClient,
   rng,
   waitBlocked,
+  waitUntil,
   withClient,
   withConnections,
 } from "./helpers.ts";
 import {
+  callBoth,
   expectReferenceRowsMatch,
   expectSameReply,
   HAS_REFERENCE,
@@ -263,5 +269,323 @@ Deno.test("streams: XREAD BLOCK is served by XADD from another client, by EXEC, 
       assert.equal(await c.call("CLIENT", "UNBLOCK", id, "ERROR"), ":1\r\n");
       assert.equal(await b1.readRaw(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
     });
+  });
+});
+
+/** Consumer-group commands and errors, and XINFO, in the order they run. */
+const GROUP_SCRIPT: string[][] = [
+  ["XGROUP", "CREATE", "s", "g", "$"],
+  ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
+  ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
+  ["XGROUP", "CREATE", "s", "g2", "0", "ENTRIESREAD", "5"],
+  ["XGROUP", "CREATE", "s", "g3", "0", "ENTRIESREAD", "-5"],
+  ["XGROUP", "CREATE", "s", "g3", "0", "FOO"],
+  ["XGROUP", "CREATE", "s", "g3", "bad"],
+  ["XGROUP", "SETID", "s", "nog", "0"],
+  ["XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "0"],
+  ["XGROUP", "SETID", "nokey", "g", "0"],
+  ["XGROUP", "FOO", "s", "g"],
+  ["XGROUP", "HELP"],
+  ["XGROUP", "CREATECONSUMER", "s", "g", "alice"],
+  ["XGROUP", "CREATECONSUMER", "s", "g", "alice"],
+  ["XGROUP", "CREATECONSUMER", "s", "nog", "alice"],
+  ["XADD", "s", "1-1", "a", "1"],
+  ["XADD", "s", "2-1", "b", "2"],
+  ["XADD", "s", "3-1", "c", "3"],
+  ["XINFO", "GROUPS", "s"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", ">"],
+  ["XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "STREAMS", "s", ">"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", "$"],
+  ["XREADGROUP", "GROUP", "nog", "bob", "STREAMS", "s", ">"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "nokey", ">"],
+  ["XREADGROUP", "STREAMS", "s", ">"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", "0"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", "bad"],
+  ["XREADGROUP", "GROUP", "g", "carol", "NOACK", "STREAMS", "s", ">"],
+  ["XADD", "s", "4-1", "d", "4"],
+  ["XREADGROUP", "GROUP", "g", "carol", "NOACK", "STREAMS", "s", ">"],
+  ["XINFO", "GROUPS", "s"],
+  ["XPENDING", "s", "g"],
+  ["XPENDING", "s", "g", "-", "+", "10"],
+  ["XPENDING", "s", "g", "-", "+", "10", "bob"],
+  ["XPENDING", "s", "g", "-", "+", "10", "nobody"],
+  ["XPENDING", "s", "g", "IDLE", "0", "-", "+", "10"],
+  ["XPENDING", "s", "g", "IDLE", "0", "-", "+"],
+  ["XPENDING", "s", "g", "(1-1", "+", "10"],
+  ["XPENDING", "s", "nog"],
+  ["XPENDING", "s", "g", "-", "+", "abc"],
+  ["XPENDING", "s", "g", "x"],
+  ["XACK", "s", "g", "1-1", "9-9"],
+  ["XACK", "s", "g", "bad"],
+  ["XACK", "s", "nog", "1-1"],
+  ["XACK", "nokey", "g", "1-1"],
+  ["XPENDING", "s", "g"],
+  ["XDEL", "s", "2-1"],
+  ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", "0"],
+  ["XCLAIM", "s", "g", "dave", "0", "2-1", "3-1", "JUSTID"],
+  ["XCLAIM", "s", "g", "dave", "0", "3-1", "RETRYCOUNT", "5"],
+  ["XCLAIM", "s", "g", "dave", "0", "1-1", "FORCE", "JUSTID"],
+  ["XCLAIM", "s", "g", "dave", "0", "4-1", "FORCE", "RETRYCOUNT", "2"],
+  ["XCLAIM", "s", "g", "dave", "0", "4-1", "FOO"],
+  ["XCLAIM", "s", "g", "dave", "abc", "4-1"],
+  ["XCLAIM", "s", "g", "dave", "0", "4-1", "IDLE", "abc"],
+  ["XCLAIM", "s", "nog", "dave", "0", "4-1"],
+  ["XPENDING", "s", "g", "-", "+", "10"],
+  ["XAUTOCLAIM", "s", "g", "erin", "0", "0"],
+  ["XAUTOCLAIM", "s", "g", "erin", "0", "0", "COUNT", "1"],
+  ["XAUTOCLAIM", "s", "g", "erin", "0", "0", "JUSTID"],
+  ["XAUTOCLAIM", "s", "g", "erin", "0", "0", "COUNT", "0"],
+  ["XAUTOCLAIM", "s", "g", "erin", "0", "0", "FOO"],
+  ["XAUTOCLAIM", "s", "g", "erin", "abc", "0"],
+  ["XAUTOCLAIM", "s", "nog", "erin", "0", "0"],
+  ["XDEL", "s", "3-1"],
+  ["XAUTOCLAIM", "s", "g", "erin", "0", "0"],
+  ["XINFO", "GROUPS", "s"],
+  ["XINFO", "HELP"],
+  ["XINFO", "FOO", "s"],
+  ["XINFO", "GROUPS", "nokey"],
+  ["XINFO", "STREAM", "s", "FOO"],
+  ["XINFO", "STREAM", "s", "FULL", "COUNT"],
+  ["XINFO", "CONSUMERS", "s", "nog"],
+  ["XGROUP", "DELCONSUMER", "s", "g", "erin"],
+  ["XGROUP", "DELCONSUMER", "s", "g", "nobody"],
+  ["XPENDING", "s", "g"],
+  ["XGROUP", "DESTROY", "s", "g"],
+  ["XGROUP", "DESTROY", "s", "g"],
+  ["XINFO", "GROUPS", "s"],
+  ["SET", "str", "v"],
+  ["XGROUP", "CREATE", "str", "g", "$"],
+  ["XINFO", "STREAM", "str"],
+  ["XREADGROUP", "GROUP", "g", "a", "STREAMS", "str", ">"],
+  ["XAUTOCLAIM", "str", "g", "a", "0", "0"],
+  ["XCLAIM", "str", "g", "a", "0", "0"],
+  ["XACK", "str", "g", "0"],
+  ["XPENDING", "str", "g"],
+  ["XADD", "lagt", "1-1", "a", "1"],
+  ["XADD", "lagt", "2-1", "a", "1"],
+  ["XADD", "lagt", "3-1", "a", "1"],
+  ["XGROUP", "CREATE", "lagt", "g", "0"],
+  ["XGROUP", "CREATE", "lagt", "g2", "2-1"],
+  ["XGROUP", "CREATE", "lagt", "g3", "$"],
+  ["XINFO", "GROUPS", "lagt"],
+  ["XDEL", "lagt", "2-1"],
+  ["XINFO", "GROUPS", "lagt"],
+  ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "lagt", ">"],
+  ["XINFO", "GROUPS", "lagt"],
+  ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "lagt", ">"],
+  ["XINFO", "GROUPS", "lagt"],
+  ["XSETID", "lagt", "3-1", "ENTRIESADDED", "10"],
+  ["XINFO", "GROUPS", "lagt"],
+  ["XADD", "s", "1-1", "a", "1"],
+  ["XADD", "s", "2-1", "b", "2"],
+  ["XINFO", "STREAM", "s"],
+  ["XADD", "t", "1-1", "a", "1"],
+  ["XDEL", "t", "1-1"],
+  ["XINFO", "STREAM", "t"],
+  ["XTRIM", "s", "MAXLEN", "0"],
+  ["XINFO", "STREAM", "s"],
+  ["XGROUP", "CREATE", "s", "g", "0"],
+  ["XINFO", "STREAM", "s", "FULL"],
+  ["XINFO", "STREAM", "s", "FULL", "COUNT", "0"],
+  ["XINFO", "STREAM", "nokey"],
+  ["XINFO", "STREAM", "t"],
+  ["XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", ">"],
+  ["XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", "0"],
+  ["XINFO", "GROUPS", "s"],
+];
+
+/**
+ * Masks what depends on the clock or on the radix tree's shape: XPENDING's idle times and
+ * XINFO STREAM's radix-tree-nodes.
+ */
+function masked(raw: string): string {
+  return raw
+    .replace(/(\*4\r\n\$\d+\r\n\d+-\d+\r\n\$\d+\r\n[^\r]*\r\n):\d+\r\n/g, "$1:<idle>\r\n")
+    .replace(/(radix-tree-nodes\r\n):\d+/g, "$1<n>");
+}
+
+Deno.test({
+  name: "streams: consumer groups, XPENDING, XCLAIM, XAUTOCLAIM and XINFO match the reference",
+  ignore: !HAS_REFERENCE,
+  fn: () =>
+    withOursAndReference({}, async (ours, ref) => {
+      for (const cmd of GROUP_SCRIPT) {
+        const [a, b] = await callBoth(ours, ref, cmd);
+        assert.equal(masked(a), masked(b), cmd.join(" "));
+      }
+    }),
+});
+
+Deno.test("streams: a blocked XREADGROUP gets NOGROUP, WRONGTYPE or the new entry", async () => {
+  await withClient({}, async (c, srv) => {
+    await withConnections(srv.port, 1, async ([b]) => {
+      // Recorded from valkey-server 8.0.
+      const nogroup =
+        "-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n";
+      const cases: [string[], string][] = [
+        [["DEL", "s"], nogroup],
+        [["XGROUP", "DESTROY", "s", "g"], nogroup],
+        [
+          ["SET", "s", "x"],
+          "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        ],
+        [
+          ["XADD", "s", "5-5", "f", "v"],
+          arr([arr([bulk("s"), arr([arr([bulk("5-5"), arr([bulk("f"), bulk("v")])])])])]),
+        ],
+      ];
+      for (const [trigger, want] of cases) {
+        await c.call("DEL", "s");
+        assert.equal(await c.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"), "+OK\r\n");
+        await b.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
+        await waitBlocked(srv, 1);
+        await c.call(...trigger);
+        assert.equal(await b.readRaw(), want, trigger.join(" "));
+      }
+      // Served entries are pending for the consumer.
+      assert.equal(
+        await c.call("XPENDING", "s", "g", "-", "+", "10", "c"),
+        arr([arr([bulk("5-5"), bulk("c"), ":0\r\n", ":1\r\n"])]),
+      );
+    });
+  });
+});
+
+/** A clock that moves only when the test advances it, so idle times are exact. */
+class FrozenClock extends Clock {
+  private t = Date.now();
+  override now(): number {
+    return this.t;
+  }
+  override advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+Deno.test("streams: idle times, seen-time and active-time follow the server clock", async () => {
+  const srv = await startServer({}, { clock: new FrozenClock() });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+    await c.call("XADD", "s", "1-1", "f", "v");
+    await c.call("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", ">");
+    srv.fastForward(5000);
+    assert.equal(
+      await c.call("XPENDING", "s", "g", "IDLE", "4000", "-", "+", "10"),
+      arr([arr([bulk("1-1"), bulk("alice"), ":5000\r\n", ":1\r\n"])]),
+    );
+    assert.equal(await c.call("XPENDING", "s", "g", "IDLE", "6000", "-", "+", "10"), "*0\r\n");
+    await c.call("XGROUP", "CREATECONSUMER", "s", "g", "bob");
+    srv.fastForward(1000);
+    assert.equal(
+      await c.call("XINFO", "CONSUMERS", "s", "g"),
+      arr([
+        arr([
+          bulk("name"),
+          bulk("alice"),
+          bulk("pending"),
+          ":1\r\n",
+          bulk("idle"),
+          ":6000\r\n",
+          bulk("inactive"),
+          ":6000\r\n",
+        ]),
+        arr([
+          bulk("name"),
+          bulk("bob"),
+          bulk("pending"),
+          ":0\r\n",
+          bulk("idle"),
+          ":1000\r\n",
+          bulk("inactive"),
+          ":-1\r\n",
+        ]),
+      ]),
+    );
+    // XCLAIM with min-idle-time: only entries idle long enough move.
+    assert.equal(await c.call("XCLAIM", "s", "g", "bob", "10000", "1-1", "JUSTID"), "*0\r\n");
+    assert.equal(
+      await c.call("XCLAIM", "s", "g", "bob", "6000", "1-1", "JUSTID"),
+      arr([bulk("1-1")]),
+    );
+    const st = srv.db(0).get("s") as RedisStream;
+    assert.equal(st.memoryUsage, st.recomputeMemoryUsage());
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("streams: consumer-group life cycle with ioredis", async () => {
+  await withClient({}, async (_c, srv) => {
+    const r = new Redis({ port: srv.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    await r.connect();
+    try {
+      assert.equal(await r.xgroup("CREATE", "jobs", "workers", "$", "MKSTREAM"), "OK");
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await r.xadd("jobs", "*", "n", String(i)))!);
+      const read = await r.xreadgroup("GROUP", "workers", "w1", "COUNT", 3, "STREAMS", "jobs", ">");
+      assert.deepEqual(read, [["jobs", ids.slice(0, 3).map((id, i) => [id, ["n", String(i)]])]]);
+      const summary = await r.xpending("jobs", "workers");
+      assert.deepEqual(summary, [3, ids[0], ids[2], [["w1", "3"]]]);
+      assert.equal(await r.xack("jobs", "workers", ids[0]), 1);
+      const claimed = await r.xclaim("jobs", "workers", "w2", 0, ids[1]);
+      assert.deepEqual(claimed, [[ids[1], ["n", "1"]]]);
+      const auto = await r.xautoclaim("jobs", "workers", "w3", 0, "0", "COUNT", 10);
+      assert.deepEqual(auto, ["0-0", [[ids[1], ["n", "1"]], [ids[2], ["n", "2"]]], []]);
+      const rest = await r.xreadgroup("GROUP", "workers", "w2", "STREAMS", "jobs", ">");
+      assert.deepEqual(rest, [["jobs", ids.slice(3).map((id, i) => [id, ["n", String(i + 3)]])]]);
+      assert.equal(await r.xgroup("DELCONSUMER", "jobs", "workers", "w3"), 2);
+      const groups = await r.xinfo("GROUPS", "jobs") as unknown[][];
+      assert.deepEqual(groups[0].slice(0, 8), [
+        "name",
+        "workers",
+        "consumers",
+        2,
+        "pending",
+        2,
+        "last-delivered-id",
+        ids[4],
+      ]);
+      assert.equal(await r.xgroup("DESTROY", "jobs", "workers"), 1);
+    } finally {
+      r.disconnect();
+    }
+  });
+});
+
+Deno.test("streams: a 1,000,000-entry stream built by pipelined XADD stays responsive", async () => {
+  await withClient({}, async (c, srv) => {
+    const N = 1_000_000;
+    const batch = 10_000;
+    for (let i = 0; i < N; i += batch) {
+      const cmds: string[][] = [];
+      for (let j = i; j < i + batch; j++) cmds.push(["XADD", "big", `${j + 1}-0`, "f", "v"]);
+      for (const cmd of cmds) await c.send(...cmd);
+      for (let j = 0; j < batch; j++) await c.readRaw();
+    }
+    assert.equal(await c.call("XLEN", "big"), `:${N}\r\n`);
+    let t = performance.now();
+    assert.equal(
+      await c.call("XRANGE", "big", "500000", "500001"),
+      arr([
+        arr([bulk("500000-0"), arr([bulk("f"), bulk("v")])]),
+        arr([bulk("500001-0"), arr([bulk("f"), bulk("v")])]),
+      ]),
+    );
+    assert.equal(await c.call("XDEL", "big", "700000-0"), ":1\r\n");
+    // "~" removes whole nodes only, at most 100 * stream-node-max-entries of them by default.
+    assert.equal(await c.call("XTRIM", "big", "MAXLEN", "~", "900000"), ":10000\r\n");
+    assert.equal(await c.call("XTRIM", "big", "MAXLEN", "~", "900000", "LIMIT", "0"), ":89900\r\n");
+    assert.equal(await c.call("XLEN", "big"), ":900099\r\n");
+    assert.equal(await c.call("XGROUP", "CREATE", "big", "g", "0"), "+OK\r\n");
+    await c.call("XREADGROUP", "GROUP", "g", "a", "COUNT", "10", "STREAMS", "big", ">");
+    assert.equal(await c.call("XACK", "big", "g", "99901-0"), ":1\r\n");
+    assert.ok(performance.now() - t < 1000, "point operations stay fast");
+    const st = srv.db(0).get("big") as RedisStream;
+    assert.equal(st.memoryUsage, st.recomputeMemoryUsage());
+    t = performance.now();
+    assert.equal(await c.call("PING"), "+PONG\r\n");
   });
 });

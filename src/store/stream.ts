@@ -808,7 +808,7 @@ export class RedisStream implements CollectionValue {
       if (node.live === 0) this.dropNode(0);
       break;
     }
-    if (deleted > 0) this.firstId = this.firstEntry()?.id ?? maxId();
+    if (deleted > 0) this.updateFirstId();
     return deleted;
   }
 }
