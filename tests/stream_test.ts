@@ -17,7 +17,6 @@ import {
   RawClient,
   rng,
   waitBlocked,
-  waitUntil,
   withClient,
   withConnections,
 } from "./helpers.ts";
