@@ -744,6 +744,15 @@ function propagateGroupId(c: Client, key: Uint8Array, group: Uint8Array, cg: Str
   ]);
 }
 
+/**
+ * A group, consumer or PEL of the stream at `key` changed: its size estimate
+ * and the db's byte count follow (XACK and the deliveries touch no WATCH).
+ */
+function groupsChanged(c: Client, key: string, s: RedisStream): void {
+  s.refreshMemory();
+  c.db.updateSize(key);
+}
+
 /** Removes a NACK from its group's and consumer's PELs. */
 function dropNack(cg: StreamCG, nack: StreamNACK): void {
   cg.pel.delete(nack.key);
@@ -975,7 +984,7 @@ function xreadgroupCommand(c: Client): void {
       }
       c.changed(1);
     }
-    for (const [, s] of served) s.refreshMemory();
+    for (const [i, s] of served) groupsChanged(c, c.key(streamsArg + i), s);
     return;
   }
   if (timeout !== -1) {
@@ -1026,7 +1035,7 @@ function xackCommand(c: Client): void {
     }
   }
   if (acked > 0) {
-    sg.s.refreshMemory();
+    groupsChanged(c, c.key(1), sg.s);
     c.changed(acked);
   }
   c.reply.integer(acked);
@@ -1213,7 +1222,7 @@ function xclaimCommand(c: Client): void {
     changes++;
   }
   if (changes) c.changed(changes);
-  s.refreshMemory();
+  groupsChanged(c, c.key(1), s);
   c.reply.array(claimed.length);
   for (const [id, fields] of claimed) {
     if (fields === null) c.reply.bulkText(idText(id));
@@ -1283,7 +1292,7 @@ function xautoclaimCommand(c: Client): void {
     changes++;
   }
   if (changes) c.changed(changes);
-  s.refreshMemory();
+  groupsChanged(c, c.key(1), s);
   const r = c.reply;
   r.array(3);
   r.bulkText(i < pel.length ? pel[i].key : "0-0");
@@ -1358,7 +1367,7 @@ function xgroupCommand(c: Client): void {
     }
     if (s.groups.has(group)) return c.reply.error("BUSYGROUP Consumer Group name already exists");
     s.groups.set(group, new StreamCG(id, entriesRead));
-    s.refreshMemory();
+    groupsChanged(c, key, s);
     c.reply.ok();
     c.modified(key, "stream", "xgroup-create");
   } else if (opt === "setid" && (c.argc === 5 || c.argc === 7)) {
@@ -1377,14 +1386,14 @@ function xgroupCommand(c: Client): void {
   } else if (opt === "destroy" && c.argc === 4) {
     if (cg === undefined) return c.reply.integer(0);
     s!.groups.delete(group);
-    s!.refreshMemory();
+    groupsChanged(c, key, s!);
     c.reply.integer(1);
     c.modified(key, "stream", "xgroup-destroy");
   } else if (opt === "createconsumer" && c.argc === 5) {
     const name = c.key(4);
     if (cg!.consumers.has(name)) return c.reply.integer(0);
     createConsumer(c, cg!, name, key);
-    s!.refreshMemory();
+    groupsChanged(c, key, s!);
     c.reply.integer(1);
   } else if (opt === "delconsumer" && c.argc === 5) {
     const consumer = cg!.consumers.get(c.key(4));
@@ -1393,7 +1402,7 @@ function xgroupCommand(c: Client): void {
       pending = consumer.pel.size;
       for (const nack of [...consumer.pel.ordered()]) cg!.pel.delete(nack.key);
       cg!.consumers.delete(consumer.name);
-      s!.refreshMemory();
+      groupsChanged(c, key, s!);
       c.modified(key, "stream", "xgroup-delconsumer");
     }
     c.reply.integer(pending);

@@ -339,6 +339,17 @@ class StreamNode {
     return -1;
   }
 
+  /** Drops spare capacity once the node is full (no more appends go to it). */
+  seal(): void {
+    const n = this.count;
+    if (this.flags.length > n) {
+      this.ids = this.ids.slice(0, n * 4);
+      this.flags = this.flags.slice(0, n);
+      this.offsets = this.offsets.slice(0, n);
+    }
+    if (this.data.length > this.used) this.data = this.data.slice(0, this.used);
+  }
+
   bytes(): number {
     return NODE_BYTES + this.ids.byteLength + this.flags.byteLength + this.offsets.byteLength +
       this.data.byteLength;
@@ -478,7 +489,10 @@ export class RedisStream implements CollectionValue {
   entriesAdded = 0;
   /** Consumer groups by name, in creation order. */
   readonly groups = new Map<string, StreamCG>();
+  /** Bytes of the nodes. */
   private payload = 0;
+  /** Bytes of groups, consumers and PELs (see refreshMemory). */
+  private groupBytes = 0;
 
   /** TYPE of the value. */
   get type(): "stream" {
@@ -500,25 +514,33 @@ export class RedisStream implements CollectionValue {
     return this.nodes.length;
   }
 
-  /** Estimated retained bytes. O(1) in entries (walks groups' sizes only through counters). */
+  /** Estimated retained bytes: kept current for entries, refreshed for groups. */
   get memoryUsage(): number {
-    return STREAM_BYTES + this.payload;
+    return STREAM_BYTES + this.payload + this.groupBytes;
   }
 
   /** {@link memoryUsage} recomputed by a walk. */
   recomputeMemoryUsage(): number {
     let p = 0;
     for (const n of this.nodes) p += n.bytes();
+    return STREAM_BYTES + p + this.computeGroupBytes();
+  }
+
+  private computeGroupBytes(): number {
+    let p = 0;
     for (const [name, g] of this.groups) {
       p += CG_BYTES + stringBytes(name.length) + g.pel.size * NACK_BYTES;
       for (const c of g.consumers.values()) p += CG_BYTES + stringBytes(c.name.length);
     }
-    return STREAM_BYTES + p;
+    return p;
   }
 
-  /** Re-derives the retained-bytes estimate after group changes (O(groups + consumers)). */
+  /**
+   * Re-derives the groups' share of the estimate after a group, consumer or
+   * PEL change: O(groups + consumers), independent of the entries.
+   */
   refreshMemory(): void {
-    this.payload = this.recomputeMemoryUsage() - STREAM_BYTES;
+    this.groupBytes = this.computeGroupBytes();
   }
 
   /** Deep copy (COPY): nodes, groups, PELs and consumers. */
@@ -544,6 +566,7 @@ export class RedisStream implements CollectionValue {
       s.groups.set(name, ng);
     }
     s.payload = this.payload;
+    s.groupBytes = this.groupBytes;
     return s;
   }
 
@@ -573,6 +596,12 @@ export class RedisStream implements CollectionValue {
     }
     let fresh = false;
     if (node === undefined) {
+      const prev = this.nodes[this.nodes.length - 1];
+      if (prev !== undefined) {
+        this.payload -= prev.bytes();
+        prev.seal();
+        this.payload += prev.bytes();
+      }
       const fields: Uint8Array[] = [];
       for (let j = from; j < pairs.length; j += 2) fields.push(pairs[j].slice());
       const cap = Math.max(1, Math.min(limits.streamNodeMaxEntries || 100, 16));
