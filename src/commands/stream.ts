@@ -1,8 +1,17 @@
 /**
  * Stream commands (Redis's t_stream.c): XADD, XLEN, XRANGE, XREVRANGE, XDEL,
- * XTRIM, XSETID and XREAD (with BLOCK, through the shared blocking mechanism:
- * a blocked XREAD is re-run when a stream it waits on is written, with `$`
- * resolved to the ID it stood for when it blocked).
+ * XTRIM, XSETID, XREAD, and the consumer groups: XGROUP, XREADGROUP, XACK,
+ * XPENDING, XCLAIM, XAUTOCLAIM and XINFO.
+ *
+ * XREAD and XREADGROUP BLOCK use the shared blocking mechanism: the command is
+ * re-run when a stream it waits on is written (a blocked XREAD keeps the ID
+ * `$` stood for when it blocked; a blocked XREADGROUP is also re-run when its
+ * key is deleted or changes type, and then replies the error). As in Redis,
+ * XREADGROUP, XCLAIM and XAUTOCLAIM are not propagated themselves: each
+ * delivery or claim goes to replicas and the AOF as an idempotent
+ * `XCLAIM ... FORCE JUSTID LASTID`, and a group's advance as
+ * `XGROUP SETID ... ENTRIESREAD`; generated IDs and `~` thresholds are
+ * rewritten to what was actually used.
  */
 
 import type { Client } from "../server/client.ts";
@@ -380,12 +389,12 @@ function xaddCommand(c: Client): void {
   if (a.strategy !== "none") {
     if (trim(s, a) > 0) c.modified(key, "stream", "xtrim", 0);
     if (a.approx) {
-      argv = c.argv.map((x) => x.slice());
+      argv = c.argv.slice();
       rewriteTrim(argv, s, a);
     }
   }
   if (a.id === null || !a.seqGiven) {
-    argv ??= c.argv.map((x) => x.slice());
+    argv ??= c.argv.slice();
     argv[idpos] = binaryToBytes(text);
   }
   if (argv !== null) c.rewriteArgv(argv);
@@ -463,7 +472,7 @@ function xtrimCommand(c: Client): void {
   const deleted = trim(s, a);
   if (deleted > 0) {
     if (a.approx) {
-      const argv = c.argv.map((x) => x.slice());
+      const argv = c.argv.slice();
       rewriteTrim(argv, s, a);
       c.rewriteArgv(argv);
     }
