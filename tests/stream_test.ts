@@ -588,3 +588,52 @@ Deno.test("streams: a 1,000,000-entry stream built by pipelined XADD stays respo
     assert.equal(await c.call("PING"), "+PONG\r\n");
   });
 });
+
+Deno.test({
+  name: "streams: random consumer-group model run matches the reference (PELs, entries-read, lag)",
+  ignore: !HAS_REFERENCE,
+  fn: () =>
+    withOursAndReference({}, async (ours, ref) => {
+      for (const c of [ours, ref]) {
+        await c.call("CONFIG", "SET", "stream-node-max-entries", "5");
+        await c.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+        await c.call("XGROUP", "CREATE", "s", "h", "0");
+      }
+      const rand = rng(5);
+      const ri = (n: number) => Math.floor(rand() * n);
+      let next = 1;
+      const pick = [[], ["JUSTID"], ["FORCE"], ["RETRYCOUNT", "3"]];
+      for (let i = 0; i < 2000; i++) {
+        const g = "gh"[ri(2)], cn = "c" + ri(4), id = () => `${ri(next + 2)}-0`;
+        const r = ri(14);
+        let cmd: string[];
+        if (r < 3) cmd = ["XADD", "s", `${next++}-0`, "f", String(i)];
+        else if (r < 4) cmd = ["XDEL", "s", id()];
+        else if (r < 6) {
+          cmd = ["XREADGROUP", "GROUP", g, cn];
+          if (ri(2)) cmd.push("COUNT", String(1 + ri(3)));
+          if (ri(4) === 0) cmd.push("NOACK");
+          cmd.push("STREAMS", "s", ri(4) ? ">" : String(ri(next)));
+        } else if (r < 7) cmd = ["XACK", "s", g, id(), id()];
+        else if (r < 8) {
+          cmd = ["XCLAIM", "s", g, cn, "0", id(), id(), ...pick[ri(4)]];
+          if (ri(5) === 0) cmd.push("LASTID", id());
+        } else if (r < 9) {
+          cmd = ["XAUTOCLAIM", "s", g, cn, "0", String(ri(next)), "COUNT", String(1 + ri(4))];
+          if (ri(2)) cmd.push("JUSTID");
+        } else if (r < 10) {
+          cmd = ri(2) ? ["XPENDING", "s", g] : ["XPENDING", "s", g, "-", "+", String(ri(6))];
+          if (cmd.length > 3 && ri(2)) cmd.push(cn);
+        } else if (r < 11) cmd = ["XINFO", "GROUPS", "s"];
+        else if (r < 12) {
+          cmd = ri(3)
+            ? ["XGROUP", "SETID", "s", g, ri(2) ? "$" : id()]
+            : ["XGROUP", "DELCONSUMER", "s", g, cn];
+          if (cmd[1] === "SETID" && ri(2)) cmd.push("ENTRIESREAD", String(ri(next)));
+        } else if (r < 13) cmd = ["XTRIM", "s", "MAXLEN", String(5 + ri(20))];
+        else cmd = ["XINFO", "STREAM", "s"];
+        const [a, b] = await callBoth(ours, ref, cmd);
+        assert.equal(masked(a), masked(b), cmd.join(" "));
+      }
+    }),
+});

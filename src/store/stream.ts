@@ -655,6 +655,8 @@ export class RedisStream implements CollectionValue {
    */
   rangeHasTombstones(start: StreamID | null): boolean {
     if (this.length === 0 || isZeroId(this.maxDeletedEntryId)) return false;
+    // The latest tombstone is before the first entry.
+    if (compareIds(this.firstId, this.maxDeletedEntryId) > 0) return false;
     return start === null || compareIds(start, this.maxDeletedEntryId) <= 0;
   }
 
