@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { streamCommands } from "../src/commands/stream.ts";
-import { RedisStream } from "../src/store/stream.ts";
+import { idText, makeId, Pel, RedisStream, StreamConsumer } from "../src/store/stream.ts";
 import { Redis } from "ioredis";
 import { startServer } from "../mod.ts";
 import { Clock } from "../src/server/clock.ts";
@@ -636,4 +636,28 @@ Deno.test({
         assert.equal(masked(a), masked(b), cmd.join(" "));
       }
     }),
+});
+
+Deno.test("streams: a PEL stays ordered and exact through adds, deletes and re-adds", () => {
+  const pel = new Pel();
+  const consumer = new StreamConsumer("c", 0, 0);
+  const live = new Set<number>();
+  const rand = rng(7);
+  for (let round = 0; round < 20000; round++) {
+    const k = Math.floor(rand() * 500);
+    const id = makeId(k, 0);
+    if (live.has(k)) {
+      if (rand() < 0.6) {
+        assert.ok(pel.delete(idText(id)));
+        live.delete(k);
+      }
+    } else {
+      pel.add({ id, key: idText(id), deliveryTime: 0, deliveryCount: 1, consumer });
+      live.add(k);
+    }
+    if (round % 997 === 0) {
+      assert.deepEqual(pel.ordered().map((n) => n.id.msLo), [...live].sort((a, b) => a - b));
+      assert.equal(pel.size, live.size);
+    }
+  }
 });

@@ -391,12 +391,16 @@ export interface StreamNACK {
   consumer: StreamConsumer;
 }
 
-/** A PEL: NACKs by ID, ordered. */
+/**
+ * A PEL: NACKs by ID, ordered. Deletions are O(1): the ordered array drops
+ * deleted NACKs lazily, before it is read or once they are half of it.
+ */
 export class Pel {
   private readonly byKey = new Map<string, StreamNACK>();
-  /** Sorted by id; deletions leave holes compacted lazily. */
+  /** By id once sorted; may still hold the NACKs whose keys are in `dead`. */
   private list: StreamNACK[] = [];
   private sorted = true;
+  private readonly dead = new Set<string>();
 
   get size(): number {
     return this.byKey.size;
@@ -407,6 +411,7 @@ export class Pel {
   }
 
   add(n: StreamNACK): void {
+    if (this.dead.has(n.key)) this.compact();
     this.byKey.set(n.key, n);
     const last = this.list[this.list.length - 1];
     if (last !== undefined && compareIds(last.id, n.id) >= 0) this.sorted = false;
@@ -414,16 +419,21 @@ export class Pel {
   }
 
   delete(key: string): boolean {
-    const n = this.byKey.get(key);
-    if (n === undefined) return false;
-    this.byKey.delete(key);
-    const i = this.list.indexOf(n);
-    if (i !== -1) this.list.splice(i, 1);
+    if (!this.byKey.delete(key)) return false;
+    this.dead.add(key);
+    if (this.dead.size > 64 && this.dead.size * 2 > this.list.length) this.compact();
     return true;
+  }
+
+  private compact(): void {
+    const dead = this.dead;
+    this.list = this.list.filter((n) => !dead.has(n.key));
+    dead.clear();
   }
 
   /** NACKs in ID order. */
   ordered(): StreamNACK[] {
+    if (this.dead.size > 0) this.compact();
     if (!this.sorted) {
       this.list.sort((a, b) => compareIds(a.id, b.id));
       this.sorted = true;
