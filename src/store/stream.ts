@@ -820,9 +820,11 @@ export class RedisStream implements CollectionValue {
    */
   trim(maxlen: number | null, minid: StreamID | null, approx: boolean, limit: number): number {
     let deleted = 0;
-    while (this.nodes.length > 0) {
+    // Whole nodes leave the head in one splice.
+    let drop = 0;
+    for (; drop < this.nodes.length; drop++) {
       if (maxlen !== null && this.length <= maxlen) break;
-      const node = this.nodes[0];
+      const node = this.nodes[drop];
       if (limit && deleted + node.live > limit) break;
       const removeNode = maxlen !== null
         ? this.length - node.live >= maxlen
@@ -830,13 +832,12 @@ export class RedisStream implements CollectionValue {
       if (removeNode) {
         this.length -= node.live;
         deleted += node.live;
-        this.dropNode(0);
+        this.payload -= node.bytes();
         continue;
       }
       if (approx) break;
       // Delete entries one by one from this node.
-      let i = 0;
-      for (; i < node.count; i++) {
+      for (let i = 0; i < node.count; i++) {
         if (maxlen !== null) {
           if (this.length <= maxlen) break;
         } else if (node.cmpAt(i, minid!) >= 0) break;
@@ -846,9 +847,10 @@ export class RedisStream implements CollectionValue {
         this.length--;
         deleted++;
       }
-      if (node.live === 0) this.dropNode(0);
+      // A node emptied here stays, as Redis's listpack does, until a later trim.
       break;
     }
+    if (drop > 0) this.nodes.splice(0, drop);
     if (deleted > 0) this.updateFirstId();
     return deleted;
   }
