@@ -160,6 +160,7 @@ Deno.test({
     withOursAndReference({}, async (ours, ref) => {
       for (const c of [ours, ref]) {
         await c.call("CONFIG", "SET", "stream-node-max-entries", "7");
+        await c.call("CONFIG", "SET", "stream-node-max-bytes", "600");
       }
       const rand = rng(11);
       const ri = (n: number) => Math.floor(rand() * n);

@@ -155,20 +155,22 @@ export function parseU64(b: Uint8Array, from: number, to: number): [number, numb
 /** Listpack header (total bytes + count) and end byte. */
 const LP_EMPTY = 7;
 
-/** Bytes of a non-negative integer listpack element (encoding + backlen). */
+/** Bytes of an integer listpack element (encoding + backlen), as lpEncodeIntegerGetType sizes it. */
 function lpIntSize(n: number): number {
-  if (n <= 127) return 2;
-  if (n <= 4095) return 3;
-  if (n <= 32767) return 4;
-  if (n <= 8388607) return 5;
-  if (n <= 2147483647) return 6;
+  if (n >= 0 && n <= 127) return 2;
+  if (n >= -4096 && n <= 4095) return 3;
+  if (n >= -32768 && n <= 32767) return 4;
+  if (n >= -8388608 && n <= 8388607) return 5;
+  if (n >= -2147483648 && n <= 2147483647) return 6;
   return 10;
 }
 
-/** Bytes of a 64-bit ID-part difference stored as a listpack integer (int64 reinterpretation). */
+/**
+ * Bytes of a 64-bit ID-part difference (entry minus master, as int64: the seq
+ * part is negative when the ms part grew) stored as a listpack integer.
+ */
 function lpDiffSize(hiDiff: number, loDiff: number): number {
-  if (hiDiff === 0 && loDiff >= 0) return lpIntSize(loDiff);
-  return 10;
+  return lpIntSize(hiDiff * TWO32 + loDiff);
 }
 
 // ---------------------------------------------------------------------------
@@ -193,8 +195,8 @@ class StreamNode {
   live = 0;
   /** Field names of the master (first) entry. */
   readonly masterFields: Uint8Array[];
-  /** Listpack bytes Redis's node would have. */
-  lpBytes: number;
+  /** Listpack bytes Redis's node would have, but for the master's count and deleted fields. */
+  lpBody: number;
 
   constructor(cap: number, masterFields: Uint8Array[], dataCap: number) {
     this.ids = new Uint32Array(cap * 4);
@@ -202,10 +204,15 @@ class StreamNode {
     this.offsets = new Uint32Array(cap);
     this.data = new Uint8Array(dataCap);
     this.masterFields = masterFields;
-    // Master entry: count, deleted, num fields, fields, terminating 0.
-    let lp = LP_EMPTY + 2 + 2 + lpIntSize(masterFields.length) + 2;
+    // Master entry: count, deleted (see lpBytes), num fields, fields, terminating 0.
+    let lp = LP_EMPTY + lpIntSize(masterFields.length) + 2;
     for (const f of masterFields) lp += lpEntrySize(f);
-    this.lpBytes = lp;
+    this.lpBody = lp;
+  }
+
+  /** Listpack bytes Redis's node would have (the master counts grow with it). */
+  get lpBytes(): number {
+    return this.lpBody + lpIntSize(this.live) + lpIntSize(this.count - this.live);
   }
 
   idAt(i: number): StreamID {
@@ -290,7 +297,7 @@ class StreamNode {
     }
     this.count++;
     this.live++;
-    this.lpBytes += lpAdd;
+    this.lpBody += lpAdd;
   }
 
   /** Field/value pairs of entry i (views into the node's buffer). */
@@ -364,7 +371,7 @@ class StreamNode {
     n.used = this.used;
     n.count = this.count;
     n.live = this.live;
-    n.lpBytes = this.lpBytes;
+    n.lpBody = this.lpBody;
     return n;
   }
 }
