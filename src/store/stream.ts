@@ -22,7 +22,7 @@
 
 import { RDB_TYPE_STREAM_LISTPACKS_3 } from "../persistence/rdb_types.ts";
 import { lpEntrySize } from "./list.ts";
-import { stringBytes } from "./size.ts";
+import { OWN_BUFFER_BYTES, stringBytes } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** A stream entry ID: ms and seq, each an unsigned 64-bit number as two 32-bit halves. */
@@ -197,6 +197,8 @@ class StreamNode {
   readonly masterFields: Uint8Array[];
   /** Listpack bytes Redis's node would have, but for the master's count and deleted fields. */
   lpBody: number;
+  /** What the master field names retain (their buffers and array slots). */
+  private readonly masterBytes: number;
 
   constructor(cap: number, masterFields: Uint8Array[], dataCap: number) {
     this.ids = new Uint32Array(cap * 4);
@@ -206,8 +208,13 @@ class StreamNode {
     this.masterFields = masterFields;
     // Master entry: count, deleted (see lpBytes), num fields, fields, terminating 0.
     let lp = LP_EMPTY + lpIntSize(masterFields.length) + 2;
-    for (const f of masterFields) lp += lpEntrySize(f);
+    let mb = 0;
+    for (const f of masterFields) {
+      lp += lpEntrySize(f);
+      mb += 8 + OWN_BUFFER_BYTES + f.length;
+    }
     this.lpBody = lp;
+    this.masterBytes = mb;
   }
 
   /** Listpack bytes Redis's node would have (the master counts grow with it). */
@@ -358,7 +365,8 @@ class StreamNode {
   }
 
   bytes(): number {
-    return NODE_BYTES + this.ids.byteLength + this.flags.byteLength + this.offsets.byteLength +
+    return NODE_BYTES + this.masterBytes + this.ids.byteLength + this.flags.byteLength +
+      this.offsets.byteLength +
       this.data.byteLength;
   }
 
@@ -376,10 +384,13 @@ class StreamNode {
   }
 }
 
-/** Object overhead of a node (object, four typed arrays with their buffers). */
-const NODE_BYTES = 4 * 200 + 120;
-/** Empty RedisStream. */
-const STREAM_BYTES = 400;
+/**
+ * Object overhead of a node: the object, its four typed arrays with their
+ * buffers and the master fields array (bench/values_memory.ts).
+ */
+const NODE_BYTES = 4 * OWN_BUFFER_BYTES + 360;
+/** Empty RedisStream with its ID objects, node array and groups map. */
+const STREAM_BYTES = 560;
 /** One pending entry (object, Map entry, array slots). */
 const NACK_BYTES = 160;
 /** One consumer or group besides its name. */
