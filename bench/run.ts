@@ -167,6 +167,47 @@ async function populate(port: number): Promise<void> {
   }
   await sink;
   conn.close();
+  await populateStream(port);
+}
+
+/**
+ * Fills a 1,000,000-entry stream (IDs 1-0, 2-0, ...: one field each) with a consumer group
+ * at its start, for the XADD / XRANGE / XREADGROUP / XACK cases.
+ */
+async function populateStream(port: number): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const batch = 1000;
+  // Every XADD reply is a bulk string: two lines; the final XGROUP CREATE one.
+  const sink = (async () => {
+    const buf = new Uint8Array(1 << 16);
+    let seen = 0;
+    const target = BIG * 2 + 1;
+    while (seen < target) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      for (let i = 0; i < n; i++) if (buf[i] === 10) seen++;
+    }
+  })();
+  for (let i = 0; i < BIG; i += batch) {
+    const parts: Uint8Array[] = [];
+    for (let j = i; j < i + batch; j++) {
+      parts.push(encodeCommand(["XADD", "bigstream", `${j + 1}-0`, "field", `value:${j}`]));
+    }
+    await conn.write(concat(parts));
+  }
+  await conn.write(encodeCommand(["XGROUP", "CREATE", "bigstream", "g", "0"]));
+  await sink;
+  conn.close();
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 interface Case {
@@ -229,6 +270,26 @@ const COLLECTIONS: Case[] = [
     label: `LRANGE 100 mid (${BIG.toLocaleString("en")}-element list)`,
     args: ["LRANGE", "biglist", String(BIG / 2), String(BIG / 2 + 99)],
     key: `LRANGE biglist ${BIG / 2} ${BIG / 2 + 99}`,
+  },
+  {
+    label: `XADD (${BIG.toLocaleString("en")}-entry stream)`,
+    args: ["XADD", "bigstream", "*", "field", "value"],
+    key: "XADD bigstream * field value",
+  },
+  {
+    label: `XRANGE 10 mid (${BIG.toLocaleString("en")}-entry stream)`,
+    args: ["XRANGE", "bigstream", String(BIG / 2), "+", "COUNT", "10"],
+    key: `XRANGE bigstream ${BIG / 2} + COUNT 10`,
+  },
+  {
+    label: `XREADGROUP > (${BIG.toLocaleString("en")}-entry stream)`,
+    args: ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "bigstream", ">"],
+    key: "XREADGROUP GROUP g c COUNT 1 STREAMS bigstream >",
+  },
+  {
+    label: `XACK (${BIG.toLocaleString("en")}-entry stream)`,
+    args: ["-r", String(BIG), "XACK", "bigstream", "g", "__rand_int__-0"],
+    key: "XACK bigstream g __rand_int__-0",
   },
 ];
 

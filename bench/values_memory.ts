@@ -12,6 +12,7 @@ import { RedisHash } from "../src/store/hash.ts";
 import { RedisList } from "../src/store/list.ts";
 import { RedisSet } from "../src/store/set.ts";
 import { SortedSet } from "../src/store/zset.ts";
+import { makeId, RedisStream } from "../src/store/stream.ts";
 import { SLAB_MAX_VALUE, SLAB_SIZE } from "../src/store/size.ts";
 import type { RedisValue } from "../src/store/types.ts";
 import { bytesToBinary } from "../src/util/bytes.ts";
@@ -52,6 +53,16 @@ const pad = (i: number, len: number) => String(i).padStart(len, "0");
 const HASH_CFG = { hashMaxListpackEntries: 512, hashMaxListpackValue: 64 };
 const SET_CFG = { setMaxIntsetEntries: 512, setMaxListpackEntries: 128, setMaxListpackValue: 64 };
 const ZSET_CFG = { zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64 };
+const STREAM_CFG = { streamNodeMaxBytes: 4096, streamNodeMaxEntries: 100 };
+
+/** A stream of `n` XADDs of one field and a 10-byte value, as XADD appends them. */
+function stream(i: number, n: number): RedisStream {
+  const s = new RedisStream();
+  for (let j = 0; j < n; j++) {
+    s.append(makeId(i * n + j + 1, 0), [arg("field").slice(), arg(`v${pad(j, 9)}`)], 0, STREAM_CFG);
+  }
+  return s;
+}
 
 const scenarios: [string, number, (i: number) => RedisValue][] = [
   ["string 3 B (slab)", 100_000, (i) => copyValue(arg(pad(i, 3).slice(-3)))],
@@ -104,6 +115,8 @@ const scenarios: [string, number, (i: number) => RedisValue][] = [
     }
     return z;
   }],
+  ["stream 5 entries", 20_000, (i) => stream(i, 5)],
+  ["stream 1000 entries", 100, (i) => stream(i, 1000)],
 ];
 
 console.log("| values | keys | measured B/key | estimated B/key | estimate / measured |");

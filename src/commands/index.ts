@@ -22,6 +22,7 @@ import { geoCommands } from "./geo.ts";
 import { sortCommands } from "./sort.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { streamCommands } from "./stream.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -43,4 +44,5 @@ export function registerAll(table: CommandTable): void {
   table.register(sortCommands);
   table.register(memoryCommands);
   table.register(pubsubCommands);
+  table.register(streamCommands);
 }

@@ -23,6 +23,8 @@ export type UnblockReason = "served" | "timeout" | "error" | "disconnect";
 interface Waiter {
   client: Client;
   type: ValueType;
+  /** Re-run also when the key is deleted or changes type (XREADGROUP's unblock_on_nokey). */
+  unblockOnNoKey: boolean;
 }
 
 /** Registry of clients blocked on keys. */
@@ -49,7 +51,9 @@ export class BlockingManager {
   /**
    * Blocks the current command of `c` on `keys` (binary strings in c.db) until
    * one of them holds a value of `type`, or until `deadline` (ms since epoch,
-   * 0 = forever), when `onTimeout` writes the timeout reply.
+   * 0 = forever), when `onTimeout` writes the timeout reply. With
+   * `unblockOnNoKey` the command is also re-run when a key is deleted or
+   * changes type, so that it can reply its error.
    */
   block(
     c: Client,
@@ -57,6 +61,7 @@ export class BlockingManager {
     type: ValueType,
     deadline: number,
     onTimeout: (c: Client) => void,
+    unblockOnNoKey = false,
   ): void {
     if (this.reprocessing !== null && this.reprocessing.client === c) {
       deadline = this.reprocessing.deadline;
@@ -77,7 +82,7 @@ export class BlockingManager {
       const id = waitKey(c.db, key);
       let list = this.waiting.get(id);
       if (!list) this.waiting.set(id, list = []);
-      if (!list.some((w) => w.client === c)) list.push({ client: c, type });
+      if (!list.some((w) => w.client === c)) list.push({ client: c, type, unblockOnNoKey });
     }
     if (deadline > 0) this.armTimer(c, state);
   }
@@ -134,9 +139,12 @@ export class BlockingManager {
     if (!list) return;
     for (const w of [...list]) {
       const value = db.get(key);
-      if (value === undefined) return;
-      const t = value instanceof Uint8Array ? "string" : value.type;
-      if (t !== w.type) continue;
+      if (value === undefined) {
+        if (!w.unblockOnNoKey) continue;
+      } else {
+        const t = value instanceof Uint8Array ? "string" : value.type;
+        if (t !== w.type && !w.unblockOnNoKey) continue;
+      }
       const c = w.client;
       const state = c.blocked;
       if (!state) continue;
