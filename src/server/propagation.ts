@@ -36,6 +36,8 @@ export class Propagation {
    * own arguments do).
    */
   add(dbid: number, argv: Uint8Array[]): void {
+    // No replica or AOF listens: nothing to collect (the common case until they exist).
+    if (this.listeners.length === 0) return;
     this.dbs.push(dbid);
     this.argvs.push(argv);
   }
