@@ -561,47 +561,87 @@ function parseTimeoutMs(c: Client, i: number): number | null {
   return now + Number(v);
 }
 
-function xreadCommand(c: Client): void {
-  let timeout = -1;
-  let count = 0;
-  let streamsArg = 0;
-  let streamsCount = 0;
+/** XREAD / XREADGROUP options, parsed by one loop as Redis's xreadCommand does for both. */
+interface XreadArgs {
+  /** BLOCK in ms, -1 without BLOCK. */
+  timeout: number;
+  count: number;
+  /** Index of the first key after STREAMS, and the number of keys. */
+  streamsArg: number;
+  streamsCount: number;
+  noack: boolean;
+  /** Index of the group name after GROUP (XREADGROUP), else 0. */
+  groupIdx: number;
+}
+
+/** Parses XREAD's or XREADGROUP's options; null after replying an error. */
+function parseXreadArgs(c: Client, xreadgroup: boolean): XreadArgs | null {
+  const a: XreadArgs = {
+    timeout: -1,
+    count: 0,
+    streamsArg: 0,
+    streamsCount: 0,
+    noack: false,
+    groupIdx: 0,
+  };
   for (let i = 1; i < c.argc; i++) {
     const more = c.argc - i - 1;
     const o = c.lower(i);
     if (o === "block" && more) {
       i++;
       const t = parseTimeoutMs(c, i);
-      if (t === null) return;
-      timeout = t;
+      if (t === null) return null;
+      a.timeout = t;
     } else if (o === "count" && more) {
       i++;
       const v = getLongLong(c, i);
-      if (v === null) return;
-      count = v < 0n ? 0 : Number(v);
+      if (v === null) return null;
+      a.count = v < 0n ? 0 : Number(v);
     } else if (o === "streams" && more) {
-      streamsArg = i + 1;
-      streamsCount = c.argc - streamsArg;
-      if (streamsCount % 2 !== 0) {
-        return c.reply.error(
-          "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.",
+      a.streamsArg = i + 1;
+      const n = c.argc - a.streamsArg;
+      if (n % 2 !== 0) {
+        c.reply.error(
+          `ERR Unbalanced '${xreadgroup ? "xreadgroup" : "xread"}' list of streams: ` +
+            `for each stream key an ID or '${xreadgroup ? ">" : "$"}' must be specified.`,
         );
+        return null;
       }
-      streamsCount /= 2;
+      a.streamsCount = n / 2;
       break;
     } else if (o === "group" && more >= 2) {
-      return c.reply.error(
-        "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
-      );
+      if (!xreadgroup) {
+        c.reply.error(
+          "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
+        );
+        return null;
+      }
+      a.groupIdx = i + 1;
+      i += 2;
     } else if (o === "noack") {
-      return c.reply.error(
-        "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
-      );
+      if (!xreadgroup) {
+        c.reply.error(
+          "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
+        );
+        return null;
+      }
+      a.noack = true;
     } else {
-      return c.reply.error(SYNTAX_ERR);
+      c.reply.error(SYNTAX_ERR);
+      return null;
     }
   }
-  if (streamsArg === 0) return c.reply.error(SYNTAX_ERR);
+  if (a.streamsArg === 0) {
+    c.reply.error(SYNTAX_ERR);
+    return null;
+  }
+  return a;
+}
+
+function xreadCommand(c: Client): void {
+  const a = parseXreadArgs(c, false);
+  if (a === null) return;
+  const { timeout, count, streamsArg, streamsCount } = a;
   const ids: StreamID[] = [];
   for (let i = streamsArg + streamsCount; i < c.argc; i++) {
     const key = c.key(i - streamsCount);
@@ -860,45 +900,9 @@ function deliverHistory(
 }
 
 function xreadgroupCommand(c: Client): void {
-  let timeout = -1;
-  let count = 0;
-  let streamsArg = 0;
-  let streamsCount = 0;
-  let noack = false;
-  let groupIdx = 0;
-  for (let i = 1; i < c.argc; i++) {
-    const more = c.argc - i - 1;
-    const o = c.lower(i);
-    if (o === "block" && more) {
-      i++;
-      const t = parseTimeoutMs(c, i);
-      if (t === null) return;
-      timeout = t;
-    } else if (o === "count" && more) {
-      i++;
-      const v = getLongLong(c, i);
-      if (v === null) return;
-      count = v < 0n ? 0 : Number(v);
-    } else if (o === "streams" && more) {
-      streamsArg = i + 1;
-      streamsCount = c.argc - streamsArg;
-      if (streamsCount % 2 !== 0) {
-        return c.reply.error(
-          "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.",
-        );
-      }
-      streamsCount /= 2;
-      break;
-    } else if (o === "group" && more >= 2) {
-      groupIdx = i + 1;
-      i += 2;
-    } else if (o === "noack") {
-      noack = true;
-    } else {
-      return c.reply.error(SYNTAX_ERR);
-    }
-  }
-  if (streamsArg === 0) return c.reply.error(SYNTAX_ERR);
+  const a = parseXreadArgs(c, true);
+  if (a === null) return;
+  const { timeout, count, streamsArg, streamsCount, noack, groupIdx } = a;
   if (groupIdx === 0) return c.reply.error("ERR Missing GROUP option for XREADGROUP");
   c.preventPropagation();
   const groupName = c.key(groupIdx);
