@@ -430,6 +430,7 @@ Deno.test({
     await withServer({ "client-output-buffer-limit": ["pubsub", "1mb", "0", "0"] }, async (srv) => {
       await withConnections(srv.port, 2, async ([s, p]) => {
         assert.equal(await s.call("SUBSCRIBE", "flood"), sub("subscribe", "flood", 1));
+        const subscriber = [...srv.server.clients.values()].find((cl) => cl.channels.size > 0)!;
         const message = "x".repeat(64 * 1024);
         // s never reads again: its socket fills, then the server's buffer passes 1mb.
         for (let i = 0; i < 1000 && srv.server.clients.size === 2; i++) {
@@ -437,6 +438,11 @@ Deno.test({
         }
         await waitUntil(() => srv.server.clients.size === 1, "the subscriber disconnected");
         assert.equal(await p.call("PUBSUB", "NUMSUB", "flood"), arr([bulk("flood"), int(0)]));
+        // Its backlog (over 1mb when it was closed) is released with it, not kept by the server.
+        assert.equal(subscriber.closed, true);
+        assert.equal(subscriber.pendingOutput, 0);
+        const omem = [...srv.server.clients.values()].reduce((n, cl) => n + cl.pendingOutput, 0);
+        assert.ok(omem < 64 * 1024, `${omem} bytes still queued`);
       });
     });
   },
