@@ -673,3 +673,62 @@ Deno.test("streams: a PEL stays ordered and exact through adds, deletes and re-a
     }
   }
 });
+
+/**
+ * WATCH on a stream around each consumer-group metadata change made by another client, and
+ * around XADD: EXEC's reply (null when the transaction was aborted) on the given server.
+ */
+async function watchAcrossGroupChanges(port: number): Promise<string[]> {
+  const w = await RawClient.connect(port);
+  const o = await RawClient.connect(port);
+  try {
+    assert.equal(await o.call("XADD", "s", "1-1", "f", "v"), "$3\r\n1-1\r\n");
+    const out: string[] = [];
+    const changes: string[][] = [
+      ["XGROUP", "CREATE", "s", "g", "0"],
+      ["XGROUP", "SETID", "s", "g", "$"],
+      ["XGROUP", "CREATECONSUMER", "s", "g", "alice"],
+      ["XGROUP", "DELCONSUMER", "s", "g", "alice"],
+      ["XSETID", "s", "5-0"],
+      ["XGROUP", "DESTROY", "s", "g"],
+      ["XADD", "s", "6-0", "f", "v"],
+    ];
+    for (const change of changes) {
+      assert.equal(await w.call("WATCH", "s"), "+OK\r\n");
+      assert.ok(!(await o.call(...change)).startsWith("-"), change.join(" "));
+      assert.equal(await w.call("MULTI"), "+OK\r\n");
+      assert.equal(await w.call("PING"), "+QUEUED\r\n");
+      out.push(`${change.slice(0, 2).join(" ")} => ${JSON.stringify(await w.call("EXEC"))}`);
+    }
+    return out;
+  } finally {
+    w.close();
+    o.close();
+  }
+}
+
+Deno.test({
+  name: "streams: consumer-group metadata changes do not invalidate WATCH, as the reference",
+  ignore: !HAS_REFERENCE,
+  fn: async () => {
+    let ours: string[] = [];
+    await withClient({}, async (_c, srv) => {
+      ours = await watchAcrossGroupChanges(srv.port);
+    });
+    let theirs: string[] = [];
+    await withReferenceClient(async (_r, port) => {
+      theirs = await watchAcrossGroupChanges(port);
+    });
+    assert.deepEqual(ours, theirs);
+    // Only XADD changes what WATCH guards (Redis signals no modified key for group metadata).
+    assert.deepEqual(ours.map((l) => l.endsWith('"*-1\\r\\n"')), [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+  },
+});

@@ -538,7 +538,7 @@ function xsetidCommand(c: Client): void {
   if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
   if (!isZeroId(maxXdel)) s.maxDeletedEntryId = maxXdel;
   c.reply.ok();
-  c.modified(key, "stream", "xsetid");
+  c.notified(key, "stream", "xsetid");
 }
 
 /** getTimeoutFromObjectOrReply in milliseconds: an absolute deadline, 0 = forever. */
@@ -750,7 +750,7 @@ function cstr(s: string): string {
 function createConsumer(c: Client, cg: StreamCG, name: string, key: string): StreamConsumer {
   const consumer = new StreamConsumer(name, c.server.keyspace.now, -1);
   cg.consumers.set(name, consumer);
-  c.modified(key, "stream", "xgroup-createconsumer");
+  c.notified(key, "stream", "xgroup-createconsumer");
   return consumer;
 }
 
@@ -1383,7 +1383,7 @@ function xgroupCommand(c: Client): void {
     s.groups.set(group, new StreamCG(id, entriesRead));
     groupsChanged(c, key, s);
     c.reply.ok();
-    c.modified(key, "stream", "xgroup-create");
+    c.notified(key, "stream", "xgroup-create");
   } else if (opt === "setid" && (c.argc === 5 || c.argc === 7)) {
     let id: StreamID;
     const a = c.argv[4];
@@ -1396,13 +1396,15 @@ function xgroupCommand(c: Client): void {
     cg!.lastId = id;
     cg!.entriesRead = entriesRead;
     c.reply.ok();
-    c.modified(key, "stream", "xgroup-setid");
+    c.notified(key, "stream", "xgroup-setid");
   } else if (opt === "destroy" && c.argc === 4) {
     if (cg === undefined) return c.reply.integer(0);
     s!.groups.delete(group);
     groupsChanged(c, key, s!);
     c.reply.integer(1);
-    c.modified(key, "stream", "xgroup-destroy");
+    c.notified(key, "stream", "xgroup-destroy");
+    // XREADGROUP clients blocked on the group get their NOGROUP (signalKeyAsReady).
+    c.server.blocking.signalKey(c.db, key);
   } else if (opt === "createconsumer" && c.argc === 5) {
     const name = c.key(4);
     if (cg!.consumers.has(name)) return c.reply.integer(0);
@@ -1417,7 +1419,7 @@ function xgroupCommand(c: Client): void {
       for (const nack of [...consumer.pel.ordered()]) cg!.pel.delete(nack.key);
       cg!.consumers.delete(consumer.name);
       groupsChanged(c, key, s!);
-      c.modified(key, "stream", "xgroup-delconsumer");
+      c.notified(key, "stream", "xgroup-delconsumer");
     }
     c.reply.integer(pending);
   } else {

@@ -213,6 +213,19 @@ export class Client {
     this.server.dirty += count;
   }
 
+  /**
+   * A change Redis reports with notifyKeyspaceEvent and server.dirty but no
+   * signalModifiedKey (consumer-group metadata: XGROUP, XSETID, a consumer
+   * created by XREADGROUP): the event fires and `count` changes are counted,
+   * but WATCH stays valid and no tracking invalidation is sent. The value's
+   * size is still re-counted.
+   */
+  notified(key: string, type: NotifyClass, event: string, count = 1, db: Db = this.db): void {
+    db.updateSize(key);
+    this.server.notifyKeyspaceEvent(type, event, key, db.id);
+    this.server.dirty += count;
+  }
+
   /** Propagates `argv` instead of the command as received (Redis's rewriteClientCommandVector). */
   rewriteArgv(argv: Uint8Array[]): void {
     this.propagateArgv = argv;
