@@ -40,7 +40,7 @@ import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import { dbAdd, lookupKeyRead, readValue, writeValue } from "./keyspace.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
-import type { CommandSpec } from "../server/command_table.ts";
+import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 const INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
 const EQUAL = binaryToBytes("=");
@@ -1746,11 +1746,7 @@ export const streamCommands: CommandSpec[] = [
       "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
     history: [["6.2.0", "Added exclusive ranges."]],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -1774,11 +1770,7 @@ export const streamCommands: CommandSpec[] = [
       "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
     history: [["6.2.0", "Added exclusive ranges."]],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -1800,11 +1792,7 @@ export const streamCommands: CommandSpec[] = [
     summary: "Returns the number of messages after removing them from a stream.",
     complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -1827,11 +1815,7 @@ export const streamCommands: CommandSpec[] = [
     tips: ["nondeterministic_output"],
     history: [["6.2.0", "Added the `MINID` trimming strategy and the `LIMIT` option."]],
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -1876,11 +1860,7 @@ export const streamCommands: CommandSpec[] = [
     complexity: "O(1)",
     history: [["7.0.0", "Added the `entries_added` and `max_deleted_entry_id` arguments."]],
     keySpecs: [
-      {
-        flags: ["RW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "update"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -1974,11 +1954,7 @@ export const streamCommands: CommandSpec[] = [
         complexity: "O(1)",
         history: [["7.0.0", "Added the `entries_read` named argument."]],
         keySpecs: [
-          {
-            flags: ["RW", "insert"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RW", "insert"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2014,11 +1990,7 @@ export const streamCommands: CommandSpec[] = [
         summary: "Creates a consumer in a consumer group.",
         complexity: "O(1)",
         keySpecs: [
-          {
-            flags: ["RW", "insert"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RW", "insert"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2040,11 +2012,7 @@ export const streamCommands: CommandSpec[] = [
         complexity: "O(1)",
         history: [["7.0.0", "Added the optional `entries_read` argument."]],
         keySpecs: [
-          {
-            flags: ["RW", "update"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RW", "update"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2079,11 +2047,7 @@ export const streamCommands: CommandSpec[] = [
         summary: "Deletes a consumer from a consumer group.",
         complexity: "O(1)",
         keySpecs: [
-          {
-            flags: ["RW", "delete"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RW", "delete"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2105,11 +2069,7 @@ export const streamCommands: CommandSpec[] = [
         complexity:
           "O(N) where N is the number of entries in the group's pending entries list (PEL).",
         keySpecs: [
-          {
-            flags: ["RW", "delete"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RW", "delete"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2178,11 +2138,7 @@ export const streamCommands: CommandSpec[] = [
       "Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.",
     complexity: "O(1) for each message ID processed.",
     keySpecs: [
-      {
-        flags: ["RW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "update"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -2207,11 +2163,7 @@ export const streamCommands: CommandSpec[] = [
     tips: ["nondeterministic_output"],
     history: [["6.2.0", "Added the `IDLE` option and exclusive range intervals."]],
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RO", "access"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -2251,11 +2203,7 @@ export const streamCommands: CommandSpec[] = [
     complexity: "O(log N) with N being the number of messages in the PEL of the consumer group.",
     tips: ["nondeterministic_output"],
     keySpecs: [
-      {
-        flags: ["RW", "update"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "update"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -2290,11 +2238,7 @@ export const streamCommands: CommandSpec[] = [
       "Added an element to the reply array, containing deleted entries the command cleared from the PEL",
     ]],
     keySpecs: [
-      {
-        flags: ["RW", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
+      keySpecAt(["RW", "delete"]),
     ],
     args: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -2333,11 +2277,7 @@ export const streamCommands: CommandSpec[] = [
         tips: ["nondeterministic_output"],
         history: [["7.2.0", "Added the `inactive` field, and changed the meaning of `idle`."]],
         keySpecs: [
-          {
-            flags: ["RO", "access"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RO", "access"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2371,11 +2311,7 @@ export const streamCommands: CommandSpec[] = [
         complexity: "O(1)",
         history: [["7.0.0", "Added the `entries-read` and `lag` fields"]],
         keySpecs: [
-          {
-            flags: ["RO", "access"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RO", "access"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
@@ -2398,11 +2334,7 @@ export const streamCommands: CommandSpec[] = [
           "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields",
         ], ["7.2.0", "Added the `active-time` field, and changed the meaning of `seen-time`."]],
         keySpecs: [
-          {
-            flags: ["RO", "access"],
-            beginSearch: { index: 2 },
-            findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-          },
+          keySpecAt(["RO", "access"], 2),
         ],
         args: [
           { name: "key", type: "key", keySpecIndex: 0 },
