@@ -553,7 +553,8 @@ class ReplicationStream {
       if (reply.t !== "array") continue;
       const cmd = reply.v.map((a) => (a.t === "bulk" ? bytesToBinary(a.v) : "?")).join(" ");
       if (cmd === `SET __mark__ ${mark}`) return out;
-      if (/^(SELECT|PING|FLUSHALL)( |$)/.test(cmd)) continue;
+      // Case-insensitive: valkey's replication keepalive is a lower-case "ping".
+      if (/^(SELECT|PING|FLUSHALL)( |$)/i.test(cmd)) continue;
       out.push(cmd);
     }
   }
