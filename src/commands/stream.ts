@@ -40,7 +40,7 @@ import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import { dbAdd, lookupKeyRead, readValue, writeValue } from "./keyspace.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
-import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 const INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
 const EQUAL = binaryToBytes("=");
@@ -1632,6 +1632,29 @@ function xinfoConsumersCommand(c: Client): void {
 }
 
 /** The stream command rows. */
+/** XADD's and XTRIM's trim block: MAXLEN|MINID [=|~] threshold [LIMIT count]. */
+const TRIM_ARGS: ArgDoc[] = [
+  {
+    name: "strategy",
+    type: "oneof",
+    args: [
+      { name: "maxlen", type: "pure-token", token: "MAXLEN" },
+      { name: "minid", type: "pure-token", token: "MINID", since: "6.2.0" },
+    ],
+  },
+  {
+    name: "operator",
+    type: "oneof",
+    flags: ["optional"],
+    args: [
+      { name: "equal", type: "pure-token", token: "=" },
+      { name: "approximately", type: "pure-token", token: "~" },
+    ],
+  },
+  { name: "threshold", type: "string" },
+  { name: "count", type: "integer", token: "LIMIT", since: "6.2.0", flags: ["optional"] },
+];
+
 export const streamCommands: CommandSpec[] = [
   {
     name: "xadd",
@@ -1671,27 +1694,7 @@ export const streamCommands: CommandSpec[] = [
         name: "trim",
         type: "block",
         flags: ["optional"],
-        args: [
-          {
-            name: "strategy",
-            type: "oneof",
-            args: [
-              { name: "maxlen", type: "pure-token", token: "MAXLEN" },
-              { name: "minid", type: "pure-token", token: "MINID", since: "6.2.0" },
-            ],
-          },
-          {
-            name: "operator",
-            type: "oneof",
-            flags: ["optional"],
-            args: [
-              { name: "equal", type: "pure-token", token: "=" },
-              { name: "approximately", type: "pure-token", token: "~" },
-            ],
-          },
-          { name: "threshold", type: "string" },
-          { name: "count", type: "integer", token: "LIMIT", since: "6.2.0", flags: ["optional"] },
-        ],
+        args: TRIM_ARGS,
       },
       {
         name: "id-selector",
@@ -1822,27 +1825,7 @@ export const streamCommands: CommandSpec[] = [
       {
         name: "trim",
         type: "block",
-        args: [
-          {
-            name: "strategy",
-            type: "oneof",
-            args: [
-              { name: "maxlen", type: "pure-token", token: "MAXLEN" },
-              { name: "minid", type: "pure-token", token: "MINID", since: "6.2.0" },
-            ],
-          },
-          {
-            name: "operator",
-            type: "oneof",
-            flags: ["optional"],
-            args: [
-              { name: "equal", type: "pure-token", token: "=" },
-              { name: "approximately", type: "pure-token", token: "~" },
-            ],
-          },
-          { name: "threshold", type: "string" },
-          { name: "count", type: "integer", token: "LIMIT", since: "6.2.0", flags: ["optional"] },
-        ],
+        args: TRIM_ARGS,
       },
     ],
     handler: xtrimCommand,
