@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import { parseReply, type RespReply } from "../src/resp/reply_parser.ts";
 import { binaryToBytes, bytesToBinary, concatBytes } from "../src/util/bytes.ts";
+import type { EncodingLimits } from "../src/store/types.ts";
 
 export type { RespReply };
 // Bytes <-> binary strings (one char per byte). Not TextDecoder("latin1"): WHATWG maps that
@@ -177,6 +178,18 @@ const onPath = new Map<string, boolean>();
  * True under CI=true: a test that needs a missing reference server or client binary runs and
  * fails saying so, where locally it is skipped.
  */
+/** Redis 7.2's default *-max-listpack-* / set-max-intset-entries limits. */
+export const DEFAULT_ENCODING_LIMITS: EncodingLimits = {
+  listMaxListpackSize: -2,
+  hashMaxListpackEntries: 128,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
+  setMaxListpackEntries: 128,
+  setMaxListpackValue: 64,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
+};
+
 export const CI = Deno.env.get("CI") === "true";
 
 /**

@@ -12,8 +12,13 @@ import {
 import { DEFAULT_HASH_ENCODING_CONFIG, RedisHash } from "../src/store/hash.ts";
 import { DEFAULT_SET_ENCODING_CONFIG, RedisSet } from "../src/store/set.ts";
 import { isInt64String } from "../src/util/number.ts";
-import type { CollectionValue, EncodingLimits } from "../src/store/types.ts";
-import { binaryToBytes as bytes, bytesToBinary as str, rng } from "./helpers.ts";
+import type { CollectionValue } from "../src/store/types.ts";
+import {
+  binaryToBytes as bytes,
+  bytesToBinary as str,
+  DEFAULT_ENCODING_LIMITS,
+  rng,
+} from "./helpers.ts";
 
 function memcmpOrder(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -788,16 +793,7 @@ Deno.test("scan returns every element present for the whole scan", () => {
 });
 
 Deno.test("collections satisfy the keyspace CollectionValue contract", () => {
-  const limits: EncodingLimits = {
-    listMaxListpackSize: -2,
-    hashMaxListpackEntries: 128,
-    hashMaxListpackValue: 64,
-    setMaxIntsetEntries: 512,
-    setMaxListpackEntries: 128,
-    setMaxListpackValue: 64,
-    zsetMaxListpackEntries: 128,
-    zsetMaxListpackValue: 64,
-  };
+  const limits = DEFAULT_ENCODING_LIMITS;
   const l = new RedisList();
   l.beforeGrow(limits.listMaxListpackSize, [bytes("a")]);
   l.pushTail(bytes("a"));

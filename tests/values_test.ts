@@ -9,12 +9,7 @@ import { RedisList } from "../src/store/list.ts";
 import { RedisSet } from "../src/store/set.ts";
 import { SortedSet } from "../src/store/zset.ts";
 import { bufferBytes, OWN_BUFFER_BYTES, SLAB_SIZE, VIEW_BYTES } from "../src/store/size.ts";
-import {
-  type CollectionValue,
-  type EncodingLimits,
-  rdbTypeOf,
-  type RedisValue,
-} from "../src/store/types.ts";
+import { type CollectionValue, rdbTypeOf, type RedisValue } from "../src/store/types.ts";
 import {
   RDB_TYPE_HASH,
   RDB_TYPE_HASH_LISTPACK,
@@ -26,7 +21,14 @@ import {
   RDB_TYPE_ZSET_2,
   RDB_TYPE_ZSET_LISTPACK,
 } from "../src/persistence/rdb_types.ts";
-import { type Arg, binaryToBytes as bytes, rng, simplify, withClient } from "./helpers.ts";
+import {
+  type Arg,
+  binaryToBytes as bytes,
+  DEFAULT_ENCODING_LIMITS,
+  rng,
+  simplify,
+  withClient,
+} from "./helpers.ts";
 import {
   expectReferenceRowsMatch,
   HAS_REFERENCE,
@@ -34,16 +36,7 @@ import {
   withReferenceClient,
 } from "./reference.ts";
 
-const LIMITS: EncodingLimits = {
-  listMaxListpackSize: -2,
-  hashMaxListpackEntries: 128,
-  hashMaxListpackValue: 64,
-  setMaxIntsetEntries: 512,
-  setMaxListpackEntries: 128,
-  setMaxListpackValue: 64,
-  zsetMaxListpackEntries: 128,
-  zsetMaxListpackValue: 64,
-};
+const LIMITS = DEFAULT_ENCODING_LIMITS;
 
 /** Elements as forEach visits them, as comparable strings. */
 function elements(v: CollectionValue): string[] {
