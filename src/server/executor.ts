@@ -86,6 +86,17 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     rejectCommand(c, "NOAUTH Authentication required.", cmd);
     return;
   }
+  if (
+    (cmd.isWrite ||
+      (c.multi !== null && cmd.name === "exec" && c.multi.some((q) => q.cmd.isWrite))) &&
+    !server.repl.enoughGoodReplicas(
+      server.config.minReplicasToWrite,
+      server.config.minReplicasMaxLag,
+    )
+  ) {
+    rejectCommand(c, "NOREPLICAS Not enough good replicas to write.", cmd);
+    return;
+  }
   if (cmd.isWrite && c.kind !== "master" && server.isReplica() && server.config.replicaReadOnly) {
     rejectCommand(c, "READONLY You can't write against a read only replica.", cmd);
     return;
@@ -94,6 +105,19 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     rejectCommand(
       c,
       `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      cmd,
+    );
+    return;
+  }
+  if (
+    server.isReplica() && server.repl.linkStatus !== "up" && !server.config.replicaServeStaleData &&
+    (!cmd.flags.includes("stale") ||
+      (c.multi !== null && cmd.name === "exec" &&
+        c.multi.some((q) => !q.cmd.flags.includes("stale"))))
+  ) {
+    rejectCommand(
+      c,
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
       cmd,
     );
     return;
