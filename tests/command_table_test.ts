@@ -46,7 +46,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   bitmaps: ["bitcount", "bitfield", "bitfield_ro", "bitop", "bitpos", "getbit", "setbit"],
   acl: ["acl"],
   cluster: ["asking", "cluster", "readonly", "readwrite"],
-  "replication (FAILOVER, WAITAOF)": ["failover", "waitaof"],
+  "replication (WAITAOF)": ["waitaof"],
   "persistence commands": ["bgrewriteaof", "bgsave", "save"],
   "key serialization": ["dump", "migrate", "restore", "restore-asking"],
   "server introspection": ["lolwut", "module"],

@@ -650,3 +650,77 @@ Deno.test("replica: replica-serve-stale-data no answers MASTERDOWN while the lin
     },
   );
 });
+
+// ---------------------------------------------------------------------------------------------
+// FAILOVER
+
+Deno.test("failover: errors and ABORT", async () => {
+  await withOurs({}, async (_srv, c) => {
+    assert.equal(await c.call("FAILOVER", "ABORT"), "-ERR No failover in progress.\r\n");
+    assert.equal(await c.call("FAILOVER", "bogus"), "-ERR syntax error\r\n");
+    assert.equal(
+      await c.call("FAILOVER", "TIMEOUT", 0),
+      "-ERR FAILOVER timeout must be greater than 0\r\n",
+    );
+    assert.equal(await c.call("FAILOVER"), "-ERR FAILOVER requires connected replicas.\r\n");
+  });
+});
+
+/** `a` (the master on `aport`) fails over to its replica `b` on `bport`; writes then flow b -> a. */
+async function failoverScenario(aport: number, bport: number, viaA: boolean): Promise<void> {
+  await withConn(aport, async (a) => {
+    await withConn(bport, async (b) => {
+      await linkUp(b);
+      await replicasOnline(a, 1);
+      assert.equal(await a.call("SET", "before", "1"), "+OK\r\n");
+      assert.equal(
+        await a.call("FAILOVER", "TO", "127.0.0.1", bport + 1),
+        "-ERR FAILOVER target HOST and PORT is not a replica.\r\n",
+      );
+      assert.equal(
+        await a.call("FAILOVER", "TO", "127.0.0.1", bport, "FORCE"),
+        "-ERR FAILOVER with force option requires both a timeout and target HOST and IP.\r\n",
+      );
+      assert.equal(await a.call("FAILOVER", "TO", "127.0.0.1", bport, "TIMEOUT", 5000), "+OK\r\n");
+      await waitUntil(
+        async () => (await info(b, "replication")).get("role") === "master",
+        "the replica promoted",
+        { timeoutMs: 10_000, intervalMs: 20 },
+      );
+      await linkUp(a);
+      const ai = await info(a, "replication");
+      assert.equal(ai.get("master_failover_state"), "no-failover");
+      assert.equal(ai.get("master_port"), String(bport));
+      assert.equal(await b.call("SET", "after", "2"), "+OK\r\n");
+      assert.equal(await b.call("WAIT", 1, 5000), ":1\r\n");
+      await caughtUp(b, a);
+      assert.equal(await a.call("GET", "before"), "$1\r\n1\r\n");
+      assert.equal(await a.call("GET", "after"), "$1\r\n2\r\n");
+      // The handover was a partial resync: no data went through an RDB.
+      const side = viaA ? b : a;
+      assert.equal((await info(side, "stats")).get("sync_partial_ok"), "1");
+    });
+  });
+}
+
+Deno.test("failover: ours to ours, writes paused then handed over with PSYNC FAILOVER", async () => {
+  await withOurs({}, async (a) => {
+    await withServer({ replicaof: `127.0.0.1 ${a.port}` }, async (b) => {
+      await failoverScenario(a.port, b.port, true);
+    });
+  });
+});
+
+Deno.test({
+  name: "failover: ours to a redis-server 7.0 replica, and back from it to ours",
+  ignore: !runsWith(REDIS),
+  async fn() {
+    await withOurs({}, async (a) => {
+      await withRedis(["--replicaof", "127.0.0.1", String(a.port)], async (rport) => {
+        await failoverScenario(a.port, rport, true);
+        // Now redis-server is the master and we are its replica: it fails back over to us.
+        await failoverScenario(rport, a.port, true);
+      });
+    });
+  },
+});

@@ -1,6 +1,6 @@
 /**
  * Replication commands (Redis's replication.c): REPLCONF, SYNC, PSYNC, WAIT,
- * ROLE, REPLICAOF / SLAVEOF. They parse and reply; the replication subsystem
+ * ROLE, REPLICAOF / SLAVEOF, FAILOVER. They parse and reply; the replication subsystem
  * (src/replication) keeps the state and does the work.
  */
 
@@ -76,9 +76,17 @@ function syncCommand(c: Client): void {
 }
 
 function psyncCommand(c: Client): void {
+  const server = c.server;
+  // PSYNC replid offset FAILOVER: our master hands over to us (its FAILOVER).
+  if (c.argc > 3 && c.lower(3) === "failover") {
+    if (c.key(1) !== server.repl.replid) {
+      return c.reply.error("ERR PSYNC FAILOVER replid must match my replid.");
+    }
+    if (server.isReplica()) unsetMaster(server, c, "failover request");
+  }
   const offset = getLongLong(c, 2);
   if (offset === null) return;
-  replicationOf(c.server).sync(c, { replid: c.key(1), offset: Number(offset) });
+  replicationOf(server).sync(c, { replid: c.key(1), offset: Number(offset) });
 }
 
 function waitCommand(c: Client): void {
@@ -125,6 +133,9 @@ function roleCommand(c: Client): void {
 
 function replicaofCommand(c: Client): void {
   const server = c.server;
+  if (replicationOf(server).failoverState !== "no-failover") {
+    return c.reply.error("ERR REPLICAOF not allowed while failing over.");
+  }
   if (c.lower(1) === "no" && c.lower(2) === "one") {
     if (server.isReplica()) unsetMaster(server, c);
     return c.reply.ok();
@@ -146,6 +157,63 @@ function replicaofCommand(c: Client): void {
     return c.reply.simple("OK Already connected to specified master");
   }
   setMaster(server, host, port, c);
+  c.reply.ok();
+}
+
+/** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms] (Redis 6.2's coordinated failover). */
+function failoverCommand(c: Client): void {
+  const repl = replicationOf(c.server);
+  if (c.argc === 2 && c.lower(1) === "abort") {
+    if (repl.failoverState === "no-failover") return c.reply.error("ERR No failover in progress.");
+    repl.abortFailover("Failover manually aborted");
+    return c.reply.ok();
+  }
+  let timeout = 0;
+  let force = false;
+  let host: string | null = null;
+  let port = 0;
+  for (let j = 1; j < c.argc; j++) {
+    const opt = c.lower(j);
+    if (opt === "timeout" && j + 1 < c.argc && timeout === 0) {
+      const v = getLong(c, j + 1);
+      if (v === null) return;
+      if (v <= 0) return c.reply.error("ERR FAILOVER timeout must be greater than 0");
+      timeout = v;
+      j++;
+    } else if (opt === "to" && j + 2 < c.argc && host === null) {
+      const p = getLong(c, j + 2);
+      if (p === null) return;
+      port = p;
+      host = c.key(j + 1);
+      j += 2;
+    } else if (opt === "force" && !force) {
+      force = true;
+    } else {
+      return c.reply.error(SYNTAX_ERR);
+    }
+  }
+  if (repl.failoverState !== "no-failover") {
+    return c.reply.error("ERR FAILOVER already in progress.");
+  }
+  if (c.server.isReplica()) {
+    return c.reply.error("ERR FAILOVER is not valid when server is a replica.");
+  }
+  if (repl.replicas.size === 0) return c.reply.error("ERR FAILOVER requires connected replicas.");
+  if (force && (timeout === 0 || host === null)) {
+    return c.reply.error(
+      "ERR FAILOVER with force option requires both a timeout and target HOST and IP.",
+    );
+  }
+  if (host !== null) {
+    const found = repl.findReplica(host, port);
+    if (found === null) {
+      return c.reply.error("ERR FAILOVER target HOST and PORT is not a replica.");
+    }
+    if (found[1].state !== "online") {
+      return c.reply.error("ERR FAILOVER target replica is not online.");
+    }
+  }
+  repl.startFailover(host, port, timeout, force);
   c.reply.ok();
 }
 
@@ -258,5 +326,30 @@ export const replicationCommands: CommandSpec[] = [
     replacedBy: "`REPLICAOF`",
     args: REPLICAOF_ARGS,
     handler: replicaofCommand,
+  },
+  {
+    ...serverRow,
+    name: "failover",
+    arity: -1,
+    flags: ["admin", "noscript", "stale"],
+    since: "6.2.0",
+    summary: "Starts a coordinated failover from a server to one of its replicas.",
+    complexity: "O(1)",
+    args: [
+      {
+        name: "target",
+        type: "block",
+        token: "TO",
+        flags: ["optional"],
+        args: [
+          { name: "host", type: "string" },
+          { name: "port", type: "integer" },
+          { name: "force", type: "pure-token", token: "FORCE", flags: ["optional"] },
+        ],
+      },
+      { name: "abort", type: "pure-token", token: "ABORT", flags: ["optional"] },
+      { name: "milliseconds", type: "integer", token: "TIMEOUT", flags: ["optional"] },
+    ],
+    handler: failoverCommand,
   },
 ];

@@ -24,7 +24,7 @@ import { ReplBacklog } from "./backlog.ts";
 import { randomReplId } from "./state.ts";
 import { fullSyncPayload } from "./sync_payload.ts";
 import type { ReplicaLink } from "./replica.ts";
-import { setMaster } from "./replicaof.ts";
+import { setMaster, unsetMaster } from "./replicaof.ts";
 
 /** What a connection told us with REPLCONF, and its state once it is a replica. */
 export interface ReplicaPeer {
@@ -93,6 +93,12 @@ export class Replication implements Subsystem {
   private readonly woff = new WeakMap<Client, number>();
   private readonly waiters = new Map<Client, Waiter>();
   private getackPending = false;
+  /** FAILOVER: master_failover_state, and its target and deadline (0 = none). */
+  failoverState: "no-failover" | "waiting-for-sync" | "failover-in-progress" = "no-failover";
+  private failoverEnd = 0;
+  private failoverForce = false;
+  private failoverHost: string | null = null;
+  private failoverPort = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private cronLoops = 0;
   private readonly enc = new ReplyWriter(1024);
@@ -109,7 +115,7 @@ export class Replication implements Subsystem {
     registry.set(server, this);
     this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
     const target = server.config.replicaof;
-    if (target !== null) setMaster(server, target.host, target.port, null);
+    if (target !== null) setMaster(server, target.host, target.port, null, false);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -235,6 +241,7 @@ export class Replication implements Subsystem {
       c.scheduleFlush();
     }
     if (this.waiters.size > 0) this.serveWaiters();
+    if (this.failoverState === "waiting-for-sync") this.updateFailoverStatus();
   }
 
   /** replicationGetSlaveName: "ip:port", or the client id before REPLCONF listening-port. */
@@ -250,6 +257,10 @@ export class Replication implements Subsystem {
   sync(c: Client, psync: { replid: string; offset: number } | null): void {
     const server = this.server;
     if (this.replicas.has(c)) return; // already a replica: ignored
+    if (this.failoverState !== "no-failover") {
+      c.reply.error("NOMASTERLINK Can't SYNC while failing over");
+      return;
+    }
     if (server.isReplica() && this.link?.state !== "connected") {
       c.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
@@ -501,6 +512,95 @@ export class Replication implements Subsystem {
   }
 
   // -------------------------------------------------------------------------------------------
+  // FAILOVER
+
+  /** findReplica: the attached replica announced as `host`:`port`. */
+  findReplica(host: string, port: number): [Client, ReplicaPeer] | null {
+    for (const [c, peer] of this.replicas) {
+      const ip = peer.ipAddress || hostOf(c.addr);
+      if (ip.toLowerCase() === host.toLowerCase() && peer.listeningPort === port) return [c, peer];
+    }
+    return null;
+  }
+
+  /**
+   * FAILOVER (checked by the command): pauses writes until the target (or any
+   * replica) acknowledged the whole stream, then becomes its replica with
+   * PSYNC ... FAILOVER, which promotes it.
+   */
+  startFailover(host: string | null, port: number, timeoutMs: number, force: boolean): void {
+    const log = this.server.log;
+    if (host !== null) log.notice(`FAILOVER requested to ${host}:${port}.`);
+    else log.notice("FAILOVER requested to any replica.");
+    this.failoverHost = host;
+    this.failoverPort = port;
+    this.failoverEnd = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+    this.failoverForce = force;
+    this.failoverState = "waiting-for-sync";
+    this.server.pauseClients(0x7fffffff, "write");
+    this.requestAcks();
+    this.ensureCron();
+  }
+
+  /** updateFailoverStatus: fails over once the target caught up, or gives up at the timeout. */
+  updateFailoverStatus(): void {
+    if (this.failoverState !== "waiting-for-sync") return;
+    const server = this.server;
+    const offset = server.repl.offset;
+    if (this.failoverEnd !== 0 && this.failoverEnd <= Date.now()) {
+      if (this.failoverForce && this.failoverHost !== null) {
+        server.log.notice(
+          `FAILOVER to ${this.failoverHost}:${this.failoverPort} time out exceeded, failing over.`,
+        );
+        this.failoverState = "failover-in-progress";
+        setMaster(server, this.failoverHost, this.failoverPort, null, true);
+      } else {
+        this.abortFailover("Replica never caught up before timeout");
+      }
+      return;
+    }
+    let synced = false;
+    if (this.failoverHost !== null) {
+      synced = this.findReplica(this.failoverHost, this.failoverPort)?.[1].ackOffset === offset;
+    } else {
+      for (const [c, peer] of this.replicas) {
+        if (peer.ackOffset !== offset) continue;
+        this.failoverHost = peer.ipAddress || hostOf(c.addr);
+        this.failoverPort = peer.listeningPort;
+        synced = true;
+        break;
+      }
+    }
+    if (!synced) return;
+    this.failoverState = "failover-in-progress";
+    server.log.notice(
+      `Failover target ${this.failoverHost}:${this.failoverPort} is synced, failing over.`,
+    );
+    setMaster(server, this.failoverHost!, this.failoverPort, null, true);
+  }
+
+  /** clearFailoverState: the failover is over; writes resume. */
+  clearFailoverState(): void {
+    this.failoverEnd = 0;
+    this.failoverForce = false;
+    this.failoverHost = null;
+    this.failoverPort = 0;
+    this.failoverState = "no-failover";
+    this.server.unpauseClients();
+  }
+
+  /** abortFailover: back to the state before FAILOVER (a master again if already switching). */
+  abortFailover(err: string): void {
+    if (this.failoverState === "no-failover") return;
+    const target = this.failoverHost !== null
+      ? `${this.failoverHost}:${this.failoverPort}`
+      : "any replica";
+    this.server.log.notice(`FAILOVER to ${target} aborted: ${err}`);
+    if (this.failoverState === "failover-in-progress") unsetMaster(this.server, null);
+    this.clearFailoverState();
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Cron
 
   /** Runs replicationCron once a second while there are replicas, a backlog or a link. */
@@ -548,11 +648,15 @@ export class Replication implements Subsystem {
       );
     }
     this.maybeStartDelayedSync();
+    this.updateFailoverStatus();
     this.refreshGoodReplicas();
     if (server.repl.backlog !== null && server.repl.backlog.size !== cfg.replBacklogSize) {
       server.repl.backlog.resize(cfg.replBacklogSize);
     }
-    if (this.replicas.size === 0 && server.repl.backlog === null && this.link === null) {
+    if (
+      this.replicas.size === 0 && server.repl.backlog === null && this.link === null &&
+      this.failoverState === "no-failover"
+    ) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
@@ -608,7 +712,7 @@ export class Replication implements Subsystem {
     }
     const backlog = repl.backlog;
     fields.push(
-      ["master_failover_state", "no-failover"],
+      ["master_failover_state", this.failoverState],
       ["master_replid", repl.replid],
       ["master_replid2", repl.replid2],
       ["master_repl_offset", repl.offset],

@@ -271,7 +271,11 @@ export class ReplicaLink {
     this.state = "connecting";
     log.notice(`Connecting to MASTER ${this.host}:${this.port}`);
     this.lastIo = Date.now();
-    this.conn = await Deno.connect({ hostname: this.host, port: this.port });
+    try {
+      this.conn = await Deno.connect({ hostname: this.host, port: this.port });
+    } catch (e) {
+      throw new Error(`Error condition on socket for SYNC: ${(e as Error).message}`);
+    }
     if (this.stopped) return;
     log.notice("MASTER <-> REPLICA sync started");
     this.state = "handshake";
@@ -315,7 +319,17 @@ export class ReplicaLink {
       psync = ["?", "-1"];
       log.notice("Partial resynchronization not possible (no cached master)");
     }
-    const reply = await this.ask(reader, ["PSYNC", ...psync]);
+    // A master failing over to this master asks it to take over (PSYNC ... FAILOVER).
+    const failover = this.repl.failoverState === "failover-in-progress";
+    const reply = await this.ask(reader, ["PSYNC", ...psync, ...(failover ? ["FAILOVER"] : [])]);
+    if (failover) {
+      if (reply.startsWith("+FULLRESYNC") || reply.startsWith("+CONTINUE")) {
+        this.repl.clearFailoverState();
+      } else {
+        this.repl.abortFailover("Failover target rejected psync request");
+        throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
+      }
+    }
     if (reply.startsWith("+FULLRESYNC")) {
       const [, replid, offset] = reply.split(" ");
       if (replid === undefined || replid.length !== 40 || !/^\d+$/.test(offset ?? "")) {
@@ -447,6 +461,8 @@ export class ReplicaLink {
       isMaster: true,
     };
     let counted = 0;
+    // A transaction's bytes count, and go on, only once its EXEC ran (as in commandProcessed).
+    let tx: Uint8Array[] = [];
     let pendingFirst: Uint8Array | null = first.length > 0 ? first : null;
     while (!this.stopped && this.master !== null && !this.master.closed) {
       const region = parser.writable(limits);
@@ -480,7 +496,16 @@ export class ReplicaLink {
           processCommand(c, argv);
           c.reply.len = 0; // the master gets no replies
           // commandProcessed: the applied bytes count and go on to our replicas.
-          this.repl.feedStream(parser.buf.subarray(end - len, end));
+          const bytes = parser.buf.subarray(end - len, end);
+          if (c.multi !== null) {
+            tx.push(bytes.slice());
+          } else if (tx.length > 0) {
+            for (const b of tx) this.repl.feedStream(b);
+            tx = [];
+            this.repl.feedStream(bytes);
+          } else {
+            this.repl.feedStream(bytes);
+          }
           if (c.closed) return;
         }
       } catch (e) {
@@ -508,6 +533,11 @@ export class ReplicaLink {
     const timeout = server.config.replTimeout * 1000;
     const now = Date.now();
     if (this.state === "connected") {
+      if (this.master?.closed) {
+        // CLIENT KILL of the master client drops the link.
+        this.closeConn();
+        return;
+      }
       if (now - this.lastIo > timeout) {
         server.log.warning("MASTER timeout: no data nor PING received...");
         this.closeConn();

@@ -14,15 +14,21 @@ import { ReplicaLink } from "./replica.ts";
  * replicationSetMaster: follow `host`:`port` from now on. Replicas of ours stay
  * attached (they may continue partially); clients blocked on keys are released
  * with an error. A former master PSYNCs with its own replication id and offset.
- * `by` is the client that asked (REPLICAOF), null for `replicaof` in the
- * configuration: then nothing is cached (PSYNC ? -1) and the link starts once
- * the server is up.
+ * `by` is the client that asked (REPLICAOF), null for FAILOVER (`live`) and for
+ * `replicaof` in the configuration: then nothing is cached (PSYNC ? -1) and the
+ * link starts once the server is up.
  */
-export function setMaster(server: Server, host: string, port: number, by: Client | null): void {
+export function setMaster(
+  server: Server,
+  host: string,
+  port: number,
+  by: Client | null,
+  live = true,
+): void {
   const repl = replicationOf(server);
   const wasMaster = !server.isReplica();
   const old = repl.link;
-  const cached = by !== null && (wasMaster || (old?.hasCachedMaster ?? false));
+  const cached = live && (wasMaster || (old?.hasCachedMaster ?? false));
   repl.link = null;
   old?.stop();
   for (const c of server.clients.values()) {
@@ -43,13 +49,15 @@ export function setMaster(server: Server, host: string, port: number, by: Client
   const link = new ReplicaLink(repl, host, port, cached);
   repl.link = link;
   repl.ensureCron();
-  if (by === null) {
+  if (!live) {
     queueMicrotask(() => link.start());
     return;
   }
-  server.log.notice(
-    `REPLICAOF ${host}:${port} enabled (user request from '${clientInfoString(by, by)}')`,
-  );
+  if (by !== null) {
+    server.log.notice(
+      `REPLICAOF ${host}:${port} enabled (user request from '${clientInfoString(by, by)}')`,
+    );
+  }
   link.start();
 }
 
@@ -58,7 +66,7 @@ export function setMaster(server: Server, host: string, port: number, by: Client
  * stays valid as replid2 up to the current offset, so our replicas (told by a
  * disconnection) and siblings continue partially.
  */
-export function unsetMaster(server: Server, by: Client | null): void {
+export function unsetMaster(server: Server, by: Client | null, reason = "user request"): void {
   const repl = replicationOf(server);
   const link = repl.link;
   repl.link = null;
@@ -72,6 +80,6 @@ export function unsetMaster(server: Server, by: Client | null): void {
   server.repl.linkStatus = "down";
   server.config.setReplicaOf(null);
   if (by !== null) {
-    server.log.notice(`MASTER MODE enabled (user request from '${clientInfoString(by, by)}')`);
+    server.log.notice(`MASTER MODE enabled (${reason} from '${clientInfoString(by, by)}')`);
   }
 }
