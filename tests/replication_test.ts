@@ -21,6 +21,7 @@ import {
   withServer,
 } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
+import { ReplBacklog } from "../src/replication/backlog.ts";
 
 const REDIS = "redis-server";
 
@@ -723,4 +724,94 @@ Deno.test({
       });
     });
   },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pieces
+
+Deno.test("backlog: holds the last repl-backlog-size bytes of the stream, by offset", () => {
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (const size of [1, 100, 16384, 50_000]) {
+    const b = new ReplBacklog(size, 10);
+    let stream: number[] = [];
+    let end = 10; // offset of the last byte produced
+    for (let k = 0; k < 60; k++) {
+      const chunk = Uint8Array.from({ length: Math.floor(rnd() * 3000) }, () => rnd() * 256);
+      b.append(chunk);
+      stream = stream.concat([...chunk]).slice(-60_000);
+      end += chunk.length;
+      const hist = Math.min(size, end - 10);
+      assert.equal(b.histlen, hist);
+      assert.equal(b.firstByteOffset, end - hist + 1);
+      const from = b.firstByteOffset + Math.floor(rnd() * (hist + 1));
+      assert.ok(b.covers(from) && !b.covers(b.firstByteOffset - 1) && !b.covers(end + 2));
+      const want = end + 1 - from === 0 ? [] : stream.slice(-(end + 1 - from));
+      assert.equal(b.from(from).flatMap((x) => [...x]).join(), want.join());
+    }
+  }
+});
+
+Deno.test("replica: replica-announce-ip/port are what the master lists", async () => {
+  await withOurs({}, async (a, ca) => {
+    await withServer(
+      {
+        replicaof: `127.0.0.1 ${a.port}`,
+        "replica-announce-ip": "10.1.2.3",
+        "replica-announce-port": 1234,
+        "replica-priority": 7,
+      },
+      async (b) => {
+        await withConn(b.port, async (cb) => {
+          await linkUp(cb);
+          await replicasOnline(ca, 1);
+          assert.match(
+            (await info(ca, "replication")).get("slave0")!,
+            /^ip=10\.1\.2\.3,port=1234,state=online,/,
+          );
+          assert.equal((await info(cb, "replication")).get("slave_priority"), "7");
+          const role = await cmd(ca, "ROLE") as unknown[];
+          assert.deepEqual((role[2] as unknown[][])[0].slice(0, 2), ["10.1.2.3", "1234"]);
+          // FAILOVER finds the replica by its announced address.
+          assert.equal(
+            await ca.call("FAILOVER", "TO", "127.0.0.1", b.port),
+            "-ERR FAILOVER target HOST and PORT is not a replica.\r\n",
+          );
+        });
+      },
+    );
+  });
+});
+
+Deno.test("master: repl-diskless-sync-delay waits, repl-diskless-sync-max-replicas starts at once", async () => {
+  await withOurs(
+    { "repl-diskless-sync-delay": 60, "repl-diskless-sync-max-replicas": 2 },
+    async (srv) => {
+      const r1 = await StreamReader.connect(srv.port);
+      const r2 = await StreamReader.connect(srv.port);
+      try {
+        await r1.send("REPLCONF", "capa", "eof");
+        assert.equal(await r1.line(), "+OK");
+        await r1.send("PSYNC", "?", "-1");
+        await waitUntil(() => srv.server.repl.backlog !== null, "first replica waiting");
+        assert.match(
+          (await withConn(srv.port, (c) => info(c, "replication"))).get("slave0")!,
+          /state=wait_bgsave/,
+        );
+        await r2.send("REPLCONF", "capa", "eof");
+        assert.equal(await r2.line(), "+OK");
+        await r2.send("PSYNC", "?", "-1");
+        // The second replica reaches the maximum: both transfers start, EOF-marked.
+        for (const r of [r1, r2]) {
+          let line: string;
+          do line = await r.line(); while (line === "\n" || line === "");
+          assert.match(line, /^\+FULLRESYNC [0-9a-f]{40} 0$/);
+          assert.match(await r.line(), /^\$EOF:[0-9a-f]{40}$/);
+        }
+      } finally {
+        r1.close();
+        r2.close();
+      }
+    },
+  );
 });

@@ -3,27 +3,26 @@
  * replication stream, from which a replica that reconnects is served the part
  * it missed (PSYNC -> +CONTINUE). Bytes live in fixed-size blocks allocated as
  * the stream grows, so a large repl-backlog-size costs memory only once that
- * much has been written; the oldest block is dropped once the bytes after it
- * cover the size.
+ * much has been written; blocks whose bytes all fell out are dropped.
  */
 
 const BLOCK = 16 * 1024;
 
 /** A bounded window on the replication stream, addressed by stream offset. */
 export class ReplBacklog {
+  /** Blocks from `first` on are in use (older ones are dropped in batches). */
   private blocks: Uint8Array[] = [];
-  /** Index of the first valid byte in blocks[0]. */
+  private first = 0;
+  /** Index of the oldest byte held in blocks[first]. */
   private head = 0;
   /** Bytes used in the last block. */
   private tail = 0;
   /** Bytes held (repl_backlog_histlen). */
   histlen = 0;
-  /** Unix time (s) the backlog was created (INFO has no field; logs, TTL). */
-  readonly createdAt = Date.now();
 
   /**
-   * `offset` is the stream offset of the last byte already produced (master_repl_offset):
-   * the backlog's first byte will be `offset + 1`.
+   * `endOffset` is the stream offset of the last byte already produced
+   * (master_repl_offset): the backlog's first byte will be `endOffset + 1`.
    */
   constructor(public size: number, private endOffset: number) {}
 
@@ -34,7 +33,7 @@ export class ReplBacklog {
 
   /** Bytes of memory the blocks take (INFO mem_replication_backlog). */
   get memory(): number {
-    return this.blocks.length * BLOCK;
+    return (this.blocks.length - this.first) * BLOCK;
   }
 
   /** Appends stream bytes; the oldest fall out past `size`. */
@@ -54,7 +53,7 @@ export class ReplBacklog {
     }
     this.histlen += data.length;
     this.endOffset += data.length;
-    this.trim();
+    if (this.histlen > this.size) this.trim();
   }
 
   /** Changes repl-backlog-size (CONFIG SET): shrinking drops the oldest bytes. */
@@ -66,16 +65,21 @@ export class ReplBacklog {
   private trim(): void {
     let excess = this.histlen - this.size;
     while (excess > 0) {
-      const first = this.blocks[0];
-      const end = this.blocks.length === 1 ? this.tail : first.length;
+      const lastIndex = this.blocks.length - 1;
+      const end = this.first === lastIndex ? this.tail : this.blocks[this.first].length;
       const n = Math.min(end - this.head, excess);
       this.head += n;
       this.histlen -= n;
       excess -= n;
-      if (this.head === end && this.blocks.length > 1) {
-        this.blocks.shift();
+      if (this.head === end && this.first < lastIndex) {
+        this.blocks[this.first++] = EMPTY; // the GC takes it now
         this.head = 0;
       }
+    }
+    // Compact the array once half of it is dropped blocks: amortized O(1) per block.
+    if (this.first > 64 && this.first * 2 > this.blocks.length) {
+      this.blocks.splice(0, this.first);
+      this.first = 0;
     }
   }
 
@@ -88,9 +92,10 @@ export class ReplBacklog {
   from(offset: number): Uint8Array[] {
     let skip = offset - this.firstByteOffset;
     const out: Uint8Array[] = [];
-    for (let i = 0; i < this.blocks.length; i++) {
-      const start = i === 0 ? this.head : 0;
-      const end = i === this.blocks.length - 1 ? this.tail : this.blocks[i].length;
+    const lastIndex = this.blocks.length - 1;
+    for (let i = this.first; i <= lastIndex; i++) {
+      const start = i === this.first ? this.head : 0;
+      const end = i === lastIndex ? this.tail : this.blocks[i].length;
       const n = end - start;
       if (skip >= n) {
         skip -= n;
@@ -102,3 +107,5 @@ export class ReplBacklog {
     return out;
   }
 }
+
+const EMPTY = new Uint8Array(0);
