@@ -815,3 +815,67 @@ Deno.test("master: repl-diskless-sync-delay waits, repl-diskless-sync-max-replic
     },
   );
 });
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+Deno.test("fault: a replica that fell behind the backlog falls back to a full resync", async () => {
+  await withOurs({ "repl-backlog-size": "16kb" }, async (a, ca) => {
+    await withServer({ replicaof: `127.0.0.1 ${a.port}` }, async (b) => {
+      await withConn(b.port, async (cb) => {
+        await linkUp(cb);
+        await replicasOnline(ca, 1);
+        assert.equal(await ca.call("SET", "k", "v"), "+OK\r\n");
+        await caughtUp(ca, cb);
+        // While the link is down more than the backlog holds goes by (ending empty, as a
+        // full resync can only ship an empty dataset until the RDB writer is plugged in).
+        assert.equal(await ca.call("CLIENT", "KILL", "TYPE", "replica"), ":1\r\n");
+        assert.equal(await ca.call("SET", "big", "x".repeat(40_000)), "+OK\r\n");
+        assert.equal(await ca.call("FLUSHALL"), "+OK\r\n");
+        await linkUp(cb);
+        await replicasOnline(ca, 1);
+        const stats = await info(ca, "stats");
+        assert.equal(stats.get("sync_full"), "2");
+        assert.equal(stats.get("sync_partial_err"), "1");
+        assert.equal(await ca.call("SET", "again", "1"), "+OK\r\n");
+        await caughtUp(ca, cb);
+        assert.equal(await cb.call("DBSIZE"), ":1\r\n");
+        assert.equal(await cb.call("GET", "again"), "$1\r\n1\r\n");
+      });
+    });
+  });
+});
+
+Deno.test("fault: the master restarts with a new history: the replica resyncs in full", async () => {
+  const port = freePort();
+  let a = await startServer({ port, "repl-diskless-sync-delay": 0 });
+  try {
+    await withServer({ replicaof: `127.0.0.1 ${port}` }, async (b) => {
+      await withConn(b.port, async (cb) => {
+        await linkUp(cb);
+        await withConn(port, async (ca) => {
+          assert.equal(await ca.call("SET", "old", "1"), "+OK\r\n");
+          await caughtUp(ca, cb);
+        });
+        await a.close();
+        a = await startServer({ port, "repl-diskless-sync-delay": 0 });
+        await withConn(port, async (ca) => {
+          await waitUntil(
+            async () => (await info(ca, "stats")).get("sync_full") === "1",
+            "the replica back",
+            { timeoutMs: 10_000, intervalMs: 20 },
+          );
+          await linkUp(cb);
+          assert.equal((await info(ca, "stats")).get("sync_partial_err"), "1");
+          assert.equal(await cb.call("GET", "old"), "$-1\r\n");
+          assert.equal(
+            (await info(cb, "replication")).get("master_replid"),
+            a.server.repl.replid,
+          );
+        });
+      });
+    });
+  } finally {
+    await a.close();
+  }
+});
