@@ -114,7 +114,7 @@ function roleCommand(c: Client): void {
     c.reply.bulkText("slave");
     c.reply.bulkBinary(link.host);
     c.reply.integer(link.port);
-    c.reply.bulkText(link.roleState);
+    c.reply.bulkText(link.state);
     c.reply.integer(link.roleOffset);
     return;
   }

@@ -14,7 +14,6 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { clientInfoString } from "../server/client_info.ts";
 import { type PropagateListener, selectingSink } from "../server/propagation.ts";
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
@@ -740,11 +739,6 @@ export class Replication implements Subsystem {
     this.timer = undefined;
     await this.link?.stop();
     this.link = null;
-  }
-
-  /** Log text for the client that ran a command (REPLICAOF's "user request from"). */
-  static clientDescription(c: Client): string {
-    return clientInfoString(c, c);
   }
 }
 

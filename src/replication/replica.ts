@@ -158,7 +158,7 @@ export class ReplicaLink {
   private lastIo = 0;
   /** Unix ms the link went down, 0 when it never was up (master_link_down_since_seconds). */
   private downSince = 0;
-  /** Bytes read from the master past the sync point (slave_read_repl_offset). */
+  /** Stream offset up to which bytes were read, applied or not (slave_read_repl_offset). */
   private readOffset = 0;
   /** RDB transfer progress (master_sync_*). */
   private syncTotal = -1;
@@ -598,11 +598,6 @@ export class ReplicaLink {
       ["replica_announced", cfg.replicaAnnounced ? 1 : 0],
     );
     return fields;
-  }
-
-  /** ROLE's state word (connect, connecting, handshake, sync, connected). */
-  get roleState(): string {
-    return this.state;
   }
 
   /** ROLE's offset: the applied offset once a master client exists, else -1. */
