@@ -435,6 +435,12 @@ Deno.test("master: a raw replica gets +FULLRESYNC, the RDB, then the stream; PSY
           r3.close();
         }
         assert.equal((await info(c, "stats")).get("sync_partial_err"), "1");
+        assert.equal(await c.call("CONFIG", "RESETSTAT"), "+OK\r\n");
+        const stats = await info(c, "stats");
+        assert.deepEqual(
+          ["sync_full", "sync_partial_ok", "sync_partial_err"].map((k) => stats.get(k)),
+          ["0", "0", "0"],
+        );
       } finally {
         r2.close();
       }
@@ -534,6 +540,7 @@ async function replicaScenario(mport: number): Promise<void> {
         assert.equal(ri.get("role"), "slave");
         assert.equal(ri.get("master_port"), String(mport));
         assert.equal(ri.get("master_sync_in_progress"), "0");
+        assert.ok(Number((await info(r, "stats")).get("total_net_repl_input_bytes")) > 100);
         const role = await cmd(r, "ROLE") as unknown[];
         assert.deepEqual(role.slice(0, 4), ["slave", "127.0.0.1", mport, "connected"]);
 

@@ -86,6 +86,8 @@ export class Replication implements Subsystem {
   syncFull = 0;
   syncPartialOk = 0;
   syncPartialErr = 0;
+  /** Bytes read from our master (total_net_repl_input_bytes). */
+  replInputBytes = 0;
   /** Unix ms since when no replica is attached (repl-backlog-ttl). */
   private noReplicasSince = Date.now();
   /** Replication offset right after each client's last write (c->woff, for WAIT). */
@@ -147,6 +149,14 @@ export class Replication implements Subsystem {
       c.reply.raw(bytes);
       c.scheduleFlush();
     }
+  }
+
+  /** CONFIG RESETSTAT: the sync counters restart. */
+  resetStats(): void {
+    this.syncFull = 0;
+    this.syncPartialOk = 0;
+    this.syncPartialErr = 0;
+    this.replInputBytes = 0;
   }
 
   /** Forgets the db the stream last selected: the next command selects again (slaveseldb = -1). */
@@ -682,6 +692,7 @@ export class Replication implements Subsystem {
       setField(fields, "sync_full", this.syncFull);
       setField(fields, "sync_partial_ok", this.syncPartialOk);
       setField(fields, "sync_partial_err", this.syncPartialErr);
+      setField(fields, "total_net_repl_input_bytes", this.replInputBytes);
     } else if (section === "memory") {
       setField(fields, "mem_replication_backlog", this.server.repl.backlog?.memory ?? 0);
     }

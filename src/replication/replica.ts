@@ -279,7 +279,10 @@ export class ReplicaLink {
     if (this.stopped) return;
     log.notice("MASTER <-> REPLICA sync started");
     this.state = "handshake";
-    const reader = new LinkReader(this.conn, () => this.lastIo = Date.now());
+    const reader = new LinkReader(this.conn, (n) => {
+      this.lastIo = Date.now();
+      this.repl.replInputBytes += n;
+    });
     const pong = await this.ask(reader, ["PING"]);
     if (
       pong.startsWith("-") && !pong.startsWith("-NOAUTH") && !pong.startsWith("-NOPERM") &&
@@ -484,7 +487,7 @@ export class ReplicaLink {
       }
       parser.commit(n);
       this.readOffset += n;
-      server.stats.netInputBytes += n;
+      this.repl.replInputBytes += n;
       const c = this.master;
       if (c === null || c.closed) return;
       let argv: Uint8Array[] | null;
