@@ -886,3 +886,24 @@ Deno.test("fault: the master restarts with a new history: the replica resyncs in
     await a.close();
   }
 });
+
+Deno.test("master: WAIT waits for a blocked command's write once it is served", async () => {
+  await withOurs({}, async (a, ca) => {
+    await withServer({ replicaof: `127.0.0.1 ${a.port}` }, async (b) => {
+      await withConn(b.port, (cb) => linkUp(cb));
+      await replicasOnline(ca, 1);
+      await withConn(a.port, async (blocked) => {
+        assert.equal(await blocked.call("CLIENT", "SETNAME", "popper"), "+OK\r\n");
+        await blocked.send("BLPOP", "q", 0);
+        await waitUntil(() => a.server.blocking.blockedClients === 1, "BLPOP blocked");
+        assert.equal(await ca.call("RPUSH", "q", "v"), ":1\r\n");
+        assert.equal(await blocked.readRaw(), "*2\r\n$1\r\nq\r\n$1\r\nv\r\n");
+        const popper = [...a.server.clients.values()].find((c) => c.name === "popper")!;
+        // The LPOP it propagated is the last thing in the stream.
+        assert.equal(popper.woff, a.server.repl.offset);
+        assert.equal(await blocked.call("WAIT", 1, 5000), ":1\r\n");
+        assert.ok(a.server.repl.backlog!.histlen > 0);
+      });
+    });
+  });
+});

@@ -90,8 +90,6 @@ export class Replication implements Subsystem {
   replInputBytes = 0;
   /** Unix ms since when no replica is attached (repl-backlog-ttl). */
   private noReplicasSince = Date.now();
-  /** Replication offset right after each client's last write (c->woff, for WAIT). */
-  private readonly woff = new WeakMap<Client, number>();
   private readonly waiters = new Map<Client, Waiter>();
   private getackPending = false;
   /** FAILOVER: master_failover_state, and its target and deadline (0 = none). */
@@ -108,8 +106,6 @@ export class Replication implements Subsystem {
     // A replica propagates nothing of its own: its stream is its master's.
     if (this.server.isReplica()) return;
     this.selecting(dbid, argv);
-    const c = this.server.currentClient;
-    if (c !== null) this.woff.set(c, this.server.repl.offset);
   };
 
   constructor(readonly server: Server) {
@@ -471,7 +467,7 @@ export class Replication implements Subsystem {
    * else blocks until they do or `deadline` (0 = never) passes.
    */
   wait(c: Client, numreplicas: number, deadline: number): void {
-    const offset = this.woff.get(c) ?? 0;
+    const offset = c.woff;
     const acks = this.countAcks(offset);
     if (acks >= numreplicas || !this.server.blocking.canBlock(c)) {
       c.reply.integer(acks);

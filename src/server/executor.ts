@@ -155,6 +155,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const server = c.server;
   const propagation = server.propagation;
   const dirtyBefore = server.dirty;
+  const replOffsetBefore = server.repl.offset;
   const errorsBefore = server.stats.totalErrorReplies;
   // A nested call must leave its caller's propagation choices as they were.
   const callerArgv = c.propagateArgv;
@@ -198,6 +199,8 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   if (propagation.nesting === 0 && propagation.pending > 0) {
     propagation.flush(touchesArbitraryKeys(cmd));
   }
+  // WAIT waits for the replication offset right after the client's last write.
+  if (server.repl.offset !== replOffsetBefore) c.woff = server.repl.offset;
 }
 
 /**
