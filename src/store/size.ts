@@ -26,12 +26,21 @@ export const OWN_BUFFER_BYTES = 200;
 export const VIEW_BYTES = 104;
 
 /**
- * Entry object, its Map entry and its slot in the db's key array, without the
- * key string and the value.
+ * A key's metadata in its db (src/store/keyspace.ts): its slot in the hash
+ * table and its entries in the per-id typed arrays, with their spare capacity,
+ * without its record.
  */
-export const ENTRY_BYTES = 152;
-/** An entry's slot in the db's array of keys with a TTL. */
-export const EXPIRE_BYTES = 16;
+export const KEY_BYTES = 72;
+/** An expire time's share: the id's slot in the db's array of ids with a TTL. */
+export const EXPIRE_BYTES = 8;
+
+/**
+ * A key's record in the keyspace arena: id, the key's and the inline value's
+ * length fields (1 byte each below 255, else 5), the key and the value bytes.
+ */
+export function recordBytes(klen: number, vlen: number): number {
+  return 4 + (klen < 255 ? 1 : 5) + (vlen < 255 ? 1 : 5) + klen + vlen;
+}
 
 /**
  * A binary string of `len` chars (keys, hash fields, set and zset members):
@@ -56,11 +65,6 @@ export function bufferBytes(v: Uint8Array): number {
 /** Estimated bytes retained by a stored value. O(1). */
 export function valueBytes(v: RedisValue): number {
   return v instanceof Uint8Array ? bufferBytes(v) : v.memoryUsage;
-}
-
-/** Estimated bytes of a whole key: entry, key string and value. O(1). */
-export function entryBytes(key: string, v: RedisValue): number {
-  return ENTRY_BYTES + stringBytes(key.length) + valueBytes(v);
 }
 
 // Per-collection constants: the empty object (with its Maps and arrays), and
