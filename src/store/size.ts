@@ -13,7 +13,10 @@
 
 import type { RedisValue } from "./types.ts";
 
-/** Size of the shared buffers small string values are carved from (see string.ts). */
+/**
+ * Size of the shared buffers the values INCR and INCRBYFLOAT build are carved
+ * from (see string.ts); the keyspace copies stored small strings into its arena.
+ */
 export const SLAB_SIZE = 8192;
 /** Longest string value carved from a slab; longer ones get their own buffer. */
 export const SLAB_MAX_VALUE = 512;
@@ -31,7 +34,7 @@ export const VIEW_BYTES = 104;
  * without its record.
  */
 export const KEY_BYTES = 72;
-/** An expire time's share: the id's slot in the db's array of ids with a TTL. */
+/** An expire time's share: the id's slot in the db's array of ids with a TTL, and its index there. */
 export const EXPIRE_BYTES = 8;
 
 /**
@@ -52,8 +55,9 @@ export function stringBytes(len: number): number {
 }
 
 /**
- * A `Uint8Array` string value: a slab view counts its share of the slab; a
- * value with spare capacity (APPEND's growable buffers) counts all of it.
+ * A `Uint8Array` string value kept as its own object (longer than the
+ * keyspace's INLINE_MAX): a slab view counts its share of the slab; a value
+ * with spare capacity (APPEND's growable buffers) counts all of it.
  */
 export function bufferBytes(v: Uint8Array): number {
   const cap = v.buffer.byteLength;
