@@ -182,3 +182,38 @@ Deno.test("keyspace store: RANDOMKEY, expiry sampling and SWAPDB", () => {
   assert.equal(other.size, 0);
   assert.equal(other.bytes, 0);
 });
+
+Deno.test("keyspace store: records of every size up to a chunk of their own, under churn", () => {
+  const { db } = keyspace();
+  const rand = rng(3);
+  const model = new Map<string, number>();
+  for (let step = 0; step < 3000; step++) {
+    const i = Math.floor(rand() * 300);
+    // Key lengths from a few bytes to past the 128 KB of a record that gets its own chunk.
+    const len = [3, 200, 3000, 40_000, 100_000, 140_000][i % 6];
+    const key = String(i).padEnd(len, "k");
+    if (rand() < 0.6) {
+      const v = Math.floor(rand() * 1000);
+      db.set(key, binaryToBytes(String(v)));
+      model.set(key, v);
+    } else {
+      assert.equal(db.delete(key), model.delete(key));
+    }
+  }
+  for (const [k, v] of model) assert.equal(text(db.get(k)), String(v));
+  assert.equal(db.size, model.size);
+  assert.equal(db.bytes, db.recomputeBytes());
+});
+
+Deno.test("keyspace store: a record that gets a new chunk of its size while the old chunk is compacted into it", () => {
+  const { db } = keyspace();
+  // The first chunk is small; most of it dies, then a 100 KB key starts a chunk of exactly its size
+  // and the old chunk's survivors are compacted: the record must still get all its room.
+  for (let i = 0; i < 100; i++) db.set(`s${i}`, binaryToBytes("v"));
+  for (let i = 0; i < 90; i++) db.delete(`s${i}`);
+  const big = "b".repeat(100_000);
+  db.set(big, binaryToBytes("big"));
+  assert.equal(text(db.get(big)), "big");
+  for (let i = 90; i < 100; i++) assert.equal(text(db.get(`s${i}`)), "v");
+  assert.equal(db.bytes, db.recomputeBytes());
+});

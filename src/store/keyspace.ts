@@ -331,7 +331,8 @@ export class Store {
       this.chunkUsed[ci] = size;
       return ci;
     }
-    if (this.cur === -1 || this.curOff + size > this.chunks[this.cur]!.length) {
+    // A loop: compacting the chunk left behind fills the new one, maybe past `size`'s room.
+    while (this.cur === -1 || this.curOff + size > this.chunks[this.cur]!.length) {
       const old = this.cur;
       // A db's first chunks are small: most dbs hold few keys.
       this.cur = this.newChunk(Math.max(size, this.nextChunk));
