@@ -618,8 +618,6 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T):
 export class Db {
   /** @internal */
   s = new Store();
-  /** Resume point of the active expire cycle. */
-  expireCursor = 0;
   /** Sum of TTLs seen by the last expire cycle, for INFO keyspace avg_ttl. */
   avgTtl = 0;
 
@@ -834,7 +832,6 @@ export class Db {
   flush(): number {
     const n = this.s.count;
     this.s = new Store();
-    this.expireCursor = 0;
     this.avgTtl = 0;
     return n;
   }
