@@ -86,6 +86,11 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     rejectCommand(c, "NOAUTH Authentication required.", cmd);
     return;
   }
+  const denied = server.denyCommand(c, cmd);
+  if (denied !== null) {
+    rejectCommand(c, denied, cmd);
+    return;
+  }
   if (cmd.isWrite && c.kind !== "master" && server.isReplica() && server.config.replicaReadOnly) {
     rejectCommand(c, "READONLY You can't write against a read only replica.", cmd);
     return;
@@ -142,6 +147,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   c.propagatePrevented = false;
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
+  if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(c, cmd);
   propagation.nesting++;
   try {
     cmd.handler!(c);
