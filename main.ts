@@ -77,8 +77,17 @@ async function main(args: string[]): Promise<number> {
   logServerInitialized(log);
   logMonotonicClock(log);
   logReadyToAccept(log);
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     log.warning(`Received ${signal} scheduling shutdown...`);
+    // prepareForShutdown: with save points, the final save must succeed before exiting.
+    const saver = server.subsystems.find((s) => s.shutdownSave !== undefined);
+    if (config.saveParams.length > 0 && saver !== undefined) {
+      log.notice("Saving the final RDB snapshot before exiting.");
+      if (!await saver.shutdownSave!(false)) {
+        log.warning("Error trying to save the DB, can't exit.");
+        return;
+      }
+    }
     server.close();
   };
   for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -57,8 +57,8 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
     "wait",
     "waitaof",
   ],
-  "persistence commands": ["bgrewriteaof", "bgsave", "save"],
-  "key serialization": ["dump", "migrate", "restore", "restore-asking"],
+  "persistence commands": ["bgrewriteaof"],
+  "key serialization": ["migrate", "restore", "restore-asking"],
   "server introspection": ["lolwut", "module"],
 };
 const NOT_IMPLEMENTED_NAMES = Object.values(NOT_IMPLEMENTED).flat();

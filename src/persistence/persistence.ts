@@ -212,7 +212,7 @@ export class Persistence implements Subsystem {
     }
     log.notice("DB saved on disk");
     this.server.dirty = 0;
-    this.server.lastSave = Math.floor(Date.now() / 1000);
+    this.server.lastSave = Math.floor(this.server.clock.now() / 1000);
     this.lastBgsaveOk = true;
     this.rdbSaves++;
   }
@@ -235,7 +235,7 @@ export class Persistence implements Subsystem {
   bgsave(): void {
     this.checkWritePermission();
     const server = this.server;
-    this.lastBgsaveTry = Math.floor(Date.now() / 1000);
+    this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
     this.dirtyBeforeBgsave = server.dirty;
     const images = captureKeyspace(server.keyspace);
     const serializer = new RdbSerializer(
@@ -286,10 +286,13 @@ export class Persistence implements Subsystem {
       let done = false;
       while (!done) {
         if (job.aborted) throw new Error("aborted");
-        done = ser.step(SLICE_MS);
+        // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
+        const delay = Number(server.config.rdbKeySaveDelay);
+        done = delay > 0 ? ser.step(SLICE_MS, 1 << 22, 1) : ser.step(SLICE_MS);
         const chunk = ser.enc.take();
         if (chunk.length > 0) await writeAll(f, chunk);
-        else await new Promise((r) => setTimeout(r, 0));
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
+        else if (chunk.length === 0) await new Promise((r) => setTimeout(r, 0));
       }
       if (job.aborted) throw new Error("aborted");
       await writeAll(f, ser.trailer());
@@ -321,7 +324,7 @@ export class Persistence implements Subsystem {
       server.log.notice("DB saved on disk");
       server.log.notice("Background saving terminated with success");
       server.dirty -= this.dirtyBeforeBgsave;
-      server.lastSave = Math.floor(Date.now() / 1000);
+      server.lastSave = Math.floor(server.clock.now() / 1000);
       this.lastBgsaveOk = true;
       this.rdbSaves++;
     } else {
@@ -354,7 +357,8 @@ export class Persistence implements Subsystem {
   cron(): void {
     if (this.job !== null) return;
     const server = this.server;
-    const now = Math.floor(Date.now() / 1000);
+    // The server's clock, so that tests can move it (LASTSAVE itself is wall time).
+    const now = Math.floor(server.clock.now() / 1000);
     const retryOk = now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY || this.lastBgsaveOk;
     if (this.scheduled && retryOk) {
       this.scheduled = false;
@@ -376,7 +380,7 @@ export class Persistence implements Subsystem {
     } catch (err) {
       this.server.log.warning(`Can't save in background: ${(err as Error).message}`);
       this.lastBgsaveOk = false;
-      this.lastBgsaveTry = Math.floor(Date.now() / 1000);
+      this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
     }
   }
 

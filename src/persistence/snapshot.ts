@@ -94,8 +94,11 @@ export class RdbSerializer {
     this.keysTotal = total;
   }
 
-  /** Writes keys until `budgetMs` ran out or `maxBytes` are pending; true once the EOF is written. */
-  step(budgetMs: number, maxBytes = 1 << 22): boolean {
+  /**
+   * Writes keys until `budgetMs` ran out, `maxBytes` are pending or `maxKeys`
+   * were written; true once the EOF is written.
+   */
+  step(budgetMs: number, maxBytes = 1 << 22, maxKeys = Infinity): boolean {
     if (this.done) return true;
     const enc = this.enc;
     const deadline = performance.now() + budgetMs;
@@ -116,6 +119,7 @@ export class RdbSerializer {
         enc.keyValue(keys[i], values[i], expires[i]);
         i++;
         // The clock is read every 64 keys: cheap, and a slice stays within its budget.
+        if (i - this.keyIndex >= maxKeys) break;
         if ((i & 63) === 0 && (performance.now() > deadline || enc.pos > maxBytes)) break;
       }
       this.keysDone += i - this.keyIndex;
