@@ -215,6 +215,9 @@ Deno.test({
       srv.exec("HSET", "hash:renamed", "f1", "after rename");
       srv.exec("EXPIRE", "str:long", "1000");
       srv.exec("SET", "brand:new", "x");
+      srv.exec("DEL", "str:ttl");
+      srv.exec("PERSIST", "list:ttl");
+      srv.exec("PEXPIRE", "str:binary", "1");
       srv.exec("SELECT", "2");
       srv.exec("FLUSHDB");
       srv.exec("SELECT", "0");
@@ -281,6 +284,12 @@ Deno.test("rdb save: BGSAVE replies, INFO persistence, LASTSAVE and the dirty co
       () => infoField(srv.exec("INFO", "persistence"), "rdb_saves") === "2",
       "the scheduled save",
     );
+    // FLUSHALL kills a running BGSAVE (its status stays ok).
+    srv.exec("CONFIG", "SET", "rdb-key-save-delay", "1000");
+    assert.equal(srv.exec("BGSAVE"), "+Background saving started\r\n");
+    srv.exec("FLUSHALL");
+    assert.equal(infoField(srv.exec("INFO", "persistence"), "rdb_bgsave_in_progress"), "0");
+    assert.equal(infoField(srv.exec("INFO", "persistence"), "rdb_last_bgsave_status"), "ok");
     assert.equal(srv.exec("CONFIG", "RESETSTAT"), "+OK\r\n");
     assert.equal(infoField(srv.exec("INFO", "persistence"), "rdb_saves"), "0");
   } finally {

@@ -21,9 +21,9 @@ import type { RdbWriteOptions } from "./rdb_writer.ts";
 import {
   type AuxFields,
   captureKeyspace,
-  CopyOnWrite,
   type DbImage,
   RdbSerializer,
+  SnapshotGuard,
 } from "./snapshot.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { getKeysFromCommand } from "../server/command_table.ts";
@@ -32,6 +32,8 @@ import { getKeysFromCommand } from "../server/command_table.ts";
 const BGSAVE_RETRY_DELAY = 5;
 /** How long one BGSAVE slice may run before yielding to clients (ms). */
 const SLICE_MS = 4;
+/** Bytes a BGSAVE slice hands to the file at most (its CRC and copy stay short too). */
+const CHUNK_BYTES = 1 << 18;
 
 /** shared.bgsaveerr. */
 export const MISCONF_ERR =
@@ -47,7 +49,7 @@ export class SaveError extends Error {
 /** A running BGSAVE. */
 interface BgsaveJob {
   serializer: RdbSerializer;
-  cow: CopyOnWrite;
+  guard: SnapshotGuard;
   startMs: number;
   aborted: boolean;
   done: Promise<boolean>;
@@ -238,16 +240,17 @@ export class Persistence implements Subsystem {
     this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
     this.dirtyBeforeBgsave = server.dirty;
     const images = captureKeyspace(server.keyspace);
+    const guard = new SnapshotGuard();
     const serializer = new RdbSerializer(
       images,
       this.auxFields(),
       this.writeOptions(),
       server.config.rdbchecksum,
+      guard,
     );
-    const cow = new CopyOnWrite();
     const job: BgsaveJob = {
       serializer,
-      cow,
+      guard,
       startMs: Date.now(),
       aborted: false,
       done: Promise.resolve(false),
@@ -267,7 +270,7 @@ export class Persistence implements Subsystem {
       const key = bytesToBinary(c.argv[ref.pos]);
       const e = db.peek(key);
       if (e === undefined) continue;
-      const copy = job.cow.beforeWrite(e.value);
+      const copy = job.guard.beforeWrite(e);
       if (copy !== null) {
         db.set(key, copy, true);
         this.lastCowSize += copy.memoryUsage;
@@ -288,7 +291,7 @@ export class Persistence implements Subsystem {
         if (job.aborted) throw new Error("aborted");
         // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
         const delay = Number(server.config.rdbKeySaveDelay);
-        done = delay > 0 ? ser.step(SLICE_MS, 1 << 22, 1) : ser.step(SLICE_MS);
+        done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
         const chunk = ser.enc.take();
         if (chunk.length > 0) await writeAll(f, chunk);
         if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
@@ -417,6 +420,11 @@ export class Persistence implements Subsystem {
     set("rdb_last_bgsave_time_sec", this.lastBgsaveTimeSec);
     set("rdb_saves", this.rdbSaves);
     set("rdb_last_cow_size", job !== null ? 0 : this.lastCowSize);
+  }
+
+  /** FLUSHALL (dbid -1) kills a running BGSAVE, as flushAllDataAndResetRDB does. */
+  flushed(dbid: number): void {
+    if (dbid === -1) this.killBgsave();
   }
 
   /** CONFIG RESETSTAT: stat_rdb_saves. */

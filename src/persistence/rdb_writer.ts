@@ -160,7 +160,13 @@ export class RdbEncoder {
   /** rdbSaveMillisecondTime: int64 little-endian. */
   millis(ms: number): void {
     this.reserve(8);
-    this.dv.setBigInt64(this.pos, BigInt(Math.trunc(ms)), true);
+    const t = Math.trunc(ms);
+    if (t >= 0 && t <= Number.MAX_SAFE_INTEGER) {
+      this.dv.setUint32(this.pos, t >>> 0, true);
+      this.dv.setUint32(this.pos + 4, Math.floor(t / TWO32), true);
+    } else {
+      this.dv.setBigInt64(this.pos, BigInt(t), true);
+    }
     this.pos += 8;
   }
 
@@ -212,10 +218,14 @@ export class RdbEncoder {
   /** {@link string} for a binary string (one char per byte): keys, fields, members. */
   binary(s: string): void {
     const n = s.length;
-    if (n <= 11 || (this.opts.compression && n > 20)) {
+    if (n <= 11 && n > 0) {
+      const v = smallIntOf(s);
+      if (v !== null && this.intEncoded(v)) return;
+    }
+    if (this.opts.compression && n > 20) {
       const b = new Uint8Array(n);
       for (let i = 0; i < n; i++) b[i] = s.charCodeAt(i);
-      return this.string(b);
+      if (this.lzf(b)) return;
     }
     this.len(n);
     this.reserve(n);
@@ -466,6 +476,30 @@ export class RdbEncoder {
     this.len(size);
     this.len(expires);
   }
+}
+
+/**
+ * The value of a binary string of at most 11 chars when it is a canonical
+ * integer (string2ll's rules), else null; no allocation.
+ */
+function smallIntOf(s: string): number | null {
+  const n = s.length;
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45;
+  if (neg) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  const first = s.charCodeAt(i);
+  if (first === 48) return n === 1 ? 0 : null;
+  if (first < 49 || first > 57) return null;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 /** Bytewise order of binary strings (rax key order). */

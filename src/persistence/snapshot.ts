@@ -27,40 +27,64 @@
  * @module
  */
 
-import type { Keyspace } from "../store/keyspace.ts";
+import type { Entry, Keyspace } from "../store/keyspace.ts";
 import type { CollectionValue, RedisValue } from "../store/types.ts";
 import { RDB_OPCODE_EOF, RdbEncoder, type RdbWriteOptions } from "./rdb_writer.ts";
 
-/** One db as it was when the snapshot was taken. */
+/** One db as it was when the snapshot was taken: its entries, by reference. */
 export interface DbImage {
   id: number;
-  keys: string[];
-  values: RedisValue[];
-  /** Absolute expire time (ms) per key, -1 for none. */
-  expires: Float64Array;
-  /** Keys with a TTL. */
+  entries: Entry[];
+  /** Keys with a TTL then (RESIZEDB's hint). */
   volatile: number;
 }
 
-/** Copies every non-empty db's keys, value references and TTLs (O(keys), no value copied). */
+/**
+ * Every non-empty db's entries, by reference: a copy of the dict's pointers,
+ * no entry is read (reading 1M scattered entries costs ~10x more than
+ * copying their pointers). What changes in an entry afterwards is caught by
+ * {@link SnapshotGuard}.
+ */
 export function captureKeyspace(ks: Keyspace): DbImage[] {
   const out: DbImage[] = [];
   for (const db of ks.dbs) {
-    const n = db.size;
-    if (n === 0) continue;
-    const keys: string[] = new Array(n);
-    const values: RedisValue[] = new Array(n);
-    const expires = new Float64Array(n);
-    let i = 0, volatile = 0;
-    for (const e of db.entries()) {
-      keys[i] = e.key;
-      values[i] = e.value;
-      if ((expires[i] = e.expireAt) !== -1) volatile++;
-      i++;
-    }
-    out.push({ id: db.id, keys, values, expires, volatile });
+    if (db.size === 0) continue;
+    out.push({ id: db.id, entries: Array.from(db.entries()), volatile: db.expiresCount });
   }
   return out;
+}
+
+/** A key's value and expire time from before the snapshot's first write to it. */
+interface PreImage {
+  value: RedisValue;
+  expireAt: number;
+}
+
+/**
+ * The copy-before-write state of an open snapshot. Before a write command
+ * touches a key, `beforeWrite` remembers the entry's value and TTL (first
+ * write wins) and, for a collection, returns a private copy for the live
+ * keyspace so the remembered object is never changed again. The serializer
+ * reads an entry through {@link preImage}.
+ */
+export class SnapshotGuard {
+  private readonly pre = new Map<Entry, PreImage>();
+  private readonly fresh = new WeakSet<CollectionValue>();
+
+  /** Remembers `e` as it is; returns the copy to store for a collection, else null. */
+  beforeWrite(e: Entry): CollectionValue | null {
+    const v = e.value;
+    if (!this.pre.has(e)) this.pre.set(e, { value: v, expireAt: e.expireAt });
+    if (v instanceof Uint8Array || this.fresh.has(v)) return null;
+    const copy = v.clone();
+    this.fresh.add(copy);
+    return copy;
+  }
+
+  /** What the snapshot must write for `e`, or undefined when it was not touched. */
+  preImage(e: Entry): PreImage | undefined {
+    return this.pre.size === 0 ? undefined : this.pre.get(e);
+  }
 }
 
 /** Aux fields written after the header (rdbSaveInfoAuxFields), in order. */
@@ -85,12 +109,13 @@ export class RdbSerializer {
     aux: AuxFields,
     opts: RdbWriteOptions,
     checksum: boolean,
+    readonly guard: SnapshotGuard | null = null,
   ) {
     this.enc = new RdbEncoder(opts, checksum, 1 << 20);
     this.enc.header();
     for (const [k, v] of aux) this.enc.aux(k, v);
     let total = 0;
-    for (const im of images) total += im.keys.length;
+    for (const im of images) total += im.entries.length;
     this.keysTotal = total;
   }
 
@@ -101,25 +126,29 @@ export class RdbSerializer {
   step(budgetMs: number, maxBytes = 1 << 22, maxKeys = Infinity): boolean {
     if (this.done) return true;
     const enc = this.enc;
+    const guard = this.guard;
     const deadline = performance.now() + budgetMs;
     while (this.dbIndex < this.images.length) {
-      if (this.dbIndex === -1 || this.keyIndex >= this.images[this.dbIndex].keys.length) {
+      if (this.dbIndex === -1 || this.keyIndex >= this.images[this.dbIndex].entries.length) {
         this.dbIndex++;
         this.keyIndex = 0;
         if (this.dbIndex >= this.images.length) break;
         const im = this.images[this.dbIndex];
-        enc.selectDb(im.id, im.keys.length, im.volatile);
+        enc.selectDb(im.id, im.entries.length, im.volatile);
         continue;
       }
-      const im = this.images[this.dbIndex];
-      const { keys, values, expires } = im;
+      const entries = this.images[this.dbIndex].entries;
       let i = this.keyIndex;
-      const end = keys.length;
+      const end = entries.length;
       while (i < end) {
-        enc.keyValue(keys[i], values[i], expires[i]);
-        i++;
-        // The clock is read every 64 keys: cheap, and a slice stays within its budget.
+        const e = entries[i++];
+        const p = guard?.preImage(e);
+        if (p !== undefined) enc.keyValue(e.key, p.value, p.expireAt);
+        // Unlinked since the capture without a write command naming it: expired
+        // (gone at load time anyway) or evicted.
+        else if (e.slot !== -1 || guard === null) enc.keyValue(e.key, e.value, e.expireAt);
         if (i - this.keyIndex >= maxKeys) break;
+        // The clock is read every 64 keys: cheap, and a slice stays within its budget.
         if ((i & 63) === 0 && (performance.now() > deadline || enc.pos > maxBytes)) break;
       }
       this.keysDone += i - this.keyIndex;
@@ -134,22 +163,5 @@ export class RdbSerializer {
   /** The CRC-64 trailer; call after the last `take` of the encoder. */
   trailer(): Uint8Array {
     return this.enc.checksum();
-  }
-}
-
-/**
- * Tracks the collections a running snapshot still holds, for copy-before-write:
- * `beforeWrite` returns the copy to store in place of a value about to change,
- * or null when the value may be changed as it is.
- */
-export class CopyOnWrite {
-  private readonly fresh = new WeakSet<CollectionValue>();
-
-  /** A clone of `v` for the live keyspace when the snapshot may hold `v`, else null. */
-  beforeWrite(v: RedisValue): CollectionValue | null {
-    if (v instanceof Uint8Array || this.fresh.has(v)) return null;
-    const copy = v.clone();
-    this.fresh.add(copy);
-    return copy;
   }
 }
