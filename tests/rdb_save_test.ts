@@ -448,22 +448,35 @@ Deno.test("rdb save: SIGTERM saves when save points exist", async () => {
   }
 });
 
-Deno.test("rdb save: without --allow-write SAVE and BGSAVE name the flag, SHUTDOWN exits cleanly", async () => {
+Deno.test("rdb save: without --allow-write SAVE, BGSAVE and CONFIG REWRITE name the flag, SHUTDOWN exits cleanly", async () => {
   const [dir, cleanup] = await tempDir();
+  const [other, cleanupOther] = await tempDir();
   const port = freePort();
-  const proc = spawnMain(["--allow-net", `--allow-read`], ["--port", String(port), "--dir", dir]);
+  const conf = `${dir}/redis.conf`;
+  await Deno.writeTextFile(conf, "save 3600 1\nenable-protected-configs yes\n");
+  const proc = spawnMain(
+    ["--allow-net", `--allow-read=${dir}`],
+    [conf, "--port", String(port), "--dir", dir],
+  );
   try {
     const c = await connectRetry(port);
+    const rewrite = await c.call("CONFIG", "REWRITE");
+    assert.match(rewrite, /^-ERR .*--allow-write=/);
+    const setDir = await c.call("CONFIG", "SET", "dir", other);
+    assert.match(setDir, /^-ERR CONFIG SET failed .*--allow-read=/);
+    await Deno.remove(conf);
     assert.equal(await c.call("SET", "k", "v"), "+OK\r\n");
     const err = await c.call("SAVE");
     assert.match(err, /^-ERR .*--allow-write=/);
     assert.ok(err.includes(dir), err);
     assert.equal(await c.call("BGSAVE"), err);
     assert.equal(await c.call("GET", "k"), "$1\r\nv\r\n");
-    await c.send("SHUTDOWN", "NOSAVE");
+    // Save points exist, but a server that may not write still shuts down.
+    await c.send("SHUTDOWN");
     assert.equal((await proc.status).code, 0);
     c.close();
     assert.deepEqual([...Deno.readDirSync(dir)], []);
+    await cleanupOther();
   } finally {
     try {
       proc.kill("SIGKILL");

@@ -435,6 +435,14 @@ export class Persistence implements Subsystem {
   /** SHUTDOWN's final save: a running BGSAVE is killed, then a synchronous save. */
   shutdownSave(_force: boolean): Promise<boolean> {
     this.killBgsave();
+    // The sandbox: a server that may not write can never save; it still shuts down.
+    const dir = this.server.config.dir;
+    if (Deno.permissions.querySync({ name: "write", path: dir }).state !== "granted") {
+      this.server.log.warning(
+        `Not saving on shutdown: no write permission for ${dir} (restart deno with --allow-write=${dir})`,
+      );
+      return Promise.resolve(true);
+    }
     return Promise.resolve(this.trySaveSync());
   }
 
