@@ -80,10 +80,11 @@ async function main(args: string[]): Promise<number> {
   const shutdown = async (signal: string) => {
     log.warning(`Received ${signal} scheduling shutdown...`);
     // prepareForShutdown: with save points, the final save must succeed before exiting.
-    const saver = server.subsystems.find((s) => s.shutdownSave !== undefined);
-    if (config.saveParams.length > 0 && saver !== undefined) {
+    const savers = server.subsystems.filter((s) => s.shutdownSave !== undefined);
+    if (config.saveParams.length > 0 && savers.length > 0) {
       log.notice("Saving the final RDB snapshot before exiting.");
-      if (!await saver.shutdownSave!(false)) {
+      const oks = await Promise.all(savers.map((s) => s.shutdownSave!(false)));
+      if (oks.includes(false)) {
         log.warning("Error trying to save the DB, can't exit.");
         return;
       }
