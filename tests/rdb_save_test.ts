@@ -487,3 +487,33 @@ Deno.test("rdb save: without --allow-write SAVE, BGSAVE and CONFIG REWRITE name 
     await cleanup();
   }
 });
+
+Deno.test({
+  name: "rdb save: IDLE / FREQ go with each key under an LRU / LFU maxmemory-policy",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    for (const policy of ["allkeys-lru", "volatile-lfu"]) {
+      const [dir, cleanup] = await tempDir();
+      const srv = await startServer({ dir, "maxmemory-policy": policy });
+      try {
+        srv.exec("SET", "k", "v");
+        for (let i = 0; i < 200; i++) srv.exec("GET", "k");
+        srv.fastForward(100_000);
+        const freq = srv.exec("OBJECT", "FREQ", "k");
+        assert.equal(srv.exec("SAVE"), "+OK\r\n");
+        await withBinaryOn("valkey-server", dir, async (ref) => {
+          if (policy === "allkeys-lru") {
+            const idle = Number((await ref.call("OBJECT", "IDLETIME", "k")).slice(1, -2));
+            assert.ok(idle >= 100 && idle < 110, `idle ${idle}`);
+          } else {
+            assert.match(freq, /^:\d+\r\n$/);
+            assert.equal(await ref.call("OBJECT", "FREQ", "k"), freq);
+          }
+        }, ["--maxmemory-policy", policy]);
+      } finally {
+        await srv.close();
+        await cleanup();
+      }
+    }
+  },
+});

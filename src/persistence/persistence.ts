@@ -19,6 +19,7 @@ import { REDIS_VERSION } from "../version.ts";
 import type { EncodingLimits } from "../store/types.ts";
 import type { RdbWriteOptions } from "./rdb_writer.ts";
 import {
+  type AccessInfo,
   type AuxFields,
   captureKeyspace,
   type DbImage,
@@ -120,6 +121,15 @@ export class Persistence implements Subsystem {
     };
   }
 
+  /** IDLE / FREQ per key when maxmemory-policy is an LRU / LFU one. */
+  private accessInfo(): AccessInfo | null {
+    const cfg = this.server.config;
+    const p = cfg.maxmemoryPolicy;
+    const kind = p.endsWith("-lru") ? "lru" : p.endsWith("-lfu") ? "lfu" : null;
+    if (kind === null) return null;
+    return { kind, now: this.server.clock.now(), lfuDecayTime: cfg.lfuDecayTime };
+  }
+
   /** rdbSaveInfoAuxFields (no replication backlog: no repl-* fields). */
   private auxFields(aofBase = false): AuxFields {
     return [
@@ -141,6 +151,8 @@ export class Persistence implements Subsystem {
       this.auxFields(aofBase),
       this.writeOptions(),
       this.server.config.rdbchecksum,
+      null,
+      this.accessInfo(),
     );
     ser.step(Infinity, Infinity);
     const body = ser.enc.take();
@@ -175,6 +187,8 @@ export class Persistence implements Subsystem {
       this.auxFields(),
       this.writeOptions(),
       this.server.config.rdbchecksum,
+      null,
+      this.accessInfo(),
     );
     let f: Deno.FsFile;
     try {
@@ -247,6 +261,7 @@ export class Persistence implements Subsystem {
       this.writeOptions(),
       server.config.rdbchecksum,
       guard,
+      this.accessInfo(),
     );
     const job: BgsaveJob = {
       serializer,

@@ -87,6 +87,16 @@ export class SnapshotGuard {
   }
 }
 
+/**
+ * IDLE or FREQ before each key (rdbSaveKeyValuePair with an LRU / LFU
+ * maxmemory-policy): the clock (ms) and lfu-decay-time (minutes) they are read with.
+ */
+export interface AccessInfo {
+  kind: "lru" | "lfu";
+  now: number;
+  lfuDecayTime: number;
+}
+
 /** Aux fields written after the header (rdbSaveInfoAuxFields), in order. */
 export type AuxFields = [name: string, value: string | number][];
 
@@ -110,6 +120,7 @@ export class RdbSerializer {
     opts: RdbWriteOptions,
     checksum: boolean,
     readonly guard: SnapshotGuard | null = null,
+    readonly access: AccessInfo | null = null,
   ) {
     this.enc = new RdbEncoder(opts, checksum, 1 << 20);
     this.enc.header();
@@ -127,6 +138,7 @@ export class RdbSerializer {
     if (this.done) return true;
     const enc = this.enc;
     const guard = this.guard;
+    const access = this.access;
     const deadline = performance.now() + budgetMs;
     while (this.dbIndex < this.images.length) {
       if (this.dbIndex === -1 || this.keyIndex >= this.images[this.dbIndex].entries.length) {
@@ -142,11 +154,24 @@ export class RdbSerializer {
       const end = entries.length;
       while (i < end) {
         const e = entries[i++];
+        let idle = -1, freq = -1;
+        if (access !== null) {
+          // estimateObjectIdleTime in seconds; LFUDecrAndReturn.
+          const secs = Math.max(0, Math.floor(access.now / 1000) - Math.floor(e.lru / 1000));
+          if (access.kind === "lru") idle = secs;
+          else {
+            const d = access.lfuDecayTime;
+            const periods = d > 0 ? Math.floor((access.now - e.lru) / 60000 / d) : 0;
+            freq = periods > e.lfu ? 0 : e.lfu - periods;
+          }
+        }
         const p = guard?.preImage(e);
-        if (p !== undefined) enc.keyValue(e.key, p.value, p.expireAt);
+        if (p !== undefined) enc.keyValue(e.key, p.value, p.expireAt, idle, freq);
         // Unlinked since the capture without a write command naming it: expired
         // (gone at load time anyway) or evicted.
-        else if (e.slot !== -1 || guard === null) enc.keyValue(e.key, e.value, e.expireAt);
+        else if (e.slot !== -1 || guard === null) {
+          enc.keyValue(e.key, e.value, e.expireAt, idle, freq);
+        }
         if (i - this.keyIndex >= maxKeys) break;
         // The clock is read every 64 keys: cheap, and a slice stays within its budget.
         if ((i & 63) === 0 && (performance.now() > deadline || enc.pos > maxBytes)) break;
