@@ -204,7 +204,7 @@ export class Persistence implements Subsystem {
       let done = false;
       while (!done) {
         done = ser.step(Infinity, 1 << 22);
-        writeAllSync(f, ser.enc.take());
+        writeAllSync(f, ser.enc.drain());
       }
       writeAllSync(f, ser.trailer());
       f.syncSync();
@@ -307,7 +307,7 @@ export class Persistence implements Subsystem {
         // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
         const delay = Number(server.config.rdbKeySaveDelay);
         done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
-        const chunk = ser.enc.take();
+        const chunk = ser.enc.drain();
         if (chunk.length > 0) await writeAll(f, chunk);
         if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
         else if (chunk.length === 0) await new Promise((r) => setTimeout(r, 0));

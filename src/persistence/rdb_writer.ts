@@ -113,6 +113,20 @@ export class RdbEncoder {
     return out;
   }
 
+  /**
+   * Like {@link take} without the copy: a view of the pending bytes, valid
+   * only until the next write into this encoder (a save writes it to the
+   * file before it serializes more). No garbage per chunk, so a long save
+   * does not push the GC into full collections.
+   */
+  drain(): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.crc?.update(out);
+    this.taken += this.pos;
+    this.pos = 0;
+    return out;
+  }
+
   /** The 8-byte CRC-64 trailer of everything taken (zeros when checksums are off). */
   checksum(): Uint8Array {
     return this.crc ? this.crc.digest() : new Uint8Array(8);
