@@ -77,8 +77,18 @@ async function main(args: string[]): Promise<number> {
   logServerInitialized(log);
   logMonotonicClock(log);
   logReadyToAccept(log);
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     log.warning(`Received ${signal} scheduling shutdown...`);
+    // prepareForShutdown: with save points, the final save must succeed before exiting.
+    const savers = server.subsystems.filter((s) => s.shutdownSave !== undefined);
+    if (config.saveParams.length > 0 && savers.length > 0) {
+      log.notice("Saving the final RDB snapshot before exiting.");
+      const oks = await Promise.all(savers.map((s) => s.shutdownSave!(false)));
+      if (oks.includes(false)) {
+        log.warning("Error trying to save the DB, can't exit.");
+        return;
+      }
+    }
     server.close();
   };
   for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -10,11 +10,13 @@
  * --big       only the big-request cases
  * --footprint only the footprint cases (footprint.ts: memory after and during a redis-cli --pipe load)
  * --write   also rewrite the tables in bench/README.md (with --big, only the big-request one)
+ * --bgsave  only the longest PING stall and added memory while 1,000,000 keys are BGSAVEd
  */
 
 import { encodeCommand } from "../tests/helpers.ts";
 import { bigCases } from "./big_requests.ts";
 import { runFootprint } from "./footprint.ts";
+import { measureBgsaveStall, printStall } from "./bgsave_stall.ts";
 
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
@@ -418,6 +420,11 @@ async function runBigRequests(withRedis: boolean): Promise<string> {
 async function main(): Promise<void> {
   if (footprintOnly) {
     await footprintSection(has("redis-server"));
+    return;
+  }
+  if (Deno.args.includes("--bgsave")) {
+    // Only the BGSAVE stall (bench/bgsave_stall.ts): 1,000,000 keys (100,000 with --quick).
+    printStall(await measureBgsaveStall(quick ? 100_000 : 1_000_000));
     return;
   }
   if (!bigOnly && !has("redis-benchmark")) {

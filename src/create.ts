@@ -14,6 +14,7 @@ import type { Subsystem } from "./server/subsystem.ts";
 import { PubSub } from "./pubsub/pubsub.ts";
 import { createTracking } from "./pubsub/tracking.ts";
 import { Replication } from "./replication/master.ts";
+import { Persistence } from "./persistence/persistence.ts";
 
 /** What createServer takes besides the config and the log. */
 export interface CreateServerOptions extends ServerOptions {
@@ -50,6 +51,7 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
   server.install(pubsub);
   server.install(createTracking(server, pubsub));
   server.install(new Replication(server));
+  server.install(new Persistence(server));
   for (const s of options.subsystems ?? []) server.install(s);
   return server;
 }

@@ -47,8 +47,8 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   acl: ["acl"],
   cluster: ["asking", "cluster", "readonly", "readwrite"],
   "replication (WAITAOF)": ["waitaof"],
-  "persistence commands": ["bgrewriteaof", "bgsave", "save"],
-  "key serialization": ["dump", "migrate", "restore", "restore-asking"],
+  "persistence commands": ["bgrewriteaof"],
+  "key serialization": ["migrate", "restore", "restore-asking"],
   "server introspection": ["lolwut", "module"],
 };
 const NOT_IMPLEMENTED_NAMES = Object.values(NOT_IMPLEMENTED).flat();

@@ -201,7 +201,9 @@ Deno.test("subsystems: INFO, CONFIG RESETSTAT, freed clients, SHUTDOWN save and 
       seen.push("close");
     },
   };
-  const srv = await startServer({ save: "3600 1" }, { subsystems: [sub] });
+  // The persistence subsystem saves too: into a dir of its own.
+  const [dir, cleanup] = await tempDir();
+  const srv = await startServer({ save: "3600 1", dir }, { subsystems: [sub] });
   try {
     assert.match(srv.exec("INFO", "persistence"), /\r\ntest_field:7\r\n/);
     assert.equal(srv.exec("CONFIG", "RESETSTAT"), "+OK\r\n");
@@ -217,5 +219,6 @@ Deno.test("subsystems: INFO, CONFIG RESETSTAT, freed clients, SHUTDOWN save and 
     assert.ok(seen.includes("freed"));
   } finally {
     await srv.close();
+    await cleanup();
   }
 });

@@ -65,6 +65,8 @@ const SKIPPED: Record<string, string> = {
   punsubscribe: "one reply per pattern",
   ssubscribe: "one reply per shard channel",
   sunsubscribe: "one reply per shard channel",
+  save: "writes dump.rdb into the server's dir (tests/rdb_save_test.ts)",
+  bgsave: "the reply depends on whether an earlier save still runs (tests/rdb_save_test.ts)",
 };
 
 /** Rows whose non-error replies are compared in kind only: random, timed or per-process. */
@@ -103,6 +105,7 @@ const KIND_ONLY: Record<string, string> = {
   "object|freq": "clock",
   scan: "hash-table order of the keyspace",
   keys: "hash-table order of the keyspace",
+  dump: "RDB version 10 payloads (Valkey writes 11) and our LZF output (tests/dump_test.ts)",
 };
 
 /** [row, whether it applies to a vector (given both replies), why]. */

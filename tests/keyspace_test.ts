@@ -17,6 +17,7 @@ import {
   resp3,
   type RespReply,
   simplify,
+  tempDir,
   waitBlocked,
   withClient,
   withServer,
@@ -130,7 +131,9 @@ Deno.test("FLUSHDB / FLUSHALL: options, scope and propagation", async () => {
 });
 
 Deno.test("FLUSHALL dirty accounting: kept without save points, reset with them", async () => {
-  await withClient({}, async (r, srv) => {
+  // With save points FLUSHALL saves: into a dir of its own.
+  const [dir, cleanup] = await tempDir();
+  await withClient({ dir }, async (r, srv) => {
     await r.call("SET", "a", "1");
     await r.call("SET", "b", "1");
     const before = srv.dirty;
@@ -142,6 +145,7 @@ Deno.test("FLUSHALL dirty accounting: kept without save points, reset with them"
     assert.equal(await r.call("FLUSHALL"), "+OK\r\n");
     assert.equal(srv.dirty, 0);
   });
+  await cleanup();
 });
 
 Deno.test("DEL, UNLINK, EXISTS, TYPE, TOUCH, RANDOMKEY, DBSIZE", async () => {

@@ -450,19 +450,32 @@ Deno.test("master: a raw replica gets +FULLRESYNC, the RDB, then the stream; PSY
   });
 });
 
-Deno.test("master: a full resync is refused (until the RDB writer is plugged in) while keys exist", async () => {
-  await withOurs({}, async (srv, c) => {
-    await c.call("SET", "k", "v");
-    const r = await RawClient.connect(srv.port);
-    try {
-      await r.send("PSYNC", "?", -1);
-      assert.equal(await r.readRaw(), "-ERR BGSAVE failed, replication can't continue\r\n");
-      assert.equal(await r.readUntilClosed(), "");
-    } finally {
-      r.close();
-    }
+for (const diskless of [true, false]) {
+  Deno.test({
+    name: `master: a full resync ships the dataset (RDB, ${
+      diskless ? "diskless" : "disk"
+    }) to redis-server 7.0, then the stream`,
+    ignore: !runsWith(REDIS),
+    async fn() {
+      await withOurs({ "repl-diskless-sync": diskless }, async (srv, m) => {
+        await runWrites(m, WRITES);
+        await withRedis(["--replicaof", "127.0.0.1", String(srv.port)], async (rport) => {
+          await withConn(rport, async (r) => {
+            await linkUp(r);
+            await replicasOnline(m, 1);
+            await runWrites(m, [["SET", "after", "sync"], ["RPUSH", "l", "z"]]);
+            assert.equal(await m.call("WAIT", 1, 5000), ":1\r\n");
+            await caughtUp(m, r);
+            const ours = await dataset(m);
+            assert.ok(Object.keys(ours).length > 10);
+            assert.deepEqual(await dataset(r), ours);
+            assert.equal((await info(m, "stats")).get("sync_full"), "1");
+          });
+        });
+      });
+    },
   });
-});
+}
 
 Deno.test("master: min-replicas-to-write refuses writes with NOREPLICAS until a replica acks", async () => {
   await withOurs({ "min-replicas-to-write": 1 }, async (srv, c) => {
@@ -834,8 +847,7 @@ Deno.test("fault: a replica that fell behind the backlog falls back to a full re
         await replicasOnline(ca, 1);
         assert.equal(await ca.call("SET", "k", "v"), "+OK\r\n");
         await caughtUp(ca, cb);
-        // While the link is down more than the backlog holds goes by (ending empty, as a
-        // full resync can only ship an empty dataset until the RDB writer is plugged in).
+        // While the link is down more than the backlog holds goes by.
         assert.equal(await ca.call("CLIENT", "KILL", "TYPE", "replica"), ":1\r\n");
         assert.equal(await ca.call("SET", "big", "x".repeat(40_000)), "+OK\r\n");
         assert.equal(await ca.call("FLUSHALL"), "+OK\r\n");

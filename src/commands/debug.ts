@@ -5,11 +5,13 @@ import { memtoull } from "../server/config_file.ts";
 import { randomReplId } from "../replication/state.ts";
 import { RedisList, setQuicklistPackedThreshold } from "../store/list.ts";
 import { bytesToText, textToBytes } from "../util/bytes.ts";
-import { parseLongLong } from "../util/number.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { objectEncoding, objectRefcount } from "./keyspace.ts";
 import type { CommandSpec } from "../server/command_table.ts";
+import { datasetDigest, keyValueDigest } from "../persistence/digest.ts";
+import { serializedLength } from "../persistence/rdb_writer.ts";
+import { persistenceOf } from "../persistence/persistence.ts";
 
 const DEBUG_HELP = [
   "AOF-FLUSH-SLEEP <microsec>",
@@ -155,6 +157,11 @@ function debugCommand(c: Client): void {
     server.repl.replid2 = "0".repeat(40);
     server.repl.secondReplidOffset = -1;
     c.reply.ok();
+  } else if (sub === "digest" && c.argc === 2) {
+    c.reply.simple(datasetDigest(server.keyspace));
+  } else if (sub === "digest-value" && c.argc >= 2) {
+    c.reply.array(c.argc - 2);
+    for (let j = 2; j < c.argc; j++) c.reply.simple(keyValueDigest(c.db, c.key(j)));
   } else if (sub === "object" && c.argc === 3) {
     debugObject(c);
   } else if (sub === "error" && c.argc === 3) {
@@ -234,27 +241,9 @@ function debugProtocol(c: Client): void {
   }
 }
 
-/** RDB length-prefix size (rdbSaveLen). */
-function rdbLenSize(n: number): number {
-  return n < 64 ? 1 : n < 16384 ? 2 : n <= 0xffffffff ? 5 : 9;
-}
-
-/** rdbSaveRawString's size without compression; integers take the int encodings. */
-function rdbStringSize(v: Uint8Array): number {
-  if (v.length <= 11) {
-    const n = parseLongLong(v);
-    if (n !== null) {
-      if (n >= -128n && n <= 127n) return 2;
-      if (n >= -32768n && n <= 32767n) return 3;
-      if (n >= -2147483648n && n <= 2147483647n) return 5;
-    }
-  }
-  return rdbLenSize(v.length) + v.length;
-}
-
 /**
- * DEBUG OBJECT's line. serializedlength is the RDB size for strings and lists
- * (without LZF compression); for other types an estimate from element sizes.
+ * DEBUG OBJECT's line. serializedlength is what the RDB writer produces for the
+ * value (rdbSavedObjectLen, LZF per rdbcompression, listpack sets as 7.2 writes them).
  */
 function debugObject(c: Client): void {
   const server = c.server;
@@ -269,31 +258,22 @@ function debugObject(c: Client): void {
   // The same object OBJECT ENCODING / OBJECT REFCOUNT describe.
   const encoding = objectEncoding(server, e);
   const refcount = objectRefcount(server, e);
-  let serialized: number;
+  const serialized = serializedLength(v, {
+    ...persistenceOf(server).writeOptions(),
+    listpackSets: true,
+  });
   let extra = "";
-  if (v instanceof Uint8Array) {
-    serialized = rdbStringSize(v);
-  } else {
+  if (v instanceof RedisList && encoding === "quicklist") {
     const cfg = server.config;
-    if (v instanceof RedisList) {
-      const nodes = v.debugNodes();
-      serialized = rdbLenSize(nodes.length);
-      let total = 0;
-      for (const n of nodes) {
-        serialized += 1 + rdbLenSize(n.sz) + n.sz;
-        total += n.sz;
-      }
-      if (encoding === "quicklist") {
-        const avg = nodes.length ? v.length / nodes.length : 0;
-        extra = ` ql_nodes:${nodes.length} ql_avg_node:${
-          avg.toFixed(2)
-        } ql_listpack_max:${cfg.listMaxListpackSize} ql_compressed:${
-          cfg.listCompressDepth !== 0 ? 1 : 0
-        } ql_uncompressed_size:${total}`;
-      }
-    } else {
-      serialized = (v.length ?? 0) * 8 + 8;
-    }
+    const nodes = v.debugNodes();
+    let total = 0;
+    for (const n of nodes) total += n.sz;
+    const avg = nodes.length ? v.length / nodes.length : 0;
+    extra = ` ql_nodes:${nodes.length} ql_avg_node:${
+      avg.toFixed(2)
+    } ql_listpack_max:${cfg.listMaxListpackSize} ql_compressed:${
+      cfg.listCompressDepth !== 0 ? 1 : 0
+    } ql_uncompressed_size:${total}`;
   }
   const lru = Math.floor(e.lru / 1000) & 0xffffff;
   const idle = Math.max(0, Math.floor((server.keyspace.now - e.lru) / 1000));

@@ -24,6 +24,7 @@ import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { streamCommands } from "./stream.ts";
 import { replicationCommands } from "./replication.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -47,4 +48,5 @@ export function registerAll(table: CommandTable): void {
   table.register(pubsubCommands);
   table.register(streamCommands);
   table.register(replicationCommands);
+  table.register(persistenceCommands);
 }

@@ -33,12 +33,13 @@ function shutdownCommand(c: Client): void {
   }
   const server = c.server;
   server.log.warning("User requested shutdown...");
-  const saver = server.subsystems.find((s) => s.shutdownSave !== undefined);
+  // Every subsystem with a final save (RDB, AOF) runs it; all must succeed.
+  const savers = server.subsystems.filter((s) => s.shutdownSave !== undefined);
   const mustSave = (server.config.saveParams.length > 0 && !nosave) || save;
-  if (mustSave && saver !== undefined) {
+  if (mustSave && savers.length > 0) {
     server.log.notice("Saving the final RDB snapshot before exiting.");
-    const work = saver.shutdownSave!(force).then((ok) => {
-      if (!ok) throw new Error("save failed");
+    const work = Promise.all(savers.map((s) => s.shutdownSave!(force))).then((oks) => {
+      if (oks.includes(false)) throw new Error("save failed");
     });
     if (!server.blocking.canBlock(c)) {
       work.then(() => finishShutdown(server), () => {});

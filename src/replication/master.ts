@@ -611,11 +611,11 @@ export class Replication implements Subsystem {
   /** Runs replicationCron once a second while there are replicas, a backlog or a link. */
   ensureCron(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => this.cron(), 1000);
+    this.timer = setInterval(() => this.replicationCron(), 1000);
   }
 
   /** replicationCron. */
-  private cron(): void {
+  private replicationCron(): void {
     const server = this.server;
     const cfg = server.config;
     const now = Date.now();

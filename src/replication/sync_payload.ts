@@ -7,9 +7,9 @@
  * the replica accepts an RDB without keys and refuses any other.
  */
 
-import { Crc64 } from "../persistence/crc64.ts";
+import { persistenceOf } from "../persistence/persistence.ts";
 import type { Server } from "../server/server.ts";
-import { REDIS_VERSION } from "../version.ts";
+import { Crc64 } from "../persistence/crc64.ts";
 
 /** Replication info saved in the RDB's aux fields (rdbSaveInfo). */
 export interface SyncInfo {
@@ -35,41 +35,16 @@ const RDB_OPCODE_EOF = 255;
  * the replica is then refused.
  */
 export function fullSyncPayload(server: Server, info: SyncInfo): Uint8Array | null {
-  if (!info.excludeData && server.keyspace.totalKeys() > 0) {
-    server.log.warning(
-      "Can't ship the dataset to the replica: the RDB writer is not plugged into " +
-        "src/replication/sync_payload.ts yet (only an empty dataset can be synced)",
+  try {
+    return persistenceOf(server).serialize(
+      false,
+      { streamDb: info.streamDb, replid: info.replid, offset: info.offset },
+      !info.excludeData,
     );
+  } catch (err) {
+    server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
     return null;
   }
-  const out: number[] = [];
-  const str = (s: string) => {
-    // Lengths below 64 (6-bit) and 16384 (14-bit) are all aux values need.
-    if (s.length < 64) out.push(s.length);
-    else out.push(0x40 | (s.length >> 8), s.length & 0xff);
-    for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
-  };
-  const aux = (k: string, v: string) => {
-    out.push(RDB_OPCODE_AUX);
-    str(k);
-    str(v);
-  };
-  for (const ch of "REDIS0010") out.push(ch.charCodeAt(0));
-  aux("redis-ver", REDIS_VERSION);
-  aux("redis-bits", "64");
-  aux("ctime", String(Math.floor(Date.now() / 1000)));
-  aux("used-mem", String(Deno.memoryUsage().heapUsed));
-  aux("repl-stream-db", String(info.streamDb));
-  aux("repl-id", info.replid);
-  aux("repl-offset", String(info.offset));
-  aux("aof-base", "0");
-  out.push(RDB_OPCODE_EOF);
-  const body = Uint8Array.from(out);
-  const crc = new Crc64().update(body).digest();
-  const rdb = new Uint8Array(body.length + 8);
-  rdb.set(body);
-  rdb.set(crc, body.length);
-  return rdb;
 }
 
 /**

@@ -346,6 +346,12 @@ export class Config {
     if (this.configFile === null) {
       throw new ConfigError("The server is running without a config file");
     }
+    const file = this.configFile;
+    if (Deno.permissions.querySync({ name: "write", path: file }).state !== "granted") {
+      throw new ConfigError(
+        `Rewriting config file: no write permission for ${file}: restart deno with --allow-write=${file}`,
+      );
+    }
     let old = "";
     try {
       const bytes = await Deno.readFile(this.configFile);

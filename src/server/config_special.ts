@@ -59,6 +59,10 @@ export const dirOps: SpecialOps = {
   set(cfg, argv) {
     if (argv.length !== 1) return "wrong number of arguments";
     const target = cfg.resolvePath(argv[0]);
+    // The sandbox: all file access stays under paths deno was granted.
+    if (Deno.permissions.querySync({ name: "read", path: target }).state !== "granted") {
+      return `${target} is outside the paths this server may read: restart deno with --allow-read=${target}`;
+    }
     try {
       const st = Deno.statSync(target);
       if (!st.isDirectory) return "Not a directory";

@@ -86,6 +86,11 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     rejectCommand(c, "NOAUTH Authentication required.", cmd);
     return;
   }
+  const denied = server.denyCommand(c, cmd);
+  if (denied !== null) {
+    rejectCommand(c, denied, cmd);
+    return;
+  }
   if (
     (cmd.isWrite ||
       (c.multi !== null && cmd.name === "exec" && c.multi.some((q) => q.cmd.isWrite))) &&
@@ -167,6 +172,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   c.propagatePrevented = false;
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
+  if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(c, cmd);
   propagation.nesting++;
   try {
     cmd.handler!(c);

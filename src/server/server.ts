@@ -94,11 +94,18 @@ export class Server {
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
   /** Set while some client tracks keys: remembers what a read-only command read (tracking). */
   trackReads: ((c: Client, cmd: Command) => void) | null = null;
+  /**
+   * Set while a BGSAVE snapshot is open: runs before each write command
+   * (copy-before-write of the keys it names, see src/persistence/snapshot.ts).
+   */
+  beforeWrite: ((c: Client, cmd: Command) => void) | null = null;
   /** The client whose top-level command is running (Redis's current_client), else null. */
   currentClient: Client | null = null;
   /** Subsystems with a keyModified / afterCommand hook. */
   private keyModifiedHooks: Subsystem[] = [];
   private afterCommandHooks: Subsystem[] = [];
+  private cronHooks: Subsystem[] = [];
+  private denyHooks: Subsystem[] = [];
   /** "dbid\0key" -> clients WATCHing it. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   private listeners: Deno.Listener[] = [];
@@ -137,6 +144,17 @@ export class Server {
     if (s.publish) this.publish = s.publish.bind(s);
     if (s.keyModified) this.keyModifiedHooks.push(s);
     if (s.afterCommand) this.afterCommandHooks.push(s);
+    if (s.cron) this.cronHooks.push(s);
+    if (s.denyCommand) this.denyHooks.push(s);
+  }
+
+  /** The error a subsystem rejects `cmd` with before it runs (-MISCONF), else null. */
+  denyCommand(c: Client, cmd: Command): string | null {
+    for (const s of this.denyHooks) {
+      const err = s.denyCommand!(c, cmd);
+      if (err !== null) return err;
+    }
+    return null;
   }
 
   /** True when this server is a replica (replicaof set). */
@@ -230,6 +248,7 @@ export class Server {
     this.keyspace.now = now;
     this.stats.sample(now);
     if (this.activeExpireEnabled && !this.isReplica()) this.activeExpireCycle();
+    for (const s of this.cronHooks) s.cron!();
     const idle = this.config.timeout;
     if (idle > 0) {
       for (const c of this.clients.values()) {

@@ -5,6 +5,7 @@
 
 import type { Db } from "../store/keyspace.ts";
 import type { Client } from "./client.ts";
+import type { Command } from "./command_table.ts";
 
 /** One INFO line: field name and its printed value. */
 export type InfoField = [name: string, value: string | number];
@@ -30,6 +31,10 @@ export interface Subsystem {
   info?(section: string, fields: InfoField[]): void;
   /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */
   resetStats?(): void;
+  /** serverCron: periodic work (save points, scheduled saves). */
+  cron?(): void;
+  /** processCommand: an error rejecting `cmd` before it runs or is queued (-MISCONF), else null. */
+  denyCommand?(c: Client, cmd: Command): string | null;
   /** SHUTDOWN's final save (persistence); resolves false when it failed. */
   shutdownSave?(force: boolean): Promise<boolean>;
   /** Server close, after every client is gone: stop links, flush files. */

@@ -88,6 +88,11 @@ export class Entry {
     return this.store.valueOf(this.id);
   }
 
+  /** Whether the key still exists (always, unless deleted since the handle was made). */
+  get live(): boolean {
+    return this.store.isLive(this.id);
+  }
+
   /** Absolute expire time in ms since the epoch, or -1 for none. */
   get expireAt(): number {
     return this.store.expireAt[this.id];
@@ -404,7 +409,7 @@ export class Store {
 
   /** A fresh id for a new key. */
   private allocId(): number {
-    if (this.freeLen > REUSE_DELAY) {
+    if (this.freeLen > REUSE_DELAY && this.pins === 0) {
       const id = this.freeIds[this.freeHead];
       this.freeHead = (this.freeHead + 1) % this.cap;
       this.freeLen--;
@@ -569,6 +574,12 @@ export class Store {
     return t[i] - 1;
   }
 
+  /**
+   * Snapshots holding handles (BGSAVE) pin the ids: while pinned no freed id
+   * is reused, so a handle's key is either still live or gone, never another.
+   */
+  pins = 0;
+
   isLive(id: number): boolean {
     return (this.flags[id] & LIVE) !== 0;
   }
@@ -622,6 +633,20 @@ export class Db {
   avgTtl = 0;
 
   constructor(public id: number, private readonly ks: Keyspace) {}
+
+  /**
+   * Stops id reuse in the current store until the returned function is called,
+   * so handles from `entries()` held across writes stay unambiguous (snapshots).
+   */
+  pinIds(): () => void {
+    const s = this.s;
+    s.pins++;
+    let pinned = true;
+    return () => {
+      if (pinned) s.pins--;
+      pinned = false;
+    };
+  }
 
   /** Number of keys, including not yet reclaimed expired ones (as DBSIZE in Redis). */
   get size(): number {

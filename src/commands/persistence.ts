@@ -1,0 +1,105 @@
+/** SAVE, BGSAVE and DUMP (Redis's rdb.c saveCommand / bgsaveCommand, cluster.c dumpCommand). */
+
+import type { Client } from "../server/client.ts";
+import type { CommandSpec } from "../server/command_table.ts";
+import { keySpecAt } from "../server/command_table.ts";
+import { persistenceOf, SaveError } from "../persistence/persistence.ts";
+import { dumpPayload } from "../persistence/rdb_writer.ts";
+import { lookupKeyRead } from "./keyspace.ts";
+
+function saveCommand(c: Client): void {
+  const p = persistenceOf(c.server);
+  if (p.job !== null) return c.reply.error("ERR Background save already in progress");
+  try {
+    p.saveSync();
+    c.reply.ok();
+  } catch (err) {
+    c.server.log.warning((err as Error).message);
+    // shared.err, unless the sandbox explains itself.
+    c.reply.error(err instanceof SaveError && err.reply !== null ? err.reply : "ERR");
+  }
+}
+
+function bgsaveCommand(c: Client): void {
+  // SCHEDULE only matters while another child (an AOF rewrite) runs.
+  if (c.argc > 1 && !(c.argc === 2 && c.lower(1) === "schedule")) {
+    return c.reply.error("ERR syntax error");
+  }
+  const p = persistenceOf(c.server);
+  if (p.job !== null) {
+    // SCHEDULE while a BGSAVE runs is still this error, as in Redis.
+    return c.reply.error("ERR Background save already in progress");
+  }
+  if (c.inExec) {
+    // A fork is not allowed inside EXEC: the save waits for the cron.
+    p.scheduled = true;
+    return c.reply.simple("Background saving scheduled");
+  }
+  try {
+    p.bgsave();
+    c.reply.simple("Background saving started");
+  } catch (err) {
+    c.server.log.warning((err as Error).message);
+    c.reply.error(err instanceof SaveError && err.reply !== null ? err.reply : "ERR");
+  }
+}
+
+function dumpCommand(c: Client): void {
+  const e = lookupKeyRead(c, c.key(1));
+  if (e === undefined) return c.reply.nullBulk();
+  c.reply.bulk(dumpPayload(e.value, persistenceOf(c.server).writeOptions()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table rows
+
+const serverRow = { firstKey: 0, lastKey: 0, step: 0, group: "server" as const };
+
+/** Rows of SAVE, BGSAVE and DUMP. */
+export const persistenceCommands: CommandSpec[] = [
+  {
+    ...serverRow,
+    name: "save",
+    arity: 1,
+    flags: ["admin", "noscript", "no_async_loading", "no_multi"],
+    since: "1.0.0",
+    summary: "Synchronously saves the database(s) to disk.",
+    complexity: "O(N) where N is the total number of keys in all databases",
+    handler: saveCommand,
+  },
+  {
+    ...serverRow,
+    name: "bgsave",
+    arity: -1,
+    flags: ["admin", "noscript", "no_async_loading"],
+    since: "1.0.0",
+    summary: "Asynchronously saves the database(s) to disk.",
+    complexity: "O(1)",
+    history: [["3.2.2", "Added the `SCHEDULE` option."]],
+    args: [{
+      name: "schedule",
+      type: "pure-token",
+      token: "SCHEDULE",
+      since: "3.2.2",
+      flags: ["optional"],
+    }],
+    handler: bgsaveCommand,
+  },
+  {
+    name: "dump",
+    arity: 2,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "generic",
+    since: "2.6.0",
+    summary: "Returns a serialized representation of the value stored at a key.",
+    complexity:
+      "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
+    tips: ["nondeterministic_output"],
+    keySpecs: [keySpecAt(["RO", "access"], 1)],
+    args: [{ name: "key", type: "key" }],
+    handler: dumpCommand,
+  },
+];

@@ -1,0 +1,515 @@
+/**
+ * The RDB persistence subsystem: SAVE (rdbSave), BGSAVE (rdbSaveBackground,
+ * an in-process point-in-time snapshot, see snapshot.ts), save points checked
+ * by the cron, SHUTDOWN's final save, stop-writes-on-bgsave-error (-MISCONF)
+ * and the rdb_* fields of INFO persistence.
+ *
+ * File access stays under `dir` and needs `--allow-write` there; without it
+ * a save fails with an error naming the flag (the sandbox).
+ *
+ * @module
+ */
+
+import type { Client } from "../server/client.ts";
+import type { Command } from "../server/command_table.ts";
+import type { Server } from "../server/server.ts";
+import type { InfoField, Subsystem } from "../server/subsystem.ts";
+import { usedMemory } from "../server/server.ts";
+import { REDIS_VERSION } from "../version.ts";
+import type { EncodingLimits } from "../store/types.ts";
+import type { RdbWriteOptions } from "./rdb_writer.ts";
+import {
+  type AccessInfo,
+  type AuxFields,
+  captureKeyspace,
+  type DbImage,
+  RdbSerializer,
+  SnapshotGuard,
+} from "./snapshot.ts";
+import { bytesToBinary } from "../util/bytes.ts";
+import { getKeysFromCommand } from "../server/command_table.ts";
+
+/** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
+const BGSAVE_RETRY_DELAY = 5;
+/** How long one BGSAVE slice may run before yielding to clients (ms). */
+const SLICE_MS = 4;
+/** Bytes a BGSAVE slice hands to the file at most (its CRC and copy stay short too). */
+const CHUNK_BYTES = 1 << 18;
+
+/** shared.bgsaveerr. */
+export const MISCONF_ERR =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/** A save failed; `message` is for the log, `reply` (when set) for the client. */
+export class SaveError extends Error {
+  constructor(message: string, readonly reply: string | null = null) {
+    super(message);
+  }
+}
+
+/** A running BGSAVE. */
+interface BgsaveJob {
+  serializer: RdbSerializer;
+  guard: SnapshotGuard;
+  startMs: number;
+  aborted: boolean;
+  done: Promise<boolean>;
+}
+
+/** The persistence subsystem of a server (see the module comment). */
+export class Persistence implements Subsystem {
+  readonly name = "persistence";
+  /** lastbgsave_status. */
+  lastBgsaveOk = true;
+  /** stat_rdb_saves. */
+  rdbSaves = 0;
+  /** rdb_save_time_last, in seconds (-1 before the first BGSAVE). */
+  lastBgsaveTimeSec = -1;
+  /** lastbgsave_try, unix seconds. */
+  lastBgsaveTry = 0;
+  /** rdb_bgsave_scheduled. */
+  scheduled = false;
+  /** Bytes the last BGSAVE copied to keep its snapshot (rdb_last_cow_size). */
+  lastCowSize = 0;
+  /** The BGSAVE in progress, if any. */
+  job: BgsaveJob | null = null;
+  private dirtyBeforeBgsave = 0;
+  private bgsaveSeq = 0;
+
+  constructor(private readonly server: Server) {
+    // FLUSHALL's synchronous save when save points exist (flushAllDataAndResetRDB).
+    (server as unknown as { rdbSaveSync: () => boolean }).rdbSaveSync = () => {
+      this.killBgsave();
+      return this.trySaveSync();
+    };
+  }
+
+  private get rdbPath(): string {
+    return joinPath(this.server.config.dir, this.server.config.dbfilename);
+  }
+
+  private get tempPath(): string {
+    return joinPath(this.server.config.dir, `temp-${Deno.pid}.rdb`);
+  }
+
+  /**
+   * A BGSAVE's temp file: its own name, so that a killed one still finishing
+   * an in-flight write never touches the file of the save that follows.
+   */
+  private bgTempPath(): string {
+    return joinPath(this.server.config.dir, `temp-${Deno.pid}-${++this.bgsaveSeq}.rdb`);
+  }
+
+  /** Encoding options from the live config. */
+  writeOptions(): RdbWriteOptions {
+    const cfg = this.server.config;
+    const limits: EncodingLimits = {
+      listMaxListpackSize: cfg.listMaxListpackSize,
+      hashMaxListpackEntries: cfg.hashMaxListpackEntries,
+      hashMaxListpackValue: cfg.hashMaxListpackValue,
+      setMaxIntsetEntries: cfg.setMaxIntsetEntries,
+      setMaxListpackEntries: cfg.setMaxListpackEntries,
+      setMaxListpackValue: cfg.setMaxListpackValue,
+      zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
+      zsetMaxListpackValue: cfg.zsetMaxListpackValue,
+    };
+    return {
+      compression: cfg.rdbcompression,
+      limits,
+      streamNodeMaxEntries: Number(cfg.streamNodeMaxEntries),
+      streamNodeMaxBytes: Number(cfg.streamNodeMaxBytes),
+    };
+  }
+
+  /** IDLE / FREQ per key when maxmemory-policy is an LRU / LFU one. */
+  private accessInfo(): AccessInfo | null {
+    const cfg = this.server.config;
+    const p = cfg.maxmemoryPolicy;
+    const kind = p.endsWith("-lru") ? "lru" : p.endsWith("-lfu") ? "lfu" : null;
+    if (kind === null) return null;
+    return { kind, now: this.server.clock.now(), lfuDecayTime: cfg.lfuDecayTime };
+  }
+
+  /** rdbSaveInfoAuxFields; the repl-* fields only for a replica's full resync. */
+  private auxFields(aofBase = false, repl?: ReplicationAux): AuxFields {
+    const fields: AuxFields = [
+      ["redis-ver", REDIS_VERSION],
+      ["redis-bits", 64],
+      ["ctime", Math.floor(Date.now() / 1000)],
+      ["used-mem", usedMemory()],
+    ];
+    if (repl !== undefined) {
+      fields.push(
+        ["repl-stream-db", repl.streamDb],
+        ["repl-id", repl.replid],
+        ["repl-offset", repl.offset],
+      );
+    }
+    fields.push(["aof-base", aofBase ? 1 : 0]);
+    return fields;
+  }
+
+  /**
+   * The whole dataset as RDB bytes, at once (DEBUG RELOAD, AOF preamble, a
+   * replica's full resync, tests). `aofBase` marks an AOF base file; `repl`
+   * adds the replication aux fields; `withData` false writes no keys
+   * (REPLCONF rdb-filter-only).
+   */
+  serialize(aofBase = false, repl?: ReplicationAux, withData = true): Uint8Array {
+    const ser = new RdbSerializer(
+      withData ? captureKeyspace(this.server.keyspace) : [],
+      this.auxFields(aofBase, repl),
+      this.writeOptions(),
+      this.server.config.rdbchecksum,
+      null,
+      this.accessInfo(),
+    );
+    ser.step(Infinity, Infinity);
+    const body = ser.enc.take();
+    const out = new Uint8Array(body.length + 8);
+    out.set(body);
+    out.set(ser.trailer(), body.length);
+    return out;
+  }
+
+  /** The sandbox: a clear error when `dir` is not writable by permission. */
+  private checkWritePermission(): void {
+    const dir = this.server.config.dir;
+    const st = Deno.permissions.querySync({ name: "write", path: dir });
+    if (st.state !== "granted") {
+      throw new SaveError(
+        `No write permission for the RDB directory ${dir}`,
+        `ERR Saving is not permitted: the server runs without write access to '${dir}'. Restart deno with --allow-write=${dir}`,
+      );
+    }
+  }
+
+  /**
+   * rdbSave: writes the dataset to temp-<pid>.rdb, fsyncs and renames it over
+   * dbfilename, synchronously. Throws SaveError on failure.
+   */
+  saveSync(): void {
+    this.checkWritePermission();
+    const log = this.server.log;
+    const tmp = this.tempPath;
+    const ser = new RdbSerializer(
+      captureKeyspace(this.server.keyspace),
+      this.auxFields(),
+      this.writeOptions(),
+      this.server.config.rdbchecksum,
+      null,
+      this.accessInfo(),
+    );
+    let f: Deno.FsFile;
+    try {
+      f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
+    } catch (err) {
+      ser.release();
+      throw new SaveError(
+        `Failed opening the temp RDB file temp-${Deno.pid}.rdb (in server root dir ${this.server.config.dir}) for saving: ${
+          (err as Error).message
+        }`,
+      );
+    }
+    try {
+      let done = false;
+      while (!done) {
+        done = ser.step(Infinity, 1 << 22);
+        writeAllSync(f, ser.enc.drain());
+      }
+      writeAllSync(f, ser.trailer());
+      f.syncSync();
+      f.close();
+    } catch (err) {
+      ser.release();
+      try {
+        f.close();
+      } catch { /* closed */ }
+      removeQuietly(tmp);
+      throw new SaveError(`Write error saving DB on disk: ${(err as Error).message}`);
+    }
+    try {
+      Deno.renameSync(tmp, this.rdbPath);
+    } catch (err) {
+      removeQuietly(tmp);
+      throw new SaveError(
+        `Error moving temp DB file temp-${Deno.pid}.rdb on the final destination ${this.server.config.dbfilename} (in server root dir ${this.server.config.dir}): ${
+          (err as Error).message
+        }`,
+      );
+    }
+    log.notice("DB saved on disk");
+    this.server.dirty = 0;
+    this.server.lastSave = Math.floor(this.server.clock.now() / 1000);
+    this.lastBgsaveOk = true;
+    this.rdbSaves++;
+  }
+
+  /** saveSync that logs instead of throwing; true on success. */
+  trySaveSync(): boolean {
+    try {
+      this.saveSync();
+      return true;
+    } catch (err) {
+      this.server.log.warning((err as Error).message);
+      return false;
+    }
+  }
+
+  /**
+   * rdbSaveBackground: takes the snapshot now and writes it in slices.
+   * Throws SaveError when it cannot start (permissions).
+   */
+  bgsave(): void {
+    this.checkWritePermission();
+    const server = this.server;
+    this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
+    this.dirtyBeforeBgsave = server.dirty;
+    const images = captureKeyspace(server.keyspace);
+    const guard = new SnapshotGuard();
+    const serializer = new RdbSerializer(
+      images,
+      this.auxFields(),
+      this.writeOptions(),
+      server.config.rdbchecksum,
+      guard,
+      this.accessInfo(),
+    );
+    const job: BgsaveJob = {
+      serializer,
+      guard,
+      startMs: Date.now(),
+      aborted: false,
+      done: Promise.resolve(false),
+    };
+    this.job = job;
+    this.lastCowSize = 0;
+    server.beforeWrite = (c, cmd) => this.copyBeforeWrite(job, c, cmd);
+    server.log.notice(`Background saving started by pid ${Deno.pid}`);
+    job.done = this.writeBackground(job, images);
+  }
+
+  /** Copy-before-write for the keys a write command names (see snapshot.ts). */
+  private copyBeforeWrite(job: BgsaveJob, c: Client, cmd: Command): void {
+    const db = c.db;
+    for (const ref of getKeysFromCommand(cmd, c.argv)) {
+      if (ref.pos >= c.argv.length) continue;
+      const key = bytesToBinary(c.argv[ref.pos]);
+      const e = db.peek(key);
+      if (e === undefined) continue;
+      const copy = job.guard.beforeWrite(e);
+      if (copy !== null) {
+        db.set(key, copy, true);
+        this.lastCowSize += copy.memoryUsage;
+      }
+    }
+  }
+
+  private async writeBackground(job: BgsaveJob, _images: DbImage[]): Promise<boolean> {
+    const server = this.server;
+    const tmp = this.bgTempPath();
+    const ser = job.serializer;
+    let ok = false;
+    let f: Deno.FsFile | null = null;
+    try {
+      f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+      let done = false;
+      while (!done) {
+        if (job.aborted) throw new Error("aborted");
+        // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
+        const delay = Number(server.config.rdbKeySaveDelay);
+        done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
+        const chunk = ser.enc.drain();
+        if (chunk.length > 0) await writeAll(f, chunk);
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
+        else if (chunk.length === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+      if (job.aborted) throw new Error("aborted");
+      await writeAll(f, ser.trailer());
+      await f.sync();
+      f.close();
+      f = null;
+      if (job.aborted) throw new Error("aborted");
+      await Deno.rename(tmp, this.rdbPath);
+      ok = true;
+    } catch (err) {
+      if (f !== null) {
+        try {
+          f.close();
+        } catch { /* closed */ }
+      }
+      removeQuietly(tmp);
+      if (!job.aborted) {
+        server.log.warning(`Write error saving DB on disk: ${(err as Error).message}`);
+      }
+    }
+    ser.release();
+    if (this.job !== job) return ok;
+    this.job = null;
+    server.beforeWrite = null;
+    this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
+    if (job.aborted) {
+      // killRDBChild: SIGUSR1, the status stays as it was.
+      server.log.warning("Background saving terminated by signal 10");
+    } else if (ok) {
+      server.log.notice("DB saved on disk");
+      server.log.notice("Background saving terminated with success");
+      server.dirty -= this.dirtyBeforeBgsave;
+      server.lastSave = Math.floor(server.clock.now() / 1000);
+      this.lastBgsaveOk = true;
+      this.rdbSaves++;
+    } else {
+      server.log.warning("Background saving error");
+      this.lastBgsaveOk = false;
+    }
+    return ok;
+  }
+
+  /** killRDBChild: stops a running BGSAVE; its temp file is removed. */
+  killBgsave(): void {
+    const job = this.job;
+    if (job === null) return;
+    job.aborted = true;
+    this.job = null;
+    this.server.beforeWrite = null;
+    this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
+    this.server.log.warning("Background saving terminated by signal 10");
+  }
+
+  /** Resolves when the running BGSAVE (if any) ends; true when it succeeded. */
+  waitBgsave(): Promise<boolean> {
+    return this.job ? this.job.done : Promise.resolve(this.lastBgsaveOk);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Subsystem hooks
+
+  /** serverCron: a due save point or a scheduled BGSAVE starts one. */
+  cron(): void {
+    if (this.job !== null) return;
+    const server = this.server;
+    // The server's clock, so that tests can move it (LASTSAVE itself is wall time).
+    const now = Math.floor(server.clock.now() / 1000);
+    const retryOk = now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY || this.lastBgsaveOk;
+    if (this.scheduled && retryOk) {
+      this.scheduled = false;
+      this.startBgsaveLogged();
+      return;
+    }
+    for (const sp of server.config.saveParams) {
+      if (server.dirty >= sp.changes && now - server.lastSave > sp.seconds && retryOk) {
+        server.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
+        this.startBgsaveLogged();
+        break;
+      }
+    }
+  }
+
+  private startBgsaveLogged(): void {
+    try {
+      this.bgsave();
+    } catch (err) {
+      this.server.log.warning(`Can't save in background: ${(err as Error).message}`);
+      this.lastBgsaveOk = false;
+      this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
+    }
+  }
+
+  /** processCommand: -MISCONF for writes (and PING) after a failed BGSAVE. */
+  denyCommand(c: Client, cmd: Command): string | null {
+    if (this.lastBgsaveOk) return null;
+    const cfg = this.server.config;
+    if (!cfg.stopWritesOnBgsaveError || cfg.saveParams.length === 0) return null;
+    if (c.kind === "master") return null;
+    const isWrite = cmd.isWrite ||
+      (cmd.name === "exec" && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
+    return isWrite || cmd.name === "ping" ? MISCONF_ERR : null;
+  }
+
+  /** INFO persistence: the rdb_* and current_* fields. */
+  info(section: string, fields: InfoField[]): void {
+    if (section !== "persistence") return;
+    const job = this.job;
+    const set = (name: string, value: string | number) => {
+      const f = fields.find((x) => x[0] === name);
+      if (f !== undefined) f[1] = value;
+    };
+    if (job !== null) {
+      const s = job.serializer;
+      set("current_cow_size", this.lastCowSize);
+      set("current_cow_peak", this.lastCowSize);
+      set("current_fork_perc", (s.keysTotal ? (s.keysDone / s.keysTotal) * 100 : 0).toFixed(2));
+      set("current_save_keys_processed", s.keysDone);
+      set("current_save_keys_total", s.keysTotal);
+      set("rdb_current_bgsave_time_sec", Math.floor((Date.now() - job.startMs) / 1000));
+    }
+    set("rdb_bgsave_in_progress", job !== null ? 1 : 0);
+    set("rdb_last_bgsave_status", this.lastBgsaveOk ? "ok" : "err");
+    set("rdb_last_bgsave_time_sec", this.lastBgsaveTimeSec);
+    set("rdb_saves", this.rdbSaves);
+    set("rdb_last_cow_size", job !== null ? 0 : this.lastCowSize);
+  }
+
+  /** FLUSHALL (dbid -1) kills a running BGSAVE, as flushAllDataAndResetRDB does. */
+  flushed(dbid: number): void {
+    if (dbid === -1) this.killBgsave();
+  }
+
+  /** CONFIG RESETSTAT: stat_rdb_saves. */
+  resetStats(): void {
+    this.rdbSaves = 0;
+  }
+
+  /** SHUTDOWN's final save: a running BGSAVE is killed, then a synchronous save. */
+  shutdownSave(_force: boolean): Promise<boolean> {
+    this.killBgsave();
+    // The sandbox: a server that may not write can never save; it still shuts down.
+    const dir = this.server.config.dir;
+    if (Deno.permissions.querySync({ name: "write", path: dir }).state !== "granted") {
+      this.server.log.warning(
+        `Not saving on shutdown: no write permission for ${dir} (restart deno with --allow-write=${dir})`,
+      );
+      return Promise.resolve(true);
+    }
+    return Promise.resolve(this.trySaveSync());
+  }
+
+  /** Server close: a running BGSAVE is abandoned (its temp file removed). */
+  close(): void {
+    this.killBgsave();
+  }
+}
+
+/** The persistence subsystem of `server` (installed by the composition root). */
+/** The replication aux fields of an RDB made for a full resync. */
+export interface ReplicationAux {
+  streamDb: number;
+  replid: string;
+  offset: number;
+}
+
+export function persistenceOf(server: Server): Persistence {
+  const p = server.subsystems.find((s) => s instanceof Persistence);
+  if (p === undefined) throw new Error("persistence subsystem not installed");
+  return p as Persistence;
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+}
+
+function writeAllSync(f: Deno.FsFile, b: Uint8Array): void {
+  let off = 0;
+  while (off < b.length) off += f.writeSync(b.subarray(off));
+}
+
+async function writeAll(f: Deno.FsFile, b: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < b.length) off += await f.write(b.subarray(off));
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* gone already */ }
+}

@@ -1,0 +1,211 @@
+/**
+ * Point-in-time snapshots of the keyspace for SAVE and BGSAVE, and the file
+ * they go to.
+ *
+ * Deno cannot fork, so BGSAVE takes its snapshot in-process:
+ * - `captureKeyspace` copies, in one event-loop turn, every db's keys, value
+ *   references and expire times into flat arrays (no value is copied).
+ *   Strings are immutable by convention (a write stores a new Uint8Array),
+ *   so holding the reference keeps the old bytes.
+ * - Collections change in place. While a snapshot is open, every write
+ *   command, before it runs, gives each key it names a private copy of its
+ *   collection (copy-before-write: `Db.set` with the clone, TTL kept), so the
+ *   object the snapshot holds is never touched again. A value is copied at
+ *   most once per snapshot (clones and values created after the capture are
+ *   remembered in a WeakSet).
+ * - The serializer then walks the arrays in slices of a few milliseconds,
+ *   yielding to the event loop between slices and writing each slice's
+ *   bytes to the temp file, so clients keep being served.
+ *
+ * A key deleted or replaced during the save is still written with its value
+ * from the start (the arrays hold the old reference); a key created during
+ * the save is not in the arrays.
+ *
+ * Files are written as `temp-<pid>.rdb` in `dir`, fsynced, then renamed over
+ * `dbfilename`, so a crash mid-save leaves the previous file intact.
+ *
+ * @module
+ */
+
+import type { Entry, Keyspace } from "../store/keyspace.ts";
+import type { CollectionValue, RedisValue } from "../store/types.ts";
+import { RDB_OPCODE_EOF, RdbEncoder, type RdbWriteOptions } from "./rdb_writer.ts";
+
+/** One db as it was when the snapshot was taken: its entries, by reference. */
+export interface DbImage {
+  id: number;
+  entries: Entry[];
+  /** Keys with a TTL then (RESIZEDB's hint). */
+  volatile: number;
+  /** Ends the id pin taken at capture (Db.pinIds), once the image is written or dropped. */
+  release: () => void;
+}
+
+/**
+ * Every non-empty db's entries, by reference: a copy of the dict's pointers,
+ * no entry is read (reading 1M scattered entries costs ~10x more than
+ * copying their pointers). What changes in an entry afterwards is caught by
+ * {@link SnapshotGuard}.
+ */
+export function captureKeyspace(ks: Keyspace): DbImage[] {
+  const out: DbImage[] = [];
+  for (const db of ks.dbs) {
+    if (db.size === 0) continue;
+    const release = db.pinIds();
+    out.push({ id: db.id, entries: Array.from(db.entries()), volatile: db.expiresCount, release });
+  }
+  return out;
+}
+
+/** A key's value and expire time from before the snapshot's first write to it. */
+interface PreImage {
+  /** The key: a deleted key's handle no longer has it. */
+  key: string;
+  value: RedisValue;
+  expireAt: number;
+}
+
+/**
+ * The copy-before-write state of an open snapshot. Before a write command
+ * touches a key, `beforeWrite` remembers the entry's value and TTL (first
+ * write wins) and, for a collection, returns a private copy for the live
+ * keyspace so the remembered object is never changed again. The serializer
+ * reads an entry through {@link preImage}.
+ */
+export class SnapshotGuard {
+  // Per keyspace store, by key id: entries are handles made per lookup, so
+  // the (store, id) pair is what identifies a key (ids are pinned meanwhile).
+  private readonly pre = new Map<Entry["store"], Map<number, PreImage>>();
+  private count = 0;
+  private readonly fresh = new WeakSet<CollectionValue>();
+
+  /** Remembers `e` as it is; returns the copy to store for a collection, else null. */
+  beforeWrite(e: Entry): CollectionValue | null {
+    const v = e.value;
+    let ids = this.pre.get(e.store);
+    if (ids === undefined) this.pre.set(e.store, ids = new Map());
+    if (!ids.has(e.id)) {
+      ids.set(e.id, { key: e.key, value: v, expireAt: e.expireAt });
+      this.count++;
+    }
+    if (v instanceof Uint8Array || this.fresh.has(v)) return null;
+    const copy = v.clone();
+    this.fresh.add(copy);
+    return copy;
+  }
+
+  /** What the snapshot must write for `e`, or undefined when it was not touched. */
+  preImage(e: Entry): PreImage | undefined {
+    return this.count === 0 ? undefined : this.pre.get(e.store)?.get(e.id);
+  }
+}
+
+/**
+ * IDLE or FREQ before each key (rdbSaveKeyValuePair with an LRU / LFU
+ * maxmemory-policy): the clock (ms) and lfu-decay-time (minutes) they are read with.
+ */
+export interface AccessInfo {
+  kind: "lru" | "lfu";
+  now: number;
+  lfuDecayTime: number;
+}
+
+/** Aux fields written after the header (rdbSaveInfoAuxFields), in order. */
+export type AuxFields = [name: string, value: string | number][];
+
+/**
+ * Serializes captured dbs into RDB bytes, a slice at a time: `step` writes
+ * until `budgetMs` has passed (or all is written) and returns whether done.
+ */
+export class RdbSerializer {
+  readonly enc: RdbEncoder;
+  private dbIndex = -1;
+  private keyIndex = 0;
+  /** Keys written so far (INFO current_save_keys_processed). */
+  keysDone = 0;
+  /** Keys in the snapshot (INFO current_save_keys_total). */
+  readonly keysTotal: number;
+  done = false;
+
+  constructor(
+    readonly images: DbImage[],
+    aux: AuxFields,
+    opts: RdbWriteOptions,
+    checksum: boolean,
+    readonly guard: SnapshotGuard | null = null,
+    readonly access: AccessInfo | null = null,
+  ) {
+    this.enc = new RdbEncoder(opts, checksum, 1 << 20);
+    this.enc.header();
+    for (const [k, v] of aux) this.enc.aux(k, v);
+    let total = 0;
+    for (const im of images) total += im.entries.length;
+    this.keysTotal = total;
+  }
+
+  /**
+   * Writes keys until `budgetMs` ran out, `maxBytes` are pending or `maxKeys`
+   * were written; true once the EOF is written.
+   */
+  step(budgetMs: number, maxBytes = 1 << 22, maxKeys = Infinity): boolean {
+    if (this.done) return true;
+    const enc = this.enc;
+    const guard = this.guard;
+    const access = this.access;
+    const deadline = performance.now() + budgetMs;
+    while (this.dbIndex < this.images.length) {
+      if (this.dbIndex === -1 || this.keyIndex >= this.images[this.dbIndex].entries.length) {
+        this.dbIndex++;
+        this.keyIndex = 0;
+        if (this.dbIndex >= this.images.length) break;
+        const im = this.images[this.dbIndex];
+        enc.selectDb(im.id, im.entries.length, im.volatile);
+        continue;
+      }
+      const entries = this.images[this.dbIndex].entries;
+      let i = this.keyIndex;
+      const end = entries.length;
+      while (i < end) {
+        const e = entries[i++];
+        let idle = -1, freq = -1;
+        if (access !== null) {
+          // estimateObjectIdleTime in seconds; LFUDecrAndReturn.
+          const secs = Math.max(0, Math.floor(access.now / 1000) - Math.floor(e.lru / 1000));
+          if (access.kind === "lru") idle = secs;
+          else {
+            const d = access.lfuDecayTime;
+            const periods = d > 0 ? Math.floor((access.now - e.lru) / 60000 / d) : 0;
+            freq = periods > e.lfu ? 0 : e.lfu - periods;
+          }
+        }
+        const p = guard?.preImage(e);
+        if (p !== undefined) enc.keyValue(p.key, p.value, p.expireAt, idle, freq);
+        // Unlinked since the capture without a write command naming it: expired
+        // (gone at load time anyway) or evicted.
+        else if (e.live || guard === null) {
+          enc.keyValue(e.key, e.value, e.expireAt, idle, freq);
+        }
+        if (i - this.keyIndex >= maxKeys) break;
+        // The clock is read every 64 keys: cheap, and a slice stays within its budget.
+        if ((i & 63) === 0 && (performance.now() > deadline || enc.pos > maxBytes)) break;
+      }
+      this.keysDone += i - this.keyIndex;
+      this.keyIndex = i;
+      if (i < end) return false;
+    }
+    enc.byte(RDB_OPCODE_EOF);
+    this.done = true;
+    this.release();
+    return true;
+  }
+
+  /** Lets the keyspace reuse ids again (at the end, or when the save is dropped). Idempotent. */
+  release(): void {
+    for (const im of this.images) im.release();
+  }
+
+  /** The CRC-64 trailer; call after the last `take` of the encoder. */
+  trailer(): Uint8Array {
+    return this.enc.checksum();
+  }
+}
