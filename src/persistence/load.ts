@@ -14,7 +14,7 @@
 import type { Log } from "../server/log.ts";
 import type { Server } from "../server/server.ts";
 import { loadStatsOf } from "./load_stats.ts";
-import { loadRdb, type RdbLoadOptions, type RdbLoadResult, RdbFormatError } from "./rdb_reader.ts";
+import { loadRdb, RdbFormatError, type RdbLoadOptions, type RdbLoadResult } from "./rdb_reader.ts";
 
 /** Receives a FUNCTION2 library's code while loading; returns an error text or null. */
 export type FunctionLoader = (code: Uint8Array) => string | null;
@@ -73,7 +73,9 @@ export function loadRdbFile(server: Server, path: string, log: Log): RdbFileLoad
     buf = Deno.readFileSync(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { status: "missing" };
-    let message = `Fatal error: can't open the RDB file ${path} for reading: ${(err as Error).message}`;
+    let message = `Fatal error: can't open the RDB file ${path} for reading: ${
+      (err as Error).message
+    }`;
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
       message += "\nAdd --allow-read=<dir> (the --dir directory) to the deno command line.";
     }
@@ -88,10 +90,9 @@ export function loadRdbFile(server: Server, path: string, log: Log): RdbFileLoad
     stats.keysLoaded = result.keysLoaded;
     stats.keysExpired = result.keysExpired;
     stats.loadedBytes = buf.length;
-    let done = `Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}`;
-    done += result.emptyKeysSkipped > 0
-      ? `, empty keys skipped: ${result.emptyKeysSkipped}.`
-      : ".";
+    let done =
+      `Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}`;
+    done += result.emptyKeysSkipped > 0 ? `, empty keys skipped: ${result.emptyKeysSkipped}.` : ".";
     log.notice(done);
     return { status: "ok", result, seconds: (performance.now() - start) / 1000 };
   } catch (err) {

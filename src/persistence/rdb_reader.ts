@@ -279,7 +279,9 @@ function packed<T>(inp: RdbInput, at: number, what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof PackedFormatError) inp.corrupt(`${what} integrity check failed: ${e.message}`, at);
+    if (e instanceof PackedFormatError) {
+      inp.corrupt(`${what} integrity check failed: ${e.message}`, at);
+    }
     throw e;
   }
 }
@@ -299,7 +301,12 @@ function cursorScore(inp: RdbInput, c: PackedCursor, at: number): number {
  * Reads one object body of RDB type `type` (rdbLoadObject). Returns null for
  * an empty collection, which Redis skips with a notice.
  */
-export function loadObject(inp: RdbInput, type: number, limits: LoadLimits): RedisValue | null {
+export function loadObject(
+  inp: RdbInput,
+  type: number,
+  limits: LoadLimits,
+  typeAt = inp.pos - 1,
+): RedisValue | null {
   switch (type) {
     case RDB_TYPE_STRING:
       return inp.ownedString();
@@ -333,16 +340,15 @@ export function loadObject(inp: RdbInput, type: number, limits: LoadLimits): Red
     case RDB_TYPE_STREAM_LISTPACKS_3:
       return loadStream(inp, type, limits);
     case RDB_TYPE_MODULE_PRE_GA:
-      inp.corrupt("Pre-release module format not supported", inp.pos - 1);
+      inp.corrupt("Pre-release module format not supported", typeAt);
       break;
     case RDB_TYPE_MODULE_2: {
-      const at = inp.pos - 1;
       const id = inp.lenBig();
       throw new RdbFormatError(
         `The RDB file contains module data I can't load: no matching module type '${
           moduleTypeName(id)
         }'`,
-        at,
+        typeAt,
         "unsupported",
       );
     }
@@ -350,11 +356,11 @@ export function loadObject(inp: RdbInput, type: number, limits: LoadLimits): Red
   if (HASH_FIELD_TTL_TYPES.has(type)) {
     throw new RdbFormatError(
       `Hashes with field expiration (RDB type ${type}, Redis 7.4) are not supported`,
-      inp.pos - 1,
+      typeAt,
       "unsupported",
     );
   }
-  inp.corrupt(`Unknown RDB encoding type ${type}`, inp.pos - 1);
+  inp.corrupt(`Unknown RDB encoding type ${type}`, typeAt);
 }
 
 const MODULE_CHARSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -402,7 +408,9 @@ function loadQuicklist(inp: RdbInput, type: number, limits: LoadLimits): RedisLi
     }
     const items: Uint8Array[] = [];
     packed(inp, at, type === RDB_TYPE_LIST_QUICKLIST_2 ? "Listpack" : "Ziplist", () => {
-      const c = type === RDB_TYPE_LIST_QUICKLIST_2 ? new ListpackCursor(data) : new ZiplistCursor(data);
+      const c = type === RDB_TYPE_LIST_QUICKLIST_2
+        ? new ListpackCursor(data)
+        : new ZiplistCursor(data);
       while (c.next()) items.push(intBytes(c));
     });
     // Empty nodes are skipped silently, as Redis does.
@@ -799,7 +807,9 @@ export interface RdbLoadResult {
 
 /** Reads the 9-byte header; returns the RDB version. */
 export function readRdbHeader(buf: Uint8Array): number {
-  if (buf.length < 9) throw new RdbFormatError("Unexpected EOF reading RDB file", buf.length, "eof");
+  if (buf.length < 9) {
+    throw new RdbFormatError("Unexpected EOF reading RDB file", buf.length, "eof");
+  }
   const magic = bytesToBinary(buf.subarray(0, 5));
   if (magic !== "REDIS") {
     throw new RdbFormatError("Wrong signature trying to load DB from file", 0, "corrupt");
@@ -907,7 +917,7 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
       default: {
         const keyAt = inp.pos;
         const key = inp.binaryString();
-        const value = loadObject(inp, type, opts.limits);
+        const value = loadObject(inp, type, opts.limits, typeAt);
         if (value === null) {
           if (res.emptyKeysSkipped++ < 10) {
             opts.log("notice", `rdbLoadObject skipping empty key: ${key}`);
