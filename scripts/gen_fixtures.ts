@@ -374,6 +374,28 @@ export async function dumpDataset(call: Call): Promise<KeyDump[]> {
   return out;
 }
 
+/** One key's DUMP payload as the fixtures record it (binary strings). */
+export interface PayloadDump {
+  db: number;
+  key: string;
+  payload: string;
+}
+
+/** The DUMP payload of every key of dbs 0-15 (RESTORE interop fixtures). */
+export async function dumpPayloads(call: Call): Promise<PayloadDump[]> {
+  const out: PayloadDump[] = [];
+  for (let db = 0; db < 16; db++) {
+    await call("SELECT", db);
+    const keys = (b2s(await call("KEYS", "*")) as string[]).sort();
+    for (const key of keys) {
+      const p = await call("DUMP", enc(key));
+      if (p.t === "bulk") out.push({ db, key, payload: bytesToBinary(p.v) });
+    }
+  }
+  await call("SELECT", 0);
+  return out;
+}
+
 /** The FUNCTION LIST reply (library names and functions), for fixtures holding libraries. */
 export async function dumpFunctions(call: Call): Promise<unknown> {
   return b2s(await call("FUNCTION", "LIST"));
@@ -407,6 +429,7 @@ async function saveFrom(
   bin: string,
   flavour: "redis" | "valkey",
   file: string,
+  dumps: boolean,
   extra: string[] = [],
 ) {
   const dir = await Deno.makeTempDir();
@@ -416,6 +439,16 @@ async function saveFrom(
       await writeDataset(s.client.call, flavour);
       const r = await s.client.call("SAVE");
       if (r.t === "error") throw new Error(r.v);
+      if (dumps) {
+        const json = file.replace(/\.rdb$/, ".dump.json");
+        const payloads = await dumpPayloads(s.client.call);
+        await Deno.writeTextFile(FIXTURES + json, JSON.stringify(payloads, null, 1) + "\n");
+      }
+      if (dumps) {
+        const json = file.replace(/\.rdb$/, ".dump.json");
+        const payloads = await dumpPayloads(s.client.call);
+        await Deno.writeTextFile(FIXTURES + json, JSON.stringify(payloads, null, 1) + "\n");
+      }
     } finally {
       await s.stop();
     }
@@ -427,9 +460,12 @@ async function saveFrom(
 
 async function main(): Promise<void> {
   await Deno.mkdir(FIXTURES, { recursive: true });
-  await saveFrom("redis-server", "redis", "redis-7.0.rdb");
-  await saveFrom("redis-server", "redis", "redis-7.0-nocompress.rdb", ["--rdbcompression", "no"]);
-  await saveFrom("valkey-server", "valkey", "valkey-8.0.rdb");
+  await saveFrom("redis-server", "redis", "redis-7.0.rdb", true);
+  await saveFrom("redis-server", "redis", "redis-7.0-nocompress.rdb", false, [
+    "--rdbcompression",
+    "no",
+  ]);
+  await saveFrom("valkey-server", "valkey", "valkey-8.0.rdb", true);
   for (const [name, bytes] of oldFormatFixtures()) await Deno.writeFile(FIXTURES + name, bytes);
   for (const f of [...Deno.readDirSync(FIXTURES)].map((e) => e.name).sort()) {
     if (f.endsWith(".rdb")) await recordExpectation(f);

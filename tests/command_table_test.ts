@@ -58,7 +58,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
     "waitaof",
   ],
   "persistence commands": ["bgrewriteaof", "bgsave", "save"],
-  "key serialization": ["dump", "migrate", "restore", "restore-asking"],
+  "key serialization": ["dump", "migrate"],
   "server introspection": ["lolwut", "module"],
 };
 const NOT_IMPLEMENTED_NAMES = Object.values(NOT_IMPLEMENTED).flat();
