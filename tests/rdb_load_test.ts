@@ -96,6 +96,10 @@ Deno.test("rdb load: an already expired key is counted, not loaded (master)", as
     const r = loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", log);
     assert.equal(r.status, "ok");
     assert.equal(loadStatsOf(srv.server).keysExpired, 1);
+    const info = srv.exec("INFO", "persistence");
+    assert.match(info, /\r\nloading:0\r\n/);
+    assert.match(info, /\r\nrdb_last_load_keys_expired:1\r\n/);
+    assert.match(info, /\r\nrdb_last_load_keys_loaded:37\r\n/);
     assert.equal(srv.db(5).peek("db5:expired"), undefined);
     assert.ok(lines.some((l) => l.endsWith("keys expired: 1.")), lines.join("\n"));
   } finally {

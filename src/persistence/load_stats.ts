@@ -6,7 +6,11 @@
  * @module
  */
 
-/** Loading state and the counters of the last RDB load. */
+/**
+ * Loading state and the counters of the last RDB load. Loading runs to the
+ * end before the server serves a command, so INFO sees `loading` set only
+ * if a future loader yields while it works.
+ */
 export class LoadStats {
   /** A load is in progress (INFO loading). */
   loading = false;
@@ -34,27 +38,6 @@ export class LoadStats {
   /** Marks the end of a load (stopLoading). */
   stop(): void {
     this.loading = false;
-  }
-
-  /** The INFO persistence loading fields, in Redis's order, while loading or not. */
-  infoFields(nowMs: number): [string, string | number][] {
-    const fields: [string, string | number][] = [["loading", this.loading ? 1 : 0]];
-    if (this.loading) {
-      const elapsed = Math.max(0, Math.floor(nowMs / 1000) - this.startTime);
-      const perc = this.totalBytes ? (this.loadedBytes / this.totalBytes) * 100 : 0;
-      const eta = this.loadedBytes && elapsed
-        ? Math.floor(((this.totalBytes - this.loadedBytes) * elapsed) / this.loadedBytes)
-        : 1;
-      fields.push(
-        ["loading_start_time", this.startTime],
-        ["loading_total_bytes", this.totalBytes],
-        ["loading_rdb_used_mem", 0],
-        ["loading_loaded_bytes", this.loadedBytes],
-        ["loading_loaded_perc", perc.toFixed(2)],
-        ["loading_eta_seconds", eta],
-      );
-    }
-    return fields;
   }
 }
 

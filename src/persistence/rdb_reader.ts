@@ -178,6 +178,16 @@ export class RdbInput {
     return this.lenBody(b);
   }
 
+  /**
+   * An element count: every element takes at least one byte, so a count
+   * beyond the bytes left is a short read (and nothing is sized by it).
+   */
+  count(): number {
+    const n = this.len();
+    if (n > this.end - this.pos) this.eof();
+    return n;
+  }
+
   /** A length as an exact unsigned 64-bit bigint (stream IDs and counters). */
   lenBig(): bigint {
     const b = this.u8();
@@ -221,7 +231,9 @@ export class RdbInput {
         const len = this.len();
         const c = this.raw(clen);
         if (len === 0) this.corrupt("Invalid LZF compressed string in RDB", at);
-        const out = len <= 512 * 1024 * 1024 ? lzfDecompress(c, len) : null;
+        // A back-reference (at most 3 bytes) yields at most 264 bytes: a longer
+        // claimed length is corrupt, and nothing that large is allocated.
+        const out = len <= clen * 88 + 32 ? lzfDecompress(c, len) : null;
         if (out === null) {
           this.corrupt(`Invalid LZF compressed string in RDB: clen ${clen}, len ${len}`, at);
         }
@@ -377,7 +389,7 @@ function moduleTypeName(id: bigint): string {
 }
 
 function loadLinkedList(inp: RdbInput, limits: LoadLimits): RedisList | null {
-  let n = inp.len();
+  let n = inp.count();
   if (n === 0) return null;
   const l = new RedisList();
   l.convertToQuicklist(limits.listMaxListpackSize);
@@ -387,7 +399,7 @@ function loadLinkedList(inp: RdbInput, limits: LoadLimits): RedisList | null {
 }
 
 function loadQuicklist(inp: RdbInput, type: number, limits: LoadLimits): RedisList | null {
-  let n = inp.len();
+  let n = inp.count();
   if (n === 0) return null;
   const nodes: { items: Uint8Array[]; plain: boolean }[] = [];
   while (n-- > 0) {
@@ -436,7 +448,7 @@ function loadZiplistList(inp: RdbInput, limits: LoadLimits): RedisList | null {
 }
 
 function loadHashtableSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
-  const len = inp.len();
+  const len = inp.count();
   if (len === 0) return null;
   const maxIntset = Math.min(limits.setMaxIntsetEntries, 1 << 30);
   const s = new RedisSet(len > maxIntset ? "hashtable" : "intset");
@@ -489,7 +501,7 @@ function loadListpackSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
 }
 
 function loadSkiplistZset(inp: RdbInput, type: number, limits: LoadLimits): SortedSet | null {
-  const len = inp.len();
+  const len = inp.count();
   if (len === 0) return null;
   const z = new SortedSet(Math.min(len, 1 << 20));
   z.setEncoding("skiplist");
@@ -526,7 +538,7 @@ function loadPackedZset(inp: RdbInput, type: number, limits: LoadLimits): Sorted
 }
 
 function loadHashtableHash(inp: RdbInput, limits: LoadLimits): RedisHash | null {
-  const len = inp.len();
+  const len = inp.count();
   if (len === 0) return null;
   const h = new RedisHash(len > limits.hashMaxListpackEntries ? "hashtable" : "listpack");
   const maxv = limits.hashMaxListpackValue;
@@ -623,7 +635,7 @@ function lpInt(c: ListpackCursor): bigint {
 
 function loadStream(inp: RdbInput, type: number, limits: LoadLimits): RedisStream {
   const s = new RedisStream();
-  let nodes = inp.len();
+  let nodes = inp.count();
   let prev: StreamID | null = null;
   while (nodes-- > 0) {
     const keyAt = inp.pos;
@@ -702,7 +714,7 @@ function loadStream(inp: RdbInput, type: number, limits: LoadLimits): RedisStrea
   }
   s.lastId = lastId;
 
-  let groups = inp.len();
+  let groups = inp.count();
   while (groups-- > 0) {
     const nameAt = inp.pos;
     const name = inp.binaryString();
@@ -713,7 +725,7 @@ function loadStream(inp: RdbInput, type: number, limits: LoadLimits): RedisStrea
     if (s.groups.has(name)) inp.corrupt("Duplicated consumer group name", nameAt);
     const cg = new StreamCG(cgId, entriesRead);
     s.groups.set(name, cg);
-    let pel = inp.len();
+    let pel = inp.count();
     while (pel-- > 0) {
       const idAt = inp.pos;
       const id = rawId(inp.raw(16));
@@ -733,7 +745,7 @@ function loadStream(inp: RdbInput, type: number, limits: LoadLimits): RedisStrea
       };
       cg.pel.add(nack);
     }
-    let consumers = inp.len();
+    let consumers = inp.count();
     while (consumers-- > 0) {
       const cAt = inp.pos;
       const cname = inp.binaryString();
@@ -742,7 +754,7 @@ function loadStream(inp: RdbInput, type: number, limits: LoadLimits): RedisStrea
       const active = type >= RDB_TYPE_STREAM_LISTPACKS_3 ? inp.msTime() : seen;
       const consumer = new StreamConsumer(cname, seen, active);
       cg.consumers.set(cname, consumer);
-      let cpel = inp.len();
+      let cpel = inp.count();
       while (cpel-- > 0) {
         const idAt = inp.pos;
         const key = idText(rawId(inp.raw(16)));
