@@ -246,12 +246,36 @@ export class RdbInput {
 
   /** A string the caller keeps: never a view into the image. */
   ownedString(): Uint8Array {
+    const b = this.u8();
+    if (b >> 6 !== 3) {
+      // One copy straight out of the image (the hot path of string values).
+      const n = this.lenBody(b);
+      const p = this.pos;
+      if (n > this.end - p) this.eof();
+      this.pos = p + n;
+      return this.buf.slice(p, p + n);
+    }
+    this.pos--;
     const s = this.string();
     return this.fresh ? s : s.slice();
   }
 
   /** A string as a binary string (keys, fields, members, names). */
   binaryString(): string {
+    const b = this.u8();
+    if (b >> 6 !== 3) {
+      const n = this.lenBody(b);
+      const p = this.pos;
+      if (n > this.end - p) this.eof();
+      this.pos = p + n;
+      const buf = this.buf;
+      if (n > 16) return bytesToBinary(buf.subarray(p, p + n));
+      // Short keys and members: no view object, one char at a time.
+      let s = "";
+      for (let i = p; i < p + n; i++) s += String.fromCharCode(buf[i]);
+      return s;
+    }
+    this.pos--;
     return bytesToBinary(this.string());
   }
 
@@ -929,7 +953,9 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
       default: {
         const keyAt = inp.pos;
         const key = inp.binaryString();
-        const value = loadObject(inp, type, opts.limits, typeAt);
+        const value = type === RDB_TYPE_STRING
+          ? inp.ownedString()
+          : loadObject(inp, type, opts.limits, typeAt);
         if (value === null) {
           if (res.emptyKeysSkipped++ < 10) {
             opts.log("notice", `rdbLoadObject skipping empty key: ${key}`);
