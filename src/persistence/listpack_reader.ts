@@ -14,6 +14,7 @@
  */
 
 import { bytesToBinary } from "../util/bytes.ts";
+import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
 
 /** A compact blob that does not follow its format; the message says what is wrong. */
 export class PackedFormatError extends Error {}
@@ -48,24 +49,63 @@ export abstract class PackedCursor {
   /** Advances to the next entry; false at the end (after checking the count). */
   abstract next(): boolean;
 
-  /** The current entry as a new byte array (an integer in decimal). */
+  /** The current entry as bytes to keep (an integer in decimal). */
   bytes(): Uint8Array {
     const s = this.str;
-    return s !== null ? s.slice() : asciiBytes(String(this.int));
+    return s !== null ? ownedBytes(s, 0, s.length) : asciiBytes(String(this.int));
   }
 
   /** The current entry as a binary string (keyspace form of fields and members). */
   binary(): string {
     const s = this.str;
-    return s !== null ? bytesToBinary(s) : String(this.int);
+    return s !== null ? binaryOf(s, 0, s.length) : String(this.int);
   }
 }
 
-/** Decimal text as bytes. */
-export function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+// Small values are carved out of shared slabs, as SET stores them
+// (src/store/size.ts): an ArrayBuffer per loaded element is most of the
+// loading time and ~100 bytes each.
+let slab = new Uint8Array(SLAB_SIZE);
+let slabOff = 0;
+
+/** A copy of `src[p, p + n)` to keep: a slab view when small, else its own buffer. */
+export function ownedBytes(src: Uint8Array, p: number, n: number): Uint8Array {
+  if (n > SLAB_MAX_VALUE) return src.slice(p, p + n);
+  if (slabOff + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabOff = 0;
+  }
+  const off = slabOff;
+  const s = slab;
+  for (let i = 0; i < n; i++) s[off + i] = src[p + i];
+  slabOff = off + n;
+  return new Uint8Array(s.buffer, off, n);
+}
+
+/** Decimal text as bytes to keep. */
+export function asciiBytes(text: string): Uint8Array {
+  const n = text.length;
+  if (slabOff + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabOff = 0;
+  }
+  const off = slabOff;
+  const s = slab;
+  for (let i = 0; i < n; i++) s[off + i] = text.charCodeAt(i);
+  slabOff = off + n;
+  return new Uint8Array(s.buffer, off, n);
+}
+
+// Reused argument arrays for short strings, one per length.
+const charArgs: number[][] = [];
+for (let n = 0; n <= 32; n++) charArgs.push(new Array<number>(n).fill(0));
+
+/** `src[p, p + n)` as a binary string, without a view object for short ones. */
+export function binaryOf(src: Uint8Array, p: number, n: number): string {
+  if (n > 32) return bytesToBinary(src.subarray(p, p + n));
+  const a = charArgs[n];
+  for (let i = 0; i < n; i++) a[i] = src[p + i];
+  return String.fromCharCode.apply(null, a);
 }
 
 // ---------------------------------------------------------------------------

@@ -20,7 +20,9 @@ import { Crc64 } from "./crc64.ts";
 import { lzfDecompress } from "./lzf.ts";
 import {
   asciiBytes,
+  binaryOf,
   ListpackCursor,
+  ownedBytes,
   PackedCursor,
   PackedFormatError,
   readIntset,
@@ -244,20 +246,22 @@ export class RdbInput {
     }
   }
 
-  /** A string the caller keeps: never a view into the image. */
-  ownedString(): Uint8Array {
+  /**
+   * A string value to keep: small ones are carved out of shared slabs as SET
+   * stores them (src/store/size.ts), larger ones copied.
+   */
+  stringValue(): Uint8Array {
     const b = this.u8();
     if (b >> 6 !== 3) {
-      // One copy straight out of the image (the hot path of string values).
       const n = this.lenBody(b);
       const p = this.pos;
       if (n > this.end - p) this.eof();
       this.pos = p + n;
-      return this.buf.slice(p, p + n);
+      return ownedBytes(this.buf, p, n);
     }
     this.pos--;
     const s = this.string();
-    return this.fresh ? s : s.slice();
+    return this.fresh ? s : ownedBytes(s, 0, s.length);
   }
 
   /** A string as a binary string (keys, fields, members, names). */
@@ -268,12 +272,7 @@ export class RdbInput {
       const p = this.pos;
       if (n > this.end - p) this.eof();
       this.pos = p + n;
-      const buf = this.buf;
-      if (n > 16) return bytesToBinary(buf.subarray(p, p + n));
-      // Short keys and members: no view object, one char at a time.
-      let s = "";
-      for (let i = p; i < p + n; i++) s += String.fromCharCode(buf[i]);
-      return s;
+      return binaryOf(this.buf, p, n);
     }
     this.pos--;
     return bytesToBinary(this.string());
@@ -345,7 +344,7 @@ export function loadObject(
 ): RedisValue | null {
   switch (type) {
     case RDB_TYPE_STRING:
-      return inp.ownedString();
+      return inp.stringValue();
     case RDB_TYPE_LIST:
       return loadLinkedList(inp, limits);
     case RDB_TYPE_SET:
@@ -417,7 +416,7 @@ function loadLinkedList(inp: RdbInput, limits: LoadLimits): RedisList | null {
   if (n === 0) return null;
   const l = new RedisList();
   l.convertToQuicklist(limits.listMaxListpackSize);
-  while (n-- > 0) l.pushTail(inp.ownedString());
+  while (n-- > 0) l.pushTail(inp.stringValue());
   l.afterBuild(limits.listMaxListpackSize);
   return l;
 }
@@ -569,7 +568,7 @@ function loadHashtableHash(inp: RdbInput, limits: LoadLimits): RedisHash | null 
   for (let i = 0; i < len; i++) {
     const at = inp.pos;
     const f = inp.binaryString();
-    const v = inp.ownedString();
+    const v = inp.stringValue();
     if (h.encoding() === "listpack" && (f.length > maxv || v.length > maxv)) h.convertToHashtable();
     if (!h.set(f, v)) inp.corrupt("Duplicate hash fields detected", at);
   }
@@ -650,6 +649,11 @@ function signed64(v: bigint): number {
   return Number(v >= 1n << 63n ? v - U64 : v);
 }
 
+/** The current entry's bytes for the stream to copy (append copies what it keeps). */
+function entryView(c: ListpackCursor): Uint8Array {
+  return c.str !== null ? c.str : asciiBytes(String(c.int));
+}
+
 function lpInt(c: ListpackCursor): bigint {
   if (!c.next()) throw new PackedFormatError("stream listpack ends early");
   const v = c.intValue();
@@ -698,14 +702,14 @@ function loadStream(inp: RdbInput, type: number, limits: LoadLimits): RedisStrea
         if (flags & STREAM_ITEM_FLAG_SAMEFIELDS) {
           for (let i = 0; i < nf; i++) {
             if (!c.next()) throw new PackedFormatError("stream listpack ends early");
-            pairs.push(fields[i], c.bytes());
+            pairs.push(fields[i], entryView(c));
           }
         } else {
           const n = Number(lpInt(c));
           if (n < 0 || n > lp.length) throw new PackedFormatError("bad field count");
           for (let i = 0; i < 2 * n; i++) {
             if (!c.next()) throw new PackedFormatError("stream listpack ends early");
-            pairs.push(c.bytes());
+            pairs.push(entryView(c));
           }
         }
         lpInt(c); // lp-count, for walking backwards
@@ -954,7 +958,7 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
         const keyAt = inp.pos;
         const key = inp.binaryString();
         const value = type === RDB_TYPE_STRING
-          ? inp.ownedString()
+          ? inp.stringValue()
           : loadObject(inp, type, opts.limits, typeAt);
         if (value === null) {
           if (res.emptyKeysSkipped++ < 10) {
