@@ -321,10 +321,6 @@ function packed<T>(inp: RdbInput, at: number, what: string, fn: () => T): T {
   }
 }
 
-function intBytes(c: PackedCursor): Uint8Array {
-  return c.bytes();
-}
-
 function cursorScore(inp: RdbInput, c: PackedCursor, at: number): number {
   if (c.str === null) return Number(c.int);
   const [v, end] = strtodPrefix(bytesToBinary(c.str));
@@ -446,7 +442,7 @@ function loadQuicklist(inp: RdbInput, type: number, limits: LoadLimits): RedisLi
       const c = type === RDB_TYPE_LIST_QUICKLIST_2
         ? new ListpackCursor(data)
         : new ZiplistCursor(data);
-      while (c.next()) items.push(intBytes(c));
+      while (c.next()) items.push(c.bytes());
     });
     // Empty nodes are skipped silently, as Redis does.
     if (items.length > 0) nodes.push({ items, plain: false });
@@ -464,7 +460,7 @@ function loadZiplistList(inp: RdbInput, limits: LoadLimits): RedisList | null {
   l.convertToQuicklist(limits.listMaxListpackSize);
   packed(inp, at, "List ziplist", () => {
     const c = new ZiplistCursor(blob);
-    while (c.next()) l.pushTail(intBytes(c));
+    while (c.next()) l.pushTail(c.bytes());
   });
   // Redis leaves a list loaded from a ziplist as a quicklist.
   return l.length === 0 ? null : l;
