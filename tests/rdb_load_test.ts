@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../mod.ts";
 import { Log } from "../src/server/log.ts";
-import { loadRdbFile, rdbLoadOptions } from "../src/persistence/load.ts";
+import { loadRdbFile, rdbLoadOptions, setRdbFunctionLoader } from "../src/persistence/load.ts";
 import { loadRdb, RdbFormatError } from "../src/persistence/rdb_reader.ts";
 import { loadStatsOf } from "../src/persistence/load_stats.ts";
 import { type Call, dumpDataset, type KeyDump } from "../scripts/gen_fixtures.ts";
@@ -103,6 +103,32 @@ Deno.test("rdb load: an already expired key is counted, not loaded (master)", as
     assert.equal(srv.db(5).peek("db5:expired"), undefined);
     assert.ok(lines.some((l) => l.endsWith("keys expired: 1.")), lines.join("\n"));
   } finally {
+    await srv.close();
+  }
+});
+
+Deno.test("rdb load: FUNCTION2 libraries go to the installed loader, else are skipped", async () => {
+  const srv = await startServer({});
+  try {
+    const [log, lines] = captureLog();
+    assert.equal(loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", log).status, "ok");
+    assert.ok(lines.some((l) => l.includes("Skipping a function library")), lines.join("\n"));
+    srv.exec("FLUSHALL");
+    const libs: string[] = [];
+    setRdbFunctionLoader(srv.server, (code) => {
+      libs.push(new TextDecoder().decode(code));
+      return null;
+    });
+    assert.equal(loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", captureLog()[0]).status, "ok");
+    assert.equal(libs.length, 1);
+    assert.match(libs[0], /^#!lua name=fixturelib\n/);
+    srv.exec("FLUSHALL");
+    setRdbFunctionLoader(srv.server, () => "Library 'fixturelib' already exists");
+    const [log2, lines2] = captureLog();
+    assert.equal(loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", log2).status, "failed");
+    assert.match(lines2.join("\n"), /Failed loading library, Library 'fixturelib' already exists/);
+  } finally {
+    setRdbFunctionLoader(srv.server, undefined);
     await srv.close();
   }
 });

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { Crc64 } from "../src/persistence/crc64.ts";
 import { type Call, dumpDataset, type KeyDump, type PayloadDump } from "../scripts/gen_fixtures.ts";
 import { binaryToBytes, RawClient, withClient } from "./helpers.ts";
+import type { RunningServer } from "../mod.ts";
 import { HAS_REFERENCE, withOursAndReference } from "./reference.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -132,12 +133,18 @@ Deno.test("restore: FREQ sets the LFU counter under an LFU policy", async () => 
   });
 });
 
-Deno.test("restore: truncated and bit-flipped payloads are refused and change nothing", async () => {
+Deno.test("restore: malformed payloads are refused and change nothing, whatever sanitize-dump-payload says", async () => {
   const sources = [
     ...(await loadPayloads("valkey-8.0.dump.json")),
     ...(await loadPayloads("redis-7.0.dump.json")),
   ];
-  await withClient({}, async (c, srv) => {
+  for (const sanitize of ["no", "yes", "clients"]) {
+    await withClient({ "sanitize-dump-payload": sanitize }, (c, srv) => fuzz(c, srv, sources));
+  }
+});
+
+async function fuzz(c: RawClient, srv: RunningServer, sources: PayloadDump[]): Promise<void> {
+  {
     let seed = 11;
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     let refused = 0;
@@ -147,12 +154,12 @@ Deno.test("restore: truncated and bit-flipped payloads are refused and change no
       const body = bytes.length - 10;
       const tries: Uint8Array[] = [];
       // Truncated bodies, footers fixed up.
-      for (let k = 0; k < 6; k++) {
+      for (let k = 0; k < 2; k++) {
         const n = Math.floor(rand() * body);
         tries.push(payload(bytes.subarray(0, n), bytes[body]));
       }
       // Bit flips in the body, footers fixed up.
-      for (let k = 0; k < 12; k++) {
+      for (let k = 0; k < 4; k++) {
         const b = bytes.slice();
         b[Math.floor(rand() * body)] ^= 1 << Math.floor(rand() * 8);
         tries.push(refooter(b));
@@ -177,8 +184,8 @@ Deno.test("restore: truncated and bit-flipped payloads are refused and change no
     }
     assert.ok(refused > sources.length, `${refused} refused, ${accepted} accepted`);
     assert.equal(await c.call("PING"), "+PONG\r\n");
-  });
-});
+  }
+}
 
 Deno.test({
   name: "restore: errors and edge cases give the reference's replies",
