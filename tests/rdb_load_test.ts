@@ -50,6 +50,7 @@ Deno.test("rdb load: the fixture set is complete", () => {
       "rdb-v6.rdb",
       "rdb-v8.rdb",
       "rdb-v9.rdb",
+      "rdb-v12-from-valkey.rdb",
     ]
   ) assert.ok(fixtureNames.includes(f), f);
 });
