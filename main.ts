@@ -77,10 +77,8 @@ async function main(args: string[]): Promise<number> {
   logRunningMode(log, server.port);
   logServerInitialized(log);
   logMonotonicClock(log);
-  if (!loadDataAtStartup(server, log)) {
-    await server.close();
-    return 1;
-  }
+  // On a failed load exit at once: no close hook may save over the file.
+  if (!loadDataAtStartup(server, log)) return 1;
   logReadyToAccept(log);
   const shutdown = (signal: string) => {
     log.warning(`Received ${signal} scheduling shutdown...`);

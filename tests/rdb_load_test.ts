@@ -156,7 +156,7 @@ Deno.test("rdb load: IDLE sets the idle time, FREQ the LFU counter under an LFU 
 // ---------------------------------------------------------------------------
 // Damaged files: start-up stops, the message names file and offset, the file is untouched.
 
-async function startupWith(bytes: Uint8Array | null, extra: string[] = []) {
+async function startupWith(bytes: Uint8Array | null, extra: string[] = [], write = false) {
   const [dir, cleanup] = await tempDir();
   try {
     if (bytes !== null) await Deno.writeFile(`${dir}/dump.rdb`, bytes);
@@ -165,6 +165,7 @@ async function startupWith(bytes: Uint8Array | null, extra: string[] = []) {
       args: [
         "run",
         `--allow-read=${dir}`,
+        ...(write ? [`--allow-write=${dir}`] : []),
         "--allow-net",
         "--allow-env",
         new URL("../main.ts", import.meta.url).pathname,
@@ -275,7 +276,8 @@ Deno.test("rdb load at start-up: truncated, corrupt and newer files stop it with
     /Wrong RDB checksum expected: \([0-9a-f]+\) but got \([0-9a-f]+\)\. Aborting now\.[\s\S]*dump\.rdb' at offset \d+/,
   ]);
   for (const [what, bytes, re] of cases) {
-    const r = await startupWith(bytes);
+    // With save points and write permission: still nothing may touch the file.
+    const r = await startupWith(bytes, ["--save", "1 1"], true);
     assert.equal(r.code, 1, `${what}: ${r.text}`);
     assert.match(r.text, re, `${what}: ${r.text}`);
     assert.match(r.text, /Fatal error loading the DB, check server logs\. Exiting\./, what);
