@@ -14,6 +14,7 @@ import {
 } from "./src/server/log.ts";
 import { createServer, renameCommandCheck } from "./src/create.ts";
 import { REDIS_VERSION } from "./src/version.ts";
+import { loadDataAtStartup } from "./src/persistence/load.ts";
 
 /** Explains a missing Deno permission with the flag that grants it. */
 function permissionHint(err: unknown): string | null {
@@ -76,6 +77,8 @@ async function main(args: string[]): Promise<number> {
   logRunningMode(log, server.port);
   logServerInitialized(log);
   logMonotonicClock(log);
+  // On a failed load exit at once: no close hook may save over the file.
+  if (!loadDataAtStartup(server, log)) return 1;
   logReadyToAccept(log);
   const shutdown = async (signal: string) => {
     log.warning(`Received ${signal} scheduling shutdown...`);

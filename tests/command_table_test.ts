@@ -48,7 +48,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   cluster: ["asking", "cluster", "readonly", "readwrite"],
   "replication (WAITAOF)": ["waitaof"],
   "persistence commands": ["bgrewriteaof"],
-  "key serialization": ["migrate", "restore", "restore-asking"],
+  "key serialization": ["migrate"],
   "server introspection": ["lolwut", "module"],
 };
 const NOT_IMPLEMENTED_NAMES = Object.values(NOT_IMPLEMENTED).flat();

@@ -34,6 +34,9 @@ type Step =
 
 const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
 
+// DUMP of the string "v271" (RDB 11): its CRC64 bytes happen to be ASCII, as a step needs.
+const DUMP_V271 = "\x00\x04v271\x0b\x00BD*\x14l\x04:Y";
+
 /** The script: every write command at least once, in the situations that shape propagation. */
 const SCRIPT: Step[] = [
   ["debug", "set-active-expire", "0"],
@@ -84,6 +87,14 @@ const SCRIPT: Step[] = [
   ["renamenx", "b", "c"],
   ["copy", "c", "d"],
   ["copy", "c", "d", "db", "3", "replace"],
+  // RESTORE as sent; a relative TTL as an absolute one with ABSTTL; restored already expired
+  // over an existing key: DEL.
+  ["restore", "rs", "0", DUMP_V271],
+  ["restore", "rs", "0", DUMP_V271],
+  ["restore", "rs", "100000", DUMP_V271, "replace"],
+  ["restore", "rs2", "4000000000000", DUMP_V271, "absttl", "idletime", "10"],
+  ["restore", "rs", "1", DUMP_V271, "replace", "absttl"],
+  ["restore-asking", "rs3", "0", DUMP_V271],
   ["move", "d", "4"],
   ["move", "missing", "4"],
   ["select", "4"],

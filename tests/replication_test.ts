@@ -528,9 +528,35 @@ Deno.test("master: a replica that stops reading is cut at client-output-buffer-l
 // ---------------------------------------------------------------------------------------------
 // Ours as replica
 
-/** Our server as replica of the master on `mport`: writes there appear here, link kills resync partially. */
+/**
+ * Our server as replica of the master on `mport`: the dataset there when we attach comes in
+ * the full resync's RDB, later writes in the stream; link kills resync partially.
+ */
 async function replicaScenario(mport: number): Promise<void> {
   await withConn(mport, async (m) => {
+    // In the RDB: every type and both encodings of each, TTLs, several dbs.
+    const many = (n: number, f: (i: number) => (string | number)[]) =>
+      Array.from({ length: n }, (_, i) => f(i)).flat();
+    await runWrites(m, [
+      ["SELECT", 1],
+      ["SET", "p:s", "v"],
+      ["SET", "p:ttl", "v", "EX", 1000],
+      ["SET", "p:n", 12345],
+      ["RPUSH", "p:l", "a", "b"],
+      ["RPUSH", "p:lq", ...many(300, (i) => [`e${i}`.repeat(10)])],
+      ["HSET", "p:h", "a", "1", "b", "2"],
+      ["HSET", "p:hh", ...many(200, (i) => [`f${i}`, i])],
+      ["SADD", "p:si", 1, 2, 3],
+      ["SADD", "p:sh", ...many(600, (i) => [i])],
+      ["SADD", "p:ss", "x", "y"],
+      ["ZADD", "p:z", 1, "a", 2.5, "b"],
+      ["ZADD", "p:zs", ...many(200, (i) => [i / 4, `m${i}`])],
+      ["XADD", "p:x", "1-1", "f", "v"],
+      ["XGROUP", "CREATE", "p:x", "g", "0"],
+      ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "p:x", ">"],
+      ["SELECT", 0],
+      ["SET", "p0", "v"],
+    ]);
     await withServer({ replicaof: `127.0.0.1 ${mport}` }, async (srv) => {
       await withConn(srv.port, async (r) => {
         await linkUp(r);

@@ -25,6 +25,7 @@ import { pubsubCommands } from "./pubsub.ts";
 import { streamCommands } from "./stream.ts";
 import { replicationCommands } from "./replication.ts";
 import { persistenceCommands } from "./persistence.ts";
+import { restoreCommands } from "./restore.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -49,4 +50,5 @@ export function registerAll(table: CommandTable): void {
   table.register(streamCommands);
   table.register(replicationCommands);
   table.register(persistenceCommands);
+  table.register(restoreCommands);
 }

@@ -11,6 +11,7 @@ import type { Command } from "../server/command_table.ts";
 import { type Server, usedMemory } from "../server/server.ts";
 import type { InfoField } from "../server/subsystem.ts";
 import { REDIS_VERSION } from "../version.ts";
+import { loadStatsOf } from "../persistence/load_stats.ts";
 
 export type { InfoField };
 
@@ -277,7 +278,7 @@ function memoryFields(server: Server): InfoField[] {
 function persistenceFields(server: Server): InfoField[] {
   const aof = server.config.appendonly;
   const fields: InfoField[] = [
-    ["loading", 0],
+    ["loading", loadStatsOf(server).loading ? 1 : 0],
     ["async_loading", 0],
     ["current_cow_peak", 0],
     ["current_cow_size", 0],
@@ -293,8 +294,8 @@ function persistenceFields(server: Server): InfoField[] {
     ["rdb_current_bgsave_time_sec", -1],
     ["rdb_saves", 0],
     ["rdb_last_cow_size", 0],
-    ["rdb_last_load_keys_expired", 0],
-    ["rdb_last_load_keys_loaded", 0],
+    ["rdb_last_load_keys_expired", loadStatsOf(server).keysExpired],
+    ["rdb_last_load_keys_loaded", loadStatsOf(server).keysLoaded],
     ["aof_enabled", aof ? 1 : 0],
     ["aof_rewrite_in_progress", 0],
     ["aof_rewrite_scheduled", 0],

@@ -1,0 +1,130 @@
+/**
+ * Loading the dataset at start-up (server.c loadDataFromDisk): the RDB file
+ * at dir/dbfilename, read whole under Deno's read permission for `dir`.
+ * A missing file is an empty dataset; a truncated, corrupt or newer-version
+ * file stops start-up with a message naming the file, the byte offset and
+ * what was wrong, and the file is left as it was.
+ *
+ * The AOF loader extends {@link loadDataAtStartup} (AOF wins over RDB when
+ * appendonly is on).
+ *
+ * @module
+ */
+
+import type { Log } from "../server/log.ts";
+import type { Server } from "../server/server.ts";
+import { loadStatsOf } from "./load_stats.ts";
+import { loadRdb, RdbFormatError, type RdbLoadOptions, type RdbLoadResult } from "./rdb_reader.ts";
+
+/** Receives a FUNCTION2 library's code while loading; returns an error text or null. */
+export type FunctionLoader = (code: Uint8Array) => string | null;
+
+const functionLoaders = new WeakMap<object, FunctionLoader>();
+
+/** Installs the functions engine's loader for libraries found in RDB files (scripting). */
+export function setRdbFunctionLoader(server: object, loader: FunctionLoader | undefined): void {
+  if (loader) functionLoaders.set(server, loader);
+  else functionLoaders.delete(server);
+}
+
+/** The load options for `server`'s keyspace and config. */
+export function rdbLoadOptions(server: Server, log: Log): RdbLoadOptions {
+  const cfg = server.config;
+  return {
+    dbs: server.keyspace.dbs,
+    limits: {
+      listMaxListpackSize: cfg.listMaxListpackSize,
+      hashMaxListpackEntries: cfg.hashMaxListpackEntries,
+      hashMaxListpackValue: cfg.hashMaxListpackValue,
+      setMaxIntsetEntries: cfg.setMaxIntsetEntries,
+      setMaxListpackEntries: cfg.setMaxListpackEntries,
+      setMaxListpackValue: cfg.setMaxListpackValue,
+      zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
+      zsetMaxListpackValue: cfg.zsetMaxListpackValue,
+      streamNodeMaxBytes: cfg.streamNodeMaxBytes,
+      streamNodeMaxEntries: cfg.streamNodeMaxEntries,
+    },
+    now: server.clock.now(),
+    dropExpired: !server.isReplica(),
+    checksum: cfg.rdbchecksum,
+    lfu: cfg.maxmemoryPolicy.endsWith("-lfu"),
+    loadFunction: functionLoaders.get(server),
+    log: (level, msg) => {
+      if (level === "warning") log.warning(msg);
+      else if (level === "notice") log.notice(msg);
+      else log.verbose(msg);
+    },
+  };
+}
+
+/** Outcome of {@link loadRdbFile}. */
+export type RdbFileLoad =
+  | { status: "ok"; result: RdbLoadResult; seconds: number }
+  | { status: "missing" }
+  | { status: "failed"; message: string };
+
+/**
+ * Loads the RDB file at `path` (a native path) into `server` (rdbLoad),
+ * logging as Redis does. Never writes the file.
+ */
+export function loadRdbFile(server: Server, path: string, log: Log): RdbFileLoad {
+  let buf: Uint8Array;
+  try {
+    buf = Deno.readFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return { status: "missing" };
+    let message = `Fatal error: can't open the RDB file ${path} for reading: ${
+      (err as Error).message
+    }`;
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      message += "\nAdd --allow-read=<dir> (the --dir directory) to the deno command line.";
+    }
+    log.warning(message);
+    return { status: "failed", message };
+  }
+  const stats = loadStatsOf(server);
+  const start = performance.now();
+  stats.start(buf.length, Date.now());
+  try {
+    const result = loadRdb(buf, rdbLoadOptions(server, log));
+    stats.keysLoaded = result.keysLoaded;
+    stats.keysExpired = result.keysExpired;
+    stats.loadedBytes = buf.length;
+    let done =
+      `Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}`;
+    done += result.emptyKeysSkipped > 0 ? `, empty keys skipped: ${result.emptyKeysSkipped}.` : ".";
+    log.notice(done);
+    return { status: "ok", result, seconds: (performance.now() - start) / 1000 };
+  } catch (err) {
+    if (!(err instanceof RdbFormatError)) throw err;
+    const lines: string[] = [];
+    if (err.kind === "eof") {
+      lines.push("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+    } else if (err.offset > 5) {
+      lines.push(`Internal error in RDB reading offset ${err.offset}: ${err.message}`);
+    } else {
+      lines.push(err.message);
+    }
+    lines.push(`Failed loading RDB file '${path}' at offset ${err.offset}: ${err.message}`);
+    for (const l of lines) log.warning(l);
+    return { status: "failed", message: lines.join("\n") };
+  } finally {
+    stats.stop();
+  }
+}
+
+/**
+ * Loads the dataset before the server accepts commands. Returns false when
+ * start-up must stop (exit status 1); the reason has been logged.
+ */
+export function loadDataAtStartup(server: Server, log: Log): boolean {
+  const cfg = server.config;
+  const path = cfg.resolvePath(cfg.dbfilename);
+  const r = loadRdbFile(server, path, log);
+  if (r.status === "failed") {
+    log.warning("Fatal error loading the DB, check server logs. Exiting.");
+    return false;
+  }
+  if (r.status === "ok") log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
+  return true;
+}
