@@ -57,7 +57,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
     "wait",
     "waitaof",
   ],
-  "persistence commands": ["bgrewriteaof", "bgsave", "save"],
+  "persistence commands": ["bgsave", "save"],
   "key serialization": ["dump", "migrate", "restore", "restore-asking"],
   "server introspection": ["lolwut", "module"],
 };

@@ -11,6 +11,7 @@ import { bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { Command } from "./command_table.ts";
 import { clientInfoString, clientType } from "./client_info.ts";
+import { PROPAGATE_ALL } from "./propagation.ts";
 import type { Server } from "./server.ts";
 
 /** Keyspace event classes (notify-keyspace-events letters). */
@@ -135,8 +136,8 @@ export class Client {
   closed = false;
   /** Replaces argv for propagation (e.g. SET EX -> SET PXAT), see rewriteArgv. */
   propagateArgv: Uint8Array[] | null = null;
-  /** The running command propagates even without a change (forcePropagation). */
-  propagateForced = false;
+  /** PROPAGATE_* targets the running command goes to even without a change (forcePropagation). */
+  propagateForced = 0;
   /** The running command's own argv is not propagated (preventPropagation). */
   propagatePrevented = false;
   /** Microseconds the current command has run so far (it may block and run again). */
@@ -231,9 +232,12 @@ export class Client {
     this.propagateArgv = argv;
   }
 
-  /** forceCommandPropagation: propagate the command even if it changed nothing (FLUSHALL). */
-  forcePropagation(): void {
-    this.propagateForced = true;
+  /**
+   * forceCommandPropagation: propagate the command even if it changed nothing
+   * (FLUSHALL), to `target` (PROPAGATE_* bits: PUBLISH goes to replicas only).
+   */
+  forcePropagation(target = PROPAGATE_ALL): void {
+    this.propagateForced |= target;
   }
 
   /**
@@ -397,6 +401,8 @@ export class Client {
       } else {
         break;
       }
+      // Writes this reply reflects reach the AOF first (beforeSleep's flushAppendOnlyFile).
+      this.server.beforeReplies();
       this.inFlight = data.length;
       this.server.stats.netOutputBytes += data.length;
       try {

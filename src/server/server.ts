@@ -96,9 +96,15 @@ export class Server {
   trackReads: ((c: Client, cmd: Command) => void) | null = null;
   /** The client whose top-level command is running (Redis's current_client), else null. */
   currentClient: Client | null = null;
-  /** Subsystems with a keyModified / afterCommand hook. */
+  /**
+   * Set while a background AOF rewrite runs: called before each write command
+   * runs (nested ones included) so the rewrite saves what it touches first.
+   */
+  beforeWrite: ((c: Client, cmd: Command) => void) | null = null;
+  /** Subsystems with a keyModified / afterCommand / beforeReplies hook. */
   private keyModifiedHooks: Subsystem[] = [];
   private afterCommandHooks: Subsystem[] = [];
+  private beforeRepliesHooks: Subsystem[] = [];
   /** "dbid\0key" -> clients WATCHing it. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   private listeners: Deno.Listener[] = [];
@@ -137,6 +143,7 @@ export class Server {
     if (s.publish) this.publish = s.publish.bind(s);
     if (s.keyModified) this.keyModifiedHooks.push(s);
     if (s.afterCommand) this.afterCommandHooks.push(s);
+    if (s.beforeReplies) this.beforeRepliesHooks.push(s);
   }
 
   /** True when this server is a replica (replicaof set). */
@@ -366,6 +373,11 @@ export class Server {
   afterCommand(): void {
     this.blocking.handleReady();
     for (const s of this.afterCommandHooks) s.afterCommand!();
+  }
+
+  /** Called before reply bytes are written to a socket (see Subsystem.beforeReplies). */
+  beforeReplies(): void {
+    for (const s of this.beforeRepliesHooks) s.beforeReplies!();
   }
 
   /** MONITOR line for a command, as replicationFeedMonitors formats it. */

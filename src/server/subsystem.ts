@@ -26,6 +26,11 @@ export interface Subsystem {
   flushed?(dbid: number): void;
   /** After each top-level command (EXEC as a whole): deliver what had to wait for its reply. */
   afterCommand?(): void;
+  /**
+   * Before reply bytes go to any socket (Redis's beforeSleep): what the replies
+   * acknowledge must be durable first (the AOF's write and fsync).
+   */
+  beforeReplies?(): void;
   /** Edits an INFO section's fields (in order) before they are printed. */
   info?(section: string, fields: InfoField[]): void;
   /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */

@@ -1,0 +1,369 @@
+/**
+ * The AOF rewrite in command form (aof-use-rdb-preamble no), after Redis's
+ * rewriteAppendOnlyFileRio: per db a SELECT, then per key the commands that
+ * rebuild it (SET, RPUSH, SADD, ZADD, HMSET with at most
+ * AOF_REWRITE_ITEMS_PER_CMD items each; XADD, XSETID, XGROUP CREATE,
+ * XGROUP CREATECONSUMER and XCLAIM for streams) and PEXPIREAT for a TTL.
+ *
+ * Deno has no fork, so the background rewrite keeps a point-in-time view by
+ * saving before writing: it lists the keys of every db when it starts and
+ * serializes them in slices between event-loop turns. Before any write command
+ * runs (Server.beforeWrite, called by `call`), the keys it names that the
+ * rewrite may not have reached yet have their current value captured (strings
+ * are immutable, collections are cloned); the walk later writes that captured
+ * value instead of the live one. A write whose keys cannot be named (FLUSHALL,
+ * FLUSHDB, SWAPDB, MOVE, COPY ... DB, keyless writes) first makes the walk
+ * finish synchronously. Keys removed without a command (expiry, eviction) are
+ * simply missing from the base; the incr file deletes them anyway.
+ */
+
+import type { Client } from "../server/client.ts";
+import { type Command, getKeysFromCommand } from "../server/command_table.ts";
+import type { Server } from "../server/server.ts";
+import type { CollectionValue, RedisValue } from "../store/types.ts";
+import { idText, maxId, type RedisStream, type StreamConsumer, zeroId } from "../store/stream.ts";
+import { fpconvDtoa } from "../util/fpconv.ts";
+
+/** AOF_REWRITE_ITEMS_PER_CMD: elements per RPUSH/SADD/ZADD/HMSET of a rewrite. */
+export const AOF_REWRITE_ITEMS_PER_CMD = 64;
+
+/** A growable byte buffer holding RESP commands (the AOF buffer, a rewrite's output). */
+export class RespBuffer {
+  buf = new Uint8Array(16 * 1024);
+  len = 0;
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  /** Appends an ASCII / binary string (one char per byte). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const b = this.buf;
+    let p = this.len;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.len = p;
+  }
+
+  /** Appends raw bytes. */
+  bytes(v: Uint8Array): void {
+    this.ensure(v.length);
+    this.buf.set(v, this.len);
+    this.len += v.length;
+  }
+
+  /** `*n\r\n`. */
+  count(n: number): void {
+    this.ascii(`*${n}\r\n`);
+  }
+
+  /** A bulk string from bytes or a binary string. */
+  bulk(v: Uint8Array | string): void {
+    if (typeof v === "string") {
+      this.ascii(`$${v.length}\r\n`);
+      this.ascii(v);
+    } else {
+      this.ascii(`$${v.length}\r\n`);
+      this.bytes(v);
+    }
+    this.ascii("\r\n");
+  }
+
+  /** catAppendOnlyGenericCommand: one command as a multibulk. */
+  command(argv: Uint8Array[]): void {
+    this.count(argv.length);
+    for (const a of argv) this.bulk(a);
+  }
+
+  /** The bytes written so far (a view: copy or write them before appending more). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** Empties it, keeping an ordinary-sized buffer for reuse. */
+  clear(): void {
+    this.len = 0;
+    if (this.buf.length > 1024 * 1024) this.buf = new Uint8Array(16 * 1024);
+  }
+}
+
+/**
+ * Emits the commands that rebuild `key` (a binary string) holding `value`,
+ * then PEXPIREAT when `expireAt` is not -1.
+ */
+export function rewriteKey(
+  out: RespBuffer,
+  key: string,
+  value: RedisValue,
+  expireAt: number,
+): void {
+  if (value instanceof Uint8Array) {
+    out.ascii("*3\r\n$3\r\nSET\r\n");
+    out.bulk(key);
+    out.bulk(value);
+  } else if (value.type === "stream") {
+    rewriteStream(out, key, value as unknown as RedisStream);
+  } else {
+    rewriteCollection(out, key, value);
+  }
+  if (expireAt !== -1) {
+    out.ascii("*3\r\n$9\r\nPEXPIREAT\r\n");
+    out.bulk(key);
+    out.bulk(String(expireAt));
+  }
+}
+
+/** rewriteListObject / rewriteSetObject / rewriteSortedSetObject / rewriteHashObject. */
+function rewriteCollection(out: RespBuffer, key: string, value: CollectionValue): void {
+  const type = value.type;
+  const name = type === "list"
+    ? "RPUSH"
+    : type === "set"
+    ? "SADD"
+    : type === "zset"
+    ? "ZADD"
+    : "HMSET";
+  const pairs = type === "zset" || type === "hash";
+  let items = value.length;
+  let count = 0;
+  value.forEach((element, extra) => {
+    if (count === 0) {
+      const n = items > AOF_REWRITE_ITEMS_PER_CMD ? AOF_REWRITE_ITEMS_PER_CMD : items;
+      out.count(2 + (pairs ? n * 2 : n));
+      out.bulk(name);
+      out.bulk(key);
+    }
+    if (type === "zset") {
+      out.bulk(fpconvDtoa(extra as number));
+      out.bulk(element);
+    } else {
+      out.bulk(element);
+      if (type === "hash") out.bulk(extra as Uint8Array);
+    }
+    if (++count === AOF_REWRITE_ITEMS_PER_CMD) count = 0;
+    items--;
+  });
+}
+
+/** rewriteStreamObject. */
+function rewriteStream(out: RespBuffer, key: string, s: RedisStream): void {
+  if (s.length > 0) {
+    s.range(zeroId(), maxId(), false, 0, (id, fields) => {
+      out.count(3 + fields.length);
+      out.bulk("XADD");
+      out.bulk(key);
+      out.bulk(idText(id));
+      for (const f of fields) out.bulk(f);
+      return true;
+    });
+  } else {
+    // The XADD MAXLEN 0 trick creates an empty stream.
+    out.count(7);
+    for (const a of ["XADD", key, "MAXLEN", "0", "0-1", "x", "y"]) out.bulk(a);
+  }
+  out.count(7);
+  out.bulk("XSETID");
+  out.bulk(key);
+  out.bulk(idText(s.lastId));
+  out.bulk("ENTRIESADDED");
+  out.bulk(String(s.entriesAdded));
+  out.bulk("MAXDELETEDID");
+  out.bulk(idText(s.maxDeletedEntryId));
+  // Groups and consumers in rax order: by name, bytewise.
+  for (const name of [...s.groups.keys()].sort(byBytes)) {
+    const cg = s.groups.get(name)!;
+    out.count(7);
+    out.bulk("XGROUP");
+    out.bulk("CREATE");
+    out.bulk(key);
+    out.bulk(name);
+    out.bulk(idText(cg.lastId));
+    out.bulk("ENTRIESREAD");
+    out.bulk(String(cg.entriesRead));
+    for (const cname of [...cg.consumers.keys()].sort(byBytes)) {
+      const consumer: StreamConsumer = cg.consumers.get(cname)!;
+      if (consumer.pel.size === 0) {
+        out.count(5);
+        for (const a of ["XGROUP", "CREATECONSUMER", key, name, cname]) out.bulk(a);
+        continue;
+      }
+      for (const nack of consumer.pel.ordered()) {
+        out.count(12);
+        out.bulk("XCLAIM");
+        out.bulk(key);
+        out.bulk(name);
+        out.bulk(cname);
+        out.bulk("0");
+        out.bulk(idText(nack.id));
+        out.bulk("TIME");
+        out.bulk(String(nack.deliveryTime));
+        out.bulk("RETRYCOUNT");
+        out.bulk(String(nack.deliveryCount));
+        out.bulk("JUSTID");
+        out.bulk("FORCE");
+      }
+    }
+  }
+}
+
+function byBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A key's value and TTL as the rewrite must write it. */
+interface Saved {
+  value: RedisValue;
+  expireAt: number;
+}
+
+/** Keys per slice of the walk: a slice stays well under a millisecond or two. */
+const SLICE_KEYS = 256;
+/** Output bytes buffered before a write to the temp file. */
+const WRITE_CHUNK = 256 * 1024;
+
+/**
+ * A background rewrite in command form: `run()` writes the base to `file`
+ * in slices and resolves when every key is in it (the caller fsyncs and
+ * renames); while it runs, install `beforeWrite` as Server.beforeWrite.
+ */
+export class CommandFormRewrite {
+  private readonly out = new RespBuffer();
+  /** The keys of each db when the rewrite started. */
+  private readonly keys: string[][];
+  /** Values captured before a write touched them, per db (null: the key did not exist). */
+  private readonly saved: Map<string, Saved | null>[];
+  private db = 0;
+  private pos = 0;
+  private selected = -1;
+  /** Every key is in `out` or written: writes no longer need capturing. */
+  private walked = false;
+  private cancelled = false;
+  /** Keys written so far (for INFO and logs). */
+  keysWritten = 0;
+
+  constructor(
+    private readonly server: Server,
+    private readonly file: Deno.FsFile,
+    timestamp: boolean,
+  ) {
+    // Record the time the rewrite starts (genAofTimestampAnnotationIfNeeded(1)).
+    if (timestamp) this.out.ascii(`#TS:${Math.floor(Date.now() / 1000)}\r\n`);
+    // Functions (FUNCTION LOAD of each library, rewriteFunctions) go here once
+    // the scripting subsystem keeps libraries.
+    this.keys = server.keyspace.dbs.map((db) => {
+      const list: string[] = [];
+      for (const e of db.entries()) list.push(e.key);
+      return list;
+    });
+    this.saved = server.keyspace.dbs.map(() => new Map());
+  }
+
+  /** Server.beforeWrite while the walk runs: saves what `cmd` will change. */
+  readonly beforeWrite = (c: Client, cmd: Command): void => {
+    if (this.walked) return;
+    const root = cmd.parent ?? cmd;
+    const keys = getKeysFromCommand(cmd, c.argv);
+    // Writes beyond the named keys of the client's db: finish the walk first.
+    if (keys.length === 0 || root.name === "move" || root.name === "copy") {
+      this.walkAll();
+      return;
+    }
+    const db = c.db;
+    const saved = this.saved[db.id];
+    for (const k of keys) {
+      const key = c.key(k.pos);
+      if (saved.has(key)) continue;
+      const e = db.peek(key);
+      saved.set(
+        key,
+        e === undefined ? null : {
+          value: e.value instanceof Uint8Array ? e.value : e.value.clone(),
+          expireAt: e.expireAt,
+        },
+      );
+    }
+  };
+
+  /** Writes the whole base; resolves when it is in `file` (not yet fsynced). */
+  async run(): Promise<void> {
+    while (!this.walked) {
+      this.slice(SLICE_KEYS);
+      if (this.out.len >= WRITE_CHUNK && !this.cancelled) await this.writeOut();
+      // Let clients run between slices.
+      else await new Promise((r) => setTimeout(r, 0));
+    }
+    if (!this.cancelled) await this.writeOut();
+  }
+
+  /** Stops the walk (the AOF was turned off); `run` resolves without writing more. */
+  cancel(): void {
+    this.cancelled = true;
+    this.walked = true;
+    for (const m of this.saved) m.clear();
+  }
+
+  /** Serializes up to `n` keys. */
+  private slice(n: number): void {
+    const dbs = this.server.keyspace.dbs;
+    while (n > 0 && this.db < this.keys.length) {
+      const list = this.keys[this.db];
+      if (this.pos >= list.length) {
+        this.keys[this.db] = [];
+        this.db++;
+        this.pos = 0;
+        continue;
+      }
+      const key = list[this.pos++];
+      n--;
+      const saved = this.saved[this.db];
+      let value: RedisValue;
+      let expireAt: number;
+      if (saved.has(key)) {
+        const s = saved.get(key)!;
+        saved.delete(key);
+        // Keep the key marked so later writes do not capture it again.
+        saved.set(key, null);
+        if (s === null) continue;
+        value = s.value;
+        expireAt = s.expireAt;
+      } else {
+        const e = dbs[this.db].peek(key);
+        if (e === undefined) continue;
+        value = e.value;
+        expireAt = e.expireAt;
+        // Not remembered as walked (that would cost an entry per key): a later
+        // write captures it once more, and the capture is never read.
+      }
+      if (this.selected !== this.db) {
+        this.out.ascii("*2\r\n$6\r\nSELECT\r\n");
+        this.out.bulk(String(this.db));
+        this.selected = this.db;
+      }
+      rewriteKey(this.out, key, value, expireAt);
+      this.keysWritten++;
+    }
+    if (this.db >= this.keys.length) {
+      this.walked = true;
+      for (const m of this.saved) m.clear();
+    }
+  }
+
+  /** Finishes the walk at once (a write the capture cannot cover is about to run). */
+  private walkAll(): void {
+    while (!this.walked) this.slice(Number.MAX_SAFE_INTEGER);
+  }
+
+  private async writeOut(): Promise<void> {
+    // Hand the bytes over before awaiting: slices run by writes append to a fresh buffer.
+    const data = this.out.view().slice();
+    this.out.clear();
+    let off = 0;
+    while (off < data.length) off += await this.file.write(data.subarray(off));
+  }
+}
