@@ -793,12 +793,9 @@ export class Aof implements Subsystem {
       return false;
     }
     this.manifest = temp;
-    if (this.fd !== null) {
-      this.sink = selectingSink(this.feed); // make sure SELECT is re-issued
+    if (this.state !== "off") {
       this.currentSize = (fileSize(basePath) ?? 0) + this.lastIncrSize;
       this.rewriteBaseSize = this.currentSize;
-      this.fsyncOffset = this.currentSize;
-      this.lastFsync = Math.floor(Date.now() / 1000);
     }
     this.delHistoryFiles();
     this.lastBgrewriteOk = true;
