@@ -486,6 +486,45 @@ Deno.test("aof: BGREWRITEAOF under concurrent writes loses nothing and keeps its
   }
 });
 
+Deno.test("aof: the AOF is rewritten on its own once it grows past auto-aof-rewrite-percentage", async () => {
+  const [dir, cleanup] = await tempDir();
+  try {
+    const srv = await startServer(
+      aofOptions(dir, { "auto-aof-rewrite-min-size": "10kb", "auto-aof-rewrite-percentage": 100 }),
+    );
+    try {
+      const c = await RawClient.connect(srv.port);
+      const writes: Arg[][] = [];
+      for (let i = 0; i < 400; i++) writes.push(["SET", "same", "x".repeat(100)]);
+      await pipeline(c, writes);
+      await waitUntil(
+        async () => /aof_rewrites:[1-9]/.test(await c.call("INFO", "persistence")),
+        "an automatic rewrite",
+        { timeoutMs: 10_000, intervalMs: 20 },
+      );
+      await waitRewriteDone(c);
+      assert.match(
+        await readText(`${dir}/server.log`),
+        /Starting automatic rewriting of AOF on \d+% growth/,
+      );
+      // The base holds the one key: the AOF shrank.
+      const info = await c.call("INFO", "persistence");
+      const size = Number(/aof_current_size:(\d+)/.exec(info)![1]);
+      assert.ok(size < 10 * 1024, `aof_current_size ${size}`);
+      assert.deepEqual(await listDir(`${dir}/appendonlydir`), [
+        "appendonly.aof.2.base.aof",
+        "appendonly.aof.2.incr.aof",
+        "appendonly.aof.manifest",
+      ]);
+      c.close();
+    } finally {
+      await srv.close();
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("aof: a torn last command is cut with Redis's warnings (aof-load-truncated yes)", async () => {
   const [dir, cleanup] = await tempDir();
   try {
@@ -740,17 +779,17 @@ Deno.test("aof: with appendfsync always, acknowledged writes survive kill -9 mid
         if (n === null) break;
         bytes += n;
         acked = Math.floor(bytes / 5);
-        if (acked >= 3000 && !killed) {
-          killed = true;
-          proc.kill("SIGKILL");
-        }
       }
     })();
     const writer = (async () => {
       try {
         while (!killed) {
+          // Past 3000 acknowledged writes, a big last batch goes out and the server is
+          // killed while it works through it.
+          const last = acked >= 3000;
+          const n = last ? 5000 : 50;
           const batch: Uint8Array[] = [];
-          for (let i = 0; i < 50; i++) batch.push(encodeCommand(["SET", `key:${sent + i}`, "v"]));
+          for (let i = 0; i < n; i++) batch.push(encodeCommand(["SET", `key:${sent + i}`, "v"]));
           let len = 0;
           for (const b of batch) len += b.length;
           const all = new Uint8Array(len);
@@ -760,7 +799,12 @@ Deno.test("aof: with appendfsync always, acknowledged writes survive kill -9 mid
             off += b.length;
           }
           await conn.write(all);
-          sent += 50;
+          sent += n;
+          if (last) {
+            killed = true;
+            proc.kill("SIGKILL");
+            break;
+          }
           // Keep a bounded number of unacknowledged commands in flight.
           while (!killed && sent - acked > 500) await new Promise((r) => setTimeout(r, 1));
         }

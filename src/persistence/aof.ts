@@ -570,7 +570,10 @@ export class Aof implements Subsystem {
 
   /** BGREWRITEAOF: the reply it gets. */
   bgrewriteaof(c: Client): void {
-    if (this.rewrite !== null) {
+    const denied = writeDenied(this.config.dir);
+    if (denied !== null) {
+      c.reply.error(`ERR Can't execute an AOF background rewriting: ${denied}`);
+    } else if (this.rewrite !== null) {
       c.reply.error("ERR Background append only file rewriting already in progress");
     } else if (this.server.propagation.nesting > 1) {
       this.rewriteScheduled = true;
@@ -828,13 +831,14 @@ export class Aof implements Subsystem {
   // ------------------------------------------------------------------------------------------
   // Subsystem hooks
 
-  /** INFO persistence: the AOF fields. */
+  /** INFO persistence: the AOF fields (and memory's mem_aof_buffer). */
   info(section: string, fields: InfoField[]): void {
-    if (section !== "persistence") return;
     const set = (name: string, value: string | number) => {
       const f = fields.find((x) => x[0] === name);
       if (f) f[1] = value;
     };
+    if (section === "memory") set("mem_aof_buffer", this.buf.len);
+    if (section !== "persistence") return;
     const job = this.rewrite;
     set("aof_enabled", this.state !== "off" ? 1 : 0);
     set("aof_rewrite_in_progress", job !== null ? 1 : 0);
@@ -925,6 +929,19 @@ function latin1(b: Uint8Array): string {
     s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
   }
   return s;
+}
+
+/**
+ * Why files cannot be written under `dir` in this sandbox (Deno's
+ * --allow-write), or null when they can.
+ */
+function writeDenied(dir: string): string | null {
+  try {
+    if (Deno.permissions.querySync({ name: "write", path: dir }).state === "granted") return null;
+  } catch {
+    return null; // no permission API: let the write itself fail
+  }
+  return `no write permission for ${dir} (run with --allow-write=${dir})`;
 }
 
 /** The error text, naming the flag that grants a missing file permission. */
