@@ -437,6 +437,7 @@ Deno.test("aof: BGREWRITEAOF under concurrent writes loses nothing and keeps its
   const [dir, cleanup] = await tempDir();
   try {
     let before: string[];
+    let atStart: string[];
     const srv = await startServer(aofOptions(dir));
     try {
       const c = await RawClient.connect(srv.port);
@@ -449,6 +450,8 @@ Deno.test("aof: BGREWRITEAOF under concurrent writes loses nothing and keeps its
         await c.call("BGREWRITEAOF"),
         "+Background append only file rewriting started\r\n",
       );
+      // The new base must hold exactly this (nothing else runs until the next write is sent).
+      atStart = dumpDataset(srv);
       let sawRunning = 0;
       for (let round = 0; round < 50; round++) {
         const writes: Arg[][] = [];
@@ -480,6 +483,25 @@ Deno.test("aof: BGREWRITEAOF under concurrent writes loses nothing and keeps its
       assert.equal(again.exec("GET", "counter"), "$4\r\n2001\r\n");
     } finally {
       await again.close();
+    }
+    // The base alone is the dataset at the moment BGREWRITEAOF ran.
+    const [baseDir, cleanupBase] = await tempDir();
+    try {
+      await writeAof(baseDir, {
+        "appendonly.aof.manifest": "file appendonly.aof.2.base.aof seq 2 type b\n",
+      });
+      await Deno.copyFile(
+        `${dir}/appendonlydir/appendonly.aof.2.base.aof`,
+        `${baseDir}/appendonlydir/appendonly.aof.2.base.aof`,
+      );
+      const base = await startServer(aofOptions(baseDir));
+      try {
+        assert.deepEqual(dumpDataset(base), atStart);
+      } finally {
+        await base.close();
+      }
+    } finally {
+      await cleanupBase();
     }
   } finally {
     await cleanup();
@@ -835,6 +857,52 @@ Deno.test("aof: with appendfsync always, acknowledged writes survive kill -9 mid
     } finally {
       await srv.close();
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("aof: with --allow-read only, BGREWRITEAOF and appendonly yes name the missing --allow-write", async () => {
+  const [dir, cleanup] = await tempDir();
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  const args = (port: number, extra: string[]) => [
+    "run",
+    "--allow-net",
+    "--allow-read",
+    main,
+    ...["--port", String(port), "--dir", dir, "--save", "", ...extra],
+  ];
+  try {
+    const port = freePort();
+    const proc = new Deno.Command(Deno.execPath(), {
+      args: args(port, ["--loglevel", "warning"]),
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      const c = await connectRetry(port, 30_000);
+      assert.equal(
+        await c.call("BGREWRITEAOF"),
+        `-ERR Can't execute an AOF background rewriting: no write permission for ${dir} (run with --allow-write=${dir})\r\n`,
+      );
+      assert.equal(
+        await c.call("CONFIG", "SET", "appendonly", "yes"),
+        "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.\r\n",
+      );
+      c.close();
+    } finally {
+      proc.kill("SIGKILL");
+      await proc.status;
+    }
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: args(freePort(), ["--appendonly", "yes"]),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 1);
+    const text = dec.decode(out.stdout) + dec.decode(out.stderr);
+    assert.match(text, /--allow-write=/);
+    assert.deepEqual(await listDir(dir), []);
   } finally {
     await cleanup();
   }
