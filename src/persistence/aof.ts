@@ -102,6 +102,8 @@ export class Aof implements Subsystem {
   private lastBgrewriteOk = true;
   private rewrites = 0;
   private consecutiveFailures = 0;
+  private nextDelayMinutes = 0;
+  private nextRewriteTime = 0;
   private lastWriteOk = true;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly rdb: AofRdbCodec | null;
@@ -486,18 +488,45 @@ export class Aof implements Subsystem {
     if (this.state === "on") this.flush(false);
     if (this.rewrite !== null) return;
     if (this.rewriteScheduled && this.state !== "off") {
-      this.startRewrite();
+      if (!this.rewriteLimited()) this.startRewrite();
       return;
     }
     const perc = this.config.autoAofRewritePercentage;
     if (this.state === "on" && perc > 0 && this.currentSize > this.config.autoAofRewriteMinSize) {
       const base = this.rewriteBaseSize > 0 ? this.rewriteBaseSize : 1;
       const growth = Math.floor(this.currentSize * 100 / base) - 100;
-      if (growth >= perc) {
+      if (growth >= perc && !this.rewriteLimited()) {
         this.server.log.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
         this.startRewrite();
       }
     }
+  }
+
+  /**
+   * aofRewriteLimited: after 3 failed rewrites in a row, automatic ones wait
+   * 1, 2, 4 ... up to 60 minutes (BGREWRITEAOF still runs at once).
+   */
+  private rewriteLimited(): boolean {
+    if (this.consecutiveFailures < 3) {
+      this.nextDelayMinutes = 0;
+      this.nextRewriteTime = 0;
+      return false;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (this.nextRewriteTime !== 0) {
+      if (now < this.nextRewriteTime) return true;
+      this.nextRewriteTime = 0;
+      return false;
+    }
+    this.nextDelayMinutes = Math.min(
+      this.nextDelayMinutes === 0 ? 1 : this.nextDelayMinutes * 2,
+      60,
+    );
+    this.nextRewriteTime = now + this.nextDelayMinutes * 60;
+    this.server.log.warning(
+      `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.nextDelayMinutes} minutes`,
+    );
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------
