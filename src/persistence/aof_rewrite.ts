@@ -18,7 +18,7 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { type Command, getKeysFromCommand } from "../server/command_table.ts";
+import { type Command, getKeysFromCommand, type KeyReference } from "../server/command_table.ts";
 import type { Server } from "../server/server.ts";
 import type { Entry } from "../store/keyspace.ts";
 import type { CollectionValue, RedisValue } from "../store/types.ts";
@@ -213,6 +213,18 @@ function rewriteStream(out: RespBuffer, key: string, s: RedisStream): void {
   }
 }
 
+/** MOVE, and COPY with a DB option, change a key in another db than the client's. */
+function crossesDbs(cmd: Command, argv: Uint8Array[]): boolean {
+  const name = (cmd.parent ?? cmd).name;
+  if (name === "move") return true;
+  if (name !== "copy") return false;
+  for (let i = 3; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.length === 2 && (a[0] | 0x20) === 0x64 && (a[1] | 0x20) === 0x62) return true; // "db"
+  }
+  return false;
+}
+
 function byBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -265,10 +277,14 @@ export class CommandFormRewrite {
   /** Server.beforeWrite while the walk runs: saves what `cmd` will change. */
   readonly beforeWrite = (c: Client, cmd: Command): void => {
     if (this.walked) return;
-    const root = cmd.parent ?? cmd;
-    const keys = getKeysFromCommand(cmd, c.argv);
+    let keys: KeyReference[];
+    try {
+      keys = getKeysFromCommand(cmd, c.argv);
+    } catch {
+      keys = []; // arguments it cannot parse: the command fails, but be safe
+    }
     // Writes beyond the named keys of the client's db: finish the walk first.
-    if (keys.length === 0 || root.name === "move" || root.name === "copy") {
+    if (keys.length === 0 || crossesDbs(cmd, c.argv)) {
       this.walkAll();
       return;
     }
