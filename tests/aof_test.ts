@@ -907,3 +907,53 @@ Deno.test("aof: with --allow-read only, BGREWRITEAOF and appendonly yes name the
     await cleanup();
   }
 });
+
+Deno.test("aof: BGREWRITEAOF with the AOF off writes a base only, scheduled inside MULTI", async () => {
+  const [dir, cleanup] = await tempDir();
+  try {
+    const srv = await startServer({ dir, "aof-use-rdb-preamble": "no" });
+    try {
+      const c = await RawClient.connect(srv.port);
+      await c.call("SET", "k", "v");
+      assert.equal(
+        await c.call("BGREWRITEAOF"),
+        "+Background append only file rewriting started\r\n",
+      );
+      await waitRewriteDone(c);
+      assert.deepEqual(await listDir(`${dir}/appendonlydir`), [
+        "appendonly.aof.1.base.aof",
+        "appendonly.aof.manifest",
+      ]);
+      assert.equal(await c.call("MULTI"), "+OK\r\n");
+      assert.equal(await c.call("BGREWRITEAOF"), "+QUEUED\r\n");
+      assert.equal(
+        await c.call("EXEC"),
+        "*1\r\n+Background append only file rewriting scheduled\r\n",
+      );
+      await waitRewriteDone(c);
+      await waitUntil(
+        async () => (await listDir(`${dir}/appendonlydir`)).includes("appendonly.aof.2.base.aof"),
+        "the scheduled rewrite",
+      );
+      assert.deepEqual(await listDir(`${dir}/appendonlydir`), [
+        "appendonly.aof.2.base.aof",
+        "appendonly.aof.manifest",
+      ]);
+      assert.equal(
+        await readText(`${dir}/appendonlydir/appendonly.aof.manifest`),
+        "file appendonly.aof.2.base.aof seq 2 type b\n",
+      );
+      const info = await c.call("INFO", "persistence");
+      assert.match(info, /aof_enabled:0\r\n/);
+      assert.match(info, /aof_rewrites:2\r\n/);
+      // Nothing is buffered for a file that is not written.
+      await c.call("SET", "k2", "v");
+      assert.match(await c.call("INFO", "memory"), /mem_aof_buffer:0\r\n/);
+      c.close();
+    } finally {
+      await srv.close();
+    }
+  } finally {
+    await cleanup();
+  }
+});

@@ -487,8 +487,13 @@ export class Aof implements Subsystem {
   private cron(): void {
     if (this.state === "on") this.flush(false);
     if (this.rewrite !== null) return;
-    if (this.rewriteScheduled && this.state !== "off") {
+    if (this.rewriteScheduled) {
       if (!this.rewriteLimited()) this.startRewrite();
+      return;
+    }
+    // Off, nothing running or scheduled: the timer has nothing left to do.
+    if (this.state === "off") {
+      this.stopTimer();
       return;
     }
     const perc = this.config.autoAofRewritePercentage;
@@ -667,7 +672,8 @@ export class Aof implements Subsystem {
     };
     this.rewrite = job;
     if (commandForm !== null) this.server.beforeWrite = commandForm.beforeWrite;
-    this.startListening();
+    // The AOF being off, BGREWRITEAOF only writes a base.
+    if (this.state !== "off") this.startListening();
     this.startTimer();
     this.rewriteScheduled = false;
     log.notice("Background append only file rewriting started");
