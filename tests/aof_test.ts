@@ -316,8 +316,11 @@ Deno.test({
               ref: await listDir(`${refDir}/appendonlydir`),
             });
             // valkey accepts connections before it creates its files.
+            const start = ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof"];
+            start.push("appendonly.aof.manifest");
             await waitUntil(
-              async () => (await files().catch(() => ({ ref: [] }))).ref.length === 3,
+              async () =>
+                (await files().catch(() => ({ ref: [] as string[] }))).ref.join() === start.join(),
               "valkey's AOF files",
             );
             let f = await files();
@@ -338,6 +341,11 @@ Deno.test({
               );
               await waitRewriteDone(c);
             }
+            // valkey unlinks the history files in the background.
+            await waitUntil(
+              async () => (await files()).ref.length === 3,
+              "valkey's history files to go",
+            );
             f = await files();
             assert.deepEqual(f.ours, f.ref);
             assert.deepEqual(f.ours, [

@@ -91,10 +91,15 @@ export class Aof implements Subsystem {
   currentSize = 0;
   private lastIncrSize = 0;
   private rewriteBaseSize = 0;
-  private fsyncOffset = 0;
+  /** Bytes written to incr files and bytes a finished fsync covers (monotonic, across files). */
+  private writtenTotal = 0;
+  private syncedTotal = 0;
   /** Unix seconds of the last fsync (aof_last_fsync). */
   private lastFsync = 0;
-  private fsyncing: Promise<void> | null = null;
+  /** The fsync running in the background (Redis's bio fsync job) and what it covers. */
+  private syncing: { done: Promise<void>; upTo: number } | null = null;
+  /** Waiters for an fsync after the running one (appendfsync always). */
+  private nextSync: Promise<void> | null = null;
   private delayedFsync = 0;
   private rewrite: RewriteJob | null = null;
   rewriteScheduled = false;
@@ -285,7 +290,6 @@ export class Aof implements Subsystem {
     for (const f of files) total += fileSize(this.filePath(f.name)) ?? 0;
     this.currentSize = total;
     this.rewriteBaseSize = baseSize;
-    this.fsyncOffset = total;
     return ret;
   }
 
@@ -393,15 +397,83 @@ export class Aof implements Subsystem {
     this.listening = false;
   }
 
-  /** Replies are about to be written: what they acknowledge goes to the file first. */
-  beforeReplies(): void {
+  /**
+   * Replies are about to be written: what they acknowledge goes to the file
+   * first. With appendfsync always the caller also waits for the fsync: one
+   * fsync runs at a time in the background and covers every write made
+   * before it started, so the clients served meanwhile share the next one
+   * (Redis fsyncs once per event-loop turn for all clients).
+   */
+  beforeReplies(): Promise<void> | undefined {
     if (this.buf.len > 0) this.flush(false);
+    if (
+      this.syncedTotal < this.writtenTotal && this.fd !== null &&
+      this.config.appendfsync === "always"
+    ) {
+      return this.durable();
+    }
+    return undefined;
+  }
+
+  /** Resolves once everything written so far is fsynced. */
+  private durable(): Promise<void> {
+    const want = this.writtenTotal;
+    const running = this.syncing;
+    if (running === null) return this.startSync();
+    if (running.upTo >= want) return running.done;
+    // The running fsync started before these writes: one more after it covers all of them.
+    return this.nextSync ??= running.done.then(() => {
+      this.nextSync = null;
+      if (this.syncedTotal < this.writtenTotal && this.fd !== null) {
+        return this.syncing?.done ?? this.startSync();
+      }
+    });
+  }
+
+  /** aof_background_fsync: fsyncs the current incr file off the event loop. */
+  private startSync(): Promise<void> {
+    const fd = this.fd!;
+    const upTo = this.writtenTotal;
+    const done = fd.syncData().then(
+      () => {
+        if (upTo > this.syncedTotal) this.syncedTotal = upTo;
+        this.lastFsync = Math.floor(Date.now() / 1000);
+      },
+      (err) => {
+        // A file switched or closed meanwhile was synced on that path.
+        if (fd !== this.fd) return;
+        this.server.log.warning(`Can't persist AOF for fsync error: ${(err as Error).message}`);
+        if (this.config.appendfsync === "always") Deno.exit(1);
+      },
+    ).finally(() => {
+      if (this.syncing?.done === done) this.syncing = null;
+    });
+    this.syncing = { done, upTo };
+    return done;
+  }
+
+  /** Fsyncs the current incr file now, blocking (turning always on, switching files, shutdown). */
+  private syncNow(): void {
+    const fd = this.fd;
+    if (fd === null || this.syncedTotal >= this.writtenTotal) return;
+    try {
+      fd.syncDataSync();
+    } catch (err) {
+      this.server.log.warning(
+        `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${
+          (err as Error).message
+        }. Exiting...`,
+      );
+      Deno.exit(1);
+    }
+    this.syncedTotal = this.writtenTotal;
+    this.lastFsync = Math.floor(Date.now() / 1000);
   }
 
   /**
-   * flushAppendOnlyFile: writes the buffer to the incr file, then fsyncs it
-   * (always: now; everysec: in the background, at most once a second).
-   * `syncNow` forces the fsync (switching to always, shutdown).
+   * flushAppendOnlyFile: writes the buffer to the incr file; with everysec an
+   * fsync starts in the background at most once a second (with always the
+   * replies wait for one, see beforeReplies). `syncNow` fsyncs at once.
    */
   flush(force: boolean, syncNow = false): void {
     const fd = this.fd;
@@ -425,6 +497,7 @@ export class Aof implements Subsystem {
         // Keep what was not written for the next try.
         this.currentSize += written;
         this.lastIncrSize += written;
+        this.writtenTotal += written;
         const rest = data.slice(written);
         this.buf.clear();
         this.buf.bytes(rest);
@@ -436,39 +509,21 @@ export class Aof implements Subsystem {
       }
       this.currentSize += written;
       this.lastIncrSize += written;
+      this.writtenTotal += written;
       this.buf.clear();
-    } else if (
-      !syncNow &&
-      !(policy === "everysec" && this.fsyncOffset !== this.currentSize && now > this.lastFsync)
-    ) {
+    }
+    if (syncNow) {
+      this.syncNow();
       return;
     }
+    if (this.syncedTotal >= this.writtenTotal) return;
     if (!force && this.config.noAppendfsyncOnRewrite && this.rewrite !== null) return;
-    if (policy === "always" || syncNow) {
-      try {
-        fd.syncDataSync();
-      } catch (err) {
-        this.server.log.warning(
-          `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${
-            (err as Error).message
-          }. Exiting...`,
-        );
-        Deno.exit(1);
-      }
-      this.fsyncOffset = this.currentSize;
-      this.lastFsync = now;
+    if (policy === "always") {
+      // Writes no reply waits for (CLIENT REPLY OFF, expiry in the cron) are fsynced too.
+      if (this.syncing === null) this.startSync();
     } else if (policy === "everysec" && now > this.lastFsync) {
-      if (this.fsyncing === null) {
-        const offset = this.currentSize;
-        this.fsyncing = fd.syncData().then(
-          () => {
-            this.fsyncOffset = Math.max(this.fsyncOffset, offset);
-          },
-          () => {/* closed meanwhile: its close syncs */},
-        ).finally(() => this.fsyncing = null);
-      } else {
-        this.delayedFsync++;
-      }
+      if (this.syncing === null) this.startSync();
+      else this.delayedFsync++;
       this.lastFsync = now;
     }
   }
@@ -725,13 +780,16 @@ export class Aof implements Subsystem {
     this.server.log.notice(`Creating AOF incr file ${name} on background rewrite`);
     const old = this.fd;
     if (old !== null) {
-      // aof_background_fsync_and_close.
-      old.syncData().catch(() => {}).finally(() => {
+      // Replies waiting for durability must not depend on the new file's fsync.
+      if (this.config.appendfsync === "always") this.syncNow();
+      // aof_background_fsync_and_close, after any fsync still running on it.
+      const running = this.syncing?.done ?? Promise.resolve();
+      running.then(() => old.syncData()).catch(() => {}).finally(() => {
         try {
           old.close();
         } catch { /* closed */ }
       });
-      this.fsyncOffset = this.currentSize;
+      this.syncedTotal = this.writtenTotal;
       this.lastFsync = Math.floor(Date.now() / 1000);
     }
     this.fd = fd;
@@ -891,7 +949,7 @@ export class Aof implements Subsystem {
     set("aof_base_size", this.rewriteBaseSize);
     set("aof_pending_rewrite", this.rewriteScheduled ? 1 : 0);
     set("aof_buffer_length", this.buf.len);
-    set("aof_pending_bio_fsync", this.fsyncing !== null ? 1 : 0);
+    set("aof_pending_bio_fsync", this.syncing !== null ? 1 : 0);
     set("aof_delayed_fsync", this.delayedFsync);
   }
 
@@ -908,13 +966,13 @@ export class Aof implements Subsystem {
       this.killRewrite();
       await job.done;
     }
+    await this.syncing?.done;
     if (this.state !== "off") {
       this.flush(true, true);
       this.closeFd();
     }
     this.stopListening();
     this.stopTimer();
-    await this.fsyncing;
   }
 }
 

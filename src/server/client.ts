@@ -401,9 +401,17 @@ export class Client {
       } else {
         break;
       }
-      // Writes this reply reflects reach the AOF first (beforeSleep's flushAppendOnlyFile).
-      this.server.beforeReplies();
       this.inFlight = data.length;
+      // Writes this reply reflects reach the AOF first (beforeSleep's flushAppendOnlyFile),
+      // fsynced with appendfsync always.
+      const durable = this.server.beforeReplies();
+      if (durable !== undefined) {
+        await durable;
+        if (this.closed) {
+          this.inFlight = 0;
+          return;
+        }
+      }
       this.server.stats.netOutputBytes += data.length;
       try {
         let off = 0;

@@ -375,9 +375,17 @@ export class Server {
     for (const s of this.afterCommandHooks) s.afterCommand!();
   }
 
-  /** Called before reply bytes are written to a socket (see Subsystem.beforeReplies). */
-  beforeReplies(): void {
-    for (const s of this.beforeRepliesHooks) s.beforeReplies!();
+  /**
+   * Called before reply bytes are written to a socket (see Subsystem.beforeReplies);
+   * the writer waits for the promise when there is one.
+   */
+  beforeReplies(): Promise<void> | undefined {
+    let wait: Promise<void> | undefined;
+    for (const s of this.beforeRepliesHooks) {
+      const w = s.beforeReplies!();
+      if (w !== undefined) wait = wait === undefined ? w : Promise.all([wait, w]).then(() => {});
+    }
+    return wait;
   }
 
   /** MONITOR line for a command, as replicationFeedMonitors formats it. */

@@ -28,9 +28,10 @@ export interface Subsystem {
   afterCommand?(): void;
   /**
    * Before reply bytes go to any socket (Redis's beforeSleep): what the replies
-   * acknowledge must be durable first (the AOF's write and fsync).
+   * acknowledge must be durable first (the AOF's write; with a promise, the
+   * bytes wait for it: the AOF's fsync with appendfsync always).
    */
-  beforeReplies?(): void;
+  beforeReplies?(): Promise<void> | undefined;
   /** Edits an INFO section's fields (in order) before they are printed. */
   info?(section: string, fields: InfoField[]): void;
   /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */
