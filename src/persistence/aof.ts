@@ -5,9 +5,10 @@
  * under `appenddirname`, listed with the base file in the manifest.
  *
  * Writes collect in a buffer and reach the file before any reply leaves
- * (the beforeReplies hook, Redis's beforeSleep), fsynced there with
- * `appendfsync always`, about once a second in the background with
- * `everysec`. BGREWRITEAOF (also automatic on growth, and what
+ * (the beforeReplies hook, Redis's beforeSleep); with `appendfsync always`
+ * replies also wait for an fsync (one runs at a time and covers every client
+ * served before it started), with `everysec` one runs in the background about
+ * once a second. BGREWRITEAOF (also automatic on growth, and what
  * `CONFIG SET appendonly yes` starts with) opens a new incr file at once and
  * writes the new base in the background (aof_rewrite.ts); when the base is
  * complete it replaces the old base and incr files, which become history and
@@ -87,7 +88,7 @@ export class Aof implements Subsystem {
     if (target & PROPAGATE_AOF) this.sink(dbid, argv, target);
   };
   private curTimestamp = 0;
-  /** aof_current_size, aof_last_incr_size, aof_rewrite_base_size, aof_fsync_offset. */
+  /** aof_current_size, aof_last_incr_size, aof_rewrite_base_size. */
   currentSize = 0;
   private lastIncrSize = 0;
   private rewriteBaseSize = 0;
@@ -408,7 +409,8 @@ export class Aof implements Subsystem {
     if (this.buf.len > 0) this.flush(false);
     if (
       this.syncedTotal < this.writtenTotal && this.fd !== null &&
-      this.config.appendfsync === "always"
+      this.config.appendfsync === "always" &&
+      !(this.config.noAppendfsyncOnRewrite && this.rewrite !== null)
     ) {
       return this.durable();
     }
@@ -540,7 +542,7 @@ export class Aof implements Subsystem {
 
   /** serverCron's AOF part: pending writes and fsyncs, scheduled and automatic rewrites. */
   private cron(): void {
-    if (this.state === "on") this.flush(false);
+    if (this.state !== "off") this.flush(false);
     if (this.rewrite !== null) return;
     if (this.rewriteScheduled) {
       if (!this.rewriteLimited()) this.startRewrite();
