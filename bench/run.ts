@@ -4,21 +4,25 @@
  * prints requests/s for both and the ratio; then times big requests (see
  * big_requests.ts) on both and prints the time ratio.
  *
- *   deno task bench [--quick] [--big] [--write]
+ *   deno task bench [--quick] [--big] [--footprint] [--write]
  *
- * --quick   fewer requests (a smoke run)
- * --big     only the big-request cases
+ * --quick     fewer requests (a smoke run)
+ * --big       only the big-request cases
+ * --footprint only the footprint cases (footprint.ts: memory after and during a redis-cli --pipe load)
  * --write   also rewrite the tables in bench/README.md (with --big, only the big-request one)
  */
 
 import { encodeCommand } from "../tests/helpers.ts";
 import { bigCases } from "./big_requests.ts";
+import { runFootprint } from "./footprint.ts";
 
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
 const bigOnly = Deno.args.includes("--big");
 /** Only the pub/sub section. */
 const pubsubOnly = Deno.args.includes("--pubsub");
+/** Only the footprint section. */
+const footprintOnly = Deno.args.includes("--footprint");
 const N = quick ? 20_000 : 200_000;
 const CLIENTS = 50;
 const BIG = quick ? 100_000 : 1_000_000;
@@ -412,6 +416,10 @@ async function runBigRequests(withRedis: boolean): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if (footprintOnly) {
+    await footprintSection(has("redis-server"));
+    return;
+  }
   if (!bigOnly && !has("redis-benchmark")) {
     console.error("redis-benchmark is not installed (apt-get install redis-tools)");
     Deno.exit(1);
@@ -450,6 +458,7 @@ async function main(): Promise<void> {
     console.log(big + "\n");
     sections.push(big);
   }
+  if (!pubsubOnly && !bigOnly) sections.push(await footprintSection(withRedis, false));
   if (write) {
     const path = new URL("./README.md", import.meta.url);
     const old = await Deno.readTextFile(path).catch(() => "");
@@ -459,6 +468,42 @@ async function main(): Promise<void> {
     else if (!old.includes(marker)) head = head.trimEnd() + "\n\n";
     await Deno.writeTextFile(path, `${head}${sections.join("\n\n")}\n`);
   }
+}
+
+/**
+ * The footprint table (footprint.ts), printed and returned; with --write and `alone` it replaces
+ * its section of README.md (a full run writes all sections at once).
+ */
+async function footprintSection(withRedis: boolean, alone = true): Promise<string> {
+  const target = async (start: () => Promise<Target>) => {
+    const t = await start();
+    targets.set(t.port, t);
+    return { name: t.name, port: t.port, pid: t.proc.pid };
+  };
+  const targets = new Map<number, Target>();
+  const md = await runFootprint(
+    () => target(startOurs),
+    withRedis ? () => target(startRedis) : null,
+    (t) => stop(targets.get(t.port)!),
+    quick ? 0.1 : 1,
+  );
+  console.log(md + "\n");
+  if (write && alone) {
+    const path = new URL("./README.md", import.meta.url);
+    const old = await Deno.readTextFile(path);
+    const marker = "### Footprint";
+    const start = old.indexOf(marker);
+    if (start === -1) {
+      await Deno.writeTextFile(path, old.trimEnd() + "\n\n" + md + "\n");
+    } else {
+      const end = old.indexOf("\n### ", start + marker.length);
+      await Deno.writeTextFile(
+        path,
+        old.slice(0, start) + md + (end === -1 ? "\n" : old.slice(end)),
+      );
+    }
+  }
+  return md;
 }
 
 if (import.meta.main) await main();

@@ -13,6 +13,7 @@ import { Server, type ServerOptions } from "./server/server.ts";
 import type { Subsystem } from "./server/subsystem.ts";
 import { PubSub } from "./pubsub/pubsub.ts";
 import { createTracking } from "./pubsub/tracking.ts";
+import { Replication } from "./replication/master.ts";
 import { Aof, type AofOptions } from "./persistence/aof.ts";
 
 /** What createServer takes besides the config and the log. */
@@ -54,6 +55,7 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
   const pubsub = new PubSub(server);
   server.install(pubsub);
   server.install(createTracking(server, pubsub));
+  server.install(new Replication(server));
   for (const s of options.subsystems ?? []) server.install(s);
   const aof = new Aof(server, options.aof);
   server.install(aof);

@@ -46,17 +46,7 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   bitmaps: ["bitcount", "bitfield", "bitfield_ro", "bitop", "bitpos", "getbit", "setbit"],
   acl: ["acl"],
   cluster: ["asking", "cluster", "readonly", "readwrite"],
-  "replication (and WAIT/WAITAOF)": [
-    "failover",
-    "psync",
-    "replconf",
-    "replicaof",
-    "role",
-    "slaveof",
-    "sync",
-    "wait",
-    "waitaof",
-  ],
+  "replication (WAITAOF)": ["waitaof"],
   "persistence commands": ["bgsave", "save"],
   "key serialization": ["dump", "migrate", "restore", "restore-asking"],
   "server introspection": ["lolwut", "module"],
@@ -302,6 +292,29 @@ const VALKEY_ONLY: ValkeyOnly[] = [
       dropHistory(r, "8.0.0", 1);
       dropArg(r, ["noscores"]);
     },
+  },
+  // Valkey says "primary" where Redis 7.2's commands.def says "master" (and "Redis server").
+  {
+    name: "replicaof",
+    reply: "docs",
+    patch: (r) =>
+      retext(
+        r,
+        "summary",
+        "Configures a server as replica of another, or promotes it to a primary.",
+        "Configures a server as replica of another, or promotes it to a master.",
+      ),
+  },
+  {
+    name: "slaveof",
+    reply: "docs",
+    patch: (r) =>
+      retext(
+        r,
+        "summary",
+        "Sets a server as a replica of another, or promotes it to being a primary.",
+        "Sets a Redis server as a replica of another, or promotes it to being a master.",
+      ),
   },
   // Valkey took "Redis" out of these texts; Redis 7.2's commands.def has it.
   {

@@ -52,6 +52,13 @@ const SKIPPED: Record<string, string> = {
   "client|kill": "may close the fuzzing connection",
   "client|pause": "pauses every client of the server",
   "client|reply": "OFF and SKIP suppress the replies the harness waits for",
+  // Replication: tests/replication_test.ts covers these against real servers.
+  sync: "turns the connection into a replication stream",
+  psync: "turns the connection into a replication stream",
+  replconf: "ACK and GETACK are never answered",
+  replicaof: "makes the server a replica",
+  slaveof: "makes the server a replica",
+  wait: "blocks until its timeout, forever with 0",
   // One reply per argument, and a subscribed context: tests/pubsub_test.ts compares them.
   subscribe: "one reply per channel",
   unsubscribe: "one reply per channel",

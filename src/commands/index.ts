@@ -23,6 +23,7 @@ import { sortCommands } from "./sort.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { streamCommands } from "./stream.ts";
+import { replicationCommands } from "./replication.ts";
 import { aofCommands } from "./aof.ts";
 
 /** Fills `table` with all commands. */
@@ -46,5 +47,6 @@ export function registerAll(table: CommandTable): void {
   table.register(memoryCommands);
   table.register(pubsubCommands);
   table.register(streamCommands);
+  table.register(replicationCommands);
   table.register(aofCommands);
 }

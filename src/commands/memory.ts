@@ -8,7 +8,7 @@
 import type { Client } from "../server/client.ts";
 import { entrySize } from "../store/keyspace.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
-import { ENTRY_BYTES, EXPIRE_BYTES } from "../store/size.ts";
+import { EXPIRE_BYTES, KEY_BYTES } from "../store/size.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
 import { genInfoString } from "./info.ts";
@@ -99,7 +99,7 @@ function memoryStatsCommand(c: Client): void {
   for (const db of dbs) {
     r.bulkText(`db.${db.id}`);
     r.map(2);
-    int("overhead.hashtable.main", db.size * ENTRY_BYTES);
+    int("overhead.hashtable.main", db.size * KEY_BYTES);
     int("overhead.hashtable.expires", db.expiresCount * EXPIRE_BYTES);
   }
   int("overhead.total", n("used_memory_overhead"));

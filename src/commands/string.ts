@@ -15,6 +15,7 @@ import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
 import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
+import { INLINE_MAX } from "../store/keyspace.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
 import { parseInt64 } from "../util/number.ts";
@@ -58,12 +59,9 @@ function checkStringLength(c: Client, size: number, append: number): boolean {
 }
 
 /**
- * Small stored values are carved out of shared 8KB slabs (as Node's Buffer
- * pool does): an ArrayBuffer per value (what slice() allocates) costs ~96
- * bytes more per value and a slower SET (bench/README.md, "Where the bytes
- * go"). The price is that a slab lives while any value in it does; the size
- * estimate counts each value's share (store/size.ts). Values above
- * SLAB_MAX_VALUE get their own buffer.
+ * Small values produced here (INCR's digits, INCRBYFLOAT's text) are carved
+ * out of shared 8KB slabs (as Node's Buffer pool does) rather than an
+ * ArrayBuffer each: they are replied and propagated after being stored.
  */
 let slab = new Uint8Array(SLAB_SIZE);
 let slabOff = 0;
@@ -76,16 +74,13 @@ function slabReserve(n: number): void {
   }
 }
 
-/** A private copy of `src` (an argument view) to store. */
+/**
+ * `src` (an argument view) as a value to store: the keyspace copies a value
+ * of up to INLINE_MAX bytes into its arena, a longer one is kept, so it gets
+ * its own copy.
+ */
 function copyValue(src: Uint8Array): Uint8Array {
-  const n = src.length;
-  if (n > SLAB_MAX_VALUE) return src.slice();
-  slabReserve(n);
-  const off = slabOff;
-  const s = slab;
-  for (let i = 0; i < n; i++) s[off + i] = src[i];
-  slabOff = off + n;
-  return new Uint8Array(s.buffer, off, n);
+  return src.length > INLINE_MAX ? src.slice() : src;
 }
 
 /** ASCII text (a number's formatting) as a stored value. */

@@ -6,14 +6,13 @@
  * XGROUP CREATECONSUMER and XCLAIM for streams) and PEXPIREAT for a TTL.
  *
  * Deno has no fork, so the background rewrite keeps a point-in-time view by
- * saving before writing: it lists the entries of every db when it starts and
- * serializes them in slices between event-loop turns. Before any write command
- * runs (Server.beforeWrite, called by `call`), the keys it names that the
- * rewrite may not have reached yet have their current value captured (strings
- * are immutable, collections are cloned); the walk later writes that captured
- * value instead of the live one. A write whose keys cannot be named (FLUSHALL,
- * FLUSHDB, SWAPDB, MOVE, COPY ... DB, keyless writes) first makes the walk
- * finish synchronously. Keys removed without a command (expiry, eviction) are
+ * saving before writing: it serializes the dbs in slices between event-loop
+ * turns, and before any write command runs (Server.beforeWrite, called by
+ * `call`), the keys it names that the walk has not reached yet have their
+ * current value saved (string views stay valid, collections are cloned); the
+ * walk later writes that saved value instead of the live one. A write whose
+ * keys cannot be named (FLUSHALL, FLUSHDB, SWAPDB, MOVE, COPY ... DB, keyless
+ * writes) first makes the walk finish synchronously. Keys removed without a command (expiry, eviction) are
  * simply missing from the base; the incr file deletes them anyway.
  */
 
@@ -229,8 +228,9 @@ function byBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A key's value and TTL as the rewrite must write it. */
+/** A key as it was when the rewrite started, saved before a write changed it. */
 interface Saved {
+  key: string;
   value: RedisValue;
   expireAt: number;
 }
@@ -244,20 +244,30 @@ const WRITE_CHUNK = 256 * 1024;
  * A background rewrite in command form: `run()` writes the base to `file`
  * in slices and resolves when every key is in it (the caller fsyncs and
  * renames); while it runs, install `beforeWrite` as Server.beforeWrite.
+ *
+ * The walk visits each db's keys in id order (Db.entries). A key keeps its
+ * id while it exists, so a key not yet visited has an id at or above the
+ * db's cursor: a write to it saves its value first, by id, and the walk
+ * writes the saved value when it gets there (or, for a key deleted since, at
+ * the end of the db). Keys a write named during the walk are otherwise
+ * skipped: they were created after the start (an id may be reused), or their
+ * start value is saved or already written.
  */
 export class CommandFormRewrite {
   private readonly out = new RespBuffer();
-  /** The entries of each db when the rewrite started. */
-  private readonly entries: Entry[][];
-  /** Values captured before a write touched them, per db (null: the key did not exist). */
-  private readonly saved: Map<string, Saved | null>[];
+  /** Per db: values saved before a write, by id. */
+  private readonly saved: Map<number, Saved>[];
+  /** Per db: keys a write named while the walk ran. */
+  private readonly touched: Set<string>[];
+  /** Per db: ids below are walked (Infinity once the db is done). */
+  private readonly cursor: number[];
   private db = 0;
-  private pos = 0;
+  private iter: Iterator<Entry> | null = null;
   private selected = -1;
   /** Every key is in `out` or written: writes no longer need capturing. */
   private walked = false;
   private cancelled = false;
-  /** Keys written so far (for INFO and logs). */
+  /** Keys written so far. */
   keysWritten = 0;
 
   constructor(
@@ -269,9 +279,10 @@ export class CommandFormRewrite {
     if (timestamp) this.out.ascii(`#TS:${Math.floor(Date.now() / 1000)}\r\n`);
     // Functions (FUNCTION LOAD of each library, rewriteFunctions) go here once
     // the scripting subsystem keeps libraries.
-    // One array copy per db (a loop pushing keys is ten times slower).
-    this.entries = server.keyspace.dbs.map((db) => Array.from(db.entries()));
-    this.saved = server.keyspace.dbs.map(() => new Map());
+    const n = server.keyspace.dbs.length;
+    this.saved = Array.from({ length: n }, () => new Map());
+    this.touched = Array.from({ length: n }, () => new Set());
+    this.cursor = new Array(n).fill(0);
   }
 
   /** Server.beforeWrite while the walk runs: saves what `cmd` will change. */
@@ -289,18 +300,20 @@ export class CommandFormRewrite {
       return;
     }
     const db = c.db;
-    const saved = this.saved[db.id];
+    const touched = this.touched[db.id];
     for (const k of keys) {
       const key = c.key(k.pos);
-      if (saved.has(key)) continue;
+      if (touched.has(key)) continue;
+      touched.add(key);
       const e = db.peek(key);
-      saved.set(
+      // Entry.id: the key's id, stable while it exists.
+      if (e === undefined || e.id < this.cursor[db.id]) continue;
+      const value = e.value;
+      this.saved[db.id].set(e.id, {
         key,
-        e === undefined ? null : {
-          value: e.value instanceof Uint8Array ? e.value : e.value.clone(),
-          expireAt: e.expireAt,
-        },
-      );
+        value: value instanceof Uint8Array ? value : value.clone(),
+        expireAt: e.expireAt,
+      });
     }
   };
 
@@ -320,54 +333,54 @@ export class CommandFormRewrite {
   cancel(): void {
     this.cancelled = true;
     this.walked = true;
+    this.iter = null;
     for (const m of this.saved) m.clear();
+    for (const t of this.touched) t.clear();
   }
 
   /** Serializes up to `n` keys. */
   private slice(n: number): void {
     const dbs = this.server.keyspace.dbs;
-    while (n > 0 && this.db < this.entries.length) {
-      const list = this.entries[this.db];
-      if (this.pos >= list.length) {
-        this.entries[this.db] = [];
+    while (n > 0 && this.db < dbs.length) {
+      const dbid = this.db;
+      this.iter ??= dbs[dbid].entries();
+      const next = this.iter.next();
+      const saved = this.saved[dbid];
+      if (next.done) {
+        // Keys saved before a write deleted them: the walk did not meet them.
+        for (const s of saved.values()) this.emit(dbid, s.key, s.value, s.expireAt);
+        saved.clear();
+        this.touched[dbid].clear();
+        this.cursor[dbid] = Infinity;
+        this.iter = null;
         this.db++;
-        this.pos = 0;
         continue;
       }
-      const entry = list[this.pos++];
-      const key = entry.key;
       n--;
-      const saved = this.saved[this.db];
-      let value: RedisValue;
-      let expireAt: number;
-      if (saved.has(key)) {
-        const s = saved.get(key)!;
-        saved.delete(key);
-        // Keep the key marked so later writes do not capture it again.
-        saved.set(key, null);
-        if (s === null) continue;
-        value = s.value;
-        expireAt = s.expireAt;
-      } else {
-        // Gone without a command touching it (expired, evicted): the incr file has its DEL.
-        if (dbs[this.db].peek(key) !== entry) continue;
-        value = entry.value;
-        expireAt = entry.expireAt;
-        // Not remembered as walked (that would cost an entry per key): a later
-        // write captures it once more, and the capture is never read.
+      const e = next.value;
+      const id = e.id;
+      this.cursor[dbid] = id + 1;
+      const s = saved.get(id);
+      if (s !== undefined) {
+        saved.delete(id);
+        this.emit(dbid, s.key, s.value, s.expireAt);
+        continue;
       }
-      if (this.selected !== this.db) {
-        this.out.ascii("*2\r\n$6\r\nSELECT\r\n");
-        this.out.bulk(String(this.db));
-        this.selected = this.db;
-      }
-      rewriteKey(this.out, key, value, expireAt);
-      this.keysWritten++;
+      const key = e.key;
+      if (this.touched[dbid].has(key)) continue;
+      this.emit(dbid, key, e.value, e.expireAt);
     }
-    if (this.db >= this.entries.length) {
-      this.walked = true;
-      for (const m of this.saved) m.clear();
+    if (this.db >= dbs.length) this.walked = true;
+  }
+
+  private emit(dbid: number, key: string, value: RedisValue, expireAt: number): void {
+    if (this.selected !== dbid) {
+      this.out.ascii("*2\r\n$6\r\nSELECT\r\n");
+      this.out.bulk(String(dbid));
+      this.selected = dbid;
     }
+    rewriteKey(this.out, key, value, expireAt);
+    this.keysWritten++;
   }
 
   /** Finishes the walk at once (a write the capture cannot cover is about to run). */

@@ -1,9 +1,11 @@
 /**
- * Replication identity and offsets, as INFO replication reports them. No
- * master/replica link or backlog exists yet, so nothing but DEBUG
- * change-repl-id changes this state: the role stays master, the link down and
- * the backlog inactive.
+ * Replication identity and offsets: what INFO replication, ROLE and PSYNC
+ * read. The replication subsystem (master.ts, replica.ts) changes them; the
+ * core reads the role (read-only replica, no expiry of its own) and the count
+ * of good replicas (min-replicas-to-write).
  */
+
+import type { ReplBacklog } from "./backlog.ts";
 
 /** 40 random hex chars, like Redis's getRandomHexChars for replication ids. */
 export function randomReplId(): string {
@@ -21,7 +23,7 @@ export class ReplicationState {
   replid = randomReplId();
   /** Previous id, all zeros when none. */
   replid2 = "0".repeat(40);
-  /** Bytes of the replication stream produced (master) or processed (replica). */
+  /** master_repl_offset: bytes of the replication stream produced (master) or applied (replica). */
   offset = 0;
   secondReplidOffset = -1;
   /** Master we replicate from, when a replica. */
@@ -29,8 +31,32 @@ export class ReplicationState {
   masterPort = 0;
   /** INFO's master_link_status. */
   linkStatus: "down" | "up" = "down";
-  /** Whether a backlog exists and the stream range it holds (its size is repl-backlog-size). */
-  backlogActive = false;
-  backlogFirstByteOffset = 0;
-  backlogHistlen = 0;
+  /** The backlog, once a replica attached (or this replica synced); null before. */
+  backlog: ReplBacklog | null = null;
+  /** repl_good_slaves_count: online replicas lagging at most min-replicas-max-lag. */
+  goodReplicas = 0;
+
+  /** Whether a backlog exists. */
+  get backlogActive(): boolean {
+    return this.backlog !== null;
+  }
+
+  /** repl_backlog_first_byte_offset. */
+  get backlogFirstByteOffset(): number {
+    return this.backlog?.firstByteOffset ?? 0;
+  }
+
+  /** repl_backlog_histlen. */
+  get backlogHistlen(): number {
+    return this.backlog?.histlen ?? 0;
+  }
+
+  /**
+   * checkGoodReplicasStatus: whether a write may run under min-replicas-to-write
+   * (always on a replica, or when the check is off).
+   */
+  enoughGoodReplicas(minToWrite: number, maxLag: number): boolean {
+    return this.role === "slave" || minToWrite === 0 || maxLag === 0 ||
+      this.goodReplicas >= minToWrite;
+  }
 }

@@ -140,6 +140,8 @@ export class Client {
   propagateForced = 0;
   /** The running command's own argv is not propagated (preventPropagation). */
   propagatePrevented = false;
+  /** Replication offset right after this client's last write (c->woff, read by WAIT). */
+  woff = 0;
   /** Microseconds the current command has run so far (it may block and run again). */
   duration = 0;
   /** Set by the connection loop while it runs a batch; flushes are then its job. */

@@ -87,6 +87,17 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     rejectCommand(c, "NOAUTH Authentication required.", cmd);
     return;
   }
+  if (
+    (cmd.isWrite ||
+      (c.multi !== null && cmd.name === "exec" && c.multi.some((q) => q.cmd.isWrite))) &&
+    !server.repl.enoughGoodReplicas(
+      server.config.minReplicasToWrite,
+      server.config.minReplicasMaxLag,
+    )
+  ) {
+    rejectCommand(c, "NOREPLICAS Not enough good replicas to write.", cmd);
+    return;
+  }
   if (cmd.isWrite && c.kind !== "master" && server.isReplica() && server.config.replicaReadOnly) {
     rejectCommand(c, "READONLY You can't write against a read only replica.", cmd);
     return;
@@ -95,6 +106,19 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     rejectCommand(
       c,
       `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      cmd,
+    );
+    return;
+  }
+  if (
+    server.isReplica() && server.repl.linkStatus !== "up" && !server.config.replicaServeStaleData &&
+    (!cmd.flags.includes("stale") ||
+      (c.multi !== null && cmd.name === "exec" &&
+        c.multi.some((q) => !q.cmd.flags.includes("stale"))))
+  ) {
+    rejectCommand(
+      c,
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
       cmd,
     );
     return;
@@ -132,6 +156,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const server = c.server;
   const propagation = server.propagation;
   const dirtyBefore = server.dirty;
+  const replOffsetBefore = server.repl.offset;
   const errorsBefore = server.stats.totalErrorReplies;
   // A nested call must leave its caller's propagation choices as they were.
   const callerArgv = c.propagateArgv;
@@ -181,6 +206,8 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   if (propagation.nesting === 0 && propagation.pending > 0) {
     propagation.flush(touchesArbitraryKeys(cmd));
   }
+  // WAIT waits for the replication offset right after the client's last write.
+  if (server.repl.offset !== replOffsetBefore) c.woff = server.repl.offset;
 }
 
 /**

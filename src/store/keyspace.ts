@@ -1,12 +1,27 @@
 /**
  * The keyspace: numbered databases of key -> value with optional expiry.
  *
- * Each Db keeps a Map for O(1) lookup plus two dense arrays:
- * - `slots`, every entry, so RANDOMKEY is O(1) and SCAN can walk it with a
- *   cursor that survives inserts and deletes (see `scan`);
- * - `volatile`, the entries with a TTL, so the active expire cycle can sample
- *   random keys with a TTL as Redis does.
- * Removal swaps the last element into the hole, keeping both arrays dense.
+ * A Db keeps its keys off the JS heap, so a small string key costs tens of
+ * bytes instead of the ~290 a Map entry, an Entry object, a key string and a
+ * Uint8Array cost (bench/README.md, "Where the bytes go"):
+ * - every key has an id, an index into struct-of-arrays metadata (hash,
+ *   record position, expire time, LRU, LFU, flags, counted bytes). Ids are
+ *   stable while the key exists, and a freed id is reused only after
+ *   REUSE_DELAY further deletions, so a handle held across a few keyspace
+ *   mutations (RENAME, MOVE, COPY hold two) never sees another key;
+ * - one open-addressing table (linear probing, backward-shift deletion) maps
+ *   a key's hash to its id; keys are compared bytewise with the record;
+ * - the key bytes, and a string value of up to INLINE_MAX bytes, live in a
+ *   record in an append-only arena of 1 MB chunks. Records are never written
+ *   over: a replaced or deleted record only counts as dead, and a chunk less
+ *   than half live is compacted into the current chunk and dropped. So a
+ *   value view handed out by `get` stays valid (it keeps its old chunk alive);
+ * - collections and longer strings stay JS objects, in `objects[id]`.
+ *
+ * SCAN walks ids downwards (a key present for the whole scan keeps its id, so
+ * it is never missed), RANDOMKEY picks a random table slot and takes the next
+ * occupied one, and the active expire cycle samples the dense array of ids
+ * with a TTL. `Entry` is a handle (store, id) made per lookup.
  *
  * Keys are binary strings (each char code is one byte). Expired keys are never
  * returned by a lookup: they are deleted on access (lazy expire) through the
@@ -14,43 +29,99 @@
  * "expired" keyspace event. A replica does not delete; it only hides them.
  *
  * Each Db also keeps `bytes`, the estimated memory of its keys and values
- * (src/store/size.ts): every entry remembers what it counts there, updated on
+ * (src/store/size.ts): every key remembers what it counts there, updated on
  * add/set/delete/expire. A value changed in place is re-counted lazily: the
  * write path reports the key with `updateSize` (before or after the change,
  * as Redis's signalModifiedKey may come either way) and the next read of
- * `bytes` settles the reported entries.
+ * `bytes` settles the reported keys.
  */
 
-import { ENTRY_BYTES, entryBytes, EXPIRE_BYTES, stringBytes } from "./size.ts";
+import { EXPIRE_BYTES, KEY_BYTES, recordBytes, valueBytes } from "./size.ts";
 import type { RedisValue } from "./types.ts";
 
-/** One key's slot in a db. */
-export class Entry {
-  /** Absolute expire time in ms since the epoch, or -1 for none. */
-  expireAt = -1;
-  /** Index in Db.slots. */
-  slot = -1;
-  /** Index in Db.volatile, or -1. */
-  expireSlot = -1;
-  /** Last access, in ms (OBJECT IDLETIME). */
-  lru: number;
-  /** LFU counter (OBJECT FREQ), Redis's logarithmic counter starting at 5. */
-  lfu = 5;
-  /** String encoding forced to "raw" by APPEND/SETRANGE, like Redis. */
-  raw = false;
-  /** Bytes this entry counts in Db.bytes (key, value, TTL slot) as last updated. */
-  size = 0;
-  /** Queued for re-counting (Db.updateSize). */
-  stale = false;
+/** Longest string value stored inline in the arena; longer ones keep their own buffer. */
+export const INLINE_MAX = 512;
 
-  constructor(public readonly key: string, public value: RedisValue, now: number) {
-    this.lru = now;
+const LIVE = 1;
+const RAW = 2;
+const STALE = 4;
+/** The value is `objects[id]` (a collection or a long string), not inline bytes. */
+const OBJ = 8;
+
+const CHUNK_SIZE = 1 << 20;
+const FIRST_CHUNK = 1 << 12;
+/** Records above this get a chunk of their own (only keys can be that long). */
+const BIG_RECORD = CHUNK_SIZE >> 3;
+/** Deletions an id waits before it is reused (see the module comment). */
+const REUSE_DELAY = 1024;
+const MIN_TABLE = 16;
+const MIN_IDS = 8;
+
+const SEED = (Math.random() * 0x100000000) | 0;
+
+/** Hash of a binary string key (FNV-1a over its bytes, with a final mix). */
+function hashKey(k: string): number {
+  const n = k.length;
+  let h = SEED ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** One key's handle in a db, valid until the key is deleted. */
+export class Entry {
+  constructor(
+    /** @internal */ readonly store: Store,
+    /** @internal */ readonly id: number,
+  ) {}
+
+  /** The key (a binary string). */
+  get key(): string {
+    return this.store.keyOf(this.id);
+  }
+
+  /** The value; a string value of up to INLINE_MAX bytes is a fresh view of its stored bytes. */
+  get value(): RedisValue {
+    return this.store.valueOf(this.id);
+  }
+
+  /** Absolute expire time in ms since the epoch, or -1 for none. */
+  get expireAt(): number {
+    return this.store.expireAt[this.id];
+  }
+
+  /** Last access, in ms (OBJECT IDLETIME). */
+  get lru(): number {
+    return this.store.lru[this.id];
+  }
+  set lru(ms: number) {
+    this.store.lru[this.id] = ms;
+  }
+
+  /** LFU counter (OBJECT FREQ), Redis's logarithmic counter starting at 5. */
+  get lfu(): number {
+    return this.store.lfu[this.id];
+  }
+  set lfu(n: number) {
+    this.store.lfu[this.id] = n;
+  }
+
+  /** String encoding forced to "raw" by APPEND/SETRANGE, like Redis. */
+  get raw(): boolean {
+    return (this.store.flags[this.id] & RAW) !== 0;
+  }
+  set raw(on: boolean) {
+    const f = this.store.flags;
+    f[this.id] = on ? f[this.id] | RAW : f[this.id] & ~RAW;
   }
 }
 
-/** Estimated bytes of a key right now: entry, key string, value and TTL slot. O(1). */
+/** Estimated bytes of a key right now: metadata, record, value and TTL slot. O(1). */
 export function entrySize(e: Entry): number {
-  return entryBytes(e.key, e.value) + (e.expireAt === -1 ? 0 : EXPIRE_BYTES);
+  return e.store.sizeOf(e.id);
 }
 
 /** Hooks the server installs into the keyspace. */
@@ -61,38 +132,515 @@ export interface KeyspaceHooks {
   isReplica(): boolean;
 }
 
+/**
+ * One db's contents (SWAPDB swaps these between Db objects; FLUSHDB replaces
+ * them, so handles into the flushed contents never see new keys).
+ * @internal
+ */
+export class Store {
+  // Hash table: slot -> id + 1, 0 when empty.
+  table = new Int32Array(MIN_TABLE);
+  mask = MIN_TABLE - 1;
+  count = 0;
+
+  // Per-id metadata, `cap` long; ids below `idHigh` have been handed out.
+  cap = MIN_IDS;
+  idHigh = 0;
+  hashes = new Int32Array(MIN_IDS);
+  recChunk = new Int32Array(MIN_IDS);
+  recOff = new Int32Array(MIN_IDS);
+  expireAt = new Float64Array(MIN_IDS);
+  lru = new Float64Array(MIN_IDS);
+  lfu = new Uint8Array(MIN_IDS);
+  flags = new Uint8Array(MIN_IDS);
+  expireSlot = new Int32Array(MIN_IDS);
+  counted = new Float64Array(MIN_IDS);
+  objects: (RedisValue | undefined)[] = [];
+
+  // Freed ids, oldest first (a ring of `cap` slots).
+  freeIds = new Int32Array(MIN_IDS);
+  freeHead = 0;
+  freeLen = 0;
+
+  // Ids with a TTL, dense (active expire sampling).
+  volatile = new Int32Array(MIN_IDS);
+  volatileLen = 0;
+
+  // The arena.
+  chunks: (Uint8Array | null)[] = [];
+  chunkUsed: number[] = [];
+  chunkLive: number[] = [];
+  freeChunks: number[] = [];
+  cur = -1;
+  curOff = 0;
+  nextChunk = FIRST_CHUNK;
+
+  total = 0;
+  // Ids whose value may have changed size since they were counted.
+  stale: number[] = [];
+
+  // The last key found and its id: a command usually looks its key up several times.
+  lastKey: string | null = null;
+  lastId = -1;
+
+  // ---- lookup
+
+  /** Id of `key`, or -1. */
+  find(key: string): number {
+    if (key === this.lastKey) return this.lastId;
+    const h = hashKey(key);
+    const t = this.table, mask = this.mask, hashes = this.hashes;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const v = t[i];
+      if (v === 0) return -1;
+      const id = v - 1;
+      if (hashes[id] === h && this.keyEquals(id, key)) {
+        this.lastKey = key;
+        this.lastId = id;
+        return id;
+      }
+    }
+  }
+
+  private keyEquals(id: number, key: string): boolean {
+    const c = this.chunks[this.recChunk[id]]!;
+    let p = this.recOff[id] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    if (klen !== key.length) return false;
+    p += c[p] === 255 ? 5 : 1;
+    for (let j = 0; j < klen; j++) if (c[p + j] !== key.charCodeAt(j)) return false;
+    return true;
+  }
+
+  /** The key of `id` as a binary string. */
+  keyOf(id: number): string {
+    const c = this.chunks[this.recChunk[id]]!;
+    let p = this.recOff[id] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    p += c[p] === 255 ? 5 : 1;
+    if (klen <= 8192) {
+      return String.fromCharCode.apply(null, c.subarray(p, p + klen) as unknown as number[]);
+    }
+    let s = "";
+    for (let i = 0; i < klen; i += 8192) {
+      const end = p + Math.min(klen, i + 8192);
+      s += String.fromCharCode.apply(null, c.subarray(p + i, end) as unknown as number[]);
+    }
+    return s;
+  }
+
+  /** The value of `id`. */
+  valueOf(id: number): RedisValue {
+    if ((this.flags[id] & OBJ) !== 0) return this.objects[id]!;
+    const c = this.chunks[this.recChunk[id]]!;
+    let p = this.recOff[id] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    let vlen = c[p++];
+    if (vlen === 255) {
+      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    p += klen;
+    return c.subarray(p, p + vlen);
+  }
+
+  /** Bytes of the record at `off` in chunk `ci`. */
+  private recordLength(ci: number, off: number): number {
+    const c = this.chunks[ci]!;
+    let p = off + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    let vlen = c[p++];
+    if (vlen === 255) {
+      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    return p - off + klen + vlen;
+  }
+
+  // ---- sizes
+
+  /** Estimated bytes of `id` from scratch (its value's running estimate included). */
+  sizeOf(id: number): number {
+    let n = KEY_BYTES + this.recordLength(this.recChunk[id], this.recOff[id]);
+    if ((this.flags[id] & OBJ) !== 0) n += valueBytes(this.objects[id]!);
+    if (this.expireAt[id] !== -1) n += EXPIRE_BYTES;
+    return n;
+  }
+
+  /** Re-counts `id` in `total`. */
+  resize(id: number): void {
+    const n = this.sizeOf(id);
+    this.total += n - this.counted[id];
+    this.counted[id] = n;
+  }
+
+  // ---- arena
+
+  /** Writes a record for `id` and points the id at it. */
+  private writeRecord(id: number, key: string, value: Uint8Array | null): void {
+    const klen = key.length;
+    const vlen = value === null ? 0 : value.length;
+    const size = recordBytes(klen, vlen);
+    const ci = this.reserve(size);
+    const c = this.chunks[ci]!;
+    const off = ci === this.cur ? this.curOff : 0;
+    if (ci === this.cur) this.curOff += size;
+    this.chunkUsed[ci] = ci === this.cur ? this.curOff : size;
+    this.chunkLive[ci] += size;
+    let p = off;
+    c[p] = id;
+    c[p + 1] = id >>> 8;
+    c[p + 2] = id >>> 16;
+    c[p + 3] = id >>> 24;
+    p += 4;
+    p = writeLen(c, p, klen);
+    p = writeLen(c, p, vlen);
+    for (let i = 0; i < klen; i++) c[p + i] = key.charCodeAt(i);
+    p += klen;
+    if (value !== null) {
+      if (vlen <= 32) { for (let i = 0; i < vlen; i++) c[p + i] = value[i]; }
+      else c.set(value, p);
+    }
+    this.recChunk[id] = ci;
+    this.recOff[id] = off;
+  }
+
+  /**
+   * A chunk with room for `size` bytes: the current chunk (writing at curOff),
+   * or a chunk of its own for a big record (at 0).
+   */
+  private reserve(size: number): number {
+    if (size > BIG_RECORD) {
+      const ci = this.newChunk(size);
+      this.chunkUsed[ci] = size;
+      return ci;
+    }
+    // A loop: compacting the chunk left behind fills the new one, maybe past `size`'s room.
+    while (this.cur === -1 || this.curOff + size > this.chunks[this.cur]!.length) {
+      const old = this.cur;
+      // A db's first chunks are small: most dbs hold few keys.
+      this.cur = this.newChunk(Math.max(size, this.nextChunk));
+      this.nextChunk = Math.min(CHUNK_SIZE, this.nextChunk * 2);
+      this.curOff = 0;
+      if (old !== -1) this.checkChunk(old);
+    }
+    return this.cur;
+  }
+
+  private newChunk(size: number): number {
+    const ci = this.freeChunks.length > 0 ? this.freeChunks.pop()! : this.chunks.length;
+    this.chunks[ci] = new Uint8Array(size);
+    this.chunkUsed[ci] = 0;
+    this.chunkLive[ci] = 0;
+    return ci;
+  }
+
+  /** Marks the record of `id` dead. */
+  private freeRecord(id: number): void {
+    const ci = this.recChunk[id];
+    this.chunkLive[ci] -= this.recordLength(ci, this.recOff[id]);
+    // Detached first, so a compaction of its chunk does not move it.
+    this.recChunk[id] = -1;
+    if (ci !== this.cur) this.checkChunk(ci);
+  }
+
+  /** Drops an empty chunk, compacts one less than half live (not the current one). */
+  private checkChunk(ci: number): void {
+    const live = this.chunkLive[ci];
+    if (live === 0) {
+      this.dropChunk(ci);
+    } else if (live < this.chunkUsed[ci] >> 1) {
+      this.compact(ci);
+    }
+  }
+
+  private dropChunk(ci: number): void {
+    this.chunks[ci] = null;
+    this.chunkUsed[ci] = 0;
+    this.freeChunks.push(ci);
+  }
+
+  /** Moves the live records of chunk `ci` into the current chunk and drops it. */
+  private compact(ci: number): void {
+    const c = this.chunks[ci]!;
+    const end = this.chunkUsed[ci];
+    // Keeps reserve() from picking `ci` while it is being emptied.
+    this.chunkLive[ci] = -1;
+    for (let off = 0; off < end;) {
+      const id = c[off] | (c[off + 1] << 8) | (c[off + 2] << 16) | (c[off + 3] << 24);
+      const len = this.recordLength(ci, off);
+      if (id < this.idHigh && this.recChunk[id] === ci && this.recOff[id] === off) {
+        const to = this.reserve(len);
+        const toOff = to === this.cur ? this.curOff : 0;
+        if (to === this.cur) this.curOff += len;
+        this.chunkUsed[to] = to === this.cur ? this.curOff : len;
+        this.chunkLive[to] += len;
+        this.chunks[to]!.set(c.subarray(off, off + len), toOff);
+        this.recChunk[id] = to;
+        this.recOff[id] = toOff;
+      }
+      off += len;
+    }
+    this.dropChunk(ci);
+  }
+
+  // ---- ids and the table
+
+  /** A fresh id for a new key. */
+  private allocId(): number {
+    if (this.freeLen > REUSE_DELAY) {
+      const id = this.freeIds[this.freeHead];
+      this.freeHead = (this.freeHead + 1) % this.cap;
+      this.freeLen--;
+      return id;
+    }
+    if (this.idHigh === this.cap) this.growIds();
+    return this.idHigh++;
+  }
+
+  private releaseId(id: number): void {
+    this.freeIds[(this.freeHead + this.freeLen) % this.cap] = id;
+    this.freeLen++;
+  }
+
+  private growIds(): void {
+    const old = this.cap;
+    const cap = Math.max(MIN_IDS, Math.ceil(old * 1.5));
+    this.hashes = grow(this.hashes, new Int32Array(cap));
+    this.recChunk = grow(this.recChunk, new Int32Array(cap));
+    this.recOff = grow(this.recOff, new Int32Array(cap));
+    this.expireAt = grow(this.expireAt, new Float64Array(cap));
+    this.lru = grow(this.lru, new Float64Array(cap));
+    this.lfu = grow(this.lfu, new Uint8Array(cap));
+    this.flags = grow(this.flags, new Uint8Array(cap));
+    this.expireSlot = grow(this.expireSlot, new Int32Array(cap));
+    this.counted = grow(this.counted, new Float64Array(cap));
+    this.volatile = grow(this.volatile, new Int32Array(cap));
+    // The free ring, unwrapped.
+    const ring = new Int32Array(cap);
+    for (let i = 0; i < this.freeLen; i++) ring[i] = this.freeIds[(this.freeHead + i) % old];
+    this.freeIds = ring;
+    this.freeHead = 0;
+    this.cap = cap;
+  }
+
+  private insertSlot(id: number): void {
+    if ((this.count + 1) * 4 > this.table.length * 3) this.rehash(this.table.length * 2);
+    const t = this.table, mask = this.mask;
+    let i = this.hashes[id] & mask;
+    while (t[i] !== 0) i = (i + 1) & mask;
+    t[i] = id + 1;
+  }
+
+  private rehash(size: number): void {
+    const t = new Int32Array(size);
+    const mask = size - 1;
+    const old = this.table, hashes = this.hashes;
+    for (let j = 0; j < old.length; j++) {
+      const v = old[j];
+      if (v === 0) continue;
+      let i = hashes[v - 1] & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = v;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+
+  private removeSlot(id: number): void {
+    const t = this.table, mask = this.mask, hashes = this.hashes;
+    let i = hashes[id] & mask;
+    while (t[i] !== id + 1) i = (i + 1) & mask;
+    // Backward-shift deletion: pull later entries of the cluster into the hole
+    // unless their home lies cyclically in (hole, position].
+    for (let j = i;;) {
+      j = (j + 1) & mask;
+      const v = t[j];
+      if (v === 0) break;
+      const k = hashes[v - 1] & mask;
+      if (i <= j ? (i < k && k <= j) : (i < k || k <= j)) continue;
+      t[i] = v;
+      i = j;
+    }
+    t[i] = 0;
+  }
+
+  // ---- keys
+
+  /** Adds `key` (which must not exist) and returns its id. */
+  add(key: string, value: RedisValue, now: number): number {
+    const id = this.allocId();
+    this.hashes[id] = hashKey(key);
+    this.expireAt[id] = -1;
+    this.lru[id] = now;
+    this.lfu[id] = 5;
+    this.expireSlot[id] = -1;
+    this.put(id, key, value);
+    this.insertSlot(id);
+    this.count++;
+    return id;
+  }
+
+  /** Points `id` at `value` (a new record when the value is inline) and counts it. */
+  put(id: number, key: string, value: RedisValue): void {
+    const had = this.flags[id];
+    if (value instanceof Uint8Array && value.length <= INLINE_MAX) {
+      if ((had & LIVE) !== 0) {
+        this.freeRecord(id);
+        this.objects[id] = undefined;
+      }
+      this.flags[id] = LIVE;
+      this.writeRecord(id, key, value);
+    } else {
+      if ((had & LIVE) === 0) this.writeRecord(id, key, null);
+      else if ((had & OBJ) === 0) {
+        this.freeRecord(id);
+        this.writeRecord(id, key, null);
+      }
+      this.flags[id] = LIVE | OBJ | (had & STALE);
+      this.objects[id] = value;
+    }
+    const n = this.sizeOf(id);
+    this.total += n - ((had & LIVE) !== 0 ? this.counted[id] : 0);
+    this.counted[id] = n;
+  }
+
+  /** Removes `id` (table, record, TTL, counted bytes) and queues the id for reuse. */
+  unlink(id: number): void {
+    this.removeSlot(id);
+    if (this.expireAt[id] !== -1) this.removeExpire(id);
+    this.freeRecord(id);
+    this.objects[id] = undefined;
+    this.total -= this.counted[id];
+    this.flags[id] = 0;
+    this.count--;
+    if (this.lastId === id) this.lastKey = null;
+    this.releaseId(id);
+    if (this.table.length > MIN_TABLE && this.count * 8 < this.table.length) {
+      this.rehash(this.table.length / 2);
+    }
+  }
+
+  setExpire(id: number, at: number): void {
+    if (this.expireAt[id] === -1) {
+      this.expireSlot[id] = this.volatileLen;
+      this.volatile[this.volatileLen++] = id;
+      this.counted[id] += EXPIRE_BYTES;
+      this.total += EXPIRE_BYTES;
+    }
+    this.expireAt[id] = at;
+  }
+
+  removeExpire(id: number): void {
+    const slot = this.expireSlot[id];
+    const last = this.volatile[--this.volatileLen];
+    if (last !== id) {
+      this.volatile[slot] = last;
+      this.expireSlot[last] = slot;
+    }
+    this.expireSlot[id] = -1;
+    this.expireAt[id] = -1;
+    this.counted[id] -= EXPIRE_BYTES;
+    this.total -= EXPIRE_BYTES;
+  }
+
+  /** A random live id (a random table slot, then the next occupied one), or -1. */
+  randomId(): number {
+    if (this.count === 0) return -1;
+    const t = this.table, mask = this.mask;
+    let i = Math.floor(Math.random() * t.length);
+    while (t[i] === 0) i = (i + 1) & mask;
+    return t[i] - 1;
+  }
+
+  isLive(id: number): boolean {
+    return (this.flags[id] & LIVE) !== 0;
+  }
+
+  isObject(id: number): boolean {
+    return (this.flags[id] & OBJ) !== 0;
+  }
+
+  markStale(id: number): boolean {
+    const f = this.flags[id];
+    if ((f & (STALE | OBJ)) !== OBJ) return false;
+    this.flags[id] = f | STALE;
+    return true;
+  }
+
+  settle(): void {
+    const stale = this.stale;
+    for (let i = 0; i < stale.length; i++) {
+      const id = stale[i];
+      const f = this.flags[id];
+      this.flags[id] = f & ~STALE;
+      if ((f & LIVE) !== 0) this.resize(id);
+    }
+    stale.length = 0;
+  }
+}
+
+function writeLen(c: Uint8Array, p: number, n: number): number {
+  if (n < 255) {
+    c[p] = n;
+    return p + 1;
+  }
+  c[p] = 255;
+  c[p + 1] = n;
+  c[p + 2] = n >>> 8;
+  c[p + 3] = n >>> 16;
+  c[p + 4] = n >>> 24;
+  return p + 5;
+}
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
+
 /** One numbered database. */
 export class Db {
-  private dict = new Map<string, Entry>();
-  private slots: Entry[] = [];
-  private volatile: Entry[] = [];
-  /** Resume point of the active expire cycle in `volatile`. */
-  expireCursor = 0;
+  /** @internal */
+  s = new Store();
   /** Sum of TTLs seen by the last expire cycle, for INFO keyspace avg_ttl. */
   avgTtl = 0;
-  private total = 0;
-  // Entries whose value may have changed size since they were counted.
-  private stale: Entry[] = [];
 
   constructor(public id: number, private readonly ks: Keyspace) {}
 
   /** Number of keys, including not yet reclaimed expired ones (as DBSIZE in Redis). */
   get size(): number {
-    return this.dict.size;
+    return this.s.count;
   }
 
   /**
-   * Estimated bytes of all entries (keys, values, bookkeeping). O(1) plus the
+   * Estimated bytes of all keys (metadata, records, values). O(1) plus the
    * keys reported by `updateSize` since the last read.
    */
   get bytes(): number {
-    if (this.stale.length > 0) this.settle();
-    return this.total;
+    const s = this.s;
+    if (s.stale.length > 0) s.settle();
+    return s.total;
   }
 
   /** Number of keys with a TTL. */
   get expiresCount(): number {
-    return this.volatile.length;
+    return this.s.volatileLen;
   }
 
   /**
@@ -100,77 +648,76 @@ export class Db {
    * Touches its access time unless `noTouch` (OBJECT, TYPE, ... read without touching).
    */
   lookup(key: string, noTouch = false): Entry | undefined {
-    const e = this.dict.get(key);
-    if (e === undefined) return undefined;
+    const s = this.s;
+    const id = s.find(key);
+    if (id === -1) return undefined;
+    const at = s.expireAt[id];
     // Expired once the clock is past the expire time (keyIsExpired: now > when).
-    if (e.expireAt !== -1 && e.expireAt < this.ks.now) {
+    if (at !== -1 && at < this.ks.now) {
       if (this.ks.hooks.isReplica()) return undefined;
-      this.expire(e);
+      this.expireId(id);
       return undefined;
     }
-    if (!noTouch) e.lru = this.ks.now;
-    return e;
+    if (!noTouch) s.lru[id] = this.ks.now;
+    return new Entry(s, id);
   }
 
   /** The value at `key` when live, else undefined. */
   get(key: string): RedisValue | undefined {
-    return this.lookup(key)?.value;
+    const s = this.s;
+    const id = s.find(key);
+    if (id === -1) return undefined;
+    const at = s.expireAt[id];
+    if (at !== -1 && at < this.ks.now) {
+      if (!this.ks.hooks.isReplica()) this.expireId(id);
+      return undefined;
+    }
+    s.lru[id] = this.ks.now;
+    return s.valueOf(id);
   }
 
   /** Entry without any expiry check (persistence, DEBUG, tests). */
   peek(key: string): Entry | undefined {
-    return this.dict.get(key);
+    const id = this.s.find(key);
+    return id === -1 ? undefined : new Entry(this.s, id);
   }
 
   /** True when `key` holds an expired entry that has not been reclaimed yet. */
   isExpired(e: Entry): boolean {
-    return e.expireAt !== -1 && e.expireAt < this.ks.now;
+    const at = e.store.expireAt[e.id];
+    return at !== -1 && at < this.ks.now;
   }
 
   /**
    * Stores `value` at `key`. A new key gets no TTL; an existing key keeps its
-   * TTL only with `keepTtl` (SET KEEPTTL), as setKey does in Redis.
+   * TTL only with `keepTtl` (SET KEEPTTL), as setKey does in Redis. A string
+   * of up to INLINE_MAX bytes is copied (it may be a view of the request);
+   * anything else is kept by reference.
    */
   set(key: string, value: RedisValue, keepTtl = false): Entry {
-    const e = this.dict.get(key);
-    if (e === undefined) return this.add(key, value);
-    e.value = value;
-    e.raw = false;
-    e.lru = this.ks.now;
-    if (!keepTtl && e.expireAt !== -1) this.removeExpire(e);
-    this.resize(e);
-    return e;
+    const s = this.s;
+    const id = s.find(key);
+    if (id === -1) return this.add(key, value);
+    s.flags[id] &= ~RAW;
+    s.lru[id] = this.ks.now;
+    if (!keepTtl && s.expireAt[id] !== -1) s.removeExpire(id);
+    s.put(id, key, value);
+    return new Entry(s, id);
   }
 
-  /** Adds a key that must not exist yet. */
+  /** Adds a key that must not exist yet (a string value is copied as by `set`). */
   add(key: string, value: RedisValue): Entry {
-    const e = new Entry(key, value, this.ks.now);
-    e.size = entryBytes(key, value);
-    this.total += e.size;
-    e.slot = this.slots.length;
-    this.slots.push(e);
-    this.dict.set(key, e);
-    return e;
+    const s = this.s;
+    return new Entry(s, s.add(key, value, this.ks.now));
   }
 
   /** Removes `key`; returns whether it existed (expired or not). */
   delete(key: string): boolean {
-    const e = this.dict.get(key);
-    if (e === undefined) return false;
-    this.unlink(e);
+    const s = this.s;
+    const id = s.find(key);
+    if (id === -1) return false;
+    s.unlink(id);
     return true;
-  }
-
-  private unlink(e: Entry): void {
-    this.dict.delete(e.key);
-    if (e.expireAt !== -1) this.removeExpire(e);
-    this.total -= e.size;
-    const last = this.slots.pop()!;
-    if (last !== e) {
-      this.slots[e.slot] = last;
-      last.slot = e.slot;
-    }
-    e.slot = -1;
   }
 
   /**
@@ -180,150 +727,137 @@ export class Db {
    * key that no longer exists is already uncounted.
    */
   updateSize(key: string): void {
-    const e = this.dict.get(key);
+    const s = this.s;
+    const id = s.find(key);
     // Strings are replaced through set(), never changed in place.
-    if (e === undefined || e.stale || e.value instanceof Uint8Array) return;
-    e.stale = true;
-    // Bounded, so deleted entries are not kept alive by the queue.
-    if (this.stale.push(e) >= 1024) this.settle();
-  }
-
-  private settle(): void {
-    const stale = this.stale;
-    for (let i = 0; i < stale.length; i++) {
-      const e = stale[i];
-      e.stale = false;
-      if (e.slot !== -1) this.resize(e);
-    }
-    stale.length = 0;
-  }
-
-  private resize(e: Entry): void {
-    const n = entrySize(e);
-    this.total += n - e.size;
-    e.size = n;
+    if (id === -1 || !s.markStale(id)) return;
+    // Bounded, so the queue stays small.
+    if (s.stale.push(id) >= 1024) s.settle();
   }
 
   /**
-   * The estimated bytes of every entry computed from scratch, walking every
+   * The estimated bytes of every key computed from scratch, walking every
    * collection (tests compare it with `bytes`).
    */
   recomputeBytes(): number {
+    const s = this.s;
     let n = 0;
-    for (const e of this.dict.values()) {
-      const v = e.value;
-      n += v instanceof Uint8Array
-        ? entryBytes(e.key, v)
-        : ENTRY_BYTES + stringBytes(e.key.length) + v.recomputeMemoryUsage();
-      if (e.expireAt !== -1) n += EXPIRE_BYTES;
+    for (let id = 0; id < s.idHigh; id++) {
+      if (!s.isLive(id)) continue;
+      if (!s.isObject(id)) {
+        n += s.sizeOf(id);
+        continue;
+      }
+      const v = s.objects[id]!;
+      const own = v instanceof Uint8Array ? valueBytes(v) : v.recomputeMemoryUsage();
+      n += s.sizeOf(id) - valueBytes(v) + own;
     }
     return n;
   }
 
   /** Sets an absolute expire time (ms). */
   setExpire(e: Entry, at: number): void {
-    if (e.expireAt === -1) {
-      e.expireSlot = this.volatile.length;
-      this.volatile.push(e);
-      e.size += EXPIRE_BYTES;
-      this.total += EXPIRE_BYTES;
-    }
-    e.expireAt = at;
+    e.store.setExpire(e.id, at);
   }
 
   /** Drops the TTL; returns whether there was one. */
   removeExpire(e: Entry): boolean {
-    if (e.expireAt === -1) return false;
-    const last = this.volatile.pop()!;
-    if (last !== e) {
-      this.volatile[e.expireSlot] = last;
-      last.expireSlot = e.expireSlot;
-    }
-    e.expireSlot = -1;
-    e.expireAt = -1;
-    e.size -= EXPIRE_BYTES;
-    this.total -= EXPIRE_BYTES;
+    if (e.store.expireAt[e.id] === -1) return false;
+    e.store.removeExpire(e.id);
     return true;
   }
 
   /** Deletes an expired entry and reports it through the hooks. */
   expire(e: Entry): void {
-    this.unlink(e);
-    this.ks.hooks.onExpire(this, e.key);
+    if (e.store === this.s) this.expireId(e.id);
+  }
+
+  private expireId(id: number): void {
+    const key = this.s.keyOf(id);
+    this.s.unlink(id);
+    this.ks.hooks.onExpire(this, key);
   }
 
   /** Random live key, or null (RANDOMKEY). Gives up on expired ones after 100 tries like Redis. */
   randomKey(): string | null {
-    for (let tries = 0; tries < 100 && this.slots.length > 0; tries++) {
-      const e = this.slots[Math.floor(Math.random() * this.slots.length)];
-      if (!this.isExpired(e)) return e.key;
+    const s = this.s;
+    for (let tries = 0; tries < 100; tries++) {
+      const id = s.randomId();
+      if (id === -1) return null;
+      const at = s.expireAt[id];
+      if (at === -1 || at >= this.ks.now) return s.keyOf(id);
       if (this.ks.hooks.isReplica()) {
-        if (tries === 99) return e.key;
+        if (tries === 99) return s.keyOf(id);
         continue;
       }
-      this.expire(e);
+      this.expireId(id);
     }
     return null;
   }
 
   /**
    * One SCAN step. `cursor` 0 starts a scan; the returned cursor is 0 when done.
-   * Walks `slots` from the top down: a cursor c means "indices below c remain".
-   * Deletions move the last (already visited or newly added) entry into the hole,
-   * so an entry present for the whole scan is never skipped.
+   * Walks ids from the top down: a cursor c means "ids below c remain". A key
+   * keeps its id while it exists, so one present for the whole scan is never
+   * skipped. Visits up to `count` keys; free ids cost a flag test each, and
+   * those after the last visited key are skipped too, so a step that reaches
+   * the last key ends the scan.
    */
   scan(cursor: number, count: number, visit: (e: Entry) => void): number {
-    let i = cursor === 0 ? this.slots.length : Math.min(cursor, this.slots.length);
-    let steps = 0;
-    while (i > 0 && steps < count) {
+    const s = this.s;
+    let i = cursor === 0 ? s.idHigh : Math.min(cursor, s.idHigh);
+    let found = 0;
+    while (i > 0) {
+      if ((s.flags[i - 1] & LIVE) === 0) {
+        i--;
+        continue;
+      }
+      if (found === count) break;
       i--;
-      steps++;
-      visit(this.slots[i]);
+      found++;
+      visit(new Entry(s, i));
     }
     return i;
   }
 
-  /** All entries, for KEYS / FLUSH / persistence. Do not mutate during iteration. */
-  entries(): IterableIterator<Entry> {
-    return this.dict.values();
+  /** All entries, for KEYS / FLUSH / persistence. Do not add keys during iteration. */
+  *entries(): IterableIterator<Entry> {
+    const s = this.s;
+    for (let id = 0; id < s.idHigh; id++) {
+      if (s.isLive(id)) yield new Entry(s, id);
+    }
   }
 
   /** Removes every key; returns how many there were. */
   flush(): number {
-    const n = this.dict.size;
-    this.dict = new Map();
-    this.slots = [];
-    this.volatile = [];
-    this.expireCursor = 0;
+    const n = this.s.count;
+    this.s = new Store();
     this.avgTtl = 0;
-    this.total = 0;
-    for (const e of this.stale) e.stale = false;
-    this.stale = [];
     return n;
   }
 
   /**
-   * Samples up to `n` entries with a TTL and expires those that are due.
-   * Returns [sampled, expired]. The sampling walks `volatile` from a rotating
-   * random start, which is what Redis's random dict sampling gives in effect.
+   * Samples up to `n` keys with a TTL and expires those that are due.
+   * Returns [sampled, expired]. Picks random ids from the dense array of ids
+   * with a TTL, which is what Redis's random dict sampling gives in effect.
    */
   sampleExpired(n: number): [number, number] {
-    const len = this.volatile.length;
-    if (len === 0) return [0, 0];
+    const s = this.s;
+    if (s.volatileLen === 0) return [0, 0];
     let sampled = 0;
     let expired = 0;
     let ttlSum = 0;
     let ttlN = 0;
     const now = this.ks.now;
-    for (let k = 0; k < n && this.volatile.length > 0; k++) {
-      const idx = Math.floor(Math.random() * this.volatile.length);
-      const e = this.volatile[idx];
+    for (let k = 0; k < n && s.volatileLen > 0; k++) {
+      const id = s.volatile[Math.floor(Math.random() * s.volatileLen)];
       sampled++;
-      if (e.expireAt < now) {
-        this.expire(e);
+      const at = s.expireAt[id];
+      if (at < now) {
+        this.expireId(id);
         expired++;
       } else {
-        ttlSum += e.expireAt - now;
+        ttlSum += at - now;
         ttlN++;
       }
     }
@@ -337,20 +871,11 @@ export class Db {
 
   /** Swaps contents with another db (SWAPDB). */
   swapWith(other: Db): void {
-    const d = this.dict, s = this.slots, v = this.volatile, a = this.avgTtl;
-    const t = this.total, st = this.stale;
-    this.dict = other.dict;
-    this.slots = other.slots;
-    this.volatile = other.volatile;
+    const s = this.s, a = this.avgTtl;
+    this.s = other.s;
     this.avgTtl = other.avgTtl;
-    this.total = other.total;
-    this.stale = other.stale;
-    other.dict = d;
-    other.slots = s;
-    other.volatile = v;
+    other.s = s;
     other.avgTtl = a;
-    other.total = t;
-    other.stale = st;
   }
 }
 

@@ -13,7 +13,10 @@
 
 import type { RedisValue } from "./types.ts";
 
-/** Size of the shared buffers small string values are carved from (see string.ts). */
+/**
+ * Size of the shared buffers the values INCR and INCRBYFLOAT build are carved
+ * from (see string.ts); the keyspace copies stored small strings into its arena.
+ */
 export const SLAB_SIZE = 8192;
 /** Longest string value carved from a slab; longer ones get their own buffer. */
 export const SLAB_MAX_VALUE = 512;
@@ -26,12 +29,21 @@ export const OWN_BUFFER_BYTES = 200;
 export const VIEW_BYTES = 104;
 
 /**
- * Entry object, its Map entry and its slot in the db's key array, without the
- * key string and the value.
+ * A key's metadata in its db (src/store/keyspace.ts): its slot in the hash
+ * table and its entries in the per-id typed arrays, with their spare capacity,
+ * without its record.
  */
-export const ENTRY_BYTES = 152;
-/** An entry's slot in the db's array of keys with a TTL. */
-export const EXPIRE_BYTES = 16;
+export const KEY_BYTES = 72;
+/** An expire time's share: the id's slot in the db's array of ids with a TTL, and its index there. */
+export const EXPIRE_BYTES = 8;
+
+/**
+ * A key's record in the keyspace arena: id, the key's and the inline value's
+ * length fields (1 byte each below 255, else 5), the key and the value bytes.
+ */
+export function recordBytes(klen: number, vlen: number): number {
+  return 4 + (klen < 255 ? 1 : 5) + (vlen < 255 ? 1 : 5) + klen + vlen;
+}
 
 /**
  * A binary string of `len` chars (keys, hash fields, set and zset members):
@@ -43,8 +55,9 @@ export function stringBytes(len: number): number {
 }
 
 /**
- * A `Uint8Array` string value: a slab view counts its share of the slab; a
- * value with spare capacity (APPEND's growable buffers) counts all of it.
+ * A `Uint8Array` string value kept as its own object (longer than the
+ * keyspace's INLINE_MAX): a slab view counts its share of the slab; a value
+ * with spare capacity (APPEND's growable buffers) counts all of it.
  */
 export function bufferBytes(v: Uint8Array): number {
   const cap = v.buffer.byteLength;
@@ -56,11 +69,6 @@ export function bufferBytes(v: Uint8Array): number {
 /** Estimated bytes retained by a stored value. O(1). */
 export function valueBytes(v: RedisValue): number {
   return v instanceof Uint8Array ? bufferBytes(v) : v.memoryUsage;
-}
-
-/** Estimated bytes of a whole key: entry, key string and value. O(1). */
-export function entryBytes(key: string, v: RedisValue): number {
-  return ENTRY_BYTES + stringBytes(key.length) + valueBytes(v);
 }
 
 // Per-collection constants: the empty object (with its Maps and arrays), and

@@ -1,0 +1,771 @@
+/**
+ * Replication, master side (Redis's replication.c): the replicas attached to
+ * this server, the replication stream they and the backlog receive, full and
+ * partial resynchronization (SYNC / PSYNC), acknowledgements (REPLCONF ACK,
+ * WAIT), min-replicas-to-write, and INFO replication. The replica side (the
+ * link to our own master, replica.ts) feeds the same stream, so chained
+ * replicas get the master's bytes unchanged.
+ *
+ * The stream is the propagation stream (src/server/propagation.ts) encoded as
+ * RESP, SELECT added where the db changes (selectingSink), every byte counted
+ * in master_repl_offset. Nothing listens to propagation until the backlog
+ * exists (the first replica attaches), so a server without replicas pays
+ * nothing on its write path.
+ */
+
+import type { Client } from "../server/client.ts";
+import { type PropagateListener, selectingSink } from "../server/propagation.ts";
+import type { Server } from "../server/server.ts";
+import type { InfoField, Subsystem } from "../server/subsystem.ts";
+import { ReplyWriter } from "../resp/writer.ts";
+import { binaryToBytes } from "../util/bytes.ts";
+import { ReplBacklog } from "./backlog.ts";
+import { randomReplId } from "./state.ts";
+import { fullSyncPayload } from "./sync_payload.ts";
+import type { ReplicaLink } from "./replica.ts";
+import { setMaster, unsetMaster } from "./replicaof.ts";
+
+/** What a connection told us with REPLCONF, and its state once it is a replica. */
+export interface ReplicaPeer {
+  /** REPLCONF listening-port (0 when not sent). */
+  listeningPort: number;
+  /** REPLCONF ip-address ("" when not sent: the peer address is used). */
+  ipAddress: string;
+  capaEof: boolean;
+  capaPsync2: boolean;
+  /** REPLCONF rdb-only 1: the connection wants the RDB only (redis-cli --rdb). */
+  rdbOnly: boolean;
+  /** REPLCONF rdb-filter-only: the RDB is to hold no keys. */
+  excludeData: boolean;
+  /** SLAVE_STATE_*: waiting for the RDB to start, or receiving the stream. */
+  state: "wait_bgsave" | "online";
+  /** Highest offset acknowledged (REPLCONF ACK). */
+  ackOffset: number;
+  /** Unix ms of the last ACK (or of going online): INFO lag, repl-timeout. */
+  ackTime: number;
+  /** Attached with old SYNC: no +FULLRESYNC line, never acknowledges. */
+  preSync: boolean;
+  /** Unix ms the replica started waiting for its RDB (repl-diskless-sync-delay). */
+  waitSince: number;
+  /**
+   * After an EOF-marked (diskless) transfer the stream is held until the
+   * replica's first ACK: it cannot tell stream bytes after the marker from RDB bytes.
+   */
+  held: Uint8Array[] | null;
+}
+
+/** A client blocked in WAIT. */
+interface Waiter {
+  offset: number;
+  numreplicas: number;
+}
+
+const registry = new WeakMap<Server, Replication>();
+
+/** The replication subsystem of `server`. */
+export function replicationOf(server: Server): Replication {
+  const r = registry.get(server);
+  if (r === undefined) throw new Error("replication subsystem not installed");
+  return r;
+}
+
+const PING = [binaryToBytes("ping")];
+const GETACK = [binaryToBytes("REPLCONF"), binaryToBytes("GETACK"), binaryToBytes("*")];
+const ZERO_ID = "0".repeat(40);
+
+/** The replication subsystem: replicas, backlog, stream, WAIT; and the link when a replica. */
+export class Replication implements Subsystem {
+  readonly name = "replication";
+  /** Attached replicas (server.slaves), in attach order. */
+  readonly replicas = new Map<Client, ReplicaPeer>();
+  /** REPLCONF state of connections that are not replicas (yet). */
+  private readonly peers = new WeakMap<Client, ReplicaPeer>();
+  /** The link to our master while we are a replica (replica.ts sets it). */
+  link: ReplicaLink | null = null;
+  /** sync_full, sync_partial_ok, sync_partial_err (INFO stats). */
+  syncFull = 0;
+  syncPartialOk = 0;
+  syncPartialErr = 0;
+  /** Bytes read from our master (total_net_repl_input_bytes). */
+  replInputBytes = 0;
+  /** Unix ms since when no replica is attached (repl-backlog-ttl). */
+  private noReplicasSince = Date.now();
+  private readonly waiters = new Map<Client, Waiter>();
+  private getackPending = false;
+  /** FAILOVER: master_failover_state, and its target and deadline (0 = none). */
+  failoverState: "no-failover" | "waiting-for-sync" | "failover-in-progress" = "no-failover";
+  private failoverEnd = 0;
+  private failoverForce = false;
+  private failoverHost: string | null = null;
+  private failoverPort = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private cronLoops = 0;
+  private readonly enc = new ReplyWriter(1024);
+  private selecting: PropagateListener;
+  private readonly listener: PropagateListener = (dbid, argv, target) => {
+    // A replica propagates nothing of its own: its stream is its master's.
+    if (this.server.isReplica()) return;
+    this.selecting(dbid, argv, target);
+  };
+
+  constructor(readonly server: Server) {
+    registry.set(server, this);
+    this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
+    const target = server.config.replicaof;
+    if (target !== null) setMaster(server, target.host, target.port, null, false);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The stream
+
+  /** Appends one command, RESP-encoded, to the stream. */
+  private feedCommand(argv: Uint8Array[]): void {
+    const w = this.enc;
+    w.array(argv.length);
+    for (const a of argv) w.bulk(a);
+    this.feedStream(w.buf.subarray(0, w.len));
+    w.len = 0;
+  }
+
+  /**
+   * Appends stream bytes (ours, or our master's as applied) to the backlog and
+   * to every online replica, counting them in master_repl_offset.
+   */
+  feedStream(bytes: Uint8Array): void {
+    const repl = this.server.repl;
+    if (repl.backlog === null && this.replicas.size === 0) return;
+    repl.backlog?.append(bytes);
+    repl.offset += bytes.length;
+    for (const [c, peer] of this.replicas) {
+      if (peer.state !== "online" || c.closed) continue;
+      if (peer.held !== null) {
+        peer.held.push(bytes.slice());
+        continue;
+      }
+      c.reply.raw(bytes);
+      c.scheduleFlush();
+    }
+  }
+
+  /** CONFIG RESETSTAT: the sync counters restart. */
+  resetStats(): void {
+    this.syncFull = 0;
+    this.syncPartialOk = 0;
+    this.syncPartialErr = 0;
+    this.replInputBytes = 0;
+  }
+
+  /** Forgets the db the stream last selected: the next command selects again (slaveseldb = -1). */
+  resetSelectedDb(): void {
+    this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
+  }
+
+  /** createReplicationBacklog: starts keeping the stream, and listening to propagation. */
+  createBacklog(): void {
+    const repl = this.server.repl;
+    if (repl.backlog !== null) return;
+    repl.backlog = new ReplBacklog(this.server.config.replBacklogSize, repl.offset);
+    if (!this.server.propagateListeners.includes(this.listener)) {
+      this.server.propagateListeners.push(this.listener);
+    }
+    this.ensureCron();
+  }
+
+  /** freeReplicationBacklog. */
+  freeBacklog(): void {
+    this.server.repl.backlog = null;
+    const i = this.server.propagateListeners.indexOf(this.listener);
+    if (i !== -1) this.server.propagateListeners.splice(i, 1);
+  }
+
+  /** changeReplicationId + clearReplicationId2: a new history starts. */
+  newReplicationHistory(): void {
+    const repl = this.server.repl;
+    repl.replid = randomReplId();
+    repl.replid2 = ZERO_ID;
+    repl.secondReplidOffset = -1;
+  }
+
+  /** shiftReplicationId: the current id stays valid as replid2 up to the current offset. */
+  shiftReplicationId(): void {
+    const repl = this.server.repl;
+    repl.replid2 = repl.replid;
+    repl.secondReplidOffset = repl.offset + 1;
+    repl.replid = randomReplId();
+    this.server.log.warning(
+      `Setting secondary replication ID to ${repl.replid2}, valid up to offset: ${repl.secondReplidOffset}. New replication ID is ${repl.replid}`,
+    );
+  }
+
+  /** disconnectSlaves: replicas reconnect (and learn a new replication id). */
+  disconnectReplicas(): void {
+    for (const c of [...this.replicas.keys()]) c.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // REPLCONF, SYNC, PSYNC
+
+  /** The REPLCONF state of `c`, created on first use. */
+  peerOf(c: Client): ReplicaPeer {
+    let p = this.replicas.get(c) ?? this.peers.get(c);
+    if (p === undefined) {
+      p = {
+        listeningPort: 0,
+        ipAddress: "",
+        capaEof: false,
+        capaPsync2: false,
+        rdbOnly: false,
+        excludeData: false,
+        state: "wait_bgsave",
+        ackOffset: 0,
+        ackTime: 0,
+        preSync: false,
+        waitSince: 0,
+        held: null,
+      };
+      this.peers.set(c, p);
+    }
+    return p;
+  }
+
+  /** True when `c` is an attached replica (CLIENT_SLAVE). */
+  isReplicaClient(c: Client): boolean {
+    return this.replicas.has(c);
+  }
+
+  /** REPLCONF ACK <offset> from a replica (no reply). */
+  ack(c: Client, offset: number): void {
+    const peer = this.replicas.get(c);
+    if (peer === undefined) return;
+    if (offset > peer.ackOffset) peer.ackOffset = offset;
+    peer.ackTime = Date.now();
+    if (peer.held !== null && peer.state === "online") {
+      // replicaStartCommandStream: the first ACK after a diskless transfer.
+      for (const b of peer.held) c.reply.raw(b);
+      peer.held = null;
+      c.scheduleFlush();
+    }
+    if (this.waiters.size > 0) this.serveWaiters();
+    if (this.failoverState === "waiting-for-sync") this.updateFailoverStatus();
+  }
+
+  /** replicationGetSlaveName: "ip:port", or the client id before REPLCONF listening-port. */
+  replicaName(c: Client, peer: ReplicaPeer): string {
+    const ip = peer.ipAddress || hostOf(c.addr);
+    return peer.listeningPort ? `${ip}:${peer.listeningPort}` : `client id #${c.id}`;
+  }
+
+  /**
+   * SYNC (psync null) and PSYNC replid offset: attaches `c` as a replica,
+   * continuing from the backlog when possible, else with a full resync.
+   */
+  sync(c: Client, psync: { replid: string; offset: number } | null): void {
+    const server = this.server;
+    if (this.replicas.has(c)) return; // already a replica: ignored
+    if (this.failoverState !== "no-failover") {
+      c.reply.error("NOMASTERLINK Can't SYNC while failing over");
+      return;
+    }
+    if (server.isReplica() && this.link?.state !== "connected") {
+      c.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
+      return;
+    }
+    if (c.pendingOutput > 0) {
+      c.reply.error("ERR SYNC and PSYNC are invalid with pending output");
+      return;
+    }
+    const peer = this.peerOf(c);
+    if (peer.excludeData && !peer.capaEof) {
+      c.reply.error("ERR Filtered replica requires EOF capability");
+      return;
+    }
+    server.log.notice(`Replica ${this.replicaName(c, peer)} asks for synchronization`);
+    if (psync !== null) {
+      if (this.tryPartialResync(c, peer, psync.replid, psync.offset)) {
+        this.syncPartialOk++;
+        return;
+      }
+      if (psync.replid !== "?") this.syncPartialErr++;
+    } else {
+      peer.preSync = true;
+    }
+    this.syncFull++;
+    peer.state = "wait_bgsave";
+    peer.waitSince = Date.now();
+    this.attach(c, peer);
+    if (this.replicas.size === 1 && server.repl.backlog === null) {
+      // A backlog created from scratch has no valid past: a new history starts.
+      this.newReplicationHistory();
+      this.createBacklog();
+      server.log.notice(
+        `Replication backlog created, my new replication IDs are '${server.repl.replid}' and '${server.repl.replid2}'`,
+      );
+    }
+    if (server.config.replDisklessSync && peer.capaEof && server.config.replDisklessSyncDelay > 0) {
+      server.log.notice("Delay next BGSAVE for diskless SYNC");
+      this.maybeStartDelayedSync();
+      return;
+    }
+    this.startSync([c]);
+  }
+
+  private attach(c: Client, peer: ReplicaPeer): void {
+    this.peers.delete(c);
+    c.kind = "replica";
+    peer.ackTime = Date.now();
+    this.replicas.set(c, peer);
+    this.ensureCron();
+  }
+
+  /** masterTryPartialResynchronization: true when `c` continues from the backlog. */
+  private tryPartialResync(c: Client, peer: ReplicaPeer, replid: string, offset: number): boolean {
+    const server = this.server;
+    const repl = server.repl;
+    if (replid !== repl.replid && (replid !== repl.replid2 || offset > repl.secondReplidOffset)) {
+      if (replid === "?") {
+        // A replica that asks for a full resync explicitly.
+      } else if (replid !== repl.replid2) {
+        server.log.notice(
+          `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${repl.replid}' and '${repl.replid2}')`,
+        );
+      } else {
+        server.log.notice(
+          `Partial resynchronization not accepted: Requested offset for second ID was ${offset}, but I can reply up to ${repl.secondReplidOffset}`,
+        );
+      }
+      return false;
+    }
+    const backlog = repl.backlog;
+    if (backlog === null || !backlog.covers(offset)) {
+      server.log.notice(
+        `Unable to partial resync with replica ${
+          this.replicaName(c, peer)
+        } for lack of backlog (Replica request was: ${offset}).`,
+      );
+      if (offset > repl.offset) {
+        server.log.warning(
+          `Warning: replica ${
+            this.replicaName(c, peer)
+          } tried to PSYNC with an offset that is greater than the master replication offset.`,
+        );
+      }
+      return false;
+    }
+    peer.state = "online";
+    this.attach(c, peer);
+    c.reply.raw(binaryToBytes(peer.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : "+CONTINUE\r\n"));
+    let sent = 0;
+    for (const chunk of backlog.from(offset)) {
+      c.reply.raw(chunk);
+      sent += chunk.length;
+    }
+    server.log.notice(
+      `Partial resynchronization request from ${
+        this.replicaName(c, peer)
+      } accepted. Sending ${sent} bytes of backlog starting from offset ${offset}.`,
+    );
+    this.refreshGoodReplicas();
+    return true;
+  }
+
+  /** Starts the delayed diskless transfer once the delay passed or enough replicas wait. */
+  private maybeStartDelayedSync(): void {
+    const cfg = this.server.config;
+    const waiting: Client[] = [];
+    let maxIdle = 0;
+    const now = Date.now();
+    for (const [c, peer] of this.replicas) {
+      if (peer.state !== "wait_bgsave") continue;
+      waiting.push(c);
+      maxIdle = Math.max(maxIdle, now - peer.waitSince);
+    }
+    if (waiting.length === 0) return;
+    if (
+      maxIdle >= cfg.replDisklessSyncDelay * 1000 ||
+      (cfg.replDisklessSyncMaxReplicas > 0 && waiting.length >= cfg.replDisklessSyncMaxReplicas)
+    ) {
+      this.startSync(waiting);
+    }
+  }
+
+  /**
+   * startBgsaveForReplication + the transfer: each replica gets +FULLRESYNC
+   * (unless it used SYNC), then the RDB as `$<len>` or, diskless to a replica
+   * that said capa eof, between EOF markers; the stream follows.
+   */
+  private startSync(targets: Client[]): void {
+    const server = this.server;
+    const repl = server.repl;
+    const diskless = server.config.replDisklessSync;
+    server.log.notice(
+      `Starting BGSAVE for SYNC with target: ${diskless ? "replicas sockets" : "disk"}`,
+    );
+    // The stream after the RDB starts with a SELECT (replicationSetupSlaveForFullResync).
+    this.resetSelectedDb();
+    const info = { replid: repl.replid, offset: repl.offset, streamDb: 0, excludeData: false };
+    let full: Uint8Array | null | undefined;
+    let filtered: Uint8Array | null | undefined;
+    for (const c of targets) {
+      const peer = this.replicas.get(c);
+      if (peer === undefined || c.closed) continue;
+      const rdb = peer.excludeData
+        ? (filtered ??= fullSyncPayload(server, { ...info, excludeData: true }))
+        : (full ??= fullSyncPayload(server, info));
+      if (rdb === null) {
+        server.log.warning("BGSAVE for replication failed");
+        this.replicas.delete(c);
+        c.kind = "normal";
+        replyAndClose(c, "ERR BGSAVE failed, replication can't continue");
+        continue;
+      }
+      if (!peer.preSync) {
+        c.reply.raw(binaryToBytes(`+FULLRESYNC ${info.replid} ${info.offset}\r\n`));
+      }
+      const eof = diskless && peer.capaEof;
+      if (eof) {
+        const mark = binaryToBytes(randomReplId());
+        c.reply.raw(binaryToBytes("$EOF:"));
+        c.reply.raw(mark);
+        c.reply.raw(binaryToBytes("\r\n"));
+        c.reply.raw(rdb);
+        c.reply.raw(mark);
+        if (!peer.preSync && !peer.rdbOnly) peer.held = [];
+      } else {
+        c.reply.raw(binaryToBytes(`$${rdb.length}\r\n`));
+        c.reply.raw(rdb);
+      }
+      peer.state = "online";
+      peer.ackTime = Date.now();
+      server.log.notice(`Synchronization with replica ${this.replicaName(c, peer)} succeeded`);
+      if (peer.rdbOnly) {
+        // redis-cli --rdb: the connection ends after the RDB.
+        this.replicas.delete(c);
+        if (c.processing) c.closeAfterReply = true;
+        else c.flush().finally(() => c.close());
+        continue;
+      }
+      c.scheduleFlush();
+    }
+    this.refreshGoodReplicas();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // WAIT and min-replicas
+
+  /** replicationCountAcksByOffset: online replicas that acknowledged `offset`. */
+  countAcks(offset: number): number {
+    let n = 0;
+    for (const peer of this.replicas.values()) {
+      if (peer.state === "online" && peer.ackOffset >= offset) n++;
+    }
+    return n;
+  }
+
+  /**
+   * WAIT numreplicas timeout: replies the replicas that acknowledged the
+   * client's last write, at once when enough did (or the client cannot block),
+   * else blocks until they do or `deadline` (0 = never) passes.
+   */
+  wait(c: Client, numreplicas: number, deadline: number): void {
+    const offset = c.woff;
+    const acks = this.countAcks(offset);
+    if (acks >= numreplicas || !this.server.blocking.canBlock(c)) {
+      c.reply.integer(acks);
+      return;
+    }
+    this.waiters.set(c, { offset, numreplicas });
+    this.server.blocking.block(c, [], "string", deadline, (cl) => {
+      const w = this.waiters.get(cl);
+      this.waiters.delete(cl);
+      cl.reply.integer(w === undefined ? 0 : this.countAcks(w.offset));
+    });
+    this.requestAcks();
+  }
+
+  /** replicationRequestAckFromSlaves: REPLCONF GETACK * goes into the stream once per batch. */
+  requestAcks(): void {
+    if (this.getackPending) return;
+    this.getackPending = true;
+    queueMicrotask(() => {
+      this.getackPending = false;
+      if (!this.server.isReplica()) this.feedCommand(GETACK);
+    });
+  }
+
+  /** processClientsWaitingReplicas: replies to the WAITs now satisfied. */
+  private serveWaiters(): void {
+    for (const [c, w] of [...this.waiters]) {
+      if (this.countAcks(w.offset) >= w.numreplicas) this.server.blocking.unblock(c, "timeout");
+    }
+  }
+
+  /** refreshGoodSlavesCount: online replicas whose last ACK is within min-replicas-max-lag. */
+  refreshGoodReplicas(): void {
+    const cfg = this.server.config;
+    const repl = this.server.repl;
+    if (cfg.minReplicasToWrite === 0 || cfg.minReplicasMaxLag === 0) {
+      repl.goodReplicas = 0;
+      return;
+    }
+    const now = Date.now();
+    let good = 0;
+    for (const peer of this.replicas.values()) {
+      const lag = Math.floor((now - peer.ackTime) / 1000);
+      if (peer.state === "online" && lag <= cfg.minReplicasMaxLag) good++;
+    }
+    repl.goodReplicas = good;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // FAILOVER
+
+  /** findReplica: the attached replica announced as `host`:`port`. */
+  findReplica(host: string, port: number): [Client, ReplicaPeer] | null {
+    for (const [c, peer] of this.replicas) {
+      const ip = peer.ipAddress || hostOf(c.addr);
+      if (ip.toLowerCase() === host.toLowerCase() && peer.listeningPort === port) return [c, peer];
+    }
+    return null;
+  }
+
+  /**
+   * FAILOVER (checked by the command): pauses writes until the target (or any
+   * replica) acknowledged the whole stream, then becomes its replica with
+   * PSYNC ... FAILOVER, which promotes it.
+   */
+  startFailover(host: string | null, port: number, timeoutMs: number, force: boolean): void {
+    const log = this.server.log;
+    if (host !== null) log.notice(`FAILOVER requested to ${host}:${port}.`);
+    else log.notice("FAILOVER requested to any replica.");
+    this.failoverHost = host;
+    this.failoverPort = port;
+    this.failoverEnd = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+    this.failoverForce = force;
+    this.failoverState = "waiting-for-sync";
+    this.server.pauseClients(0x7fffffff, "write");
+    this.requestAcks();
+    this.ensureCron();
+  }
+
+  /** updateFailoverStatus: fails over once the target caught up, or gives up at the timeout. */
+  updateFailoverStatus(): void {
+    if (this.failoverState !== "waiting-for-sync") return;
+    const server = this.server;
+    const offset = server.repl.offset;
+    if (this.failoverEnd !== 0 && this.failoverEnd <= Date.now()) {
+      if (this.failoverForce && this.failoverHost !== null) {
+        server.log.notice(
+          `FAILOVER to ${this.failoverHost}:${this.failoverPort} time out exceeded, failing over.`,
+        );
+        this.failoverState = "failover-in-progress";
+        setMaster(server, this.failoverHost, this.failoverPort, null, true);
+      } else {
+        this.abortFailover("Replica never caught up before timeout");
+      }
+      return;
+    }
+    let synced = false;
+    if (this.failoverHost !== null) {
+      synced = this.findReplica(this.failoverHost, this.failoverPort)?.[1].ackOffset === offset;
+    } else {
+      for (const [c, peer] of this.replicas) {
+        if (peer.ackOffset !== offset) continue;
+        this.failoverHost = peer.ipAddress || hostOf(c.addr);
+        this.failoverPort = peer.listeningPort;
+        synced = true;
+        break;
+      }
+    }
+    if (!synced) return;
+    this.failoverState = "failover-in-progress";
+    server.log.notice(
+      `Failover target ${this.failoverHost}:${this.failoverPort} is synced, failing over.`,
+    );
+    setMaster(server, this.failoverHost!, this.failoverPort, null, true);
+  }
+
+  /** clearFailoverState: the failover is over; writes resume. */
+  clearFailoverState(): void {
+    this.failoverEnd = 0;
+    this.failoverForce = false;
+    this.failoverHost = null;
+    this.failoverPort = 0;
+    this.failoverState = "no-failover";
+    this.server.unpauseClients();
+  }
+
+  /** abortFailover: back to the state before FAILOVER (a master again if already switching). */
+  abortFailover(err: string): void {
+    if (this.failoverState === "no-failover") return;
+    const target = this.failoverHost !== null
+      ? `${this.failoverHost}:${this.failoverPort}`
+      : "any replica";
+    this.server.log.notice(`FAILOVER to ${target} aborted: ${err}`);
+    if (this.failoverState === "failover-in-progress") unsetMaster(this.server, null);
+    this.clearFailoverState();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Cron
+
+  /** Runs replicationCron once a second while there are replicas, a backlog or a link. */
+  ensureCron(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => this.cron(), 1000);
+  }
+
+  /** replicationCron. */
+  private cron(): void {
+    const server = this.server;
+    const cfg = server.config;
+    const now = Date.now();
+    this.cronLoops++;
+    this.link?.cron();
+    if (!server.isReplica()) {
+      if (this.replicas.size > 0 && this.cronLoops % cfg.replPingReplicaPeriod === 0) {
+        this.feedCommand(PING);
+      }
+      // Replicas waiting for their RDB get newlines so they do not time out.
+      for (const [c, peer] of this.replicas) {
+        if (peer.state === "wait_bgsave") {
+          c.reply.raw(NEWLINE);
+          c.scheduleFlush();
+        }
+      }
+    }
+    for (const [c, peer] of [...this.replicas]) {
+      if (peer.state !== "online" || peer.preSync) continue;
+      if (now - peer.ackTime > cfg.replTimeout * 1000) {
+        server.log.warning(
+          `Disconnecting timedout replica (streaming sync): ${this.replicaName(c, peer)}`,
+        );
+        c.close();
+      }
+    }
+    if (
+      !server.isReplica() && this.replicas.size === 0 && cfg.replBacklogTtl > 0 &&
+      server.repl.backlog !== null && now - this.noReplicasSince > cfg.replBacklogTtl * 1000
+    ) {
+      this.newReplicationHistory();
+      this.freeBacklog();
+      server.log.notice(
+        `Replication backlog freed after ${cfg.replBacklogTtl} seconds without connected replicas.`,
+      );
+    }
+    this.maybeStartDelayedSync();
+    this.updateFailoverStatus();
+    this.refreshGoodReplicas();
+    if (server.repl.backlog !== null && server.repl.backlog.size !== cfg.replBacklogSize) {
+      server.repl.backlog.resize(cfg.replBacklogSize);
+    }
+    if (
+      this.replicas.size === 0 && server.repl.backlog === null && this.link === null &&
+      this.failoverState === "no-failover"
+    ) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Subsystem hooks
+
+  clientFreed(c: Client): void {
+    this.waiters.delete(c);
+    const peer = this.replicas.get(c);
+    if (peer === undefined) return;
+    this.replicas.delete(c);
+    this.server.log.notice(`Connection with replica ${this.replicaName(c, peer)} lost.`);
+    if (this.replicas.size === 0) this.noReplicasSince = Date.now();
+    this.refreshGoodReplicas();
+  }
+
+  info(section: string, fields: InfoField[]): void {
+    if (section === "replication") {
+      fields.length = 0;
+      fields.push(...this.infoFields());
+    } else if (section === "stats") {
+      setField(fields, "sync_full", this.syncFull);
+      setField(fields, "sync_partial_ok", this.syncPartialOk);
+      setField(fields, "sync_partial_err", this.syncPartialErr);
+      setField(fields, "total_net_repl_input_bytes", this.replInputBytes);
+    } else if (section === "memory") {
+      setField(fields, "mem_replication_backlog", this.server.repl.backlog?.memory ?? 0);
+    }
+  }
+
+  /** INFO replication, as Redis 7.2's genRedisInfoString prints it. */
+  private infoFields(): InfoField[] {
+    const server = this.server;
+    const repl = server.repl;
+    const cfg = server.config;
+    const fields: InfoField[] = [["role", server.isReplica() ? "slave" : "master"]];
+    if (server.isReplica()) fields.push(...(this.link?.infoFields() ?? []));
+    fields.push(["connected_slaves", this.replicas.size]);
+    if (cfg.minReplicasToWrite > 0 && cfg.minReplicasMaxLag > 0) {
+      fields.push(["min_slaves_good_slaves", repl.goodReplicas]);
+    }
+    let i = 0;
+    const now = Date.now();
+    for (const [c, peer] of this.replicas) {
+      const state = peer.state === "online" ? "online" : "wait_bgsave";
+      const lag = Math.floor((now - peer.ackTime) / 1000);
+      fields.push([
+        `slave${i++}`,
+        `ip=${peer.ipAddress || hostOf(c.addr)},port=${peer.listeningPort},state=${state},` +
+        `offset=${peer.ackOffset},lag=${lag}`,
+      ]);
+    }
+    const backlog = repl.backlog;
+    fields.push(
+      ["master_failover_state", this.failoverState],
+      ["master_replid", repl.replid],
+      ["master_replid2", repl.replid2],
+      ["master_repl_offset", repl.offset],
+      ["second_repl_offset", repl.secondReplidOffset],
+      ["repl_backlog_active", backlog !== null ? 1 : 0],
+      ["repl_backlog_size", cfg.replBacklogSize],
+      ["repl_backlog_first_byte_offset", backlog?.firstByteOffset ?? 0],
+      ["repl_backlog_histlen", backlog?.histlen ?? 0],
+    );
+    return fields;
+  }
+
+  /** ROLE's reply for a master: offset and the online replicas. */
+  roleReplicas(): [ip: string, port: number, offset: number][] {
+    const out: [string, number, number][] = [];
+    for (const [c, peer] of this.replicas) {
+      if (peer.state !== "online") continue;
+      out.push([peer.ipAddress || hostOf(c.addr), peer.listeningPort, peer.ackOffset]);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.link?.stop();
+    this.link = null;
+  }
+}
+
+const NEWLINE = binaryToBytes("\n");
+
+function setField(fields: InfoField[], name: string, value: number): void {
+  const f = fields.find((x) => x[0] === name);
+  if (f) f[1] = value;
+}
+
+/** The host part of "ip:port" or "[ipv6]:port". */
+function hostOf(addr: string): string {
+  const i = addr.lastIndexOf(":");
+  const host = i === -1 ? addr : addr.slice(0, i);
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+
+/** Replies an error and closes the client once it is written (CLIENT_CLOSE_AFTER_REPLY). */
+function replyAndClose(c: Client, msg: string): void {
+  c.reply.error(msg);
+  if (c.processing) c.closeAfterReply = true;
+  else c.flush().finally(() => c.close());
+}
