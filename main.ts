@@ -66,7 +66,15 @@ async function main(args: string[]): Promise<number> {
   const config = parsed.config;
   log.attach(config);
   logStartupBanner(log, args.length > 0);
-  const server = createServer(config, log);
+  let server: ReturnType<typeof createServer>;
+  try {
+    server = createServer(config, log);
+  } catch (err) {
+    // Loading the dataset failed (a corrupt AOF, ...): the reason is logged, Redis exits 1.
+    const hint = permissionHint(err);
+    log.warning(hint ?? (err as Error).message);
+    return 1;
+  }
   log.setServerRole(() => server.isReplica());
   try {
     server.listen();

@@ -14,12 +14,15 @@ import type { Subsystem } from "./server/subsystem.ts";
 import { PubSub } from "./pubsub/pubsub.ts";
 import { createTracking } from "./pubsub/tracking.ts";
 import { Replication } from "./replication/master.ts";
-import { Persistence } from "./persistence/persistence.ts";
+import { aofRdbCodec, Persistence } from "./persistence/persistence.ts";
+import { Aof, type AofOptions } from "./persistence/aof.ts";
 
 /** What createServer takes besides the config and the log. */
 export interface CreateServerOptions extends ServerOptions {
   /** Installed in order (pub/sub, persistence, replication, ...). */
   subsystems?: Subsystem[];
+  /** The AOF's RDB base codec (aof-use-rdb-preamble), see AofRdbCodec. */
+  aof?: AofOptions;
 }
 
 /** A command table holding every command group, names as Redis ships them. */
@@ -39,7 +42,10 @@ export function renameCommandCheck(): (from: string, to: string) => string | nul
   return (from, to) => table.rename(from, to);
 }
 
-/** Builds a server from a parsed config: command table, renames, subsystems. */
+/**
+ * Builds a server from a parsed config: command table, renames, subsystems,
+ * and the dataset from disk. Throws AofLoadError when the AOF cannot be loaded.
+ */
 export function createServer(config: Config, log: Log, options: CreateServerOptions = {}): Server {
   const table = buildCommandTable();
   for (const [from, to] of config.renamedCommands) {
@@ -53,5 +59,9 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
   server.install(new Replication(server));
   server.install(new Persistence(server));
   for (const s of options.subsystems ?? []) server.install(s);
+  const aof = new Aof(server, { rdb: aofRdbCodec, ...options.aof });
+  server.install(aof);
+  // Start-up load: with appendonly yes the AOF is the dataset (it wins over the RDB file).
+  aof.loadAtStart();
   return server;
 }

@@ -47,7 +47,6 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   acl: ["acl"],
   cluster: ["asking", "cluster", "readonly", "readwrite"],
   "replication (WAITAOF)": ["waitaof"],
-  "persistence commands": ["bgrewriteaof"],
   "key serialization": ["migrate"],
   "server introspection": ["lolwut", "module"],
 };

@@ -26,6 +26,7 @@ import { streamCommands } from "./stream.ts";
 import { replicationCommands } from "./replication.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { restoreCommands } from "./restore.ts";
+import { aofCommands } from "./aof.ts";
 
 /** Fills `table` with all commands. */
 export function registerAll(table: CommandTable): void {
@@ -51,4 +52,5 @@ export function registerAll(table: CommandTable): void {
   table.register(replicationCommands);
   table.register(persistenceCommands);
   table.register(restoreCommands);
+  table.register(aofCommands);
 }

@@ -5,6 +5,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { PROPAGATE_REPL } from "../server/propagation.ts";
 import { pubsubOf, type SubscriptionKind } from "../pubsub/pubsub.ts";
 import { matchGlob } from "../util/glob.ts";
 import { helpRow, replyHelp, replySubcommandSyntaxError } from "./help.ts";
@@ -90,9 +91,9 @@ function sunsubscribeCommand(c: Client): void {
 
 function publishGeneric(c: Client, shard: boolean): void {
   const receivers = pubsubOf(c.server).publishMessage(c.argv[1], c.key(1), c.argv[2], shard);
-  // Replicas deliver it to their own subscribers (forceCommandPropagation; Redis
-  // sends it to replicas only, not the AOF, which has no way to tell yet).
-  c.forcePropagation();
+  // Replicas deliver it to their own subscribers; the AOF does not log it
+  // (forceCommandPropagation(c, PROPAGATE_REPL)).
+  c.forcePropagation(PROPAGATE_REPL);
   c.reply.integer(receivers);
 }
 

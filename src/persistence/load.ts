@@ -119,6 +119,8 @@ export function loadRdbFile(server: Server, path: string, log: Log): RdbFileLoad
  */
 export function loadDataAtStartup(server: Server, log: Log): boolean {
   const cfg = server.config;
+  // With appendonly yes the AOF is the dataset: createServer loaded it, the RDB file is not read.
+  if (cfg.appendonly) return true;
   const path = cfg.resolvePath(cfg.dbfilename);
   const r = loadRdbFile(server, path, log);
   if (r.status === "failed") {

@@ -28,6 +28,9 @@ import {
 } from "./snapshot.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { getKeysFromCommand } from "../server/command_table.ts";
+import type { AofRdbCodec } from "./aof.ts";
+import { rdbLoadOptions } from "./load.ts";
+import { loadRdb, RdbFormatError } from "./rdb_reader.ts";
 
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
 const BGSAVE_RETRY_DELAY = 5;
@@ -54,6 +57,8 @@ interface BgsaveJob {
   startMs: number;
   aborted: boolean;
   done: Promise<boolean>;
+  /** The copy-before-write hook installed on the server while the job runs. */
+  beforeWrite: (c: Client, cmd: Command) => void;
 }
 
 /** The persistence subsystem of a server (see the module comment). */
@@ -281,23 +286,24 @@ export class Persistence implements Subsystem {
       startMs: Date.now(),
       aborted: false,
       done: Promise.resolve(false),
+      beforeWrite: (c, cmd) => this.copyGuarded(guard, c, cmd),
     };
     this.job = job;
     this.lastCowSize = 0;
-    server.beforeWrite = (c, cmd) => this.copyBeforeWrite(job, c, cmd);
+    server.addBeforeWrite(job.beforeWrite);
     server.log.notice(`Background saving started by pid ${Deno.pid}`);
     job.done = this.writeBackground(job, images);
   }
 
   /** Copy-before-write for the keys a write command names (see snapshot.ts). */
-  private copyBeforeWrite(job: BgsaveJob, c: Client, cmd: Command): void {
+  private copyGuarded(guard: SnapshotGuard, c: Client, cmd: Command): void {
     const db = c.db;
     for (const ref of getKeysFromCommand(cmd, c.argv)) {
       if (ref.pos >= c.argv.length) continue;
       const key = bytesToBinary(c.argv[ref.pos]);
       const e = db.peek(key);
       if (e === undefined) continue;
-      const copy = job.guard.beforeWrite(e);
+      const copy = guard.beforeWrite(e);
       if (copy !== null) {
         db.set(key, copy, true);
         this.lastCowSize += copy.memoryUsage;
@@ -346,7 +352,7 @@ export class Persistence implements Subsystem {
     ser.release();
     if (this.job !== job) return ok;
     this.job = null;
-    server.beforeWrite = null;
+    server.removeBeforeWrite(job.beforeWrite);
     this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
     if (job.aborted) {
       // killRDBChild: SIGUSR1, the status stays as it was.
@@ -365,13 +371,45 @@ export class Persistence implements Subsystem {
     return ok;
   }
 
+  /**
+   * Writes a point-in-time RDB image (an AOF base, aof-base:1) to `file` in
+   * slices between event-loop turns, with the same copy-before-write as BGSAVE.
+   */
+  async snapshotTo(file: Deno.FsFile): Promise<void> {
+    const server = this.server;
+    const guard = new SnapshotGuard();
+    const ser = new RdbSerializer(
+      captureKeyspace(server.keyspace),
+      this.auxFields(true),
+      this.writeOptions(),
+      server.config.rdbchecksum,
+      guard,
+      this.accessInfo(),
+    );
+    const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
+    server.addBeforeWrite(hook);
+    try {
+      let done = false;
+      while (!done) {
+        done = ser.step(SLICE_MS, CHUNK_BYTES);
+        const chunk = ser.enc.drain();
+        if (chunk.length > 0) await writeAll(file, chunk);
+        else await new Promise((r) => setTimeout(r, 0));
+      }
+      await writeAll(file, ser.trailer());
+    } finally {
+      server.removeBeforeWrite(hook);
+      ser.release();
+    }
+  }
+
   /** killRDBChild: stops a running BGSAVE; its temp file is removed. */
   killBgsave(): void {
     const job = this.job;
     if (job === null) return;
     job.aborted = true;
     this.job = null;
-    this.server.beforeWrite = null;
+    this.server.removeBeforeWrite(job.beforeWrite);
     this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
     this.server.log.warning("Background saving terminated by signal 10");
   }
@@ -481,6 +519,26 @@ export class Persistence implements Subsystem {
 }
 
 /** The persistence subsystem of `server` (installed by the composition root). */
+/**
+ * The RDB image as an AOF base (aof-use-rdb-preamble yes): written
+ * point-in-time in slices like BGSAVE (BGREWRITEAOF), at once at start-up,
+ * and read back by the RDB reader.
+ */
+export const aofRdbCodec: AofRdbCodec = {
+  save: (server, file) => persistenceOf(server).snapshotTo(file),
+  saveSync: (server, file) => writeAllSync(file, persistenceOf(server).serialize(true)),
+  load: (server, data, name) => {
+    try {
+      return loadRdb(data, rdbLoadOptions(server, server.log)).bytesRead;
+    } catch (err) {
+      if (!(err instanceof RdbFormatError)) throw err;
+      throw new Error(
+        `Bad file format reading the append only file ${name} at offset ${err.offset}: ${err.message}`,
+      );
+    }
+  },
+};
+
 /** The replication aux fields of an RDB made for a full resync. */
 export interface ReplicationAux {
   streamDb: number;

@@ -839,6 +839,8 @@ export interface RdbLoadResult {
   emptyKeysSkipped: number;
   /** The AUX fields, as binary strings. */
   aux: Map<string, string>;
+  /** Bytes the image took, trailer included (what follows is an AOF tail in a preamble file). */
+  bytesRead: number;
 }
 
 /** Reads the 9-byte header; returns the RDB version. */
@@ -874,6 +876,7 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
     keysExpired: 0,
     emptyKeysSkipped: 0,
     aux: new Map(),
+    bytesRead: 0,
   };
   let db = opts.dbs[0];
   let expireAt = -1;
@@ -1009,6 +1012,7 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
       }
     }
   }
+  res.bytesRead = inp.pos;
   return res;
 }
 

@@ -102,10 +102,10 @@ export class Replication implements Subsystem {
   private cronLoops = 0;
   private readonly enc = new ReplyWriter(1024);
   private selecting: PropagateListener;
-  private readonly listener: PropagateListener = (dbid, argv) => {
+  private readonly listener: PropagateListener = (dbid, argv, target) => {
     // A replica propagates nothing of its own: its stream is its master's.
     if (this.server.isReplica()) return;
-    this.selecting(dbid, argv);
+    this.selecting(dbid, argv, target);
   };
 
   constructor(readonly server: Server) {

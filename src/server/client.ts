@@ -11,6 +11,7 @@ import { bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { Command } from "./command_table.ts";
 import { clientInfoString, clientType } from "./client_info.ts";
+import { PROPAGATE_ALL } from "./propagation.ts";
 import type { Server } from "./server.ts";
 
 /** Keyspace event classes (notify-keyspace-events letters). */
@@ -135,8 +136,8 @@ export class Client {
   closed = false;
   /** Replaces argv for propagation (e.g. SET EX -> SET PXAT), see rewriteArgv. */
   propagateArgv: Uint8Array[] | null = null;
-  /** The running command propagates even without a change (forcePropagation). */
-  propagateForced = false;
+  /** PROPAGATE_* targets the running command goes to even without a change (forcePropagation). */
+  propagateForced = 0;
   /** The running command's own argv is not propagated (preventPropagation). */
   propagatePrevented = false;
   /** Replication offset right after this client's last write (c->woff, read by WAIT). */
@@ -233,9 +234,12 @@ export class Client {
     this.propagateArgv = argv;
   }
 
-  /** forceCommandPropagation: propagate the command even if it changed nothing (FLUSHALL). */
-  forcePropagation(): void {
-    this.propagateForced = true;
+  /**
+   * forceCommandPropagation: propagate the command even if it changed nothing
+   * (FLUSHALL), to `target` (PROPAGATE_* bits: PUBLISH goes to replicas only).
+   */
+  forcePropagation(target = PROPAGATE_ALL): void {
+    this.propagateForced |= target;
   }
 
   /**
@@ -400,6 +404,16 @@ export class Client {
         break;
       }
       this.inFlight = data.length;
+      // Writes this reply reflects reach the AOF first (beforeSleep's flushAppendOnlyFile),
+      // fsynced with appendfsync always.
+      const durable = this.server.beforeReplies();
+      if (durable !== undefined) {
+        await durable;
+        if (this.closed) {
+          this.inFlight = 0;
+          return;
+        }
+      }
       this.server.stats.netOutputBytes += data.length;
       try {
         let off = 0;

@@ -7,6 +7,7 @@
 import type { Command } from "./command_table.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
+import { PROPAGATE_ALL } from "./propagation.ts";
 
 /**
  * Looks up, checks and runs one command for `c`. Replies go to `c.reply`.
@@ -168,11 +169,13 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const callerPrevented = c.propagatePrevented;
   c.cmd = cmd;
   c.propagateArgv = null;
-  c.propagateForced = false;
+  c.propagateForced = 0;
   c.propagatePrevented = false;
+  // A BGSAVE or background AOF rewrite keeps its point-in-time view: it saves what this write
+  // touches first.
+  if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(c, cmd);
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
-  if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(c, cmd);
   propagation.nesting++;
   try {
     cmd.handler!(c);
@@ -197,7 +200,11 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
     (server.dirty !== dirtyBefore || c.propagateForced) && !c.propagatePrevented &&
     c.kind !== "master"
   ) {
-    propagation.add(c.db.id, c.propagateArgv ?? c.argv);
+    propagation.add(
+      c.db.id,
+      c.propagateArgv ?? c.argv,
+      server.dirty !== dirtyBefore ? PROPAGATE_ALL : c.propagateForced,
+    );
   }
   c.propagateArgv = callerArgv;
   c.propagateForced = callerForced;

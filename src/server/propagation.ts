@@ -9,12 +9,19 @@
 
 import { binaryToBytes } from "../util/bytes.ts";
 
+/** Propagation targets (Redis's PROPAGATE_AOF / PROPAGATE_REPL), a bit set. */
+export const PROPAGATE_AOF = 1;
+export const PROPAGATE_REPL = 2;
+export const PROPAGATE_ALL = PROPAGATE_AOF | PROPAGATE_REPL;
+
 /**
  * A propagation sink (replication backlog, AOF). `dbid` is the db `argv` runs
  * in (for MULTI and EXEC, the db of the first and of the last command they
  * wrap). `argv` may hold views into a read buffer: copy what you keep.
+ * `target` says who the command is for (PUBLISH: replicas only); a sink skips
+ * what is not meant for it.
  */
-export type PropagateListener = (dbid: number, argv: Uint8Array[]) => void;
+export type PropagateListener = (dbid: number, argv: Uint8Array[], target: number) => void;
 
 const MULTI = [binaryToBytes("MULTI")];
 const EXEC = [binaryToBytes("EXEC")];
@@ -27,19 +34,21 @@ export class Propagation {
   // Two parallel arrays reused across units: queueing a command allocates nothing.
   private readonly dbs: number[] = [];
   private readonly argvs: Uint8Array[][] = [];
+  private readonly targets: number[] = [];
 
   constructor(private readonly listeners: PropagateListener[]) {}
 
   /**
    * alsoPropagate: queues `argv` to run in db `dbid`. It is sent when the
    * execution unit ends, so `argv` must stay valid until then (the command's
-   * own arguments do).
+   * own arguments do). `target`: PROPAGATE_* bits, both by default.
    */
-  add(dbid: number, argv: Uint8Array[]): void {
+  add(dbid: number, argv: Uint8Array[], target = PROPAGATE_ALL): void {
     // No replica or AOF listens: nothing to collect (the common case until they exist).
     if (this.listeners.length === 0) return;
     this.dbs.push(dbid);
     this.argvs.push(argv);
+    this.targets.push(target);
   }
 
   /** Number of commands queued by the current unit. */
@@ -57,15 +66,16 @@ export class Propagation {
     const n = this.argvs.length;
     if (n === 0) return;
     const transaction = n > 1 && !noTransaction;
-    if (transaction) this.feed(this.dbs[0], MULTI);
-    for (let i = 0; i < n; i++) this.feed(this.dbs[i], this.argvs[i]);
-    if (transaction) this.feed(this.dbs[n - 1], EXEC);
+    if (transaction) this.feed(this.dbs[0], MULTI, PROPAGATE_ALL);
+    for (let i = 0; i < n; i++) this.feed(this.dbs[i], this.argvs[i], this.targets[i]);
+    if (transaction) this.feed(this.dbs[n - 1], EXEC, PROPAGATE_ALL);
     this.dbs.length = 0;
     this.argvs.length = 0;
+    this.targets.length = 0;
   }
 
-  private feed(dbid: number, argv: Uint8Array[]): void {
-    for (const l of this.listeners) l(dbid, argv);
+  private feed(dbid: number, argv: Uint8Array[], target: number): void {
+    for (const l of this.listeners) l(dbid, argv, target);
   }
 }
 
@@ -79,11 +89,11 @@ export class Propagation {
  */
 export function selectingSink(sink: PropagateListener): PropagateListener {
   let selected = -1;
-  return (dbid, argv) => {
+  return (dbid, argv, target) => {
     if (dbid !== selected && argv !== MULTI && argv !== EXEC) {
-      sink(dbid, [SELECT, binaryToBytes(String(dbid))]);
+      sink(dbid, [SELECT, binaryToBytes(String(dbid))], target);
       selected = dbid;
     }
-    sink(dbid, argv);
+    sink(dbid, argv, target);
   };
 }

@@ -94,18 +94,43 @@ export class Server {
   publish: ((channel: string, message: Uint8Array) => number) | null = null;
   /** Set while some client tracks keys: remembers what a read-only command read (tracking). */
   trackReads: ((c: Client, cmd: Command) => void) | null = null;
-  /**
-   * Set while a BGSAVE snapshot is open: runs before each write command
-   * (copy-before-write of the keys it names, see src/persistence/snapshot.ts).
-   */
-  beforeWrite: ((c: Client, cmd: Command) => void) | null = null;
   /** The client whose top-level command is running (Redis's current_client), else null. */
   currentClient: Client | null = null;
-  /** Subsystems with a keyModified / afterCommand hook. */
+  /**
+   * Runs before each write command (nested ones included) while a BGSAVE
+   * snapshot or a background AOF rewrite is open, so they keep their
+   * point-in-time view (copy-before-write, see src/persistence/snapshot.ts and
+   * aof_rewrite.ts); null when none is. Set through {@link addBeforeWrite}.
+   */
+  beforeWrite: ((c: Client, cmd: Command) => void) | null = null;
+  private readonly beforeWriteHooks: ((c: Client, cmd: Command) => void)[] = [];
+
+  /** Installs a copy-before-write hook (see {@link beforeWrite}). */
+  addBeforeWrite(hook: (c: Client, cmd: Command) => void): void {
+    this.beforeWriteHooks.push(hook);
+    this.updateBeforeWrite();
+  }
+
+  /** Removes a hook installed by {@link addBeforeWrite}; no-op when absent. */
+  removeBeforeWrite(hook: (c: Client, cmd: Command) => void): void {
+    const i = this.beforeWriteHooks.indexOf(hook);
+    if (i === -1) return;
+    this.beforeWriteHooks.splice(i, 1);
+    this.updateBeforeWrite();
+  }
+
+  private updateBeforeWrite(): void {
+    const hooks = this.beforeWriteHooks.slice();
+    this.beforeWrite = hooks.length === 0 ? null : hooks.length === 1 ? hooks[0] : (c, cmd) => {
+      for (const h of hooks) h(c, cmd);
+    };
+  }
+  /** Subsystems with a keyModified / afterCommand / beforeReplies hook. */
   private keyModifiedHooks: Subsystem[] = [];
   private afterCommandHooks: Subsystem[] = [];
   private cronHooks: Subsystem[] = [];
   private denyHooks: Subsystem[] = [];
+  private beforeRepliesHooks: Subsystem[] = [];
   /** "dbid\0key" -> clients WATCHing it. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   private listeners: Deno.Listener[] = [];
@@ -146,6 +171,7 @@ export class Server {
     if (s.afterCommand) this.afterCommandHooks.push(s);
     if (s.cron) this.cronHooks.push(s);
     if (s.denyCommand) this.denyHooks.push(s);
+    if (s.beforeReplies) this.beforeRepliesHooks.push(s);
   }
 
   /** The error a subsystem rejects `cmd` with before it runs (-MISCONF), else null. */
@@ -385,6 +411,19 @@ export class Server {
   afterCommand(): void {
     this.blocking.handleReady();
     for (const s of this.afterCommandHooks) s.afterCommand!();
+  }
+
+  /**
+   * Called before reply bytes are written to a socket (see Subsystem.beforeReplies);
+   * the writer waits for the promise when there is one.
+   */
+  beforeReplies(): Promise<void> | undefined {
+    let wait: Promise<void> | undefined;
+    for (const s of this.beforeRepliesHooks) {
+      const w = s.beforeReplies!();
+      if (w !== undefined) wait = wait === undefined ? w : Promise.all([wait, w]).then(() => {});
+    }
+    return wait;
   }
 
   /** MONITOR line for a command, as replicationFeedMonitors formats it. */

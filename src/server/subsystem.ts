@@ -27,6 +27,12 @@ export interface Subsystem {
   flushed?(dbid: number): void;
   /** After each top-level command (EXEC as a whole): deliver what had to wait for its reply. */
   afterCommand?(): void;
+  /**
+   * Before reply bytes go to any socket (Redis's beforeSleep): what the replies
+   * acknowledge must be durable first (the AOF's write; with a promise, the
+   * bytes wait for it: the AOF's fsync with appendfsync always).
+   */
+  beforeReplies?(): Promise<void> | undefined;
   /** Edits an INFO section's fields (in order) before they are printed. */
   info?(section: string, fields: InfoField[]): void;
   /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */
