@@ -13,6 +13,7 @@ import { Server, type ServerOptions } from "./server/server.ts";
 import type { Subsystem } from "./server/subsystem.ts";
 import { PubSub } from "./pubsub/pubsub.ts";
 import { createTracking } from "./pubsub/tracking.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 /** What createServer takes besides the config and the log. */
 export interface CreateServerOptions extends ServerOptions {
@@ -48,6 +49,7 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
   const pubsub = new PubSub(server);
   server.install(pubsub);
   server.install(createTracking(server, pubsub));
+  server.install(new Scripting(server));
   for (const s of options.subsystems ?? []) server.install(s);
   return server;
 }

@@ -22,6 +22,8 @@ import { geoCommands } from "./geo.ts";
 import { sortCommands } from "./sort.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { scriptingCommands } from "./scripting.ts";
+import { functionCommands } from "./function.ts";
 import { streamCommands } from "./stream.ts";
 
 /** Fills `table` with all commands. */
@@ -44,5 +46,7 @@ export function registerAll(table: CommandTable): void {
   table.register(sortCommands);
   table.register(memoryCommands);
   table.register(pubsubCommands);
+  table.register(scriptingCommands);
+  table.register(functionCommands);
   table.register(streamCommands);
 }

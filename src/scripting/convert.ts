@@ -1,0 +1,108 @@
+/**
+ * Conversions between RESP and the VM's values, as Redis's script_lua.c does them: a command's
+ * reply (RESP2 or RESP3, as the script chose with redis.setresp) becomes the value redis.call
+ * returns, and the script's value becomes the caller's reply.
+ */
+
+import { parseReply, type RespReply } from "../resp/reply_parser.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import type { ReplyValue } from "./engine.ts";
+
+/** The reply `buf[0, len)` a command wrote, as the value redis.call hands the VM. */
+export function replyToValue(buf: Uint8Array, len: number): ReplyValue {
+  const parsed = parseReply(buf.subarray(0, len));
+  if (parsed === null) return null;
+  return respToValue(parsed[0]);
+}
+
+function respToValue(r: RespReply): ReplyValue {
+  switch (r.t) {
+    case "simple":
+      return { ok: binaryToBytes(r.v) as any };
+    case "error":
+      return { err: binaryToBytes(r.v) as any };
+    case "int": {
+      const n = Number(r.v);
+      return Number.isSafeInteger(n) ? n : r.v;
+    }
+    case "bulk":
+      return r.v as any;
+    case "null":
+      return null;
+    case "double":
+      return { double: parseDouble(r.v) };
+    case "bool":
+      return r.v;
+    case "verbatim":
+      return {
+        verbatim_string: { format: binaryToBytes(r.format) as any, string: r.v as any },
+      };
+    case "bignum":
+      return { big_number: binaryToBytes(r.v) as any };
+    case "array":
+    case "push":
+      return r.v.map(respToValue);
+    case "set":
+      return { set: r.v.map(respToValue) };
+    case "map":
+    case "attribute":
+      return { map: r.v.map(([k, v]) => [respToValue(k), respToValue(v)]) };
+  }
+}
+
+function parseDouble(s: string): number {
+  if (s === "inf") return Infinity;
+  if (s === "-inf") return -Infinity;
+  if (s === "nan" || s === "-nan") return NaN;
+  return Number(s);
+}
+
+/**
+ * Writes what a script returned (not a raised error) as the caller's reply: Lua's conversions
+ * (luaReplyToRedisReply). Status texts lose their CR/LF as Redis's do.
+ */
+export function writeValue(r: ReplyWriter, v: ReplyValue): void {
+  if (v === null) return r.nullBulk();
+  switch (typeof v) {
+    case "number":
+    case "bigint":
+      return r.integer(v);
+    case "boolean":
+      return r.bool(v);
+  }
+  if (v instanceof Uint8Array) return r.bulk(v);
+  if (Array.isArray(v)) {
+    r.array(v.length);
+    for (const e of v) writeValue(r, e);
+    return;
+  }
+  const o = v as Record<string, any>;
+  if ("err" in o) {
+    const text = o.code !== undefined
+      ? `${bytesToBinary(o.code)} ${bytesToBinary(o.err)}`
+      : bytesToBinary(o.err);
+    return r.errorBinary(text.charCodeAt(0) === 45 ? "-" + text : text);
+  }
+  if ("ok" in o) return r.simple(bytesToBinary(o.ok).replace(/[\r\n]/g, " "));
+  if ("double" in o) return r.double(o.double);
+  if ("big_number" in o) return r.bigNumber(bytesToBinary(o.big_number));
+  if ("verbatim_string" in o) {
+    return r.verbatim(
+      new TextDecoder().decode(o.verbatim_string.string),
+      bytesToBinary(o.verbatim_string.format),
+    );
+  }
+  if ("map" in o) {
+    r.map(o.map.length);
+    for (const [k, e] of o.map) {
+      writeValue(r, k);
+      writeValue(r, e);
+    }
+    return;
+  }
+  if ("set" in o) {
+    r.set(o.set.length);
+    for (const e of o.set) writeValue(r, e);
+  }
+}
