@@ -67,7 +67,8 @@ const engine = wasm.create({
  * table's message. Errors Redis raises as tables (no "user_script:N:" prefix in the reply) are
  * raised as strings marked with \1 after the position, which `scriptError` turns back.
  */
-const PRELUDE = "local redis, error = redis, error; local __conv; do " +
+const PRELUDE = "local redis, error = redis, error; " +
+  "local __conv, __reg, __order, __loading, __P, __hidden = nil, {}, {}, true, nil, {}; do " +
   "local r0, e0, sel, ty, tn, pc = redis, error, select, type, tonumber, pcall; local resp3 = false; " +
   "local function fail(m) e0('\\1' .. m, 3) end; " +
   "local P = setmetatable({}, {__index = r0}); " +
@@ -109,27 +110,95 @@ const PRELUDE = "local redis, error = redis, error; local __conv; do " +
   "if t == 'table' then if not resp3 and v.err == nil and v.ok == nil and (v.double ~= nil or " +
   "v.map ~= nil or v.set ~= nil or v.big_number ~= nil or v.verbatim_string ~= nil) then " +
   "r0.setresp(3) end return v end " +
-  "if t == 'function' or t == 'userdata' or t == 'thread' then return nil end return v end " +
-  "end; return __conv((function(...) ";
+  "if t == 'function' or t == 'userdata' or t == 'thread' then return nil end return v end; ";
 
-/** Closes the function the prelude opened around the script (on a line of its own). */
-const POSTLUDE = "\nend)(...))";
+/** EVAL: the script's body runs as a function whose first value is the result. */
+const EVAL_OPEN = "end; return __conv((function(...) ";
+const EVAL_CLOSE = "\nend)(...))";
+
+/**
+ * A function library: redis.register_function (function_lua.c's checks and texts) collects
+ * the functions into __reg; while the library's top level runs, redis.call & co do not exist.
+ */
+const LIBRARY_OPEN = "__P = P; local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 1, " +
+  "['allow-stale'] = 1, ['no-cluster'] = 1, ['allow-cross-slot-keys'] = 1}; " +
+  "local DENY = {call = 1, pcall = 1, setresp = 1, sha1hex = 1}; " +
+  "__hidden.setresp, __hidden.sha1hex, P.setresp, P.sha1hex = P.setresp, P.sha1hex, nil, nil; " +
+  "setmetatable(P, {__index = function(t, k) if __loading and DENY[k] then " +
+  'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 2) end ' +
+  "return r0[k] end}); " +
+  "P.register_function = function(...) local n = sel('#', ...) local name, cb, flags, desc " +
+  "if n == 1 then local t = ... if ty(t) ~= 'table' then fail('ERR calling redis.register_function " +
+  "with a single argument is only applicable to Lua table (representing named arguments).') end " +
+  "for k, v in pairs(t) do " +
+  "if k == 'function_name' then if ty(v) ~= 'string' then fail('ERR function_name argument given " +
+  "to redis.register_function must be a string') end name = v " +
+  "elseif k == 'callback' then if ty(v) ~= 'function' then fail('ERR callback argument given to " +
+  "redis.register_function must be a function') end cb = v " +
+  "elseif k == 'flags' then if ty(v) ~= 'table' then fail('ERR flags argument to " +
+  "redis.register_function must be a table representing function flags') end flags = v " +
+  "elseif k == 'description' then if ty(v) ~= 'string' then fail('ERR description argument " +
+  "given to redis.register_function must be a string') end desc = v " +
+  "else fail('ERR unknown argument given to redis.register_function') end end " +
+  "if name == nil then fail('ERR redis.register_function must get a function name argument') end " +
+  "if cb == nil then fail('ERR redis.register_function must get a callback argument') end " +
+  "elseif n == 2 then name, cb = ... " +
+  "if ty(name) ~= 'string' then fail('ERR first argument to redis.register_function must be a " +
+  "string') end " +
+  "if ty(cb) ~= 'function' then fail('ERR second argument to redis.register_function must be a " +
+  "function') end " +
+  "else fail('ERR wrong number of arguments to redis.register_function') end " +
+  "local fl = {} if flags ~= nil then for _, f in ipairs(flags) do " +
+  "if ty(f) ~= 'string' or not FLAGS[f] then fail('ERR unknown flag given') end fl[#fl + 1] = f end end " +
+  "if not name:find('^[%w_]+$') then fail('ERR Library names can only contain letters, numbers, " +
+  "or underscores(_) and must be at least one character long') end " +
+  "if __reg[name] then fail('ERR Function already exists in the library') end " +
+  "__reg[name] = {cb = cb, flags = table.concat(fl, ','), desc = desc} " +
+  "__order[#__order + 1] = name end; " +
+  "end; (function(...) ";
+/** FUNCTION LOAD: what the library registered, as {name, flags, description or false}. */
+const LIBRARY_LOAD_CLOSE = "\nend)() __loading = false; local out = {} " +
+  "for i, n in ipairs(__order) do local f = __reg[n] out[i] = {n, f.flags, f.desc or false} end " +
+  "return out";
 
 const encoder = new TextEncoder();
-const PRELUDE_BYTES = encoder.encode(PRELUDE);
-const POSTLUDE_BYTES = encoder.encode(POSTLUDE);
 
-/** `body` wrapped in the prelude: what is handed to the VM for a script. */
-export function withPrelude(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(PRELUDE_BYTES.length + body.length + POSTLUDE_BYTES.length);
-  out.set(PRELUDE_BYTES);
-  out.set(body, PRELUDE_BYTES.length);
-  out.set(POSTLUDE_BYTES, PRELUDE_BYTES.length + body.length);
+function wrap(open: string, body: Uint8Array, close: string): Uint8Array {
+  const head = encoder.encode(open);
+  const tail = encoder.encode(close);
+  const out = new Uint8Array(head.length + body.length + tail.length);
+  out.set(head);
+  out.set(body, head.length);
+  out.set(tail, head.length + body.length);
   return out;
 }
 
+/** What the VM runs for an EVAL script (`body` with its shebang line blanked). */
+export function evalSource(body: Uint8Array): Uint8Array {
+  return wrap(PRELUDE + EVAL_OPEN, body, EVAL_CLOSE);
+}
+
 /**
- * Runs `source` (from `withPrelude`) with KEYS and ARGV set, calling back into `h` for
+ * What the VM runs for FUNCTION LOAD of a library (`code` with its shebang line blanked): the
+ * functions it registered, as an array of {name, "flag,flag", description or false}.
+ */
+export function libraryLoadSource(code: Uint8Array): Uint8Array {
+  return wrap(PRELUDE + LIBRARY_OPEN, code, LIBRARY_LOAD_CLOSE);
+}
+
+/** What the VM runs for FCALL of `name` ([A-Za-z0-9_]+) in the library `code`. */
+export function functionSource(code: Uint8Array, name: string): Uint8Array {
+  return wrap(
+    PRELUDE + LIBRARY_OPEN,
+    code,
+    `\nend)() __loading = false; __P.register_function = nil; ` +
+      `for k, v in pairs(__hidden) do __P[k] = v end; ` +
+      `return __conv((__reg['${name}'].cb(KEYS, ARGV)))`,
+  );
+}
+
+/**
+ * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into `h` for
  * redis.call & co. Returns the script's value converted as Redis converts it (numbers
  * truncated, false nil, `{ok=}` / `{err=}` tables), or, when the script raised, an
  * `{ err, code, meta: { line, kind?, name? } }` error (see `scriptError`).
@@ -156,11 +225,12 @@ const COMPILE_CHECK = encoder.encode(
  * Compiles `body` as Redis's luaCreateFunction does (chunk name "@user_script"): null when it
  * compiles, else Lua's message ("user_script:1: '=' expected near ...").
  */
-export function compileError(body: Uint8Array): string | null {
+export function compileError(body: Uint8Array, chunk = "user_script"): string | null {
   const r = runLua(NO_SCRIPT_HOST, COMPILE_CHECK, [], [body]);
   if (r === null) return null;
-  if (r instanceof Uint8Array) return bytesToBinary(r);
-  return "script load failed";
+  if (!(r instanceof Uint8Array)) return "script load failed";
+  const text = bytesToBinary(r);
+  return text.startsWith("user_script") ? chunk + text.slice("user_script".length) : text;
 }
 
 const NO_SCRIPT_HOST: ScriptHost = {
@@ -170,7 +240,11 @@ const NO_SCRIPT_HOST: ScriptHost = {
 };
 
 /** A value the VM returned that is an error: the script raised, or returned `{err = ...}`. */
-export type ErrorValue = { err: Uint8Array; code?: Uint8Array; meta?: { line: number; kind?: string; name?: string } };
+export type ErrorValue = {
+  err: Uint8Array;
+  code?: Uint8Array;
+  meta?: { line: number; kind?: string; name?: string };
+};
 
 /** True when `v` is an error reply (`{ err }`), raised or returned. */
 export function isError(v: unknown): v is ErrorValue {
@@ -200,8 +274,10 @@ export function scriptError(e: ErrorValue, chunk: string): [string, number] {
   if (marked !== null) {
     return [text.slice(marked[0].length), marked[1] !== undefined ? Number(marked[1]) : meta.line];
   }
-  if (chunk !== "user_script" && text.startsWith("user_script:")) {
-    text = chunk + text.slice("user_script".length);
-  }
-  return [e.code !== undefined ? `${bytesToBinary(e.code)} ${text}` : text, meta.line];
+  // Lua's "user_script:N:" position is where the error was raised; the VM's line may be the
+  // prelude's (an error raised through its `error`).
+  const at = /^user_script:(\d+):/.exec(text);
+  if (at !== null && chunk !== "user_script") text = chunk + text.slice("user_script".length);
+  const line = at !== null ? Number(at[1]) : meta.line;
+  return [e.code !== undefined ? `${bytesToBinary(e.code)} ${text}` : text, line];
 }

@@ -15,12 +15,12 @@ import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
   compileError,
+  evalSource,
   isError,
   type ReplyValue,
   runLua,
-  type ScriptHost,
   scriptError,
-  withPrelude,
+  type ScriptHost,
 } from "./engine.ts";
 import { replyToValue, writeValue } from "./convert.ts";
 import { FunctionLibraries } from "./functions.ts";
@@ -133,7 +133,7 @@ export class Scripting implements Subsystem {
       c.reply.errorBinary(`ERR Error compiling script (new function): ${err}`);
       return null;
     }
-    const script: Script = { body: body.slice(), source: withPrelude(code), flags };
+    const script: Script = { body: body.slice(), source: evalSource(code), flags };
     this.scripts.set(sha, script);
     this.scriptsMemory += body.length;
     return script;
@@ -166,7 +166,13 @@ export class Scripting implements Subsystem {
     sc.db = c.db;
     sc.reply.resp = 2;
     sc.reply.len = 0;
-    const ctx = new RunContext(this, c, sc, r, ro || (!compat && (r.flags & SCRIPT_FLAG_NO_WRITES) !== 0));
+    const ctx = new RunContext(
+      this,
+      c,
+      sc,
+      r,
+      ro || (!compat && (r.flags & SCRIPT_FLAG_NO_WRITES) !== 0),
+    );
     this.running = ctx;
     let result: ReplyValue;
     try {
