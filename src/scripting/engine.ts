@@ -270,6 +270,7 @@ export function scriptError(e: ErrorValue, chunk: string): [string, number] {
   }
   let text = bytesToBinary(e.err);
   // Raised by the prelude for what Redis raises as a table: the position is the caller's.
+  // deno-lint-ignore no-control-regex
   const marked = /^(?:user_script:(\d+): )?\x01/.exec(text);
   if (marked !== null) {
     return [text.slice(marked[0].length), marked[1] !== undefined ? Number(marked[1]) : meta.line];
