@@ -71,33 +71,34 @@ const PRELUDE = "local redis, error = redis, error; " +
   "local __conv, __reg, __order, __loading, __P, __hidden = nil, {}, {}, true, nil, {}; do " +
   "local r0, e0, sel, ty, tn, pc = redis, error, select, type, tonumber, pcall; local resp3 = false; " +
   "local function fail(m) e0('\\1' .. m, 3) end; " +
-  "local P = setmetatable({}, {__index = r0}); " +
+  "local RO = function() e0('Attempt to modify a readonly table', 2) end; " +
+  "local P = setmetatable({}, {__index = r0, __newindex = RO}); " +
   // Under RESP3 a null reply is nil, not false; errors re-raised where the script called.
   "local function nilcall(f) return function(...) local ok, r = pc(f, ...) " +
   "if not ok then if ty(r) == 'table' and ty(r.err) == 'string' then e0('\\1' .. r.err, 2) end e0(r, 0) end " +
   "if r == false then return nil end return r end end; " +
-  "P.log = function(...) local n = sel('#', ...) " +
+  "rawset(P, 'log', function(...) local n = sel('#', ...) " +
   "if n < 2 then fail('ERR redis.log() requires two arguments or more.') end " +
   "local l = ... if ty(l) ~= 'number' then fail('ERR First argument must be a number (log level).') end " +
   "if l < 0 or l > 3 then fail('ERR Invalid debug level.') end " +
   "local t = {} for i = 2, n do local v = sel(i, ...) local k = ty(v) " +
   "if k == 'string' or k == 'number' then t[#t + 1] = v end end " +
-  "return r0.log(l, table.concat(t, ' ')) end; " +
-  "P.setresp = function(...) if sel('#', ...) ~= 1 then fail('ERR redis.setresp() requires one argument.') end " +
+  "return r0.log(l, table.concat(t, ' ')) end); " +
+  "rawset(P, 'setresp', function(...) if sel('#', ...) ~= 1 then fail('ERR redis.setresp() requires one argument.') end " +
   "local v = tn((...)) if v ~= 2 and v ~= 3 then fail('ERR RESP version must be 2 or 3.') end " +
-  "resp3 = v == 3 if resp3 then P.call = nilcall(r0.call) P.pcall = nilcall(r0.pcall) " +
-  "else P.call = nil P.pcall = nil end return r0.setresp(v) end; " +
-  "P.set_repl = function(...) if sel('#', ...) ~= 1 then fail('ERR redis.set_repl() requires two arguments.') end " +
+  "resp3 = v == 3 if resp3 then rawset(P, 'call', nilcall(r0.call)) rawset(P, 'pcall', nilcall(r0.pcall)) " +
+  "else rawset(P, 'call', nil) rawset(P, 'pcall', nil) end return r0.setresp(v) end); " +
+  "rawset(P, 'set_repl', function(...) if sel('#', ...) ~= 1 then fail('ERR redis.set_repl() requires two arguments.') end " +
   "local f = tn((...)) if f == nil or f < 0 or f > 3 then " +
-  "fail('ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.') end end; " +
-  "P.sha1hex = function(...) if sel('#', ...) ~= 1 then fail('ERR wrong number of arguments') end " +
-  "return r0.sha1hex(...) end; " +
-  "P.status_reply = function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
-  "return {err = 'ERR wrong number or type of arguments'} end return {ok = s} end; " +
-  "P.error_reply = function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
+  "fail('ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.') end end); " +
+  "rawset(P, 'sha1hex', function(...) if sel('#', ...) ~= 1 then fail('ERR wrong number of arguments') end " +
+  "return r0.sha1hex(...) end); " +
+  "rawset(P, 'status_reply', function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
+  "return {err = 'ERR wrong number or type of arguments'} end return {ok = s} end); " +
+  "rawset(P, 'error_reply', function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
   "return {err = 'ERR wrong number or type of arguments'} end " +
   "if s:sub(1, 1) == '-' then s = s:sub(2) end " +
-  "if not s:find(' ', 1, true) then s = 'ERR ' .. s end return {err = s} end; " +
+  "if not s:find(' ', 1, true) then s = 'ERR ' .. s end return {err = s} end); " +
   "redis = P; " +
   "error = function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then e0('\\1' .. e.err, 2) end " +
   "if e == nil then e0('\\1ERR nil', 2) end " +
@@ -123,11 +124,12 @@ const EVAL_CLOSE = "\nend)(...))";
 const LIBRARY_OPEN = "__P = P; local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 1, " +
   "['allow-stale'] = 1, ['no-cluster'] = 1, ['allow-cross-slot-keys'] = 1}; " +
   "local DENY = {call = 1, pcall = 1, setresp = 1, sha1hex = 1}; " +
-  "__hidden.setresp, __hidden.sha1hex, P.setresp, P.sha1hex = P.setresp, P.sha1hex, nil, nil; " +
+  "__hidden.setresp, __hidden.sha1hex = P.setresp, P.sha1hex; " +
+  "rawset(P, 'setresp', nil) rawset(P, 'sha1hex', nil) " +
   "setmetatable(P, {__index = function(t, k) if __loading and DENY[k] then " +
   'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 2) end ' +
-  "return r0[k] end}); " +
-  "P.register_function = function(...) local n = sel('#', ...) local name, cb, flags, desc " +
+  "return r0[k] end, __newindex = RO}); " +
+  "rawset(P, 'register_function', function(...) local n = sel('#', ...) local name, cb, flags, desc " +
   "if n == 1 then local t = ... if ty(t) ~= 'table' then fail('ERR calling redis.register_function " +
   "with a single argument is only applicable to Lua table (representing named arguments).') end " +
   "for k, v in pairs(t) do " +
@@ -154,7 +156,7 @@ const LIBRARY_OPEN = "__P = P; local FLAGS = {['no-writes'] = 1, ['allow-oom'] =
   "or underscores(_) and must be at least one character long') end " +
   "if __reg[name] then fail('ERR Function already exists in the library') end " +
   "__reg[name] = {cb = cb, flags = table.concat(fl, ','), desc = desc} " +
-  "__order[#__order + 1] = name end; " +
+  "__order[#__order + 1] = name end); " +
   "end; (function(...) ";
 /** FUNCTION LOAD: what the library registered, as {name, flags, description or false}. */
 const LIBRARY_LOAD_CLOSE = "\nend)() __loading = false; local out = {} " +
@@ -191,8 +193,8 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
   return wrap(
     PRELUDE + LIBRARY_OPEN,
     code,
-    `\nend)() __loading = false; __P.register_function = nil; ` +
-      `for k, v in pairs(__hidden) do __P[k] = v end; ` +
+    `\nend)() __loading = false; rawset(__P, 'register_function', nil) ` +
+      `for k, v in pairs(__hidden) do rawset(__P, k, v) end; ` +
       `return __conv((__reg['${name}'].cb(KEYS, ARGV)))`,
   );
 }
