@@ -58,6 +58,9 @@ function parseDouble(s: string): number {
   return Number(s);
 }
 
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
 /**
  * Writes what a script returned (not a raised error) as the caller's reply: Lua's conversions
  * (luaReplyToRedisReply). Status texts lose their CR/LF as Redis's do.
@@ -66,8 +69,11 @@ export function writeValue(r: ReplyWriter, v: ReplyValue): void {
   if (v === null) return r.nullBulk();
   switch (typeof v) {
     case "number":
-    case "bigint":
       return r.integer(v);
+    case "bigint":
+      // The VM saturates a Lua number at or past 2^63; Redis's (long long) cast of it gives
+      // LLONG_MIN (no double below 2^63 rounds to INT64_MAX, so only those come out as it).
+      return r.integer(v === INT64_MAX ? INT64_MIN : v);
     case "boolean":
       return r.bool(v);
   }

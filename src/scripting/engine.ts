@@ -7,7 +7,7 @@
  * read-only, reading an undeclared global an error).
  */
 
-import { load, type ReplyValue } from "lua-redis-wasm";
+import { encodeArgs, load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 
@@ -33,6 +33,97 @@ let host: ScriptHost | null = null;
 
 const NO_HOST: ReplyValue = { err: new TextEncoder().encode("ERR no script is running") as any };
 
+/**
+ * What Redis 7.2's C functions do where the VM's built-ins differ, one Lua chunk per helper,
+ * compiled the first time a script uses it (compiling is what an eval costs most, and most
+ * scripts use none): redis.log / setresp / set_repl / sha1hex argument checks and texts,
+ * redis.error_reply / status_reply, RESP3's nil for a null reply, `error({err = ...})`, the
+ * read-only redis table, the RESP3 tables of a RESP2 script, and redis.register_function
+ * (function_lua.c's checks and texts). Errors Redis raises as tables (no "user_script:N:"
+ * prefix in the reply) are raised as strings marked with \1 after the position, which
+ * `scriptError` turns back. They live in the redis table as `__h_<name>` strings, set once when
+ * the VM starts, so that scripts do not carry their source. Each chunk gets (redis, error,
+ * state, the proxy, the helper loader) and returns the helper.
+ */
+const HELPER_HEAD =
+  "local r0, e0, S, P, h = ... local sel, ty, tn, pc = select, type, tonumber, pcall " +
+  "local function fail(m) e0('\\1' .. m, 3) end ";
+const HELPERS: Record<string, string> = {
+  log: "return function(...) local n = sel('#', ...) " +
+    "if n < 2 then fail('ERR redis.log() requires two arguments or more.') end " +
+    "local l = ... if ty(l) ~= 'number' then fail('ERR First argument must be a number (log level).') end " +
+    "if l < 0 or l > 3 then fail('ERR Invalid debug level.') end " +
+    "local t = {} for i = 2, n do local v = sel(i, ...) local k = ty(v) " +
+    "if k == 'string' or k == 'number' then t[#t + 1] = v end end " +
+    "return r0.log(l, table.concat(t, ' ')) end",
+  // Under RESP3 a null reply is nil, not false; errors re-raised where the script called.
+  setresp: "local function nilcall(f) return function(...) local ok, r = pc(f, ...) " +
+    "if not ok then if ty(r) == 'table' and ty(r.err) == 'string' then e0('\\1' .. r.err, 2) end " +
+    "e0(r, 0) end if r == false then return nil end return r end end " +
+    "return function(...) if sel('#', ...) ~= 1 then fail('ERR redis.setresp() requires one argument.') end " +
+    "local v = tn((...)) if v ~= 2 and v ~= 3 then fail('ERR RESP version must be 2 or 3.') end " +
+    "S.resp3 = v == 3 if S.resp3 then rawset(P, 'call', nilcall(r0.call)) rawset(P, 'pcall', nilcall(r0.pcall)) " +
+    "else rawset(P, 'call', r0.call) rawset(P, 'pcall', r0.pcall) end return r0.setresp(v) end",
+  set_repl:
+    "return function(...) if sel('#', ...) ~= 1 then fail('ERR redis.set_repl() requires two arguments.') end " +
+    "local f = tn((...)) if f == nil or f < 0 or f > 3 then " +
+    "fail('ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.') end end",
+  sha1hex:
+    "return function(...) if sel('#', ...) ~= 1 then fail('ERR wrong number of arguments') end " +
+    "return r0.sha1hex(...) end",
+  status_reply:
+    "return function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
+    "return {err = 'ERR wrong number or type of arguments'} end return {ok = s} end",
+  error_reply:
+    "return function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
+    "return {err = 'ERR wrong number or type of arguments'} end " +
+    "if s:sub(1, 1) == '-' then s = s:sub(2) end " +
+    "if not s:find(' ', 1, true) then s = 'ERR ' .. s end return {err = s} end",
+  register_function: "local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 1, ['allow-stale'] = 1, " +
+    "['no-cluster'] = 1, ['allow-cross-slot-keys'] = 1} " +
+    "return function(...) local n = sel('#', ...) local name, cb, flags, desc " +
+    "if n == 1 then local t = ... if ty(t) ~= 'table' then fail('ERR calling redis.register_function " +
+    "with a single argument is only applicable to Lua table (representing named arguments).') end " +
+    "for k, v in pairs(t) do " +
+    "if k == 'function_name' then if ty(v) ~= 'string' then fail('ERR function_name argument given " +
+    "to redis.register_function must be a string') end name = v " +
+    "elseif k == 'callback' then if ty(v) ~= 'function' then fail('ERR callback argument given to " +
+    "redis.register_function must be a function') end cb = v " +
+    "elseif k == 'flags' then if ty(v) ~= 'table' then fail('ERR flags argument to " +
+    "redis.register_function must be a table representing function flags') end flags = v " +
+    "elseif k == 'description' then if ty(v) ~= 'string' then fail('ERR description argument " +
+    "given to redis.register_function must be a string') end desc = v " +
+    "else fail('ERR unknown argument given to redis.register_function') end end " +
+    "if name == nil then fail('ERR redis.register_function must get a function name argument') end " +
+    "if cb == nil then fail('ERR redis.register_function must get a callback argument') end " +
+    "elseif n == 2 then name, cb = ... " +
+    "if ty(name) ~= 'string' then fail('ERR first argument to redis.register_function must be a " +
+    "string') end " +
+    "if ty(cb) ~= 'function' then fail('ERR second argument to redis.register_function must be a " +
+    "function') end " +
+    "else fail('ERR wrong number of arguments to redis.register_function') end " +
+    "local fl = {} if flags ~= nil then for _, f in ipairs(flags) do " +
+    "if ty(f) ~= 'string' or not FLAGS[f] then fail('ERR unknown flag given') end fl[#fl + 1] = f end end " +
+    "if not name:find('^[%w_]+$') then fail('ERR Library names can only contain letters, numbers, " +
+    "or underscores(_) and must be at least one character long') end " +
+    "if S.reg[name] then fail('ERR Function already exists in the library') end " +
+    "S.reg[name] = {cb = cb, flags = table.concat(fl, ','), desc = desc} " +
+    "S.order[#S.order + 1] = name end",
+  // redis.<k> not in the proxy; frames: this, __index, the script.
+  index: "local COLD = {log = 1, setresp = 1, set_repl = 1, sha1hex = 1, status_reply = 1, " +
+    "error_reply = 1, register_function = 1} " +
+    "return function(k) if S.loading and (k == 'call' or k == 'pcall' or k == 'setresp' or " +
+    "k == 'sha1hex') then " +
+    'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 3) end ' +
+    "if COLD[k] and (k ~= 'register_function' or S.loading) then return h(k) end return r0[k] end",
+  ro: "return function() e0('Attempt to modify a readonly table', 3) end",
+  // error(): frames: this, the script's `error`, the script.
+  error: "return function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then " +
+    "e0('\\1' .. e.err, 3) end " +
+    "if e == nil then e0('\\1ERR nil', 3) end if l == 0 then e0(e, 0) end e0(e, (l or 1) + 2) end",
+  conv: "return function(v) if v.err == nil and v.ok == nil then r0.setresp(3) end return v end",
+};
+
 const wasm = await load({
   profile: "redis-7.2",
   redisProps: {
@@ -49,6 +140,9 @@ const wasm = await load({
     REPL_SLAVE: { value: 2 },
     REPL_REPLICA: { value: 2 },
     REPL_ALL: { value: 3 },
+    ...Object.fromEntries(
+      Object.entries(HELPERS).map(([k, v]) => [`__h_${k}`, { value: HELPER_HEAD + v }]),
+    ),
   },
 });
 
@@ -59,108 +153,65 @@ const engine = wasm.create({
   onSetResp: (resp) => host?.setResp(resp),
 });
 
-/**
- * Put ahead of every script on its first line (so line numbers stay the script's own): it
- * shadows `redis` and `error` with locals that do what Redis 7.2's C functions do where the
- * VM's built-ins differ: redis.log / setresp / set_repl / sha1hex argument checks and texts,
- * redis.error_reply / status_reply, and `error({err = ...})`, which Redis reports as the
- * table's message. Errors Redis raises as tables (no "user_script:N:" prefix in the reply) are
- * raised as strings marked with \1 after the position, which `scriptError` turns back.
- */
-const PRELUDE = "local redis, error = redis, error; " +
-  "local __conv, __reg, __order, __loading, __P, __hidden = nil, {}, {}, true, nil, {}; do " +
-  "local r0, e0, sel, ty, tn, pc = redis, error, select, type, tonumber, pcall; local resp3 = false; " +
-  "local function fail(m) e0('\\1' .. m, 3) end; " +
-  "local RO = function() e0('Attempt to modify a readonly table', 2) end; " +
-  "local P = setmetatable({}, {__index = r0, __newindex = RO}); " +
-  // Under RESP3 a null reply is nil, not false; errors re-raised where the script called.
-  "local function nilcall(f) return function(...) local ok, r = pc(f, ...) " +
-  "if not ok then if ty(r) == 'table' and ty(r.err) == 'string' then e0('\\1' .. r.err, 2) end e0(r, 0) end " +
-  "if r == false then return nil end return r end end; " +
-  "rawset(P, 'log', function(...) local n = sel('#', ...) " +
-  "if n < 2 then fail('ERR redis.log() requires two arguments or more.') end " +
-  "local l = ... if ty(l) ~= 'number' then fail('ERR First argument must be a number (log level).') end " +
-  "if l < 0 or l > 3 then fail('ERR Invalid debug level.') end " +
-  "local t = {} for i = 2, n do local v = sel(i, ...) local k = ty(v) " +
-  "if k == 'string' or k == 'number' then t[#t + 1] = v end end " +
-  "return r0.log(l, table.concat(t, ' ')) end); " +
-  "rawset(P, 'setresp', function(...) if sel('#', ...) ~= 1 then fail('ERR redis.setresp() requires one argument.') end " +
-  "local v = tn((...)) if v ~= 2 and v ~= 3 then fail('ERR RESP version must be 2 or 3.') end " +
-  "resp3 = v == 3 if resp3 then rawset(P, 'call', nilcall(r0.call)) rawset(P, 'pcall', nilcall(r0.pcall)) " +
-  "else rawset(P, 'call', nil) rawset(P, 'pcall', nil) end return r0.setresp(v) end); " +
-  "rawset(P, 'set_repl', function(...) if sel('#', ...) ~= 1 then fail('ERR redis.set_repl() requires two arguments.') end " +
-  "local f = tn((...)) if f == nil or f < 0 or f > 3 then " +
-  "fail('ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.') end end); " +
-  "rawset(P, 'sha1hex', function(...) if sel('#', ...) ~= 1 then fail('ERR wrong number of arguments') end " +
-  "return r0.sha1hex(...) end); " +
-  "rawset(P, 'status_reply', function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
-  "return {err = 'ERR wrong number or type of arguments'} end return {ok = s} end); " +
-  "rawset(P, 'error_reply', function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
-  "return {err = 'ERR wrong number or type of arguments'} end " +
-  "if s:sub(1, 1) == '-' then s = s:sub(2) end " +
-  "if not s:find(' ', 1, true) then s = 'ERR ' .. s end return {err = s} end); " +
-  "redis = P; " +
-  "error = function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then e0('\\1' .. e.err, 2) end " +
-  "if e == nil then e0('\\1ERR nil', 2) end " +
-  "if l == 0 then e0(e, 0) end e0(e, (l or 1) + 1) end; " +
-  // The script's value as luaReplyToRedisReply takes it: numbers out of the int64 range are
-  // LLONG_MIN, functions nil, and the RESP3 tables ({double=} ...) count in RESP2 too.
-  "__conv = function(v) local t = ty(v) " +
-  "if t == 'number' then if v ~= v or v >= 9223372036854775808 or v < -9223372036854775808 then " +
-  "return -9223372036854775808 end return v end " +
-  "if t == 'table' then if not resp3 and v.err == nil and v.ok == nil and (v.double ~= nil or " +
-  "v.map ~= nil or v.set ~= nil or v.big_number ~= nil or v.verbatim_string ~= nil) then " +
-  "r0.setresp(3) end return v end " +
-  "if t == 'function' or t == 'userdata' or t == 'thread' then return nil end return v end; ";
-
-/** EVAL: the script's body runs as a function whose first value is the result. */
-const EVAL_OPEN = "end; return __conv((function(...) ";
-const EVAL_CLOSE = "\nend)(...))";
+/** What a script uses that needs a helper in its prelude (`scriptFeatures`). */
+export interface ScriptFeatures {
+  /** Members of the redis table Redis checks or words differently (log, setresp, ...). */
+  helpers: boolean;
+  /** `error`, which Redis reports differently for a table. */
+  error: boolean;
+  /** A table key of the RESP3 forms ({double = ...}), converted in RESP2 scripts too. */
+  resp3Tables: boolean;
+}
 
 /**
- * A function library: redis.register_function (function_lua.c's checks and texts) collects
- * the functions into __reg; while the library's top level runs, redis.call & co do not exist.
+ * What the prelude of `body` must provide, judged from its text once when it is loaded:
+ * compiling is what an eval costs most, so a script only carries what it may use.
  */
-const LIBRARY_OPEN = "__P = P; local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 1, " +
-  "['allow-stale'] = 1, ['no-cluster'] = 1, ['allow-cross-slot-keys'] = 1}; " +
-  "local DENY = {call = 1, pcall = 1, setresp = 1, sha1hex = 1}; " +
-  "__hidden.setresp, __hidden.sha1hex = P.setresp, P.sha1hex; " +
-  "rawset(P, 'setresp', nil) rawset(P, 'sha1hex', nil) " +
-  "setmetatable(P, {__index = function(t, k) if __loading and DENY[k] then " +
-  'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 2) end ' +
-  "return r0[k] end, __newindex = RO}); " +
-  "rawset(P, 'register_function', function(...) local n = sel('#', ...) local name, cb, flags, desc " +
-  "if n == 1 then local t = ... if ty(t) ~= 'table' then fail('ERR calling redis.register_function " +
-  "with a single argument is only applicable to Lua table (representing named arguments).') end " +
-  "for k, v in pairs(t) do " +
-  "if k == 'function_name' then if ty(v) ~= 'string' then fail('ERR function_name argument given " +
-  "to redis.register_function must be a string') end name = v " +
-  "elseif k == 'callback' then if ty(v) ~= 'function' then fail('ERR callback argument given to " +
-  "redis.register_function must be a function') end cb = v " +
-  "elseif k == 'flags' then if ty(v) ~= 'table' then fail('ERR flags argument to " +
-  "redis.register_function must be a table representing function flags') end flags = v " +
-  "elseif k == 'description' then if ty(v) ~= 'string' then fail('ERR description argument " +
-  "given to redis.register_function must be a string') end desc = v " +
-  "else fail('ERR unknown argument given to redis.register_function') end end " +
-  "if name == nil then fail('ERR redis.register_function must get a function name argument') end " +
-  "if cb == nil then fail('ERR redis.register_function must get a callback argument') end " +
-  "elseif n == 2 then name, cb = ... " +
-  "if ty(name) ~= 'string' then fail('ERR first argument to redis.register_function must be a " +
-  "string') end " +
-  "if ty(cb) ~= 'function' then fail('ERR second argument to redis.register_function must be a " +
-  "function') end " +
-  "else fail('ERR wrong number of arguments to redis.register_function') end " +
-  "local fl = {} if flags ~= nil then for _, f in ipairs(flags) do " +
-  "if ty(f) ~= 'string' or not FLAGS[f] then fail('ERR unknown flag given') end fl[#fl + 1] = f end end " +
-  "if not name:find('^[%w_]+$') then fail('ERR Library names can only contain letters, numbers, " +
-  "or underscores(_) and must be at least one character long') end " +
-  "if __reg[name] then fail('ERR Function already exists in the library') end " +
-  "__reg[name] = {cb = cb, flags = table.concat(fl, ','), desc = desc} " +
-  "__order[#__order + 1] = name end); " +
-  "end; (function(...) ";
+export function scriptFeatures(body: Uint8Array): ScriptFeatures {
+  const text = bytesToBinary(body);
+  return {
+    helpers: /\b(log|setresp|set_repl|sha1hex|status_reply|error_reply)\b/.test(text),
+    error: /\berror\b/.test(text),
+    resp3Tables:
+      /\b(double|map|set|big_number|verbatim_string)\s*=|["'](double|map|set|big_number|verbatim_string)["']/
+        .test(text),
+  };
+}
+
+const ALL_FEATURES: ScriptFeatures = { helpers: true, error: true, resp3Tables: true };
+
+/**
+ * Put ahead of a script on its first line (so line numbers stay the script's own): a loader
+ * of the HELPERS chunks, and what `f` asks for: `redis` shadowed by a read-only proxy whose
+ * Redis-specific members are helpers, `error` by the helper, and the script's value passed
+ * through `__c` (the RESP3 tables). `library`: also the state the tails of a library read.
+ */
+function prelude(f: ScriptFeatures, library: boolean): string {
+  let p = `local redis, error, __c${library ? ", __S" : ""} = redis, error; do ` +
+    "local r, e, S, P, H = redis, error, {}, nil, {} " +
+    "local function h(k) local f = H[k] if not f then " +
+    "f = loadstring(r['__h_' .. k], '=' .. k)(r, e, S, P, h) H[k] = f end return f end ";
+  if (library) p += "__S = S ";
+  if (f.helpers) {
+    p += "P = setmetatable({call = r.call, pcall = r.pcall}, " +
+      "{__index = function(_, k) return h('index')(k) end, __newindex = function() h('ro')() end}) " +
+      "S.P = P redis = P ";
+  }
+  if (f.error) p += "error = function(x, l) h('error')(x, l) end ";
+  if (f.resp3Tables) {
+    p += "__c = function(v) if type(v) == 'table' and not S.resp3 and (v.double ~= nil or " +
+      "v.map ~= nil or v.set ~= nil or v.big_number ~= nil or v.verbatim_string ~= nil) then " +
+      "return h('conv')(v) end return v end ";
+  }
+  return p;
+}
+
+/** A function library: its top level runs with S.loading set, registering into S.reg. */
+const LIBRARY_OPEN = "S.loading, S.reg, S.order = true, {}, {} rawset(P, 'call', nil) " +
+  "rawset(P, 'pcall', nil) end; (function() ";
 /** FUNCTION LOAD: what the library registered, as {name, flags, description or false}. */
-const LIBRARY_LOAD_CLOSE = "\nend)() __loading = false; local out = {} " +
-  "for i, n in ipairs(__order) do local f = __reg[n] out[i] = {n, f.flags, f.desc or false} end " +
+const LIBRARY_LOAD_CLOSE = "\nend)() __S.loading = false; local out = {} " +
+  "for i, n in ipairs(__S.order) do local f = __S.reg[n] out[i] = {n, f.flags, f.desc or false} end " +
   "return out";
 
 const encoder = new TextEncoder();
@@ -177,7 +228,14 @@ function wrap(open: string, body: Uint8Array, close: string): Uint8Array {
 
 /** What the VM runs for an EVAL script (`body` with its shebang line blanked). */
 export function evalSource(body: Uint8Array): Uint8Array {
-  return wrap(PRELUDE + EVAL_OPEN, body, EVAL_CLOSE);
+  const f = scriptFeatures(body);
+  const p = f.helpers || f.error || f.resp3Tables ? prelude(f, false) + "end; " : "";
+  // The body runs as a function and its first value is the result (lua_pcall(lua, 0, 1)).
+  return wrap(
+    p + (f.resp3Tables ? "return __c((function(...) " : "return ((function(...) "),
+    body,
+    "\nend)(...))",
+  );
 }
 
 /**
@@ -185,17 +243,17 @@ export function evalSource(body: Uint8Array): Uint8Array {
  * functions it registered, as an array of {name, "flag,flag", description or false}.
  */
 export function libraryLoadSource(code: Uint8Array): Uint8Array {
-  return wrap(PRELUDE + LIBRARY_OPEN, code, LIBRARY_LOAD_CLOSE);
+  return wrap(prelude(ALL_FEATURES, true) + LIBRARY_OPEN, code, LIBRARY_LOAD_CLOSE);
 }
 
 /** What the VM runs for FCALL of `name` ([A-Za-z0-9_]+) in the library `code`. */
 export function functionSource(code: Uint8Array, name: string): Uint8Array {
   return wrap(
-    PRELUDE + LIBRARY_OPEN,
+    prelude(ALL_FEATURES, true) + LIBRARY_OPEN,
     code,
-    `\nend)() __loading = false; rawset(__P, 'register_function', nil) ` +
-      `for k, v in pairs(__hidden) do rawset(__P, k, v) end; ` +
-      `return __conv((__reg['${name}'].cb(KEYS, ARGV)))`,
+    `\nend)() __S.loading = false; rawset(__S.P, 'call', redis.call) ` +
+      `rawset(__S.P, 'pcall', redis.pcall) ` +
+      `return __c((__S.reg['${name}'].cb(KEYS, ARGV)))`,
   );
 }
 
@@ -213,9 +271,40 @@ export function runLua(
 ): ReplyValue {
   host = h;
   try {
-    return engine.evalWithArgs(source, keys, args);
+    return evalDirect(source, keys, args);
   } finally {
     host = null;
+  }
+}
+
+/**
+ * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
+ * for error metadata we do not use): the same wasm exports, called as it calls them.
+ */
+// deno-lint-ignore no-explicit-any
+const vm = engine as any;
+function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
+  if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
+  const ex = vm.exports;
+  const argBuf = encodeArgs(
+    keys.length === 0 ? args : args.length === 0 ? keys : [...keys, ...args],
+  );
+  const scriptPtr = ex._alloc(source.length);
+  const argsPtr = ex._alloc(argBuf.length);
+  ex.HEAPU8.set(source, scriptPtr);
+  ex.HEAPU8.set(argBuf, argsPtr);
+  try {
+    const result = vm.callEvalWithArgs(
+      scriptPtr,
+      source.length,
+      argsPtr,
+      argBuf.length,
+      keys.length,
+    );
+    return vm.decodeResult(result, "");
+  } finally {
+    ex._free_mem(scriptPtr);
+    ex._free_mem(argsPtr);
   }
 }
 

@@ -66,6 +66,9 @@ export interface Runnable {
 
 const registry = new WeakMap<Server, Scripting>();
 
+/** The VM's error for a returned value it cannot convert (a function, userdata, a thread). */
+const UNSUPPORTED_TYPE = "unsupported Lua return type\0";
+
 /** The scripting subsystem of `server`. */
 export function scriptingOf(server: Server): Scripting {
   const s = registry.get(server);
@@ -186,6 +189,11 @@ export class Scripting implements Subsystem {
     if (isError(result) && result.meta !== undefined) {
       const [text, line] = scriptError(result, r.chunk);
       c.reply.errorBinary(`${text} script: ${r.name}, on @${r.chunk}:${line}.`);
+      return;
+    }
+    // A function or userdata returned: Redis replies nil (the VM refuses to convert it).
+    if (isError(result) && bytesToBinary(result.err) === UNSUPPORTED_TYPE) {
+      c.reply.nullBulk();
       return;
     }
     writeValue(c.reply, result);
