@@ -52,6 +52,7 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
       const w = new Worker(
         "main",
         async (job) => {
+          await Promise.resolve();
           const n = (tries.get(job.name) ?? 0) + 1;
           tries.set(job.name, n);
           if (job.name === "flaky" && n < 3) throw new Error(`flaky attempt ${n}`);
@@ -105,7 +106,7 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
       await pq.add(name as string, {}, priority ? { priority: priority as number } : {});
     }
     const order: string[] = [];
-    const pw = new Worker("prio", async (job) => void order.push(job.name), {
+    const pw = new Worker("prio", (job) => Promise.resolve(void order.push(job.name)), {
       connection,
       concurrency: 1,
     });
@@ -119,7 +120,7 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
     closers.push(() => rq.close());
     await rq.obliterate({ force: true });
     const times: number[] = [];
-    const rw = new Worker("rate", async () => void times.push(Date.now()), {
+    const rw = new Worker("rate", () => Promise.resolve(void times.push(Date.now())), {
       connection,
       concurrency: 4,
       limiter: { max: 2, duration: 150 },
@@ -137,7 +138,7 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
     closers.push(() => sq.close());
     await sq.obliterate({ force: true });
     let repeats = 0;
-    const sw = new Worker("repeat", async () => void repeats++, { connection });
+    const sw = new Worker("repeat", () => Promise.resolve(void repeats++), { connection });
     closers.push(() => sw.close());
     await sq.upsertJobScheduler("tick", { every: 100, limit: 3 }, { name: "tick" });
     await until(() => repeats === 3, 5000, "the repeatable job");
