@@ -1,62 +1,11 @@
 /**
- * Conversions between RESP and the VM's values, as Redis's script_lua.c does them: a command's
- * reply (RESP2 or RESP3, as the script chose with redis.setresp) becomes the value redis.call
- * returns, and the script's value becomes the caller's reply.
+ * The script's value as the caller's reply, as Redis's script_lua.c converts it (the other
+ * direction, a command's reply into the VM, is wire.ts).
  */
 
-import { parseReply, type RespReply } from "../resp/reply_parser.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 import type { ReplyValue } from "./engine.ts";
-
-/** The reply `buf[0, len)` a command wrote, as the value redis.call hands the VM. */
-export function replyToValue(buf: Uint8Array, len: number): ReplyValue {
-  const parsed = parseReply(buf.subarray(0, len));
-  if (parsed === null) return null;
-  return respToValue(parsed[0]);
-}
-
-function respToValue(r: RespReply): ReplyValue {
-  switch (r.t) {
-    case "simple":
-      return { ok: binaryToBytes(r.v) as any };
-    case "error":
-      return { err: binaryToBytes(r.v) as any };
-    case "int": {
-      const n = Number(r.v);
-      return Number.isSafeInteger(n) ? n : r.v;
-    }
-    case "bulk":
-      return r.v as any;
-    case "null":
-      return null;
-    case "double":
-      return { double: parseDouble(r.v) };
-    case "bool":
-      return r.v;
-    case "verbatim":
-      return {
-        verbatim_string: { format: binaryToBytes(r.format) as any, string: r.v as any },
-      };
-    case "bignum":
-      return { big_number: binaryToBytes(r.v) as any };
-    case "array":
-    case "push":
-      return r.v.map(respToValue);
-    case "set":
-      return { set: r.v.map(respToValue) };
-    case "map":
-    case "attribute":
-      return { map: r.v.map(([k, v]) => [respToValue(k), respToValue(v)]) };
-  }
-}
-
-function parseDouble(s: string): number {
-  if (s === "inf") return Infinity;
-  if (s === "-inf") return -Infinity;
-  if (s === "nan" || s === "-nan") return NaN;
-  return Number(s);
-}
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;

@@ -7,16 +7,20 @@
  * read-only, reading an undeclared global an error).
  */
 
-import { encodeArgs, load, type ReplyValue } from "lua-redis-wasm";
+import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
 
 export type { ReplyValue };
 
 /** What a running script reaches through the `redis` table. */
 export interface ScriptHost {
-  /** redis.call (`raise`) and redis.pcall: runs `argv`, returns the reply or `{ err }`. */
-  call(argv: Uint8Array[], raise: boolean): ReplyValue;
+  /**
+   * redis.call (`raise`) and redis.pcall: runs `argv` (views valid while it runs) and returns
+   * the RESP reply it wrote (read before the next call), or an error text (a binary string).
+   */
+  call(argv: Uint8Array[], raise: boolean): Uint8Array | string;
   /** redis.log at a Redis log level (0 debug .. 3 warning). */
   log(level: number, message: Uint8Array): void;
   /** redis.setresp(2|3): the protocol later redis.call replies are converted from. */
@@ -30,8 +34,6 @@ function versionNum(v: string): number {
 }
 
 let host: ScriptHost | null = null;
-
-const NO_HOST: ReplyValue = { err: new TextEncoder().encode("ERR no script is running") as any };
 
 /**
  * What Redis 7.2's C functions do where the VM's built-ins differ, one Lua chunk per helper,
@@ -147,8 +149,8 @@ const wasm = await load({
 });
 
 const engine = wasm.create({
-  redisCall: (argv) => host === null ? NO_HOST : host.call(argv, true),
-  redisPcall: (argv) => host === null ? NO_HOST : host.call(argv, false),
+  redisCall: () => ({ err: binaryToBytes("ERR no script is running") as any }),
+  redisPcall: () => ({ err: binaryToBytes("ERR no script is running") as any }),
   log: (level, message) => host?.log(level, message),
   onSetResp: (resp) => host?.setResp(resp),
 });
@@ -179,6 +181,40 @@ export function scriptFeatures(body: Uint8Array): ScriptFeatures {
 }
 
 const ALL_FEATURES: ScriptFeatures = { helpers: true, error: true, resp3Tables: true };
+
+// redis.call / redis.pcall go straight from the VM's argument block to the command and from
+// its RESP reply to the VM's reply encoding, without the engine's per-value Buffers (they were
+// most of a redis.call's cost). Same wire formats as the engine's codec (see wire.ts).
+// deno-lint-ignore no-explicit-any
+const vm = engine as any;
+// deno-lint-ignore no-explicit-any
+const handlers = (wasm as any).handlers;
+if (handlers && typeof handlers.call === "function" && vm.exports?.HEAPU8) {
+  handlers.call = (...abi: number[]) => hostCall(abi, true);
+  handlers.pcall = (...abi: number[]) => hostCall(abi, false);
+}
+
+function hostCall(abi: number[], raise: boolean): bigint | void {
+  const ex = vm.exports;
+  const hasRet = abi.length >= 3;
+  const ptr = hasRet ? abi[1] : abi[0];
+  const len = hasRet ? abi[2] : abi[1];
+  let wire: Uint8Array;
+  try {
+    const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
+    const r = host === null ? "ERR no script is running" : host.call(argv, raise);
+    wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
+  } catch (e) {
+    wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const out = ex._alloc(wire.length);
+  const heap: Uint8Array = ex.HEAPU8;
+  heap.set(wire, out);
+  if (!hasRet) return (BigInt(wire.length) << 32n) | BigInt(out >>> 0);
+  const view = new DataView(heap.buffer, heap.byteOffset);
+  view.setUint32(abi[0], out, true);
+  view.setUint32(abi[0] + 4, wire.length, true);
+}
 
 /**
  * Put ahead of a script on its first line (so line numbers stay the script's own): a loader
@@ -279,26 +315,23 @@ export function runLua(
 
 /**
  * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
- * for error metadata we do not use): the same wasm exports, called as it calls them.
+ * for error metadata we do not use) and without its Buffers: the same wasm exports, called
+ * as it calls them.
  */
-// deno-lint-ignore no-explicit-any
-const vm = engine as any;
 function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
   if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
   const ex = vm.exports;
-  const argBuf = encodeArgs(
-    keys.length === 0 ? args : args.length === 0 ? keys : [...keys, ...args],
-  );
+  const argBlock = encodeArgBlock(keys, args);
   const scriptPtr = ex._alloc(source.length);
-  const argsPtr = ex._alloc(argBuf.length);
+  const argsPtr = ex._alloc(argBlock.length);
   ex.HEAPU8.set(source, scriptPtr);
-  ex.HEAPU8.set(argBuf, argsPtr);
+  ex.HEAPU8.set(argBlock, argsPtr);
   try {
     const result = vm.callEvalWithArgs(
       scriptPtr,
       source.length,
       argsPtr,
-      argBuf.length,
+      argBlock.length,
       keys.length,
     );
     return vm.decodeResult(result, "");
@@ -325,7 +358,7 @@ export function compileError(body: Uint8Array, chunk = "user_script"): string | 
 }
 
 const NO_SCRIPT_HOST: ScriptHost = {
-  call: () => NO_HOST,
+  call: () => "ERR no script is running",
   log: () => {},
   setResp: () => {},
 };

@@ -50,7 +50,7 @@ const DUMP_RDB_VERSION = 10;
 const MAX_RDB_VERSION = 11;
 
 const SILENT_HOST: ScriptHost = {
-  call: () => ({ err: binaryToBytes("ERR not allowed") as any }),
+  call: () => "ERR not allowed",
   log: () => {},
   setResp: () => {},
 };

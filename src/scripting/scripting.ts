@@ -12,7 +12,7 @@ import { Client } from "../server/client.ts";
 import { call } from "../server/executor.ts";
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 import {
   compileError,
   evalSource,
@@ -22,7 +22,7 @@ import {
   scriptError,
   type ScriptHost,
 } from "./engine.ts";
-import { replyToValue, writeValue } from "./convert.ts";
+import { writeValue } from "./convert.ts";
 import { FunctionLibraries } from "./functions.ts";
 
 /** Shebang / function flags (script.c scripts_flags_def), as bits. */
@@ -234,36 +234,36 @@ class RunContext implements ScriptHost {
   ) {}
 
   /** scriptCall: redis.call / redis.pcall of `argv`, with Redis's checks and texts. */
-  call(argv: Uint8Array[], _raise: boolean): ReplyValue {
+  call(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
     if (argv.length === 0) {
-      return errorValue("ERR Please specify at least one argument for this redis lib call");
+      return "ERR Please specify at least one argument for this redis lib call";
     }
     const server = this.scripting.server;
     const sc = this.sc;
     const cmd = server.commands.lookupArgv(argv);
     if (cmd === undefined || cmd.subs !== undefined && cmd.handler === undefined) {
-      return errorValue("ERR Unknown Redis command called from script");
+      return "ERR Unknown Redis command called from script";
     }
     if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
-      return errorValue("ERR Wrong number of args calling Redis command from script");
+      return "ERR Wrong number of args calling Redis command from script";
     }
     sc.lastCmd = cmd;
     if (cmd.flags.includes("noscript")) {
-      return errorValue("ERR This Redis command is not allowed from script");
+      return "ERR This Redis command is not allowed from script";
     }
     if (cmd.isWrite) {
       if (this.readOnly) {
-        return errorValue("ERR Write commands are not allowed from read-only scripts.");
+        return "ERR Write commands are not allowed from read-only scripts.";
       }
       if (server.isReplica() && server.config.replicaReadOnly && this.caller.kind !== "master") {
-        return errorValue("READONLY You can't write against a read only replica.");
+        return "READONLY You can't write against a read only replica.";
       }
       this.writeDirty = true;
     }
     sc.argv = argv;
     sc.reply.len = 0;
     call(sc, cmd);
-    return replyToValue(sc.reply.buf, sc.reply.len);
+    return sc.reply.buf.subarray(0, sc.reply.len);
   }
 
   log(level: number, message: Uint8Array): void {
@@ -278,10 +278,6 @@ class RunContext implements ScriptHost {
   setResp(resp: 2 | 3): void {
     this.sc.reply.resp = resp;
   }
-}
-
-function errorValue(text: string): ReplyValue {
-  return { err: binaryToBytes(text) as any };
 }
 
 /**
