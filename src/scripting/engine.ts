@@ -126,6 +126,11 @@ const HELPERS: Record<string, string> = {
   conv: "return function(v) if v.err == nil and v.ok == nil then r0.setresp(3) end return v end",
 };
 
+/**
+ * The VM, loaded when this module is first imported. Without it (a process that may not read
+ * the package's .wasm, such as the docs generator) every script fails with `vmError`.
+ */
+let vmError = "";
 const wasm = await load({
   profile: "redis-7.2",
   redisProps: {
@@ -146,14 +151,17 @@ const wasm = await load({
       Object.entries(HELPERS).map(([k, v]) => [`__h_${k}`, { value: HELPER_HEAD + v }]),
     ),
   },
+}).catch((e) => {
+  vmError = `ERR the Lua VM could not be loaded: ${e instanceof Error ? e.message : e}`;
+  return null;
 });
 
-const engine = wasm.create({
+const engine = wasm?.create({
   redisCall: () => ({ err: binaryToBytes("ERR no script is running") as any }),
   redisPcall: () => ({ err: binaryToBytes("ERR no script is running") as any }),
   log: (level, message) => host?.log(level, message),
   onSetResp: (resp) => host?.setResp(resp),
-});
+}) ?? null;
 
 /** What a script uses that needs a helper in its prelude (`scriptFeatures`). */
 export interface ScriptFeatures {
@@ -188,8 +196,8 @@ const ALL_FEATURES: ScriptFeatures = { helpers: true, error: true, resp3Tables: 
 // deno-lint-ignore no-explicit-any
 const vm = engine as any;
 // deno-lint-ignore no-explicit-any
-const handlers = (wasm as any).handlers;
-if (handlers && typeof handlers.call === "function" && vm.exports?.HEAPU8) {
+const handlers = (wasm as any)?.handlers;
+if (handlers && typeof handlers.call === "function" && vm?.exports?.HEAPU8) {
   handlers.call = (...abi: number[]) => hostCall(abi, true);
   handlers.pcall = (...abi: number[]) => hostCall(abi, false);
 }
@@ -319,6 +327,7 @@ export function runLua(
  * as it calls them.
  */
 function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
+  if (engine === null) return { err: binaryToBytes(vmError) as any };
   if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
   const ex = vm.exports;
   const argBlock = encodeArgBlock(keys, args);
