@@ -735,3 +735,28 @@ Deno.test("scripting: INFO memory fields", async () => {
     assert.match(info, /\r\nused_memory_scripts:\d+\r\n/);
   });
 });
+
+Deno.test("eval: MONITOR shows EVAL and FCALL, then what they run as [db lua]", async () => {
+  await withClient({}, async (c, srv) => {
+    const mon = await RawClient.connect(srv.port);
+    try {
+      assert.equal(await mon.call("monitor"), "+OK\r\n");
+      await c.call("eval", "redis.call('set','a','1') return redis.call('get','a')", "0");
+      await c.call("fcall", "nosuch", "0");
+      const lines: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        lines.push(
+          (await mon.readRaw()).replace(/^\+\d+\.\d+ /, "").replace(/127\.0\.0\.1:\d+/, "ADDR"),
+        );
+      }
+      assert.deepEqual(lines, [
+        `[0 ADDR] "eval" "redis.call('set','a','1') return redis.call('get','a')" "0"\r\n`,
+        '[0 lua] "set" "a" "1"\r\n',
+        '[0 lua] "get" "a"\r\n',
+        '[0 ADDR] "fcall" "nosuch" "0"\r\n',
+      ]);
+    } finally {
+      mon.close();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { getNumKeys, scriptKill } from "./scripting.ts";
 /** fcallCommandGeneric: FCALL and FCALL_RO. */
 function fcallGeneric(c: Client, ro: boolean): void {
   const scripting = scriptingOf(c.server);
+  scripting.feedMonitors(c);
   const name = c.key(1);
   const fn = scripting.functions.lookup(name);
   if (fn === undefined) {

@@ -27,9 +27,10 @@ export function getNumKeys(c: Client): number | null {
 
 /** evalGenericCommand: EVAL / EVALSHA and their _RO forms. */
 function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
+  const scripting = scriptingOf(c.server);
+  scripting.feedMonitors(c);
   const numkeys = getNumKeys(c);
   if (numkeys === null) return;
-  const scripting = scriptingOf(c.server);
   let sha: string;
   let script;
   if (evalsha) {

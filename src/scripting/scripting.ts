@@ -23,7 +23,7 @@ import {
   type ScriptHost,
 } from "./engine.ts";
 import { writeValue } from "./convert.ts";
-import { FunctionLibraries } from "./functions.ts";
+import { createLibrary, FunctionLibraries } from "./functions.ts";
 
 /** Shebang / function flags (script.c scripts_flags_def), as bits. */
 export const SCRIPT_FLAG_NO_WRITES = 1;
@@ -102,6 +102,8 @@ export class Scripting implements Subsystem {
     if (this.client === null) {
       this.client = new Client(this.server, null);
       this.client.authenticated = true;
+      // MONITOR shows what a script runs as "[db lua]".
+      this.client.addr = "lua";
     }
     return this.client;
   }
@@ -142,6 +144,14 @@ export class Scripting implements Subsystem {
     return script;
   }
 
+  /**
+   * EVAL and FCALL are flagged skip_monitor, yet MONITOR shows them ahead of what they run,
+   * even when they then fail (Redis feeds them before running).
+   */
+  feedMonitors(c: Client): void {
+    if (this.server.monitors.size > 0) this.server.feedMonitors(c, c.argv);
+  }
+
   /** SCRIPT FLUSH: forgets every cached script. */
   flushScripts(): void {
     this.scripts.clear();
@@ -154,6 +164,7 @@ export class Scripting implements Subsystem {
    */
   run(c: Client, r: Runnable, keys: Uint8Array[], args: Uint8Array[], ro: boolean): void {
     const server = this.server;
+
     const compat = (r.flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
     if (!compat && !(r.flags & SCRIPT_FLAG_NO_WRITES)) {
       if (server.isReplica() && server.config.replicaReadOnly && c.kind !== "master") {
@@ -306,4 +317,31 @@ export function parseFlags(list: string): number | string {
     flags |= f[1];
   }
   return flags;
+}
+
+/**
+ * The function libraries' code, for an RDB file (rdbSaveFunctions: one RDB_OPCODE_FUNCTION2
+ * entry per library, the code as an RDB string, ahead of the databases).
+ */
+export function functionLibraryCodes(server: Server): Uint8Array[] {
+  return [...scriptingOf(server).functions.libraries.values()].map((lib) => lib.code);
+}
+
+/**
+ * Loads one RDB_OPCODE_FUNCTION2 entry (rdbFunctionLoad): null, or the error text (a library
+ * of that name exists and `replace` is false, a bad library, a function name taken).
+ */
+export function loadFunctionLibrary(
+  server: Server,
+  code: Uint8Array,
+  replace = false,
+): string | null {
+  const scripting = scriptingOf(server);
+  const lib = createLibrary(code, (level, message) => {
+    const text = new TextDecoder().decode(message);
+    if (level >= 3) scripting.server.log.warning(text);
+    else scripting.server.log.notice(text);
+  });
+  if (typeof lib === "string") return lib;
+  return scripting.functions.add([lib], replace);
 }
