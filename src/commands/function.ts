@@ -5,7 +5,7 @@ import { type CommandSpec, keyNumKeys } from "../server/command_table.ts";
 import { SCRIPT_FLAG_NAMES, scriptingOf } from "../scripting/scripting.ts";
 import { createLibrary, type Library, parseDump } from "../scripting/functions.ts";
 import { matchGlob } from "../util/glob.ts";
-import { replyHelp } from "./help.ts";
+import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { getNumKeys, scriptKill } from "./scripting.ts";
 
 /** fcallCommandGeneric: FCALL and FCALL_RO. */
@@ -86,6 +86,10 @@ function functionDeleteCommand(c: Client): void {
 
 /** The optional ASYNC|SYNC of FUNCTION FLUSH: false after replying the error. */
 function flushMode(c: Client): boolean {
+  if (c.argc > 3) {
+    replySubcommandSyntaxError(c);
+    return false;
+  }
   if (c.argc === 3) {
     const mode = c.lower(2);
     if (mode === "sync" || mode === "async") return true;
@@ -189,7 +193,7 @@ function functionRestoreCommand(c: Client): void {
       return;
     }
   } else if (c.argc > 4) {
-    c.reply.error("ERR syntax error");
+    replySubcommandSyntaxError(c);
     return;
   }
   const codes = parseDump(c.argv[2]);

@@ -2,7 +2,7 @@
 
 import type { Client } from "../server/client.ts";
 import { type CommandSpec, keyNumKeys, type KeySpec } from "../server/command_table.ts";
-import { scriptingOf, sha1hex } from "../scripting/scripting.ts";
+import { type Script, scriptingOf, sha1hex } from "../scripting/scripting.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
@@ -29,10 +29,10 @@ export function getNumKeys(c: Client): number | null {
 function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
   const scripting = scriptingOf(c.server);
   scripting.feedMonitors(c);
-  const numkeys = getNumKeys(c);
-  if (numkeys === null) return;
   let sha: string;
-  let script;
+  let script: Script | null | undefined;
+  // EVALSHA looks the script up first (evalGetCommandFlags, before the command runs); EVAL
+  // checks the number of keys before compiling.
   if (evalsha) {
     sha = c.argv[1].length === 40 ? bytesToBinary(c.argv[1]).toLowerCase() : "";
     script = scripting.scripts.get(sha);
@@ -40,7 +40,10 @@ function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
       c.reply.error("NOSCRIPT No matching script. Please use EVAL.");
       return;
     }
-  } else {
+  }
+  const numkeys = getNumKeys(c);
+  if (numkeys === null) return;
+  if (!evalsha) {
     sha = sha1hex(c.argv[1]);
     script = scripting.createScript(c, c.argv[1], sha);
     if (script === null) return;
@@ -49,7 +52,13 @@ function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
   const args = c.argv.slice(3 + numkeys);
   scripting.run(
     c,
-    { source: script.source, flags: script.flags, name: sha, chunk: "user_script", isEval: true },
+    {
+      source: script!.source,
+      flags: script!.flags,
+      name: sha!,
+      chunk: "user_script",
+      isEval: true,
+    },
     keys,
     args,
     ro,
