@@ -132,9 +132,9 @@ function functionListCommand(c: Client): void {
   let pattern: string | null = null;
   for (let i = 2; i < c.argc; i++) {
     const opt = c.lower(i);
-    if (opt === "withcode") {
+    if (opt === "withcode" && !withCode) {
       withCode = true;
-    } else if (opt === "libraryname") {
+    } else if (opt === "libraryname" && pattern === null) {
       if (i + 1 >= c.argc) {
         c.reply.error("ERR library name argument was not given");
         return;

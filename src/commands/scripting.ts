@@ -144,6 +144,11 @@ export function scriptKill(c: Client, _isEval: boolean): void {
 }
 
 function scriptDebugCommand(c: Client): void {
+  // clientHasPendingReplies: replies of earlier pipelined commands, or EXEC's own.
+  if (c.reply.len > 0 || c.inExec) {
+    c.reply.error("ERR SCRIPT DEBUG must be called outside a pipeline");
+    return;
+  }
   const mode = c.lower(2);
   if (mode === "no") {
     c.reply.ok();
