@@ -760,3 +760,22 @@ Deno.test("eval: MONITOR shows EVAL and FCALL, then what they run as [db lua]", 
     }
   });
 });
+
+Deno.test("eval: a command's error raised or returned by a script counts once in INFO errorstats", async () => {
+  await withClient({}, async (c) => {
+    await c.call("set", "s", "a");
+    await c.call("config", "resetstat");
+    await c.call("eval", "return redis.call('incr','s')", "0");
+    await c.call("eval", "return redis.pcall('incr','s')", "0");
+    await c.call("eval", "local r = redis.pcall('incr','s') error(r)", "0");
+    await c.call("eval", "return redis.call('nosuch')", "0");
+    await c.call("eval", "return redis.error_reply('MY x')", "0");
+    const stats = await c.call("info", "errorstats");
+    // As redis-server and valkey-server count them.
+    assert.match(stats, /errorstat_ERR:count=4\r\n/);
+    assert.match(stats, /errorstat_MY:count=1\r\n/);
+    const cmd = await c.call("info", "commandstats");
+    assert.match(cmd, /cmdstat_eval:calls=5,.*rejected_calls=0,failed_calls=5\r\n/);
+    assert.match(cmd, /cmdstat_incr:calls=3,.*rejected_calls=0,failed_calls=3\r\n/);
+  });
+});

@@ -199,8 +199,21 @@ export class Scripting implements Subsystem {
     c.preventPropagation();
     if (isError(result) && result.meta !== undefined) {
       const [text, line] = scriptError(result, r.chunk);
-      c.reply.errorBinary(`${text} script: ${r.name}, on @${r.chunk}:${line}.`);
+      replyError(
+        c,
+        `${text} script: ${r.name}, on @${r.chunk}:${line}.`,
+        ctx.commandErrors.has(text),
+      );
       return;
+    }
+    // An error a command replied, returned again: INFO errorstats counted it once.
+    if (isError(result)) {
+      const code = result.code === undefined ? "" : bytesToBinary(result.code) + " ";
+      const text = code + bytesToBinary(result.err);
+      if (ctx.commandErrors.has(text)) {
+        replyError(c, text, true);
+        return;
+      }
     }
     // A function or userdata returned: Redis replies nil (the VM refuses to convert it).
     if (isError(result) && bytesToBinary(result.err) === UNSUPPORTED_TYPE) {
@@ -234,6 +247,8 @@ export class Scripting implements Subsystem {
 class RunContext implements ScriptHost {
   /** The script ran a write command: SCRIPT KILL refuses it (SCRIPT_WRITE_DIRTY). */
   writeDirty = false;
+  /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
+  readonly commandErrors = new Set<string>();
   readonly start = performance.now();
 
   constructor(
@@ -274,7 +289,11 @@ class RunContext implements ScriptHost {
     sc.argv = argv;
     sc.reply.len = 0;
     call(sc, cmd);
-    return sc.reply.buf.subarray(0, sc.reply.len);
+    const reply = sc.reply.buf.subarray(0, sc.reply.len);
+    if (reply[0] === 45 && this.commandErrors.size < 16) { // "-"
+      this.commandErrors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
+    }
+    return reply;
   }
 
   log(level: number, message: Uint8Array): void {
@@ -288,6 +307,17 @@ class RunContext implements ScriptHost {
 
   setResp(resp: 2 | 3): void {
     this.sc.reply.resp = resp;
+  }
+}
+
+/** An error reply; `counted`: it is a command's error, already in INFO errorstats. */
+function replyError(c: Client, text: string, counted: boolean): void {
+  const onError = c.reply.onError;
+  if (counted) c.reply.onError = null;
+  try {
+    c.reply.errorBinary(text);
+  } finally {
+    c.reply.onError = onError;
   }
 }
 
