@@ -185,6 +185,14 @@ Deno.test("eval: error texts of Redis 7.2", async () => {
       ],
       [ev("return redis.pcall('nosuch')"), "-ERR Unknown Redis command called from script\r\n"],
       [
+        ev("return redis.pcall('incr', {})"),
+        "-ERR Lua redis lib command arguments must be strings or integers\r\n",
+      ],
+      [
+        ev("redis.setresp(3) return redis.pcall('incr', {})"),
+        "-ERR Lua redis lib command arguments must be strings or integers\r\n",
+      ],
+      [
         ev("return redis.call('get')"),
         "-ERR Wrong number of args calling Redis command from script" +
         trailer("f187dee77f607f7cff00bbabc9df38507582c78d"),

@@ -64,8 +64,9 @@ const HELPERS: Record<string, string> = {
     "e0(r, 0) end if r == false then return nil end return r end end " +
     "return function(...) if sel('#', ...) ~= 1 then fail('ERR redis.setresp() requires one argument.') end " +
     "local v = tn((...)) if v ~= 2 and v ~= 3 then fail('ERR RESP version must be 2 or 3.') end " +
-    "S.resp3 = v == 3 if S.resp3 then rawset(P, 'call', nilcall(r0.call)) rawset(P, 'pcall', nilcall(r0.pcall)) " +
-    "else rawset(P, 'call', r0.call) rawset(P, 'pcall', r0.pcall) end return r0.setresp(v) end",
+    "S.resp3 = v == 3 if S.resp3 then rawset(P, 'call', nilcall(r0.call)) " +
+    "rawset(P, 'pcall', nilcall(h('pcall'))) " +
+    "else rawset(P, 'call', r0.call) rawset(P, 'pcall', h('pcall')) end return r0.setresp(v) end",
   set_repl:
     "return function(...) if sel('#', ...) ~= 1 then fail('ERR redis.set_repl() requires two arguments.') end " +
     "local f = tn((...)) if f == nil or f < 0 or f > 3 then " +
@@ -119,6 +120,11 @@ const HELPERS: Record<string, string> = {
     'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 3) end ' +
     "if COLD[k] and (k ~= 'register_function' or S.loading) then return h(k) end return r0[k] end",
   ro: "return function() e0('Attempt to modify a readonly table', 3) end",
+  // redis.pcall returns the argument-type error as a table (redis.call raises it).
+  pcall: "return function(...) for i = 1, sel('#', ...) do local t = ty((sel(i, ...))) " +
+    "if t ~= 'string' and t ~= 'number' then " +
+    "return {err = 'ERR Lua redis lib command arguments must be strings or integers'} end end " +
+    "return r0.pcall(...) end",
   // error(): frames: this, the script's `error`, the script.
   error: "return function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then " +
     "e0('\\1' .. e.err, 3) end " +
@@ -167,6 +173,8 @@ const engine = wasm?.create({
 export interface ScriptFeatures {
   /** Members of the redis table Redis checks or words differently (log, setresp, ...). */
   helpers: boolean;
+  /** redis.pcall, which returns (not raises) an argument-type error. */
+  pcall: boolean;
   /** `error`, which Redis reports differently for a table. */
   error: boolean;
   /** A table key of the RESP3 forms ({double = ...}), converted in RESP2 scripts too. */
@@ -179,8 +187,10 @@ export interface ScriptFeatures {
  */
 export function scriptFeatures(body: Uint8Array): ScriptFeatures {
   const text = bytesToBinary(body);
+  const pcall = /\bpcall\b/.test(text);
   return {
-    helpers: /\b(log|setresp|set_repl|sha1hex|status_reply|error_reply)\b/.test(text),
+    helpers: pcall || /\b(log|setresp|set_repl|sha1hex|status_reply|error_reply)\b/.test(text),
+    pcall,
     error: /\berror\b/.test(text),
     resp3Tables:
       /\b(double|map|set|big_number|verbatim_string)\s*=|["'](double|map|set|big_number|verbatim_string)["']/
@@ -188,7 +198,12 @@ export function scriptFeatures(body: Uint8Array): ScriptFeatures {
   };
 }
 
-const ALL_FEATURES: ScriptFeatures = { helpers: true, error: true, resp3Tables: true };
+const ALL_FEATURES: ScriptFeatures = {
+  helpers: true,
+  pcall: true,
+  error: true,
+  resp3Tables: true,
+};
 
 // redis.call / redis.pcall go straight from the VM's argument block to the command and from
 // its RESP reply to the VM's reply encoding, without the engine's per-value Buffers (they were
@@ -240,6 +255,7 @@ function prelude(f: ScriptFeatures, library: boolean): string {
     p += "P = setmetatable({call = r.call, pcall = r.pcall}, " +
       "{__index = function(_, k) return h('index')(k) end, __newindex = function() h('ro')() end}) " +
       "S.P = P redis = P ";
+    if (f.pcall) p += "rawset(P, 'pcall', h('pcall')) ";
   }
   if (f.error) p += "error = function(x, l) h('error')(x, l) end ";
   if (f.resp3Tables) {
