@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { Client } from "../server/client.ts";
 import { call } from "../server/executor.ts";
 import type { Server } from "../server/server.ts";
-import type { InfoField, Subsystem } from "../server/subsystem.ts";
+import type { Subsystem } from "../server/subsystem.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import {
   compileError,
@@ -239,8 +239,6 @@ export class Scripting implements Subsystem {
       functionsMemory: this.functions.memory,
     };
   }
-
-  info(_section: string, _fields: InfoField[]): void {}
 }
 
 /** One script or function run (scriptRunCtx): what redis.call checks and where it runs. */
@@ -249,7 +247,6 @@ class RunContext implements ScriptHost {
   writeDirty = false;
   /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
   readonly commandErrors = new Set<string>();
-  readonly start = performance.now();
 
   constructor(
     readonly scripting: Scripting,
