@@ -25,6 +25,8 @@ const bigOnly = Deno.args.includes("--big");
 const pubsubOnly = Deno.args.includes("--pubsub");
 /** Only the footprint section. */
 const footprintOnly = Deno.args.includes("--footprint");
+/** Only the scripting section. */
+const scriptingOnly = Deno.args.includes("--scripting");
 const N = quick ? 20_000 : 200_000;
 const CLIENTS = 50;
 const BIG = quick ? 100_000 : 1_000_000;
@@ -311,6 +313,42 @@ const PUBSUB: Case[] = [1, 100].map((n) => ({
   requests: n > 1 ? N / 10 : N,
 }));
 
+/** The scripts of the scripting cases, loaded with SCRIPT LOAD before they run. */
+const SMALL_SCRIPT = "return redis.call('get', KEYS[1])";
+const CALLS_SCRIPT = "for i = 1, 100 do redis.call('get', KEYS[1]) end return 1";
+
+async function sha1hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** EVALSHA of a small script (one GET) and of a script making 100 redis.call's. */
+const SCRIPTING: Case[] = await Promise.all(
+  [["EVALSHA (small script)", SMALL_SCRIPT, 1], ["EVALSHA (100 redis.call)", CALLS_SCRIPT, 20]]
+    .map(async ([label, script, divisor]) => {
+      const sha = await sha1hex(script as string);
+      return {
+        label: label as string,
+        args: ["EVALSHA", sha, "1", "k"],
+        key: `EVALSHA ${sha} 1 k`,
+        requests: N / (divisor as number),
+      };
+    }),
+);
+
+/** Loads the scripting cases' scripts. */
+async function loadScripts(port: number): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const buf = new Uint8Array(256);
+  for (const script of [SMALL_SCRIPT, CALLS_SCRIPT]) {
+    await conn.write(encodeCommand(["SCRIPT", "LOAD", script]));
+    await conn.read(buf);
+  }
+  await conn.write(encodeCommand(["SET", "k", "v"]));
+  await conn.read(buf);
+  conn.close();
+}
+
 /** Opens `n` connections subscribed to "bench" that drain what arrives; returns their closer. */
 async function subscribers(port: number, n: number): Promise<() => void> {
   const conns: Deno.Conn[] = [];
@@ -438,15 +476,18 @@ async function main(): Promise<void> {
       ["Core", CORE, false],
       ["Collections", COLLECTIONS, true],
       ["Pub/Sub", PUBSUB, false],
+      ["Scripting", SCRIPTING, loadScripts],
     ] as const
   ) {
     if (pubsubOnly && cases !== PUBSUB) continue;
+    if (scriptingOnly && cases !== SCRIPTING) continue;
     for (const pipeline of [1, 16]) {
       const results: Record<string, Map<string, number>> = {};
       for (const start of withRedis ? [startOurs, startRedis] : [startOurs]) {
         const t = await start();
         try {
-          if (populateFirst) await populate(t.port);
+          if (populateFirst === true) await populate(t.port);
+          else if (populateFirst) await populateFirst(t.port);
           results[t.name] = await runSuite(t, [...cases], pipeline);
         } finally {
           await stop(t);
@@ -460,7 +501,7 @@ async function main(): Promise<void> {
       sections.push(md);
     }
   }
-  if (!pubsubOnly) {
+  if (!pubsubOnly && !scriptingOnly) {
     const big = await runBigRequests(withRedis);
     console.log(big + "\n");
     sections.push(big);

@@ -16,6 +16,7 @@ import { createTracking } from "./pubsub/tracking.ts";
 import { Replication } from "./replication/master.ts";
 import { aofRdbCodec, Persistence } from "./persistence/persistence.ts";
 import { Aof, type AofOptions } from "./persistence/aof.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 /** What createServer takes besides the config and the log. */
 export interface CreateServerOptions extends ServerOptions {
@@ -58,6 +59,7 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
   server.install(createTracking(server, pubsub));
   server.install(new Replication(server));
   server.install(new Persistence(server));
+  server.install(new Scripting(server));
   for (const s of options.subsystems ?? []) server.install(s);
   const aof = new Aof(server, { rdb: aofRdbCodec, ...options.aof });
   server.install(aof);

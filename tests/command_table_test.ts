@@ -32,16 +32,6 @@ function allRows(): Command[] {
 
 /** Top-level Redis 7.2 commands not implemented yet, by area. */
 const NOT_IMPLEMENTED: Record<string, string[]> = {
-  scripting: [
-    "eval",
-    "eval_ro",
-    "evalsha",
-    "evalsha_ro",
-    "fcall",
-    "fcall_ro",
-    "function",
-    "script",
-  ],
   hyperloglog: ["pfadd", "pfcount", "pfdebug", "pfmerge", "pfselftest"],
   bitmaps: ["bitcount", "bitfield", "bitfield_ro", "bitop", "bitpos", "getbit", "setbit"],
   acl: ["acl"],
@@ -256,7 +246,8 @@ async function cmd(c: RawClient, ...args: string[]): Promise<unknown> {
 // Valkey-only differences: each entry turns valkey-server 8.0's reply into Redis 7.2's
 
 /** Subcommands valkey-server 8.0 has and Redis 7.2 has not. */
-const VALKEY_ONLY_SUBCOMMANDS = ["client|capa"]; // CLIENT CAPA, new in Valkey 8.0
+// CLIENT CAPA and SCRIPT SHOW, new in Valkey 8.0.
+const VALKEY_ONLY_SUBCOMMANDS = ["client|capa", "script|show"];
 
 interface ValkeyOnly {
   name: string;

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { selectingSink } from "../src/server/propagation.ts";
 import { parseReply } from "../src/resp/reply_parser.ts";
+import { createLibrary, FunctionLibraries } from "../src/scripting/functions.ts";
 import {
   bytesToBinary,
   captureKeyEvents,
@@ -31,6 +32,19 @@ type Step =
   | { pastExpiry: true }
   /** Repeats a command on the main connection until it replies `reply` (raw). */
   | { until: string[]; reply: string };
+
+/** FUNCTION DUMP of one library, as this server writes it (RDB version 10, as Redis 7.0). */
+const FUNCTION_PAYLOAD = (() => {
+  const libs = new FunctionLibraries();
+  const lib = createLibrary(
+    new TextEncoder().encode(
+      "#!lua name=rlib\nredis.register_function('rf', function() return 1 end)",
+    ),
+    () => {},
+  );
+  if (typeof lib === "string" || libs.add([lib], false) !== null) throw new Error(String(lib));
+  return bytesToBinary(libs.dump());
+})();
 
 const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
 
@@ -249,6 +263,36 @@ const SCRIPT: Step[] = [
   ["set", "t3", "z"],
   ["exec"],
   ["select", "0"],
+  // Scripts and functions propagate as the writes they made, several wrapped in MULTI/EXEC.
+  [
+    "eval",
+    "redis.call('set', KEYS[1], ARGV[1]) redis.call('incr', 'ev2') return 1",
+    "1",
+    "ev1",
+    "v",
+  ],
+  ["eval", "return redis.call('get', 'ev1')", "0"],
+  ["eval", "redis.call('set', 'ev3', 'x')", "0"],
+  ["eval", "redis.call('select', '7') redis.call('set', 'ev4', '1') redis.call('del', 'ev4')", "0"],
+  ["script", "load", "return redis.call('incr', KEYS[1])"],
+  ["evalsha", "2bab3b661081db58bd2341920e0ba7cf5dc77b25", "1", "ev5"],
+  ["eval_ro", "return redis.call('get', KEYS[1])", "1", "ev1"],
+  ["evalsha_ro", "2bab3b661081db58bd2341920e0ba7cf5dc77b25", "1", "ev5"],
+  ["eval", "redis.call('set', 'ev6', '1') return redis.pcall('incr', 'ev1')", "0"],
+  ["script", "flush"],
+  [
+    "function",
+    "load",
+    "#!lua name=plib\nredis.register_function('pf', function(keys, args) " +
+    "redis.call('set', keys[1], args[1]) return redis.call('append', keys[1], 'x') end)\n" +
+    "redis.register_function{function_name = 'pr', callback = function(keys) " +
+    "return redis.call('get', keys[1]) end, flags = {'no-writes'}}",
+  ],
+  ["fcall", "pf", "1", "fk", "v"],
+  ["fcall_ro", "pr", "1", "fk"],
+  ["function", "delete", "plib"],
+  ["function", "restore", FUNCTION_PAYLOAD],
+  ["function", "flush"],
   // Lazy expiry: alone for a read, wrapped with the write that found it.
   ["set", "x1", "1", "px", "1"],
   ["set", "x2", "1", "px", "1"],

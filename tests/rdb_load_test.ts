@@ -10,13 +10,14 @@
 import assert from "node:assert/strict";
 import { startServer } from "../mod.ts";
 import { Log } from "../src/server/log.ts";
-import { loadRdbFile, rdbLoadOptions, setRdbFunctionLoader } from "../src/persistence/load.ts";
+import { loadRdbFile, rdbLoadOptions } from "../src/persistence/load.ts";
 import { loadRdb, RdbFormatError } from "../src/persistence/rdb_reader.ts";
 import { loadStatsOf } from "../src/persistence/load_stats.ts";
 import { type Call, dumpDataset, type KeyDump } from "../scripts/gen_fixtures.ts";
 import { oldFormatFixtures } from "../scripts/old_rdb_formats.ts";
 import { Crc64 } from "../src/persistence/crc64.ts";
-import { RawClient, tempDir } from "./helpers.ts";
+import { ENGINE_DIR } from "../src/scripting/engine.ts";
+import { connectRetry, freePort, RawClient, runsWith, tempDir } from "./helpers.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 
@@ -108,28 +109,17 @@ Deno.test("rdb load: an already expired key is counted, not loaded (master)", as
   }
 });
 
-Deno.test("rdb load: FUNCTION2 libraries go to the installed loader, else are skipped", async () => {
+Deno.test("rdb load: FUNCTION2 libraries are loaded into the functions engine", async () => {
   const srv = await startServer({});
   try {
-    const [log, lines] = captureLog();
-    assert.equal(loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", log).status, "ok");
-    assert.ok(lines.some((l) => l.includes("Skipping a function library")), lines.join("\n"));
-    srv.exec("FLUSHALL");
-    const libs: string[] = [];
-    setRdbFunctionLoader(srv.server, (code) => {
-      libs.push(new TextDecoder().decode(code));
-      return null;
-    });
     assert.equal(loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", captureLog()[0]).status, "ok");
-    assert.equal(libs.length, 1);
-    assert.match(libs[0], /^#!lua name=fixturelib\n/);
+    assert.match(srv.exec("FUNCTION", "LIST"), /fixturelib/);
+    // Loading it again over the same library fails as in Redis (no REPLACE in rdbFunctionLoad).
     srv.exec("FLUSHALL");
-    setRdbFunctionLoader(srv.server, () => "Library 'fixturelib' already exists");
     const [log2, lines2] = captureLog();
     assert.equal(loadRdbFile(srv.server, FIXTURES + "redis-7.0.rdb", log2).status, "failed");
     assert.match(lines2.join("\n"), /Failed loading library, Library 'fixturelib' already exists/);
   } finally {
-    setRdbFunctionLoader(srv.server, undefined);
     await srv.close();
   }
 });
@@ -164,7 +154,8 @@ async function startupWith(bytes: Uint8Array | null, extra: string[] = [], write
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
-        `--allow-read=${dir}`,
+        // The data directory, and the Lua engine's package (the fixture holds a function library).
+        `--allow-read=${dir},${ENGINE_DIR}`,
         ...(write ? [`--allow-write=${dir}`] : []),
         "--allow-net",
         "--allow-env",
@@ -380,5 +371,51 @@ Deno.test("rdb load: module data, pre-release functions and 7.4 field TTL hashes
 Deno.test("rdb load: the old-format fixtures are what the generator writes", async () => {
   for (const [name, bytes] of oldFormatFixtures()) {
     assert.deepEqual(await Deno.readFile(FIXTURES + name), bytes, name);
+  }
+});
+
+Deno.test("rdb: function libraries are saved (FUNCTION2) and loaded back, here and by redis-server 7.0", async () => {
+  const [dir, cleanup] = await tempDir();
+  const code = "#!lua name=savedlib\nredis.register_function('savedfn', function() return 7 end)";
+  try {
+    const srv = await startServer({ dir });
+    try {
+      assert.equal(srv.exec("FUNCTION", "LOAD", code), "$8\r\nsavedlib\r\n");
+      srv.exec("SET", "k", "v");
+      assert.equal(srv.exec("SAVE"), "+OK\r\n");
+    } finally {
+      await srv.close();
+    }
+    const again = await startServer({ dir });
+    try {
+      assert.equal(loadRdbFile(again.server, `${dir}/dump.rdb`, captureLog()[0]).status, "ok");
+      assert.equal(again.exec("FCALL", "savedfn", "0"), ":7\r\n");
+      assert.equal(again.exec("GET", "k"), "$1\r\nv\r\n");
+    } finally {
+      await again.close();
+    }
+    if (!runsWith("redis-server")) return;
+    const port = freePort();
+    const proc = new Deno.Command("redis-server", {
+      args: ["--port", String(port), "--save", "", "--dir", dir, "--dbfilename", "dump.rdb"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      const c = await connectRetry(port);
+      c.close();
+      const r = await RawClient.connect(port);
+      try {
+        assert.equal(await r.call("FCALL", "savedfn", "0"), ":7\r\n");
+        assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n");
+      } finally {
+        r.close();
+      }
+    } finally {
+      proc.kill("SIGKILL");
+      await proc.status;
+    }
+  } finally {
+    await cleanup();
   }
 });

@@ -22,6 +22,8 @@ import { geoCommands } from "./geo.ts";
 import { sortCommands } from "./sort.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { scriptingCommands } from "./scripting.ts";
+import { functionCommands } from "./function.ts";
 import { streamCommands } from "./stream.ts";
 import { replicationCommands } from "./replication.ts";
 import { persistenceCommands } from "./persistence.ts";
@@ -48,6 +50,8 @@ export function registerAll(table: CommandTable): void {
   table.register(sortCommands);
   table.register(memoryCommands);
   table.register(pubsubCommands);
+  table.register(scriptingCommands);
+  table.register(functionCommands);
   table.register(streamCommands);
   table.register(replicationCommands);
   table.register(persistenceCommands);

@@ -6,6 +6,7 @@
  * fields through their `info` hook.
  */
 
+import { scriptingOf } from "../scripting/scripting.ts";
 import process from "node:process";
 import type { Command } from "../server/command_table.ts";
 import { type Server, usedMemory } from "../server/server.ts";
@@ -219,7 +220,11 @@ function memoryFields(server: Server): InfoField[] {
   const netUsage = used > startup ? used - startup : 1;
   const totalSystem = systemMemory();
   const maxmemory = server.config.maxmemory;
-  const lua = 31744, functionsVm = 33792, scriptsMem = 200;
+  const lua = 31744, functionsVm = 33792;
+  const scripting = scriptingOf(server).memoryInfo();
+  // An idle Redis counts 200 bytes of function-library overhead.
+  const functionsMem = 200 + scripting.functionsMemory;
+  const scriptsMem = scripting.scriptsMemory + functionsMem;
   return [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],
@@ -240,14 +245,14 @@ function memoryFields(server: Server): InfoField[] {
     ["used_memory_lua", lua],
     ["used_memory_vm_eval", lua],
     ["used_memory_lua_human", bytesToHuman(lua)],
-    ["used_memory_scripts_eval", 0],
-    ["number_of_cached_scripts", 0],
-    ["number_of_functions", 0],
-    ["number_of_libraries", 0],
+    ["used_memory_scripts_eval", scripting.scriptsMemory],
+    ["number_of_cached_scripts", scripting.cachedScripts],
+    ["number_of_functions", scripting.functions],
+    ["number_of_libraries", scripting.libraries],
     ["used_memory_vm_functions", functionsVm],
     ["used_memory_vm_total", functionsVm + lua],
     ["used_memory_vm_total_human", bytesToHuman(functionsVm + lua)],
-    ["used_memory_functions", scriptsMem],
+    ["used_memory_functions", functionsMem],
     ["used_memory_scripts", scriptsMem],
     ["used_memory_scripts_human", bytesToHuman(scriptsMem)],
     ["maxmemory", maxmemory],

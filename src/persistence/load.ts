@@ -16,17 +16,6 @@ import type { Server } from "../server/server.ts";
 import { loadStatsOf } from "./load_stats.ts";
 import { loadRdb, RdbFormatError, type RdbLoadOptions, type RdbLoadResult } from "./rdb_reader.ts";
 
-/** Receives a FUNCTION2 library's code while loading; returns an error text or null. */
-export type FunctionLoader = (code: Uint8Array) => string | null;
-
-const functionLoaders = new WeakMap<object, FunctionLoader>();
-
-/** Installs the functions engine's loader for libraries found in RDB files (scripting). */
-export function setRdbFunctionLoader(server: object, loader: FunctionLoader | undefined): void {
-  if (loader) functionLoaders.set(server, loader);
-  else functionLoaders.delete(server);
-}
-
 /** The load options for `server`'s keyspace and config. */
 export function rdbLoadOptions(server: Server, log: Log): RdbLoadOptions {
   const cfg = server.config;
@@ -48,13 +37,19 @@ export function rdbLoadOptions(server: Server, log: Log): RdbLoadOptions {
     dropExpired: !server.isReplica(),
     checksum: cfg.rdbchecksum,
     lfu: cfg.maxmemoryPolicy.endsWith("-lfu"),
-    loadFunction: functionLoaders.get(server),
+    loadFunction: functionLoader(server),
     log: (level, msg) => {
       if (level === "warning") log.warning(msg);
       else if (level === "notice") log.notice(msg);
       else log.verbose(msg);
     },
   };
+}
+
+/** The subsystem that takes FUNCTION2 libraries (scripting), as the reader's callback. */
+function functionLoader(server: Server): ((code: Uint8Array) => string | null) | undefined {
+  const s = server.subsystems.find((s) => s.rdbLoadFunction !== undefined);
+  return s === undefined ? undefined : (code) => s.rdbLoadFunction!(code);
 }
 
 /** Outcome of {@link loadRdbFile}. */

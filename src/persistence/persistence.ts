@@ -126,6 +126,13 @@ export class Persistence implements Subsystem {
     };
   }
 
+  /** The function libraries to save (a subsystem's rdbFunctions: scripting). */
+  private functions(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const s of this.server.subsystems) if (s.rdbFunctions) out.push(...s.rdbFunctions());
+    return out;
+  }
+
   /** IDLE / FREQ per key when maxmemory-policy is an LRU / LFU one. */
   private accessInfo(): AccessInfo | null {
     const cfg = this.server.config;
@@ -168,6 +175,7 @@ export class Persistence implements Subsystem {
       this.server.config.rdbchecksum,
       null,
       this.accessInfo(),
+      this.functions(),
     );
     ser.step(Infinity, Infinity);
     const body = ser.enc.take();
@@ -204,6 +212,7 @@ export class Persistence implements Subsystem {
       this.server.config.rdbchecksum,
       null,
       this.accessInfo(),
+      this.functions(),
     );
     let f: Deno.FsFile;
     try {
@@ -279,6 +288,7 @@ export class Persistence implements Subsystem {
       server.config.rdbchecksum,
       guard,
       this.accessInfo(),
+      this.functions(),
     );
     const job: BgsaveJob = {
       serializer,
@@ -385,6 +395,7 @@ export class Persistence implements Subsystem {
       server.config.rdbchecksum,
       guard,
       this.accessInfo(),
+      this.functions(),
     );
     const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
     server.addBeforeWrite(hook);

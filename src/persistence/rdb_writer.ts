@@ -476,6 +476,12 @@ export class RdbEncoder {
   }
 
   /** rdbSaveAuxField: AUX opcode, name and value, both as RDB strings. */
+  /** One function library (RDB_OPCODE_FUNCTION2 and its code). */
+  function2(code: Uint8Array): void {
+    this.byte(RDB_OPCODE_FUNCTION2);
+    this.string(code);
+  }
+
   aux(name: string, value: string | number): void {
     this.byte(RDB_OPCODE_AUX);
     this.binary(name);

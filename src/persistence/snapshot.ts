@@ -134,10 +134,13 @@ export class RdbSerializer {
     checksum: boolean,
     readonly guard: SnapshotGuard | null = null,
     readonly access: AccessInfo | null = null,
+    functions: Uint8Array[] = [],
   ) {
     this.enc = new RdbEncoder(opts, checksum, 1 << 20);
     this.enc.header();
     for (const [k, v] of aux) this.enc.aux(k, v);
+    // rdbSaveFunctions: after the aux fields, before the dbs.
+    for (const code of functions) this.enc.function2(code);
     let total = 0;
     for (const im of images) total += im.entries.length;
     this.keysTotal = total;

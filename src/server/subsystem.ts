@@ -41,6 +41,13 @@ export interface Subsystem {
   cron?(): void;
   /** processCommand: an error rejecting `cmd` before it runs or is queued (-MISCONF), else null. */
   denyCommand?(c: Client, cmd: Command): string | null;
+  /** The function libraries' code, saved in RDB files as RDB_OPCODE_FUNCTION2 entries. */
+  rdbFunctions?(): Uint8Array[];
+  /**
+   * Loads one FUNCTION2 library read from an RDB file (rdbFunctionLoad, no
+   * REPLACE); returns the error text, or null.
+   */
+  rdbLoadFunction?(code: Uint8Array): string | null;
   /** SHUTDOWN's final save (persistence); resolves false when it failed. */
   shutdownSave?(force: boolean): Promise<boolean>;
   /** Server close, after every client is gone: stop links, flush files. */

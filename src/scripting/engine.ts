@@ -1,0 +1,442 @@
+/**
+ * The Lua VM: Redis's own Lua 5.1 with cjson, cmsgpack, bit and struct, compiled to
+ * WebAssembly (npm lua-redis-wasm, see docs/scripting.md for why). One VM serves every server
+ * of the process: a script runs to completion synchronously, so at most one runs at a time,
+ * and its redis.call / redis.pcall / redis.log go to the `ScriptHost` of the run in progress.
+ * The sandbox is the one Redis 7.2 sets up (profile "redis-7.2": no `os`, no `print`, globals
+ * read-only, reading an undeclared global an error).
+ */
+
+import { load, type ReplyValue } from "lua-redis-wasm";
+import { REDIS_VERSION } from "../version.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
+
+export type { ReplyValue };
+
+/** What a running script reaches through the `redis` table. */
+export interface ScriptHost {
+  /**
+   * redis.call (`raise`) and redis.pcall: runs `argv` (views valid while it runs) and returns
+   * the RESP reply it wrote (read before the next call), or an error text (a binary string).
+   */
+  call(argv: Uint8Array[], raise: boolean): Uint8Array | string;
+  /** redis.log at a Redis log level (0 debug .. 3 warning). */
+  log(level: number, message: Uint8Array): void;
+  /** redis.setresp(2|3): the protocol later redis.call replies are converted from. */
+  setResp(resp: 2 | 3): void;
+}
+
+/** redis.REDIS_VERSION_NUM: 0x00MMmmpp. */
+function versionNum(v: string): number {
+  const [a, b, c] = v.split(".").map(Number);
+  return (a << 16) | (b << 8) | c;
+}
+
+let host: ScriptHost | null = null;
+
+/**
+ * What Redis 7.2's C functions do where the VM's built-ins differ, one Lua chunk per helper,
+ * compiled the first time a script uses it (compiling is what an eval costs most, and most
+ * scripts use none): redis.log / setresp / set_repl / sha1hex argument checks and texts,
+ * redis.error_reply / status_reply, RESP3's nil for a null reply, `error({err = ...})`, the
+ * read-only redis table, the RESP3 tables of a RESP2 script, and redis.register_function
+ * (function_lua.c's checks and texts). Errors Redis raises as tables (no "user_script:N:"
+ * prefix in the reply) are raised as strings marked with \1 after the position, which
+ * `scriptError` turns back. They live in the redis table as `__h_<name>` strings, set once when
+ * the VM starts, so that scripts do not carry their source. Each chunk gets (redis, error,
+ * state, the proxy, the helper loader) and returns the helper.
+ */
+const HELPER_HEAD =
+  "local r0, e0, S, P, h = ... local sel, ty, tn, pc = select, type, tonumber, pcall " +
+  "local function fail(m) e0('\\1' .. m, 3) end ";
+const HELPERS: Record<string, string> = {
+  log: "return function(...) local n = sel('#', ...) " +
+    "if n < 2 then fail('ERR redis.log() requires two arguments or more.') end " +
+    "local l = ... if ty(l) ~= 'number' then fail('ERR First argument must be a number (log level).') end " +
+    "if l < 0 or l > 3 then fail('ERR Invalid debug level.') end " +
+    "local t = {} for i = 2, n do local v = sel(i, ...) local k = ty(v) " +
+    "if k == 'string' or k == 'number' then t[#t + 1] = v end end " +
+    "return r0.log(l, table.concat(t, ' ')) end",
+  // Under RESP3 a null reply is nil, not false; errors re-raised where the script called.
+  setresp: "local function nilcall(f) return function(...) local ok, r = pc(f, ...) " +
+    "if not ok then if ty(r) == 'table' and ty(r.err) == 'string' then e0('\\1' .. r.err, 2) end " +
+    "e0(r, 0) end if r == false then return nil end return r end end " +
+    "return function(...) if sel('#', ...) ~= 1 then fail('ERR redis.setresp() requires one argument.') end " +
+    "local v = tn((...)) if v ~= 2 and v ~= 3 then fail('ERR RESP version must be 2 or 3.') end " +
+    "S.resp3 = v == 3 if S.resp3 then rawset(P, 'call', nilcall(r0.call)) " +
+    "rawset(P, 'pcall', nilcall(h('pcall'))) " +
+    "else rawset(P, 'call', r0.call) rawset(P, 'pcall', h('pcall')) end return r0.setresp(v) end",
+  set_repl:
+    "return function(...) if sel('#', ...) ~= 1 then fail('ERR redis.set_repl() requires two arguments.') end " +
+    "local f = tn((...)) if f == nil or f < 0 or f > 3 then " +
+    "fail('ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.') end end",
+  sha1hex:
+    "return function(...) if sel('#', ...) ~= 1 then fail('ERR wrong number of arguments') end " +
+    "return r0.sha1hex(...) end",
+  status_reply:
+    "return function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
+    "return {err = 'ERR wrong number or type of arguments'} end return {ok = s} end",
+  error_reply:
+    "return function(...) local s = ... if sel('#', ...) ~= 1 or ty(s) ~= 'string' then " +
+    "return {err = 'ERR wrong number or type of arguments'} end " +
+    "if s:sub(1, 1) == '-' then s = s:sub(2) end " +
+    "if not s:find(' ', 1, true) then s = 'ERR ' .. s end return {err = s} end",
+  register_function: "local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 1, ['allow-stale'] = 1, " +
+    "['no-cluster'] = 1, ['allow-cross-slot-keys'] = 1} " +
+    "return function(...) local n = sel('#', ...) local name, cb, flags, desc " +
+    "if n == 1 then local t = ... if ty(t) ~= 'table' then fail('ERR calling redis.register_function " +
+    "with a single argument is only applicable to Lua table (representing named arguments).') end " +
+    "for k, v in pairs(t) do " +
+    "if k == 'function_name' then if ty(v) ~= 'string' then fail('ERR function_name argument given " +
+    "to redis.register_function must be a string') end name = v " +
+    "elseif k == 'callback' then if ty(v) ~= 'function' then fail('ERR callback argument given to " +
+    "redis.register_function must be a function') end cb = v " +
+    "elseif k == 'flags' then if ty(v) ~= 'table' then fail('ERR flags argument to " +
+    "redis.register_function must be a table representing function flags') end flags = v " +
+    "elseif k == 'description' then if ty(v) ~= 'string' then fail('ERR description argument " +
+    "given to redis.register_function must be a string') end desc = v " +
+    "else fail('ERR unknown argument given to redis.register_function') end end " +
+    "if name == nil then fail('ERR redis.register_function must get a function name argument') end " +
+    "if cb == nil then fail('ERR redis.register_function must get a callback argument') end " +
+    "elseif n == 2 then name, cb = ... " +
+    "if ty(name) ~= 'string' then fail('ERR first argument to redis.register_function must be a " +
+    "string') end " +
+    "if ty(cb) ~= 'function' then fail('ERR second argument to redis.register_function must be a " +
+    "function') end " +
+    "else fail('ERR wrong number of arguments to redis.register_function') end " +
+    "local fl = {} if flags ~= nil then for _, f in ipairs(flags) do " +
+    "if ty(f) ~= 'string' or not FLAGS[f] then fail('ERR unknown flag given') end fl[#fl + 1] = f end end " +
+    "if not name:find('^[%w_]+$') then fail('ERR Library names can only contain letters, numbers, " +
+    "or underscores(_) and must be at least one character long') end " +
+    "if S.reg[name] then fail('ERR Function already exists in the library') end " +
+    "S.reg[name] = {cb = cb, flags = table.concat(fl, ','), desc = desc} " +
+    "S.order[#S.order + 1] = name end",
+  // redis.<k> not in the proxy; frames: this, __index, the script.
+  index: "local COLD = {log = 1, setresp = 1, set_repl = 1, sha1hex = 1, status_reply = 1, " +
+    "error_reply = 1, register_function = 1} " +
+    "return function(k) if S.loading and (k == 'call' or k == 'pcall' or k == 'setresp' or " +
+    "k == 'sha1hex') then " +
+    'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 3) end ' +
+    "if COLD[k] and (k ~= 'register_function' or S.loading) then return h(k) end return r0[k] end",
+  ro: "return function() e0('Attempt to modify a readonly table', 3) end",
+  // redis.pcall returns the argument-type error as a table (redis.call raises it).
+  pcall: "return function(...) for i = 1, sel('#', ...) do local t = ty((sel(i, ...))) " +
+    "if t ~= 'string' and t ~= 'number' then " +
+    "return {err = 'ERR Lua redis lib command arguments must be strings or integers'} end end " +
+    "return r0.pcall(...) end",
+  // error(): frames: this, the script's `error`, the script.
+  error: "return function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then " +
+    "e0('\\1' .. e.err, 3) end " +
+    "if e == nil then e0('\\1ERR nil', 3) end if l == 0 then e0(e, 0) end e0(e, (l or 1) + 2) end",
+  conv: "return function(v) if v.err == nil and v.ok == nil then r0.setresp(3) end return v end",
+};
+
+/**
+ * The VM, loaded when this module is first imported. Without it (a process that may not read
+ * the package's .wasm, such as the docs generator) every script fails with `vmError`.
+ */
+let vmError = "";
+/** The directory of the engine's package files (its .wasm), as a path. */
+export const ENGINE_DIR = decodeURIComponent(
+  new URL(".", import.meta.resolve("lua-redis-wasm")).pathname,
+);
+const wasm = await load({
+  profile: "redis-7.2",
+  redisProps: {
+    REDIS_VERSION: { value: REDIS_VERSION },
+    REDIS_VERSION_NUM: { value: versionNum(REDIS_VERSION) },
+    // No debugger (SCRIPT DEBUG is not supported): redis.breakpoint() is false, redis.debug a no-op.
+    breakpoint: { returns: false },
+    debug: { returns: null },
+    // Deprecated since 7.0: always effects replication.
+    replicate_commands: { returns: true },
+    set_repl: { returns: null },
+    REPL_NONE: { value: 0 },
+    REPL_AOF: { value: 1 },
+    REPL_SLAVE: { value: 2 },
+    REPL_REPLICA: { value: 2 },
+    REPL_ALL: { value: 3 },
+    ...Object.fromEntries(
+      Object.entries(HELPERS).map(([k, v]) => [`__h_${k}`, { value: HELPER_HEAD + v }]),
+    ),
+  },
+}).catch((e) => {
+  vmError = `ERR the Lua VM could not be loaded: ${e instanceof Error ? e.message : e}`;
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    // The engine reads its .wasm from the npm package: scripting needs that one path readable.
+    vmError += ` (add --allow-read=${ENGINE_DIR} to the deno command line)`;
+  }
+  return null;
+});
+
+const engine = wasm?.create({
+  redisCall: () => ({ err: binaryToBytes("ERR no script is running") as any }),
+  redisPcall: () => ({ err: binaryToBytes("ERR no script is running") as any }),
+  log: (level, message) => host?.log(level, message),
+  onSetResp: (resp) => host?.setResp(resp),
+}) ?? null;
+
+/** What a script uses that needs a helper in its prelude (`scriptFeatures`). */
+export interface ScriptFeatures {
+  /** Members of the redis table Redis checks or words differently (log, setresp, ...). */
+  helpers: boolean;
+  /** redis.pcall, which returns (not raises) an argument-type error. */
+  pcall: boolean;
+  /** `error`, which Redis reports differently for a table. */
+  error: boolean;
+  /** A table key of the RESP3 forms ({double = ...}), converted in RESP2 scripts too. */
+  resp3Tables: boolean;
+}
+
+/**
+ * What the prelude of `body` must provide, judged from its text once when it is loaded:
+ * compiling is what an eval costs most, so a script only carries what it may use.
+ */
+export function scriptFeatures(body: Uint8Array): ScriptFeatures {
+  const text = bytesToBinary(body);
+  const pcall = /\bpcall\b/.test(text);
+  return {
+    helpers: pcall || /\b(log|setresp|set_repl|sha1hex|status_reply|error_reply)\b/.test(text),
+    pcall,
+    error: /\berror\b/.test(text),
+    resp3Tables:
+      /\b(double|map|set|big_number|verbatim_string)\s*=|["'](double|map|set|big_number|verbatim_string)["']/
+        .test(text),
+  };
+}
+
+const ALL_FEATURES: ScriptFeatures = {
+  helpers: true,
+  pcall: true,
+  error: true,
+  resp3Tables: true,
+};
+
+// redis.call / redis.pcall go straight from the VM's argument block to the command and from
+// its RESP reply to the VM's reply encoding, without the engine's per-value Buffers (they were
+// most of a redis.call's cost). Same wire formats as the engine's codec (see wire.ts).
+// deno-lint-ignore no-explicit-any
+const vm = engine as any;
+// deno-lint-ignore no-explicit-any
+const handlers = (wasm as any)?.handlers;
+if (handlers && typeof handlers.call === "function" && vm?.exports?.HEAPU8) {
+  handlers.call = (...abi: number[]) => hostCall(abi, true);
+  handlers.pcall = (...abi: number[]) => hostCall(abi, false);
+}
+
+function hostCall(abi: number[], raise: boolean): bigint | void {
+  const ex = vm.exports;
+  const hasRet = abi.length >= 3;
+  const ptr = hasRet ? abi[1] : abi[0];
+  const len = hasRet ? abi[2] : abi[1];
+  let wire: Uint8Array;
+  try {
+    const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
+    const r = host === null ? "ERR no script is running" : host.call(argv, raise);
+    wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
+  } catch (e) {
+    wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const out = ex._alloc(wire.length);
+  const heap: Uint8Array = ex.HEAPU8;
+  heap.set(wire, out);
+  if (!hasRet) return (BigInt(wire.length) << 32n) | BigInt(out >>> 0);
+  const view = new DataView(heap.buffer, heap.byteOffset);
+  view.setUint32(abi[0], out, true);
+  view.setUint32(abi[0] + 4, wire.length, true);
+}
+
+/**
+ * Put ahead of a script on its first line (so line numbers stay the script's own): a loader
+ * of the HELPERS chunks, and what `f` asks for: `redis` shadowed by a read-only proxy whose
+ * Redis-specific members are helpers, `error` by the helper, and the script's value passed
+ * through `__c` (the RESP3 tables). `library`: also the state the tails of a library read.
+ */
+function prelude(f: ScriptFeatures, library: boolean): string {
+  let p = `local redis, error, __c${library ? ", __S" : ""} = redis, error; do ` +
+    "local r, e, S, P, H = redis, error, {}, nil, {} " +
+    "local function h(k) local f = H[k] if not f then " +
+    "f = loadstring(r['__h_' .. k], '=' .. k)(r, e, S, P, h) H[k] = f end return f end ";
+  if (library) p += "__S = S ";
+  if (f.helpers) {
+    p += "P = setmetatable({call = r.call, pcall = r.pcall}, " +
+      "{__index = function(_, k) return h('index')(k) end, __newindex = function() h('ro')() end}) " +
+      "S.P = P redis = P ";
+    if (f.pcall) p += "rawset(P, 'pcall', h('pcall')) ";
+  }
+  if (f.error) p += "error = function(x, l) h('error')(x, l) end ";
+  if (f.resp3Tables) {
+    p += "__c = function(v) if type(v) == 'table' and not S.resp3 and (v.double ~= nil or " +
+      "v.map ~= nil or v.set ~= nil or v.big_number ~= nil or v.verbatim_string ~= nil) then " +
+      "return h('conv')(v) end return v end ";
+  }
+  return p;
+}
+
+/** A function library: its top level runs with S.loading set, registering into S.reg. */
+const LIBRARY_OPEN = "S.loading, S.reg, S.order = true, {}, {} rawset(P, 'call', nil) " +
+  "rawset(P, 'pcall', nil) end; (function() ";
+/** FUNCTION LOAD: what the library registered, as {name, flags, description or false}. */
+const LIBRARY_LOAD_CLOSE = "\nend)() __S.loading = false; local out = {} " +
+  "for i, n in ipairs(__S.order) do local f = __S.reg[n] out[i] = {n, f.flags, f.desc or false} end " +
+  "return out";
+
+const encoder = new TextEncoder();
+
+function wrap(open: string, body: Uint8Array, close: string): Uint8Array {
+  const head = encoder.encode(open);
+  const tail = encoder.encode(close);
+  const out = new Uint8Array(head.length + body.length + tail.length);
+  out.set(head);
+  out.set(body, head.length);
+  out.set(tail, head.length + body.length);
+  return out;
+}
+
+/** What the VM runs for an EVAL script (`body` with its shebang line blanked). */
+export function evalSource(body: Uint8Array): Uint8Array {
+  const f = scriptFeatures(body);
+  const p = f.helpers || f.error || f.resp3Tables ? prelude(f, false) + "end; " : "";
+  // The body runs as a function and its first value is the result (lua_pcall(lua, 0, 1)).
+  return wrap(
+    p + (f.resp3Tables ? "return __c((function(...) " : "return ((function(...) "),
+    body,
+    "\nend)(...))",
+  );
+}
+
+/**
+ * What the VM runs for FUNCTION LOAD of a library (`code` with its shebang line blanked): the
+ * functions it registered, as an array of {name, "flag,flag", description or false}.
+ */
+export function libraryLoadSource(code: Uint8Array): Uint8Array {
+  return wrap(prelude(ALL_FEATURES, true) + LIBRARY_OPEN, code, LIBRARY_LOAD_CLOSE);
+}
+
+/** What the VM runs for FCALL of `name` ([A-Za-z0-9_]+) in the library `code`. */
+export function functionSource(code: Uint8Array, name: string): Uint8Array {
+  return wrap(
+    prelude(ALL_FEATURES, true) + LIBRARY_OPEN,
+    code,
+    `\nend)() __S.loading = false; rawset(__S.P, 'call', redis.call) ` +
+      `rawset(__S.P, 'pcall', redis.pcall) ` +
+      `return __c((__S.reg['${name}'].cb(KEYS, ARGV)))`,
+  );
+}
+
+/**
+ * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into `h` for
+ * redis.call & co. Returns the script's value converted as Redis converts it (numbers
+ * truncated, false nil, `{ok=}` / `{err=}` tables), or, when the script raised, an
+ * `{ err, code, meta: { line, kind?, name? } }` error (see `scriptError`).
+ */
+export function runLua(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+): ReplyValue {
+  host = h;
+  try {
+    return evalDirect(source, keys, args);
+  } finally {
+    host = null;
+  }
+}
+
+/**
+ * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
+ * for error metadata we do not use) and without its Buffers: the same wasm exports, called
+ * as it calls them.
+ */
+function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
+  if (engine === null) return { err: binaryToBytes(vmError) as any };
+  if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
+  const ex = vm.exports;
+  const argBlock = encodeArgBlock(keys, args);
+  const scriptPtr = ex._alloc(source.length);
+  const argsPtr = ex._alloc(argBlock.length);
+  ex.HEAPU8.set(source, scriptPtr);
+  ex.HEAPU8.set(argBlock, argsPtr);
+  try {
+    const result = vm.callEvalWithArgs(
+      scriptPtr,
+      source.length,
+      argsPtr,
+      argBlock.length,
+      keys.length,
+    );
+    return vm.decodeResult(result, "");
+  } finally {
+    ex._free_mem(scriptPtr);
+    ex._free_mem(argsPtr);
+  }
+}
+
+const COMPILE_CHECK = encoder.encode(
+  "local f, e = loadstring(ARGV[1], '@user_script') if f then return nil end return e",
+);
+
+/**
+ * Compiles `body` as Redis's luaCreateFunction does (chunk name "@user_script"): null when it
+ * compiles, else Lua's message ("user_script:1: '=' expected near ...").
+ */
+export function compileError(body: Uint8Array, chunk = "user_script"): string | null {
+  if (engine === null) return vmError.slice("ERR ".length);
+  const r = runLua(NO_SCRIPT_HOST, COMPILE_CHECK, [], [body]);
+  if (r === null) return null;
+  if (!(r instanceof Uint8Array)) return "script load failed";
+  const text = bytesToBinary(r);
+  return text.startsWith("user_script") ? chunk + text.slice("user_script".length) : text;
+}
+
+const NO_SCRIPT_HOST: ScriptHost = {
+  call: () => "ERR no script is running",
+  log: () => {},
+  setResp: () => {},
+};
+
+/** A value the VM returned that is an error: the script raised, or returned `{err = ...}`. */
+export type ErrorValue = {
+  err: Uint8Array;
+  code?: Uint8Array;
+  meta?: { line: number; kind?: string; name?: string };
+};
+
+/** True when `v` is an error reply (`{ err }`), raised or returned. */
+export function isError(v: unknown): v is ErrorValue {
+  return v !== null && typeof v === "object" && !(v instanceof Uint8Array) &&
+    !Array.isArray(v) && "err" in v;
+}
+
+/**
+ * The text (binary string) of an error the script raised and the script line it was raised
+ * at, without the " script: ..." trailer the caller adds: Redis's wording for the VM's error
+ * kinds, a table error's own message.
+ */
+export function scriptError(e: ErrorValue, chunk: string): [string, number] {
+  const meta = e.meta!;
+  if (meta.kind === "global-read") {
+    return [
+      `ERR ${chunk}:${meta.line}: Script attempted to access nonexistent global variable '${meta.name}'`,
+      meta.line,
+    ];
+  }
+  if (meta.kind === "command-arg-type") {
+    return ["ERR Lua redis lib command arguments must be strings or integers", meta.line];
+  }
+  let text = bytesToBinary(e.err);
+  // Raised by the prelude for what Redis raises as a table: the position is the caller's.
+  // deno-lint-ignore no-control-regex
+  const marked = /^(?:user_script:(\d+): )?\x01/.exec(text);
+  if (marked !== null) {
+    return [text.slice(marked[0].length), marked[1] !== undefined ? Number(marked[1]) : meta.line];
+  }
+  // Lua's "user_script:N:" position is where the error was raised; the VM's line may be the
+  // prelude's (an error raised through its `error`).
+  const at = /^user_script:(\d+):/.exec(text);
+  if (at !== null && chunk !== "user_script") text = chunk + text.slice("user_script".length);
+  const line = at !== null ? Number(at[1]) : meta.line;
+  return [e.code !== undefined ? `${bytesToBinary(e.code)} ${text}` : text, line];
+}

@@ -1,0 +1,385 @@
+/**
+ * The scripting subsystem: the EVAL script cache, the run of one script or function (Redis's
+ * script.c scriptRunCtx: the script client, read-only and write-dirty state, redis.call's
+ * checks) and the INFO fields. Commands reach it with `scriptingOf(server)`. A run is
+ * synchronous: nothing else runs until the script returns, which makes it atomic; the writes
+ * it makes run through `call` nested in the EVAL/FCALL execution unit, so they propagate as
+ * their effects, wrapped in MULTI/EXEC when there are several, and EVAL itself does not.
+ */
+
+import { createHash } from "node:crypto";
+import { Client } from "../server/client.ts";
+import { call } from "../server/executor.ts";
+import type { Server } from "../server/server.ts";
+import type { Subsystem } from "../server/subsystem.ts";
+import { bytesToBinary } from "../util/bytes.ts";
+import {
+  compileError,
+  evalSource,
+  isError,
+  type ReplyValue,
+  runLua,
+  scriptError,
+  type ScriptHost,
+} from "./engine.ts";
+import { writeValue } from "./convert.ts";
+import { createLibrary, FunctionLibraries } from "./functions.ts";
+
+/** Shebang / function flags (script.c scripts_flags_def), as bits. */
+export const SCRIPT_FLAG_NO_WRITES = 1;
+export const SCRIPT_FLAG_ALLOW_OOM = 2;
+export const SCRIPT_FLAG_ALLOW_STALE = 4;
+export const SCRIPT_FLAG_NO_CLUSTER = 8;
+export const SCRIPT_FLAG_ALLOW_CROSS_SLOT = 16;
+/** No shebang: EVAL's backward-compatible mode (flags are not checked). */
+export const SCRIPT_FLAG_EVAL_COMPAT_MODE = 32;
+
+/** Flag names in Redis's order (FUNCTION LIST prints them in this order). */
+export const SCRIPT_FLAG_NAMES: [string, number][] = [
+  ["no-writes", SCRIPT_FLAG_NO_WRITES],
+  ["allow-oom", SCRIPT_FLAG_ALLOW_OOM],
+  ["allow-stale", SCRIPT_FLAG_ALLOW_STALE],
+  ["no-cluster", SCRIPT_FLAG_NO_CLUSTER],
+  ["allow-cross-slot-keys", SCRIPT_FLAG_ALLOW_CROSS_SLOT],
+];
+
+/** A cached EVAL script. */
+export interface Script {
+  /** The body as sent (SCRIPT LOAD / EVAL). */
+  body: Uint8Array;
+  /** What the VM runs: the prelude and the body with its shebang line blanked. */
+  source: Uint8Array;
+  flags: number;
+}
+
+/** What runs: an EVAL script or a library function. */
+export interface Runnable {
+  source: Uint8Array;
+  flags: number;
+  /** Shown in errors: the script's sha or the function's name. */
+  name: string;
+  /** Chunk name in Lua's messages: "user_script" or "user_function". */
+  chunk: string;
+  /** EVAL (SCRIPT KILL) or FCALL (FUNCTION KILL). */
+  isEval: boolean;
+}
+
+const registry = new WeakMap<Server, Scripting>();
+
+/** The VM's error for a returned value it cannot convert (a function, userdata, a thread). */
+const UNSUPPORTED_TYPE = "unsupported Lua return type\0";
+
+/** The scripting subsystem of `server`. */
+export function scriptingOf(server: Server): Scripting {
+  const s = registry.get(server);
+  if (s === undefined) throw new Error("scripting subsystem not installed");
+  return s;
+}
+
+/** SHA1 of `body` in lower-case hex (Redis's sha1hex). */
+export function sha1hex(body: Uint8Array): string {
+  return createHash("sha1").update(body).digest("hex");
+}
+
+/** Server-wide scripting state. */
+export class Scripting implements Subsystem {
+  readonly name = "scripting";
+
+  /** RDB_OPCODE_FUNCTION2 entries of a save: every library's code. */
+  rdbFunctions(): Uint8Array[] {
+    return functionLibraryCodes(this.server);
+  }
+
+  /** A library read from an RDB file. */
+  rdbLoadFunction(code: Uint8Array): string | null {
+    // The reason as rdbFunctionLoad logs it, without the reply's error code.
+    return loadFunctionLibrary(this.server, code, false)?.replace(/^ERR /, "") ?? null;
+  }
+  /** sha -> script (server.lua_scripts). */
+  readonly scripts = new Map<string, Script>();
+  /** Bytes of the cached scripts' bodies (lua_scripts_mem). */
+  scriptsMemory = 0;
+  readonly functions = new FunctionLibraries();
+  /** The run in progress (curr_run_ctx), null when none. */
+  running: RunContext | null = null;
+  private client: Client | null = null;
+
+  constructor(readonly server: Server) {
+    registry.set(server, this);
+  }
+
+  /** The script client (lctx.lua_client): runs redis.call's commands. */
+  scriptClient(): Client {
+    if (this.client === null) {
+      this.client = new Client(this.server, null);
+      this.client.authenticated = true;
+      // MONITOR shows what a script runs as "[db lua]".
+      this.client.addr = "lua";
+    }
+    return this.client;
+  }
+
+  /**
+   * luaCreateFunction: the cached script for `body`, compiling and caching it when new.
+   * On a bad shebang or a compile error, replies the error to `c` and returns null.
+   */
+  createScript(c: Client, body: Uint8Array, sha: string): Script | null {
+    const cached = this.scripts.get(sha);
+    if (cached !== undefined) return cached;
+    let flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    let code = body;
+    if (body[0] === 35 && body[1] === 33) { // "#!"
+      const nl = body.indexOf(10);
+      if (nl < 0) {
+        c.reply.error("ERR Invalid script shebang");
+        return null;
+      }
+      const parsed = parseShebang(bytesToBinary(body.subarray(0, nl)));
+      if (typeof parsed === "string") {
+        c.reply.errorBinary(parsed);
+        return null;
+      }
+      flags = parsed;
+      code = new Uint8Array(body.length);
+      code.set(body.subarray(nl), nl); // the shebang line left blank: line numbers hold
+      code.fill(32, 0, nl);
+    }
+    const err = compileError(code);
+    if (err !== null) {
+      c.reply.errorBinary(`ERR Error compiling script (new function): ${err}`);
+      return null;
+    }
+    const script: Script = { body: body.slice(), source: evalSource(code), flags };
+    this.scripts.set(sha, script);
+    this.scriptsMemory += body.length;
+    return script;
+  }
+
+  /**
+   * EVAL and FCALL are flagged skip_monitor, yet MONITOR shows them ahead of what they run,
+   * even when they then fail (Redis feeds them before running).
+   */
+  feedMonitors(c: Client): void {
+    if (this.server.monitors.size > 0) this.server.feedMonitors(c, c.argv);
+  }
+
+  /** SCRIPT FLUSH: forgets every cached script. */
+  flushScripts(): void {
+    this.scripts.clear();
+    this.scriptsMemory = 0;
+  }
+
+  /**
+   * Runs `r` for `c` with KEYS and ARGV (scriptPrepareForRun, then the VM, then
+   * scriptResetRun), replying its result or error to `c`. `ro`: EVAL_RO / EVALSHA_RO / FCALL_RO.
+   */
+  run(c: Client, r: Runnable, keys: Uint8Array[], args: Uint8Array[], ro: boolean): void {
+    const server = this.server;
+
+    const compat = (r.flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
+    if (!compat && !(r.flags & SCRIPT_FLAG_NO_WRITES)) {
+      if (server.isReplica() && server.config.replicaReadOnly && c.kind !== "master") {
+        c.reply.error("ERR Can not run script with write flag on readonly replica");
+        return;
+      }
+      if (ro) {
+        c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+        return;
+      }
+    }
+    const sc = this.scriptClient();
+    sc.db = c.db;
+    sc.reply.resp = 2;
+    sc.reply.len = 0;
+    const ctx = new RunContext(
+      this,
+      c,
+      sc,
+      r,
+      ro || (!compat && (r.flags & SCRIPT_FLAG_NO_WRITES) !== 0),
+    );
+    this.running = ctx;
+    let result: ReplyValue;
+    try {
+      result = runLua(ctx, r.source, keys, args);
+    } finally {
+      this.running = null;
+      sc.reply.len = 0;
+    }
+    // Scripts propagate as their effects (the writes they ran), never as EVAL/FCALL.
+    c.preventPropagation();
+    if (isError(result) && result.meta !== undefined) {
+      const [text, line] = scriptError(result, r.chunk);
+      replyError(
+        c,
+        `${text} script: ${r.name}, on @${r.chunk}:${line}.`,
+        ctx.commandErrors.has(text),
+      );
+      return;
+    }
+    // An error a command replied, returned again: INFO errorstats counted it once.
+    if (isError(result)) {
+      const code = result.code === undefined ? "" : bytesToBinary(result.code) + " ";
+      const text = code + bytesToBinary(result.err);
+      if (ctx.commandErrors.has(text)) {
+        replyError(c, text, true);
+        return;
+      }
+    }
+    // A function or userdata returned: Redis replies nil (the VM refuses to convert it).
+    if (isError(result) && bytesToBinary(result.err) === UNSUPPORTED_TYPE) {
+      c.reply.nullBulk();
+      return;
+    }
+    writeValue(c.reply, result);
+  }
+
+  /** INFO memory's scripting fields. */
+  memoryInfo(): {
+    cachedScripts: number;
+    scriptsMemory: number;
+    functions: number;
+    libraries: number;
+    functionsMemory: number;
+  } {
+    return {
+      cachedScripts: this.scripts.size,
+      scriptsMemory: this.scriptsMemory,
+      functions: this.functions.functionCount,
+      libraries: this.functions.libraries.size,
+      functionsMemory: this.functions.memory,
+    };
+  }
+}
+
+/** One script or function run (scriptRunCtx): what redis.call checks and where it runs. */
+class RunContext implements ScriptHost {
+  /** The script ran a write command: SCRIPT KILL refuses it (SCRIPT_WRITE_DIRTY). */
+  writeDirty = false;
+  /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
+  readonly commandErrors = new Set<string>();
+
+  constructor(
+    readonly scripting: Scripting,
+    readonly caller: Client,
+    readonly sc: Client,
+    readonly runnable: Runnable,
+    readonly readOnly: boolean,
+  ) {}
+
+  /** scriptCall: redis.call / redis.pcall of `argv`, with Redis's checks and texts. */
+  call(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
+    if (argv.length === 0) {
+      return "ERR Please specify at least one argument for this redis lib call";
+    }
+    const server = this.scripting.server;
+    const sc = this.sc;
+    const cmd = server.commands.lookupArgv(argv);
+    if (cmd === undefined || cmd.subs !== undefined && cmd.handler === undefined) {
+      return "ERR Unknown Redis command called from script";
+    }
+    if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+      return "ERR Wrong number of args calling Redis command from script";
+    }
+    sc.lastCmd = cmd;
+    if (cmd.flags.includes("noscript")) {
+      return "ERR This Redis command is not allowed from script";
+    }
+    if (cmd.isWrite) {
+      if (this.readOnly) {
+        return "ERR Write commands are not allowed from read-only scripts.";
+      }
+      if (server.isReplica() && server.config.replicaReadOnly && this.caller.kind !== "master") {
+        return "READONLY You can't write against a read only replica.";
+      }
+      this.writeDirty = true;
+    }
+    sc.argv = argv;
+    sc.reply.len = 0;
+    call(sc, cmd);
+    const reply = sc.reply.buf.subarray(0, sc.reply.len);
+    if (reply[0] === 45 && this.commandErrors.size < 16) { // "-"
+      this.commandErrors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
+    }
+    return reply;
+  }
+
+  log(level: number, message: Uint8Array): void {
+    const log = this.scripting.server.log;
+    const text = new TextDecoder().decode(message);
+    if (level === 0) log.debug(text);
+    else if (level === 1) log.verbose(text);
+    else if (level === 2) log.notice(text);
+    else log.warning(text);
+  }
+
+  setResp(resp: 2 | 3): void {
+    this.sc.reply.resp = resp;
+  }
+}
+
+/** An error reply; `counted`: it is a command's error, already in INFO errorstats. */
+function replyError(c: Client, text: string, counted: boolean): void {
+  const onError = c.reply.onError;
+  if (counted) c.reply.onError = null;
+  try {
+    c.reply.errorBinary(text);
+  } finally {
+    c.reply.onError = onError;
+  }
+}
+
+/**
+ * The flags of an EVAL script's "#!lua ..." line (evalExtractShebangFlags), or the error text.
+ */
+function parseShebang(line: string): number | string {
+  const parts = line.split(" ").filter((p) => p !== "");
+  if (parts[0] !== "#!lua") return `ERR Unexpected engine in script shebang: ${parts[0]}`;
+  let flags = 0;
+  for (let i = 1; i < parts.length; i++) {
+    if (!parts[i].startsWith("flags=")) return `ERR Unknown lua shebang option: ${parts[i]}`;
+    const f = parseFlags(parts[i].slice(6));
+    if (typeof f === "string") return `ERR Unexpected flag in script shebang: ${f}`;
+    flags |= f;
+  }
+  return flags;
+}
+
+/** Comma-separated flag names as bits, or the first unknown name. */
+export function parseFlags(list: string): number | string {
+  let flags = 0;
+  if (list === "") return 0;
+  for (const name of list.split(",")) {
+    const f = SCRIPT_FLAG_NAMES.find(([n]) => n === name);
+    if (f === undefined) return name;
+    flags |= f[1];
+  }
+  return flags;
+}
+
+/**
+ * The function libraries' code, for an RDB file (rdbSaveFunctions: one RDB_OPCODE_FUNCTION2
+ * entry per library, the code as an RDB string, ahead of the databases).
+ */
+export function functionLibraryCodes(server: Server): Uint8Array[] {
+  return [...scriptingOf(server).functions.libraries.values()].map((lib) => lib.code);
+}
+
+/**
+ * Loads one RDB_OPCODE_FUNCTION2 entry (rdbFunctionLoad): null, or the error text (a library
+ * of that name exists and `replace` is false, a bad library, a function name taken).
+ */
+export function loadFunctionLibrary(
+  server: Server,
+  code: Uint8Array,
+  replace = false,
+): string | null {
+  const scripting = scriptingOf(server);
+  const lib = createLibrary(code, (level, message) => {
+    const text = new TextDecoder().decode(message);
+    if (level >= 3) scripting.server.log.warning(text);
+    else scripting.server.log.notice(text);
+  });
+  if (typeof lib === "string") return lib;
+  return scripting.functions.add([lib], replace);
+}
