@@ -39,3 +39,25 @@ Deno.test("lzf: round trips, refuses what does not shrink, rejects malformed inp
   assert.deepEqual(lzfDecompress(new Uint8Array([0x05, 0x61]), 6), null);
   assert.deepEqual(lzfDecompress(c, 9999), null);
 });
+
+Deno.test("lzf: compresses to the exact bytes redis-server writes (recorded from its DUMP)", () => {
+  const enc = new TextEncoder();
+  const mixed = enc.encode("abcdefgh".repeat(40) + "xyz".repeat(30));
+  assert.deepEqual(
+    Array.from(lzfCompress(mixed, mixed.length - 4)!),
+    [8, 97, 98, 99, 100, 101, 102, 103, 104, 97, 224, 255, 7, 225, 38, 7, 2, 120, 121, 122]
+      .concat([224, 76, 2, 1, 121, 122]),
+  );
+  // The first byte is never a back-reference target, the last two are literals.
+  assert.deepEqual(Array.from(lzfCompress(enc.encode("a".repeat(100)), 96)!), [
+    1,
+    97,
+    97,
+    224,
+    87,
+    0,
+    1,
+    97,
+    97,
+  ]);
+});
