@@ -2,8 +2,8 @@
  * Bytes per small hash and small set, beside redis-server's: builds 100,000 keys of each kind
  * in a Keyspace the way HSET/SADD build them and prints what V8 retains per key (heapUsed +
  * external after forced GCs) next to the keyspace's own estimate (Db.bytes, src/store/size.ts);
- * then loads the same keys into this server and, when installed, redis-server over the wire and
- * prints INFO's used_memory delta and RSS per key for both.
+ * then loads the same keys into this server and, when installed, redis-server and valkey-server
+ * over the wire and prints INFO's used_memory delta and RSS per key for each.
  *
  *   deno run --v8-flags=--expose-gc --allow-net --allow-read --allow-write --allow-run \
  *     --allow-env bench/collections_memory.ts [keys] [--no-wire]
@@ -157,23 +157,23 @@ async function measure(cmd: string, args: string[], kind: Kind): Promise<[number
 }
 
 const main = new URL("../main.ts", import.meta.url).pathname;
-const ours: [string, string[]] = [Deno.execPath(), ["run", "--allow-all", main]];
+const servers: [string, string, string[]][] = [
+  ["redis-server", "redis-server", []],
+  ["valkey-server", "valkey-server", []],
+  ["this server", Deno.execPath(), ["run", "--allow-all", main]],
+];
 console.log(`\nOver the wire, ${N.toLocaleString("en")} keys, delta per key after the load:\n`);
-console.log(
-  "| values | redis-server used_memory | this server used_memory | redis-server RSS | this server RSS |",
-);
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log(`| values | ${servers.map(([name]) => `${name} used_memory | RSS`).join(" | ")} |`);
+console.log(`| --- | ${servers.map(() => "---: | ---:").join(" | ")} |`);
 for (const kind of kinds) {
-  let theirs: [number, number] = [NaN, NaN];
-  try {
-    theirs = await measure("redis-server", [], kind);
-  } catch {
-    // not installed: NaN columns
+  const cells: string[] = [];
+  for (const [, cmd, args] of servers) {
+    try {
+      const [mem, rss] = await measure(cmd, args, kind);
+      cells.push(mem.toFixed(0), rss.toFixed(0));
+    } catch {
+      cells.push("-", "-"); // not installed
+    }
   }
-  const mine = await measure(ours[0], ours[1], kind);
-  console.log(
-    `| ${kind.name} | ${theirs[0].toFixed(0)} | ${mine[0].toFixed(0)} | ${theirs[1].toFixed(0)} | ${
-      mine[1].toFixed(0)
-    } |`,
-  );
+  console.log(`| ${kind.name} | ${cells.join(" | ")} |`);
 }

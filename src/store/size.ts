@@ -81,7 +81,7 @@ export const HASH_BYTES = 520;
 export const HASH_FIELD_BYTES = 18 + OWN_BUFFER_BYTES;
 
 /** RedisSet object while intset or listpack encoded, besides its packed run (a string). */
-export const SET_PACKED_BYTES = 48;
+export const SET_PACKED_BYTES = 56;
 /** Empty hashtable-encoded RedisSet (with its Map and array). */
 export const SET_BYTES = 360;
 /** One member: Map entry and array slot. */
