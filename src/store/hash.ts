@@ -198,6 +198,21 @@ export class RedisHash implements CollectionValue {
     return p < 0 ? undefined : elementBytes(this.lp, skipElement(this.lp, p));
   }
 
+  /**
+   * Value of `field` as stored, or undefined: bytes in the hashtable form, a
+   * binary string (one char per byte) in the listpack form, where a copy into
+   * a fresh `Uint8Array` would cost more than the lookup (HGET, HMGET).
+   */
+  getRaw(field: string): Uint8Array | string | undefined {
+    const ht = this.ht;
+    if (ht !== null) {
+      const i = ht.index.get(field);
+      return i === undefined ? undefined : ht.vals[i];
+    }
+    const p = findEntry(this.lp, field, 2);
+    return p < 0 ? undefined : elementString(this.lp, skipElement(this.lp, p));
+  }
+
   /** Whether `field` exists (HEXISTS). */
   has(field: string): boolean {
     return this.ht !== null ? this.ht.index.has(field) : findEntry(this.lp, field, 2) >= 0;
@@ -207,9 +222,28 @@ export class RedisHash implements CollectionValue {
    * Sets `field` to `value`; returns true when the field is new (HSET).
    * With `cfg`, applies hashTypeSet's conversions: a field or value longer
    * than hash-max-listpack-value, or more than hash-max-listpack-entries
-   * fields, turn a listpack into a hashtable.
+   * fields, turn a listpack into a hashtable. The hashtable form keeps
+   * `value` itself.
    */
   set(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
+    return this.setValue(field, value, false, cfg);
+  }
+
+  /**
+   * {@link set} with a value that is only valid during the call (a command
+   * argument): the listpack form packs its bytes, the hashtable form keeps a
+   * copy.
+   */
+  setCopy(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
+    return this.setValue(field, value, true, cfg);
+  }
+
+  private setValue(
+    field: string,
+    value: Uint8Array,
+    copy: boolean,
+    cfg: HashEncodingConfig | undefined,
+  ): boolean {
     if (this.ht === null) {
       if (
         cfg &&
@@ -219,19 +253,30 @@ export class RedisHash implements CollectionValue {
       } else {
         const lp = this.lp;
         const p = findEntry(lp, field, 2);
-        const v = lenPrefix(value.length) + bytesToBinary(value);
         if (p >= 0) {
           const at = skipElement(lp, p);
-          this.lp = splice(lp, at, skipElement(lp, at), v);
+          this.lp = splice(
+            lp,
+            at,
+            skipElement(lp, at),
+            lenPrefix(value.length) + bytesToBinary(value),
+          );
           return false;
         }
-        this.lp = [lp, lenPrefix(field.length), field, v].join("");
+        this.lp = [
+          lp,
+          lenPrefix(field.length),
+          field,
+          lenPrefix(value.length),
+          bytesToBinary(value),
+        ]
+          .join("");
         this.n++;
         if (cfg && this.n > cfg.hashMaxListpackEntries) this.convertToHashtable();
         return true;
       }
     }
-    return this.ht!.set(field, value);
+    return this.ht!.set(field, copy ? value.slice() : value);
   }
 
   /** Removes `field`; returns whether it existed (HDEL). */
@@ -264,6 +309,30 @@ export class RedisHash implements CollectionValue {
       const f = elementString(lp, p);
       p = skipElement(lp, p);
       const v = elementBytes(lp, p);
+      p = skipElement(lp, p);
+      visit(f, v);
+    }
+  }
+
+  /**
+   * {@link forEach} with values as stored (see {@link getRaw}): HGETALL,
+   * HVALS and HSCAN reply them without a copy.
+   */
+  forEachRaw(visit: (field: string, value: Uint8Array | string) => void): void {
+    const ht = this.ht;
+    if (ht !== null) {
+      const f = ht.fields;
+      const v = ht.vals;
+      for (let i = 0; i < f.length; i++) visit(f[i], v[i]);
+      return;
+    }
+    const lp = this.lp;
+    const n = this.n;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const f = elementString(lp, p);
+      p = skipElement(lp, p);
+      const v = elementString(lp, p);
       p = skipElement(lp, p);
       visit(f, v);
     }
@@ -312,6 +381,13 @@ export class RedisHash implements CollectionValue {
     if (this.ht !== null) return this.ht.vals[i];
     const lp = this.lp;
     return elementBytes(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
+  }
+
+  /** Value in slot `i`, as stored (see {@link getRaw}). */
+  valueRawAt(i: number): Uint8Array | string {
+    if (this.ht !== null) return this.ht.vals[i];
+    const lp = this.lp;
+    return elementString(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
   }
 
   /**

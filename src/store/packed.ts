@@ -102,21 +102,65 @@ export function elementEquals(run: string, p: number, s: string): boolean {
  * is `stride` elements (2 for a hash's field and value, 1 for a set member).
  */
 export function findEntry(run: string, s: string, stride: 1 | 2): number {
+  return stride === 2 ? findPair(run, s) : findElement(run, s);
+}
+
+// The scans below decode one-char lengths inline: they are the listpack hot path.
+
+function findElement(run: string, s: string): number {
   const len = s.length;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(len - 1);
   const end = run.length;
   let p = 0;
   while (p < end) {
-    const n = readLen(run, p);
-    let q = afterLen;
-    if (n === len) {
-      let i = 0;
-      while (i < n && run.charCodeAt(q + i) === s.charCodeAt(i)) i++;
-      if (i === n) return p;
+    let n = run.charCodeAt(p);
+    let q = p + 1;
+    if (n >= 0x80) {
+      n = readLen(run, p);
+      q = afterLen;
     }
-    q += n;
-    p = stride === 2 ? skipElement(run, q) : q;
+    if (n === len && (n === 0 || matches(run, q, s, n, first, last))) return p;
+    p = q + n;
   }
   return -1;
+}
+
+function findPair(run: string, s: string): number {
+  const len = s.length;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(len - 1);
+  const end = run.length;
+  let p = 0;
+  while (p < end) {
+    let n = run.charCodeAt(p);
+    let q = p + 1;
+    if (n >= 0x80) {
+      n = readLen(run, p);
+      q = afterLen;
+    }
+    if (n === len && (n === 0 || matches(run, q, s, n, first, last))) return p;
+    q += n;
+    n = run.charCodeAt(q);
+    if (n >= 0x80) p = skipElement(run, q);
+    else p = q + 1 + n;
+  }
+  return -1;
+}
+
+// Whether the `n` chars at `q` are `s`; the last char goes first because names
+// sharing a prefix (field:1, field:2, ...) usually differ at the end.
+function matches(
+  run: string,
+  q: number,
+  s: string,
+  n: number,
+  first: number,
+  last: number,
+): boolean {
+  if (run.charCodeAt(q + n - 1) !== last || run.charCodeAt(q) !== first) return false;
+  for (let i = 1; i < n - 1; i++) if (run.charCodeAt(q + i) !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 /** `run` with [start, end) replaced by `insert`, as one flat string. */

@@ -4,10 +4,12 @@
  * Members are binary strings (char codes 0-255). The OBJECT ENCODING follows
  * Redis 7.2 t_set.c (intset -> listpack -> hashtable, one-way), and so does the
  * representation:
- * - intset and listpack: one packed run of members (src/store/packed.ts),
- *   found by a linear scan as Redis scans a listpack. An intset keeps its run
- *   in ascending numeric order, a listpack in insertion order (deletions
- *   preserve it), which is SMEMBERS's order in Redis too.
+ * - listpack: one packed run of members in insertion order (deletions
+ *   preserve it; src/store/packed.ts), found by a linear scan as Redis scans a
+ *   listpack.
+ * - intset: one string of fixed-width members in ascending numeric order,
+ *   binary searched as Redis searches an intset.
+ * Both orders are SMEMBERS's order in Redis too.
  * - hashtable: a dense array with a `Map` from member to slot: O(1)
  *   add/remove/has, O(1) random member (SPOP/SRANDMEMBER) and a safe SSCAN
  *   cursor; removal moves the last slot into the hole.
@@ -22,13 +24,11 @@ import {
   RDB_TYPE_SET_LISTPACK,
 } from "../persistence/rdb_types.ts";
 import {
-  elementStart,
   elementString,
   entryOffsets,
   findEntry,
   lenPrefix,
   pack,
-  readLen,
   skipElement,
   splice,
 } from "./packed.ts";
@@ -66,18 +66,33 @@ function cmpIntStrings(a: string, b: string): number {
   return an ? -c : c;
 }
 
-// Numeric order of the canonical int64 element at `p` of `run` and `b`.
-function cmpIntAt(run: string, p: number, b: string): number {
-  const len = readLen(run, p);
-  const q = elementStart();
-  const an = run.charCodeAt(q) === 45;
+// An intset's run: its members in ascending numeric order, each left-padded
+// with NULs to the run's width (the longest member it has held, as a Redis
+// intset keeps the widest encoding it needed), so member i is at i * width:
+// binary search and O(1) random access, like Redis's intset.
+
+// Member `i` of an intset run of entries `w` chars wide.
+function intAt(run: string, w: number, i: number): string {
+  let p = i * w;
+  const end = p + w;
+  while (run.charCodeAt(p) === 0) p++;
+  return run.substring(p, end);
+}
+
+// Numeric order of intset member `i` and the canonical int64 string `b`.
+function cmpIntAt(run: string, w: number, i: number, b: string): number {
+  let p = i * w;
+  const end = p + w;
+  while (run.charCodeAt(p) === 0) p++;
+  const an = run.charCodeAt(p) === 45;
   const bn = b.charCodeAt(0) === 45;
   if (an !== bn) return an ? -1 : 1;
+  const len = end - p;
   let c = 0;
   if (len !== b.length) c = len < b.length ? -1 : 1;
   else {
-    for (let i = 0; i < len; i++) {
-      const d = run.charCodeAt(q + i) - b.charCodeAt(i);
+    for (let k = 0; k < len; k++) {
+      const d = run.charCodeAt(p + k) - b.charCodeAt(k);
       if (d !== 0) {
         c = d < 0 ? -1 : 1;
         break;
@@ -85,6 +100,33 @@ function cmpIntAt(run: string, p: number, b: string): number {
     }
   }
   return an ? -c : c;
+}
+
+// Index of `b` in an intset run of `n` members, or -(insertion index) - 1.
+// A string that is not a canonical integer equals no member, so it is never found.
+function intsetSearch(run: string, n: number, w: number, b: string): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = cmpIntAt(run, w, mid, b);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+// `m` left-padded with NULs to `w` chars.
+function padInt(m: string, w: number): string {
+  return w === m.length ? m : "\0".repeat(w - m.length) + m;
+}
+
+// An intset run of `members` (ascending) `w` chars wide.
+function packInts(members: readonly string[], w: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < members.length; i++) out.push(padInt(members[i], w));
+  return out.join("");
 }
 
 function intsetMaxEntries(cfg: SetEncodingConfig): number {
@@ -198,7 +240,8 @@ export class RedisSet implements CollectionValue {
     const ht = this.ht;
     if (ht === null) {
       let end = 0;
-      for (let i = 0; i < this.n; i++) end = skipElement(this.lp, end);
+      if (this.enc === "intset") end = this.lp.length; // its width is history, not content
+      else for (let i = 0; i < this.n; i++) end = skipElement(this.lp, end);
       return SET_PACKED_BYTES + stringBytes(end);
     }
     let p = 0;
@@ -242,9 +285,15 @@ export class RedisSet implements CollectionValue {
       this.lp = "";
       this.n = 0;
     } else {
-      // An intset's run is ascending, which a listpack made from it keeps.
-      if (enc === "intset") members.sort(cmpIntStrings);
-      if (enc === "intset" || this.ht !== null) this.lp = pack(members);
+      // An intset is ascending, which a listpack made from it keeps.
+      if (enc === "intset") {
+        members.sort(cmpIntStrings);
+        let w = 0;
+        for (let i = 0; i < members.length; i++) w = Math.max(w, members[i].length);
+        this.lp = packInts(members, w);
+      } else {
+        this.lp = pack(members);
+      }
       this.n = members.length;
       this.ht = null;
     }
@@ -253,7 +302,11 @@ export class RedisSet implements CollectionValue {
 
   /** Whether `member` is in the set (SISMEMBER). */
   has(member: string): boolean {
-    return this.ht !== null ? this.ht.index.has(member) : findEntry(this.lp, member, 1) >= 0;
+    if (this.ht !== null) return this.ht.index.has(member);
+    if (this.enc === "intset") {
+      return this.n > 0 && intsetSearch(this.lp, this.n, this.lp.length / this.n, member) >= 0;
+    }
+    return findEntry(this.lp, member, 1) >= 0;
   }
 
   /**
@@ -264,22 +317,35 @@ export class RedisSet implements CollectionValue {
    */
   add(member: string, cfg?: SetEncodingConfig): boolean {
     if (this.ht !== null) return this.ht.add(member);
-    if (findEntry(this.lp, member, 1) >= 0) return false;
-    if (cfg && this.convertForAdd(member, cfg)) return this.ht!.add(member);
     const lp = this.lp;
-    const entry = lenPrefix(member.length) + member;
+    const n = this.n;
     if (this.enc === "intset") {
-      // Insert in ascending order.
-      let p = 0;
-      while (p < lp.length && cmpIntAt(lp, p, member) < 0) p = skipElement(lp, p);
-      this.lp = splice(lp, p, p, entry);
-    } else {
-      this.lp = splice(lp, lp.length, lp.length, entry);
+      const w = n === 0 ? 0 : lp.length / n;
+      const i = n === 0 ? -1 : intsetSearch(lp, n, w, member);
+      if (i >= 0) return false;
+      if (cfg && this.convertForAdd(member, cfg)) return this.ht!.add(member);
+      if (this.enc === "intset") {
+        if (member.length > w) {
+          // Widen every entry (intsetUpgradeAndAdd), then insert.
+          const members = this.toArray();
+          members.splice(-i - 1, 0, member);
+          this.lp = packInts(members, member.length);
+        } else {
+          const at = (-i - 1) * w;
+          this.lp = splice(lp, at, at, padInt(member, w));
+        }
+        this.n++;
+        if (cfg && this.n > intsetMaxEntries(cfg)) this.convertTo("hashtable");
+        return true;
+      }
+    } else if (findEntry(lp, member, 1) >= 0) {
+      return false;
+    } else if (cfg && this.convertForAdd(member, cfg)) {
+      return this.ht!.add(member);
     }
+    // A listpack, maybe just converted from an intset.
+    this.lp = [this.lp, lenPrefix(member.length), member].join("");
     this.n++;
-    if (cfg && this.enc === "intset" && this.n > intsetMaxEntries(cfg)) {
-      this.convertTo("hashtable");
-    }
     return true;
   }
 
@@ -295,10 +361,8 @@ export class RedisSet implements CollectionValue {
       // The longest current member is the first (min) or the last (max).
       let maxelelen = 0;
       if (n > 0) {
-        const lp = this.lp;
-        let last = 0;
-        for (let i = 1; i < n; i++) last = skipElement(lp, last);
-        maxelelen = Math.max(readLen(lp, 0), readLen(lp, last));
+        const w = this.lp.length / n;
+        maxelelen = Math.max(intAt(this.lp, w, 0).length, intAt(this.lp, w, n - 1).length);
       }
       if (
         n < cfg.setMaxListpackEntries && member.length <= cfg.setMaxListpackValue &&
@@ -321,15 +385,27 @@ export class RedisSet implements CollectionValue {
       this.ht.removeSlot(i);
       return true;
     }
+    if (this.enc === "intset") {
+      const i = this.n === 0 ? -1 : intsetSearch(this.lp, this.n, this.lp.length / this.n, member);
+      if (i < 0) return false;
+      this.removeIndex(i);
+      return true;
+    }
     const p = findEntry(this.lp, member, 1);
     if (p < 0) return false;
     this.removeAt(p);
     return true;
   }
 
-  // Removes the packed entry at offset `p`; compact encodings keep their order.
+  // Removes the listpack entry at offset `p`, keeping the order of the rest.
   private removeAt(p: number): void {
     this.lp = --this.n === 0 ? "" : splice(this.lp, p, skipElement(this.lp, p), "");
+  }
+
+  // Removes intset member `i`; the width stays (Redis never narrows an intset).
+  private removeIndex(i: number): void {
+    const w = this.lp.length / this.n;
+    this.lp = --this.n === 0 ? "" : splice(this.lp, i * w, i * w + w, "");
   }
 
   /** A uniformly random member, or undefined when empty. O(1). */
@@ -348,6 +424,11 @@ export class RedisSet implements CollectionValue {
       this.ht.removeSlot(i);
       return m;
     }
+    if (this.enc === "intset") {
+      const m = intAt(this.lp, this.lp.length / n, i);
+      this.removeIndex(i);
+      return m;
+    }
     const p = entryOffsets(this.lp, n, 1)[i];
     const m = elementString(this.lp, p);
     this.removeAt(p);
@@ -360,6 +441,7 @@ export class RedisSet implements CollectionValue {
    */
   memberAt(i: number): string {
     if (this.ht !== null) return this.ht.items[i];
+    if (this.enc === "intset") return intAt(this.lp, this.lp.length / this.n, i);
     return elementString(this.lp, entryOffsets(this.lp, this.n, 1)[i]);
   }
 
@@ -374,6 +456,11 @@ export class RedisSet implements CollectionValue {
       return;
     }
     const lp = this.lp;
+    if (this.enc === "intset") {
+      const n = this.n;
+      for (let i = 0; i < n; i++) visit(intAt(lp, lp.length / n, i));
+      return;
+    }
     for (let p = 0; p < lp.length; p = skipElement(lp, p)) visit(elementString(lp, p));
   }
 
