@@ -6,7 +6,7 @@
  * over the wire and prints INFO's used_memory delta and RSS per key for each.
  *
  *   deno run --v8-flags=--expose-gc --allow-net --allow-read --allow-write --allow-run \
- *     --allow-env bench/collections_memory.ts [keys] [--no-wire]
+ *     --allow-env bench/collections_memory.ts [keys] [--no-wire] [--only=WORD]
  */
 
 import { Keyspace } from "../src/store/keyspace.ts";
@@ -18,6 +18,8 @@ import { encodeCommand, RawClient } from "../tests/helpers.ts";
 
 const N = Number(Deno.args.find((a) => !a.startsWith("--")) ?? 100_000);
 const WIRE = !Deno.args.includes("--no-wire");
+// --only=WORD: just the kinds whose name contains WORD (e.g. --only=hash).
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7) ?? "";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --v8-flags=--expose-gc");
@@ -47,7 +49,7 @@ const HCFG = DEFAULT_HASH_ENCODING_CONFIG;
 const SCFG = DEFAULT_SET_ENCODING_CONFIG;
 const pad = (i: number) => String(i).padStart(8, "0");
 
-const kinds: Kind[] = [
+const allKinds: Kind[] = [
   {
     name: "hash, 5 fields f1..f5, 8-byte values (listpack)",
     commands: (
@@ -78,6 +80,8 @@ const kinds: Kind[] = [
     },
   },
 ];
+
+const kinds = allKinds.filter((k) => k.name.includes(ONLY));
 
 console.log(`In process, ${N.toLocaleString("en")} keys (entry and key string included):\n`);
 console.log("| values | measured B/key | estimated B/key | estimate / measured |");
@@ -122,8 +126,25 @@ function infoField(info: string, name: string): number {
   return Number(new RegExp(`${name}:(\\d+)`).exec(info)![1]);
 }
 
-/** used_memory and RSS per key after loading `kind` into a fresh server. */
-async function measure(cmd: string, args: string[], kind: Kind): Promise<[number, number]> {
+/** The peak RSS of process `pid` (VmHWM), in bytes; NaN where /proc is missing. */
+function peakRss(pid: number): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Loads `kind` into a fresh server: used_memory and RSS delta per key, and the RSS after the
+ * load and its peak (VmHWM) in MB.
+ */
+async function measure(
+  cmd: string,
+  args: string[],
+  kind: Kind,
+): Promise<[number, number, number, number]> {
   const port = freePort();
   const dir = await Deno.makeTempDir();
   const proc = new Deno.Command(cmd, {
@@ -148,6 +169,8 @@ async function measure(cmd: string, args: string[], kind: Kind): Promise<[number
     return [
       (infoField(info1, "used_memory") - infoField(info0, "used_memory")) / N,
       (infoField(info1, "used_memory_rss") - infoField(info0, "used_memory_rss")) / N,
+      infoField(info1, "used_memory_rss") / 2 ** 20,
+      peakRss(proc.pid) / 2 ** 20,
     ];
   } finally {
     proc.kill("SIGKILL");
@@ -162,18 +185,18 @@ const servers: [string, string, string[]][] = [
   ["valkey-server", "valkey-server", []],
   ["this server", Deno.execPath(), ["run", "--allow-all", main]],
 ];
-console.log(`\nOver the wire, ${N.toLocaleString("en")} keys, delta per key after the load:\n`);
-console.log(`| values | ${servers.map(([name]) => `${name} used_memory | RSS`).join(" | ")} |`);
-console.log(`| --- | ${servers.map(() => "---: | ---:").join(" | ")} |`);
+console.log(`\nOver the wire, ${N.toLocaleString("en")} keys (deltas per key over the load):\n`);
+console.log("| values | server | used_memory B/key | RSS B/key | RSS after, MB | peak RSS, MB |");
+console.log("| --- | --- | ---: | ---: | ---: | ---: |");
 for (const kind of kinds) {
-  const cells: string[] = [];
-  for (const [, cmd, args] of servers) {
+  for (const [name, cmd, args] of servers) {
+    let cells = "- | - | - | -"; // not installed
     try {
-      const [mem, rss] = await measure(cmd, args, kind);
-      cells.push(mem.toFixed(0), rss.toFixed(0));
+      const [mem, rss, after, peak] = await measure(cmd, args, kind);
+      cells = `${mem.toFixed(0)} | ${rss.toFixed(0)} | ${after.toFixed(0)} | ${peak.toFixed(0)}`;
     } catch {
-      cells.push("-", "-"); // not installed
+      // keep the dashes
     }
+    console.log(`| ${kind.name} | ${name} | ${cells} |`);
   }
-  console.log(`| ${kind.name} | ${cells.join(" | ")} |`);
 }
