@@ -494,7 +494,8 @@ export class RedisSet implements CollectionValue {
 
   /** A copy with the same members and encoding (COPY). */
   clone(): RedisSet {
-    const s = new RedisSet(this.enc);
+    const s = new RedisSet("listpack");
+    s.enc = this.enc;
     s.lp = this.lp;
     s.n = this.n;
     s.ht = this.ht === null ? null : this.ht.clone();
