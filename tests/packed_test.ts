@@ -116,6 +116,12 @@ Deno.test("intset: fixed width, numeric order, never finds non-integers", () => 
   t.add("-5", SET_CFG);
   assert.equal(t.encoding(), "listpack");
   assert.deepEqual(t.toArray(), ["-1", "3", "20", "x", "-5"]);
+  // Without limits (as loaders add), a non-integer still leaves the intset.
+  const v = new RedisSet("intset");
+  for (const m of ["2", "1", "b", "a", "3"]) v.add(m);
+  assert.equal(v.encoding(), "listpack");
+  assert.deepEqual(v.toArray(), ["1", "2", "b", "a", "3"]);
+  assert.ok(v.has("a") && v.has("3") && !v.has("c"));
   const u = t.clone();
   u.remove("x");
   u.maybeConvertToIntset(SET_CFG);

@@ -323,7 +323,12 @@ export class RedisSet implements CollectionValue {
       const w = n === 0 ? 0 : lp.length / n;
       const i = n === 0 ? -1 : intsetSearch(lp, n, w, member);
       if (i >= 0) return false;
-      if (cfg && this.convertForAdd(member, cfg)) return this.ht!.add(member);
+      if (cfg) {
+        if (this.convertForAdd(member, cfg)) return this.ht!.add(member);
+      } else if (!isInt64String(member)) {
+        // No limits to apply, but an intset holds only integers.
+        this.convertTo("listpack");
+      }
       if (this.enc === "intset") {
         if (member.length > w) {
           // Widen every entry (intsetUpgradeAndAdd), then insert.
