@@ -9,10 +9,11 @@
  *   listpack.
  * - intset: one string of fixed-width members in ascending numeric order,
  *   binary searched as Redis searches an intset.
- * Both orders are SMEMBERS's order in Redis too.
  * - hashtable: a dense array with a `Map` from member to slot: O(1)
  *   add/remove/has, O(1) random member (SPOP/SRANDMEMBER) and a safe SSCAN
  *   cursor; removal moves the last slot into the hole.
+ *
+ * The listpack and intset orders are SMEMBERS's order in Redis too.
  *
  * @module
  */
