@@ -141,6 +141,12 @@ function hashTryConversion(c: Client, h: RedisHash, start: number, end: number):
   h.tryConversion(cfg, c.argv.slice(start, end + 1));
 }
 
+/** A hash value as RedisHash stores it: bytes, or a binary string while listpack encoded. */
+function replyValue(c: Client, v: Uint8Array | string): void {
+  if (typeof v === "string") c.reply.bulkBinary(v);
+  else c.reply.bulk(v);
+}
+
 const replyZero = (c: Client) => c.reply.integer(0);
 const replyNull = (c: Client) => c.reply.nullBulk();
 const replyEmptyArray = (c: Client) => c.reply.array(0);
@@ -160,7 +166,7 @@ function hsetCommand(c: Client): void {
   const cfg = c.server.config;
   let created = 0;
   for (let i = 2; i < c.argc; i += 2) {
-    if (h.set(c.key(i), c.argv[i + 1].slice(), cfg)) created++;
+    if (h.setCopy(c.key(i), c.argv[i + 1], cfg)) created++;
   }
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
@@ -175,7 +181,7 @@ function hsetnxCommand(c: Client): void {
   const field = c.key(2);
   if (h.has(field)) return c.reply.integer(0);
   hashTryConversion(c, h, 2, 3);
-  h.set(field, c.argv[3].slice(), c.server.config);
+  h.setCopy(field, c.argv[3], c.server.config);
   c.reply.integer(1);
   c.modified(key, "hash", "hset");
 }
@@ -183,9 +189,9 @@ function hsetnxCommand(c: Client): void {
 function hgetCommand(c: Client): void {
   const h = hashForRead(c, replyNull);
   if (h === null) return;
-  const v = h.get(c.key(2));
+  const v = h.getRaw(c.key(2));
   if (v === undefined) c.reply.nullBulk();
-  else c.reply.bulk(v);
+  else replyValue(c, v);
 }
 
 function hmgetCommand(c: Client): void {
@@ -194,9 +200,9 @@ function hmgetCommand(c: Client): void {
   if (v !== undefined && !(v instanceof RedisHash)) return c.reply.error(WRONGTYPE);
   c.reply.array(c.argc - 2);
   for (let i = 2; i < c.argc; i++) {
-    const val = v === undefined ? undefined : v.get(c.key(i));
+    const val = v === undefined ? undefined : v.getRaw(c.key(i));
     if (val === undefined) c.reply.nullBulk();
-    else c.reply.bulk(val);
+    else replyValue(c, val);
   }
 }
 
@@ -230,7 +236,7 @@ function hlenCommand(c: Client): void {
 
 function hstrlenCommand(c: Client): void {
   const h = hashForRead(c, replyZero);
-  if (h !== null) c.reply.integer(h.get(c.key(2))?.length ?? 0);
+  if (h !== null) c.reply.integer(h.getRaw(c.key(2))?.length ?? 0);
 }
 
 function hexistsCommand(c: Client): void {
@@ -249,9 +255,9 @@ function hgetallGeneric(c: Client, what: number): void {
   if (both) c.reply.map(h.size);
   else c.reply.array(h.size);
   const r = c.reply;
-  h.forEach((field, value) => {
+  h.forEachRaw((field, value) => {
     if (what & HASH_KEY) r.bulkBinary(field);
-    if (what & HASH_VALUE) r.bulk(value);
+    if (what & HASH_VALUE) replyValue(c, value);
   });
 }
 
@@ -352,7 +358,7 @@ function hrandfieldWithCount(c: Client, l: bigint, withValues: boolean): void {
   const emit = (i: number) => {
     if (withValues && resp3) r.array(2);
     r.bulkBinary(h.fieldAt(i));
-    if (withValues) r.bulk(h.valueAt(i));
+    if (withValues) replyValue(c, h.valueRawAt(i));
   };
   // CASE 1: repeats allowed (or a single field): independent random picks.
   if (!uniq || countBig === 1n) {
@@ -387,21 +393,21 @@ function hscanCommand(c: Client): void {
   if (h === null) return;
   const opts = parseScanOptions(c, 3);
   if (opts === null) return;
-  const items: [string, Uint8Array][] = [];
+  const items: [string, Uint8Array | string][] = [];
   const pattern = opts.pattern;
-  const visit = (field: string, value: Uint8Array) => {
+  const visit = (field: string, value: Uint8Array | string) => {
     if (pattern === null || matchGlob(pattern, field)) items.push([field, value]);
   };
   let next = 0;
   // A listpack is small: Redis replies with all of it and cursor 0.
-  if (h.encoding() === "listpack") h.forEach(visit);
+  if (h.encoding() === "listpack") h.forEachRaw(visit);
   else next = h.scan(cursor, opts.count, visit);
   c.reply.array(2);
   c.reply.bulkBinary(String(next));
   c.reply.array(items.length * 2);
   for (const [f, v] of items) {
     c.reply.bulkBinary(f);
-    c.reply.bulk(v);
+    replyValue(c, v);
   }
 }
 

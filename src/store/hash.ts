@@ -2,18 +2,32 @@
  * RedisHash: the value type behind HSET/HGET/HGETALL/...
  *
  * Fields are binary strings (char codes 0-255), values are `Uint8Array`.
- * Entries live in dense parallel arrays with a `Map` from field to slot:
- * O(1) get/set/delete, O(1) random field (HRANDFIELD) and a safe HSCAN cursor.
  *
- * While "listpack" encoded, deletion preserves insertion order (as a listpack
- * does, so HGETALL matches Redis); once "hashtable", deletion moves the last
- * slot into the hole (O(1)).
+ * While "listpack" encoded, the entries are one packed run (src/store/packed.ts:
+ * field, value, field, value, ... in insertion order, deletions preserving it
+ * as a listpack does, so HGETALL matches Redis), found by a linear scan as
+ * Redis scans a listpack. Values read from it are fresh copies.
+ *
+ * Once "hashtable" (one-way, when a limit is crossed, exactly where Redis
+ * converts), entries live in dense parallel arrays with a `Map` from field to
+ * slot: O(1) get/set/delete, O(1) random field (HRANDFIELD) and a safe HSCAN
+ * cursor; deletion moves the last slot into the hole.
  *
  * @module
  */
 
 import { RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK } from "../persistence/rdb_types.ts";
-import { HASH_BYTES, HASH_FIELD_BYTES, stringBytes } from "./size.ts";
+import { bytesToBinary } from "../util/bytes.ts";
+import {
+  elementBytes,
+  elementString,
+  entryOffsets,
+  findEntry,
+  lenPrefix,
+  skipElement,
+  splice,
+} from "./packed.ts";
+import { HASH_BYTES, HASH_FIELD_BYTES, HASH_LISTPACK_BYTES, stringBytes } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a hash. */
@@ -33,102 +47,15 @@ export const DEFAULT_HASH_ENCODING_CONFIG: Readonly<HashEncodingConfig> = {
   hashMaxListpackValue: 64,
 };
 
-/** A hash of binary-string fields to binary values. */
-export class RedisHash implements CollectionValue {
-  private index = new Map<string, number>();
-  private fields: string[] = [];
-  private vals: Uint8Array[] = [];
-  private enc: HashEncoding = "listpack";
+// The hashtable form: dense parallel arrays and a Map from field to slot.
+class HashTable {
+  index = new Map<string, number>();
+  fields: string[] = [];
+  vals: Uint8Array[] = [];
   // Field strings plus value bytes, for memoryUsage.
-  private payload = 0;
+  payload = 0;
 
-  /** Creates an empty hash, listpack encoded unless told otherwise. */
-  constructor(encoding: HashEncoding = "listpack") {
-    this.enc = encoding;
-  }
-
-  /** TYPE of the value. */
-  get type(): "hash" {
-    return "hash";
-  }
-
-  /** Number of fields (HLEN). */
-  get size(): number {
-    return this.fields.length;
-  }
-
-  /** Same as {@link size}. */
-  get length(): number {
-    return this.fields.length;
-  }
-
-  /** Current OBJECT ENCODING. */
-  encoding(): HashEncoding {
-    return this.enc;
-  }
-
-  /** RDB_TYPE_HASH_LISTPACK or RDB_TYPE_HASH, as rdbSaveObjectType picks. */
-  rdbType(): number {
-    return this.enc === "listpack" ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
-  }
-
-  /** Estimated retained bytes (src/store/size.ts). O(1). */
-  get memoryUsage(): number {
-    return HASH_BYTES + this.fields.length * HASH_FIELD_BYTES + this.payload;
-  }
-
-  /** {@link memoryUsage} recomputed by a walk (tests). */
-  recomputeMemoryUsage(): number {
-    let p = 0;
-    for (let i = 0; i < this.fields.length; i++) {
-      p += stringBytes(this.fields[i].length) + this.vals[i].length;
-    }
-    return HASH_BYTES + this.fields.length * HASH_FIELD_BYTES + p;
-  }
-
-  /** Converts to hashtable (one-way, as in Redis). */
-  convertToHashtable(): void {
-    this.enc = "hashtable";
-  }
-
-  /**
-   * Pre-check of a command's field/value arguments (hashTypeTryConversion):
-   * converts when any of them is longer than hash-max-listpack-value.
-   */
-  tryConversion(cfg: HashEncodingConfig, args: readonly { length: number }[]): void {
-    if (this.enc !== "listpack") return;
-    for (let i = 0; i < args.length; i++) {
-      if (args[i].length > cfg.hashMaxListpackValue) {
-        this.enc = "hashtable";
-        return;
-      }
-    }
-  }
-
-  /** Value of `field`, or undefined (HGET). */
-  get(field: string): Uint8Array | undefined {
-    const i = this.index.get(field);
-    return i === undefined ? undefined : this.vals[i];
-  }
-
-  /** Whether `field` exists (HEXISTS). */
-  has(field: string): boolean {
-    return this.index.has(field);
-  }
-
-  /**
-   * Sets `field` to `value`; returns true when the field is new (HSET).
-   * With `cfg`, applies hashTypeSet's conversions: a field or value longer
-   * than hash-max-listpack-value, or more than hash-max-listpack-entries
-   * fields, turn a listpack into a hashtable.
-   */
-  set(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
-    if (
-      cfg && this.enc === "listpack" &&
-      (field.length > cfg.hashMaxListpackValue || value.length > cfg.hashMaxListpackValue)
-    ) {
-      this.enc = "hashtable";
-    }
+  set(field: string, value: Uint8Array): boolean {
     const i = this.index.get(field);
     if (i !== undefined) {
       this.payload += value.length - this.vals[i].length;
@@ -139,34 +66,227 @@ export class RedisHash implements CollectionValue {
     this.index.set(field, this.fields.length);
     this.fields.push(field);
     this.vals.push(value);
-    if (cfg && this.enc === "listpack" && this.fields.length > cfg.hashMaxListpackEntries) {
-      this.enc = "hashtable";
-    }
     return true;
   }
 
-  /** Removes `field`; returns whether it existed (HDEL). */
   delete(field: string): boolean {
     const i = this.index.get(field);
     if (i === undefined) return false;
     this.index.delete(field);
     this.payload -= stringBytes(field.length) + this.vals[i].length;
     const last = this.fields.length - 1;
-    if (this.enc === "listpack") {
-      // Keep insertion order like a listpack does.
-      this.fields.splice(i, 1);
-      this.vals.splice(i, 1);
-      for (let j = i; j < last; j++) this.index.set(this.fields[j], j);
-    } else {
-      if (i !== last) {
-        const f = this.fields[last];
-        this.fields[i] = f;
-        this.vals[i] = this.vals[last];
-        this.index.set(f, i);
-      }
-      this.fields.pop();
-      this.vals.pop();
+    if (i !== last) {
+      const f = this.fields[last];
+      this.fields[i] = f;
+      this.vals[i] = this.vals[last];
+      this.index.set(f, i);
     }
+    this.fields.pop();
+    this.vals.pop();
+    return true;
+  }
+
+  clone(): HashTable {
+    const t = new HashTable();
+    t.payload = this.payload;
+    t.fields = this.fields.slice();
+    t.vals = this.vals.slice();
+    t.index = new Map(this.index);
+    return t;
+  }
+}
+
+/** A hash of binary-string fields to binary values. */
+export class RedisHash implements CollectionValue {
+  // Listpack form: the packed run and its field count. Unused once `ht` is set.
+  private lp = "";
+  private n = 0;
+  // Hashtable form, or null while listpack encoded.
+  private ht: HashTable | null = null;
+
+  /** Creates an empty hash, listpack encoded unless told otherwise. */
+  constructor(encoding: HashEncoding = "listpack") {
+    if (encoding === "hashtable") this.ht = new HashTable();
+  }
+
+  /** TYPE of the value. */
+  get type(): "hash" {
+    return "hash";
+  }
+
+  /** Number of fields (HLEN). */
+  get size(): number {
+    return this.ht === null ? this.n : this.ht.fields.length;
+  }
+
+  /** Same as {@link size}. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Current OBJECT ENCODING. */
+  encoding(): HashEncoding {
+    return this.ht === null ? "listpack" : "hashtable";
+  }
+
+  /** RDB_TYPE_HASH_LISTPACK or RDB_TYPE_HASH, as rdbSaveObjectType picks. */
+  rdbType(): number {
+    return this.ht === null ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+  }
+
+  /** Estimated retained bytes (src/store/size.ts). O(1). */
+  get memoryUsage(): number {
+    const ht = this.ht;
+    if (ht === null) return HASH_LISTPACK_BYTES + stringBytes(this.lp.length);
+    return HASH_BYTES + ht.fields.length * HASH_FIELD_BYTES + ht.payload;
+  }
+
+  /** {@link memoryUsage} recomputed by a walk (tests). */
+  recomputeMemoryUsage(): number {
+    const ht = this.ht;
+    if (ht === null) {
+      let end = 0;
+      for (let i = 0; i < this.n; i++) end = skipElement(this.lp, skipElement(this.lp, end));
+      return HASH_LISTPACK_BYTES + stringBytes(end);
+    }
+    let p = 0;
+    for (let i = 0; i < ht.fields.length; i++) {
+      p += stringBytes(ht.fields[i].length) + ht.vals[i].length;
+    }
+    return HASH_BYTES + ht.fields.length * HASH_FIELD_BYTES + p;
+  }
+
+  /** Converts to hashtable (one-way, as in Redis). */
+  convertToHashtable(): void {
+    if (this.ht !== null) return;
+    const ht = new HashTable();
+    const lp = this.lp;
+    let p = 0;
+    for (let i = 0; i < this.n; i++) {
+      const f = elementString(lp, p);
+      p = skipElement(lp, p);
+      ht.set(f, elementBytes(lp, p));
+      p = skipElement(lp, p);
+    }
+    this.ht = ht;
+    this.lp = "";
+    this.n = 0;
+  }
+
+  /**
+   * Pre-check of a command's field/value arguments (hashTypeTryConversion):
+   * converts when any of them is longer than hash-max-listpack-value.
+   */
+  tryConversion(cfg: HashEncodingConfig, args: readonly { length: number }[]): void {
+    if (this.ht !== null) return;
+    for (let i = 0; i < args.length; i++) {
+      if (args[i].length > cfg.hashMaxListpackValue) {
+        this.convertToHashtable();
+        return;
+      }
+    }
+  }
+
+  /** Value of `field`, or undefined (HGET). */
+  get(field: string): Uint8Array | undefined {
+    const ht = this.ht;
+    if (ht !== null) {
+      const i = ht.index.get(field);
+      return i === undefined ? undefined : ht.vals[i];
+    }
+    const p = findEntry(this.lp, field, 2);
+    return p < 0 ? undefined : elementBytes(this.lp, skipElement(this.lp, p));
+  }
+
+  /**
+   * Value of `field` as stored, or undefined: bytes in the hashtable form, a
+   * binary string (one char per byte) in the listpack form, where a copy into
+   * a fresh `Uint8Array` would cost more than the lookup (HGET, HMGET).
+   */
+  getRaw(field: string): Uint8Array | string | undefined {
+    const ht = this.ht;
+    if (ht !== null) {
+      const i = ht.index.get(field);
+      return i === undefined ? undefined : ht.vals[i];
+    }
+    const p = findEntry(this.lp, field, 2);
+    return p < 0 ? undefined : elementString(this.lp, skipElement(this.lp, p));
+  }
+
+  /** Whether `field` exists (HEXISTS). */
+  has(field: string): boolean {
+    return this.ht !== null ? this.ht.index.has(field) : findEntry(this.lp, field, 2) >= 0;
+  }
+
+  /**
+   * Sets `field` to `value`; returns true when the field is new (HSET).
+   * With `cfg`, applies hashTypeSet's conversions: a field or value longer
+   * than hash-max-listpack-value, or more than hash-max-listpack-entries
+   * fields, turn a listpack into a hashtable. The hashtable form keeps
+   * `value` itself.
+   */
+  set(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
+    return this.setValue(field, value, false, cfg);
+  }
+
+  /**
+   * {@link set} with a value that is only valid during the call (a command
+   * argument): the listpack form packs its bytes, the hashtable form keeps a
+   * copy.
+   */
+  setCopy(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
+    return this.setValue(field, value, true, cfg);
+  }
+
+  private setValue(
+    field: string,
+    value: Uint8Array,
+    copy: boolean,
+    cfg: HashEncodingConfig | undefined,
+  ): boolean {
+    if (this.ht === null) {
+      if (
+        cfg &&
+        (field.length > cfg.hashMaxListpackValue || value.length > cfg.hashMaxListpackValue)
+      ) {
+        this.convertToHashtable();
+      } else {
+        const lp = this.lp;
+        const p = findEntry(lp, field, 2);
+        if (p >= 0) {
+          const at = skipElement(lp, p);
+          this.lp = splice(
+            lp,
+            at,
+            skipElement(lp, at),
+            lenPrefix(value.length) + bytesToBinary(value),
+          );
+          return false;
+        }
+        this.lp = [
+          lp,
+          lenPrefix(field.length),
+          field,
+          lenPrefix(value.length),
+          bytesToBinary(value),
+        ]
+          .join("");
+        this.n++;
+        if (cfg && this.n > cfg.hashMaxListpackEntries) this.convertToHashtable();
+        return true;
+      }
+    }
+    return this.ht!.set(field, copy ? value.slice() : value);
+  }
+
+  /** Removes `field`; returns whether it existed (HDEL). */
+  delete(field: string): boolean {
+    if (this.ht !== null) return this.ht.delete(field);
+    const lp = this.lp;
+    const p = findEntry(lp, field, 2);
+    if (p < 0) return false;
+    // Keep insertion order like a listpack does.
+    this.lp = --this.n === 0 ? "" : splice(lp, p, skipElement(lp, skipElement(lp, p)), "");
     return true;
   }
 
@@ -175,29 +295,75 @@ export class RedisHash implements CollectionValue {
    * hashtable: slot order).
    */
   forEach(visit: (field: string, value: Uint8Array) => void): void {
-    const f = this.fields;
-    const v = this.vals;
-    for (let i = 0; i < f.length; i++) visit(f[i], v[i]);
+    const ht = this.ht;
+    if (ht !== null) {
+      const f = ht.fields;
+      const v = ht.vals;
+      for (let i = 0; i < f.length; i++) visit(f[i], v[i]);
+      return;
+    }
+    const lp = this.lp;
+    const n = this.n;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const f = elementString(lp, p);
+      p = skipElement(lp, p);
+      const v = elementBytes(lp, p);
+      p = skipElement(lp, p);
+      visit(f, v);
+    }
+  }
+
+  /**
+   * {@link forEach} with values as stored (see {@link getRaw}): HGETALL,
+   * HVALS and HSCAN reply them without a copy.
+   */
+  forEachRaw(visit: (field: string, value: Uint8Array | string) => void): void {
+    const ht = this.ht;
+    if (ht !== null) {
+      const f = ht.fields;
+      const v = ht.vals;
+      for (let i = 0; i < f.length; i++) visit(f[i], v[i]);
+      return;
+    }
+    const lp = this.lp;
+    const n = this.n;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const f = elementString(lp, p);
+      p = skipElement(lp, p);
+      const v = elementString(lp, p);
+      p = skipElement(lp, p);
+      visit(f, v);
+    }
   }
 
   /** Iterates [field, value] pairs. */
   *[Symbol.iterator](): IterableIterator<[string, Uint8Array]> {
-    for (let i = 0; i < this.fields.length; i++) yield [this.fields[i], this.vals[i]];
+    const out: [string, Uint8Array][] = [];
+    this.forEach((f, v) => out.push([f, v]));
+    yield* out;
   }
 
   /** All field names (HKEYS). */
   keys(): string[] {
-    return this.fields.slice();
+    if (this.ht !== null) return this.ht.fields.slice();
+    const out: string[] = [];
+    this.forEach((f) => out.push(f));
+    return out;
   }
 
   /** All values (HVALS). */
   values(): Uint8Array[] {
-    return this.vals.slice();
+    if (this.ht !== null) return this.ht.vals.slice();
+    const out: Uint8Array[] = [];
+    this.forEach((_, v) => out.push(v));
+    return out;
   }
 
   /** A uniformly random slot index, or -1 when empty. O(1). */
   randomSlot(): number {
-    const n = this.fields.length;
+    const n = this.size;
     return n === 0 ? -1 : Math.floor(Math.random() * n);
   }
 
@@ -206,12 +372,22 @@ export class RedisHash implements CollectionValue {
    * until the next deletion; use with random indexes (HRANDFIELD).
    */
   fieldAt(i: number): string {
-    return this.fields[i];
+    if (this.ht !== null) return this.ht.fields[i];
+    return elementString(this.lp, entryOffsets(this.lp, this.n, 2)[i]);
   }
 
   /** Value in slot `i`. */
   valueAt(i: number): Uint8Array {
-    return this.vals[i];
+    if (this.ht !== null) return this.ht.vals[i];
+    const lp = this.lp;
+    return elementBytes(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
+  }
+
+  /** Value in slot `i`, as stored (see {@link getRaw}). */
+  valueRawAt(i: number): Uint8Array | string {
+    if (this.ht !== null) return this.ht.vals[i];
+    const lp = this.lp;
+    return elementString(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
   }
 
   /**
@@ -222,20 +398,19 @@ export class RedisHash implements CollectionValue {
    * everything at once and cursor 0: use {@link forEach} there.)
    */
   scan(cursor: number, count: number, visit: (field: string, value: Uint8Array) => void): number {
-    const n = this.fields.length;
+    const n = this.size;
     const c = cursor <= 0 || cursor > n ? n : cursor;
     const stop = count >= c ? 0 : c - Math.max(1, count);
-    for (let i = c - 1; i >= stop; i--) visit(this.fields[i], this.vals[i]);
+    for (let i = c - 1; i >= stop; i--) visit(this.fieldAt(i), this.valueAt(i));
     return stop;
   }
 
-  /** A copy sharing the (immutable by convention) value buffers (COPY). */
+  /** A copy sharing the (immutable) value buffers and packed run (COPY). */
   clone(): RedisHash {
-    const h = new RedisHash(this.enc);
-    h.payload = this.payload;
-    h.fields = this.fields.slice();
-    h.vals = this.vals.slice();
-    h.index = new Map(this.index);
+    const h = new RedisHash();
+    h.lp = this.lp;
+    h.n = this.n;
+    h.ht = this.ht === null ? null : this.ht.clone();
     return h;
   }
 }

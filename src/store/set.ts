@@ -1,14 +1,19 @@
 /**
  * RedisSet: the value type behind SADD/SREM/SMEMBERS/SPOP/...
  *
- * Members are binary strings (char codes 0-255) kept in a dense array with a
- * `Map` from member to slot: O(1) add/remove/has, O(1) random member
- * (SPOP/SRANDMEMBER) and a safe SSCAN cursor.
+ * Members are binary strings (char codes 0-255). The OBJECT ENCODING follows
+ * Redis 7.2 t_set.c (intset -> listpack -> hashtable, one-way), and so does the
+ * representation:
+ * - listpack: one packed run of members in insertion order (deletions
+ *   preserve it; src/store/packed.ts), found by a linear scan as Redis scans a
+ *   listpack.
+ * - intset: one string of fixed-width members in ascending numeric order,
+ *   binary searched as Redis searches an intset.
+ * - hashtable: a dense array with a `Map` from member to slot: O(1)
+ *   add/remove/has, O(1) random member (SPOP/SRANDMEMBER) and a safe SSCAN
+ *   cursor; removal moves the last slot into the hole.
  *
- * The OBJECT ENCODING follows Redis 7.2 t_set.c (intset -> listpack ->
- * hashtable, one-way). Iteration order also follows Redis where Redis's order
- * is deterministic: ascending numeric order for an intset, insertion order
- * (deletions preserve it) for a listpack.
+ * The listpack and intset orders are SMEMBERS's order in Redis too.
  *
  * @module
  */
@@ -19,7 +24,16 @@ import {
   RDB_TYPE_SET_INTSET,
   RDB_TYPE_SET_LISTPACK,
 } from "../persistence/rdb_types.ts";
-import { SET_BYTES, SET_MEMBER_BYTES, stringBytes } from "./size.ts";
+import {
+  elementString,
+  entryOffsets,
+  findEntry,
+  lenPrefix,
+  pack,
+  skipElement,
+  splice,
+} from "./packed.ts";
+import { SET_BYTES, SET_MEMBER_BYTES, SET_PACKED_BYTES, stringBytes } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a set. */
@@ -53,23 +67,123 @@ function cmpIntStrings(a: string, b: string): number {
   return an ? -c : c;
 }
 
+// An intset's run: its members in ascending numeric order, each left-padded
+// with NULs to the run's width (the longest member it has held, as a Redis
+// intset keeps the widest encoding it needed), so member i is at i * width:
+// binary search and O(1) random access, like Redis's intset.
+
+// Member `i` of an intset run of entries `w` chars wide.
+function intAt(run: string, w: number, i: number): string {
+  let p = i * w;
+  const end = p + w;
+  while (run.charCodeAt(p) === 0) p++;
+  return run.substring(p, end);
+}
+
+// Numeric order of intset member `i` and the canonical int64 string `b`.
+function cmpIntAt(run: string, w: number, i: number, b: string): number {
+  let p = i * w;
+  const end = p + w;
+  while (run.charCodeAt(p) === 0) p++;
+  const an = run.charCodeAt(p) === 45;
+  const bn = b.charCodeAt(0) === 45;
+  if (an !== bn) return an ? -1 : 1;
+  const len = end - p;
+  let c = 0;
+  if (len !== b.length) c = len < b.length ? -1 : 1;
+  else {
+    for (let k = 0; k < len; k++) {
+      const d = run.charCodeAt(p + k) - b.charCodeAt(k);
+      if (d !== 0) {
+        c = d < 0 ? -1 : 1;
+        break;
+      }
+    }
+  }
+  return an ? -c : c;
+}
+
+// Index of `b` in an intset run of `n` members, or -(insertion index) - 1.
+// A string that is not a canonical integer equals no member, so it is never found.
+function intsetSearch(run: string, n: number, w: number, b: string): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = cmpIntAt(run, w, mid, b);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+// `m` left-padded with NULs to `w` chars.
+function padInt(m: string, w: number): string {
+  return w === m.length ? m : "\0".repeat(w - m.length) + m;
+}
+
+// An intset run of `members` (ascending) `w` chars wide.
+function packInts(members: readonly string[], w: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < members.length; i++) out.push(padInt(members[i], w));
+  return out.join("");
+}
+
 function intsetMaxEntries(cfg: SetEncodingConfig): number {
   return Math.min(cfg.setMaxIntsetEntries, 1 << 30);
 }
 
+// The hashtable form: a dense array and a Map from member to slot.
+class SetTable {
+  index = new Map<string, number>();
+  items: string[] = [];
+  // Member strings, for memoryUsage.
+  payload = 0;
+
+  add(member: string): boolean {
+    if (this.index.has(member)) return false;
+    this.index.set(member, this.items.length);
+    this.items.push(member);
+    this.payload += stringBytes(member.length);
+    return true;
+  }
+
+  removeSlot(i: number): void {
+    const items = this.items;
+    this.index.delete(items[i]);
+    this.payload -= stringBytes(items[i].length);
+    const last = items.length - 1;
+    if (i !== last) {
+      const m = items[last];
+      items[i] = m;
+      this.index.set(m, i);
+    }
+    items.pop();
+  }
+
+  clone(): SetTable {
+    const t = new SetTable();
+    t.payload = this.payload;
+    t.items = this.items.slice();
+    t.index = new Map(this.index);
+    return t;
+  }
+}
+
 /** A set of binary-string members. */
 export class RedisSet implements CollectionValue {
-  private index = new Map<string, number>();
-  private items: string[] = [];
+  // Intset/listpack form: the packed run and its member count. Unused once `ht` is set.
+  private lp = "";
+  private n = 0;
+  // Hashtable form, or null while intset or listpack encoded.
+  private ht: SetTable | null = null;
   private enc: SetEncoding;
-  // For intsets: whether `items` is in ascending numeric order.
-  private sorted = true;
-  // Member strings, for memoryUsage.
-  private payload = 0;
 
   /** Creates an empty set with the given encoding (default listpack). */
   constructor(encoding: SetEncoding = "listpack") {
     this.enc = encoding;
+    if (encoding === "hashtable") this.ht = new SetTable();
   }
 
   /**
@@ -93,12 +207,12 @@ export class RedisSet implements CollectionValue {
 
   /** Number of members (SCARD). */
   get size(): number {
-    return this.items.length;
+    return this.ht === null ? this.n : this.ht.items.length;
   }
 
   /** Same as {@link size}. */
   get length(): number {
-    return this.items.length;
+    return this.size;
   }
 
   /** Current OBJECT ENCODING. */
@@ -117,14 +231,23 @@ export class RedisSet implements CollectionValue {
 
   /** Estimated retained bytes (src/store/size.ts). O(1). */
   get memoryUsage(): number {
-    return SET_BYTES + this.items.length * SET_MEMBER_BYTES + this.payload;
+    const ht = this.ht;
+    if (ht === null) return SET_PACKED_BYTES + stringBytes(this.lp.length);
+    return SET_BYTES + ht.items.length * SET_MEMBER_BYTES + ht.payload;
   }
 
   /** {@link memoryUsage} recomputed by a walk (tests). */
   recomputeMemoryUsage(): number {
+    const ht = this.ht;
+    if (ht === null) {
+      let end = 0;
+      if (this.enc === "intset") end = this.lp.length; // its width is history, not content
+      else for (let i = 0; i < this.n; i++) end = skipElement(this.lp, end);
+      return SET_PACKED_BYTES + stringBytes(end);
+    }
     let p = 0;
-    for (let i = 0; i < this.items.length; i++) p += stringBytes(this.items[i].length);
-    return SET_BYTES + this.items.length * SET_MEMBER_BYTES + p;
+    for (let i = 0; i < ht.items.length; i++) p += stringBytes(ht.items[i].length);
+    return SET_BYTES + ht.items.length * SET_MEMBER_BYTES + p;
   }
 
   /**
@@ -137,7 +260,7 @@ export class RedisSet implements CollectionValue {
       (this.enc === "listpack" && sizeHint > cfg.setMaxListpackEntries) ||
       (this.enc === "intset" && sizeHint > cfg.setMaxIntsetEntries)
     ) {
-      this.enc = "hashtable";
+      this.convertTo("hashtable");
     }
   }
 
@@ -146,29 +269,45 @@ export class RedisSet implements CollectionValue {
    * (maybeConvertToIntset, used when building a set known to be all integers).
    */
   maybeConvertToIntset(cfg: SetEncodingConfig): void {
-    if (this.enc === "intset" || this.items.length > intsetMaxEntries(cfg)) return;
-    for (let i = 0; i < this.items.length; i++) if (!isInt64String(this.items[i])) return;
-    this.enc = "intset";
-    this.sorted = false;
+    if (this.enc === "intset" || this.size > intsetMaxEntries(cfg)) return;
+    const members = this.toArray();
+    for (let i = 0; i < members.length; i++) if (!isInt64String(members[i])) return;
+    this.convertTo("intset");
   }
 
   /** Forces an encoding change (setTypeConvert). */
   convertTo(enc: SetEncoding): void {
-    if (this.enc === "intset" && enc !== "intset") this.sortIntset();
-    if (enc === "intset") this.sorted = false;
+    if (enc === this.enc) return;
+    const members = this.toArray();
+    if (enc === "hashtable") {
+      const ht = new SetTable();
+      for (let i = 0; i < members.length; i++) ht.add(members[i]);
+      this.ht = ht;
+      this.lp = "";
+      this.n = 0;
+    } else {
+      // An intset is ascending, which a listpack made from it keeps.
+      if (enc === "intset") {
+        members.sort(cmpIntStrings);
+        let w = 0;
+        for (let i = 0; i < members.length; i++) w = Math.max(w, members[i].length);
+        this.lp = packInts(members, w);
+      } else {
+        this.lp = pack(members);
+      }
+      this.n = members.length;
+      this.ht = null;
+    }
     this.enc = enc;
-  }
-
-  private sortIntset(): void {
-    if (this.sorted) return;
-    this.items.sort(cmpIntStrings);
-    for (let i = 0; i < this.items.length; i++) this.index.set(this.items[i], i);
-    this.sorted = true;
   }
 
   /** Whether `member` is in the set (SISMEMBER). */
   has(member: string): boolean {
-    return this.index.has(member);
+    if (this.ht !== null) return this.ht.index.has(member);
+    if (this.enc === "intset") {
+      return this.n > 0 && intsetSearch(this.lp, this.n, this.lp.length / this.n, member) >= 0;
+    }
+    return findEntry(this.lp, member, 1) >= 0;
   }
 
   /**
@@ -178,37 +317,58 @@ export class RedisSet implements CollectionValue {
    * entries or a too long member).
    */
   add(member: string, cfg?: SetEncodingConfig): boolean {
-    if (this.index.has(member)) return false;
-    if (cfg) this.convertForAdd(member, cfg);
-    const n = this.items.length;
-    if (this.enc === "intset" && this.sorted && n > 0) {
-      if (cmpIntStrings(this.items[n - 1], member) > 0) this.sorted = false;
+    if (this.ht !== null) return this.ht.add(member);
+    const lp = this.lp;
+    const n = this.n;
+    if (this.enc === "intset") {
+      const w = n === 0 ? 0 : lp.length / n;
+      const i = n === 0 ? -1 : intsetSearch(lp, n, w, member);
+      if (i >= 0) return false;
+      if (cfg) {
+        if (this.convertForAdd(member, cfg)) return this.ht!.add(member);
+      } else if (!isInt64String(member)) {
+        // No limits to apply, but an intset holds only integers.
+        this.convertTo("listpack");
+      }
+      if (this.enc === "intset") {
+        if (member.length > w) {
+          // Widen every entry (intsetUpgradeAndAdd), then insert.
+          const members = this.toArray();
+          members.splice(-i - 1, 0, member);
+          this.lp = packInts(members, member.length);
+        } else {
+          const at = (-i - 1) * w;
+          this.lp = splice(lp, at, at, padInt(member, w));
+        }
+        this.n++;
+        if (cfg && this.n > intsetMaxEntries(cfg)) this.convertTo("hashtable");
+        return true;
+      }
+    } else if (findEntry(lp, member, 1) >= 0) {
+      return false;
+    } else if (cfg && this.convertForAdd(member, cfg)) {
+      return this.ht!.add(member);
     }
-    this.index.set(member, n);
-    this.items.push(member);
-    this.payload += stringBytes(member.length);
-    if (cfg && this.enc === "intset" && n + 1 > intsetMaxEntries(cfg)) this.enc = "hashtable";
+    // A listpack, maybe just converted from an intset.
+    this.lp = [this.lp, lenPrefix(member.length), member].join("");
+    this.n++;
     return true;
   }
 
-  private convertForAdd(member: string, cfg: SetEncodingConfig): void {
-    const n = this.items.length;
+  // setTypeAdd's conversions before adding `member`; true when now a hashtable.
+  private convertForAdd(member: string, cfg: SetEncodingConfig): boolean {
+    const n = this.n;
     if (this.enc === "listpack") {
       if (!(n < cfg.setMaxListpackEntries && member.length <= cfg.setMaxListpackValue)) {
-        this.enc = "hashtable";
+        this.convertTo("hashtable");
+        return true;
       }
     } else if (this.enc === "intset" && !isInt64String(member)) {
-      // The longest current member is the min or the max of the intset.
+      // The longest current member is the first (min) or the last (max).
       let maxelelen = 0;
       if (n > 0) {
-        let lo = this.items[0];
-        let hi = lo;
-        for (let i = 1; i < n; i++) {
-          const v = this.items[i];
-          if (cmpIntStrings(v, lo) < 0) lo = v;
-          else if (cmpIntStrings(v, hi) > 0) hi = v;
-        }
-        maxelelen = Math.max(lo.length, hi.length);
+        const w = this.lp.length / n;
+        maxelelen = Math.max(intAt(this.lp, w, 0).length, intAt(this.lp, w, n - 1).length);
       }
       if (
         n < cfg.setMaxListpackEntries && member.length <= cfg.setMaxListpackValue &&
@@ -216,51 +376,68 @@ export class RedisSet implements CollectionValue {
       ) {
         this.convertTo("listpack");
       } else {
-        this.enc = "hashtable";
+        this.convertTo("hashtable");
+        return true;
       }
     }
+    return false;
   }
 
   /** Removes `member`; returns whether it was present (SREM). */
   remove(member: string): boolean {
-    const i = this.index.get(member);
-    if (i === undefined) return false;
-    this.removeSlot(i);
+    if (this.ht !== null) {
+      const i = this.ht.index.get(member);
+      if (i === undefined) return false;
+      this.ht.removeSlot(i);
+      return true;
+    }
+    if (this.enc === "intset") {
+      const i = this.n === 0 ? -1 : intsetSearch(this.lp, this.n, this.lp.length / this.n, member);
+      if (i < 0) return false;
+      this.removeIndex(i);
+      return true;
+    }
+    const p = findEntry(this.lp, member, 1);
+    if (p < 0) return false;
+    this.removeAt(p);
     return true;
   }
 
-  private removeSlot(i: number): void {
-    const items = this.items;
-    this.index.delete(items[i]);
-    this.payload -= stringBytes(items[i].length);
-    const last = items.length - 1;
-    if (this.enc !== "hashtable") {
-      // Compact encodings keep their order.
-      items.splice(i, 1);
-      for (let j = i; j < last; j++) this.index.set(items[j], j);
-    } else {
-      if (i !== last) {
-        const m = items[last];
-        items[i] = m;
-        this.index.set(m, i);
-      }
-      items.pop();
-    }
+  // Removes the listpack entry at offset `p`, keeping the order of the rest.
+  private removeAt(p: number): void {
+    this.lp = --this.n === 0 ? "" : splice(this.lp, p, skipElement(this.lp, p), "");
+  }
+
+  // Removes intset member `i`; the width stays (Redis never narrows an intset).
+  private removeIndex(i: number): void {
+    const w = this.lp.length / this.n;
+    this.lp = --this.n === 0 ? "" : splice(this.lp, i * w, i * w + w, "");
   }
 
   /** A uniformly random member, or undefined when empty. O(1). */
   randomMember(): string | undefined {
-    const n = this.items.length;
-    return n === 0 ? undefined : this.items[Math.floor(Math.random() * n)];
+    const n = this.size;
+    return n === 0 ? undefined : this.memberAt(Math.floor(Math.random() * n));
   }
 
   /** Removes and returns a uniformly random member (SPOP). */
   pop(): string | undefined {
-    const n = this.items.length;
+    const n = this.size;
     if (n === 0) return undefined;
     const i = Math.floor(Math.random() * n);
-    const m = this.items[i];
-    this.removeSlot(i);
+    if (this.ht !== null) {
+      const m = this.ht.items[i];
+      this.ht.removeSlot(i);
+      return m;
+    }
+    if (this.enc === "intset") {
+      const m = intAt(this.lp, this.lp.length / n, i);
+      this.removeIndex(i);
+      return m;
+    }
+    const p = entryOffsets(this.lp, n, 1)[i];
+    const m = elementString(this.lp, p);
+    this.removeAt(p);
     return m;
   }
 
@@ -269,7 +446,9 @@ export class RedisSet implements CollectionValue {
    * until the next removal; use with random indexes to sample members.
    */
   memberAt(i: number): string {
-    return this.items[i];
+    if (this.ht !== null) return this.ht.items[i];
+    if (this.enc === "intset") return intAt(this.lp, this.lp.length / this.n, i);
+    return elementString(this.lp, entryOffsets(this.lp, this.n, 1)[i]);
   }
 
   /**
@@ -277,21 +456,31 @@ export class RedisSet implements CollectionValue {
    * insertion order; hashtable: slot order).
    */
   forEach(visit: (member: string) => void): void {
-    if (this.enc === "intset") this.sortIntset();
-    const items = this.items;
-    for (let i = 0; i < items.length; i++) visit(items[i]);
+    if (this.ht !== null) {
+      const items = this.ht.items;
+      for (let i = 0; i < items.length; i++) visit(items[i]);
+      return;
+    }
+    const lp = this.lp;
+    if (this.enc === "intset") {
+      const n = this.n;
+      for (let i = 0; i < n; i++) visit(intAt(lp, lp.length / n, i));
+      return;
+    }
+    for (let p = 0; p < lp.length; p = skipElement(lp, p)) visit(elementString(lp, p));
   }
 
   /** All members, in {@link forEach} order (SMEMBERS). */
   toArray(): string[] {
-    if (this.enc === "intset") this.sortIntset();
-    return this.items.slice();
+    if (this.ht !== null) return this.ht.items.slice();
+    const out: string[] = [];
+    this.forEach((m) => out.push(m));
+    return out;
   }
 
   /** Iterates members in {@link forEach} order. */
   *[Symbol.iterator](): IterableIterator<string> {
-    if (this.enc === "intset") this.sortIntset();
-    for (let i = 0; i < this.items.length; i++) yield this.items[i];
+    yield* this.toArray();
   }
 
   /**
@@ -302,20 +491,20 @@ export class RedisSet implements CollectionValue {
    * with everything at once and cursor 0: use {@link forEach} there.)
    */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
-    const n = this.items.length;
+    const n = this.size;
     const c = cursor <= 0 || cursor > n ? n : cursor;
     const stop = count >= c ? 0 : c - Math.max(1, count);
-    for (let i = c - 1; i >= stop; i--) visit(this.items[i]);
+    for (let i = c - 1; i >= stop; i--) visit(this.memberAt(i));
     return stop;
   }
 
   /** A copy with the same members and encoding (COPY). */
   clone(): RedisSet {
-    const s = new RedisSet(this.enc);
-    s.payload = this.payload;
-    s.items = this.items.slice();
-    s.index = new Map(this.index);
-    s.sorted = this.sorted;
+    const s = new RedisSet("listpack");
+    s.enc = this.enc;
+    s.lp = this.lp;
+    s.n = this.n;
+    s.ht = this.ht === null ? null : this.ht.clone();
     return s;
   }
 }

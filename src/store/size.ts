@@ -81,13 +81,17 @@ export const LIST_NODE_BYTES = 120;
 /** One list element: array slot plus its own buffer's objects (elements are copies). */
 export const LIST_ELEMENT_BYTES = 8 + OWN_BUFFER_BYTES;
 
-/** Empty RedisHash. */
-export const HASH_BYTES = 520;
+/** RedisHash object while listpack encoded, besides its packed run (a string). */
+export const HASH_LISTPACK_BYTES = 48;
+/** Empty hashtable-encoded RedisHash (with its Map and arrays). */
+export const HASH_BYTES = 560;
 /** One field: Map entry, two array slots and the value's buffer objects. */
 export const HASH_FIELD_BYTES = 18 + OWN_BUFFER_BYTES;
 
-/** Empty RedisSet. */
-export const SET_BYTES = 360;
+/** RedisSet object while intset or listpack encoded, besides its packed run (a string). */
+export const SET_PACKED_BYTES = 56;
+/** Empty hashtable-encoded RedisSet (with its Map and array). */
+export const SET_BYTES = 400;
 /** One member: Map entry and array slot. */
 export const SET_MEMBER_BYTES = 40;
 
