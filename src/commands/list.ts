@@ -111,7 +111,8 @@ function pushGeneric(c: Client, where: Where, xx: boolean): void {
     if (xx) return c.reply.integer(0);
     list = createList(c, key);
   }
-  const values = c.argv.slice(2).map((a) => a.slice());
+  // The list copies the bytes in: the argument views serve as they are.
+  const values = c.argv.slice(2);
   list.beforeGrow(fill(c), values);
   if (where === "head") { for (const v of values) list.pushHead(v); }
   else for (const v of values) list.pushTail(v);
@@ -292,7 +293,7 @@ function lsetCommand(c: Client): void {
   if (big === null) return;
   // listTypeReplaceAtIndex takes an int: the index is truncated to 32 bits.
   const index = Number(BigInt.asIntN(32, big));
-  const value = c.argv[3].slice();
+  const value = c.argv[3];
   list.beforeGrow(fill(c), [value]);
   if (!list.set(index, value)) return c.reply.error(OUT_OF_RANGE);
   c.reply.ok();
@@ -311,7 +312,7 @@ function linsertCommand(c: Client): void {
   const list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) return c.reply.integer(0);
-  const value = c.argv[4].slice();
+  const value = c.argv[4];
   // Like Redis, convert for the worst case before knowing whether the pivot exists.
   list.beforeGrow(fill(c), [value]);
   const pivot = list.indexOf(c.argv[3]);

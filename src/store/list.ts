@@ -11,10 +11,16 @@
  * node limits apply (Redis keeps a single listpack). Once converted to
  * "quicklist" the Redis quicklist insertion/split/merge rules are applied.
  *
- * Complexity: push/pop at both ends O(1) amortized; index access O(nodes)
- * walking from the nearer end (like quicklistGetIteratorAtIdx); range iteration
- * O(start + n) with O(1) per element; insert/remove at an index O(nodes + node
- * size). Nodes hold at most ~32k entries (64kb listpack size class).
+ * Each packed node keeps its elements in one byte buffer, length-prefixed and
+ * -suffixed like a listpack's entries (about 2 bytes each besides the data), so
+ * an element costs its bytes rather than a `Uint8Array` object; a plain node
+ * holds its one large element as its buffer.
+ *
+ * Complexity: push/pop at both ends O(1) amortized; index access O(nodes +
+ * node size) walking from the nearer end (like quicklistGetIteratorAtIdx and
+ * lpSeek); range iteration O(start + n) with O(1) per element; insert/remove
+ * at an index O(nodes + node size). Nodes hold at most ~32k entries (64kb
+ * listpack size class).
  *
  * Encoding conversions happen only through the explicit hooks
  * {@link RedisList.beforeGrow}, {@link RedisList.afterShrink} and
@@ -26,7 +32,7 @@
 
 import { bytesEqual } from "../util/bytes.ts";
 import { RDB_TYPE_LIST_QUICKLIST_2 } from "../persistence/rdb_types.ts";
-import { LIST_BYTES, LIST_ELEMENT_BYTES, LIST_NODE_BYTES } from "./size.ts";
+import { LIST_BYTES, LIST_NODE_BYTES } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a list. */
@@ -82,25 +88,25 @@ const INT64_MAX_DIGITS = [
   48,
   55,
 ];
-function lpIntEncodedLen(v: Uint8Array): number {
-  const len = v.length;
+function lpIntEncodedLen(v: Uint8Array, off: number, len: number): number {
   if (len === 0 || len >= 21) return 0;
-  let i = 0;
+  let i = off;
   let neg = false;
-  if (v[0] === 45) {
+  if (v[off] === 45) {
     if (len === 1) return 0;
     neg = true;
-    i = 1;
-  } else if (len === 1 && v[0] === 48) {
+    i++;
+  } else if (len === 1 && v[off] === 48) {
     return 1;
   }
   const first = v[i];
   if (first < 49 || first > 57) return 0;
-  for (let j = i + 1; j < len; j++) {
+  const end = off + len;
+  for (let j = i + 1; j < end; j++) {
     const c = v[j];
     if (c < 48 || c > 57) return 0;
   }
-  const digits = len - i;
+  const digits = end - i;
   if (digits > 19) return 0;
   if (digits === 19) {
     // Compare against 9223372036854775807 (…808 allowed when negative).
@@ -115,7 +121,7 @@ function lpIntEncodedLen(v: Uint8Array): number {
   }
   if (digits > 10) return 9;
   let n = 0;
-  for (let j = i; j < len; j++) n = n * 10 + (v[j] - 48);
+  for (let j = i; j < end; j++) n = n * 10 + (v[j] - 48);
   const x = neg ? -n : n;
   if (x >= 0 && x <= 127) return 1;
   if (x >= -4096 && x <= 4095) return 2;
@@ -131,9 +137,13 @@ function lpIntEncodedLen(v: Uint8Array): number {
  * like Redis does.
  */
 export function lpEntrySize(v: Uint8Array): number {
-  let enc = lpIntEncodedLen(v);
+  return lpEntrySizeAt(v, 0, v.length);
+}
+
+// lpEntrySize of the `len` bytes at `off` in `buf`.
+function lpEntrySizeAt(buf: Uint8Array, off: number, len: number): number {
+  let enc = lpIntEncodedLen(buf, off, len);
   if (enc === 0) {
-    const len = v.length;
     enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
   }
   const back = enc <= 127 ? 1 : enc < 16383 ? 2 : enc < 2097151 ? 3 : enc < 268435455 ? 4 : 5;
@@ -160,119 +170,186 @@ function isLargeElement(sz: number, fill: number): boolean {
   return sz > negFillLimit(fill);
 }
 
-type Slot = Uint8Array | undefined;
+// ---------------------------------------------------------------------------
+// Packed node bytes. Each element is stored as <len><bytes><len'>: `len` as a
+// LEB128 varint and `len'` the same groups mirrored (low group last, 0x80 on
+// every group but the first one read backwards), so a node can be walked from
+// either end as a listpack's backlen allows. Elements under 128 bytes cost 2
+// bytes besides their data, as in a listpack.
+
+/** Bytes of an element's length header (and of its mirrored trailer). */
+function lenBytes(len: number): number {
+  return len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
+}
+
+/** Bytes an element of `len` bytes takes in a packed node. */
+function packedSize(len: number): number {
+  return len < 0x80 ? len + 2 : len + 2 * lenBytes(len);
+}
+
+/** Writes an element at `p` (room for packedSize(v.length) is there). */
+function writeEntry(buf: Uint8Array, p: number, v: Uint8Array): void {
+  const len = v.length;
+  if (len < 0x80) {
+    buf[p] = len;
+    buf.set(v, p + 1);
+    buf[p + 1 + len] = len;
+    return;
+  }
+  const k = lenBytes(len);
+  for (let j = 0; j < k; j++) {
+    const g = (len >>> (7 * j)) & 0x7f;
+    buf[p + j] = j < k - 1 ? g | 0x80 : g;
+    buf[p + 2 * k + len - 1 - j] = j < k - 1 ? g | 0x80 : g;
+  }
+  buf.set(v, p + k);
+}
+
+// Results of the entry walkers below, kept in module scope so walking
+// allocates nothing: the element's data offset and length.
+let gOff = 0;
+let gLen = 0;
+
+/** Reads the header at `p`: sets gOff/gLen; returns the offset of the next element. */
+function readAt(buf: Uint8Array, p: number): number {
+  let b = buf[p++];
+  let len = b & 0x7f;
+  for (let shift = 7; b & 0x80; shift += 7) {
+    b = buf[p++];
+    len += (b & 0x7f) * 2 ** shift;
+  }
+  gOff = p;
+  gLen = len;
+  return p + len + lenBytes(len);
+}
+
+/** Reads the element ending at `q`: sets gOff/gLen; returns the offset where it starts. */
+function readBefore(buf: Uint8Array, q: number): number {
+  let b = buf[--q];
+  let len = b & 0x7f;
+  for (let shift = 7; b & 0x80; shift += 7) {
+    b = buf[--q];
+    len += (b & 0x7f) * 2 ** shift;
+  }
+  gLen = len;
+  gOff = q - len;
+  return gOff - lenBytes(len);
+}
+
+function equalAt(buf: Uint8Array, off: number, len: number, v: Uint8Array): boolean {
+  if (len !== v.length) return false;
+  for (let i = 0; i < len; i++) if (buf[off + i] !== v[i]) return false;
+  return true;
+}
+
+/** Smallest buffer a packed node gets. */
+const MIN_NODE_CAPACITY = 16;
 
 /**
- * One quicklist node. Elements live in `a[s .. s+n)`; the free room before `s`
- * makes pushing at the front O(1) amortized.
+ * One quicklist node. A packed node keeps its elements in `buf[s .. e)` (free
+ * room on both sides makes pushes at either end O(1) amortized); a plain node
+ * holds its one element as `buf` itself.
  */
 class QNode {
-  a: Slot[];
-  s = 0;
-  n = 0;
+  buf: Uint8Array;
+  s: number;
+  e: number;
+  n: number;
   /** Size of the equivalent listpack in bytes, or the raw size when plain. */
   sz = LP_EMPTY_SIZE;
-  plain = false;
+  plain: boolean;
   prev: QNode | null = null;
   next: QNode | null = null;
 
-  constructor(a: Slot[] = []) {
-    this.a = a;
-    this.n = a.length;
+  constructor(buf: Uint8Array, s: number, e: number, n: number, plain: boolean) {
+    this.buf = buf;
+    this.s = s;
+    this.e = e;
+    this.n = n;
+    this.plain = plain;
   }
 
+  /**
+   * Finds element `i` walking from the nearer end: sets gOff/gLen and returns
+   * the offset where its header starts.
+   */
+  entry(i: number): number {
+    const buf = this.buf;
+    if (this.plain) {
+      gOff = 0;
+      gLen = buf.length;
+      return 0;
+    }
+    if (i <= this.n >> 1) {
+      let p = this.s;
+      for (let k = 0; k < i; k++) p = readAt(buf, p);
+      readAt(buf, p);
+      return p;
+    }
+    let q = this.e;
+    for (let k = this.n - 1; k > i; k--) q = readBefore(buf, q);
+    return readBefore(buf, q);
+  }
+
+  /** Copy of element `i`. */
   get(i: number): Uint8Array {
-    return this.a[this.s + i]!;
+    if (this.plain) return this.buf.slice();
+    this.entry(i);
+    return this.buf.slice(gOff, gOff + gLen);
   }
 
-  pushBack(v: Uint8Array): void {
-    this.a[this.s + this.n++] = v;
-  }
-
-  pushFront(v: Uint8Array): void {
-    if (this.s === 0) {
-      // Re-layout leaving a gap in front proportional to the size.
-      const gap = this.n < 8 ? 8 : this.n;
-      const b: Slot[] = new Array(gap + this.n);
-      for (let i = 0; i < this.n; i++) b[gap + i] = this.a[i];
-      this.a = b;
-      this.s = gap;
+  /** Copies of elements [from, to). */
+  slice(from: number, to: number): Uint8Array[] {
+    const out: Uint8Array[] = new Array(to - from);
+    if (this.plain) {
+      if (to > from) out[0] = this.buf.slice();
+      return out;
     }
-    this.a[--this.s] = v;
-    this.n++;
-  }
-
-  popFront(): Uint8Array {
-    const v = this.a[this.s]!;
-    this.a[this.s++] = undefined;
-    this.n--;
-    // Reclaim the dead prefix so FIFO usage does not leak.
-    if (this.s >= 64 && this.s >= this.n) {
-      this.a = this.a.slice(this.s, this.s + this.n);
-      this.s = 0;
+    const buf = this.buf;
+    let p = this.entry(from);
+    for (let k = 0; k < to - from; k++) {
+      p = readAt(buf, p);
+      out[k] = buf.slice(gOff, gOff + gLen);
     }
-    return v;
+    return out;
   }
 
-  popBack(): Uint8Array {
-    const i = this.s + --this.n;
-    const v = this.a[i]!;
-    this.a.length = i;
-    return v;
-  }
-
-  insertAt(i: number, v: Uint8Array): void {
-    if (i === 0) this.pushFront(v);
-    else if (i === this.n) this.pushBack(v);
-    else {
-      this.a.splice(this.s + i, 0, v);
-      this.n++;
+  /** Listpack size of elements [from, to) (their lpEntrySize sum). */
+  lpSize(from: number, to: number): number {
+    const buf = this.buf;
+    let p = this.entry(from);
+    let sz = 0;
+    for (let k = from; k < to; k++) {
+      p = readAt(buf, p);
+      sz += lpEntrySizeAt(buf, gOff, gLen);
     }
-  }
-
-  removeAt(i: number): Uint8Array {
-    if (i === 0) return this.popFront();
-    if (i === this.n - 1) return this.popBack();
-    const v = this.a[this.s + i]!;
-    this.a.splice(this.s + i, 1);
-    this.n--;
-    return v;
-  }
-
-  /** Removes `cnt` elements at `i`; returns [listpack bytes, raw bytes] removed. */
-  removeRange(i: number, cnt: number, out: number[]): void {
-    let lp = 0;
-    let raw = 0;
-    for (let j = 0; j < cnt; j++) {
-      const v = this.a[this.s + i + j]!;
-      lp += lpEntrySize(v);
-      raw += v.length;
-    }
-    if (i + cnt === this.n) this.a.length = this.s + i;
-    else this.a.splice(this.s + i, cnt);
-    this.n -= cnt;
-    out[0] = lp;
-    out[1] = raw;
-  }
-
-  /** Copy of elements [from, to). */
-  slice(from: number, to: number): Slot[] {
-    return this.a.slice(this.s + from, this.s + to);
+    return sz;
   }
 }
 
-function packedNodeFrom(items: Slot[]): QNode {
-  const node = new QNode(items);
-  let sz = LP_EMPTY_SIZE;
-  for (let i = 0; i < items.length; i++) sz += lpEntrySize(items[i]!);
-  node.sz = sz;
+/** A plain node owning `v` (a copy is the caller's business). */
+function plainNode(v: Uint8Array): QNode {
+  const node = new QNode(v, 0, v.length, 1, true);
+  node.sz = v.length;
   return node;
 }
 
-function singletonNode(v: Uint8Array, plain: boolean): QNode {
-  const node = new QNode([v]);
-  node.plain = plain;
-  node.sz = plain ? v.length : LP_EMPTY_SIZE + lpEntrySize(v);
+/** A packed node holding `items`, with `front`/`back` bytes of free room. */
+function packedNode(items: readonly Uint8Array[], front = 0, back = 0): QNode {
+  let bytes = 0;
+  let sz = LP_EMPTY_SIZE;
+  for (let i = 0; i < items.length; i++) {
+    bytes += packedSize(items[i].length);
+    sz += lpEntrySize(items[i]);
+  }
+  const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, front + bytes + back));
+  let p = front;
+  for (let i = 0; i < items.length; i++) {
+    writeEntry(buf, p, items[i]);
+    p += packedSize(items[i].length);
+  }
+  const node = new QNode(buf, front, p, items.length, false);
+  node.sz = sz;
   return node;
 }
 
@@ -289,8 +366,10 @@ export interface ListNodeInfo {
 /**
  * A Redis list: a deque of binary elements (`Uint8Array`).
  *
- * Elements are stored by reference; callers must not mutate a buffer after
- * pushing it.
+ * Elements are copied in when pushed (callers may pass views into a read
+ * buffer) and copied out when popped or read one by one; the range visitors
+ * ({@link forEachFrom}, {@link iterator}) hand out views into the node bytes,
+ * valid until the list is next modified.
  */
 export class RedisList implements CollectionValue {
   private head: QNode | null = null;
@@ -298,13 +377,14 @@ export class RedisList implements CollectionValue {
   private nodes = 0;
   private count = 0;
   private rawBytes = 0;
+  /** Sum of the node buffers' lengths (for memoryUsage). */
+  private capBytes = 0;
   private enc: ListEncoding = "listpack";
   /** quicklist fill factor, fixed when the list became a quicklist. */
   private fill = DEFAULT_LIST_MAX_LISTPACK_SIZE;
   // Scratch results of locate(), avoiding an allocation per lookup.
   private locNode: QNode | null = null;
   private locOff = 0;
-  private readonly tmp2 = [0, 0];
 
   /** TYPE of the value. */
   get type(): "list" {
@@ -336,23 +416,18 @@ export class RedisList implements CollectionValue {
 
   /** Estimated retained bytes (src/store/size.ts). O(1). */
   get memoryUsage(): number {
-    return LIST_BYTES + this.nodes * LIST_NODE_BYTES + this.count * LIST_ELEMENT_BYTES +
-      this.rawBytes;
+    return LIST_BYTES + this.nodes * LIST_NODE_BYTES + this.capBytes;
   }
 
   /** {@link memoryUsage} recomputed by a walk (tests). */
   recomputeMemoryUsage(): number {
     let nodes = 0;
-    let count = 0;
-    let raw = 0;
+    let cap = 0;
     for (let n = this.head; n; n = n.next) {
       nodes++;
-      for (let i = 0; i < n.n; i++) {
-        count++;
-        raw += n.get(i).length;
-      }
+      cap += n.buf.length;
     }
-    return LIST_BYTES + nodes * LIST_NODE_BYTES + count * LIST_ELEMENT_BYTES + raw;
+    return LIST_BYTES + nodes * LIST_NODE_BYTES + cap;
   }
 
   /** Number of quicklist nodes (1 for a non-empty listpack). */
@@ -458,6 +533,7 @@ export class RedisList implements CollectionValue {
       if (this.head === old) this.head = node;
     }
     this.nodes++;
+    this.capBytes += node.buf.length;
   }
 
   private unlinkNode(node: QNode): void {
@@ -467,13 +543,182 @@ export class RedisList implements CollectionValue {
     if (node === this.head) this.head = node.next;
     node.prev = node.next = null;
     this.nodes--;
+    this.capBytes -= node.buf.length;
   }
 
   /** Removes a whole node and its elements (__quicklistDelNode). */
   private deleteNode(node: QNode): void {
-    for (let i = 0; i < node.n; i++) this.rawBytes -= node.get(i).length;
+    if (node.plain) this.rawBytes -= node.buf.length;
+    else {
+      const buf = node.buf;
+      let p = node.s;
+      for (let i = 0; i < node.n; i++) {
+        p = readAt(buf, p);
+        this.rawBytes -= gLen;
+      }
+    }
     this.count -= node.n;
     this.unlinkNode(node);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Packed node bytes: every buffer change goes through here, which keeps
+  // capBytes current for a linked node.
+
+  /** Replaces a linked node's buffer. */
+  private setBuf(node: QNode, buf: Uint8Array, s: number, e: number): void {
+    this.capBytes += buf.length - node.buf.length;
+    node.buf = buf;
+    node.s = s;
+    node.e = e;
+  }
+
+  /**
+   * Makes the `del` bytes at `p` of a linked packed node `ins` bytes long,
+   * moving whichever side is cheaper or reallocating (1.5x, free room where
+   * the node grows); returns where the `ins` bytes now start.
+   */
+  private splice(node: QNode, p: number, del: number, ins: number): number {
+    const d = ins - del;
+    const buf = node.buf;
+    const s = node.s;
+    const e = node.e;
+    const front = p - s;
+    const back = e - p - del;
+    if (d <= 0) {
+      if (d === 0) return p;
+      if (front < back) {
+        buf.copyWithin(s - d, s, p);
+        node.s = s - d;
+        return p - d;
+      }
+      buf.copyWithin(p + ins, p + del, e);
+      node.e = e + d;
+      return p;
+    }
+    // At an end only that end's room serves: shifting the whole node by one
+    // element per push would make a queue quadratic.
+    const roomBack = buf.length - e;
+    const atFront = front === 0 && back > 0;
+    const atBack = back === 0;
+    let side = 0; // -1: shift the front part left, 1: shift the back part right
+    if (atFront) side = s >= d ? -1 : 0;
+    else if (atBack) side = roomBack >= d ? 1 : 0;
+    else if (front <= back) side = s >= d ? -1 : roomBack >= d ? 1 : 0;
+    else side = roomBack >= d ? 1 : s >= d ? -1 : 0;
+    if (side < 0) {
+      buf.copyWithin(s - d, s, p);
+      node.s = s - d;
+      return p - d;
+    }
+    if (side > 0) {
+      buf.copyWithin(p + ins, p + del, e);
+      node.e = e + d;
+      return p;
+    }
+    const used = front + back + ins;
+    const cap = Math.max(MIN_NODE_CAPACITY, used + (used >> 1));
+    const slack = cap - used;
+    const ns = atFront ? slack : atBack ? 0 : slack >> 1;
+    const nb = new Uint8Array(cap);
+    nb.set(buf.subarray(s, p), ns);
+    nb.set(buf.subarray(p + del, e), ns + front + ins);
+    this.setBuf(node, nb, ns, ns + used);
+    return ns + front;
+  }
+
+  /** Gives back the room of a node that lost most of its bytes. */
+  private maybeShrink(node: QNode): void {
+    const used = node.e - node.s;
+    const cap = node.buf.length;
+    if (cap <= 64 || used >= cap >> 2) return;
+    const ncap = Math.max(MIN_NODE_CAPACITY, used + (used >> 1));
+    const ns = (ncap - used) >> 1;
+    const nb = new Uint8Array(ncap);
+    nb.set(node.buf.subarray(node.s, node.e), ns);
+    this.setBuf(node, nb, ns, ns + used);
+  }
+
+  /** Trims a node that stops growing (a new node took its end) to its bytes. */
+  private seal(node: QNode): void {
+    if (node.plain || node.buf.length === node.e - node.s) return;
+    this.setBuf(node, node.buf.slice(node.s, node.e), 0, node.e - node.s);
+  }
+
+  private pushFrontIn(node: QNode, v: Uint8Array): void {
+    const size = packedSize(v.length);
+    let p = node.s - size;
+    if (p >= 0) node.s = p;
+    else p = this.splice(node, node.s, 0, size);
+    writeEntry(node.buf, p, v);
+    node.n++;
+    node.sz += lpEntrySize(v);
+  }
+
+  private pushBackIn(node: QNode, v: Uint8Array): void {
+    const size = packedSize(v.length);
+    let p = node.e;
+    if (p + size <= node.buf.length) node.e = p + size;
+    else p = this.splice(node, p, 0, size);
+    writeEntry(node.buf, p, v);
+    node.n++;
+    node.sz += lpEntrySize(v);
+  }
+
+  private insertIn(node: QNode, i: number, v: Uint8Array): void {
+    if (i === 0) return this.pushFrontIn(node, v);
+    if (i === node.n) return this.pushBackIn(node, v);
+    const size = packedSize(v.length);
+    const p = this.splice(node, node.entry(i), 0, size);
+    writeEntry(node.buf, p, v);
+    node.n++;
+    node.sz += lpEntrySize(v);
+  }
+
+  /** Replaces element `i` of a packed node. */
+  private replaceIn(node: QNode, i: number, v: Uint8Array): void {
+    const start = node.entry(i);
+    const oldLen = gLen;
+    node.sz += lpEntrySize(v) - lpEntrySizeAt(node.buf, gOff, oldLen);
+    const p = this.splice(node, start, packedSize(oldLen), packedSize(v.length));
+    writeEntry(node.buf, p, v);
+    this.rawBytes += v.length - oldLen;
+  }
+
+  /** Removes element `i` of a packed node; returns a copy of it. */
+  private removeIn(node: QNode, i: number): Uint8Array {
+    const start = node.entry(i);
+    const buf = node.buf;
+    const v = buf.slice(gOff, gOff + gLen);
+    const size = packedSize(gLen);
+    node.sz -= lpEntrySizeAt(buf, gOff, gLen);
+    if (i === 0) node.s += size;
+    else if (i === node.n - 1) node.e -= size;
+    else this.splice(node, start, size, 0);
+    node.n--;
+    this.maybeShrink(node);
+    return v;
+  }
+
+  /** Removes `cnt` elements at `i` of a packed node, keeping sz and rawBytes current. */
+  private removeRangeIn(node: QNode, i: number, cnt: number): void {
+    const buf = node.buf;
+    const start = node.entry(i);
+    let p = start;
+    let lp = 0;
+    let raw = 0;
+    for (let j = 0; j < cnt; j++) {
+      p = readAt(buf, p);
+      lp += lpEntrySizeAt(buf, gOff, gLen);
+      raw += gLen;
+    }
+    if (i === 0) node.s = p;
+    else if (i + cnt === node.n) node.e = start;
+    else this.splice(node, start, p - start, 0);
+    node.n -= cnt;
+    node.sz -= lp;
+    this.rawBytes -= raw;
+    this.maybeShrink(node);
   }
 
   private allowInsert(node: QNode | null, sz: number): boolean {
@@ -488,17 +733,24 @@ export class RedisList implements CollectionValue {
 
   /** Merges `b` into its left neighbour `a`; returns the surviving node. */
   private mergeInto(a: QNode, b: QNode): QNode {
+    const sz = a.sz + b.sz - LP_EMPTY_SIZE;
     let keep: QNode;
     if (a.n >= b.n) {
-      for (let i = 0; i < b.n; i++) a.pushBack(b.get(i));
+      const add = b.e - b.s;
+      const p = this.splice(a, a.e, 0, add);
+      a.buf.set(b.buf.subarray(b.s, b.e), p);
+      a.n += b.n;
       keep = a;
       this.unlinkNode(b);
     } else {
-      for (let i = a.n - 1; i >= 0; i--) b.pushFront(a.get(i));
+      const add = a.e - a.s;
+      const p = this.splice(b, b.s, 0, add);
+      b.buf.set(a.buf.subarray(a.s, a.e), p);
+      b.n += a.n;
       keep = b;
       this.unlinkNode(a);
     }
-    keep.sz = a.sz + b.sz - LP_EMPTY_SIZE;
+    keep.sz = sz;
     return keep;
   }
 
@@ -528,22 +780,22 @@ export class RedisList implements CollectionValue {
   /**
    * _quicklistSplitNode: after=true keeps [0..off] in `node` and returns a new
    * node with (off..end]; after=false returns [0..off) and keeps [off..end].
-   * The returned node is not linked.
+   * The returned node is not linked; `node` is.
    */
   private splitNode(node: QNode, off: number, after: boolean): QNode {
-    let moved: Slot[];
-    if (after) {
-      moved = node.slice(off + 1, node.n);
-      node.a.length = node.s + off + 1;
-      node.n = off + 1;
-    } else {
-      moved = node.slice(0, off);
-      node.a = node.slice(off, node.n);
-      node.s = 0;
-      node.n -= off;
-    }
-    const nn = packedNodeFrom(moved);
+    const buf = node.buf;
+    // The split point: the start of element off+1 (after) or off (before).
+    const at = after ? off + 1 : off;
+    const cut = at === node.n ? node.e : node.entry(at);
+    const nn = after
+      ? new QNode(buf.slice(cut, node.e), 0, node.e - cut, node.n - at, false)
+      : new QNode(buf.slice(node.s, cut), 0, cut - node.s, at, false);
+    nn.sz = LP_EMPTY_SIZE + nn.lpSize(0, nn.n);
+    if (after) node.e = cut;
+    else node.s = cut;
+    node.n -= nn.n;
     node.sz -= nn.sz - LP_EMPTY_SIZE;
+    this.maybeShrink(node);
     return nn;
   }
 
@@ -578,62 +830,61 @@ export class RedisList implements CollectionValue {
   /** Removes the element at offset `off` of `node` (quicklistDelIndex). */
   private delIndex(node: QNode, off: number): Uint8Array {
     if (node.plain) {
+      const v = node.buf;
+      this.deleteNode(node);
+      return v;
+    }
+    if (node.n === 1) {
       const v = node.get(0);
       this.deleteNode(node);
       return v;
     }
-    const v = node.removeAt(off);
+    const v = this.removeIn(node, off);
     this.count--;
     this.rawBytes -= v.length;
-    if (node.n === 0) this.unlinkNode(node);
-    else node.sz -= lpEntrySize(v);
     return v;
   }
 
   // ---------------------------------------------------------------------------
   // Public element operations.
 
-  /** Adds an element at the head (LPUSH). */
+  /** Adds an element at the head (LPUSH). `v` is copied. */
   pushHead(v: Uint8Array): void {
     this.count++;
     this.rawBytes += v.length;
     const h = this.head;
     if (this.enc === "listpack") {
-      if (h) {
-        h.pushFront(v);
-        h.sz += lpEntrySize(v);
-      } else this.insertNode(null, singletonNode(v, false), false);
+      if (h) this.pushFrontIn(h, v);
+      else this.insertNode(null, packedNode([v]), false);
       return;
     }
     if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(h, singletonNode(v, true), false);
+      this.insertNode(h, plainNode(v.slice()), false);
     } else if (this.allowInsert(h, v.length)) {
-      h!.pushFront(v);
-      h!.sz += lpEntrySize(v);
+      this.pushFrontIn(h!, v);
     } else {
-      this.insertNode(h, singletonNode(v, false), false);
+      if (h) this.seal(h);
+      this.insertNode(h, packedNode([v]), false);
     }
   }
 
-  /** Adds an element at the tail (RPUSH). */
+  /** Adds an element at the tail (RPUSH). `v` is copied. */
   pushTail(v: Uint8Array): void {
     this.count++;
     this.rawBytes += v.length;
     const t = this.tail;
     if (this.enc === "listpack") {
-      if (t) {
-        t.pushBack(v);
-        t.sz += lpEntrySize(v);
-      } else this.insertNode(null, singletonNode(v, false), true);
+      if (t) this.pushBackIn(t, v);
+      else this.insertNode(null, packedNode([v]), true);
       return;
     }
     if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(t, singletonNode(v, true), true);
+      this.insertNode(t, plainNode(v.slice()), true);
     } else if (this.allowInsert(t, v.length)) {
-      t!.pushBack(v);
-      t!.sz += lpEntrySize(v);
+      this.pushBackIn(t!, v);
     } else {
-      this.insertNode(t, singletonNode(v, false), true);
+      if (t) this.seal(t);
+      this.insertNode(t, packedNode([v]), true);
     }
   }
 
@@ -649,18 +900,18 @@ export class RedisList implements CollectionValue {
     return t ? this.delIndex(t, t.n - 1) : undefined;
   }
 
-  /** The head element without removing it. */
+  /** A copy of the head element. */
   first(): Uint8Array | undefined {
     return this.head ? this.head.get(0) : undefined;
   }
 
-  /** The tail element without removing it. */
+  /** A copy of the tail element. */
   last(): Uint8Array | undefined {
     const t = this.tail;
     return t ? t.get(t.n - 1) : undefined;
   }
 
-  /** Element at `index` (negative counts from the tail), or undefined (LINDEX). */
+  /** A copy of the element at `index` (negative counts from the tail), or undefined (LINDEX). */
   at(index: number): Uint8Array | undefined {
     const i = this.normalize(index);
     if (i < 0) return undefined;
@@ -679,18 +930,15 @@ export class RedisList implements CollectionValue {
     this.locate(i);
     const node = this.locNode!;
     const off = this.locOff;
-    const old = node.get(off);
     if (this.enc === "listpack" || (!node.plain && !isLargeElement(v.length, this.fill))) {
-      node.a[node.s + off] = v;
-      node.sz += lpEntrySize(v) - lpEntrySize(old);
-      this.rawBytes += v.length - old.length;
+      this.replaceIn(node, off, v);
       return true;
     }
     if (node.plain) {
       if (isLargeElement(v.length, this.fill)) {
-        node.a[node.s] = v;
+        this.rawBytes += v.length - node.buf.length;
+        this.setBuf(node, v.slice(), 0, v.length);
         node.sz = v.length;
-        this.rawBytes += v.length - old.length;
       } else {
         this.insertInNode(node, 0, v, true);
         this.deleteNode(node);
@@ -703,7 +951,7 @@ export class RedisList implements CollectionValue {
     if (off !== node.n - 1) {
       split = this.splitNode(node, off, true);
     }
-    let nn = singletonNode(v, true);
+    let nn = plainNode(v.slice());
     this.insertNode(node, nn, true);
     if (split) this.insertNode(nn, split, true);
     this.count++;
@@ -720,7 +968,7 @@ export class RedisList implements CollectionValue {
   /**
    * Inserts `v` before or after the element at `index` (LINSERT, once the
    * pivot index is known, e.g. via {@link indexOf}). Returns false when the
-   * index is out of range.
+   * index is out of range. `v` is copied.
    */
   insert(index: number, v: Uint8Array, after: boolean): boolean {
     const i = this.normalize(index);
@@ -736,8 +984,7 @@ export class RedisList implements CollectionValue {
     this.count++;
     this.rawBytes += sz;
     if (this.enc === "listpack") {
-      node.insertAt(after ? off + 1 : off, v);
-      node.sz += lpEntrySize(v);
+      this.insertIn(node, after ? off + 1 : off, v);
       return;
     }
     const full = !this.allowInsert(node, sz);
@@ -755,34 +1002,28 @@ export class RedisList implements CollectionValue {
     }
     if (isLargeElement(sz, this.fill)) {
       if (node.plain || atTail || atHead) {
-        this.insertNode(node, singletonNode(v, true), after);
+        this.insertNode(node, plainNode(v.slice()), after);
       } else {
         const nn = this.splitNode(node, off, after);
-        const entry = singletonNode(v, true);
+        const entry = plainNode(v.slice());
         this.insertNode(node, entry, after);
         this.insertNode(entry, nn, after);
       }
       return;
     }
     if (!full) {
-      node.insertAt(after ? off + 1 : off, v);
-      node.sz += lpEntrySize(v);
+      this.insertIn(node, after ? off + 1 : off, v);
     } else if (atTail && availNext) {
-      const nx = node.next!;
-      nx.pushFront(v);
-      nx.sz += lpEntrySize(v);
+      this.pushFrontIn(node.next!, v);
     } else if (atHead && availPrev) {
-      const pv = node.prev!;
-      pv.pushBack(v);
-      pv.sz += lpEntrySize(v);
+      this.pushBackIn(node.prev!, v);
     } else if (atTail || atHead) {
-      this.insertNode(node, singletonNode(v, false), after);
+      this.insertNode(node, packedNode([v]), after);
     } else {
       const nn = this.splitNode(node, off, after);
-      if (after) nn.pushFront(v);
-      else nn.pushBack(v);
-      nn.sz += lpEntrySize(v);
       this.insertNode(node, nn, after);
+      if (after) this.pushFrontIn(nn, v);
+      else this.pushBackIn(nn, v);
       this.mergeAround(node);
     }
   }
@@ -812,7 +1053,6 @@ export class RedisList implements CollectionValue {
     let node = this.locNode;
     let off = this.locOff;
     const removed = extent;
-    const tmp = this.tmp2;
     while (extent > 0 && node) {
       const next: QNode | null = node.next;
       let del: number;
@@ -828,11 +1068,8 @@ export class RedisList implements CollectionValue {
       if (entire || node.plain) {
         this.deleteNode(node);
       } else {
-        node.removeRange(off, del, tmp);
-        node.sz -= tmp[0];
-        this.rawBytes -= tmp[1];
+        this.removeRangeIn(node, off, del);
         this.count -= del;
-        if (node.n === 0) this.unlinkNode(node);
       }
       extent -= del;
       node = next;
@@ -878,14 +1115,21 @@ export class RedisList implements CollectionValue {
       while (node) {
         const next: QNode | null = node.next;
         let i = 0;
+        let p = node.s;
         while (i < node.n) {
-          if (bytesEqual(node.get(i), value)) {
+          const q = node.plain ? node.e : readAt(node.buf, p);
+          if (node.plain ? bytesEqual(node.buf, value) : equalAt(node.buf, gOff, gLen, value)) {
             const gone = node.n === 1;
             this.delIndex(node, i);
             removed++;
             if (limit && removed === limit) return removed;
             if (gone) break;
-          } else i++;
+            // The node's bytes may have moved: find element i again.
+            if (i < node.n) p = node.entry(i);
+          } else {
+            i++;
+            p = q;
+          }
         }
         node = next;
       }
@@ -893,13 +1137,25 @@ export class RedisList implements CollectionValue {
       let node = this.tail;
       while (node) {
         const prev: QNode | null = node.prev;
+        let q = node.e;
         for (let i = node.n - 1; i >= 0; i--) {
-          if (bytesEqual(node.get(i), value)) {
+          let match: boolean;
+          if (node.plain) match = bytesEqual(node.buf, value);
+          else {
+            q = readBefore(node.buf, q);
+            match = equalAt(node.buf, gOff, gLen, value);
+          }
+          if (match) {
             const gone = node.n === 1;
             this.delIndex(node, i);
             removed++;
             if (removed === limit) return removed;
             if (gone) break;
+            // The node's bytes may have moved: find the end of element i-1 again.
+            if (i > 0) {
+              node.entry(i - 1);
+              q = gOff + gLen + lenBytes(gLen);
+            }
           }
         }
         node = prev;
@@ -912,7 +1168,16 @@ export class RedisList implements CollectionValue {
   indexOf(value: Uint8Array): number {
     let base = 0;
     for (let node = this.head; node; node = node.next) {
-      for (let i = 0; i < node.n; i++) if (bytesEqual(node.get(i), value)) return base + i;
+      if (node.plain) {
+        if (bytesEqual(node.buf, value)) return base;
+      } else {
+        const buf = node.buf;
+        let p = node.s;
+        for (let i = 0; i < node.n; i++) {
+          p = readAt(buf, p);
+          if (equalAt(buf, gOff, gLen, value)) return base + i;
+        }
+      }
       base += node.n;
     }
     return -1;
@@ -921,7 +1186,8 @@ export class RedisList implements CollectionValue {
   /**
    * Visits `n` elements starting at normalized index `from` (0 <= from <
    * length), moving towards the tail, or towards the head when `reverse`.
-   * Stops early when the range runs off the list.
+   * Stops early when the range runs off the list. The visited arrays are views
+   * into the list, valid until it is modified.
    */
   forEachFrom(
     from: number,
@@ -935,16 +1201,34 @@ export class RedisList implements CollectionValue {
     let off = this.locOff;
     if (!reverse) {
       while (node && n > 0) {
-        const a = node.a;
-        const end = node.s + node.n;
-        for (let j = node.s + off; j < end && n > 0; j++, n--) visit(a[j]!);
+        if (node.plain) {
+          visit(node.buf);
+          n--;
+        } else {
+          const buf = node.buf;
+          let p = node.entry(off);
+          for (let j = off; j < node.n && n > 0; j++, n--) {
+            p = readAt(buf, p);
+            visit(buf.subarray(gOff, gOff + gLen));
+          }
+        }
         node = node.next;
         off = 0;
       }
     } else {
       while (node && n > 0) {
-        const a = node.a;
-        for (let j = node.s + off; j >= node.s && n > 0; j--, n--) visit(a[j]!);
+        if (node.plain) {
+          visit(node.buf);
+          n--;
+        } else {
+          const buf = node.buf;
+          node.entry(off);
+          let q = gOff + gLen + lenBytes(gLen);
+          for (let j = off; j >= 0 && n > 0; j--, n--) {
+            q = readBefore(buf, q);
+            visit(buf.subarray(gOff, gOff + gLen));
+          }
+        }
         node = node.prev;
         if (node) off = node.n - 1;
       }
@@ -952,8 +1236,8 @@ export class RedisList implements CollectionValue {
   }
 
   /**
-   * LRANGE semantics: elements in [start, stop] (inclusive, negative indexes
-   * allowed), head to tail.
+   * LRANGE semantics: copies of the elements in [start, stop] (inclusive,
+   * negative indexes allowed), head to tail.
    */
   range(start: number, stop: number): Uint8Array[] {
     const llen = this.count;
@@ -965,20 +1249,20 @@ export class RedisList implements CollectionValue {
     const out: Uint8Array[] = new Array(stop - start + 1);
     let k = 0;
     this.forEachFrom(start, stop - start + 1, false, (v) => {
-      out[k++] = v;
+      out[k++] = v.slice();
     });
     return out;
   }
 
-  /** All elements, head to tail. */
+  /** Copies of all elements, head to tail. */
   toArray(): Uint8Array[] {
     return this.range(0, -1);
   }
 
   /**
    * Iterator positioned at `index` (negative counts from the tail), moving
-   * towards the tail, or towards the head when `reverse` (LPOS, LRANGE with
-   * custom logic). The list must not be modified while iterating.
+   * towards the tail, or towards the head when `reverse` (LPOS, SORT). The
+   * list must not be modified while iterating; elements are views.
    */
   iterator(index = 0, reverse = false): ListIterator {
     const i = this.normalize(index);
@@ -987,19 +1271,26 @@ export class RedisList implements CollectionValue {
     return new ListIterator(this.locNode, this.locOff, reverse);
   }
 
-  /** Visits every element head to tail (LRANGE 0 -1's order). */
+  /** Visits a copy of every element head to tail (LRANGE 0 -1's order). */
   forEach(visit: (v: Uint8Array) => void): void {
     for (let node = this.head; node; node = node.next) {
-      const a = node.a;
-      const end = node.s + node.n;
-      for (let j = node.s; j < end; j++) visit(a[j]!);
+      if (node.plain) {
+        visit(node.buf.slice());
+        continue;
+      }
+      const buf = node.buf;
+      let p = node.s;
+      for (let j = 0; j < node.n; j++) {
+        p = readAt(buf, p);
+        visit(buf.slice(gOff, gOff + gLen));
+      }
     }
   }
 
-  /** Iterates head to tail. */
+  /** Iterates copies of the elements head to tail. */
   *[Symbol.iterator](): IterableIterator<Uint8Array> {
     for (let node = this.head; node; node = node.next) {
-      for (let i = 0; i < node.n; i++) yield node.get(i);
+      yield* node.slice(0, node.n);
     }
   }
 
@@ -1008,7 +1299,7 @@ export class RedisList implements CollectionValue {
    * the list node by node as RDB_TYPE_LIST_QUICKLIST_2 does.
    */
   forEachNode(visit: (items: Uint8Array[], plain: boolean) => void): void {
-    for (let n = this.head; n; n = n.next) visit(n.slice(0, n.n) as Uint8Array[], n.plain);
+    for (let n = this.head; n; n = n.next) visit(n.slice(0, n.n), n.plain);
   }
 
   /**
@@ -1024,10 +1315,10 @@ export class RedisList implements CollectionValue {
     l.convertToQuicklist(listMaxListpackSize);
     for (const { items, plain } of nodes) {
       if (items.length === 0) continue;
-      const node = plain ? singletonNode(items[0], true) : packedNodeFrom(items.slice());
+      const node = plain ? plainNode(items[0].slice()) : packedNode(items);
       l.insertNode(l.tail, node, true);
       l.count += node.n;
-      for (let i = 0; i < node.n; i++) l.rawBytes += node.get(i).length;
+      for (let i = 0; i < node.n; i++) l.rawBytes += items[i].length;
     }
     return l;
   }
@@ -1039,10 +1330,7 @@ export class RedisList implements CollectionValue {
     return l;
   }
 
-  /**
-   * Deep-enough copy for COPY: same elements (buffers shared, they are
-   * immutable by convention), same encoding and node layout.
-   */
+  /** A copy for COPY: same elements, same encoding and node layout. */
   clone(): RedisList {
     const c = new RedisList();
     c.enc = this.enc;
@@ -1050,36 +1338,57 @@ export class RedisList implements CollectionValue {
     c.count = this.count;
     c.rawBytes = this.rawBytes;
     for (let n = this.head; n; n = n.next) {
-      const m = new QNode(n.slice(0, n.n));
+      const m = n.plain
+        ? new QNode(n.buf.slice(), 0, n.e, 1, true)
+        : new QNode(n.buf.slice(n.s, n.e), 0, n.e - n.s, n.n, false);
       m.sz = n.sz;
-      m.plain = n.plain;
       c.insertNode(c.tail, m, true);
     }
     return c;
   }
 }
 
-/** Forward or backward cursor over a {@link RedisList}. */
+/** Forward or backward cursor over a {@link RedisList}; elements are views. */
 export class ListIterator {
+  private p = 0;
+
   constructor(
     private node: QNode | null,
     private off: number,
     private readonly reverse: boolean,
-  ) {}
+  ) {
+    if (node) this.seek(node, off);
+  }
+
+  // Positions p at element `off` of `node`: its start going forward, its end backwards.
+  private seek(node: QNode, off: number): void {
+    if (node.plain) return;
+    const start = node.entry(off);
+    this.p = this.reverse ? gOff + gLen + lenBytes(gLen) : start;
+  }
 
   /** Returns the current element and advances, or undefined at the end. */
   next(): Uint8Array | undefined {
     const node = this.node;
     if (!node) return undefined;
-    const v = node.get(this.off);
+    let v: Uint8Array;
+    if (node.plain) v = node.buf;
+    else {
+      this.p = this.reverse ? readBefore(node.buf, this.p) : readAt(node.buf, this.p);
+      v = node.buf.subarray(gOff, gOff + gLen);
+    }
     if (this.reverse) {
       if (--this.off < 0) {
         this.node = node.prev;
-        if (this.node) this.off = this.node.n - 1;
+        if (this.node) {
+          this.off = this.node.n - 1;
+          this.seek(this.node, this.off);
+        }
       }
     } else if (++this.off >= node.n) {
       this.node = node.next;
       this.off = 0;
+      if (this.node) this.seek(this.node, 0);
     }
     return v;
   }

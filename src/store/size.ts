@@ -67,11 +67,12 @@ export function entryBytes(key: string, v: RedisValue): number {
 // what each element adds besides its own strings/buffers.
 
 /** Empty RedisList object. */
-export const LIST_BYTES = 270;
-/** One quicklist node (object + elements array header). */
-export const LIST_NODE_BYTES = 120;
-/** One list element: array slot plus its own buffer's objects (elements are copies). */
-export const LIST_ELEMENT_BYTES = 8 + OWN_BUFFER_BYTES;
+export const LIST_BYTES = 130;
+/**
+ * One quicklist node besides its buffer's bytes: the node object and its
+ * buffer's objects (elements are packed into that one buffer).
+ */
+export const LIST_NODE_BYTES = 80 + OWN_BUFFER_BYTES;
 
 /** Empty RedisHash. */
 export const HASH_BYTES = 520;
