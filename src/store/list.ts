@@ -31,6 +31,15 @@
  */
 
 import { bytesEqual } from "../util/bytes.ts";
+import {
+  gLen,
+  gOff,
+  lenBytes,
+  packedSize,
+  readAt,
+  readBefore,
+  writeEntry,
+} from "./packed_entries.ts";
 import { RDB_TYPE_LIST_QUICKLIST_2 } from "../persistence/rdb_types.ts";
 import { LIST_BYTES, LIST_NODE_BYTES } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
@@ -171,70 +180,7 @@ function isLargeElement(sz: number, fill: number): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Packed node bytes. Each element is stored as <len><bytes><len'>: `len` as a
-// LEB128 varint and `len'` the same groups mirrored (low group last, 0x80 on
-// every group but the first one read backwards), so a node can be walked from
-// either end as a listpack's backlen allows. Elements under 128 bytes cost 2
-// bytes besides their data, as in a listpack.
-
-/** Bytes of an element's length header (and of its mirrored trailer). */
-function lenBytes(len: number): number {
-  return len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
-}
-
-/** Bytes an element of `len` bytes takes in a packed node. */
-function packedSize(len: number): number {
-  return len < 0x80 ? len + 2 : len + 2 * lenBytes(len);
-}
-
-/** Writes an element at `p` (room for packedSize(v.length) is there). */
-function writeEntry(buf: Uint8Array, p: number, v: Uint8Array): void {
-  const len = v.length;
-  if (len < 0x80) {
-    buf[p] = len;
-    buf.set(v, p + 1);
-    buf[p + 1 + len] = len;
-    return;
-  }
-  const k = lenBytes(len);
-  for (let j = 0; j < k; j++) {
-    const g = (len >>> (7 * j)) & 0x7f;
-    buf[p + j] = j < k - 1 ? g | 0x80 : g;
-    buf[p + 2 * k + len - 1 - j] = j < k - 1 ? g | 0x80 : g;
-  }
-  buf.set(v, p + k);
-}
-
-// Results of the entry walkers below, kept in module scope so walking
-// allocates nothing: the element's data offset and length.
-let gOff = 0;
-let gLen = 0;
-
-/** Reads the header at `p`: sets gOff/gLen; returns the offset of the next element. */
-function readAt(buf: Uint8Array, p: number): number {
-  let b = buf[p++];
-  let len = b & 0x7f;
-  for (let shift = 7; b & 0x80; shift += 7) {
-    b = buf[p++];
-    len += (b & 0x7f) * 2 ** shift;
-  }
-  gOff = p;
-  gLen = len;
-  return p + len + lenBytes(len);
-}
-
-/** Reads the element ending at `q`: sets gOff/gLen; returns the offset where it starts. */
-function readBefore(buf: Uint8Array, q: number): number {
-  let b = buf[--q];
-  let len = b & 0x7f;
-  for (let shift = 7; b & 0x80; shift += 7) {
-    b = buf[--q];
-    len += (b & 0x7f) * 2 ** shift;
-  }
-  gLen = len;
-  gOff = q - len;
-  return gOff - lenBytes(len);
-}
+// Packed nodes: elements stored with packed_entries.ts's framing.
 
 function equalAt(buf: Uint8Array, off: number, len: number, v: Uint8Array): boolean {
   if (len !== v.length) return false;
@@ -275,11 +221,7 @@ class QNode {
    */
   entry(i: number): number {
     const buf = this.buf;
-    if (this.plain) {
-      gOff = 0;
-      gLen = buf.length;
-      return 0;
-    }
+    if (this.plain) return 0; // callers read a plain node's buf directly
     if (i <= this.n >> 1) {
       let p = this.s;
       for (let k = 0; k < i; k++) p = readAt(buf, p);
