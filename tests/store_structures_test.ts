@@ -397,12 +397,16 @@ Deno.test("JS string comparison equals memcmp order for binary strings", () => {
 
 for (const lexOnly of [false, true]) {
   Deno.test(`SortedSet randomized against a sorted array model (lex: ${lexOnly})`, () => {
-    zsetRandomized(lexOnly);
+    zsetRandomized(lexOnly, () => new SortedSet());
+  });
+  // The same from the skiplist form (the one above starts packed).
+  Deno.test(`SortedSet randomized, skiplist form (lex: ${lexOnly})`, () => {
+    zsetRandomized(lexOnly, () => SortedSet.create(1000, 0, DEFAULT_ZSET_ENCODING_CONFIG));
   });
 }
 
 // With lexOnly all scores are 0, as the lex commands require.
-function zsetRandomized(lexOnly: boolean) {
+function zsetRandomized(lexOnly: boolean, make: () => SortedSet) {
   const rnd = rng(lexOnly ? 12 : 11);
   const ri = (n: number) => Math.floor(rnd() * n);
   const alphabet = ["a", "b", "c", "\x00", "\xff", "\x80", "ab", "A"];
@@ -437,7 +441,7 @@ function zsetRandomized(lexOnly: boolean) {
     return { min: a, max: b, minex: rnd() < 0.3, maxex: rnd() < 0.3 };
   };
 
-  const z = new SortedSet();
+  const z = make();
   let model: ZItem[] = [];
   const sortModel = () => model.sort(zcmp);
   for (let step = 0; step < 12000; step++) {
@@ -533,6 +537,10 @@ function zsetRandomized(lexOnly: boolean) {
     if (step % 200 === 0) {
       z.checkInvariants();
       assert.deepEqual(z.toArray(), model.map((x) => ({ member: x.m, score: x.s })));
+      const back: string[] = [];
+      for (let h = z.lastNode(); h !== 0; h = z.prev(h)) back.push(z.memberOf(h));
+      assert.deepEqual(back, model.map((x) => x.m).reverse());
+      assert.equal(z.memoryUsage, z.recomputeMemoryUsage());
     }
   }
   z.checkInvariants();

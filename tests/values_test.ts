@@ -416,7 +416,7 @@ Deno.test({
         ["si", ["SADD", "si", "1", "2", "3"], 4, 20],
         ["s", ["SADD", "s", "a", "b"], 4, 20],
         ["bigs", ["SADD", "bigs", ...many(1000, (i) => [`member:${i}`])], 1, 5],
-        ["z", ["ZADD", "z", "1", "a"], 25, 100],
+        ["z", ["ZADD", "z", "1", "a"], 4, 15],
         ["bigz", ["ZADD", "bigz", ...many(1000, (i) => [`${i}`, `member:${i}`])], 0.6, 3],
       ];
       for (const [key, cmd, lo, hi] of cases) {

@@ -84,7 +84,11 @@ export const SET_BYTES = 360;
 /** One member: Map entry and array slot. */
 export const SET_MEMBER_BYTES = 40;
 
-/** Empty SortedSet besides its node heap (objects, scratch arrays, free lists). */
-export const ZSET_BYTES = 3320;
+/** A SortedSet object, whichever its form. */
+export const ZSET_BYTES = 40;
+/** Empty skiplist form besides its node heap (objects, Map, id arrays, free lists). */
+export const ZSET_SKIPLIST_BYTES = 2600;
+/** Packed form besides its bytes: its object and its buffer's objects. */
+export const ZSET_PACKED_BYTES = 80 + OWN_BUFFER_BYTES;
 /** One member besides its skiplist block: Map entry and member slot. */
 export const ZSET_MEMBER_BYTES = 40;
