@@ -276,21 +276,21 @@ function plainNode(v: Uint8Array): QNode {
   return node;
 }
 
-/** A packed node holding `items`, with `front`/`back` bytes of free room. */
-function packedNode(items: readonly Uint8Array[], front = 0, back = 0): QNode {
+/** A packed node holding copies of `items`. */
+function packedNode(items: readonly Uint8Array[]): QNode {
   let bytes = 0;
   let sz = LP_EMPTY_SIZE;
   for (let i = 0; i < items.length; i++) {
     bytes += packedSize(items[i].length);
     sz += lpEntrySize(items[i]);
   }
-  const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, front + bytes + back));
-  let p = front;
+  const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, bytes));
+  let p = 0;
   for (let i = 0; i < items.length; i++) {
     writeEntry(buf, p, items[i]);
     p += packedSize(items[i].length);
   }
-  const node = new QNode(buf, front, p, items.length, false);
+  const node = new QNode(buf, 0, p, items.length, false);
   node.sz = sz;
   return node;
 }
