@@ -89,7 +89,7 @@ function elementsRemoved(c: Client, key: string, where: Where, list: RedisList, 
 function replyEnds(c: Client, list: RedisList, where: Where, n: number): void {
   c.reply.array(n);
   const from = where === "head" ? 0 : list.length - 1;
-  list.forEachFrom(from, n, where === "tail", (v) => c.reply.bulk(v));
+  list.forEachRawFrom(from, n, where === "tail", (b, o, l) => c.reply.bulkFrom(b, o, l));
 }
 
 /** Pops up to `count` elements from one end, replying them as an array. */
@@ -209,7 +209,7 @@ function lrangeCommand(c: Client): void {
   if (end >= llen) end = llen - 1;
   const n = end - start + 1;
   c.reply.array(n);
-  list.forEachFrom(start, n, false, (v) => c.reply.bulk(v));
+  list.forEachRawFrom(start, n, false, (b, o, l) => c.reply.bulkFrom(b, o, l));
 }
 
 function lposCommand(c: Client): void {
@@ -366,7 +366,9 @@ function lmoveGeneric(c: Client, from: Where, to: Where): void {
   const dst = c.key(2);
   let dstList = asList(c, writeValue(c, dst));
   if (dstList === null) return;
-  const value = from === "head" ? srcList.popHead()! : srcList.popTail()!;
+  let value = from === "head" ? srcList.popHead()! : srcList.popTail()!;
+  // A popped element is a view into the list's bytes: pushing it back copies it first.
+  if (dstList === srcList) value = value.slice();
   // lmoveHandlePush (when src == dst, dstList is srcList and the pop is undone).
   if (dstList === undefined) dstList = createList(c, dst);
   dstList.beforeGrow(fill(c), [value]);

@@ -233,11 +233,11 @@ class QNode {
     return readBefore(buf, q);
   }
 
-  /** Copy of element `i`. */
-  get(i: number): Uint8Array {
-    if (this.plain) return this.buf.slice();
+  /** Element `i`, a view of its bytes. */
+  view(i: number): Uint8Array {
+    if (this.plain) return this.buf;
     this.entry(i);
-    return this.buf.slice(gOff, gOff + gLen);
+    return this.buf.subarray(gOff, gOff + gLen);
   }
 
   /** Copies of elements [from, to). */
@@ -309,9 +309,11 @@ export interface ListNodeInfo {
  * A Redis list: a deque of binary elements (`Uint8Array`).
  *
  * Elements are copied in when pushed (callers may pass views into a read
- * buffer) and copied out when popped or read one by one; the range visitors
- * ({@link forEachFrom}, {@link iterator}) hand out views into the node bytes,
- * valid until the list is next modified.
+ * buffer). What comes out one by one (pops, {@link at}, {@link first},
+ * {@link last}) and what the range visitors ({@link forEachFrom},
+ * {@link forEachRawFrom}, {@link iterator}) hand out are views into the list's
+ * bytes, valid until the list is next modified; {@link range},
+ * {@link toArray}, {@link forEach} and {@link forEachNode} give copies.
  */
 export class RedisList implements CollectionValue {
   private head: QNode | null = null;
@@ -627,16 +629,27 @@ export class RedisList implements CollectionValue {
     this.rawBytes += v.length - oldLen;
   }
 
-  /** Removes element `i` of a packed node; returns a copy of it. */
+  /**
+   * Removes element `i` of a packed node; returns it: a view of its bytes,
+   * left in place at either end, or a copy from the middle (the bytes after
+   * it move in).
+   */
   private removeIn(node: QNode, i: number): Uint8Array {
     const start = node.entry(i);
     const buf = node.buf;
-    const v = buf.slice(gOff, gOff + gLen);
-    const size = packedSize(gLen);
-    node.sz -= lpEntrySizeAt(buf, gOff, gLen);
-    if (i === 0) node.s += size;
-    else if (i === node.n - 1) node.e -= size;
-    else this.splice(node, start, size, 0);
+    const off = gOff;
+    const len = gLen;
+    const size = packedSize(len);
+    node.sz -= lpEntrySizeAt(buf, off, len);
+    let v: Uint8Array;
+    if (i === 0 || i === node.n - 1) {
+      v = buf.subarray(off, off + len);
+      if (i === 0) node.s += size;
+      else node.e -= size;
+    } else {
+      v = buf.slice(off, off + len);
+      this.splice(node, start, size, 0);
+    }
     node.n--;
     this.maybeShrink(node);
     return v;
@@ -777,7 +790,8 @@ export class RedisList implements CollectionValue {
       return v;
     }
     if (node.n === 1) {
-      const v = node.get(0);
+      node.entry(0);
+      const v = node.buf.subarray(gOff, gOff + gLen);
       this.deleteNode(node);
       return v;
     }
@@ -830,36 +844,36 @@ export class RedisList implements CollectionValue {
     }
   }
 
-  /** Removes and returns the head element, or undefined when empty (LPOP). */
+  /** Removes and returns the head element (a view), or undefined when empty (LPOP). */
   popHead(): Uint8Array | undefined {
     const h = this.head;
     return h ? this.delIndex(h, 0) : undefined;
   }
 
-  /** Removes and returns the tail element, or undefined when empty (RPOP). */
+  /** Removes and returns the tail element (a view), or undefined when empty (RPOP). */
   popTail(): Uint8Array | undefined {
     const t = this.tail;
     return t ? this.delIndex(t, t.n - 1) : undefined;
   }
 
-  /** A copy of the head element. */
+  /** The head element (a view). */
   first(): Uint8Array | undefined {
-    return this.head ? this.head.get(0) : undefined;
+    return this.head ? this.head.view(0) : undefined;
   }
 
-  /** A copy of the tail element. */
+  /** The tail element (a view). */
   last(): Uint8Array | undefined {
     const t = this.tail;
-    return t ? t.get(t.n - 1) : undefined;
+    return t ? t.view(t.n - 1) : undefined;
   }
 
-  /** A copy of the element at `index` (negative counts from the tail), or undefined (LINDEX). */
+  /** The element at `index` (negative counts from the tail; a view), or undefined (LINDEX). */
   at(index: number): Uint8Array | undefined {
     const i = this.normalize(index);
     if (i < 0) return undefined;
-    if (i === 0) return this.head!.get(0);
+    if (i === 0) return this.head!.view(0);
     this.locate(i);
-    return this.locNode!.get(this.locOff);
+    return this.locNode!.view(this.locOff);
   }
 
   /**
@@ -1137,21 +1151,36 @@ export class RedisList implements CollectionValue {
     reverse: boolean,
     visit: (v: Uint8Array) => void,
   ): void {
+    this.forEachRawFrom(from, n, reverse, (buf, off, len) => {
+      visit(off === 0 && len === buf.length ? buf : buf.subarray(off, off + len));
+    });
+  }
+
+  /**
+   * Like {@link forEachFrom}, visiting each element as `len` bytes at `off` in
+   * `buf` (no view allocated: the LRANGE and pop replies write from there).
+   */
+  forEachRawFrom(
+    from: number,
+    n: number,
+    reverse: boolean,
+    visit: (buf: Uint8Array, off: number, len: number) => void,
+  ): void {
     if (n <= 0 || from < 0 || from >= this.count) return;
     this.locate(from);
     let node = this.locNode;
     let off = this.locOff;
     if (!reverse) {
       while (node && n > 0) {
+        const buf = node.buf;
         if (node.plain) {
-          visit(node.buf);
+          visit(buf, 0, buf.length);
           n--;
         } else {
-          const buf = node.buf;
           let p = node.entry(off);
           for (let j = off; j < node.n && n > 0; j++, n--) {
             p = readAt(buf, p);
-            visit(buf.subarray(gOff, gOff + gLen));
+            visit(buf, gOff, gLen);
           }
         }
         node = node.next;
@@ -1159,16 +1188,16 @@ export class RedisList implements CollectionValue {
       }
     } else {
       while (node && n > 0) {
+        const buf = node.buf;
         if (node.plain) {
-          visit(node.buf);
+          visit(buf, 0, buf.length);
           n--;
         } else {
-          const buf = node.buf;
           node.entry(off);
           let q = gOff + gLen + lenBytes(gLen);
           for (let j = off; j >= 0 && n > 0; j--, n--) {
             q = readBefore(buf, q);
-            visit(buf.subarray(gOff, gOff + gLen));
+            visit(buf, gOff, gLen);
           }
         }
         node = node.prev;
