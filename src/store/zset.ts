@@ -1004,8 +1004,18 @@ function packedLteMax(buf: Uint8Array, off: number, len: number, r: ZLexRangeSpe
   return r.maxex ? c < 0 : c <= 0;
 }
 
+// Plain arrays of each short length, reused to build member strings without a
+// view per member (fromCharCode.apply over a subarray costs several times more).
+const charScratch: number[][] = [];
+for (let i = 0; i <= 64; i++) charScratch.push(new Array<number>(i).fill(0));
+
 function memberString(buf: Uint8Array, off: number, len: number): string {
-  return String.fromCharCode.apply(null, buf.subarray(off, off + len) as unknown as number[]);
+  if (len > 64) {
+    return String.fromCharCode.apply(null, buf.subarray(off, off + len) as unknown as number[]);
+  }
+  const a = charScratch[len];
+  for (let i = 0; i < len; i++) a[i] = buf[off + i];
+  return String.fromCharCode.apply(null, a);
 }
 
 const NO_BYTES = new Uint8Array(0);
