@@ -198,6 +198,9 @@ interface ZStore {
   checkInvariants(): void;
 }
 
+// ---------------------------------------------------------------------------
+// The skiplist form.
+
 // Node block layout, in Int32Array indexes relative to base = handle * 2
 // (the Float64Array index of the block is the handle itself).
 const ID = 2;
