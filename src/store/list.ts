@@ -206,6 +206,10 @@ class QNode {
   plain: boolean;
   prev: QNode | null = null;
   next: QNode | null = null;
+  // Seek cursor: element `ci` starts at `co`; -1 when unknown. Every change
+  // of the node's bytes resets it (RedisList's node primitives).
+  ci = -1;
+  co = 0;
 
   constructor(buf: Uint8Array, s: number, e: number, n: number, plain: boolean) {
     this.buf = buf;
@@ -216,21 +220,38 @@ class QNode {
   }
 
   /**
-   * Finds element `i` walking from the nearer end: sets gOff/gLen and returns
-   * the offset where its header starts.
+   * Finds element `i` walking from the nearest known position (either end or
+   * the cursor): sets gOff/gLen and returns the offset where its header starts.
    */
   entry(i: number): number {
     const buf = this.buf;
     if (this.plain) return 0; // callers read a plain node's buf directly
-    if (i <= this.n >> 1) {
-      let p = this.s;
-      for (let k = 0; k < i; k++) p = readAt(buf, p);
-      readAt(buf, p);
-      return p;
+    let k: number;
+    let p: number;
+    const ci = this.ci;
+    if (ci >= 0 && (i >= ci ? i - ci <= this.n - i : ci - i <= i)) {
+      k = ci;
+      p = this.co;
+    } else if (i <= this.n >> 1) {
+      k = 0;
+      p = this.s;
+    } else {
+      k = this.n;
+      p = this.e;
     }
-    let q = this.e;
-    for (let k = this.n - 1; k > i; k--) q = readBefore(buf, q);
-    return readBefore(buf, q);
+    // Skipping, a one-byte length (elements under 128 bytes) needs no decoding.
+    for (; k < i; k++) {
+      const b = buf[p];
+      p = b < 0x80 ? p + b + 2 : readAt(buf, p);
+    }
+    for (; k > i; k--) {
+      const b = buf[p - 1];
+      p = b < 0x80 ? p - b - 2 : readBefore(buf, p);
+    }
+    this.ci = i;
+    this.co = p;
+    readAt(buf, p);
+    return p;
   }
 
   /** Element `i`, a view of its bytes. */
@@ -515,6 +536,7 @@ export class RedisList implements CollectionValue {
     node.buf = buf;
     node.s = s;
     node.e = e;
+    node.ci = -1;
   }
 
   /**
@@ -523,6 +545,7 @@ export class RedisList implements CollectionValue {
    * the node grows); returns where the `ins` bytes now start.
    */
   private splice(node: QNode, p: number, del: number, ins: number): number {
+    node.ci = -1;
     const d = ins - del;
     const buf = node.buf;
     const s = node.s;
@@ -597,6 +620,7 @@ export class RedisList implements CollectionValue {
     writeEntry(node.buf, p, v);
     node.n++;
     node.sz += lpEntrySize(v);
+    node.ci = -1;
   }
 
   private pushBackIn(node: QNode, v: Uint8Array): void {
@@ -607,6 +631,7 @@ export class RedisList implements CollectionValue {
     writeEntry(node.buf, p, v);
     node.n++;
     node.sz += lpEntrySize(v);
+    node.ci = -1;
   }
 
   private insertIn(node: QNode, i: number, v: Uint8Array): void {
@@ -651,6 +676,7 @@ export class RedisList implements CollectionValue {
       this.splice(node, start, size, 0);
     }
     node.n--;
+    node.ci = -1;
     this.maybeShrink(node);
     return v;
   }
@@ -673,6 +699,7 @@ export class RedisList implements CollectionValue {
     node.n -= cnt;
     node.sz -= lp;
     this.rawBytes -= raw;
+    node.ci = -1;
     this.maybeShrink(node);
   }
 
@@ -706,6 +733,7 @@ export class RedisList implements CollectionValue {
       this.unlinkNode(a);
     }
     keep.sz = sz;
+    keep.ci = -1;
     return keep;
   }
 
@@ -750,6 +778,7 @@ export class RedisList implements CollectionValue {
     else node.s = cut;
     node.n -= nn.n;
     node.sz -= nn.sz - LP_EMPTY_SIZE;
+    node.ci = -1;
     this.maybeShrink(node);
     return nn;
   }
@@ -1179,8 +1208,14 @@ export class RedisList implements CollectionValue {
         } else {
           let p = node.entry(off);
           for (let j = off; j < node.n && n > 0; j++, n--) {
-            p = readAt(buf, p);
-            visit(buf, gOff, gLen);
+            const b = buf[p];
+            if (b < 0x80) {
+              visit(buf, p + 1, b);
+              p += b + 2;
+            } else {
+              p = readAt(buf, p);
+              visit(buf, gOff, gLen);
+            }
           }
         }
         node = node.next;
@@ -1196,8 +1231,14 @@ export class RedisList implements CollectionValue {
           node.entry(off);
           let q = gOff + gLen + lenBytes(gLen);
           for (let j = off; j >= 0 && n > 0; j--, n--) {
-            q = readBefore(buf, q);
-            visit(buf, gOff, gLen);
+            const b = buf[q - 1];
+            if (b < 0x80) {
+              q -= b + 2;
+              visit(buf, q + 1, b);
+            } else {
+              q = readBefore(buf, q);
+              visit(buf, gOff, gLen);
+            }
           }
         }
         node = node.prev;

@@ -72,7 +72,7 @@ export const LIST_BYTES = 130;
  * One quicklist node besides its buffer's bytes: the node object and its
  * buffer's objects (elements are packed into that one buffer).
  */
-export const LIST_NODE_BYTES = 80 + OWN_BUFFER_BYTES;
+export const LIST_NODE_BYTES = 96 + OWN_BUFFER_BYTES;
 
 /** Empty RedisHash. */
 export const HASH_BYTES = 520;

@@ -1069,13 +1069,14 @@ class PackedZset implements ZStore {
       k = 0;
       p = 0;
     }
-    while (k < i) {
-      p = readAt(buf, p);
-      k++;
+    // Skipping, a one-byte length needs no decoding.
+    for (; k < i; k++) {
+      const b = buf[p];
+      p = b < 0x80 ? p + b + 2 : readAt(buf, p);
     }
-    while (k > i) {
-      p = readBefore(buf, p);
-      k--;
+    for (; k > i; k--) {
+      const b = buf[p - 1];
+      p = b < 0x80 ? p - b - 2 : readBefore(buf, p);
     }
     this.ci = i;
     this.co = p;
