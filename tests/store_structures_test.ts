@@ -85,6 +85,7 @@ function checkList(m: ListModel, full: boolean) {
   if (list.encoding() === "listpack") assert.ok(nodes.length <= 1);
   if (!full) return;
   assert.deepEqual(list.toArray().map(str), arr);
+  assert.equal(list.memoryUsage, list.recomputeMemoryUsage());
   assert.equal(list.bytes, arr.reduce((a, v) => a + v.length, 0));
   // Node sizes must equal the listpack size of their contents.
   let i = 0;
@@ -222,6 +223,34 @@ Deno.test("RedisList randomized against an array model", () => {
   }
   setQuicklistPackedThreshold(0);
   assert.ok(ops >= 10000);
+});
+
+Deno.test("RedisList packs elements of every length class and copies what it is given", () => {
+  const lens = [0, 1, 127, 128, 300, 16383, 16384, 40000];
+  const vals = lens.map((n, i) => String.fromCharCode(65 + i).repeat(n));
+  for (const fill of [-5, -2]) {
+    const l = new RedisList();
+    const arg = new Uint8Array(50000);
+    for (const v of vals) {
+      // A view into a reused buffer, as the commands pass their arguments.
+      for (let i = 0; i < v.length; i++) arg[i] = v.charCodeAt(i);
+      const b = arg.subarray(0, v.length);
+      l.beforeGrow(fill, [b]);
+      l.pushTail(b);
+      l.pushHead(b);
+    }
+    arg.fill(0);
+    const exp = [...vals].reverse().concat(vals);
+    assert.deepEqual(l.toArray().map(str), exp);
+    const back: string[] = [];
+    const it = l.iterator(-1, true);
+    for (let v = it.next(); v; v = it.next()) back.push(str(v));
+    assert.deepEqual(back, [...exp].reverse());
+    assert.equal(l.indexOf(bytes(vals[6])), vals.length - 7);
+    assert.equal(l.remove(bytes(vals[5]), -2), 2);
+    assert.equal(l.length, exp.length - 2);
+    assert.equal(l.memoryUsage, l.recomputeMemoryUsage());
+  }
 });
 
 function ql(l: RedisList) {
@@ -368,12 +397,16 @@ Deno.test("JS string comparison equals memcmp order for binary strings", () => {
 
 for (const lexOnly of [false, true]) {
   Deno.test(`SortedSet randomized against a sorted array model (lex: ${lexOnly})`, () => {
-    zsetRandomized(lexOnly);
+    zsetRandomized(lexOnly, () => new SortedSet());
+  });
+  // The same from the skiplist form (the one above starts packed).
+  Deno.test(`SortedSet randomized, skiplist form (lex: ${lexOnly})`, () => {
+    zsetRandomized(lexOnly, () => SortedSet.create(1000, 0, DEFAULT_ZSET_ENCODING_CONFIG));
   });
 }
 
 // With lexOnly all scores are 0, as the lex commands require.
-function zsetRandomized(lexOnly: boolean) {
+function zsetRandomized(lexOnly: boolean, make: () => SortedSet) {
   const rnd = rng(lexOnly ? 12 : 11);
   const ri = (n: number) => Math.floor(rnd() * n);
   const alphabet = ["a", "b", "c", "\x00", "\xff", "\x80", "ab", "A"];
@@ -408,7 +441,7 @@ function zsetRandomized(lexOnly: boolean) {
     return { min: a, max: b, minex: rnd() < 0.3, maxex: rnd() < 0.3 };
   };
 
-  const z = new SortedSet();
+  const z = make();
   let model: ZItem[] = [];
   const sortModel = () => model.sort(zcmp);
   for (let step = 0; step < 12000; step++) {
@@ -504,6 +537,10 @@ function zsetRandomized(lexOnly: boolean) {
     if (step % 200 === 0) {
       z.checkInvariants();
       assert.deepEqual(z.toArray(), model.map((x) => ({ member: x.m, score: x.s })));
+      const back: string[] = [];
+      for (let h = z.lastNode(); h !== 0; h = z.prev(h)) back.push(z.memberOf(h));
+      assert.deepEqual(back, model.map((x) => x.m).reverse());
+      assert.equal(z.memoryUsage, z.recomputeMemoryUsage());
     }
   }
   z.checkInvariants();

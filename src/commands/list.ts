@@ -89,7 +89,7 @@ function elementsRemoved(c: Client, key: string, where: Where, list: RedisList, 
 function replyEnds(c: Client, list: RedisList, where: Where, n: number): void {
   c.reply.array(n);
   const from = where === "head" ? 0 : list.length - 1;
-  list.forEachFrom(from, n, where === "tail", (v) => c.reply.bulk(v));
+  list.forEachRawFrom(from, n, where === "tail", (b, o, l) => c.reply.bulkFrom(b, o, l));
 }
 
 /** Pops up to `count` elements from one end, replying them as an array. */
@@ -111,7 +111,8 @@ function pushGeneric(c: Client, where: Where, xx: boolean): void {
     if (xx) return c.reply.integer(0);
     list = createList(c, key);
   }
-  const values = c.argv.slice(2).map((a) => a.slice());
+  // The list copies the bytes in: the argument views serve as they are.
+  const values = c.argv.slice(2);
   list.beforeGrow(fill(c), values);
   if (where === "head") { for (const v of values) list.pushHead(v); }
   else for (const v of values) list.pushTail(v);
@@ -208,7 +209,7 @@ function lrangeCommand(c: Client): void {
   if (end >= llen) end = llen - 1;
   const n = end - start + 1;
   c.reply.array(n);
-  list.forEachFrom(start, n, false, (v) => c.reply.bulk(v));
+  list.forEachRawFrom(start, n, false, (b, o, l) => c.reply.bulkFrom(b, o, l));
 }
 
 function lposCommand(c: Client): void {
@@ -292,7 +293,7 @@ function lsetCommand(c: Client): void {
   if (big === null) return;
   // listTypeReplaceAtIndex takes an int: the index is truncated to 32 bits.
   const index = Number(BigInt.asIntN(32, big));
-  const value = c.argv[3].slice();
+  const value = c.argv[3];
   list.beforeGrow(fill(c), [value]);
   if (!list.set(index, value)) return c.reply.error(OUT_OF_RANGE);
   c.reply.ok();
@@ -311,7 +312,7 @@ function linsertCommand(c: Client): void {
   const list = asList(c, writeValue(c, key));
   if (list === null) return;
   if (list === undefined) return c.reply.integer(0);
-  const value = c.argv[4].slice();
+  const value = c.argv[4];
   // Like Redis, convert for the worst case before knowing whether the pivot exists.
   list.beforeGrow(fill(c), [value]);
   const pivot = list.indexOf(c.argv[3]);
@@ -365,7 +366,9 @@ function lmoveGeneric(c: Client, from: Where, to: Where): void {
   const dst = c.key(2);
   let dstList = asList(c, writeValue(c, dst));
   if (dstList === null) return;
-  const value = from === "head" ? srcList.popHead()! : srcList.popTail()!;
+  let value = from === "head" ? srcList.popHead()! : srcList.popTail()!;
+  // A popped element is a view into the list's bytes: pushing it back copies it first.
+  if (dstList === srcList) value = value.slice();
   // lmoveHandlePush (when src == dst, dstList is srcList and the pop is undone).
   if (dstList === undefined) dstList = createList(c, dst);
   dstList.beforeGrow(fill(c), [value]);

@@ -188,6 +188,21 @@ export class ReplyWriter implements Reply {
     this.crlf();
   }
 
+  /** Bulk string of the `len` bytes at `off` in `src`: no view to allocate (list ranges). */
+  bulkFrom(src: Uint8Array, off: number, len: number): void {
+    this.header(36, len); // $
+    this.ensure(len + 2);
+    const buf = this.buf;
+    let p = this.len;
+    if (len < 32) { for (let i = 0; i < len; i++) buf[p++] = src[off + i]; }
+    else {
+      buf.set(src.subarray(off, off + len), p);
+      p += len;
+    }
+    this.len = p;
+    this.crlf();
+  }
+
   bulkBinary(s: string): void {
     const n = s.length;
     this.header(36, n);

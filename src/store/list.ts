@@ -11,10 +11,16 @@
  * node limits apply (Redis keeps a single listpack). Once converted to
  * "quicklist" the Redis quicklist insertion/split/merge rules are applied.
  *
- * Complexity: push/pop at both ends O(1) amortized; index access O(nodes)
- * walking from the nearer end (like quicklistGetIteratorAtIdx); range iteration
- * O(start + n) with O(1) per element; insert/remove at an index O(nodes + node
- * size). Nodes hold at most ~32k entries (64kb listpack size class).
+ * Each packed node keeps its elements in one byte buffer, length-prefixed and
+ * -suffixed like a listpack's entries (about 2 bytes each besides the data), so
+ * an element costs its bytes rather than a `Uint8Array` object; a plain node
+ * holds its one large element as its buffer.
+ *
+ * Complexity: push/pop at both ends O(1) amortized; index access O(nodes +
+ * node size) walking from the nearer end (like quicklistGetIteratorAtIdx and
+ * lpSeek); range iteration O(start + n) with O(1) per element; insert/remove
+ * at an index O(nodes + node size). Nodes hold at most ~32k entries (64kb
+ * listpack size class).
  *
  * Encoding conversions happen only through the explicit hooks
  * {@link RedisList.beforeGrow}, {@link RedisList.afterShrink} and
@@ -25,8 +31,17 @@
  */
 
 import { bytesEqual } from "../util/bytes.ts";
+import {
+  gLen,
+  gOff,
+  lenBytes,
+  packedSize,
+  readAt,
+  readBefore,
+  writeEntry,
+} from "./packed_entries.ts";
 import { RDB_TYPE_LIST_QUICKLIST_2 } from "../persistence/rdb_types.ts";
-import { LIST_BYTES, LIST_ELEMENT_BYTES, LIST_NODE_BYTES } from "./size.ts";
+import { LIST_BYTES, LIST_NODE_BYTES } from "./size.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a list. */
@@ -82,25 +97,25 @@ const INT64_MAX_DIGITS = [
   48,
   55,
 ];
-function lpIntEncodedLen(v: Uint8Array): number {
-  const len = v.length;
+function lpIntEncodedLen(v: Uint8Array, off: number, len: number): number {
   if (len === 0 || len >= 21) return 0;
-  let i = 0;
+  let i = off;
   let neg = false;
-  if (v[0] === 45) {
+  if (v[off] === 45) {
     if (len === 1) return 0;
     neg = true;
-    i = 1;
-  } else if (len === 1 && v[0] === 48) {
+    i++;
+  } else if (len === 1 && v[off] === 48) {
     return 1;
   }
   const first = v[i];
   if (first < 49 || first > 57) return 0;
-  for (let j = i + 1; j < len; j++) {
+  const end = off + len;
+  for (let j = i + 1; j < end; j++) {
     const c = v[j];
     if (c < 48 || c > 57) return 0;
   }
-  const digits = len - i;
+  const digits = end - i;
   if (digits > 19) return 0;
   if (digits === 19) {
     // Compare against 9223372036854775807 (…808 allowed when negative).
@@ -115,7 +130,7 @@ function lpIntEncodedLen(v: Uint8Array): number {
   }
   if (digits > 10) return 9;
   let n = 0;
-  for (let j = i; j < len; j++) n = n * 10 + (v[j] - 48);
+  for (let j = i; j < end; j++) n = n * 10 + (v[j] - 48);
   const x = neg ? -n : n;
   if (x >= 0 && x <= 127) return 1;
   if (x >= -4096 && x <= 4095) return 2;
@@ -131,9 +146,13 @@ function lpIntEncodedLen(v: Uint8Array): number {
  * like Redis does.
  */
 export function lpEntrySize(v: Uint8Array): number {
-  let enc = lpIntEncodedLen(v);
+  return lpEntrySizeAt(v, 0, v.length);
+}
+
+// lpEntrySize of the `len` bytes at `off` in `buf`.
+function lpEntrySizeAt(buf: Uint8Array, off: number, len: number): number {
+  let enc = lpIntEncodedLen(buf, off, len);
   if (enc === 0) {
-    const len = v.length;
     enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
   }
   const back = enc <= 127 ? 1 : enc < 16383 ? 2 : enc < 2097151 ? 3 : enc < 268435455 ? 4 : 5;
@@ -160,119 +179,140 @@ function isLargeElement(sz: number, fill: number): boolean {
   return sz > negFillLimit(fill);
 }
 
-type Slot = Uint8Array | undefined;
+// ---------------------------------------------------------------------------
+// Packed nodes: elements stored with packed_entries.ts's framing.
+
+function equalAt(buf: Uint8Array, off: number, len: number, v: Uint8Array): boolean {
+  if (len !== v.length) return false;
+  for (let i = 0; i < len; i++) if (buf[off + i] !== v[i]) return false;
+  return true;
+}
+
+/** Smallest buffer a packed node gets. */
+const MIN_NODE_CAPACITY = 16;
 
 /**
- * One quicklist node. Elements live in `a[s .. s+n)`; the free room before `s`
- * makes pushing at the front O(1) amortized.
+ * One quicklist node. A packed node keeps its elements in `buf[s .. e)` (free
+ * room on both sides makes pushes at either end O(1) amortized); a plain node
+ * holds its one element as `buf` itself.
  */
 class QNode {
-  a: Slot[];
-  s = 0;
-  n = 0;
+  buf: Uint8Array;
+  s: number;
+  e: number;
+  n: number;
   /** Size of the equivalent listpack in bytes, or the raw size when plain. */
   sz = LP_EMPTY_SIZE;
-  plain = false;
+  plain: boolean;
   prev: QNode | null = null;
   next: QNode | null = null;
+  // Seek cursor: element `ci` starts at `co`; -1 when unknown. Every change
+  // of the node's bytes resets it (RedisList's node primitives).
+  ci = -1;
+  co = 0;
 
-  constructor(a: Slot[] = []) {
-    this.a = a;
-    this.n = a.length;
+  constructor(buf: Uint8Array, s: number, e: number, n: number, plain: boolean) {
+    this.buf = buf;
+    this.s = s;
+    this.e = e;
+    this.n = n;
+    this.plain = plain;
   }
 
-  get(i: number): Uint8Array {
-    return this.a[this.s + i]!;
-  }
-
-  pushBack(v: Uint8Array): void {
-    this.a[this.s + this.n++] = v;
-  }
-
-  pushFront(v: Uint8Array): void {
-    if (this.s === 0) {
-      // Re-layout leaving a gap in front proportional to the size.
-      const gap = this.n < 8 ? 8 : this.n;
-      const b: Slot[] = new Array(gap + this.n);
-      for (let i = 0; i < this.n; i++) b[gap + i] = this.a[i];
-      this.a = b;
-      this.s = gap;
+  /**
+   * Finds element `i` walking from the nearest known position (either end or
+   * the cursor): sets gOff/gLen and returns the offset where its header starts.
+   */
+  entry(i: number): number {
+    const buf = this.buf;
+    if (this.plain) return 0; // callers read a plain node's buf directly
+    let k: number;
+    let p: number;
+    const ci = this.ci;
+    if (ci >= 0 && (i >= ci ? i - ci <= this.n - i : ci - i <= i)) {
+      k = ci;
+      p = this.co;
+    } else if (i <= this.n >> 1) {
+      k = 0;
+      p = this.s;
+    } else {
+      k = this.n;
+      p = this.e;
     }
-    this.a[--this.s] = v;
-    this.n++;
-  }
-
-  popFront(): Uint8Array {
-    const v = this.a[this.s]!;
-    this.a[this.s++] = undefined;
-    this.n--;
-    // Reclaim the dead prefix so FIFO usage does not leak.
-    if (this.s >= 64 && this.s >= this.n) {
-      this.a = this.a.slice(this.s, this.s + this.n);
-      this.s = 0;
+    // Skipping, a one-byte length (elements under 128 bytes) needs no decoding.
+    for (; k < i; k++) {
+      const b = buf[p];
+      p = b < 0x80 ? p + b + 2 : readAt(buf, p);
     }
-    return v;
-  }
-
-  popBack(): Uint8Array {
-    const i = this.s + --this.n;
-    const v = this.a[i]!;
-    this.a.length = i;
-    return v;
-  }
-
-  insertAt(i: number, v: Uint8Array): void {
-    if (i === 0) this.pushFront(v);
-    else if (i === this.n) this.pushBack(v);
-    else {
-      this.a.splice(this.s + i, 0, v);
-      this.n++;
+    for (; k > i; k--) {
+      const b = buf[p - 1];
+      p = b < 0x80 ? p - b - 2 : readBefore(buf, p);
     }
+    this.ci = i;
+    this.co = p;
+    readAt(buf, p);
+    return p;
   }
 
-  removeAt(i: number): Uint8Array {
-    if (i === 0) return this.popFront();
-    if (i === this.n - 1) return this.popBack();
-    const v = this.a[this.s + i]!;
-    this.a.splice(this.s + i, 1);
-    this.n--;
-    return v;
+  /** Element `i`, a view of its bytes. */
+  view(i: number): Uint8Array {
+    if (this.plain) return this.buf;
+    this.entry(i);
+    return this.buf.subarray(gOff, gOff + gLen);
   }
 
-  /** Removes `cnt` elements at `i`; returns [listpack bytes, raw bytes] removed. */
-  removeRange(i: number, cnt: number, out: number[]): void {
-    let lp = 0;
-    let raw = 0;
-    for (let j = 0; j < cnt; j++) {
-      const v = this.a[this.s + i + j]!;
-      lp += lpEntrySize(v);
-      raw += v.length;
+  /** Copies of elements [from, to). */
+  slice(from: number, to: number): Uint8Array[] {
+    const out: Uint8Array[] = new Array(to - from);
+    if (this.plain) {
+      if (to > from) out[0] = this.buf.slice();
+      return out;
     }
-    if (i + cnt === this.n) this.a.length = this.s + i;
-    else this.a.splice(this.s + i, cnt);
-    this.n -= cnt;
-    out[0] = lp;
-    out[1] = raw;
+    const buf = this.buf;
+    let p = this.entry(from);
+    for (let k = 0; k < to - from; k++) {
+      p = readAt(buf, p);
+      out[k] = buf.slice(gOff, gOff + gLen);
+    }
+    return out;
   }
 
-  /** Copy of elements [from, to). */
-  slice(from: number, to: number): Slot[] {
-    return this.a.slice(this.s + from, this.s + to);
+  /** Listpack size of elements [from, to) (their lpEntrySize sum). */
+  lpSize(from: number, to: number): number {
+    const buf = this.buf;
+    let p = this.entry(from);
+    let sz = 0;
+    for (let k = from; k < to; k++) {
+      p = readAt(buf, p);
+      sz += lpEntrySizeAt(buf, gOff, gLen);
+    }
+    return sz;
   }
 }
 
-function packedNodeFrom(items: Slot[]): QNode {
-  const node = new QNode(items);
-  let sz = LP_EMPTY_SIZE;
-  for (let i = 0; i < items.length; i++) sz += lpEntrySize(items[i]!);
-  node.sz = sz;
+/** A plain node owning `v` (a copy is the caller's business). */
+function plainNode(v: Uint8Array): QNode {
+  const node = new QNode(v, 0, v.length, 1, true);
+  node.sz = v.length;
   return node;
 }
 
-function singletonNode(v: Uint8Array, plain: boolean): QNode {
-  const node = new QNode([v]);
-  node.plain = plain;
-  node.sz = plain ? v.length : LP_EMPTY_SIZE + lpEntrySize(v);
+/** A packed node holding copies of `items`. */
+function packedNode(items: readonly Uint8Array[]): QNode {
+  let bytes = 0;
+  let sz = LP_EMPTY_SIZE;
+  for (let i = 0; i < items.length; i++) {
+    bytes += packedSize(items[i].length);
+    sz += lpEntrySize(items[i]);
+  }
+  const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, bytes));
+  let p = 0;
+  for (let i = 0; i < items.length; i++) {
+    writeEntry(buf, p, items[i]);
+    p += packedSize(items[i].length);
+  }
+  const node = new QNode(buf, 0, p, items.length, false);
+  node.sz = sz;
   return node;
 }
 
@@ -289,8 +329,12 @@ export interface ListNodeInfo {
 /**
  * A Redis list: a deque of binary elements (`Uint8Array`).
  *
- * Elements are stored by reference; callers must not mutate a buffer after
- * pushing it.
+ * Elements are copied in when pushed (callers may pass views into a read
+ * buffer). What comes out one by one (pops, {@link at}, {@link first},
+ * {@link last}) and what the range visitors ({@link forEachFrom},
+ * {@link forEachRawFrom}, {@link iterator}) hand out are views into the list's
+ * bytes, valid until the list is next modified; {@link range},
+ * {@link toArray}, {@link forEach} and {@link forEachNode} give copies.
  */
 export class RedisList implements CollectionValue {
   private head: QNode | null = null;
@@ -298,13 +342,14 @@ export class RedisList implements CollectionValue {
   private nodes = 0;
   private count = 0;
   private rawBytes = 0;
+  /** Sum of the node buffers' lengths (for memoryUsage). */
+  private capBytes = 0;
   private enc: ListEncoding = "listpack";
   /** quicklist fill factor, fixed when the list became a quicklist. */
   private fill = DEFAULT_LIST_MAX_LISTPACK_SIZE;
   // Scratch results of locate(), avoiding an allocation per lookup.
   private locNode: QNode | null = null;
   private locOff = 0;
-  private readonly tmp2 = [0, 0];
 
   /** TYPE of the value. */
   get type(): "list" {
@@ -336,23 +381,18 @@ export class RedisList implements CollectionValue {
 
   /** Estimated retained bytes (src/store/size.ts). O(1). */
   get memoryUsage(): number {
-    return LIST_BYTES + this.nodes * LIST_NODE_BYTES + this.count * LIST_ELEMENT_BYTES +
-      this.rawBytes;
+    return LIST_BYTES + this.nodes * LIST_NODE_BYTES + this.capBytes;
   }
 
   /** {@link memoryUsage} recomputed by a walk (tests). */
   recomputeMemoryUsage(): number {
     let nodes = 0;
-    let count = 0;
-    let raw = 0;
+    let cap = 0;
     for (let n = this.head; n; n = n.next) {
       nodes++;
-      for (let i = 0; i < n.n; i++) {
-        count++;
-        raw += n.get(i).length;
-      }
+      cap += n.buf.length;
     }
-    return LIST_BYTES + nodes * LIST_NODE_BYTES + count * LIST_ELEMENT_BYTES + raw;
+    return LIST_BYTES + nodes * LIST_NODE_BYTES + cap;
   }
 
   /** Number of quicklist nodes (1 for a non-empty listpack). */
@@ -458,6 +498,7 @@ export class RedisList implements CollectionValue {
       if (this.head === old) this.head = node;
     }
     this.nodes++;
+    this.capBytes += node.buf.length;
   }
 
   private unlinkNode(node: QNode): void {
@@ -467,13 +508,199 @@ export class RedisList implements CollectionValue {
     if (node === this.head) this.head = node.next;
     node.prev = node.next = null;
     this.nodes--;
+    this.capBytes -= node.buf.length;
   }
 
   /** Removes a whole node and its elements (__quicklistDelNode). */
   private deleteNode(node: QNode): void {
-    for (let i = 0; i < node.n; i++) this.rawBytes -= node.get(i).length;
+    if (node.plain) this.rawBytes -= node.buf.length;
+    else {
+      const buf = node.buf;
+      let p = node.s;
+      for (let i = 0; i < node.n; i++) {
+        p = readAt(buf, p);
+        this.rawBytes -= gLen;
+      }
+    }
     this.count -= node.n;
     this.unlinkNode(node);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Packed node bytes: every buffer change goes through here, which keeps
+  // capBytes current for a linked node.
+
+  /** Replaces a linked node's buffer. */
+  private setBuf(node: QNode, buf: Uint8Array, s: number, e: number): void {
+    this.capBytes += buf.length - node.buf.length;
+    node.buf = buf;
+    node.s = s;
+    node.e = e;
+    node.ci = -1;
+  }
+
+  /**
+   * Makes the `del` bytes at `p` of a linked packed node `ins` bytes long,
+   * moving whichever side is cheaper or reallocating (1.5x, free room where
+   * the node grows); returns where the `ins` bytes now start.
+   */
+  private splice(node: QNode, p: number, del: number, ins: number): number {
+    node.ci = -1;
+    const d = ins - del;
+    const buf = node.buf;
+    const s = node.s;
+    const e = node.e;
+    const front = p - s;
+    const back = e - p - del;
+    if (d <= 0) {
+      if (d === 0) return p;
+      if (front < back) {
+        buf.copyWithin(s - d, s, p);
+        node.s = s - d;
+        return p - d;
+      }
+      buf.copyWithin(p + ins, p + del, e);
+      node.e = e + d;
+      return p;
+    }
+    // At an end only that end's room serves: shifting the whole node by one
+    // element per push would make a queue quadratic.
+    const roomBack = buf.length - e;
+    const atFront = front === 0 && back > 0;
+    const atBack = back === 0;
+    let side = 0; // -1: shift the front part left, 1: shift the back part right
+    if (atFront) side = s >= d ? -1 : 0;
+    else if (atBack) side = roomBack >= d ? 1 : 0;
+    else if (front <= back) side = s >= d ? -1 : roomBack >= d ? 1 : 0;
+    else side = roomBack >= d ? 1 : s >= d ? -1 : 0;
+    if (side < 0) {
+      buf.copyWithin(s - d, s, p);
+      node.s = s - d;
+      return p - d;
+    }
+    if (side > 0) {
+      buf.copyWithin(p + ins, p + del, e);
+      node.e = e + d;
+      return p;
+    }
+    const used = front + back + ins;
+    const cap = Math.max(MIN_NODE_CAPACITY, used + (used >> 1));
+    const slack = cap - used;
+    const ns = atFront ? slack : atBack ? 0 : slack >> 1;
+    const nb = new Uint8Array(cap);
+    nb.set(buf.subarray(s, p), ns);
+    nb.set(buf.subarray(p + del, e), ns + front + ins);
+    this.setBuf(node, nb, ns, ns + used);
+    return ns + front;
+  }
+
+  /** Gives back the room of a node that lost most of its bytes. */
+  private maybeShrink(node: QNode): void {
+    const used = node.e - node.s;
+    const cap = node.buf.length;
+    if (cap <= 64 || used >= cap >> 2) return;
+    const ncap = Math.max(MIN_NODE_CAPACITY, used + (used >> 1));
+    const ns = (ncap - used) >> 1;
+    const nb = new Uint8Array(ncap);
+    nb.set(node.buf.subarray(node.s, node.e), ns);
+    this.setBuf(node, nb, ns, ns + used);
+  }
+
+  /** Trims a node that stops growing (a new node took its end) to its bytes. */
+  private seal(node: QNode): void {
+    if (node.plain || node.buf.length === node.e - node.s) return;
+    this.setBuf(node, node.buf.slice(node.s, node.e), 0, node.e - node.s);
+  }
+
+  private pushFrontIn(node: QNode, v: Uint8Array): void {
+    const size = packedSize(v.length);
+    let p = node.s - size;
+    if (p >= 0) node.s = p;
+    else p = this.splice(node, node.s, 0, size);
+    writeEntry(node.buf, p, v);
+    node.n++;
+    node.sz += lpEntrySize(v);
+    node.ci = -1;
+  }
+
+  private pushBackIn(node: QNode, v: Uint8Array): void {
+    const size = packedSize(v.length);
+    let p = node.e;
+    if (p + size <= node.buf.length) node.e = p + size;
+    else p = this.splice(node, p, 0, size);
+    writeEntry(node.buf, p, v);
+    node.n++;
+    node.sz += lpEntrySize(v);
+    node.ci = -1;
+  }
+
+  private insertIn(node: QNode, i: number, v: Uint8Array): void {
+    if (i === 0) return this.pushFrontIn(node, v);
+    if (i === node.n) return this.pushBackIn(node, v);
+    const size = packedSize(v.length);
+    const p = this.splice(node, node.entry(i), 0, size);
+    writeEntry(node.buf, p, v);
+    node.n++;
+    node.sz += lpEntrySize(v);
+  }
+
+  /** Replaces element `i` of a packed node. */
+  private replaceIn(node: QNode, i: number, v: Uint8Array): void {
+    const start = node.entry(i);
+    const oldLen = gLen;
+    node.sz += lpEntrySize(v) - lpEntrySizeAt(node.buf, gOff, oldLen);
+    const p = this.splice(node, start, packedSize(oldLen), packedSize(v.length));
+    writeEntry(node.buf, p, v);
+    this.rawBytes += v.length - oldLen;
+  }
+
+  /**
+   * Removes element `i` of a packed node; returns it: a view of its bytes,
+   * left in place at either end, or a copy from the middle (the bytes after
+   * it move in).
+   */
+  private removeIn(node: QNode, i: number): Uint8Array {
+    const start = node.entry(i);
+    const buf = node.buf;
+    const off = gOff;
+    const len = gLen;
+    const size = packedSize(len);
+    node.sz -= lpEntrySizeAt(buf, off, len);
+    let v: Uint8Array;
+    if (i === 0 || i === node.n - 1) {
+      v = buf.subarray(off, off + len);
+      if (i === 0) node.s += size;
+      else node.e -= size;
+    } else {
+      v = buf.slice(off, off + len);
+      this.splice(node, start, size, 0);
+    }
+    node.n--;
+    node.ci = -1;
+    this.maybeShrink(node);
+    return v;
+  }
+
+  /** Removes `cnt` elements at `i` of a packed node, keeping sz and rawBytes current. */
+  private removeRangeIn(node: QNode, i: number, cnt: number): void {
+    const buf = node.buf;
+    const start = node.entry(i);
+    let p = start;
+    let lp = 0;
+    let raw = 0;
+    for (let j = 0; j < cnt; j++) {
+      p = readAt(buf, p);
+      lp += lpEntrySizeAt(buf, gOff, gLen);
+      raw += gLen;
+    }
+    if (i === 0) node.s = p;
+    else if (i + cnt === node.n) node.e = start;
+    else this.splice(node, start, p - start, 0);
+    node.n -= cnt;
+    node.sz -= lp;
+    this.rawBytes -= raw;
+    node.ci = -1;
+    this.maybeShrink(node);
   }
 
   private allowInsert(node: QNode | null, sz: number): boolean {
@@ -488,17 +715,25 @@ export class RedisList implements CollectionValue {
 
   /** Merges `b` into its left neighbour `a`; returns the surviving node. */
   private mergeInto(a: QNode, b: QNode): QNode {
+    const sz = a.sz + b.sz - LP_EMPTY_SIZE;
     let keep: QNode;
     if (a.n >= b.n) {
-      for (let i = 0; i < b.n; i++) a.pushBack(b.get(i));
+      const add = b.e - b.s;
+      const p = this.splice(a, a.e, 0, add);
+      a.buf.set(b.buf.subarray(b.s, b.e), p);
+      a.n += b.n;
       keep = a;
       this.unlinkNode(b);
     } else {
-      for (let i = a.n - 1; i >= 0; i--) b.pushFront(a.get(i));
+      const add = a.e - a.s;
+      const p = this.splice(b, b.s, 0, add);
+      b.buf.set(a.buf.subarray(a.s, a.e), p);
+      b.n += a.n;
       keep = b;
       this.unlinkNode(a);
     }
-    keep.sz = a.sz + b.sz - LP_EMPTY_SIZE;
+    keep.sz = sz;
+    keep.ci = -1;
     return keep;
   }
 
@@ -528,22 +763,23 @@ export class RedisList implements CollectionValue {
   /**
    * _quicklistSplitNode: after=true keeps [0..off] in `node` and returns a new
    * node with (off..end]; after=false returns [0..off) and keeps [off..end].
-   * The returned node is not linked.
+   * The returned node is not linked; `node` is.
    */
   private splitNode(node: QNode, off: number, after: boolean): QNode {
-    let moved: Slot[];
-    if (after) {
-      moved = node.slice(off + 1, node.n);
-      node.a.length = node.s + off + 1;
-      node.n = off + 1;
-    } else {
-      moved = node.slice(0, off);
-      node.a = node.slice(off, node.n);
-      node.s = 0;
-      node.n -= off;
-    }
-    const nn = packedNodeFrom(moved);
+    const buf = node.buf;
+    // The split point: the start of element off+1 (after) or off (before).
+    const at = after ? off + 1 : off;
+    const cut = at === node.n ? node.e : node.entry(at);
+    const nn = after
+      ? new QNode(buf.slice(cut, node.e), 0, node.e - cut, node.n - at, false)
+      : new QNode(buf.slice(node.s, cut), 0, cut - node.s, at, false);
+    nn.sz = LP_EMPTY_SIZE + nn.lpSize(0, nn.n);
+    if (after) node.e = cut;
+    else node.s = cut;
+    node.n -= nn.n;
     node.sz -= nn.sz - LP_EMPTY_SIZE;
+    node.ci = -1;
+    this.maybeShrink(node);
     return nn;
   }
 
@@ -578,95 +814,95 @@ export class RedisList implements CollectionValue {
   /** Removes the element at offset `off` of `node` (quicklistDelIndex). */
   private delIndex(node: QNode, off: number): Uint8Array {
     if (node.plain) {
-      const v = node.get(0);
+      const v = node.buf;
       this.deleteNode(node);
       return v;
     }
-    const v = node.removeAt(off);
+    if (node.n === 1) {
+      node.entry(0);
+      const v = node.buf.subarray(gOff, gOff + gLen);
+      this.deleteNode(node);
+      return v;
+    }
+    const v = this.removeIn(node, off);
     this.count--;
     this.rawBytes -= v.length;
-    if (node.n === 0) this.unlinkNode(node);
-    else node.sz -= lpEntrySize(v);
     return v;
   }
 
   // ---------------------------------------------------------------------------
   // Public element operations.
 
-  /** Adds an element at the head (LPUSH). */
+  /** Adds an element at the head (LPUSH). `v` is copied. */
   pushHead(v: Uint8Array): void {
     this.count++;
     this.rawBytes += v.length;
     const h = this.head;
     if (this.enc === "listpack") {
-      if (h) {
-        h.pushFront(v);
-        h.sz += lpEntrySize(v);
-      } else this.insertNode(null, singletonNode(v, false), false);
+      if (h) this.pushFrontIn(h, v);
+      else this.insertNode(null, packedNode([v]), false);
       return;
     }
     if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(h, singletonNode(v, true), false);
+      this.insertNode(h, plainNode(v.slice()), false);
     } else if (this.allowInsert(h, v.length)) {
-      h!.pushFront(v);
-      h!.sz += lpEntrySize(v);
+      this.pushFrontIn(h!, v);
     } else {
-      this.insertNode(h, singletonNode(v, false), false);
+      if (h) this.seal(h);
+      this.insertNode(h, packedNode([v]), false);
     }
   }
 
-  /** Adds an element at the tail (RPUSH). */
+  /** Adds an element at the tail (RPUSH). `v` is copied. */
   pushTail(v: Uint8Array): void {
     this.count++;
     this.rawBytes += v.length;
     const t = this.tail;
     if (this.enc === "listpack") {
-      if (t) {
-        t.pushBack(v);
-        t.sz += lpEntrySize(v);
-      } else this.insertNode(null, singletonNode(v, false), true);
+      if (t) this.pushBackIn(t, v);
+      else this.insertNode(null, packedNode([v]), true);
       return;
     }
     if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(t, singletonNode(v, true), true);
+      this.insertNode(t, plainNode(v.slice()), true);
     } else if (this.allowInsert(t, v.length)) {
-      t!.pushBack(v);
-      t!.sz += lpEntrySize(v);
+      this.pushBackIn(t!, v);
     } else {
-      this.insertNode(t, singletonNode(v, false), true);
+      if (t) this.seal(t);
+      this.insertNode(t, packedNode([v]), true);
     }
   }
 
-  /** Removes and returns the head element, or undefined when empty (LPOP). */
+  /** Removes and returns the head element (a view), or undefined when empty (LPOP). */
   popHead(): Uint8Array | undefined {
     const h = this.head;
     return h ? this.delIndex(h, 0) : undefined;
   }
 
-  /** Removes and returns the tail element, or undefined when empty (RPOP). */
+  /** Removes and returns the tail element (a view), or undefined when empty (RPOP). */
   popTail(): Uint8Array | undefined {
     const t = this.tail;
     return t ? this.delIndex(t, t.n - 1) : undefined;
   }
 
-  /** The head element without removing it. */
+  /** The head element (a view). */
   first(): Uint8Array | undefined {
-    return this.head ? this.head.get(0) : undefined;
+    return this.head ? this.head.view(0) : undefined;
   }
 
-  /** The tail element without removing it. */
+  /** The tail element (a view). */
   last(): Uint8Array | undefined {
     const t = this.tail;
-    return t ? t.get(t.n - 1) : undefined;
+    return t ? t.view(t.n - 1) : undefined;
   }
 
-  /** Element at `index` (negative counts from the tail), or undefined (LINDEX). */
+  /** The element at `index` (negative counts from the tail; a view), or undefined (LINDEX). */
   at(index: number): Uint8Array | undefined {
     const i = this.normalize(index);
     if (i < 0) return undefined;
-    if (i === 0) return this.head!.get(0);
+    if (i === 0) return this.head!.view(0);
     this.locate(i);
-    return this.locNode!.get(this.locOff);
+    return this.locNode!.view(this.locOff);
   }
 
   /**
@@ -679,18 +915,15 @@ export class RedisList implements CollectionValue {
     this.locate(i);
     const node = this.locNode!;
     const off = this.locOff;
-    const old = node.get(off);
     if (this.enc === "listpack" || (!node.plain && !isLargeElement(v.length, this.fill))) {
-      node.a[node.s + off] = v;
-      node.sz += lpEntrySize(v) - lpEntrySize(old);
-      this.rawBytes += v.length - old.length;
+      this.replaceIn(node, off, v);
       return true;
     }
     if (node.plain) {
       if (isLargeElement(v.length, this.fill)) {
-        node.a[node.s] = v;
+        this.rawBytes += v.length - node.buf.length;
+        this.setBuf(node, v.slice(), 0, v.length);
         node.sz = v.length;
-        this.rawBytes += v.length - old.length;
       } else {
         this.insertInNode(node, 0, v, true);
         this.deleteNode(node);
@@ -703,7 +936,7 @@ export class RedisList implements CollectionValue {
     if (off !== node.n - 1) {
       split = this.splitNode(node, off, true);
     }
-    let nn = singletonNode(v, true);
+    let nn = plainNode(v.slice());
     this.insertNode(node, nn, true);
     if (split) this.insertNode(nn, split, true);
     this.count++;
@@ -720,7 +953,7 @@ export class RedisList implements CollectionValue {
   /**
    * Inserts `v` before or after the element at `index` (LINSERT, once the
    * pivot index is known, e.g. via {@link indexOf}). Returns false when the
-   * index is out of range.
+   * index is out of range. `v` is copied.
    */
   insert(index: number, v: Uint8Array, after: boolean): boolean {
     const i = this.normalize(index);
@@ -736,8 +969,7 @@ export class RedisList implements CollectionValue {
     this.count++;
     this.rawBytes += sz;
     if (this.enc === "listpack") {
-      node.insertAt(after ? off + 1 : off, v);
-      node.sz += lpEntrySize(v);
+      this.insertIn(node, after ? off + 1 : off, v);
       return;
     }
     const full = !this.allowInsert(node, sz);
@@ -755,34 +987,28 @@ export class RedisList implements CollectionValue {
     }
     if (isLargeElement(sz, this.fill)) {
       if (node.plain || atTail || atHead) {
-        this.insertNode(node, singletonNode(v, true), after);
+        this.insertNode(node, plainNode(v.slice()), after);
       } else {
         const nn = this.splitNode(node, off, after);
-        const entry = singletonNode(v, true);
+        const entry = plainNode(v.slice());
         this.insertNode(node, entry, after);
         this.insertNode(entry, nn, after);
       }
       return;
     }
     if (!full) {
-      node.insertAt(after ? off + 1 : off, v);
-      node.sz += lpEntrySize(v);
+      this.insertIn(node, after ? off + 1 : off, v);
     } else if (atTail && availNext) {
-      const nx = node.next!;
-      nx.pushFront(v);
-      nx.sz += lpEntrySize(v);
+      this.pushFrontIn(node.next!, v);
     } else if (atHead && availPrev) {
-      const pv = node.prev!;
-      pv.pushBack(v);
-      pv.sz += lpEntrySize(v);
+      this.pushBackIn(node.prev!, v);
     } else if (atTail || atHead) {
-      this.insertNode(node, singletonNode(v, false), after);
+      this.insertNode(node, packedNode([v]), after);
     } else {
       const nn = this.splitNode(node, off, after);
-      if (after) nn.pushFront(v);
-      else nn.pushBack(v);
-      nn.sz += lpEntrySize(v);
       this.insertNode(node, nn, after);
+      if (after) this.pushFrontIn(nn, v);
+      else this.pushBackIn(nn, v);
       this.mergeAround(node);
     }
   }
@@ -812,7 +1038,6 @@ export class RedisList implements CollectionValue {
     let node = this.locNode;
     let off = this.locOff;
     const removed = extent;
-    const tmp = this.tmp2;
     while (extent > 0 && node) {
       const next: QNode | null = node.next;
       let del: number;
@@ -828,11 +1053,8 @@ export class RedisList implements CollectionValue {
       if (entire || node.plain) {
         this.deleteNode(node);
       } else {
-        node.removeRange(off, del, tmp);
-        node.sz -= tmp[0];
-        this.rawBytes -= tmp[1];
+        this.removeRangeIn(node, off, del);
         this.count -= del;
-        if (node.n === 0) this.unlinkNode(node);
       }
       extent -= del;
       node = next;
@@ -878,14 +1100,21 @@ export class RedisList implements CollectionValue {
       while (node) {
         const next: QNode | null = node.next;
         let i = 0;
+        let p = node.s;
         while (i < node.n) {
-          if (bytesEqual(node.get(i), value)) {
+          const q = node.plain ? node.e : readAt(node.buf, p);
+          if (node.plain ? bytesEqual(node.buf, value) : equalAt(node.buf, gOff, gLen, value)) {
             const gone = node.n === 1;
             this.delIndex(node, i);
             removed++;
             if (limit && removed === limit) return removed;
             if (gone) break;
-          } else i++;
+            // The node's bytes may have moved: find element i again.
+            if (i < node.n) p = node.entry(i);
+          } else {
+            i++;
+            p = q;
+          }
         }
         node = next;
       }
@@ -893,13 +1122,25 @@ export class RedisList implements CollectionValue {
       let node = this.tail;
       while (node) {
         const prev: QNode | null = node.prev;
+        let q = node.e;
         for (let i = node.n - 1; i >= 0; i--) {
-          if (bytesEqual(node.get(i), value)) {
+          let match: boolean;
+          if (node.plain) match = bytesEqual(node.buf, value);
+          else {
+            q = readBefore(node.buf, q);
+            match = equalAt(node.buf, gOff, gLen, value);
+          }
+          if (match) {
             const gone = node.n === 1;
             this.delIndex(node, i);
             removed++;
             if (removed === limit) return removed;
             if (gone) break;
+            // The node's bytes may have moved: find the end of element i-1 again.
+            if (i > 0) {
+              node.entry(i - 1);
+              q = gOff + gLen + lenBytes(gLen);
+            }
           }
         }
         node = prev;
@@ -912,7 +1153,16 @@ export class RedisList implements CollectionValue {
   indexOf(value: Uint8Array): number {
     let base = 0;
     for (let node = this.head; node; node = node.next) {
-      for (let i = 0; i < node.n; i++) if (bytesEqual(node.get(i), value)) return base + i;
+      if (node.plain) {
+        if (bytesEqual(node.buf, value)) return base;
+      } else {
+        const buf = node.buf;
+        let p = node.s;
+        for (let i = 0; i < node.n; i++) {
+          p = readAt(buf, p);
+          if (equalAt(buf, gOff, gLen, value)) return base + i;
+        }
+      }
       base += node.n;
     }
     return -1;
@@ -921,7 +1171,8 @@ export class RedisList implements CollectionValue {
   /**
    * Visits `n` elements starting at normalized index `from` (0 <= from <
    * length), moving towards the tail, or towards the head when `reverse`.
-   * Stops early when the range runs off the list.
+   * Stops early when the range runs off the list. The visited arrays are views
+   * into the list, valid until it is modified.
    */
   forEachFrom(
     from: number,
@@ -929,22 +1180,67 @@ export class RedisList implements CollectionValue {
     reverse: boolean,
     visit: (v: Uint8Array) => void,
   ): void {
+    this.forEachRawFrom(from, n, reverse, (buf, off, len) => {
+      visit(off === 0 && len === buf.length ? buf : buf.subarray(off, off + len));
+    });
+  }
+
+  /**
+   * Like {@link forEachFrom}, visiting each element as `len` bytes at `off` in
+   * `buf` (no view allocated: the LRANGE and pop replies write from there).
+   */
+  forEachRawFrom(
+    from: number,
+    n: number,
+    reverse: boolean,
+    visit: (buf: Uint8Array, off: number, len: number) => void,
+  ): void {
     if (n <= 0 || from < 0 || from >= this.count) return;
     this.locate(from);
     let node = this.locNode;
     let off = this.locOff;
     if (!reverse) {
       while (node && n > 0) {
-        const a = node.a;
-        const end = node.s + node.n;
-        for (let j = node.s + off; j < end && n > 0; j++, n--) visit(a[j]!);
+        const buf = node.buf;
+        if (node.plain) {
+          visit(buf, 0, buf.length);
+          n--;
+        } else {
+          let p = node.entry(off);
+          for (let j = off; j < node.n && n > 0; j++, n--) {
+            const b = buf[p];
+            if (b < 0x80) {
+              visit(buf, p + 1, b);
+              p += b + 2;
+            } else {
+              p = readAt(buf, p);
+              visit(buf, gOff, gLen);
+            }
+          }
+        }
         node = node.next;
         off = 0;
       }
     } else {
       while (node && n > 0) {
-        const a = node.a;
-        for (let j = node.s + off; j >= node.s && n > 0; j--, n--) visit(a[j]!);
+        const buf = node.buf;
+        if (node.plain) {
+          visit(buf, 0, buf.length);
+          n--;
+        } else {
+          node.entry(off);
+          let q = gOff + gLen + lenBytes(gLen);
+          for (let j = off; j >= 0 && n > 0; j--, n--) {
+            const b = buf[q - 1];
+            if (b < 0x80) {
+              q -= b + 2;
+              visit(buf, q + 1, b);
+            } else {
+              q = readBefore(buf, q);
+              visit(buf, gOff, gLen);
+            }
+          }
+        }
         node = node.prev;
         if (node) off = node.n - 1;
       }
@@ -952,8 +1248,8 @@ export class RedisList implements CollectionValue {
   }
 
   /**
-   * LRANGE semantics: elements in [start, stop] (inclusive, negative indexes
-   * allowed), head to tail.
+   * LRANGE semantics: copies of the elements in [start, stop] (inclusive,
+   * negative indexes allowed), head to tail.
    */
   range(start: number, stop: number): Uint8Array[] {
     const llen = this.count;
@@ -965,20 +1261,20 @@ export class RedisList implements CollectionValue {
     const out: Uint8Array[] = new Array(stop - start + 1);
     let k = 0;
     this.forEachFrom(start, stop - start + 1, false, (v) => {
-      out[k++] = v;
+      out[k++] = v.slice();
     });
     return out;
   }
 
-  /** All elements, head to tail. */
+  /** Copies of all elements, head to tail. */
   toArray(): Uint8Array[] {
     return this.range(0, -1);
   }
 
   /**
    * Iterator positioned at `index` (negative counts from the tail), moving
-   * towards the tail, or towards the head when `reverse` (LPOS, LRANGE with
-   * custom logic). The list must not be modified while iterating.
+   * towards the tail, or towards the head when `reverse` (LPOS, SORT). The
+   * list must not be modified while iterating; elements are views.
    */
   iterator(index = 0, reverse = false): ListIterator {
     const i = this.normalize(index);
@@ -987,19 +1283,26 @@ export class RedisList implements CollectionValue {
     return new ListIterator(this.locNode, this.locOff, reverse);
   }
 
-  /** Visits every element head to tail (LRANGE 0 -1's order). */
+  /** Visits a copy of every element head to tail (LRANGE 0 -1's order). */
   forEach(visit: (v: Uint8Array) => void): void {
     for (let node = this.head; node; node = node.next) {
-      const a = node.a;
-      const end = node.s + node.n;
-      for (let j = node.s; j < end; j++) visit(a[j]!);
+      if (node.plain) {
+        visit(node.buf.slice());
+        continue;
+      }
+      const buf = node.buf;
+      let p = node.s;
+      for (let j = 0; j < node.n; j++) {
+        p = readAt(buf, p);
+        visit(buf.slice(gOff, gOff + gLen));
+      }
     }
   }
 
-  /** Iterates head to tail. */
+  /** Iterates copies of the elements head to tail. */
   *[Symbol.iterator](): IterableIterator<Uint8Array> {
     for (let node = this.head; node; node = node.next) {
-      for (let i = 0; i < node.n; i++) yield node.get(i);
+      yield* node.slice(0, node.n);
     }
   }
 
@@ -1008,7 +1311,7 @@ export class RedisList implements CollectionValue {
    * the list node by node as RDB_TYPE_LIST_QUICKLIST_2 does.
    */
   forEachNode(visit: (items: Uint8Array[], plain: boolean) => void): void {
-    for (let n = this.head; n; n = n.next) visit(n.slice(0, n.n) as Uint8Array[], n.plain);
+    for (let n = this.head; n; n = n.next) visit(n.slice(0, n.n), n.plain);
   }
 
   /**
@@ -1024,10 +1327,10 @@ export class RedisList implements CollectionValue {
     l.convertToQuicklist(listMaxListpackSize);
     for (const { items, plain } of nodes) {
       if (items.length === 0) continue;
-      const node = plain ? singletonNode(items[0], true) : packedNodeFrom(items.slice());
+      const node = plain ? plainNode(items[0].slice()) : packedNode(items);
       l.insertNode(l.tail, node, true);
       l.count += node.n;
-      for (let i = 0; i < node.n; i++) l.rawBytes += node.get(i).length;
+      for (let i = 0; i < node.n; i++) l.rawBytes += items[i].length;
     }
     return l;
   }
@@ -1039,10 +1342,7 @@ export class RedisList implements CollectionValue {
     return l;
   }
 
-  /**
-   * Deep-enough copy for COPY: same elements (buffers shared, they are
-   * immutable by convention), same encoding and node layout.
-   */
+  /** A copy for COPY: same elements, same encoding and node layout. */
   clone(): RedisList {
     const c = new RedisList();
     c.enc = this.enc;
@@ -1050,36 +1350,57 @@ export class RedisList implements CollectionValue {
     c.count = this.count;
     c.rawBytes = this.rawBytes;
     for (let n = this.head; n; n = n.next) {
-      const m = new QNode(n.slice(0, n.n));
+      const m = n.plain
+        ? new QNode(n.buf.slice(), 0, n.e, 1, true)
+        : new QNode(n.buf.slice(n.s, n.e), 0, n.e - n.s, n.n, false);
       m.sz = n.sz;
-      m.plain = n.plain;
       c.insertNode(c.tail, m, true);
     }
     return c;
   }
 }
 
-/** Forward or backward cursor over a {@link RedisList}. */
+/** Forward or backward cursor over a {@link RedisList}; elements are views. */
 export class ListIterator {
+  private p = 0;
+
   constructor(
     private node: QNode | null,
     private off: number,
     private readonly reverse: boolean,
-  ) {}
+  ) {
+    if (node) this.seek(node, off);
+  }
+
+  // Positions p at element `off` of `node`: its start going forward, its end backwards.
+  private seek(node: QNode, off: number): void {
+    if (node.plain) return;
+    const start = node.entry(off);
+    this.p = this.reverse ? gOff + gLen + lenBytes(gLen) : start;
+  }
 
   /** Returns the current element and advances, or undefined at the end. */
   next(): Uint8Array | undefined {
     const node = this.node;
     if (!node) return undefined;
-    const v = node.get(this.off);
+    let v: Uint8Array;
+    if (node.plain) v = node.buf;
+    else {
+      this.p = this.reverse ? readBefore(node.buf, this.p) : readAt(node.buf, this.p);
+      v = node.buf.subarray(gOff, gOff + gLen);
+    }
     if (this.reverse) {
       if (--this.off < 0) {
         this.node = node.prev;
-        if (this.node) this.off = this.node.n - 1;
+        if (this.node) {
+          this.off = this.node.n - 1;
+          this.seek(this.node, this.off);
+        }
       }
     } else if (++this.off >= node.n) {
       this.node = node.next;
       this.off = 0;
+      if (this.node) this.seek(this.node, 0);
     }
     return v;
   }

@@ -75,11 +75,12 @@ export function valueBytes(v: RedisValue): number {
 // what each element adds besides its own strings/buffers.
 
 /** Empty RedisList object. */
-export const LIST_BYTES = 270;
-/** One quicklist node (object + elements array header). */
-export const LIST_NODE_BYTES = 120;
-/** One list element: array slot plus its own buffer's objects (elements are copies). */
-export const LIST_ELEMENT_BYTES = 8 + OWN_BUFFER_BYTES;
+export const LIST_BYTES = 130;
+/**
+ * One quicklist node besides its buffer's bytes: the node object and its
+ * buffer's objects (elements are packed into that one buffer).
+ */
+export const LIST_NODE_BYTES = 96 + OWN_BUFFER_BYTES;
 
 /** RedisHash object while listpack encoded, besides its packed run (a string). */
 export const HASH_LISTPACK_BYTES = 48;
@@ -95,7 +96,11 @@ export const SET_BYTES = 400;
 /** One member: Map entry and array slot. */
 export const SET_MEMBER_BYTES = 40;
 
-/** Empty SortedSet besides its node heap (objects, scratch arrays, free lists). */
-export const ZSET_BYTES = 3320;
+/** A SortedSet object, whichever its form. */
+export const ZSET_BYTES = 40;
+/** Empty skiplist form besides its node heap (objects, Map, id arrays, free lists). */
+export const ZSET_SKIPLIST_BYTES = 2600;
+/** Packed form besides its bytes: its object and its buffer's objects. */
+export const ZSET_PACKED_BYTES = 80 + OWN_BUFFER_BYTES;
 /** One member besides its skiplist block: Map entry and member slot. */
 export const ZSET_MEMBER_BYTES = 40;

@@ -1,7 +1,10 @@
 /**
  * SortedSet: the value type behind ZADD/ZRANGE/ZRANK/...
  *
- * A `Map` (member -> node) plus a skiplist with span counters, ordered by
+ * Two forms, as in Redis. A listpack-encoded set is packed: its (member,
+ * score) entries in order in one byte buffer, walked in O(n) like a listpack
+ * (see PackedZset). The skiplist form is a `Map` (member -> node) plus a
+ * skiplist with span counters, ordered by
  * (score, member) where members compare byte-wise (memcmp, then length).
  * Members are binary strings (char codes 0-255); for such strings the JS
  * relational operators compare UTF-16 code units, which is exactly byte order.
@@ -24,7 +27,14 @@
  */
 
 import { RDB_TYPE_ZSET_2, RDB_TYPE_ZSET_LISTPACK } from "../persistence/rdb_types.ts";
-import { stringBytes, ZSET_BYTES, ZSET_MEMBER_BYTES } from "./size.ts";
+import {
+  stringBytes,
+  ZSET_BYTES,
+  ZSET_MEMBER_BYTES,
+  ZSET_PACKED_BYTES,
+  ZSET_SKIPLIST_BYTES as SKIPLIST_BYTES,
+} from "./size.ts";
+import { gLen, gOff, packedSize, readAt, readBefore, writeFrame } from "./packed_entries.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a sorted set. */
@@ -131,7 +141,66 @@ export function isValidLexRange(r: ZLexRangeSpec): boolean {
   return !(c > 0 || (c === 0 && (r.minex || r.maxex)));
 }
 
-/** A sorted set of binary-string members with double scores. */
+/** What both forms of a sorted set implement; handles are positive integers, 0 none. */
+interface ZStore {
+  readonly length: number;
+  /** 0-based rank of the node the last successful *InRange call returned. */
+  foundRank: number;
+  memoryUsage(): number;
+  recomputeMemoryUsage(): number;
+  score(member: string): number | undefined;
+  has(member: string): boolean;
+  add(member: string, score: number): ZAddResult;
+  remove(member: string): boolean;
+  rank(member: string, reverse: boolean): number;
+  memberOf(h: number): string;
+  scoreOf(h: number): number;
+  next(h: number): number;
+  prev(h: number): number;
+  firstNode(): number;
+  lastNode(): number;
+  rankOf(h: number): number;
+  nodeAtRank(rank: number): number;
+  firstInRange(r: ZRangeSpec): number;
+  lastInRange(r: ZRangeSpec): number;
+  firstInLexRange(r: ZLexRangeSpec): number;
+  lastInLexRange(r: ZLexRangeSpec): number;
+  rangeByRank(
+    start: number,
+    stop: number,
+    reverse: boolean,
+    visit: (member: string, score: number) => void,
+  ): void;
+  rangeByScore(
+    r: ZRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    visit: (member: string, score: number) => void,
+  ): void;
+  rangeByLex(
+    r: ZLexRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    visit: (member: string, score: number) => void,
+  ): void;
+  forEach(visit: (member: string, score: number) => void): void;
+  deleteRangeByRank(start: number, stop: number): number;
+  deleteRangeByScore(r: ZRangeSpec): number;
+  deleteRangeByLex(r: ZLexRangeSpec): number;
+  popMin(): ZEntry | undefined;
+  popMax(): ZEntry | undefined;
+  randomMember(): string | undefined;
+  memberAtSlot(i: number): string;
+  scoreAtSlot(i: number): number;
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number;
+  checkInvariants(): void;
+}
+
+// ---------------------------------------------------------------------------
+// The skiplist form.
+
 // Node block layout, in Int32Array indexes relative to base = handle * 2
 // (the Float64Array index of the block is the handle itself).
 const ID = 2;
@@ -141,8 +210,15 @@ const FWD = 6; // + 2 * level
 const SPAN = 7; // + 2 * level
 const HEADER_UNITS = 3;
 
-/** A sorted set of binary-string members with double scores. */
-export class SortedSet implements CollectionValue {
+// Search scratch shared by every skiplist (searches never interleave).
+const update = new Int32Array(MAX_LEVEL);
+const rankAcc = new Int32Array(MAX_LEVEL);
+
+/**
+ * The skiplist form (OBJECT ENCODING "skiplist", and sets too big to pack): a
+ * Map member -> node plus the node heap described in the module comment.
+ */
+class SkipList implements ZStore {
   // Node heap: two views on one buffer. Handle 0 is the skiplist header.
   private fv: Float64Array;
   private iv: Int32Array;
@@ -162,11 +238,7 @@ export class SortedSet implements CollectionValue {
   private len = 0;
   // member -> handle.
   private dict = new Map<string, number>();
-  // Scratch for searches.
-  private readonly update = new Int32Array(MAX_LEVEL);
-  private readonly rankAcc = new Int32Array(MAX_LEVEL);
-  private foundRank = 0;
-  private enc: ZsetEncoding = "listpack";
+  foundRank = 0;
   // Member strings, for memoryUsage.
   private payload = 0;
 
@@ -184,83 +256,16 @@ export class SortedSet implements CollectionValue {
     for (let i = 0; i <= MAX_LEVEL; i++) this.freeBlocks.push([]);
   }
 
-  // ---------------------------------------------------------------------------
-  // Encoding (t_zset.c zsetTypeCreate / zsetTypeMaybeConvert / zsetAdd /
-  // zsetConvertToListpackIfNeeded).
-
-  /**
-   * Creates an empty set with the encoding Redis picks for the expected
-   * number of elements and max member length (zsetTypeCreate): listpack when
-   * `sizeHint <= entries` and `valLenHint <= value`, else skiplist.
-   */
-  static create(sizeHint: number, valLenHint: number, cfg: ZsetEncodingConfig): SortedSet {
-    const z = new SortedSet(Math.min(sizeHint, 1 << 20));
-    if (sizeHint > cfg.zsetMaxListpackEntries || valLenHint > cfg.zsetMaxListpackValue) {
-      z.enc = "skiplist";
-    }
-    return z;
-  }
-
-  /** TYPE of the value. */
-  get type(): "zset" {
-    return "zset";
-  }
-
-  /** Current OBJECT ENCODING. */
-  encoding(): ZsetEncoding {
-    return this.enc;
-  }
-
-  /** RDB_TYPE_ZSET_LISTPACK or RDB_TYPE_ZSET_2, as rdbSaveObjectType picks. */
-  rdbType(): number {
-    return this.enc === "listpack" ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
-  }
-
-  /**
-   * Estimated retained bytes (src/store/size.ts): the node heap and id arrays
-   * as allocated (they grow by doubling and never shrink), plus members. O(1).
-   */
-  get memoryUsage(): number {
-    return ZSET_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES +
+  /** Node heap and id arrays as allocated (they grow by doubling, never shrink), plus members. */
+  memoryUsage(): number {
+    return SKIPLIST_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES +
       this.payload;
   }
 
-  /** {@link memoryUsage} recomputed by a walk (tests). */
   recomputeMemoryUsage(): number {
     let p = 0;
     this.forEach((m) => p += stringBytes(m.length));
-    return ZSET_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES + p;
-  }
-
-  /**
-   * ZADD on an existing key: converts a listpack to skiplist when the number
-   * of elements about to be added exceeds the entries limit
-   * (zsetTypeMaybeConvert), even if they turn out to be updates.
-   */
-  maybeConvert(sizeHint: number, cfg: ZsetEncodingConfig): void {
-    if (this.enc === "listpack" && sizeHint > cfg.zsetMaxListpackEntries) this.enc = "skiplist";
-  }
-
-  /** Forces an encoding (OBJECT ENCODING bookkeeping only; storage is shared). */
-  setEncoding(enc: ZsetEncoding): void {
-    this.enc = enc;
-  }
-
-  /**
-   * Converts back to listpack when small enough (ZUNIONSTORE/ZINTERSTORE/
-   * ZDIFFSTORE/GEO STORE results, RDB load): length <= entries and the longest
-   * member <= value. `maxelelen` defaults to the longest current member.
-   */
-  convertToListpackIfNeeded(cfg: ZsetEncodingConfig, maxelelen?: number): void {
-    if (this.enc === "listpack" || this.len > cfg.zsetMaxListpackEntries) return;
-    if (maxelelen === undefined) {
-      maxelelen = 0;
-      for (let i = 0; i < this.len; i++) {
-        const l = this.memberOf(this.dense[i]).length;
-        if (l > maxelelen) maxelelen = l;
-      }
-    }
-    if (maxelelen <= cfg.zsetMaxListpackValue) this.enc = "listpack";
+    return SKIPLIST_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES + p;
   }
 
   // ---------------------------------------------------------------------------
@@ -328,8 +333,7 @@ export class SortedSet implements CollectionValue {
     const iv = this.iv;
     const fv = this.fv;
     const members = this.members;
-    const update = this.update;
-    const rank = this.rankAcc;
+    const rank = rankAcc;
     const score = fv[x];
     const member = members[iv[(x << 1) + ID]]!;
     let h = 0;
@@ -386,7 +390,7 @@ export class SortedSet implements CollectionValue {
         if (s < score || (s === score && members[iv[(nx << 1) + ID]]! < member)) h = nx;
         else break;
       }
-      this.update[i] = h;
+      update[i] = h;
     }
   }
 
@@ -395,7 +399,7 @@ export class SortedSet implements CollectionValue {
     const iv = this.iv;
     const xb = x << 1;
     for (let i = 0; i < this.level; i++) {
-      const ub = (this.update[i] << 1) + 2 * i;
+      const ub = (update[i] << 1) + 2 * i;
       if (iv[ub + FWD] === x) {
         iv[ub + SPAN] += iv[xb + SPAN + 2 * i] - 1;
         iv[ub + FWD] = iv[xb + FWD + 2 * i];
@@ -451,24 +455,12 @@ export class SortedSet implements CollectionValue {
     return this.dict.has(member);
   }
 
-  /**
-   * Adds `member` or updates its score (the caller handles NX/XX/GT/LT/INCR
-   * and rejects NaN). With `cfg`, a listpack converts to skiplist when a new
-   * member makes the set exceed the entries limit or is longer than the value
-   * limit, as zsetAdd does.
-   */
-  add(member: string, score: number, cfg?: ZsetEncodingConfig): ZAddResult {
+  add(member: string, score: number): ZAddResult {
     const x = this.dict.get(member);
     if (x !== undefined) {
       if (this.fv[x] === score) return "unchanged";
       this.updateNode(x, score);
       return "updated";
-    }
-    if (
-      cfg && this.enc === "listpack" &&
-      (this.len + 1 > cfg.zsetMaxListpackEntries || member.length > cfg.zsetMaxListpackValue)
-    ) {
-      this.enc = "skiplist";
     }
     const u = this.allocNode(randomLevel(), score, member);
     this.link(u);
@@ -513,7 +505,7 @@ export class SortedSet implements CollectionValue {
    * 0-based rank of `member` (ZRANK; ZREVRANK with `reverse`), or -1 when
    * absent. O(log n).
    */
-  rank(member: string, reverse = false): number {
+  rank(member: string, reverse: boolean): number {
     const x = this.dict.get(member);
     if (x === undefined) return -1;
     const r = this.rank1(this.fv[x], member);
@@ -687,11 +679,6 @@ export class SortedSet implements CollectionValue {
     return h;
   }
 
-  /** 0-based rank of the node returned by the last successful *InRange call. */
-  get lastFoundRank(): number {
-    return this.foundRank;
-  }
-
   // zslIsInRange.
   private scoreRangeNonEmpty(r: ZRangeSpec): boolean {
     if (!isValidScoreRange(r)) return false;
@@ -706,22 +693,6 @@ export class SortedSet implements CollectionValue {
     if (this.tail === 0 || !lexGteMin(this.memberOf(this.tail), r)) return false;
     const first = this.iv[FWD];
     return first !== 0 && lexLteMax(this.memberOf(first), r);
-  }
-
-  /** Number of members with score in range (ZCOUNT). O(log n). */
-  countInRange(r: ZRangeSpec): number {
-    if (this.firstInRange(r) === 0) return 0;
-    const a = this.foundRank;
-    this.lastInRange(r);
-    return this.foundRank - a + 1;
-  }
-
-  /** Number of members in lex range (ZLEXCOUNT). O(log n). */
-  countInLexRange(r: ZLexRangeSpec): number {
-    if (this.firstInLexRange(r) === 0) return 0;
-    const a = this.foundRank;
-    this.lastInLexRange(r);
-    return this.foundRank - a + 1;
   }
 
   // ---------------------------------------------------------------------------
@@ -809,20 +780,6 @@ export class SortedSet implements CollectionValue {
     for (let x = iv[FWD]; x !== 0; x = iv[(x << 1) + FWD]) visit(this.memberOf(x), this.fv[x]);
   }
 
-  /** All entries in ascending order. */
-  toArray(): ZEntry[] {
-    const out: ZEntry[] = [];
-    this.forEach((member, score) => out.push({ member, score }));
-    return out;
-  }
-
-  /** Iterates [member, score] pairs in ascending order. */
-  *[Symbol.iterator](): IterableIterator<[string, number]> {
-    for (let x = this.iv[FWD]; x !== 0; x = this.iv[(x << 1) + FWD]) {
-      yield [this.memberOf(x), this.fv[x]];
-    }
-  }
-
   // ---------------------------------------------------------------------------
   // Range deletion and pops.
 
@@ -846,7 +803,7 @@ export class SortedSet implements CollectionValue {
         traversed += iv[(h << 1) + SPAN + li];
         h = nx;
       }
-      this.update[i] = h;
+      update[i] = h;
     }
     traversed++;
     let x = iv[(h << 1) + FWD];
@@ -872,7 +829,7 @@ export class SortedSet implements CollectionValue {
       const li = 2 * i;
       let nx: number;
       while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !scoreGteMin(fv[nx], r)) h = nx;
-      this.update[i] = h;
+      update[i] = h;
     }
     let x = iv[(h << 1) + FWD];
     let removed = 0;
@@ -895,7 +852,7 @@ export class SortedSet implements CollectionValue {
       const li = 2 * i;
       let nx: number;
       while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !lexGteMin(this.memberOf(nx), r)) h = nx;
-      this.update[i] = h;
+      update[i] = h;
     }
     let x = iv[(h << 1) + FWD];
     let removed = 0;
@@ -970,14 +927,6 @@ export class SortedSet implements CollectionValue {
     return stop;
   }
 
-  /** A copy with the same members, scores and encoding (COPY). */
-  clone(): SortedSet {
-    const z = new SortedSet(this.len);
-    z.enc = this.enc;
-    this.forEach((m, s) => z.add(m, s));
-    return z;
-  }
-
   /** Checks internal invariants (tests only); throws on corruption. */
   checkInvariants(): void {
     const iv = this.iv;
@@ -1011,5 +960,975 @@ export class SortedSet implements CollectionValue {
         h = nx;
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The packed form.
+
+// A score's 8 bytes go through this pair (native byte order: they never leave
+// the process as such).
+const scoreF64 = new Float64Array(1);
+const scoreU8 = new Uint8Array(scoreF64.buffer);
+
+function readScore(buf: Uint8Array, p: number): number {
+  for (let i = 0; i < 8; i++) scoreU8[i] = buf[p + i];
+  return scoreF64[0];
+}
+
+function writeScore(buf: Uint8Array, p: number, score: number): void {
+  scoreF64[0] = score;
+  for (let i = 0; i < 8; i++) buf[p + i] = scoreU8[i];
+}
+
+/** memcmp-then-length order of `len` bytes at `off` against binary string `s`. */
+function cmpBytes(buf: Uint8Array, off: number, len: number, s: string): number {
+  const n = len < s.length ? len : s.length;
+  for (let i = 0; i < n; i++) {
+    const d = buf[off + i] - s.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return len - s.length;
+}
+
+/** lexGteMin for a packed member. */
+function packedGteMin(buf: Uint8Array, off: number, len: number, r: ZLexRangeSpec): boolean {
+  const min = r.min;
+  if (typeof min === "number") return min < 0;
+  const c = cmpBytes(buf, off, len, min);
+  return r.minex ? c > 0 : c >= 0;
+}
+
+/** lexLteMax for a packed member. */
+function packedLteMax(buf: Uint8Array, off: number, len: number, r: ZLexRangeSpec): boolean {
+  const max = r.max;
+  if (typeof max === "number") return max > 0;
+  const c = cmpBytes(buf, off, len, max);
+  return r.maxex ? c < 0 : c <= 0;
+}
+
+// Plain arrays of each short length, reused to build member strings without a
+// view per member (fromCharCode.apply over a subarray costs several times more).
+const charScratch: number[][] = [];
+for (let i = 0; i <= 64; i++) charScratch.push(new Array<number>(i).fill(0));
+
+function memberString(buf: Uint8Array, off: number, len: number): string {
+  if (len > 64) {
+    return String.fromCharCode.apply(null, buf.subarray(off, off + len) as unknown as number[]);
+  }
+  const a = charScratch[len];
+  for (let i = 0; i < len; i++) a[i] = buf[off + i];
+  return String.fromCharCode.apply(null, a);
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The packed form of a listpack-encoded set: (member, score) entries in
+ * (score, member) order in one byte buffer, each framed by packed_entries.ts
+ * with the member's bytes then the score's 8. Operations are O(n), as on a
+ * listpack; handles are 1-based positions. A cursor remembers the last
+ * position found, so walking by handles is O(1) a step.
+ */
+class PackedZset implements ZStore {
+  private buf: Uint8Array = NO_BYTES;
+  private end = 0;
+  private len = 0;
+  // Cursor: entry `ci` starts at `co` (ci === len: co === end).
+  private ci = 0;
+  private co = 0;
+  foundRank = 0;
+
+  get length(): number {
+    return this.len;
+  }
+
+  memoryUsage(): number {
+    return ZSET_PACKED_BYTES + this.buf.length;
+  }
+
+  recomputeMemoryUsage(): number {
+    return ZSET_PACKED_BYTES + this.buf.length;
+  }
+
+  /** Start of entry `i` (0 <= i <= len), walking from the nearest known position. */
+  private off(i: number): number {
+    const ci = this.ci;
+    if (i === ci) return this.co;
+    const buf = this.buf;
+    let k: number;
+    let p: number;
+    if (i > ci ? i - ci <= this.len - i : i >= ci - i) {
+      // Forward from the cursor, or backwards from it.
+      k = ci;
+      p = this.co;
+    } else if (i > ci) {
+      k = this.len;
+      p = this.end;
+    } else {
+      k = 0;
+      p = 0;
+    }
+    // Skipping, a one-byte length needs no decoding.
+    for (; k < i; k++) {
+      const b = buf[p];
+      p = b < 0x80 ? p + b + 2 : readAt(buf, p);
+    }
+    for (; k > i; k--) {
+      const b = buf[p - 1];
+      p = b < 0x80 ? p - b - 2 : readBefore(buf, p);
+    }
+    this.ci = i;
+    this.co = p;
+    return p;
+  }
+
+  private resetCursor(): void {
+    this.ci = 0;
+    this.co = 0;
+  }
+
+  /** Position of `member`, or -1; the cursor is left on it. */
+  private find(member: string): number {
+    const buf = this.buf;
+    const mlen = member.length + 8;
+    let p = 0;
+    for (let i = 0; i < this.len; i++) {
+      const q = readAt(buf, p);
+      if (gLen === mlen && cmpBytes(buf, gOff, gLen - 8, member) === 0) {
+        this.ci = i;
+        this.co = p;
+        return i;
+      }
+      p = q;
+    }
+    return -1;
+  }
+
+  /** Makes `n` bytes of room at `p`. */
+  private open(p: number, n: number): void {
+    const need = this.end + n;
+    if (need > this.buf.length) {
+      const nb = new Uint8Array(need + (need >> 2) + 8);
+      nb.set(this.buf.subarray(0, p));
+      nb.set(this.buf.subarray(p, this.end), p + n);
+      this.buf = nb;
+    } else {
+      this.buf.copyWithin(p + n, p, this.end);
+    }
+    this.end = need;
+  }
+
+  /** Removes the bytes [p, q). */
+  private close(p: number, q: number): void {
+    const buf = this.buf;
+    buf.copyWithin(p, q, this.end);
+    this.end -= q - p;
+    if (buf.length > 64 && this.end < buf.length >> 2) this.buf = buf.slice(0, this.end);
+    this.resetCursor();
+  }
+
+  private writeAt(p: number, member: string, score: number): void {
+    const buf = this.buf;
+    const m = member.length;
+    const d = writeFrame(buf, p, m + 8);
+    for (let i = 0; i < m; i++) buf[d + i] = member.charCodeAt(i);
+    writeScore(buf, d + m, score);
+  }
+
+  /** Inserts a member known to be absent at its place in the order. */
+  private insert(member: string, score: number): void {
+    const buf = this.buf;
+    let p = 0;
+    for (let i = 0; i < this.len; i++) {
+      const q = readAt(buf, p);
+      const s = readScore(buf, gOff + gLen - 8);
+      if (s > score || (s === score && cmpBytes(buf, gOff, gLen - 8, member) > 0)) break;
+      p = q;
+    }
+    const size = packedSize(member.length + 8);
+    this.open(p, size);
+    this.writeAt(p, member, score);
+    this.len++;
+    this.resetCursor();
+  }
+
+  /** Appends a member that sorts after every present one (building from a sorted source). */
+  append(member: string, score: number): void {
+    const p = this.end;
+    this.open(p, packedSize(member.length + 8));
+    this.writeAt(p, member, score);
+    this.len++;
+  }
+
+  private removeAt(i: number): void {
+    const p = this.off(i);
+    this.close(p, readAt(this.buf, p));
+    this.len--;
+  }
+
+  score(member: string): number | undefined {
+    if (this.find(member) < 0) return undefined;
+    return readScore(this.buf, gOff + gLen - 8);
+  }
+
+  has(member: string): boolean {
+    return this.find(member) >= 0;
+  }
+
+  add(member: string, score: number): ZAddResult {
+    const i = this.find(member);
+    if (i >= 0) {
+      if (readScore(this.buf, gOff + gLen - 8) === score) return "unchanged";
+      this.removeAt(i);
+      this.insert(member, score);
+      return "updated";
+    }
+    this.insert(member, score);
+    return "added";
+  }
+
+  remove(member: string): boolean {
+    const i = this.find(member);
+    if (i < 0) return false;
+    this.removeAt(i);
+    return true;
+  }
+
+  rank(member: string, reverse: boolean): number {
+    const i = this.find(member);
+    return i < 0 ? -1 : reverse ? this.len - 1 - i : i;
+  }
+
+  memberOf(h: number): string {
+    readAt(this.buf, this.off(h - 1));
+    return memberString(this.buf, gOff, gLen - 8);
+  }
+
+  scoreOf(h: number): number {
+    readAt(this.buf, this.off(h - 1));
+    return readScore(this.buf, gOff + gLen - 8);
+  }
+
+  next(h: number): number {
+    return h < this.len ? h + 1 : 0;
+  }
+
+  prev(h: number): number {
+    return h - 1;
+  }
+
+  firstNode(): number {
+    return this.len > 0 ? 1 : 0;
+  }
+
+  lastNode(): number {
+    return this.len;
+  }
+
+  rankOf(h: number): number {
+    return h - 1;
+  }
+
+  nodeAtRank(rank: number): number {
+    return rank >= 0 && rank < this.len ? rank + 1 : 0;
+  }
+
+  firstInRange(r: ZRangeSpec): number {
+    if (!isValidScoreRange(r)) return 0;
+    const buf = this.buf;
+    let p = 0;
+    for (let i = 0; i < this.len; i++) {
+      const q = readAt(buf, p);
+      const s = readScore(buf, gOff + gLen - 8);
+      if (scoreGteMin(s, r)) {
+        if (!scoreLteMax(s, r)) return 0;
+        this.ci = i;
+        this.co = p;
+        this.foundRank = i;
+        return i + 1;
+      }
+      p = q;
+    }
+    return 0;
+  }
+
+  lastInRange(r: ZRangeSpec): number {
+    if (!isValidScoreRange(r)) return 0;
+    const buf = this.buf;
+    let p = this.end;
+    for (let i = this.len - 1; i >= 0; i--) {
+      p = readBefore(buf, p);
+      const s = readScore(buf, gOff + gLen - 8);
+      if (scoreLteMax(s, r)) {
+        if (!scoreGteMin(s, r)) return 0;
+        this.ci = i;
+        this.co = p;
+        this.foundRank = i;
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  firstInLexRange(r: ZLexRangeSpec): number {
+    if (!isValidLexRange(r)) return 0;
+    const buf = this.buf;
+    let p = 0;
+    for (let i = 0; i < this.len; i++) {
+      const q = readAt(buf, p);
+      if (packedGteMin(buf, gOff, gLen - 8, r)) {
+        if (!packedLteMax(buf, gOff, gLen - 8, r)) return 0;
+        this.ci = i;
+        this.co = p;
+        this.foundRank = i;
+        return i + 1;
+      }
+      p = q;
+    }
+    return 0;
+  }
+
+  lastInLexRange(r: ZLexRangeSpec): number {
+    if (!isValidLexRange(r)) return 0;
+    const buf = this.buf;
+    let p = this.end;
+    for (let i = this.len - 1; i >= 0; i--) {
+      p = readBefore(buf, p);
+      if (packedLteMax(buf, gOff, gLen - 8, r)) {
+        if (!packedGteMin(buf, gOff, gLen - 8, r)) return 0;
+        this.ci = i;
+        this.co = p;
+        this.foundRank = i;
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  /** Visits `n` entries from position `i`, towards the end or (reverse) the start. */
+  private walk(
+    i: number,
+    n: number,
+    reverse: boolean,
+    visit: (member: string, score: number) => void,
+  ): void {
+    const buf = this.buf;
+    if (!reverse) {
+      let p = this.off(i);
+      for (; n > 0 && i < this.len; n--, i++) {
+        p = readAt(buf, p);
+        visit(memberString(buf, gOff, gLen - 8), readScore(buf, gOff + gLen - 8));
+      }
+    } else {
+      let q = this.off(i + 1);
+      for (; n > 0 && i >= 0; n--, i--) {
+        q = readBefore(buf, q);
+        visit(memberString(buf, gOff, gLen - 8), readScore(buf, gOff + gLen - 8));
+      }
+    }
+  }
+
+  rangeByRank(
+    start: number,
+    stop: number,
+    reverse: boolean,
+    visit: (member: string, score: number) => void,
+  ): void {
+    if (start < 0 || start > stop || start >= this.len) return;
+    if (stop >= this.len) stop = this.len - 1;
+    this.walk(reverse ? this.len - 1 - start : start, stop - start + 1, reverse, visit);
+  }
+
+  rangeByScore(
+    r: ZRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    visit: (member: string, score: number) => void,
+  ): void {
+    if ((reverse ? this.lastInRange(r) : this.firstInRange(r)) === 0 || limit === 0) return;
+    let i = reverse ? this.foundRank - offset : this.foundRank + offset;
+    const buf = this.buf;
+    if (i < 0 || i >= this.len) return;
+    if (!reverse) {
+      let p = this.off(i);
+      for (; limit !== 0 && i < this.len; i++) {
+        p = readAt(buf, p);
+        const s = readScore(buf, gOff + gLen - 8);
+        if (!scoreLteMax(s, r)) break;
+        visit(memberString(buf, gOff, gLen - 8), s);
+        if (limit > 0) limit--;
+      }
+    } else {
+      let q = this.off(i + 1);
+      for (; limit !== 0 && i >= 0; i--) {
+        q = readBefore(buf, q);
+        const s = readScore(buf, gOff + gLen - 8);
+        if (!scoreGteMin(s, r)) break;
+        visit(memberString(buf, gOff, gLen - 8), s);
+        if (limit > 0) limit--;
+      }
+    }
+  }
+
+  rangeByLex(
+    r: ZLexRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    visit: (member: string, score: number) => void,
+  ): void {
+    if ((reverse ? this.lastInLexRange(r) : this.firstInLexRange(r)) === 0 || limit === 0) return;
+    let i = reverse ? this.foundRank - offset : this.foundRank + offset;
+    const buf = this.buf;
+    if (i < 0 || i >= this.len) return;
+    if (!reverse) {
+      let p = this.off(i);
+      for (; limit !== 0 && i < this.len; i++) {
+        p = readAt(buf, p);
+        if (!packedLteMax(buf, gOff, gLen - 8, r)) break;
+        visit(memberString(buf, gOff, gLen - 8), readScore(buf, gOff + gLen - 8));
+        if (limit > 0) limit--;
+      }
+    } else {
+      let q = this.off(i + 1);
+      for (; limit !== 0 && i >= 0; i--) {
+        q = readBefore(buf, q);
+        if (!packedGteMin(buf, gOff, gLen - 8, r)) break;
+        visit(memberString(buf, gOff, gLen - 8), readScore(buf, gOff + gLen - 8));
+        if (limit > 0) limit--;
+      }
+    }
+  }
+
+  forEach(visit: (member: string, score: number) => void): void {
+    this.walk(0, this.len, false, visit);
+  }
+
+  /** Removes positions [a, b); returns how many. */
+  private deletePositions(a: number, b: number): number {
+    if (a >= b) return 0;
+    const p = this.off(a);
+    const q = this.off(b);
+    this.close(p, q);
+    this.len -= b - a;
+    return b - a;
+  }
+
+  deleteRangeByRank(start: number, stop: number): number {
+    if (start < 0) start = 0;
+    if (stop >= this.len) stop = this.len - 1;
+    if (start > stop) return 0;
+    return this.deletePositions(start, stop + 1);
+  }
+
+  deleteRangeByScore(r: ZRangeSpec): number {
+    if (!isValidScoreRange(r)) return 0;
+    const buf = this.buf;
+    let a = -1;
+    let i = 0;
+    for (let p = 0; i < this.len; i++) {
+      p = readAt(buf, p);
+      const s = readScore(buf, gOff + gLen - 8);
+      if (a < 0) {
+        if (scoreGteMin(s, r)) a = i;
+        else continue;
+      }
+      if (!scoreLteMax(s, r)) break;
+    }
+    return a < 0 ? 0 : this.deletePositions(a, i);
+  }
+
+  deleteRangeByLex(r: ZLexRangeSpec): number {
+    if (!isValidLexRange(r)) return 0;
+    const buf = this.buf;
+    let a = -1;
+    let i = 0;
+    for (let p = 0; i < this.len; i++) {
+      p = readAt(buf, p);
+      if (a < 0) {
+        if (packedGteMin(buf, gOff, gLen - 8, r)) a = i;
+        else continue;
+      }
+      if (!packedLteMax(buf, gOff, gLen - 8, r)) break;
+    }
+    return a < 0 ? 0 : this.deletePositions(a, i);
+  }
+
+  private popAt(i: number): ZEntry {
+    readAt(this.buf, this.off(i));
+    const e = {
+      member: memberString(this.buf, gOff, gLen - 8),
+      score: readScore(this.buf, gOff + gLen - 8),
+    };
+    this.removeAt(i);
+    return e;
+  }
+
+  popMin(): ZEntry | undefined {
+    return this.len > 0 ? this.popAt(0) : undefined;
+  }
+
+  popMax(): ZEntry | undefined {
+    return this.len > 0 ? this.popAt(this.len - 1) : undefined;
+  }
+
+  randomMember(): string | undefined {
+    if (this.len === 0) return undefined;
+    return this.memberOf(1 + Math.floor(Math.random() * this.len));
+  }
+
+  memberAtSlot(i: number): string {
+    return this.memberOf(i + 1);
+  }
+
+  scoreAtSlot(i: number): number {
+    return this.scoreOf(i + 1);
+  }
+
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    const n = this.len;
+    const c = cursor <= 0 || cursor > n ? n : cursor;
+    const stop = count >= c ? 0 : c - Math.max(1, count);
+    if (c > stop) this.walk(c - 1, c - stop, true, visit);
+    return stop;
+  }
+
+  /** A copy (its buffer trimmed to the entries). */
+  clone(): PackedZset {
+    const z = new PackedZset();
+    z.buf = this.buf.slice(0, this.end);
+    z.end = this.end;
+    z.len = this.len;
+    return z;
+  }
+
+  checkInvariants(): void {
+    const buf = this.buf;
+    let p = 0;
+    let prevScore = -Infinity;
+    let prevMember: string | null = null;
+    let n = 0;
+    while (p < this.end) {
+      p = readAt(buf, p);
+      const m = memberString(buf, gOff, gLen - 8);
+      const s = readScore(buf, gOff + gLen - 8);
+      if (prevMember !== null && (prevScore > s || (prevScore === s && prevMember >= m))) {
+        throw new Error("bad order");
+      }
+      prevScore = s;
+      prevMember = m;
+      n++;
+    }
+    if (p !== this.end || n !== this.len) throw new Error("bad length");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The sorted set: its encoding and one of the two forms.
+
+/**
+ * Most entries a set keeps packed: past this a listpack-encoded set (large
+ * zset-max-listpack-entries, or sets built without limits) is stored as a
+ * skiplist anyway, so no operation costs more than a walk of this many
+ * entries. OBJECT ENCODING does not change.
+ */
+const PACKED_MAX = 256;
+
+/** A sorted set of binary-string members with double scores. */
+export class SortedSet implements CollectionValue {
+  private enc: ZsetEncoding = "listpack";
+  private st: ZStore;
+
+  /**
+   * An empty set, listpack encoded; `initialCapacity` sizes the skiplist
+   * when it is large enough to start as one.
+   */
+  constructor(initialCapacity = 8) {
+    this.st = initialCapacity > PACKED_MAX ? new SkipList(initialCapacity) : new PackedZset();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Encoding (t_zset.c zsetTypeCreate / zsetTypeMaybeConvert / zsetAdd /
+  // zsetConvertToListpackIfNeeded).
+
+  /**
+   * Creates an empty set with the encoding Redis picks for the expected
+   * number of elements and max member length (zsetTypeCreate): listpack when
+   * `sizeHint <= entries` and `valLenHint <= value`, else skiplist.
+   */
+  static create(sizeHint: number, valLenHint: number, cfg: ZsetEncodingConfig): SortedSet {
+    const z = new SortedSet();
+    if (sizeHint > cfg.zsetMaxListpackEntries || valLenHint > cfg.zsetMaxListpackValue) {
+      z.enc = "skiplist";
+      z.st = new SkipList(Math.min(sizeHint, 1 << 20));
+    }
+    return z;
+  }
+
+  /** TYPE of the value. */
+  get type(): "zset" {
+    return "zset";
+  }
+
+  /** Current OBJECT ENCODING. */
+  encoding(): ZsetEncoding {
+    return this.enc;
+  }
+
+  /** RDB_TYPE_ZSET_LISTPACK or RDB_TYPE_ZSET_2, as rdbSaveObjectType picks. */
+  rdbType(): number {
+    return this.enc === "listpack" ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
+  }
+
+  /** Estimated retained bytes (src/store/size.ts). O(1). */
+  get memoryUsage(): number {
+    return ZSET_BYTES + this.st.memoryUsage();
+  }
+
+  /** {@link memoryUsage} recomputed by a walk (tests). */
+  recomputeMemoryUsage(): number {
+    return ZSET_BYTES + this.st.recomputeMemoryUsage();
+  }
+
+  /**
+   * ZADD on an existing key: converts a listpack to skiplist when the number
+   * of elements about to be added exceeds the entries limit
+   * (zsetTypeMaybeConvert), even if they turn out to be updates.
+   */
+  maybeConvert(sizeHint: number, cfg: ZsetEncodingConfig): void {
+    if (this.enc === "listpack" && sizeHint > cfg.zsetMaxListpackEntries) {
+      this.setEncoding("skiplist");
+    }
+  }
+
+  /** Converts to `enc` (the storage follows: a skiplist packs when small enough). */
+  setEncoding(enc: ZsetEncoding): void {
+    this.enc = enc;
+    if (enc === "skiplist") {
+      if (this.st instanceof PackedZset) this.unpack();
+    } else if (this.st instanceof SkipList && this.st.length <= PACKED_MAX) {
+      const p = new PackedZset();
+      this.st.forEach((m, s) => p.append(m, s));
+      this.st = p;
+    }
+  }
+
+  private unpack(): void {
+    const sl = new SkipList(this.st.length);
+    this.st.forEach((m, s) => sl.add(m, s));
+    this.st = sl;
+  }
+
+  /**
+   * Converts back to listpack when small enough (ZUNIONSTORE/ZINTERSTORE/
+   * ZDIFFSTORE/GEO STORE results, RDB load): length <= entries and the longest
+   * member <= value. `maxelelen` defaults to the longest current member.
+   */
+  convertToListpackIfNeeded(cfg: ZsetEncodingConfig, maxelelen?: number): void {
+    if (this.enc === "listpack" || this.st.length > cfg.zsetMaxListpackEntries) return;
+    if (maxelelen === undefined) {
+      let max = 0;
+      this.st.forEach((m) => {
+        if (m.length > max) max = m.length;
+      });
+      maxelelen = max;
+    }
+    if (maxelelen <= cfg.zsetMaxListpackValue) this.setEncoding("listpack");
+  }
+
+  // ---------------------------------------------------------------------------
+  // Element operations.
+
+  /** Number of members (ZCARD). */
+  get size(): number {
+    return this.st.length;
+  }
+
+  /** Same as {@link size}. */
+  get length(): number {
+    return this.st.length;
+  }
+
+  /** Score of `member`, or undefined (ZSCORE). */
+  score(member: string): number | undefined {
+    return this.st.score(member);
+  }
+
+  /** Whether `member` is in the set. */
+  has(member: string): boolean {
+    return this.st.has(member);
+  }
+
+  /**
+   * Adds `member` or updates its score (the caller handles NX/XX/GT/LT/INCR
+   * and rejects NaN). With `cfg`, a listpack converts to skiplist when a new
+   * member makes the set exceed the entries limit or is longer than the value
+   * limit, as zsetAdd does.
+   */
+  add(member: string, score: number, cfg?: ZsetEncodingConfig): ZAddResult {
+    if (
+      cfg && this.enc === "listpack" &&
+      (this.st.length + 1 > cfg.zsetMaxListpackEntries ||
+        member.length > cfg.zsetMaxListpackValue) &&
+      !this.st.has(member)
+    ) {
+      this.setEncoding("skiplist");
+    }
+    const r = this.st.add(member, score);
+    if (r === "added" && this.st.length > PACKED_MAX && this.st instanceof PackedZset) {
+      this.unpack();
+    }
+    return r;
+  }
+
+  /** Removes `member`; returns whether it was present (ZREM). */
+  remove(member: string): boolean {
+    return this.st.remove(member);
+  }
+
+  /**
+   * 0-based rank of `member` (ZRANK; ZREVRANK with `reverse`), or -1 when
+   * absent. O(log n) (O(n) packed).
+   */
+  rank(member: string, reverse = false): number {
+    return this.st.rank(member, reverse);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Node handles: positive integers, 0 for none, valid until the set changes.
+
+  /** Member of node `h`. */
+  memberOf(h: number): string {
+    return this.st.memberOf(h);
+  }
+
+  /** Score of node `h`. */
+  scoreOf(h: number): number {
+    return this.st.scoreOf(h);
+  }
+
+  /** Next node towards higher scores, or 0. */
+  next(h: number): number {
+    return this.st.next(h);
+  }
+
+  /** Previous node towards lower scores, or 0. */
+  prev(h: number): number {
+    return this.st.prev(h);
+  }
+
+  /** Lowest-ranked node, or 0. */
+  firstNode(): number {
+    return this.st.firstNode();
+  }
+
+  /** Highest-ranked node, or 0. */
+  lastNode(): number {
+    return this.st.lastNode();
+  }
+
+  /** 0-based ascending rank of node `h`. O(log n). */
+  rankOf(h: number): number {
+    return this.st.rankOf(h);
+  }
+
+  /**
+   * Node at 0-based ascending rank, or 0 when out of range. O(log n)
+   * (zslGetElementByRank).
+   */
+  nodeAtRank(rank: number): number {
+    return this.st.nodeAtRank(rank);
+  }
+
+  /**
+   * First node (lowest) within the score range, or 0. O(log n).
+   * {@link lastFoundRank} then holds its 0-based rank.
+   */
+  firstInRange(r: ZRangeSpec): number {
+    return this.st.firstInRange(r);
+  }
+
+  /** Last node (highest) within the score range, or 0. Sets {@link lastFoundRank}. */
+  lastInRange(r: ZRangeSpec): number {
+    return this.st.lastInRange(r);
+  }
+
+  /** First node within the lex range, or 0. Sets {@link lastFoundRank}. */
+  firstInLexRange(r: ZLexRangeSpec): number {
+    return this.st.firstInLexRange(r);
+  }
+
+  /** Last node within the lex range, or 0. Sets {@link lastFoundRank}. */
+  lastInLexRange(r: ZLexRangeSpec): number {
+    return this.st.lastInLexRange(r);
+  }
+
+  /** 0-based rank of the node returned by the last successful *InRange call. */
+  get lastFoundRank(): number {
+    return this.st.foundRank;
+  }
+
+  /** Number of members with score in range (ZCOUNT). O(log n). */
+  countInRange(r: ZRangeSpec): number {
+    if (this.st.firstInRange(r) === 0) return 0;
+    const a = this.st.foundRank;
+    this.st.lastInRange(r);
+    return this.st.foundRank - a + 1;
+  }
+
+  /** Number of members in lex range (ZLEXCOUNT). O(log n). */
+  countInLexRange(r: ZLexRangeSpec): number {
+    if (this.st.firstInLexRange(r) === 0) return 0;
+    const a = this.st.foundRank;
+    this.st.lastInLexRange(r);
+    return this.st.foundRank - a + 1;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Ranges.
+
+  /**
+   * Visits ranks `start..stop` (0-based, inclusive, already normalized:
+   * 0 <= start <= stop; stop is clipped to size - 1). With `reverse`, rank 0
+   * is the highest score (ZRANGE ... REV / ZREVRANGE).
+   */
+  rangeByRank(
+    start: number,
+    stop: number,
+    reverse: boolean,
+    visit: (member: string, score: number) => void,
+  ): void {
+    this.st.rangeByRank(start, stop, reverse, visit);
+  }
+
+  /**
+   * Visits members with score in range, ascending (or descending with
+   * `reverse`), skipping `offset` matches and emitting at most `limit`
+   * (negative = no limit), like ZRANGEBYSCORE ... LIMIT. The offset is
+   * skipped in O(log n).
+   */
+  rangeByScore(
+    r: ZRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    visit: (member: string, score: number) => void,
+  ): void {
+    this.st.rangeByScore(r, reverse, offset, limit, visit);
+  }
+
+  /** Like {@link rangeByScore} for a lex range (ZRANGEBYLEX ... LIMIT). */
+  rangeByLex(
+    r: ZLexRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    visit: (member: string, score: number) => void,
+  ): void {
+    this.st.rangeByLex(r, reverse, offset, limit, visit);
+  }
+
+  /** Visits all members in ascending order (ZRANGE 0 -1's order). */
+  forEach(visit: (member: string, score: number) => void): void {
+    this.st.forEach(visit);
+  }
+
+  /** All entries in ascending order. */
+  toArray(): ZEntry[] {
+    const out: ZEntry[] = [];
+    this.st.forEach((member, score) => out.push({ member, score }));
+    return out;
+  }
+
+  /** Iterates [member, score] pairs in ascending order. */
+  *[Symbol.iterator](): IterableIterator<[string, number]> {
+    const st = this.st;
+    for (let x = st.firstNode(); x !== 0; x = st.next(x)) yield [st.memberOf(x), st.scoreOf(x)];
+  }
+
+  // ---------------------------------------------------------------------------
+  // Range deletion and pops.
+
+  /**
+   * Removes ranks `start..stop` (0-based ascending, inclusive, normalized).
+   * Returns the number removed (ZREMRANGEBYRANK).
+   */
+  deleteRangeByRank(start: number, stop: number): number {
+    return this.st.deleteRangeByRank(start, stop);
+  }
+
+  /** Removes members with score in range; returns the count (ZREMRANGEBYSCORE). */
+  deleteRangeByScore(r: ZRangeSpec): number {
+    return this.st.deleteRangeByScore(r);
+  }
+
+  /** Removes members in lex range; returns the count (ZREMRANGEBYLEX). */
+  deleteRangeByLex(r: ZLexRangeSpec): number {
+    return this.st.deleteRangeByLex(r);
+  }
+
+  /** Removes and returns the lowest-scored entry (ZPOPMIN). */
+  popMin(): ZEntry | undefined {
+    return this.st.popMin();
+  }
+
+  /** Removes and returns the highest-scored entry (ZPOPMAX). */
+  popMax(): ZEntry | undefined {
+    return this.st.popMax();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Random access and SCAN over slots.
+
+  /** A uniformly random member, or undefined when empty. O(1) (O(n) packed). */
+  randomMember(): string | undefined {
+    return this.st.randomMember();
+  }
+
+  /**
+   * Member in slot `i` (0 <= i < size). Slots are an arbitrary order that is
+   * stable until the next removal; use with random indexes to sample distinct
+   * members (ZRANDMEMBER with a count).
+   */
+  memberAtSlot(i: number): string {
+    return this.st.memberAtSlot(i);
+  }
+
+  /** Score in slot `i`. */
+  scoreAtSlot(i: number): number {
+    return this.st.scoreAtSlot(i);
+  }
+
+  /**
+   * One ZSCAN step over the slots from the top down: cursor `c` means "slots
+   * below c remain", 0 starts a new scan; returns the next cursor, 0 when
+   * done. Members present for the whole scan are visited at least once, even
+   * if the set grows or shrinks in between (in the skiplist form deletion
+   * moves the last slot into the hole, which never moves an unvisited member
+   * above the cursor). (For a listpack, Redis replies with everything at once
+   * and cursor 0: use {@link forEach} there.)
+   */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    return this.st.scan(cursor, count, visit);
+  }
+
+  /** A copy with the same members, scores and encoding (COPY). */
+  clone(): SortedSet {
+    const z = new SortedSet();
+    z.enc = this.enc;
+    if (this.st instanceof PackedZset) z.st = this.st.clone();
+    else {
+      const sl = new SkipList(this.st.length);
+      this.st.forEach((m, s) => sl.add(m, s));
+      z.st = sl;
+    }
+    return z;
+  }
+
+  /** Checks internal invariants (tests only); throws on corruption. */
+  checkInvariants(): void {
+    this.st.checkInvariants();
   }
 }
