@@ -12,6 +12,7 @@ import type { CommandSpec } from "../server/command_table.ts";
 import { datasetDigest, keyValueDigest } from "../persistence/digest.ts";
 import { serializedLength } from "../persistence/rdb_writer.ts";
 import { persistenceOf } from "../persistence/persistence.ts";
+import { loadRdbFile } from "../persistence/load.ts";
 
 const DEBUG_HELP = [
   "AOF-FLUSH-SLEEP <microsec>",
@@ -157,6 +158,8 @@ function debugCommand(c: Client): void {
     server.repl.replid2 = "0".repeat(40);
     server.repl.secondReplidOffset = -1;
     c.reply.ok();
+  } else if (sub === "reload") {
+    debugReload(c);
   } else if (sub === "digest" && c.argc === 2) {
     c.reply.simple(datasetDigest(server.keyspace));
   } else if (sub === "digest-value" && c.argc >= 2) {
@@ -319,3 +322,36 @@ export const debugCommands: CommandSpec[] = [
     handler: debugCommand,
   },
 ];
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB (unless NOSAVE),
+ * empties the dataset with its function libraries (unless NOFLUSH) and loads
+ * the file back; MERGE lets the file's keys and libraries replace existing ones.
+ */
+function debugReload(c: Client): void {
+  const server = c.server;
+  let flush = true, save = true, merge = false;
+  for (let j = 2; j < c.argc; j++) {
+    const opt = c.key(j).toLowerCase();
+    if (opt === "merge") merge = true;
+    else if (opt === "noflush") flush = false;
+    else if (opt === "nosave") save = false;
+    else {
+      c.reply.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  if (save && !persistenceOf(server).trySaveSync()) {
+    c.reply.error("ERR");
+    return;
+  }
+  if (flush) server.emptyData();
+  const cfg = server.config;
+  const r = loadRdbFile(server, cfg.resolvePath(cfg.dbfilename), server.log, merge);
+  if (r.status !== "ok") {
+    c.reply.error("ERR Error trying to load the RDB dump, check server logs.");
+    return;
+  }
+  server.log.notice("DB reloaded by DEBUG RELOAD");
+  c.reply.ok();
+}

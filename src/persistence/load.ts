@@ -47,9 +47,12 @@ export function rdbLoadOptions(server: Server, log: Log): RdbLoadOptions {
 }
 
 /** The subsystem that takes FUNCTION2 libraries (scripting), as the reader's callback. */
-function functionLoader(server: Server): ((code: Uint8Array) => string | null) | undefined {
+function functionLoader(
+  server: Server,
+  replace = false,
+): ((code: Uint8Array) => string | null) | undefined {
   const s = server.subsystems.find((s) => s.rdbLoadFunction !== undefined);
-  return s === undefined ? undefined : (code) => s.rdbLoadFunction!(code);
+  return s === undefined ? undefined : (code) => s.rdbLoadFunction!(code, replace);
 }
 
 /** Outcome of {@link loadRdbFile}. */
@@ -62,7 +65,12 @@ export type RdbFileLoad =
  * Loads the RDB file at `path` (a native path) into `server` (rdbLoad),
  * logging as Redis does. Never writes the file.
  */
-export function loadRdbFile(server: Server, path: string, log: Log): RdbFileLoad {
+export function loadRdbFile(
+  server: Server,
+  path: string,
+  log: Log,
+  allowDup = false,
+): RdbFileLoad {
   let buf: Uint8Array;
   try {
     buf = Deno.readFileSync(path);
@@ -81,7 +89,12 @@ export function loadRdbFile(server: Server, path: string, log: Log): RdbFileLoad
   const start = performance.now();
   stats.start(buf.length, Date.now());
   try {
-    const result = loadRdb(buf, rdbLoadOptions(server, log));
+    const opts = rdbLoadOptions(server, log);
+    if (allowDup) {
+      opts.allowDup = true;
+      opts.loadFunction = functionLoader(server, true);
+    }
+    const result = loadRdb(buf, opts);
     stats.keysLoaded = result.keysLoaded;
     stats.keysExpired = result.keysExpired;
     stats.loadedBytes = buf.length;

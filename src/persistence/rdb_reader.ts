@@ -827,6 +827,8 @@ export interface RdbLoadOptions {
    * Without it, libraries are skipped.
    */
   loadFunction?: (code: Uint8Array) => string | null;
+  /** A key that exists already is replaced (RDBFLAGS_ALLOW_DUP) instead of being an error. */
+  allowDup?: boolean;
   /** Log lines as Redis prints them while loading. */
   log: (level: "notice" | "warning" | "verbose", msg: string) => void;
 }
@@ -966,6 +968,10 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
         } else if (opts.dropExpired && expireAt !== -1 && expireAt < opts.now) {
           res.keysExpired++;
         } else {
+          if (db.peek(key) !== undefined) {
+            // RDBFLAGS_ALLOW_DUP (DEBUG RELOAD MERGE): the file's value wins.
+            if (opts.allowDup) db.delete(key);
+          }
           if (db.peek(key) !== undefined) {
             throw new RdbFormatError(
               `RDB has duplicated key '${key}' in DB ${db.id}`,

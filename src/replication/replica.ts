@@ -403,7 +403,7 @@ export class ReplicaLink {
     this.repl.disconnectReplicas();
     this.repl.freeBacklog();
     log.notice("MASTER <-> REPLICA sync: Flushing old data");
-    this.emptyData();
+    server.emptyData();
     log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
     if (!loadSyncPayload(server, rdb)) {
       throw new Error(
@@ -420,18 +420,6 @@ export class ReplicaLink {
     this.attachMaster(0);
     if (usemark) this.sendAck(); // the master starts the stream on this first ACK
     log.notice("MASTER <-> REPLICA sync: Finished with success");
-  }
-
-  /** emptyData: every db emptied as FLUSHALL would, WATCHers of existing keys touched. */
-  private emptyData(): void {
-    const server = this.repl.server;
-    for (const [id, clients] of server.watchedKeys) {
-      const sep = id.indexOf("\0");
-      const db = server.keyspace.dbs[Number(id.slice(0, sep))];
-      if (db.peek(id.slice(sep + 1)) !== undefined) { for (const c of clients) c.dirtyCas = true; }
-    }
-    for (const db of server.keyspace.dbs) db.flush();
-    server.signalFlushed(-1);
   }
 
   /** replicationCreateMasterClient: the client the stream runs as; the link is up. */

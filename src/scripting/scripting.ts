@@ -85,15 +85,20 @@ export function sha1hex(body: Uint8Array): string {
 export class Scripting implements Subsystem {
   readonly name = "scripting";
 
+  /** The dataset is replaced (full resync, DEBUG RELOAD): its libraries go with it. */
+  emptyData(): void {
+    this.functions.flush();
+  }
+
   /** RDB_OPCODE_FUNCTION2 entries of a save: every library's code. */
   rdbFunctions(): Uint8Array[] {
     return functionLibraryCodes(this.server);
   }
 
   /** A library read from an RDB file. */
-  rdbLoadFunction(code: Uint8Array): string | null {
+  rdbLoadFunction(code: Uint8Array, replace: boolean): string | null {
     // The reason as rdbFunctionLoad logs it, without the reply's error code.
-    return loadFunctionLibrary(this.server, code, false)?.replace(/^ERR /, "") ?? null;
+    return loadFunctionLibrary(this.server, code, replace)?.replace(/^ERR /, "") ?? null;
   }
   /** sha -> script (server.lua_scripts). */
   readonly scripts = new Map<string, Script>();

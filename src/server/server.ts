@@ -350,6 +350,23 @@ export class Server {
     for (const s of this.keyModifiedHooks) s.keyModified!(db, key);
   }
 
+  /**
+   * emptyData: every db emptied as FLUSHALL empties it (WATCHers of existing
+   * keys touched, tracking clients told) and what is saved with the dataset
+   * dropped (subsystems' emptyData: function libraries). Before a replica
+   * loads its master's RDB, and by DEBUG RELOAD.
+   */
+  emptyData(): void {
+    for (const [id, clients] of this.watchedKeys) {
+      const sep = id.indexOf("\0");
+      const db = this.keyspace.dbs[Number(id.slice(0, sep))];
+      if (db.peek(id.slice(sep + 1)) !== undefined) { for (const c of clients) c.dirtyCas = true; }
+    }
+    for (const db of this.keyspace.dbs) db.flush();
+    this.signalFlushed(-1);
+    for (const s of this.subsystems) s.emptyData?.();
+  }
+
   /** FLUSHDB / FLUSHALL (dbid -1) emptied the dataset: subsystems react (trackingInvalidateKeysOnFlush). */
   signalFlushed(dbid: number): void {
     for (const s of this.subsystems) s.flushed?.(dbid);

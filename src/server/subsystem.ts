@@ -41,13 +41,18 @@ export interface Subsystem {
   cron?(): void;
   /** processCommand: an error rejecting `cmd` before it runs or is queued (-MISCONF), else null. */
   denyCommand?(c: Client, cmd: Command): string | null;
+  /**
+   * emptyData: the whole dataset is being replaced (a replica's full resync,
+   * DEBUG RELOAD): drop what is saved with it (function libraries).
+   */
+  emptyData?(): void;
   /** The function libraries' code, saved in RDB files as RDB_OPCODE_FUNCTION2 entries. */
   rdbFunctions?(): Uint8Array[];
   /**
-   * Loads one FUNCTION2 library read from an RDB file (rdbFunctionLoad, no
-   * REPLACE); returns the error text, or null.
+   * Loads one FUNCTION2 library read from an RDB file (rdbFunctionLoad;
+   * `replace` with RDBFLAGS_ALLOW_DUP); returns the error text, or null.
    */
-  rdbLoadFunction?(code: Uint8Array): string | null;
+  rdbLoadFunction?(code: Uint8Array, replace: boolean): string | null;
   /** SHUTDOWN's final save (persistence); resolves false when it failed. */
   shutdownSave?(force: boolean): Promise<boolean>;
   /** Server close, after every client is gone: stop links, flush files. */
