@@ -3,11 +3,13 @@
  * monitor a master of ours with two replicas of ours, each a main.ts process started with its
  * own config file (Sentinel's REPLICAOF comes with CONFIG REWRITE, which needs one). The
  * sentinels discover the replicas (INFO) and each other (__sentinel__:hello), then carry out
- * SENTINEL FAILOVER and, after the master is SIGKILLed, an automatic failover in which no write
- * acknowledged by WAIT is lost. The sentinels' logs are printed when the test fails.
+ * SENTINEL FAILOVER, after which clients asking the sentinels (raw, and ioredis in sentinel
+ * mode) write to the new master, and, after the master is SIGKILLed, an automatic failover in
+ * which no write acknowledged by WAIT is lost. Every member's log is printed when the test fails.
  */
 
 import assert from "node:assert/strict";
+import { Redis } from "ioredis";
 import { freePort, RawClient, runsWith, simplify, useCommand, waitUntil } from "./helpers.ts";
 
 const SENTINEL = "redis-sentinel";
@@ -367,6 +369,23 @@ Deno.test({
         assert.equal(await ask(port, "GET", "before:99"), "99");
         assert.equal(await ask(port, "SET", "after-failover", "1"), "OK");
         assert.equal(await ask(port, "WAIT", 2, 5000), 2);
+      }
+      // So does a client library in sentinel mode.
+      {
+        const redis = new Redis({
+          sentinels: sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })),
+          name: NAME,
+          lazyConnect: true,
+          sentinelRetryStrategy: () => null,
+          retryStrategy: () => null,
+        });
+        try {
+          await redis.connect();
+          assert.equal(await redis.set("via-ioredis", "1"), "OK");
+        } finally {
+          redis.disconnect();
+        }
+        assert.equal(await ask(first.port, "GET", "via-ioredis"), "1");
       }
 
       // (2) The master is killed while a client writes, each write followed by WAIT 2; the
