@@ -448,7 +448,8 @@ export class Server {
     const now = Date.now();
     const sec = Math.floor(now / 1000);
     const usec = String((now % 1000) * 1000 + Math.floor(Math.random() * 1000)).padStart(6, "0");
-    let line = `${sec}.${usec} [${c.db.id} ${c.kind === "master" ? "lua" : c.addr}]`;
+    // The script client's addr is "lua"; the master link's is the master's host:port.
+    let line = `${sec}.${usec} [${c.db.id} ${c.addr}]`;
     for (const a of argv) line += " " + reprBytes(a);
     for (const m of this.monitors) {
       if (m === c || m.closed) continue;
