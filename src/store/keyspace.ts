@@ -845,6 +845,20 @@ export class Db {
     return i;
   }
 
+  /**
+   * The ids of every key now, with the store they belong to, for a snapshot
+   * that reads them later (`new Entry(store, id)`): O(keys) and no object per
+   * key, so taking it stalls nobody. Hold {@link pinIds} meanwhile so an id
+   * stays its key's until that key is deleted.
+   */
+  captureIds(): { store: Store; ids: Int32Array } {
+    const s = this.s;
+    const ids = new Int32Array(s.count);
+    let n = 0;
+    for (let id = 0; id < s.idHigh; id++) if (s.isLive(id)) ids[n++] = id;
+    return { store: s, ids: n === ids.length ? ids : ids.subarray(0, n) };
+  }
+
   /** All entries, for KEYS / FLUSH / persistence. Do not add keys during iteration. */
   *entries(): IterableIterator<Entry> {
     const s = this.s;
