@@ -225,6 +225,17 @@ if (handlers && typeof handlers.call === "function" && vm?.exports?.HEAPU8) {
   handlers.pcall = (...abi: number[]) => hostCall(abi, false);
 }
 
+/**
+ * In the VM's worker (vm_worker.ts): redis.call's argument block goes as is to the main
+ * thread, which returns the reply already in the VM's encoding.
+ */
+let forwardCall: ((block: Uint8Array, raise: boolean) => Uint8Array) | null = null;
+
+/** Sends every redis.call / redis.pcall to `f` as the VM's raw argument block (the worker). */
+export function forwardCalls(f: (block: Uint8Array, raise: boolean) => Uint8Array): void {
+  forwardCall = f;
+}
+
 function hostCall(abi: number[], raise: boolean): bigint | void {
   const ex = vm.exports;
   const hasRet = abi.length >= 3;
@@ -232,9 +243,13 @@ function hostCall(abi: number[], raise: boolean): bigint | void {
   const len = hasRet ? abi[2] : abi[1];
   let wire: Uint8Array;
   try {
-    const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
-    const r = host === null ? "ERR no script is running" : host.call(argv, raise);
-    wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
+    if (forwardCall !== null) {
+      wire = forwardCall(ex.HEAPU8.subarray(ptr, ptr + len), raise);
+    } else {
+      const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
+      const r = host === null ? "ERR no script is running" : host.call(argv, raise);
+      wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
+    }
   } catch (e) {
     wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -343,6 +358,21 @@ export function runLua(
   } finally {
     host = null;
   }
+}
+
+/**
+ * Lifts the VM's instruction budget: by default the engine stops a chunk after about a tenth
+ * of a second of work ("Script killed by fuel limit"), which Redis does not. The largest
+ * budget (0 means the default) is hours of work. For the worker, where a long script goes
+ * past busy-reply-threshold and SCRIPT KILL stops it.
+ */
+export function unlimitedFuel(): void {
+  vm?.exports?._set_limits?.(0xffffffff, 0, 0);
+}
+
+/** False when the VM could not be loaded in this process (scripts then fail with its error). */
+export function vmLoaded(): boolean {
+  return engine !== null;
 }
 
 /**
