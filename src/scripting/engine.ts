@@ -354,7 +354,7 @@ export function runLua(
 ): ReplyValue {
   host = h;
   try {
-    return evalDirect(source, keys, args);
+    return evalDirect(source, keys, args) as ReplyValue;
   } finally {
     host = null;
   }
@@ -376,11 +376,65 @@ export function vmLoaded(): boolean {
 }
 
 /**
+ * runLua in the VM's worker: the value as the VM encoded it (decoded by `decodeResultWire` on
+ * the server's thread, cheaper than a structured clone of the decoded value), or null for nil.
+ */
+export function runLuaWire(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+): Uint8Array | null {
+  host = h;
+  try {
+    return evalDirect(source, keys, args, true) as Uint8Array | null;
+  } finally {
+    host = null;
+  }
+}
+
+/** A value `runLuaWire` returned, decoded as `runLua` would have returned it. */
+export function decodeResultWire(wire: Uint8Array | null): ReplyValue {
+  if (wire === null) return null;
+  if (engine === null) return { err: binaryToBytes(vmError) as any };
+  const ex = vm.exports;
+  const ptr = ex._alloc(wire.length);
+  ex.HEAPU8.set(wire, ptr);
+  // The engine's own decoder (it frees the copy), given a packed (len << 32 | ptr).
+  return vm.decodeResult((BigInt(wire.length) << 32n) | BigInt(ptr >>> 0), "");
+}
+
+/** The bytes of a result the VM returned (decodeResult's first half), freed in the VM. */
+function resultWire(result: unknown): Uint8Array | null {
+  const ex = vm.exports;
+  let ptr: number, len: number;
+  if (typeof result === "number") {
+    if (ex.getTempRet0) [ptr, len] = [result >>> 0, ex.getTempRet0()];
+    else ({ ptr, len } = vm.readPtrLen(result >>> 0));
+  } else if (typeof result === "bigint") {
+    [ptr, len] = [Number(result & 0xffffffffn), Number(result >> 32n)];
+  } else if (Array.isArray(result)) {
+    [ptr, len] = [Number(result[0]), Number(result[1])];
+  } else {
+    ({ ptr, len } = result as { ptr: number; len: number });
+  }
+  if (!ptr || !len) return null;
+  const out = ex.HEAPU8.slice(ptr, ptr + len);
+  ex._free_mem(ptr);
+  return out;
+}
+
+/**
  * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
  * for error metadata we do not use) and without its Buffers: the same wasm exports, called
  * as it calls them.
  */
-function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
+function evalDirect(
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+  wire = false,
+): ReplyValue | Uint8Array {
   if (engine === null) return { err: binaryToBytes(vmError) as any };
   if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
   const ex = vm.exports;
@@ -397,7 +451,7 @@ function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]):
       argBlock.length,
       keys.length,
     );
-    return vm.decodeResult(result, "");
+    return wire ? resultWire(result) : vm.decodeResult(result, "");
   } finally {
     ex._free_mem(scriptPtr);
     ex._free_mem(argsPtr);

@@ -16,8 +16,10 @@ export const TO_SERVER = 1;
 /** The message's kind, and its length in the data area. */
 export const KIND = 2;
 export const LENGTH = 3;
+/** MSG_RUN: how many of its arguments are KEYS. */
+export const NUMKEYS = 4;
 /** Bytes before the data area. */
-export const HEADER_BYTES = 16;
+export const HEADER_BYTES = 32;
 /** Size of the data area: larger messages go through the port. */
 export const DATA_BYTES = 256 * 1024;
 
@@ -29,9 +31,13 @@ export const MSG_PCALL = 2;
 export const MSG_LOG = 3;
 /** Worker -> server: redis.setresp, the protocol in LENGTH. */
 export const MSG_SETRESP = 4;
-/** Worker -> server: the script ended, its value on the port. */
+/**
+ * Worker -> server: the script ended; its value as the VM encodes it (data area, or the port;
+ * LENGTH -1: nil; kind MSG_DONE_VALUE: a decoded value on the port).
+ */
 export const MSG_DONE = 5;
-/** Server -> worker: run { source, keys, args } (on the port). */
+export const MSG_DONE_VALUE = 9;
+/** Server -> worker: run the argument block [source, ...keys, ...args] (data area or port). */
 export const MSG_RUN = 6;
 /** Server -> worker: the reply to a call (data area or port), or an acknowledgement. */
 export const MSG_REPLY = 7;
@@ -44,3 +50,9 @@ export const VIA_PORT = 0x100;
 export function takeMessage<T>(port: MessagePort): T {
   return receiveMessageOnPort(port)!.message as T;
 }
+
+/**
+ * Spins this many reads of a sequence word before sleeping in Atomics.wait: an answer usually
+ * comes within microseconds, and waking a sleeping thread costs tens of them.
+ */
+export const SPIN = 10000;

@@ -7,8 +7,8 @@
  */
 
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import type { ReplyValue, ScriptHost } from "./engine.ts";
-import { decodeArgBlock, errorToWire, respToWire } from "./wire.ts";
+import { decodeResultWire, type ReplyValue, type ScriptHost } from "./engine.ts";
+import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
 import {
   DATA_BYTES,
   HEADER_BYTES,
@@ -16,12 +16,15 @@ import {
   LENGTH,
   MSG_CALL,
   MSG_DONE,
+  MSG_DONE_VALUE,
   MSG_LOG,
   MSG_PCALL,
   MSG_QUIT,
   MSG_REPLY,
   MSG_RUN,
   MSG_SETRESP,
+  NUMKEYS,
+  SPIN,
   takeMessage,
   TO_SERVER,
   TO_WORKER,
@@ -58,8 +61,15 @@ export class VmThread {
   start(host: ScriptHost, source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): void {
     this.host = host;
     this.result = undefined;
-    this.port.postMessage({ source, keys, args });
-    this.signal(MSG_RUN | VIA_PORT, 0);
+    const block = encodeArgBlock([source, ...keys], args);
+    Atomics.store(this.ctl, NUMKEYS, keys.length);
+    if (block.length <= DATA_BYTES) {
+      this.data.set(block);
+      this.signal(MSG_RUN, block.length);
+    } else {
+      this.port.postMessage(block);
+      this.signal(MSG_RUN | VIA_PORT, 0);
+    }
   }
 
   /**
@@ -69,6 +79,11 @@ export class VmThread {
   runFor(timeoutMs: number): ReplyValue | undefined {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
+      for (let i = 0; i < SPIN && Atomics.load(this.ctl, TO_SERVER) === this.seen; i++);
+      if (Atomics.load(this.ctl, TO_SERVER) !== this.seen) {
+        if (this.serve()) return this.result;
+        continue;
+      }
       const left = deadline - performance.now();
       if (left <= 0) return undefined;
       const r = Atomics.wait(this.ctl, TO_SERVER, this.seen, left === Infinity ? undefined : left);
@@ -118,8 +133,20 @@ export class VmThread {
     this.seen = Atomics.load(this.ctl, TO_SERVER);
     const kind = Atomics.load(this.ctl, KIND);
     const host = this.host!;
-    if (kind === (MSG_DONE | VIA_PORT)) {
+    if (kind === MSG_DONE_VALUE) {
       this.result = takeMessage<ReplyValue>(this.port);
+      this.host = null;
+      return true;
+    }
+    if ((kind & ~VIA_PORT) === MSG_DONE) {
+      const length = Atomics.load(this.ctl, LENGTH);
+      this.result = decodeResultWire(
+        kind & VIA_PORT
+          ? takeMessage<Uint8Array>(this.port)
+          : length < 0
+          ? null
+          : this.data.subarray(0, length),
+      );
       this.host = null;
       return true;
     }

@@ -6,7 +6,8 @@
  */
 
 import { type MessagePort, workerData } from "node:worker_threads";
-import type { ScriptHost } from "./engine.ts";
+import type { ReplyValue, ScriptHost } from "./engine.ts";
+import { decodeArgBlock } from "./wire.ts";
 import {
   DATA_BYTES,
   HEADER_BYTES,
@@ -14,11 +15,14 @@ import {
   LENGTH,
   MSG_CALL,
   MSG_DONE,
+  MSG_DONE_VALUE,
   MSG_LOG,
   MSG_PCALL,
   MSG_QUIT,
   MSG_RUN,
   MSG_SETRESP,
+  NUMKEYS,
+  SPIN,
   takeMessage,
   TO_SERVER,
   TO_WORKER,
@@ -49,6 +53,7 @@ try {
     return receive();
   };
   const receive = (): number => {
+    for (let i = 0; i < SPIN && Atomics.load(ctl, TO_WORKER) === seen; i++);
     while (Atomics.load(ctl, TO_WORKER) === seen) Atomics.wait(ctl, TO_WORKER, seen);
     seen = Atomics.load(ctl, TO_WORKER);
     return Atomics.load(ctl, KIND);
@@ -84,19 +89,35 @@ try {
   for (;;) {
     const kind = receive();
     if (kind === MSG_QUIT) break;
-    if (kind !== (MSG_RUN | VIA_PORT)) continue;
-    const job = takeMessage<{ source: Uint8Array; keys: Uint8Array[]; args: Uint8Array[] }>(
-      port,
-    );
-    let result;
+    if ((kind & ~VIA_PORT) !== MSG_RUN) continue;
+    // One copy: redis.call's replies reuse the data area while the script runs.
+    const block = kind & VIA_PORT
+      ? takeMessage<Uint8Array>(port)
+      : data.slice(0, Atomics.load(ctl, LENGTH));
+    const argv = decodeArgBlock(block);
+    const numkeys = Atomics.load(ctl, NUMKEYS);
+    let result: Uint8Array | null | ReplyValue;
     try {
       if (typeof engine === "string") throw engine;
-      result = engine.runLua(host, job.source, job.keys, job.args);
+      result = engine.runLuaWire(
+        host,
+        argv[0],
+        argv.slice(1, 1 + numkeys),
+        argv.slice(1 + numkeys),
+      );
     } catch (err) {
-      result = { err: new TextEncoder().encode(String(err)) };
+      result = { err: new TextEncoder().encode(String(err)) } as ReplyValue;
     }
-    port.postMessage(result);
-    Atomics.store(ctl, KIND, MSG_DONE | VIA_PORT);
+    let done = MSG_DONE, length = -1;
+    if (result instanceof Uint8Array && result.length <= DATA_BYTES) {
+      data.set(result);
+      length = result.length;
+    } else if (result !== null) {
+      port.postMessage(result);
+      done = result instanceof Uint8Array ? MSG_DONE | VIA_PORT : MSG_DONE_VALUE;
+    }
+    Atomics.store(ctl, KIND, done);
+    Atomics.store(ctl, LENGTH, length);
     Atomics.add(ctl, TO_SERVER, 1);
     Atomics.notify(ctl, TO_SERVER);
   }
