@@ -88,6 +88,8 @@ export class VmThread {
       if (left <= 0) return undefined;
       const r = Atomics.wait(this.ctl, TO_SERVER, this.seen, left === Infinity ? undefined : left);
       if (r === "timed-out") return undefined;
+      // A late notify of a message already served (seen while spinning) wakes the wait too.
+      if (Atomics.load(this.ctl, TO_SERVER) === this.seen) continue;
       const done = this.serve();
       if (done) return this.result;
     }
