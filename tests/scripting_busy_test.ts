@@ -188,3 +188,22 @@ Deno.test("busy: a script that ends after the threshold replies normally and pro
     assert.match(stats, /cmdstat_eval:calls=1,/);
   });
 });
+
+Deno.test("worker: arguments, replies and results larger than the shared area cross whole", async () => {
+  await withClient({}, async (c) => {
+    const big = "x".repeat(600_000) + "end";
+    assert.equal(
+      await c.call("EVAL", "return redis.call('set', KEYS[1], ARGV[1])", "1", "big", big),
+      "+OK\r\n",
+    );
+    assert.equal(
+      await c.call("EVAL", "return redis.call('get', KEYS[1])", "1", "big"),
+      `$${big.length}\r\n${big}\r\n`,
+    );
+    assert.equal(
+      await c.call("EVAL", "local v = redis.call('get', KEYS[1]) return #v", "1", "big"),
+      `:${big.length}\r\n`,
+    );
+    assert.equal(await c.call("EVAL", "return ARGV[1]", "0", big), `$${big.length}\r\n${big}\r\n`);
+  });
+});
