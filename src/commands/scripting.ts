@@ -135,12 +135,11 @@ function scriptKillCommand(c: Client): void {
   scriptKill(c, true);
 }
 
-/**
- * scriptKill: SCRIPT KILL (`isEval`) / FUNCTION KILL. A script runs to its end before any
- * other command is read, so none is ever in execution when this runs.
- */
-export function scriptKill(c: Client, _isEval: boolean): void {
-  c.reply.error("NOTBUSY No scripts in execution right now.");
+/** SCRIPT KILL (`isEval`) / FUNCTION KILL: stops a busy script that has not written. */
+export function scriptKill(c: Client, isEval: boolean): void {
+  const err = scriptingOf(c.server).kill(isEval);
+  if (err === null) c.reply.ok();
+  else c.reply.error(err);
 }
 
 function scriptDebugCommand(c: Client): void {

@@ -31,6 +31,11 @@ function shutdownCommand(c: Client): void {
     c.reply.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
     return;
   }
+  // A busy script: only SHUTDOWN NOSAVE (no save of a dataset the script is changing).
+  if (!nosave && c.server.busyReply !== null) {
+    c.reply.error(c.server.busyReply);
+    return;
+  }
   const server = c.server;
   server.log.warning("User requested shutdown...");
   // Every subsystem with a final save (RDB, AOF) runs it; all must succeed.

@@ -225,6 +225,17 @@ if (handlers && typeof handlers.call === "function" && vm?.exports?.HEAPU8) {
   handlers.pcall = (...abi: number[]) => hostCall(abi, false);
 }
 
+/**
+ * In the VM's worker (vm_worker.ts): redis.call's argument block goes as is to the main
+ * thread, which returns the reply already in the VM's encoding.
+ */
+let forwardCall: ((block: Uint8Array, raise: boolean) => Uint8Array) | null = null;
+
+/** Sends every redis.call / redis.pcall to `f` as the VM's raw argument block (the worker). */
+export function forwardCalls(f: (block: Uint8Array, raise: boolean) => Uint8Array): void {
+  forwardCall = f;
+}
+
 function hostCall(abi: number[], raise: boolean): bigint | void {
   const ex = vm.exports;
   const hasRet = abi.length >= 3;
@@ -232,9 +243,13 @@ function hostCall(abi: number[], raise: boolean): bigint | void {
   const len = hasRet ? abi[2] : abi[1];
   let wire: Uint8Array;
   try {
-    const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
-    const r = host === null ? "ERR no script is running" : host.call(argv, raise);
-    wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
+    if (forwardCall !== null) {
+      wire = forwardCall(ex.HEAPU8.subarray(ptr, ptr + len), raise);
+    } else {
+      const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
+      const r = host === null ? "ERR no script is running" : host.call(argv, raise);
+      wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
+    }
   } catch (e) {
     wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -339,10 +354,74 @@ export function runLua(
 ): ReplyValue {
   host = h;
   try {
-    return evalDirect(source, keys, args);
+    return evalDirect(source, keys, args) as ReplyValue;
   } finally {
     host = null;
   }
+}
+
+/**
+ * Lifts the VM's instruction budget: by default the engine stops a chunk after about a tenth
+ * of a second of work ("Script killed by fuel limit"), which Redis does not. The largest
+ * budget (0 means the default) is hours of work. For the worker, where a long script goes
+ * past busy-reply-threshold and SCRIPT KILL stops it.
+ */
+export function unlimitedFuel(): void {
+  vm?.exports?._set_limits?.(0xffffffff, 0, 0);
+}
+
+/** False when the VM could not be loaded in this process (scripts then fail with its error). */
+export function vmLoaded(): boolean {
+  return engine !== null;
+}
+
+/**
+ * runLua in the VM's worker: the value as the VM encoded it (decoded by `decodeResultWire` on
+ * the server's thread, cheaper than a structured clone of the decoded value), or null for nil.
+ */
+export function runLuaWire(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+): Uint8Array | null {
+  host = h;
+  try {
+    return evalDirect(source, keys, args, true) as Uint8Array | null;
+  } finally {
+    host = null;
+  }
+}
+
+/** A value `runLuaWire` returned, decoded as `runLua` would have returned it. */
+export function decodeResultWire(wire: Uint8Array | null): ReplyValue {
+  if (wire === null) return null;
+  if (engine === null) return { err: binaryToBytes(vmError) as any };
+  const ex = vm.exports;
+  const ptr = ex._alloc(wire.length);
+  ex.HEAPU8.set(wire, ptr);
+  // The engine's own decoder (it frees the copy), given a packed (len << 32 | ptr).
+  return vm.decodeResult((BigInt(wire.length) << 32n) | BigInt(ptr >>> 0), "");
+}
+
+/** The bytes of a result the VM returned (decodeResult's first half), freed in the VM. */
+function resultWire(result: unknown): Uint8Array | null {
+  const ex = vm.exports;
+  let ptr: number, len: number;
+  if (typeof result === "number") {
+    if (ex.getTempRet0) [ptr, len] = [result >>> 0, ex.getTempRet0()];
+    else ({ ptr, len } = vm.readPtrLen(result >>> 0));
+  } else if (typeof result === "bigint") {
+    [ptr, len] = [Number(result & 0xffffffffn), Number(result >> 32n)];
+  } else if (Array.isArray(result)) {
+    [ptr, len] = [Number(result[0]), Number(result[1])];
+  } else {
+    ({ ptr, len } = result as { ptr: number; len: number });
+  }
+  if (!ptr || !len) return null;
+  const out = ex.HEAPU8.slice(ptr, ptr + len);
+  ex._free_mem(ptr);
+  return out;
 }
 
 /**
@@ -350,7 +429,12 @@ export function runLua(
  * for error metadata we do not use) and without its Buffers: the same wasm exports, called
  * as it calls them.
  */
-function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
+function evalDirect(
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+  wire = false,
+): ReplyValue | Uint8Array {
   if (engine === null) return { err: binaryToBytes(vmError) as any };
   if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
   const ex = vm.exports;
@@ -367,7 +451,7 @@ function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]):
       argBlock.length,
       keys.length,
     );
-    return vm.decodeResult(result, "");
+    return wire ? resultWire(result) : vm.decodeResult(result, "");
   } finally {
     ex._free_mem(scriptPtr);
     ex._free_mem(argsPtr);

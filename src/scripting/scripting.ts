@@ -9,10 +9,10 @@
 
 import { createHash } from "node:crypto";
 import { Client } from "../server/client.ts";
-import { call } from "../server/executor.ts";
+import { accountCommand, call } from "../server/executor.ts";
 import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
   compileError,
   evalSource,
@@ -21,7 +21,9 @@ import {
   runLua,
   scriptError,
   type ScriptHost,
+  vmLoaded,
 } from "./engine.ts";
+import { VmThread } from "./vm_thread.ts";
 import { writeValue } from "./convert.ts";
 import { createLibrary, FunctionLibraries } from "./functions.ts";
 
@@ -66,6 +68,12 @@ export interface Runnable {
 
 const registry = new WeakMap<Server, Scripting>();
 
+/** shared.slowevalerr / slowscripterr: what others get while a script is past the threshold. */
+const SLOW_EVAL =
+  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+const SLOW_SCRIPT =
+  "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
 /** The VM's error for a returned value it cannot convert (a function, userdata, a thread). */
 const UNSUPPORTED_TYPE = "unsupported Lua return type\0";
 
@@ -108,6 +116,9 @@ export class Scripting implements Subsystem {
   /** The run in progress (curr_run_ctx), null when none. */
   running: RunContext | null = null;
   private client: Client | null = null;
+  /** The VM's worker, started by the first script (and again after SCRIPT KILL). */
+  private vm: VmThread | null = null;
+  private closed = false;
 
   constructor(readonly server: Server) {
     registry.set(server, this);
@@ -204,15 +215,109 @@ export class Scripting implements Subsystem {
       ro || (!compat && (r.flags & SCRIPT_FLAG_NO_WRITES) !== 0),
     );
     this.running = ctx;
-    let result: ReplyValue;
-    try {
-      result = runLua(ctx, r.source, keys, args);
-    } finally {
-      this.running = null;
-      sc.reply.len = 0;
-    }
     // Scripts propagate as their effects (the writes they ran), never as EVAL/FCALL.
     c.preventPropagation();
+    if (!vmLoaded()) {
+      // No VM in this process: the engine replies its load error at once.
+      this.end(ctx, runLua(ctx, r.source, keys, args));
+      return;
+    }
+    const vm = this.vm ??= new VmThread();
+    vm.start(ctx, r.source, keys, args);
+    // Only a client's own top-level command can wait past the threshold (not EXEC's queue,
+    // the master link or the AOF): the others run to the end whatever it takes.
+    const canYield = c.conn !== null && !c.inExec && c.kind !== "master" &&
+      server.propagation.nesting === 1;
+    const result = vm.runFor(canYield ? server.config.busyReplyThreshold : Infinity);
+    if (result !== undefined) {
+      this.end(ctx, result);
+      return;
+    }
+    this.yieldRun(ctx, vm);
+  }
+
+  /**
+   * The script is past busy-reply-threshold (scriptInterrupt's timed-out state): its caller
+   * waits like a blocked client, other clients get -BUSY, and the script's requests are served
+   * from the event loop until it ends or SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE stops it.
+   * The execution unit stays open, so its writes still propagate as one MULTI/EXEC.
+   */
+  private yieldRun(ctx: RunContext, vm: VmThread): void {
+    const server = this.server;
+    const c = ctx.caller;
+    ctx.yielded = performance.now();
+    server.log.warning(
+      `Slow script detected: still in execution after ${
+        Math.round(ctx.yielded - ctx.started)
+      } milliseconds. You can try killing the script using the ${
+        ctx.runnable.isEval ? "SCRIPT KILL" : "FUNCTION KILL"
+      } command. Script name is: ${ctx.runnable.name}.`,
+    );
+    server.busyReply = ctx.runnable.isEval ? SLOW_EVAL : SLOW_SCRIPT;
+    server.blocking.block(c, [], "string", 0, () => {});
+    server.propagation.nesting++;
+    const now = server.keyspace.now;
+    vm.runAsync(() => {
+      // Other clients' commands ran meanwhile: the script keeps its own time and client.
+      server.keyspace.now = now;
+      server.currentClient = c;
+    }, () => {
+      server.currentClient = null;
+    }).then((result) => {
+      if (result === undefined) result = ctx.killedResult();
+      server.busyReply = null;
+      server.propagation.nesting--;
+      const state = c.blocked;
+      const errors = server.stats.totalErrorReplies;
+      if (state !== null) {
+        server.blocking.unblock(c, "served");
+        this.end(ctx, result);
+        const usec = c.duration + Math.round((performance.now() - ctx.yielded) * 1000);
+        accountCommand(c, state.cmd, usec, server.stats.totalErrorReplies !== errors);
+        c.scheduleFlush();
+        state.resume();
+      } else {
+        this.running = null; // the caller is gone
+      }
+      if (this.closed) return;
+      if (server.propagation.nesting === 0) server.propagation.flush();
+      server.afterCommand();
+    });
+  }
+
+  /**
+   * scriptKill: SCRIPT KILL (`isEval`) / FUNCTION KILL. Stops the busy script (its caller gets
+   * the killed error) and returns null, or returns the error to reply. A script is seen
+   * running only once past busy-reply-threshold: before, no other command is read.
+   */
+  kill(isEval: boolean): string | null {
+    const ctx = this.running;
+    if (ctx === null || ctx.yielded === 0) return "NOTBUSY No scripts in execution right now.";
+    if (ctx.writeDirty) {
+      return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+    }
+    if (isEval && !ctx.runnable.isEval) return SLOW_SCRIPT;
+    if (!isEval && ctx.runnable.isEval) return SLOW_EVAL;
+    this.server.log.warning("Lua script killed by user with SCRIPT KILL.");
+    // The VM cannot be interrupted inside a chunk: its worker goes, the next script starts one.
+    this.vm?.terminate();
+    this.vm = null;
+    return null;
+  }
+
+  /** Server close: a busy script stops with it. */
+  close(): void {
+    this.closed = true;
+    this.vm?.terminate();
+    this.vm = null;
+  }
+
+  /** scriptResetRun: replies the script's value or error to its caller. */
+  private end(ctx: RunContext, result: ReplyValue): void {
+    const c = ctx.caller;
+    const r = ctx.runnable;
+    this.running = null;
+    ctx.sc.reply.len = 0;
     if (isError(result) && result.meta !== undefined) {
       const [text, line] = scriptError(result, r.chunk);
       replyError(
@@ -261,6 +366,9 @@ export class Scripting implements Subsystem {
 class RunContext implements ScriptHost {
   /** The script ran a write command: SCRIPT KILL refuses it (SCRIPT_WRITE_DIRTY). */
   writeDirty = false;
+  /** performance.now() at the start, and when it went past busy-reply-threshold (else 0). */
+  readonly started = performance.now();
+  yielded = 0;
   /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
   readonly commandErrors = new Set<string>();
 
@@ -320,6 +428,18 @@ class RunContext implements ScriptHost {
 
   setResp(resp: 2 | 3): void {
     this.sc.reply.resp = resp;
+  }
+
+  /**
+   * The error of a script stopped by SCRIPT KILL / FUNCTION KILL (luaMaskCountHook's). The
+   * worker is gone, so the line it was at is unknown: line 1 is reported.
+   */
+  killedResult(): ReplyValue {
+    return {
+      err: binaryToBytes("Script killed by user with SCRIPT KILL..."),
+      code: binaryToBytes("ERR"),
+      meta: { line: 1, kind: "killed" },
+    } as ReplyValue;
   }
 }
 

@@ -128,6 +128,11 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     );
     return;
   }
+  // A script past busy-reply-threshold: only allow_busy commands (SCRIPT KILL, SHUTDOWN, ...).
+  if (server.busyReply !== null && !cmd.flags.includes("allow_busy")) {
+    rejectCommand(c, server.busyReply, cmd);
+    return;
+  }
   if (c.multi !== null && !isTransactionControl(cmd)) {
     if (cmd.flags.includes("no_multi")) {
       rejectCommand(c, "ERR Command not allowed inside a transaction", cmd);

@@ -97,6 +97,11 @@ export class Server {
   /** The client whose top-level command is running (Redis's current_client), else null. */
   currentClient: Client | null = null;
   /**
+   * While a script runs past busy-reply-threshold (isInsideYieldingLongCommand): the -BUSY
+   * error commands without the allow_busy flag get. Null otherwise.
+   */
+  busyReply: string | null = null;
+  /**
    * Runs before each write command (nested ones included) while a BGSAVE
    * snapshot or a background AOF rewrite is open, so they keep their
    * point-in-time view (copy-before-write, see src/persistence/snapshot.ts and
@@ -261,7 +266,8 @@ export class Server {
 
   private startCron(): void {
     const tick = () => {
-      this.cron();
+      // A busy script still holds the dataset: Redis runs no timer events meanwhile.
+      if (this.busyReply === null) this.cron();
       this.cronTimer = setTimeout(tick, Math.floor(1000 / this.config.hz));
     };
     this.cronTimer = setTimeout(tick, Math.floor(1000 / this.config.hz));
