@@ -4,7 +4,17 @@
 
 import assert from "node:assert/strict";
 import { sha1hex } from "../src/scripting/scripting.ts";
-import { binaryToBytes, RawClient, waitUntil, withClient, withConnections } from "./helpers.ts";
+import {
+  binaryToBytes,
+  connectRetry,
+  freePort,
+  RawClient,
+  tempDir,
+  waitUntil,
+  withClient,
+  withConnections,
+} from "./helpers.ts";
+import { ENGINE_DIR } from "../src/scripting/engine.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
 
 const BUSY_EVAL =
@@ -206,4 +216,40 @@ Deno.test("worker: arguments, replies and results larger than the shared area cr
     );
     assert.equal(await c.call("EVAL", "return ARGV[1]", "0", big), `$${big.length}\r\n${big}\r\n`);
   });
+});
+
+Deno.test("scripting: under a --allow-read without the worker's module, scripts run on the server's thread and the log says which flag to add", async () => {
+  const [dir, cleanup] = await tempDir();
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      `--allow-read=${dir},${ENGINE_DIR}`,
+      new URL("../main.ts", import.meta.url).pathname,
+      ...["--port", String(port), "--dir", dir, "--save", ""],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const c = await connectRetry(port);
+    try {
+      assert.equal(await c.call("EVAL", "return redis.call('set', 'k', 'v')", "0"), "+OK\r\n");
+      // Longer than the engine's default instruction budget (about 0.1 s): not killed.
+      assert.equal(
+        await c.call("EVAL", "local i = 0 while i < 3000000 do i = i + 1 end return i", "0"),
+        ":3000000\r\n",
+      );
+      await c.send("SHUTDOWN", "NOSAVE");
+      assert.equal(await c.readUntilClosed(), "");
+    } finally {
+      c.close();
+    }
+  } finally {
+    const out = await child.output();
+    await cleanup();
+    const log = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.match(log, /the script worker cannot start .* Add --allow-read=\S+scripting\//);
+  }
 });

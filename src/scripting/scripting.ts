@@ -21,9 +21,10 @@ import {
   runLua,
   scriptError,
   type ScriptHost,
+  unlimitedFuel,
   vmLoaded,
 } from "./engine.ts";
-import { VmThread } from "./vm_thread.ts";
+import { VmThread, WORKER_DIR } from "./vm_thread.ts";
 import { writeValue } from "./convert.ts";
 import { createLibrary, FunctionLibraries } from "./functions.ts";
 
@@ -118,6 +119,8 @@ export class Scripting implements Subsystem {
   private client: Client | null = null;
   /** The VM's worker, started by the first script (and again after SCRIPT KILL). */
   private vm: VmThread | null = null;
+  /** The worker could not start (no read permission for its module): scripts run here. */
+  private noWorker = false;
   private closed = false;
 
   constructor(readonly server: Server) {
@@ -217,12 +220,35 @@ export class Scripting implements Subsystem {
     this.running = ctx;
     // Scripts propagate as their effects (the writes they ran), never as EVAL/FCALL.
     c.preventPropagation();
-    if (!vmLoaded()) {
-      // No VM in this process: the engine replies its load error at once.
+    if (!vmLoaded() || this.noWorker) {
+      // No VM in this process: the engine replies its load error at once. No worker: the
+      // script runs on this thread (no busy-reply-threshold, no SCRIPT KILL).
       this.end(ctx, runLua(ctx, r.source, keys, args));
       return;
     }
-    const vm = this.vm ??= new VmThread();
+    let vm = this.vm;
+    if (vm === null) {
+      try {
+        vm = this.vm = new VmThread();
+      } catch (err) {
+        if (
+          !(err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied)
+        ) {
+          throw err;
+        }
+        this.noWorker = true;
+        unlimitedFuel();
+        server.log.warning(
+          `Scripts run on the server's thread, without busy-reply-threshold or SCRIPT KILL: ` +
+            `the script worker cannot start (${
+              (err as Error).message
+            }). Add --allow-read=${WORKER_DIR} ` +
+            `to the deno command line to run them in the worker.`,
+        );
+        this.end(ctx, runLua(ctx, r.source, keys, args));
+        return;
+      }
+    }
     vm.start(ctx, r.source, keys, args);
     // Only a client's own top-level command can wait past the threshold (not EXEC's queue,
     // the master link or the AOF): the others run to the end whatever it takes.

@@ -31,6 +31,9 @@ import {
   VIA_PORT,
 } from "./vm_channel.ts";
 
+/** The directory of the worker's module (it needs read permission to start), as a path. */
+export const WORKER_DIR = decodeURIComponent(new URL(".", import.meta.url).pathname);
+
 /** A Lua VM in its own worker, running one script at a time. */
 export class VmThread {
   private readonly worker: Worker;
