@@ -1,12 +1,12 @@
 /**
- * RDB object types (rdb.h's RDB_TYPE_*) and the registry the RDB codecs plug
- * into: one encoder/decoder per object type, looked up by the type byte that
- * precedes every key in an RDB file or DUMP payload.
+ * RDB object types (rdb.h's RDB_TYPE_*): the type byte that precedes every
+ * key in an RDB file or DUMP payload.
  *
  * Every stored value reports which type Redis 7.2 would write for it
- * (`rdbTypeOf`, the collections' `rdbType`, as rdbSaveObjectType decides), so
- * a saver asks the value, then the registry. This module imports nothing so
- * that the store can name the types without depending on the codecs.
+ * (`rdbTypeOf`, the collections' `rdbType`, as rdbSaveObjectType decides);
+ * rdb_writer.ts and rdb_reader.ts dispatch on these. This module imports
+ * nothing so that the store can name the types without depending on the
+ * reader and writer.
  *
  * @module
  */
@@ -60,32 +60,4 @@ export type RdbObjectType = number;
 /** Whether `t` is an object type Redis 7.2 can load (rdbIsObjectType). */
 export function isRdbObjectType(t: number): boolean {
   return (t >= 0 && t <= 7) || (t >= 9 && t <= 21);
-}
-
-/**
- * Encoder and decoder of one RDB object type. `V` is the stored value; `W`
- * and `R` are the persistence layer's writer and reader (left generic here:
- * the RDB issue defines them together with the codecs).
- */
-export interface RdbCodec<V = unknown, W = unknown, R = unknown> {
-  /** The type byte this codec writes and reads. */
-  readonly type: RdbObjectType;
-  /** Writes the object body (rdbSaveObject) of `value` after the type byte. */
-  save(out: W, value: V): void;
-  /** Reads an object body of this type (rdbLoadObject). */
-  load(input: R): V;
-}
-
-const codecs = new Map<RdbObjectType, RdbCodec>();
-
-/** Registers the codec of its type; a second codec for the same type is a bug. */
-export function registerRdbCodec(codec: RdbCodec): void {
-  if (!isRdbObjectType(codec.type)) throw new Error(`not an RDB object type: ${codec.type}`);
-  if (codecs.has(codec.type)) throw new Error(`RDB type ${codec.type} registered twice`);
-  codecs.set(codec.type, codec);
-}
-
-/** The codec for an object type, or undefined when none is registered (yet). */
-export function rdbCodec(type: RdbObjectType): RdbCodec | undefined {
-  return codecs.get(type);
 }
