@@ -452,7 +452,13 @@ export class RdbEncoder {
    * rdbSaveKeyValuePair: EXPIRETIME_MS when the key has a TTL, IDLE / FREQ
    * when `lru` / `lfu` are given (maxmemory-policy LRU / LFU), type, key, value.
    */
-  keyValue(key: string, v: RedisValue, expireAt: number, idle = -1, freq = -1): void {
+  keyValue(
+    key: string | Uint8Array,
+    v: RedisValue,
+    expireAt: number,
+    idle = -1,
+    freq = -1,
+  ): void {
     if (expireAt !== -1) {
       this.byte(RDB_OPCODE_EXPIRETIME_MS);
       this.millis(expireAt);
@@ -466,7 +472,8 @@ export class RdbEncoder {
       this.byte(freq);
     }
     this.byte(this.objectType(v));
-    this.binary(key);
+    if (typeof key === "string") this.binary(key);
+    else this.string(key);
     this.object(v);
   }
 

@@ -175,7 +175,8 @@ export class RdbSerializer {
       let i = this.keyIndex;
       const end = ids.length;
       while (i < end) {
-        const e = new Entry(store, ids[i++]);
+        const id = ids[i++];
+        const e = new Entry(store, id);
         let idle = -1, freq = -1;
         if (access !== null) {
           // estimateObjectIdleTime in seconds; LFUDecrAndReturn.
@@ -192,7 +193,8 @@ export class RdbSerializer {
         // Unlinked since the capture without a write command naming it: expired
         // (gone at load time anyway) or evicted.
         else if (e.live || guard === null) {
-          enc.keyValue(e.key, e.value, e.expireAt, idle, freq);
+          // The key's bytes straight from its record: no string built and encoded back.
+          enc.keyValue(store.keyBytes(id), e.value, e.expireAt, idle, freq);
         }
         if (i - this.keyIndex >= maxKeys) break;
         // The clock is read every 64 keys: cheap, and a slice stays within its budget.

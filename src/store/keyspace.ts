@@ -221,6 +221,22 @@ export class Store {
     return true;
   }
 
+  /**
+   * The key's bytes as a view into its record (records are never written
+   * over, so the view stays valid): for writers that want bytes, not a string.
+   */
+  keyBytes(id: number): Uint8Array {
+    const c = this.chunks[this.recChunk[id]]!;
+    let p = this.recOff[id] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    p += c[p] === 255 ? 5 : 1;
+    return c.subarray(p, p + klen);
+  }
+
   /** The key of `id` as a binary string. */
   keyOf(id: number): string {
     const c = this.chunks[this.recChunk[id]]!;
