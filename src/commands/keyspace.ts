@@ -12,13 +12,7 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { Db, Entry } from "../store/keyspace.ts";
-import {
-  type EncodingLimits,
-  NO_SUCH_KEY,
-  type RedisValue,
-  SYNTAX_ERR,
-  typeOf,
-} from "../store/types.ts";
+import { NO_SUCH_KEY, type RedisValue, SYNTAX_ERR, typeOf } from "../store/types.ts";
 import { binaryToBytes, cString } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
@@ -560,26 +554,11 @@ function canUseSharedIntegers(server: Server): boolean {
   return server.config.maxmemory === 0 || !(p.endsWith("-lru") || p.endsWith("-lfu"));
 }
 
-/** Encoding thresholds from the live config. */
-export function encodingLimits(server: Server): EncodingLimits {
-  const cfg = server.config;
-  return {
-    listMaxListpackSize: cfg.listMaxListpackSize,
-    hashMaxListpackEntries: cfg.hashMaxListpackEntries,
-    hashMaxListpackValue: cfg.hashMaxListpackValue,
-    setMaxIntsetEntries: cfg.setMaxIntsetEntries,
-    setMaxListpackEntries: cfg.setMaxListpackEntries,
-    setMaxListpackValue: cfg.setMaxListpackValue,
-    zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
-    zsetMaxListpackValue: cfg.zsetMaxListpackValue,
-  };
-}
-
 /** OBJECT ENCODING's answer for an entry. */
 export function objectEncoding(server: Server, e: Entry): string {
   const v = e.value;
   if (v instanceof Uint8Array) return stringEncoding(e, v);
-  return v.encoding(encodingLimits(server));
+  return v.encoding(server.config.encodingLimits());
 }
 
 /** objectCommandLookupOrReply: NOTOUCH|NONOTIFY read lookup; null reply on a miss. */

@@ -15,6 +15,7 @@ import { keySpecAt } from "../server/command_table.ts";
 import { Crc64 } from "../persistence/crc64.ts";
 import { isRdbObjectType } from "../persistence/rdb_types.ts";
 import { loadObject, RdbFormatError, RdbInput } from "../persistence/rdb_reader.ts";
+import { loadLimits } from "../persistence/load.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { getLongLong } from "./args.ts";
@@ -87,20 +88,7 @@ function restoreCommand(c: Client): void {
   let value;
   try {
     const type = inp.u8();
-    value = isRdbObjectType(type)
-      ? loadObject(inp, type, {
-        listMaxListpackSize: cfg.listMaxListpackSize,
-        hashMaxListpackEntries: cfg.hashMaxListpackEntries,
-        hashMaxListpackValue: cfg.hashMaxListpackValue,
-        setMaxIntsetEntries: cfg.setMaxIntsetEntries,
-        setMaxListpackEntries: cfg.setMaxListpackEntries,
-        setMaxListpackValue: cfg.setMaxListpackValue,
-        zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
-        zsetMaxListpackValue: cfg.zsetMaxListpackValue,
-        streamNodeMaxBytes: cfg.streamNodeMaxBytes,
-        streamNodeMaxEntries: cfg.streamNodeMaxEntries,
-      })
-      : null;
+    value = isRdbObjectType(type) ? loadObject(inp, type, loadLimits(cfg)) : null;
   } catch (e) {
     if (!(e instanceof RdbFormatError)) throw e;
     value = null;

@@ -11,28 +11,33 @@
  * @module
  */
 
+import type { Config } from "../server/config.ts";
 import type { Log } from "../server/log.ts";
 import type { Server } from "../server/server.ts";
 import { loadStatsOf } from "./load_stats.ts";
-import { loadRdb, RdbFormatError, type RdbLoadOptions, type RdbLoadResult } from "./rdb_reader.ts";
+import {
+  type LoadLimits,
+  loadRdb,
+  RdbFormatError,
+  type RdbLoadOptions,
+  type RdbLoadResult,
+} from "./rdb_reader.ts";
+
+/** The encodings a loaded value gets, from the live config (also RESTORE's). */
+export function loadLimits(cfg: Config): LoadLimits {
+  return {
+    ...cfg.encodingLimits(),
+    streamNodeMaxBytes: cfg.streamNodeMaxBytes,
+    streamNodeMaxEntries: cfg.streamNodeMaxEntries,
+  };
+}
 
 /** The load options for `server`'s keyspace and config. */
 export function rdbLoadOptions(server: Server, log: Log): RdbLoadOptions {
   const cfg = server.config;
   return {
     dbs: server.keyspace.dbs,
-    limits: {
-      listMaxListpackSize: cfg.listMaxListpackSize,
-      hashMaxListpackEntries: cfg.hashMaxListpackEntries,
-      hashMaxListpackValue: cfg.hashMaxListpackValue,
-      setMaxIntsetEntries: cfg.setMaxIntsetEntries,
-      setMaxListpackEntries: cfg.setMaxListpackEntries,
-      setMaxListpackValue: cfg.setMaxListpackValue,
-      zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
-      zsetMaxListpackValue: cfg.zsetMaxListpackValue,
-      streamNodeMaxBytes: cfg.streamNodeMaxBytes,
-      streamNodeMaxEntries: cfg.streamNodeMaxEntries,
-    },
+    limits: loadLimits(cfg),
     now: server.clock.now(),
     dropExpired: !server.isReplica(),
     checksum: cfg.rdbchecksum,

@@ -16,7 +16,6 @@ import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { usedMemory } from "../server/server.ts";
 import { REDIS_VERSION } from "../version.ts";
-import type { EncodingLimits } from "../store/types.ts";
 import type { RdbWriteOptions } from "./rdb_writer.ts";
 import {
   type AccessInfo,
@@ -108,19 +107,9 @@ export class Persistence implements Subsystem {
   /** Encoding options from the live config. */
   writeOptions(): RdbWriteOptions {
     const cfg = this.server.config;
-    const limits: EncodingLimits = {
-      listMaxListpackSize: cfg.listMaxListpackSize,
-      hashMaxListpackEntries: cfg.hashMaxListpackEntries,
-      hashMaxListpackValue: cfg.hashMaxListpackValue,
-      setMaxIntsetEntries: cfg.setMaxIntsetEntries,
-      setMaxListpackEntries: cfg.setMaxListpackEntries,
-      setMaxListpackValue: cfg.setMaxListpackValue,
-      zsetMaxListpackEntries: cfg.zsetMaxListpackEntries,
-      zsetMaxListpackValue: cfg.zsetMaxListpackValue,
-    };
     return {
       compression: cfg.rdbcompression,
-      limits,
+      limits: cfg.encodingLimits(),
       streamNodeMaxEntries: Number(cfg.streamNodeMaxEntries),
       streamNodeMaxBytes: Number(cfg.streamNodeMaxBytes),
     };

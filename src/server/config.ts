@@ -15,6 +15,7 @@
 
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
+import type { EncodingLimits } from "../store/types.ts";
 import { parseLongLong } from "../util/number.ts";
 import {
   asciiLower,
@@ -121,6 +122,20 @@ export class Config {
   /** @internal the first "save" line read replaced the defaults */
   _saveLoaded = false;
   private readonly listeners = new Map<string, ChangeListener[]>();
+
+  /** The *-max-listpack-* / intset thresholds that decide value encodings, as set now. */
+  encodingLimits(): EncodingLimits {
+    return {
+      listMaxListpackSize: this.listMaxListpackSize,
+      hashMaxListpackEntries: this.hashMaxListpackEntries,
+      hashMaxListpackValue: this.hashMaxListpackValue,
+      setMaxIntsetEntries: this.setMaxIntsetEntries,
+      setMaxListpackEntries: this.setMaxListpackEntries,
+      setMaxListpackValue: this.setMaxListpackValue,
+      zsetMaxListpackEntries: this.zsetMaxListpackEntries,
+      zsetMaxListpackValue: this.zsetMaxListpackValue,
+    };
+  }
 
   /** A configuration with every directive at its default; `cwd` is the initial `dir`. */
   constructor(cwd: string = Deno.cwd()) {

@@ -38,6 +38,7 @@
 
 import { EXPIRE_BYTES, KEY_BYTES, recordBytes, valueBytes } from "./size.ts";
 import type { RedisValue } from "./types.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 
 /** Longest string value stored inline in the arena; longer ones keep their own buffer. */
 export const INLINE_MAX = 512;
@@ -239,23 +240,7 @@ export class Store {
 
   /** The key of `id` as a binary string. */
   keyOf(id: number): string {
-    const c = this.chunks[this.recChunk[id]]!;
-    let p = this.recOff[id] + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    p += c[p] === 255 ? 5 : 1;
-    if (klen <= 8192) {
-      return String.fromCharCode.apply(null, c.subarray(p, p + klen) as unknown as number[]);
-    }
-    let s = "";
-    for (let i = 0; i < klen; i += 8192) {
-      const end = p + Math.min(klen, i + 8192);
-      s += String.fromCharCode.apply(null, c.subarray(p + i, end) as unknown as number[]);
-    }
-    return s;
+    return bytesToBinary(this.keyBytes(id));
   }
 
   /** The value of `id`. */
