@@ -17,7 +17,8 @@ import { type Call, dumpDataset, type KeyDump } from "../scripts/gen_fixtures.ts
 import { oldFormatFixtures } from "../scripts/old_rdb_formats.ts";
 import { Crc64 } from "../src/persistence/crc64.ts";
 import { ENGINE_DIR } from "../src/scripting/engine.ts";
-import { connectRetry, freePort, RawClient, runsWith, tempDir } from "./helpers.ts";
+import { RawClient, runsWith, tempDir } from "./helpers.ts";
+import { withBinaryOn } from "./rdb_dataset.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 
@@ -395,26 +396,10 @@ Deno.test("rdb: function libraries are saved (FUNCTION2) and loaded back, here a
       await again.close();
     }
     if (!runsWith("redis-server")) return;
-    const port = freePort();
-    const proc = new Deno.Command("redis-server", {
-      args: ["--port", String(port), "--save", "", "--dir", dir, "--dbfilename", "dump.rdb"],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    try {
-      const c = await connectRetry(port);
-      c.close();
-      const r = await RawClient.connect(port);
-      try {
-        assert.equal(await r.call("FCALL", "savedfn", "0"), ":7\r\n");
-        assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n");
-      } finally {
-        r.close();
-      }
-    } finally {
-      proc.kill("SIGKILL");
-      await proc.status;
-    }
+    await withBinaryOn("redis-server", dir, async (r) => {
+      assert.equal(await r.call("FCALL", "savedfn", "0"), ":7\r\n");
+      assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n");
+    });
   } finally {
     await cleanup();
   }

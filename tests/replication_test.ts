@@ -10,41 +10,28 @@
 import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import {
-  connectRetry,
   freePort,
   RawClient,
   runsWith,
   simplify,
-  useCommand,
+  tempDir,
   waitUntil,
   withClient,
   withServer,
 } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
 import { ReplBacklog } from "../src/replication/backlog.ts";
+import { withBinaryOn } from "./rdb_dataset.ts";
 
 const REDIS = "redis-server";
 
 /** Starts a throw-away redis-server (free port, own dir, no persistence) with `args`. */
 async function withRedis(args: string[], fn: (port: number) => Promise<void>): Promise<void> {
-  useCommand(REDIS);
-  const dir = await Deno.makeTempDir({ prefix: "redis-deno-repl-" });
-  const port = freePort();
-  const proc = new Deno.Command(REDIS, {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-      .concat(["--dir", dir], args),
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const [dir, cleanup] = await tempDir();
   try {
-    (await connectRetry(port)).close();
-    await fn(port);
+    await withBinaryOn(REDIS, dir, (_c, port) => fn(port), args);
   } finally {
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* gone */ }
-    await proc.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await cleanup();
   }
 }
 

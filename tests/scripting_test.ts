@@ -6,11 +6,13 @@ import assert from "node:assert/strict";
 import {
   type Arg,
   expectReplies,
-  hasCommand,
   RawClient,
+  runsWith,
+  tempDir,
   withClient,
   withConnections,
 } from "./helpers.ts";
+import { withBinaryOn } from "./rdb_dataset.ts";
 import { HAS_REFERENCE, withOursAndReference } from "./reference.ts";
 
 const ev = (
@@ -677,56 +679,39 @@ Deno.test("function: DUMP and RESTORE with the FLUSH, APPEND and REPLACE policie
 
 Deno.test({
   name: "function: DUMP payloads interoperate with redis-server 7.0 both ways",
-  ignore: !hasCommand("redis-server"),
+  ignore: !runsWith("redis-server"),
   async fn() {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const proc = new Deno.Command("redis-server", {
-      args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const [dir, cleanup] = await tempDir();
     try {
-      let theirs: RawClient | null = null;
-      for (let i = 0; i < 100 && theirs === null; i++) {
-        try {
-          theirs = await RawClient.connect(port);
-        } catch {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      assert.ok(theirs !== null, "redis-server did not start");
-      try {
+      await withBinaryOn("redis-server", dir, async (theirs) => {
         await withClient({}, async (ours) => {
           const long = "#!lua name=ilib\nredis.register_function('ifn', function(keys, args) " +
             "return 'hello from a fairly long library body to force lzf compression' end)";
           const short = "#!lua name=s\nredis.register_function('sf', function() return 7 end)";
           // Theirs -> ours.
-          assert.equal(await theirs!.call("function", "load", long), "$4\r\nilib\r\n");
-          assert.equal(await theirs!.call("function", "load", short), "$1\r\ns\r\n");
-          await theirs!.send("function", "dump");
-          const fromThem = (await theirs!.read()) as { t: "bulk"; v: Uint8Array };
+          assert.equal(await theirs.call("function", "load", long), "$4\r\nilib\r\n");
+          assert.equal(await theirs.call("function", "load", short), "$1\r\ns\r\n");
+          await theirs.send("function", "dump");
+          const fromThem = (await theirs.read()) as { t: "bulk"; v: Uint8Array };
           assert.equal(await ours.call("function", "restore", fromThem.v), "+OK\r\n");
           assert.equal(await ours.call("fcall", "sf", "0"), ":7\r\n");
           assert.equal(
             await ours.call("function", "list", "withcode", "libraryname", "ilib"),
-            await theirs!.call("function", "list", "withcode", "libraryname", "ilib"),
+            await theirs.call("function", "list", "withcode", "libraryname", "ilib"),
           );
           // Ours -> theirs, byte for byte the same payload.
           await ours.send("function", "dump");
           const fromUs = (await ours.read()) as { t: "bulk"; v: Uint8Array };
-          assert.equal(await theirs!.call("function", "restore", fromUs.v, "flush"), "+OK\r\n");
+          assert.equal(await theirs.call("function", "restore", fromUs.v, "flush"), "+OK\r\n");
           assert.equal(
-            await theirs!.call("fcall", "ifn", "0"),
+            await theirs.call("fcall", "ifn", "0"),
             "$62\r\nhello from a fairly long library body to force lzf compression\r\n",
           );
-          assert.equal(await theirs!.call("fcall", "sf", "0"), ":7\r\n");
+          assert.equal(await theirs.call("fcall", "sf", "0"), ":7\r\n");
         });
-      } finally {
-        theirs?.close();
-      }
+      });
     } finally {
-      proc.kill("SIGKILL");
-      await proc.status;
+      await cleanup();
     }
   },
 });
