@@ -673,6 +673,15 @@ Deno.test("MONITOR receives another client's commands", async () => {
       await other.call("GET", "x");
       assert.match(await mon.readRaw(), /"SELECT" "1"\r\n$/);
       assert.match(await mon.readRaw(), /^\+\d+\.\d{6} \[1 127\.0\.0\.1:\d+\] "GET" "x"\r\n$/);
+      // Timestamps are the machine's microseconds: they never go back.
+      let last = 0;
+      for (let i = 0; i < 50; i++) {
+        await other.call("GET", "x");
+        const stamp = Number((await mon.readRaw()).slice(1).split(" ")[0]) * 1e6;
+        assert.ok(stamp >= last, `MONITOR time went back: ${stamp} < ${last}`);
+        assert.ok(Math.abs(stamp / 1000 - Date.now()) < 5000);
+        last = stamp;
+      }
       assert.equal(srv.server.monitors.size, 1);
       assert.equal(
         await other.call("MULTI") + await other.call("MONITOR") + await other.call("EXEC"),

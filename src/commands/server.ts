@@ -161,7 +161,7 @@ function configHelpCommand(c: Client): void {
 // TIME, LASTSAVE, MONITOR
 
 function timeCommand(c: Client): void {
-  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const us = c.server.clock.ustime();
   const sec = Math.floor(us / 1e6);
   c.reply.array(2);
   c.reply.bulkText(String(sec));

@@ -15,6 +15,15 @@ export class Clock {
     return Date.now() + this.offset;
   }
 
+  /**
+   * Microseconds since the epoch (Redis's ustime) for what shows the machine's
+   * time (TIME, MONITOR): from the high-resolution clock, so successive readings
+   * never go back, and not moved by `advance`.
+   */
+  ustime(): number {
+    return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  }
+
   /** Moves the clock `ms` milliseconds ahead (miniredis's FastForward). */
   advance(ms: number): void {
     this.offset += ms;

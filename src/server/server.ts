@@ -451,9 +451,9 @@ export class Server {
 
   /** MONITOR line for a command, as replicationFeedMonitors formats it. */
   feedMonitors(c: Client, argv: Uint8Array[]): void {
-    const now = Date.now();
-    const sec = Math.floor(now / 1000);
-    const usec = String((now % 1000) * 1000 + Math.floor(Math.random() * 1000)).padStart(6, "0");
+    const us = this.clock.ustime();
+    const sec = Math.floor(us / 1e6);
+    const usec = String(us % 1e6).padStart(6, "0");
     // The script client's addr is "lua"; the master link's is the master's host:port.
     let line = `${sec}.${usec} [${c.db.id} ${c.addr}]`;
     for (const a of argv) line += " " + reprBytes(a);
