@@ -9,6 +9,7 @@
  * --quick     fewer requests (a smoke run)
  * --big       only the big-request cases
  * --footprint only the footprint cases (footprint.ts: memory after and during a redis-cli --pipe load)
+ * --clients only the 1,000-client, 100 KB value and p99 latency cases (clients_bench.ts)
  * --write   also rewrite the tables in bench/README.md (with --big, only the big-request one)
  * --bgsave  only the longest PING stall and added memory while 1,000,000 keys are BGSAVEd
  */
@@ -16,6 +17,7 @@
 import { encodeCommand } from "../tests/helpers.ts";
 import { bigCases } from "./big_requests.ts";
 import { runFootprint } from "./footprint.ts";
+import { runClientCases } from "./clients_bench.ts";
 import { measureBgsaveStall, printStall } from "./bgsave_stall.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -460,6 +462,10 @@ async function main(): Promise<void> {
     await footprintSection(has("redis-server"));
     return;
   }
+  if (Deno.args.includes("--clients")) {
+    await clientsSection(has("redis-server"));
+    return;
+  }
   if (Deno.args.includes("--bgsave")) {
     // Only the BGSAVE stall (bench/bgsave_stall.ts): 1,000,000 keys (100,000 with --quick).
     printStall(await measureBgsaveStall(quick ? 100_000 : 1_000_000));
@@ -506,6 +512,7 @@ async function main(): Promise<void> {
     console.log(big + "\n");
     sections.push(big);
   }
+  if (!pubsubOnly && !scriptingOnly && !bigOnly) sections.push(await clientsSection(withRedis));
   if (!pubsubOnly && !bigOnly) sections.push(await footprintSection(withRedis, false));
   if (write) {
     const path = new URL("./README.md", import.meta.url);
@@ -516,6 +523,24 @@ async function main(): Promise<void> {
     else if (!old.includes(marker)) head = head.trimEnd() + "\n\n";
     await Deno.writeTextFile(path, `${head}${sections.join("\n\n")}\n`);
   }
+}
+
+/** The 1,000-client, 100 KB value and p99 latency table (clients_bench.ts), printed and returned. */
+async function clientsSection(withRedis: boolean): Promise<string> {
+  const targets = new Map<number, Target>();
+  const target = async (start: () => Promise<Target>) => {
+    const t = await start();
+    targets.set(t.port, t);
+    return { name: t.name, port: t.port, pid: t.proc.pid };
+  };
+  const md = await runClientCases(
+    () => target(startOurs),
+    withRedis ? () => target(startRedis) : null,
+    (t) => stop(targets.get(t.port)!),
+    quick,
+  );
+  console.log(md + "\n");
+  return md;
 }
 
 /**

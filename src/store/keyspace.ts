@@ -428,16 +428,16 @@ export class Store {
   private growIds(): void {
     const old = this.cap;
     const cap = Math.max(MIN_IDS, Math.ceil(old * 1.5));
-    this.hashes = grow(this.hashes, new Int32Array(cap));
-    this.recChunk = grow(this.recChunk, new Int32Array(cap));
-    this.recOff = grow(this.recOff, new Int32Array(cap));
-    this.expireAt = grow(this.expireAt, new Float64Array(cap));
-    this.lru = grow(this.lru, new Float64Array(cap));
-    this.lfu = grow(this.lfu, new Uint8Array(cap));
-    this.flags = grow(this.flags, new Uint8Array(cap));
-    this.expireSlot = grow(this.expireSlot, new Int32Array(cap));
-    this.counted = grow(this.counted, new Float64Array(cap));
-    this.volatile = grow(this.volatile, new Int32Array(cap));
+    this.hashes = grow(this.hashes, cap);
+    this.recChunk = grow(this.recChunk, cap);
+    this.recOff = grow(this.recOff, cap);
+    this.expireAt = grow(this.expireAt, cap);
+    this.lru = grow(this.lru, cap);
+    this.lfu = grow(this.lfu, cap);
+    this.flags = grow(this.flags, cap);
+    this.expireSlot = grow(this.expireSlot, cap);
+    this.counted = grow(this.counted, cap);
+    this.volatile = grow(this.volatile, cap);
     // The free ring, unwrapped.
     const ring = new Int32Array(cap);
     for (let i = 0; i < this.freeLen; i++) ring[i] = this.freeIds[(this.freeHead + i) % old];
@@ -621,9 +621,14 @@ function writeLen(c: Uint8Array, p: number, n: number): number {
   return p + 5;
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
+/**
+ * `from`'s elements in an array `cap` long. Its buffer moves into the new one (transfer), so the
+ * old memory is released at once instead of at V8's next GC: growing every per-id array then
+ * holds at most one old array beside the new ones, not all of them (the load's peak RSS).
+ */
+function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, cap: number): T {
+  const buf = (from.buffer as ArrayBuffer).transfer(cap * from.BYTES_PER_ELEMENT);
+  return new (from.constructor as new (b: ArrayBuffer) => T)(buf);
 }
 
 /** One numbered database. */

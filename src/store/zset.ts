@@ -274,22 +274,17 @@ class SkipList implements ZStore {
   private growHeap(need: number): void {
     let cap = this.capUnits * 2;
     while (cap < need) cap *= 2;
-    const buf = new ArrayBuffer(cap * 8);
-    const fv = new Float64Array(buf);
-    fv.set(this.fv);
-    this.fv = fv;
+    // transfer: the old heap's memory is released now, not at V8's next GC.
+    const buf = (this.fv.buffer as ArrayBuffer).transfer(cap * 8);
+    this.fv = new Float64Array(buf);
     this.iv = new Int32Array(buf);
     this.capUnits = cap;
   }
 
   private growIds(): void {
     const cap = this.idCap * 2;
-    const s = new Int32Array(cap);
-    s.set(this.slotOf);
-    this.slotOf = s;
-    const d = new Int32Array(cap);
-    d.set(this.dense);
-    this.dense = d;
+    this.slotOf = new Int32Array((this.slotOf.buffer as ArrayBuffer).transfer(cap * 4));
+    this.dense = new Int32Array((this.dense.buffer as ArrayBuffer).transfer(cap * 4));
     this.idCap = cap;
   }
 
