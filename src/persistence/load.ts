@@ -1,12 +1,16 @@
 /**
- * Loading the dataset at start-up (server.c loadDataFromDisk): the RDB file
- * at dir/dbfilename, read whole under Deno's read permission for `dir`.
- * A missing file is an empty dataset; a truncated, corrupt or newer-version
- * file stops start-up with a message naming the file, the byte offset and
- * what was wrong, and the file is left as it was.
+ * Loading the dataset at start-up (server.c loadDataFromDisk): the AOF when
+ * appendonly is on (it wins), else the RDB file at dir/dbfilename, read whole
+ * under Deno's read permission for `dir`. A missing file is an empty dataset;
+ * a truncated, corrupt or newer-version file stops start-up with a message
+ * naming the file, the byte offset and what was wrong, and the file is left
+ * as it was.
  *
- * The AOF loader extends {@link loadDataAtStartup} (AOF wins over RDB when
- * appendonly is on).
+ * The server listens while it loads: the loaders are generators that yield
+ * every loading-process-events-interval-bytes (RDB) or 1024 commands (AOF),
+ * and {@link loadDataAtStartup} hands the event loop over at those points
+ * (processEventsWhileBlocked), with `Server.loading` set so that commands
+ * without the `loading` flag get -LOADING.
  *
  * @module
  */
@@ -15,9 +19,10 @@ import type { Config } from "../server/config.ts";
 import type { Log } from "../server/log.ts";
 import type { Server } from "../server/server.ts";
 import { loadStatsOf } from "./load_stats.ts";
+import { aofOf } from "./aof.ts";
 import {
   type LoadLimits,
-  loadRdb,
+  loadRdbSteps,
   RdbFormatError,
   type RdbLoadOptions,
   type RdbLoadResult,
@@ -68,7 +73,7 @@ export type RdbFileLoad =
 
 /**
  * Loads the RDB file at `path` (a native path) into `server` (rdbLoad),
- * logging as Redis does. Never writes the file.
+ * logging as Redis does, in one go. Never writes the file.
  */
 export function loadRdbFile(
   server: Server,
@@ -76,6 +81,25 @@ export function loadRdbFile(
   log: Log,
   allowDup = false,
 ): RdbFileLoad {
+  const steps = rdbFileSteps(server, path, log, allowDup, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link loadRdbFile} in slices of `sliceBytes`: yields after each, with the
+ * milliseconds key-load-delay asks to wait (a test knob: Redis sleeps that
+ * long per key loaded).
+ */
+function* rdbFileSteps(
+  server: Server,
+  path: string,
+  log: Log,
+  allowDup: boolean,
+  sliceBytes: number,
+): Generator<number, RdbFileLoad, void> {
   let buf: Uint8Array;
   try {
     buf = Deno.readFileSync(path);
@@ -99,7 +123,22 @@ export function loadRdbFile(
       opts.allowDup = true;
       opts.loadFunction = functionLoader(server, true);
     }
-    const result = loadRdb(buf, opts);
+    const steps = loadRdbSteps(buf, opts, sliceBytes);
+    let result: RdbLoadResult;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        result = r.value;
+        break;
+      }
+      const keys = r.value.keysLoaded - stats.keysLoaded;
+      stats.keysLoaded = r.value.keysLoaded;
+      stats.keysExpired = r.value.keysExpired;
+      stats.loadedBytes = r.value.bytesRead;
+      stats.rdbUsedMem = parseInt(r.value.aux.get("used-mem") ?? "0", 10) || 0;
+      const delay = server.config.keyLoadDelay;
+      yield delay > 0 ? keys * delay / 1000 : delay < 0 ? keys / -delay / 1000 : 0;
+    }
     stats.keysLoaded = result.keysLoaded;
     stats.keysExpired = result.keysExpired;
     stats.loadedBytes = buf.length;
@@ -121,25 +160,67 @@ export function loadRdbFile(
     lines.push(`Failed loading RDB file '${path}' at offset ${err.offset}: ${err.message}`);
     for (const l of lines) log.warning(l);
     return { status: "failed", message: lines.join("\n") };
-  } finally {
-    stats.stop();
   }
 }
 
 /**
- * Loads the dataset before the server accepts commands. Returns false when
- * start-up must stop (exit status 1); the reason has been logged.
+ * The event loop gets a turn at a yield point once this many ms of loading
+ * ran since the previous turn: a turn costs ~1-2 ms (a timer), so turning at
+ * every 2 MB would slow a fast load down by a tenth or more.
  */
-export function loadDataAtStartup(server: Server, log: Log): boolean {
-  const cfg = server.config;
-  // With appendonly yes the AOF is the dataset: createServer loaded it, the RDB file is not read.
-  if (cfg.appendonly) return true;
-  const path = cfg.resolvePath(cfg.dbfilename);
-  const r = loadRdbFile(server, path, log);
-  if (r.status === "failed") {
-    log.warning("Fatal error loading the DB, check server logs. Exiting.");
-    return false;
+const MIN_SLICE_MS = 20;
+
+/**
+ * Runs `steps` to its end, giving the event loop a turn between slices
+ * (processEventsWhileBlocked) so that clients are served meanwhile. A yielded
+ * number is a wait in ms (key-load-delay). Returns null when the server was
+ * closed (SHUTDOWN) during the load.
+ */
+async function runSliced<T>(
+  server: Server,
+  steps: Generator<number | void, T, void>,
+): Promise<T | null> {
+  let last = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    const wait = r.value ?? 0;
+    if (wait < 1 && performance.now() - last < MIN_SLICE_MS) continue;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    if (server.closing) {
+      steps.return(null as T);
+      return null;
+    }
+    last = performance.now();
   }
-  if (r.status === "ok") log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
-  return true;
+}
+
+/**
+ * Loads the dataset at start-up while the server already listens (clients
+ * get -LOADING meanwhile): the AOF when appendonly is on, else the RDB file.
+ * Returns false when start-up must stop (exit status 1); the reason has been
+ * logged. Throws AofLoadError (logged) when the AOF cannot be loaded.
+ */
+export async function loadDataAtStartup(server: Server, log: Log): Promise<boolean> {
+  const cfg = server.config;
+  server.setLoading(true);
+  try {
+    // The manifest is read even with the AOF off; with appendonly yes the AOF is the dataset.
+    await runSliced(server, aofOf(server).loadAtStartSteps());
+    if (cfg.appendonly || server.closing) return true;
+    const path = cfg.resolvePath(cfg.dbfilename);
+    const r = await runSliced(
+      server,
+      rdbFileSteps(server, path, log, false, cfg.loadingProcessEventsIntervalBytes),
+    );
+    if (r === null) return true;
+    if (r.status === "failed") {
+      log.warning("Fatal error loading the DB, check server logs. Exiting.");
+      return false;
+    }
+    if (r.status === "ok") log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
+    return true;
+  } finally {
+    server.setLoading(false);
+  }
 }
