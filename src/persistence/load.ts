@@ -88,18 +88,14 @@ export function loadRdbFile(
   }
 }
 
-/**
- * {@link loadRdbFile} in slices of `sliceBytes`: yields after each, with the
- * milliseconds key-load-delay asks to wait (a test knob: Redis sleeps that
- * long per key loaded).
- */
+/** {@link loadRdbFile} in slices of `sliceBytes`: yields after each. */
 function* rdbFileSteps(
   server: Server,
   path: string,
   log: Log,
   allowDup: boolean,
   sliceBytes: number,
-): Generator<number, RdbFileLoad, void> {
+): Generator<void, RdbFileLoad, void> {
   let buf: Uint8Array;
   try {
     buf = Deno.readFileSync(path);
@@ -131,13 +127,11 @@ function* rdbFileSteps(
         result = r.value;
         break;
       }
-      const keys = r.value.keysLoaded - stats.keysLoaded;
       stats.keysLoaded = r.value.keysLoaded;
       stats.keysExpired = r.value.keysExpired;
       stats.loadedBytes = r.value.bytesRead;
       stats.rdbUsedMem = parseInt(r.value.aux.get("used-mem") ?? "0", 10) || 0;
-      const delay = server.config.keyLoadDelay;
-      yield delay > 0 ? keys * delay / 1000 : delay < 0 ? keys / -delay / 1000 : 0;
+      yield;
     }
     stats.keysLoaded = result.keysLoaded;
     stats.keysExpired = result.keysExpired;
@@ -165,33 +159,56 @@ function* rdbFileSteps(
 
 /**
  * The event loop gets a turn at a yield point once this many ms of loading
- * ran since the previous turn: a turn costs ~1-2 ms (a timer), so turning at
- * every 2 MB would slow a fast load down by a tenth or more.
+ * ran since the previous turn: a turn costs about a millisecond (a timer),
+ * so turning at every 2 MB would slow a fast load down noticeably.
  */
-const MIN_SLICE_MS = 20;
+const MIN_SLICE_MS = 25;
 
 /**
  * Runs `steps` to its end, giving the event loop a turn between slices
- * (processEventsWhileBlocked) so that clients are served meanwhile. A yielded
- * number is a wait in ms (key-load-delay). Returns null when the server was
- * closed (SHUTDOWN) during the load.
+ * (processEventsWhileBlocked) so that clients are served meanwhile. The
+ * turn also waits what key-load-delay asks for the keys loaded since the
+ * last one (a test knob: Redis sleeps that many us per key, or 1 us every
+ * -N keys when negative). Returns null when the server was closed
+ * (SHUTDOWN) during the load.
  */
-async function runSliced<T>(
-  server: Server,
-  steps: Generator<number | void, T, void>,
-): Promise<T | null> {
-  let last = performance.now();
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    const wait = r.value ?? 0;
-    if (wait < 1 && performance.now() - last < MIN_SLICE_MS) continue;
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    if (server.closing) {
-      steps.return(null as T);
-      return null;
+async function runSliced<T>(server: Server, steps: Generator<void, T, void>): Promise<T | null> {
+  const stats = loadStatsOf(server);
+  // A turn is a wake-up by an interval timer: chained setTimeouts get clamped to 4 ms each.
+  let wake: (() => void) | null = null;
+  const ticker = setInterval(() => {
+    const w = wake;
+    wake = null;
+    w?.();
+  }, 1);
+  try {
+    let last = performance.now();
+    let keys = stats.keysLoaded;
+    let delayUs = 0;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      const delay = server.config.keyLoadDelay;
+      if (delay !== 0) {
+        const n = Math.max(stats.keysLoaded - keys, 0);
+        delayUs += delay > 0 ? n * delay : n / -delay;
+      }
+      keys = stats.keysLoaded;
+      const wait = Math.floor(delayUs / 1000);
+      if (wait < 1 && performance.now() - last < MIN_SLICE_MS) continue;
+      delayUs -= wait * 1000;
+      await new Promise<void>((resolve) => {
+        if (wait >= 1) setTimeout(resolve, wait);
+        else wake = resolve;
+      });
+      if (server.closing) {
+        steps.return(null as T);
+        return null;
+      }
+      last = performance.now();
     }
-    last = performance.now();
+  } finally {
+    clearInterval(ticker);
   }
 }
 

@@ -30,6 +30,7 @@ import { getKeysFromCommand } from "../server/command_table.ts";
 import type { AofRdbCodec } from "./aof.ts";
 import { rdbLoadOptions } from "./load.ts";
 import { loadRdbSteps, RdbFormatError } from "./rdb_reader.ts";
+import { loadStatsOf } from "./load_stats.ts";
 
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
 const BGSAVE_RETRY_DELAY = 5;
@@ -530,8 +531,11 @@ export const aofRdbCodec: AofRdbCodec = {
   load: function* (server, data, name, sliceBytes) {
     try {
       const steps = loadRdbSteps(data, rdbLoadOptions(server, server.log), sliceBytes);
+      const stats = loadStatsOf(server);
       for (;;) {
         const r = steps.next();
+        stats.keysLoaded = r.value.keysLoaded;
+        stats.keysExpired = r.value.keysExpired;
         if (r.done) return r.value.bytesRead;
         yield r.value.bytesRead;
       }
