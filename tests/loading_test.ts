@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { RawClient, tempDir } from "./helpers.ts";
+import { RawClient, tempDir, waitUntil } from "./helpers.ts";
 import { startServer } from "../mod.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -271,5 +271,56 @@ Deno.test("loading: a multi-part AOF (RDB base + incr) loads while clients get -
     }
   } finally {
     await cleanup();
+  }
+});
+
+Deno.test("loading: rdb-del-sync-files: a full sync leaves no RDB file on either side", async () => {
+  // Neither side writes an RDB for a full sync (the master serializes into the link, the
+  // replica loads from memory), so with rdb-del-sync-files yes (or no) and no persistence
+  // there is no file to delete and none is left behind: Redis's end state.
+  for (const del of [true, false]) {
+    const [mdir, mclean] = await tempDir();
+    const [rdir, rclean] = await tempDir();
+    try {
+      const opts = { "rdb-del-sync-files": del, "repl-diskless-sync": false, save: "" };
+      const m = await startServer({ ...opts, dir: mdir, "repl-diskless-sync-delay": 0 });
+      try {
+        assert.equal(
+          m.exec("CONFIG", "GET", "rdb-del-sync-files"),
+          `*2\r\n$18\r\nrdb-del-sync-files\r\n$${del ? 3 : 2}\r\n${del ? "yes" : "no"}\r\n`,
+        );
+        assert.equal(m.exec("SET", "k", "v"), "+OK\r\n");
+        const r = await startServer({
+          ...opts,
+          dir: rdir,
+          "repl-diskless-load": "disabled",
+          replicaof: ["127.0.0.1", String(m.port)],
+        });
+        try {
+          const c = await RawClient.connect(r.port);
+          try {
+            await waitUntil(
+              async () => (await c.call("GET", "k")) === "$1\r\nv\r\n",
+              "the replica has k",
+              { timeoutMs: 10_000, intervalMs: 10 },
+            );
+          } finally {
+            c.close();
+          }
+          assert.match(r.exec("INFO", "replication"), /master_link_status:up/);
+        } finally {
+          await r.close();
+        }
+      } finally {
+        await m.close();
+      }
+      for (const d of [mdir, rdir]) {
+        const files = [...Deno.readDirSync(d)].map((e) => e.name);
+        assert.deepEqual(files.filter((n) => n.endsWith(".rdb")), [], `${d}: ${files.join()}`);
+      }
+    } finally {
+      await mclean();
+      await rclean();
+    }
   }
 });
