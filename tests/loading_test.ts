@@ -81,6 +81,10 @@ async function checkLoading(c: RawClient, totalBytes: number): Promise<void> {
   // Commands flagged `loading` run.
   assert.equal(await c.call("ECHO", "x"), "$1\r\nx\r\n");
   assert.equal(await c.call("CONFIG", "GET", "maxmemory"), "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
+  // DENY_LOADING configs are refused, the whole CONFIG SET with them.
+  assert.equal(await c.call("CONFIG", "SET", "appendonly", "yes"), loadingErr);
+  assert.equal(await c.call("CONFIG", "SET", "maxmemory", "0", "appendonly", "yes"), loadingErr);
+  assert.equal(await c.call("CONFIG", "SET", "maxmemory", "0"), "+OK\r\n");
   // A transaction queues nothing refused while loading, and EXEC fails.
   assert.equal(await c.call("MULTI"), "+OK\r\n");
   assert.equal(await c.call("GET", "key:1"), loadingErr);
