@@ -20,8 +20,8 @@ function freePortNumber(): number {
   return p;
 }
 
-/** A main.ts process on `dir`, its log read up to `Server initialized` (it listens then). */
-async function spawnMain(dir: string, extra: string[]) {
+/** A main.ts process on `dir`; `readUntil` reads its log up to a line (`Server initialized`: it listens). */
+function spawnMain(dir: string, extra: string[]) {
   const port = freePortNumber();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", MAIN, "--port", String(port), "--dir", dir, ...extra],
@@ -121,7 +121,7 @@ Deno.test("loading: clients get -LOADING and INFO loading:1 during the RDB load,
     }
     const file = await Deno.readFile(`${dir}/dump.rdb`);
     // 20,000 keys at 100 us each: about two seconds of load. Save points: SHUTDOWN must not save.
-    const m = await spawnMain(dir, [
+    const m = spawnMain(dir, [
       "--save",
       "3600 1",
       "--key-load-delay",
@@ -171,7 +171,7 @@ Deno.test("loading: SHUTDOWN during the load exits at once without saving over t
       await src.close();
     }
     const file = await Deno.readFile(`${dir}/dump.rdb`);
-    const m = await spawnMain(dir, [
+    const m = spawnMain(dir, [
       "--save",
       "3600 1",
       "--key-load-delay",
@@ -238,7 +238,7 @@ Deno.test("loading: a multi-part AOF (RDB base + incr) loads while clients get -
       before.set(n, bytes);
       if (!n.endsWith(".manifest")) total += bytes.length;
     }
-    const m = await spawnMain(dir, [
+    const m = spawnMain(dir, [
       "--appendonly",
       "yes",
       "--save",
