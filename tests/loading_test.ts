@@ -206,6 +206,49 @@ Deno.test("loading: SHUTDOWN during the load exits at once without saving over t
   }
 });
 
+Deno.test("loading: SIGTERM during the load exits 0 without saving", async () => {
+  const [dir, cleanup] = await tempDir();
+  try {
+    const src = await startServer({ dir });
+    try {
+      populate(src);
+      assert.equal(src.exec("SAVE"), "+OK\r\n");
+    } finally {
+      await src.close();
+    }
+    const file = await Deno.readFile(`${dir}/dump.rdb`);
+    const m = spawnMain(dir, [
+      "--save",
+      "3600 1",
+      "--key-load-delay",
+      "1000",
+      "--loading-process-events-interval-bytes",
+      "1024",
+    ]);
+    try {
+      assert.ok(await m.readUntil("Server initialized"), m.log());
+      const c = await RawClient.connect(m.port);
+      try {
+        assert.match(await c.call("INFO", "persistence"), /\r\nloading:1\r\n/);
+        m.child.kill("SIGTERM");
+        await c.readUntilClosed();
+      } finally {
+        c.close();
+      }
+      assert.equal(await m.finish(), 0, m.log());
+      assert.match(m.log(), /Received shutdown signal during loading, scheduling shutdown\./);
+      assert.doesNotMatch(m.log(), /Saving the final RDB snapshot|Done loading RDB/);
+    } finally {
+      try {
+        m.child.kill();
+      } catch { /* exited */ }
+    }
+    assert.deepEqual(await Deno.readFile(`${dir}/dump.rdb`), file);
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("loading: a multi-part AOF (RDB base + incr) loads while clients get -LOADING", async () => {
   const [dir, cleanup] = await tempDir();
   try {
