@@ -68,11 +68,9 @@ async function main(args: string[]): Promise<number> {
   logStartupBanner(log, args.length > 0);
   let server: ReturnType<typeof createServer>;
   try {
-    server = createServer(config, log);
+    server = createServer(config, log, { deferLoad: true });
   } catch (err) {
-    // Loading the dataset failed (a corrupt AOF, ...): the reason is logged, Redis exits 1.
-    const hint = permissionHint(err);
-    log.warning(hint ?? (err as Error).message);
+    log.warning((err as Error).message);
     return 1;
   }
   log.setServerRole(() => server.isReplica());
@@ -85,10 +83,13 @@ async function main(args: string[]): Promise<number> {
   logRunningMode(log, server.port);
   logServerInitialized(log);
   logMonotonicClock(log);
-  // On a failed load exit at once: no close hook may save over the file.
-  if (!loadDataAtStartup(server, log)) return 1;
-  logReadyToAccept(log);
   const shutdown = async (signal: string) => {
+    // During the load the dataset is half-read: exit without saving it (whileBlockedCron).
+    if (server.loading) {
+      log.warning("Received shutdown signal during loading, scheduling shutdown.");
+      server.close();
+      return;
+    }
     log.warning(`Received ${signal} scheduling shutdown...`);
     // prepareForShutdown: with save points, the final save must succeed before exiting.
     const savers = server.subsystems.filter((s) => s.shutdownSave !== undefined);
@@ -107,6 +108,17 @@ async function main(args: string[]): Promise<number> {
       Deno.addSignalListener(sig, () => shutdown(sig));
     } catch { /* signals unsupported (Windows) */ }
   }
+  // Clients are served (-LOADING) while the dataset loads. On a failed load exit at once: no
+  // close hook may save over the file.
+  try {
+    if (!await loadDataAtStartup(server, log)) return 1;
+  } catch (err) {
+    // The AOF could not be loaded (corrupt, unreadable, ...): Redis exits 1.
+    const hint = permissionHint(err);
+    log.warning(hint ?? (err as Error).message);
+    return 1;
+  }
+  if (!server.closing) logReadyToAccept(log);
   await server.closed;
   log.warning("Redis is now ready to exit, bye bye...");
   return 0;

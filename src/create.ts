@@ -24,6 +24,11 @@ export interface CreateServerOptions extends ServerOptions {
   subsystems?: Subsystem[];
   /** The AOF's RDB base codec (aof-use-rdb-preamble), see AofRdbCodec. */
   aof?: AofOptions;
+  /**
+   * Leave the AOF to the caller's loadDataAtStartup (main.ts: it loads while
+   * listening) instead of loading it here before returning.
+   */
+  deferLoad?: boolean;
 }
 
 /** A command table holding every command group, names as Redis ships them. */
@@ -45,7 +50,8 @@ export function renameCommandCheck(): (from: string, to: string) => string | nul
 
 /**
  * Builds a server from a parsed config: command table, renames, subsystems,
- * and the dataset from disk. Throws AofLoadError when the AOF cannot be loaded.
+ * and the AOF from disk (unless `deferLoad`). Throws AofLoadError when the AOF
+ * cannot be loaded.
  */
 export function createServer(config: Config, log: Log, options: CreateServerOptions = {}): Server {
   const table = buildCommandTable();
@@ -64,6 +70,6 @@ export function createServer(config: Config, log: Log, options: CreateServerOpti
   const aof = new Aof(server, { rdb: aofRdbCodec, ...options.aof });
   server.install(aof);
   // Start-up load: with appendonly yes the AOF is the dataset (it wins over the RDB file).
-  aof.loadAtStart();
+  if (!options.deferLoad) aof.loadAtStart();
   return server;
 }

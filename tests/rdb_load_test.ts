@@ -77,7 +77,7 @@ for (const name of fixtureNames) {
         c.close();
       }
       const stats = loadStatsOf(srv.server);
-      assert.equal(stats.loading, false);
+      assert.equal(srv.server.loading, false);
       assert.equal(stats.keysLoaded, expected.length);
       assert.ok(
         lines.some((l) =>

@@ -133,6 +133,81 @@ Deno.test("restore: FREQ sets the LFU counter under an LFU policy", async () => 
   });
 });
 
+Deno.test("restore: sanitize-dump-payload takes Redis's values; a deep corruption is refused under each", async () => {
+  // A listpack hash whose first entry's back-length is wrong: its header and terminator are
+  // intact, so Redis's shallow check (sanitize-dump-payload no) lets RESTORE take it (valkey 8
+  // replies +OK); here every payload is validated in full.
+  const corrupt = payload([
+    16,
+    19,
+    19,
+    0,
+    0,
+    0,
+    4,
+    0,
+    130,
+    97,
+    97,
+    9,
+    11,
+    1,
+    130,
+    98,
+    98,
+    3,
+    22,
+    1,
+    255,
+  ]);
+  const good = payload([
+    16,
+    19,
+    19,
+    0,
+    0,
+    0,
+    4,
+    0,
+    130,
+    97,
+    97,
+    3,
+    11,
+    1,
+    130,
+    98,
+    98,
+    3,
+    22,
+    1,
+    255,
+  ]);
+  await withClient({}, async (c) => {
+    const get = "*2\r\n$21\r\nsanitize-dump-payload\r\n";
+    assert.equal(await c.call("CONFIG", "GET", "sanitize-dump-payload"), `${get}$2\r\nno\r\n`);
+    assert.equal(
+      await c.call("CONFIG", "SET", "sanitize-dump-payload", "bogus"),
+      "-ERR CONFIG SET failed (possibly related to argument 'sanitize-dump-payload') - argument(s) must be one of the following: no, yes, clients\r\n",
+    );
+    for (const value of ["no", "yes", "clients"]) {
+      assert.equal(
+        await c.call("CONFIG", "SET", "sanitize-dump-payload", value.toUpperCase()),
+        "+OK\r\n",
+      );
+      assert.equal(
+        await c.call("CONFIG", "GET", "sanitize-dump-payload"),
+        `${get}$${value.length}\r\n${value}\r\n`,
+      );
+      assert.equal(await c.call("RESTORE", "h", "0", corrupt), "-ERR Bad data format\r\n", value);
+      assert.equal(await c.call("EXISTS", "h"), ":0\r\n");
+      assert.equal(await c.call("RESTORE", "h", "0", good), "+OK\r\n", value);
+      assert.equal(await c.call("HGET", "h", "bb"), "$2\r\n22\r\n");
+      assert.equal(await c.call("DEL", "h"), ":1\r\n");
+    }
+  });
+});
+
 Deno.test("restore: malformed payloads are refused and change nothing, whatever sanitize-dump-payload says", async () => {
   const sources = [
     ...(await loadPayloads("valkey-8.0.dump.json")),

@@ -283,7 +283,7 @@ function memoryFields(server: Server): InfoField[] {
 function persistenceFields(server: Server): InfoField[] {
   const aof = server.config.appendonly;
   const fields: InfoField[] = [
-    ["loading", loadStatsOf(server).loading ? 1 : 0],
+    ["loading", server.loading ? 1 : 0],
     ["async_loading", 0],
     ["current_cow_peak", 0],
     ["current_cow_size", 0],
@@ -324,6 +324,7 @@ function persistenceFields(server: Server): InfoField[] {
       ["aof_delayed_fsync", 0],
     );
   }
+  if (server.loading) fields.push(...loadStatsOf(server).infoFields(Date.now()));
   return fields;
 }
 

@@ -96,7 +96,7 @@ function configSetCommand(c: Client): void {
   }
   if (redacted !== null) c.rewriteArgv(redacted);
   try {
-    config.setMany(pairs, { isLocalClient: isLocalClient(c) });
+    config.setMany(pairs, { isLocalClient: isLocalClient(c), loading: c.server.loading });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // The message quotes the client's bytes (binary strings).

@@ -37,6 +37,11 @@ function shutdownCommand(c: Client): void {
     return;
   }
   const server = c.server;
+  // Saving a half-loaded dataset would overwrite the file being loaded: NOSAVE.
+  if (server.loading) {
+    nosave = true;
+    save = false;
+  }
   server.log.warning("User requested shutdown...");
   // Every subsystem with a final save (RDB, AOF) runs it; all must succeed.
   const savers = server.subsystems.filter((s) => s.shutdownSave !== undefined);

@@ -23,6 +23,7 @@ import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { AofManifest, ManifestError } from "./aof_manifest.ts";
 import { AofLoadError, type AofLoadStatus, loadSingleAppendOnlyFile } from "./aof_load.ts";
 import type { RdbImageLoader } from "./aof_load.ts";
+import { loadStatsOf } from "./load_stats.ts";
 import { CommandFormRewrite, RespBuffer, rewriteKey } from "./aof_rewrite.ts";
 
 export { AofLoadError };
@@ -205,6 +206,15 @@ export class Aof implements Subsystem {
    * AofLoadError when the files cannot be loaded.
    */
   loadAtStart(): void {
+    const steps = this.loadAtStartSteps();
+    while (!steps.next().done);
+  }
+
+  /**
+   * {@link loadAtStart} in slices: yields where the server may serve clients
+   * (the start-up load in main.ts runs it between event-loop turns).
+   */
+  *loadAtStartSteps(): Generator<void, void, void> {
     const on = this.config.appendonly;
     try {
       this.loadManifestFromDisk();
@@ -215,7 +225,7 @@ export class Aof implements Subsystem {
     if (!on) return;
     this.state = "on";
     const start = performance.now();
-    const status = this.loadAppendOnlyFiles();
+    const status = yield* this.loadAppendOnlyFiles();
     if (status === "ok" || status === "truncated") {
       this.server.log.notice(
         `DB loaded from append only file: ${
@@ -230,7 +240,7 @@ export class Aof implements Subsystem {
   }
 
   /** loadAppendOnlyFiles: the base, then every incr file, in manifest order. */
-  private loadAppendOnlyFiles(): AofLoadStatus {
+  private *loadAppendOnlyFiles(): Generator<void, AofLoadStatus, void> {
     const m = this.manifest;
     const log = this.server.log;
     // An old single appendonly.aof in `dir` is moved into the directory (aofUpgradePrepare).
@@ -261,16 +271,32 @@ export class Aof implements Subsystem {
       total += size;
     }
     if (total === 0) return "empty";
+    // startLoading: INFO's loading_* fields cover every file.
+    const stats = loadStatsOf(this.server);
+    stats.start(total, Date.now());
+    let done = 0;
     let ret: AofLoadStatus = "ok";
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
       const last = i === files.length - 1;
       const t0 = performance.now();
-      ret = loadSingleAppendOnlyFile(this.server, this.filePath(f.name), f.name, {
+      const steps = loadSingleAppendOnlyFile(this.server, this.filePath(f.name), f.name, {
         loadTruncated: this.config.aofLoadTruncated,
         rdb: this.rdb?.load ?? null,
         oldStyle: f.name === this.filename,
+        sliceBytes: this.config.loadingProcessEventsIntervalBytes,
       });
+      for (;;) {
+        const r = steps.next();
+        if (r.done) {
+          ret = r.value;
+          break;
+        }
+        stats.loadedBytes = done + r.value;
+        yield;
+      }
+      done += fileSize(this.filePath(f.name)) ?? 0;
+      stats.loadedBytes = done;
       if (ret === "ok" || (ret === "truncated" && last)) {
         log.notice(
           `DB loaded from ${f === m.base ? "base" : "incr"} file ${f.name}: ${

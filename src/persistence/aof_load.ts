@@ -23,9 +23,15 @@ export class AofLoadError extends Error {
 
 /**
  * Loads an RDB image at the start of `data` (an RDB base file, or the RDB
- * preamble of an old single-file AOF) and returns the bytes it used.
+ * preamble of an old single-file AOF) and returns the bytes it used; yields
+ * the offset reached every `sliceBytes` (see loadRdbSteps).
  */
-export type RdbImageLoader = (server: Server, data: Uint8Array, name: string) => number;
+export type RdbImageLoader = (
+  server: Server,
+  data: Uint8Array,
+  name: string,
+  sliceBytes: number,
+) => Generator<number, number, void>;
 
 /** What the loader needs besides the server. */
 export interface AofLoadOptions {
@@ -35,23 +41,30 @@ export interface AofLoadOptions {
   rdb: RdbImageLoader | null;
   /** True for an old-style single file (its RDB part is a preamble with an AOF tail). */
   oldStyle: boolean;
+  /** Bytes between yields inside an RDB base (loading-process-events-interval-bytes). */
+  sliceBytes: number;
 }
 
 const LF = 10, STAR = 42, DOLLAR = 36, HASH = 35;
 /** AOF_ANNOTATION_LINE_MAX_LEN: fgets' buffer for count and length lines. */
 const LINE_MAX = 1024;
 
+/** Commands replayed between yields (loadSingleAppendOnlyFile's `loops % 1024`). */
+const COMMANDS_PER_SLICE = 1024;
+
 /**
  * loadSingleAppendOnlyFile: replays `path` (shown as `name`). Returns the
  * status; fatal errors are logged with Redis's texts and thrown as
- * AofLoadError naming file and offset.
+ * AofLoadError naming file and offset. Yields the offset reached every
+ * {@link COMMANDS_PER_SLICE} commands (and inside an RDB base), where the
+ * caller may serve clients before resuming.
  */
-export function loadSingleAppendOnlyFile(
+export function* loadSingleAppendOnlyFile(
   server: Server,
   path: string,
   name: string,
   opts: AofLoadOptions,
-): AofLoadStatus {
+): Generator<number, AofLoadStatus, void> {
   const log = server.log;
   let data: Uint8Array;
   try {
@@ -88,7 +101,7 @@ export function loadSingleAppendOnlyFile(
       throw new AofLoadError(msg, name, 0);
     }
     try {
-      pos = opts.rdb(server, data, name);
+      pos = yield* opts.rdb(server, data, name, opts.sliceBytes);
     } catch (err) {
       const msg = opts.oldStyle
         ? `Error reading the RDB preamble of the AOF file ${name}, AOF loading aborted`
@@ -132,7 +145,9 @@ export function loadSingleAppendOnlyFile(
   let outcome: Outcome = "eof";
   let badAt = 0;
   const argv: Uint8Array[] = [];
+  let loops = 0;
   parse: while (true) {
+    if (++loops % COMMANDS_PER_SLICE === 0) yield pos;
     const cmdStart = pos;
     const line = readLine();
     if (line === null) break;

@@ -1,12 +1,16 @@
 /**
- * Loading the dataset at start-up (server.c loadDataFromDisk): the RDB file
- * at dir/dbfilename, read whole under Deno's read permission for `dir`.
- * A missing file is an empty dataset; a truncated, corrupt or newer-version
- * file stops start-up with a message naming the file, the byte offset and
- * what was wrong, and the file is left as it was.
+ * Loading the dataset at start-up (server.c loadDataFromDisk): the AOF when
+ * appendonly is on (it wins), else the RDB file at dir/dbfilename, read whole
+ * under Deno's read permission for `dir`. A missing file is an empty dataset;
+ * a truncated, corrupt or newer-version file stops start-up with a message
+ * naming the file, the byte offset and what was wrong, and the file is left
+ * as it was.
  *
- * The AOF loader extends {@link loadDataAtStartup} (AOF wins over RDB when
- * appendonly is on).
+ * The server listens while it loads: the loaders are generators that yield
+ * every loading-process-events-interval-bytes (RDB) or 1024 commands (AOF),
+ * and {@link loadDataAtStartup} hands the event loop over at those points
+ * (processEventsWhileBlocked), with `Server.loading` set so that commands
+ * without the `loading` flag get -LOADING.
  *
  * @module
  */
@@ -15,9 +19,10 @@ import type { Config } from "../server/config.ts";
 import type { Log } from "../server/log.ts";
 import type { Server } from "../server/server.ts";
 import { loadStatsOf } from "./load_stats.ts";
+import { aofOf } from "./aof.ts";
 import {
   type LoadLimits,
-  loadRdb,
+  loadRdbSteps,
   RdbFormatError,
   type RdbLoadOptions,
   type RdbLoadResult,
@@ -68,7 +73,7 @@ export type RdbFileLoad =
 
 /**
  * Loads the RDB file at `path` (a native path) into `server` (rdbLoad),
- * logging as Redis does. Never writes the file.
+ * logging as Redis does, in one go. Never writes the file.
  */
 export function loadRdbFile(
   server: Server,
@@ -76,6 +81,21 @@ export function loadRdbFile(
   log: Log,
   allowDup = false,
 ): RdbFileLoad {
+  const steps = rdbFileSteps(server, path, log, allowDup, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** {@link loadRdbFile} in slices of `sliceBytes`: yields after each. */
+function* rdbFileSteps(
+  server: Server,
+  path: string,
+  log: Log,
+  allowDup: boolean,
+  sliceBytes: number,
+): Generator<void, RdbFileLoad, void> {
   let buf: Uint8Array;
   try {
     buf = Deno.readFileSync(path);
@@ -99,7 +119,20 @@ export function loadRdbFile(
       opts.allowDup = true;
       opts.loadFunction = functionLoader(server, true);
     }
-    const result = loadRdb(buf, opts);
+    const steps = loadRdbSteps(buf, opts, sliceBytes);
+    let result: RdbLoadResult;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        result = r.value;
+        break;
+      }
+      stats.keysLoaded = r.value.keysLoaded;
+      stats.keysExpired = r.value.keysExpired;
+      stats.loadedBytes = r.value.bytesRead;
+      stats.rdbUsedMem = parseInt(r.value.aux.get("used-mem") ?? "0", 10) || 0;
+      yield;
+    }
     stats.keysLoaded = result.keysLoaded;
     stats.keysExpired = result.keysExpired;
     stats.loadedBytes = buf.length;
@@ -121,25 +154,90 @@ export function loadRdbFile(
     lines.push(`Failed loading RDB file '${path}' at offset ${err.offset}: ${err.message}`);
     for (const l of lines) log.warning(l);
     return { status: "failed", message: lines.join("\n") };
-  } finally {
-    stats.stop();
   }
 }
 
 /**
- * Loads the dataset before the server accepts commands. Returns false when
- * start-up must stop (exit status 1); the reason has been logged.
+ * The event loop gets a turn at a yield point once this many ms of loading
+ * ran since the previous turn: a turn costs about a millisecond (a timer),
+ * so turning at every 2 MB would slow a fast load down noticeably.
  */
-export function loadDataAtStartup(server: Server, log: Log): boolean {
-  const cfg = server.config;
-  // With appendonly yes the AOF is the dataset: createServer loaded it, the RDB file is not read.
-  if (cfg.appendonly) return true;
-  const path = cfg.resolvePath(cfg.dbfilename);
-  const r = loadRdbFile(server, path, log);
-  if (r.status === "failed") {
-    log.warning("Fatal error loading the DB, check server logs. Exiting.");
-    return false;
+const MIN_SLICE_MS = 25;
+
+/**
+ * Runs `steps` to its end, giving the event loop a turn between slices
+ * (processEventsWhileBlocked) so that clients are served meanwhile. The
+ * turn also waits what key-load-delay asks for the keys loaded since the
+ * last one (a test knob: Redis sleeps that many us per key, or 1 us every
+ * -N keys when negative). Returns null when the server was closed
+ * (SHUTDOWN) during the load.
+ */
+async function runSliced<T>(server: Server, steps: Generator<void, T, void>): Promise<T | null> {
+  const stats = loadStatsOf(server);
+  // A turn is a wake-up by an interval timer: chained setTimeouts get clamped to 4 ms each.
+  let wake: (() => void) | null = null;
+  const ticker = setInterval(() => {
+    const w = wake;
+    wake = null;
+    w?.();
+  }, 1);
+  try {
+    let last = performance.now();
+    let keys = stats.keysLoaded;
+    let delayUs = 0;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      const delay = server.config.keyLoadDelay;
+      if (delay !== 0) {
+        const n = Math.max(stats.keysLoaded - keys, 0);
+        delayUs += delay > 0 ? n * delay : n / -delay;
+      }
+      keys = stats.keysLoaded;
+      const wait = Math.floor(delayUs / 1000);
+      if (wait < 1 && performance.now() - last < MIN_SLICE_MS) continue;
+      delayUs -= wait * 1000;
+      await new Promise<void>((resolve) => {
+        if (wait >= 1) setTimeout(resolve, wait);
+        else wake = resolve;
+      });
+      if (server.closing) {
+        steps.return(null as T);
+        return null;
+      }
+      last = performance.now();
+    }
+  } finally {
+    clearInterval(ticker);
   }
-  if (r.status === "ok") log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
-  return true;
+}
+
+/**
+ * Loads the dataset at start-up while the server already listens (clients
+ * get -LOADING meanwhile): the AOF when appendonly is on, else the RDB file.
+ * Returns false when start-up must stop (exit status 1); the reason has been
+ * logged. Throws AofLoadError (logged) when the AOF cannot be loaded.
+ */
+export async function loadDataAtStartup(server: Server, log: Log): Promise<boolean> {
+  const cfg = server.config;
+  server.setLoading(true);
+  try {
+    // The manifest is read even with the AOF off; with appendonly yes the AOF is the dataset.
+    await runSliced(server, aofOf(server).loadAtStartSteps());
+    if (cfg.appendonly || server.closing) return true;
+    const path = cfg.resolvePath(cfg.dbfilename);
+    const r = await runSliced(
+      server,
+      rdbFileSteps(server, path, log, false, cfg.loadingProcessEventsIntervalBytes),
+    );
+    if (r === null) return true;
+    if (r.status === "failed") {
+      log.warning("Fatal error loading the DB, check server logs. Exiting.");
+      return false;
+    }
+    if (r.status === "ok") log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
+    return true;
+  } finally {
+    server.setLoading(false);
+  }
 }

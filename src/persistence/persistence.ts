@@ -29,7 +29,8 @@ import { bytesToBinary } from "../util/bytes.ts";
 import { getKeysFromCommand } from "../server/command_table.ts";
 import type { AofRdbCodec } from "./aof.ts";
 import { rdbLoadOptions } from "./load.ts";
-import { loadRdb, RdbFormatError } from "./rdb_reader.ts";
+import { loadRdbSteps, RdbFormatError } from "./rdb_reader.ts";
+import { loadStatsOf } from "./load_stats.ts";
 
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
 const BGSAVE_RETRY_DELAY = 5;
@@ -527,9 +528,17 @@ export class Persistence implements Subsystem {
 export const aofRdbCodec: AofRdbCodec = {
   save: (server, file) => persistenceOf(server).snapshotTo(file),
   saveSync: (server, file) => writeAllSync(file, persistenceOf(server).serialize(true)),
-  load: (server, data, name) => {
+  load: function* (server, data, name, sliceBytes) {
     try {
-      return loadRdb(data, rdbLoadOptions(server, server.log)).bytesRead;
+      const steps = loadRdbSteps(data, rdbLoadOptions(server, server.log), sliceBytes);
+      const stats = loadStatsOf(server);
+      for (;;) {
+        const r = steps.next();
+        stats.keysLoaded = r.value.keysLoaded;
+        stats.keysExpired = r.value.keysExpired;
+        if (r.done) return r.value.bytesRead;
+        yield r.value.bytesRead;
+      }
     } catch (err) {
       if (!(err instanceof RdbFormatError)) throw err;
       throw new Error(

@@ -870,6 +870,24 @@ export function readRdbHeader(buf: Uint8Array): number {
  * error stay in the dbs (the caller aborts start-up).
  */
 export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
+  const steps = loadRdbSteps(buf, opts, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link loadRdb} in slices: after a key that crosses a multiple of
+ * `sliceBytes` (loading-process-events-interval-bytes) it yields the result so
+ * far, `bytesRead` set to the offset reached, so the caller can serve clients
+ * (rdbLoadProgressCallback / processEventsWhileBlocked) and resume.
+ */
+export function* loadRdbSteps(
+  buf: Uint8Array,
+  opts: RdbLoadOptions,
+  sliceBytes: number,
+): Generator<RdbLoadResult, RdbLoadResult, void> {
   const version = readRdbHeader(buf);
   const inp = new RdbInput(buf, 9);
   const res: RdbLoadResult = {
@@ -884,6 +902,7 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
   let expireAt = -1;
   let idle = -1;
   let freq = -1;
+  let nextSlice = sliceBytes;
   for (;;) {
     const typeAt = inp.pos;
     const type = inp.u8();
@@ -991,6 +1010,11 @@ export function loadRdb(buf: Uint8Array, opts: RdbLoadOptions): RdbLoadResult {
         expireAt = -1;
         idle = -1;
         freq = -1;
+        if (inp.pos >= nextSlice) {
+          res.bytesRead = inp.pos;
+          yield res;
+          nextSlice = (Math.floor(inp.pos / sliceBytes) + 1) * sliceBytes;
+        }
         continue;
       }
     }

@@ -50,7 +50,8 @@ export function setMaster(
   repl.link = link;
   repl.ensureCron();
   if (!live) {
-    queueMicrotask(() => link.start());
+    // Like replicationCron, the link waits for the start-up load to end.
+    queueMicrotask(() => server.whenLoaded(() => link.start()));
     return;
   }
   if (by !== null) {

@@ -128,6 +128,17 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
     );
     return;
   }
+  // The start-up load yields between slices: only commands flagged `loading` run meanwhile
+  // (an EXEC only when every queued command is).
+  if (
+    server.loading &&
+    (!cmd.flags.includes("loading") ||
+      (c.multi !== null && cmd.name === "exec" &&
+        c.multi.some((q) => !q.cmd.flags.includes("loading"))))
+  ) {
+    rejectCommand(c, "LOADING Redis is loading the dataset in memory", cmd);
+    return;
+  }
   // A script past busy-reply-threshold: only allow_busy commands (SCRIPT KILL, SHUTDOWN, ...).
   if (server.busyReply !== null && !cmd.flags.includes("allow_busy")) {
     rejectCommand(c, server.busyReply, cmd);

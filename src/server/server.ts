@@ -102,6 +102,14 @@ export class Server {
    */
   busyReply: string | null = null;
   /**
+   * The start-up load is running, handing the event loop over between slices
+   * (server.loading): commands without the `loading` flag get -LOADING and the
+   * cron does not run.
+   */
+  loading = false;
+  /** Callbacks waiting for the end of the start-up load ({@link whenLoaded}). */
+  private afterLoad: (() => void)[] = [];
+  /**
    * Runs before each write command (nested ones included) while a BGSAVE
    * snapshot or a background AOF rewrite is open, so they keep their
    * point-in-time view (copy-before-write, see src/persistence/snapshot.ts and
@@ -141,7 +149,8 @@ export class Server {
   private listeners: Deno.Listener[] = [];
   private cronTimer: ReturnType<typeof setTimeout> | undefined;
   private connections = new Set<Promise<void>>();
-  private closing = false;
+  /** close() was called: a load in progress stops at its next slice. */
+  closing = false;
   /** Resolved when the server has stopped (SHUTDOWN or close()). */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
@@ -267,10 +276,25 @@ export class Server {
   private startCron(): void {
     const tick = () => {
       // A busy script still holds the dataset: Redis runs no timer events meanwhile.
-      if (this.busyReply === null) this.cron();
+      if (this.busyReply === null && !this.loading) this.cron();
       this.cronTimer = setTimeout(tick, Math.floor(1000 / this.config.hz));
     };
     this.cronTimer = setTimeout(tick, Math.floor(1000 / this.config.hz));
+  }
+
+  /** Runs `fn` now, or when the start-up load in progress has ended. */
+  whenLoaded(fn: () => void): void {
+    if (this.loading) this.afterLoad.push(fn);
+    else fn();
+  }
+
+  /** Marks the start-up load as started or ended; at the end runs {@link whenLoaded}'s callbacks. */
+  setLoading(on: boolean): void {
+    this.loading = on;
+    if (on) return;
+    const fns = this.afterLoad;
+    this.afterLoad = [];
+    if (!this.closing) { for (const fn of fns) fn(); }
   }
 
   /** serverCron: active expiry, idle client timeouts, stats sampling. */
