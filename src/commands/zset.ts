@@ -290,7 +290,7 @@ function zsetAdd(
   if (flags & ZADD_XX) return ZADD_OUT_NOP;
   const staysListpack = z.encoding() === "listpack" && z.size + 1 <= cfg.zsetMaxListpackEntries &&
     member.length <= cfg.zsetMaxListpackValue;
-  z.add(member, staysListpack && score === 0 ? 0 : score, cfg);
+  z.addNew(member, staysListpack && score === 0 ? 0 : score, cfg);
   if (newScore !== null) newScore.value = score;
   return ZADD_OUT_ADDED;
 }
