@@ -413,7 +413,8 @@ Deno.test({
         ["l", ["RPUSH", "l", "a", "b", "c"], 8, 30],
         ["bigl", ["RPUSH", "bigl", ...many(5000, (i) => [`element:${i}`])], 0.7, 2],
         ["h", ["HSET", "h", "f", "v"], 1, 6],
-        ["bigh", ["HSET", "bigh", ...many(1000, (i) => [`field:${i}`, `value:${i}`])], 2, 8],
+        // A hashtable hash keeps fields and values as strings: about 1.3x Redis's dict.
+        ["bigh", ["HSET", "bigh", ...many(1000, (i) => [`field:${i}`, `value:${i}`])], 1, 8],
         ["si", ["SADD", "si", "1", "2", "3"], 1, 6],
         ["s", ["SADD", "s", "a", "b"], 1, 6],
         ["bigs", ["SADD", "bigs", ...many(1000, (i) => [`member:${i}`])], 1, 5],

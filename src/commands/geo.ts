@@ -34,7 +34,15 @@ import {
 import { formatHumanDouble } from "../util/long_double.ts";
 import { getDouble, getLongLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import { convertToListpackIfNeeded, readZset, zaddCommand, zsetConfig } from "./zset.ts";
+import {
+  convertToListpackIfNeeded,
+  readZset,
+  ZADD_CH,
+  ZADD_NX,
+  ZADD_XX,
+  zaddParsed,
+  zsetConfig,
+} from "./zset.ts";
 import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
@@ -138,36 +146,43 @@ function extractBox(c: Client, i: number): [number, number, number] | null {
 const ZADD = binaryToBytes("zadd");
 
 function geoaddCommand(c: Client): void {
-  let xx = false;
-  let nx = false;
+  let flags = 0;
   let longidx = 2;
   while (longidx < c.argc) {
     const opt = c.lower(longidx);
-    if (opt === "nx") nx = true;
-    else if (opt === "xx") xx = true;
-    else if (opt !== "ch") break;
+    if (opt === "nx") flags |= ZADD_NX;
+    else if (opt === "xx") flags |= ZADD_XX;
+    else if (opt === "ch") flags |= ZADD_CH;
+    else break;
     longidx++;
   }
-  if ((c.argc - longidx) % 3 !== 0 || (xx && nx)) return c.reply.error(SYNTAX_ERR);
+  if ((c.argc - longidx) % 3 !== 0 || (flags & (ZADD_NX | ZADD_XX)) === (ZADD_NX | ZADD_XX)) {
+    return c.reply.error(SYNTAX_ERR);
+  }
   const elements = (c.argc - longidx) / 3;
-  const argv: Uint8Array[] = [ZADD];
-  for (let i = 1; i < longidx; i++) argv.push(c.argv[i]);
+  const scores: number[] = new Array(elements);
   for (let i = 0; i < elements; i++) {
     const xy = extractLongLat(c, longidx + i * 3);
     if (xy === null) return;
-    argv.push(binaryToBytes(String(geoScore(xy[0], xy[1]))));
-    argv.push(c.argv[longidx + i * 3 + 2]);
+    scores[i] = geoScore(xy[0], xy[1]);
   }
-  // Run as the ZADD it becomes (replaceClientCommandVector) and propagate that ZADD;
-  // MONITOR and the slowlog keep the GEOADD as sent.
-  const original = c.argv;
-  c.argv = argv;
-  try {
-    zaddCommand(c);
-  } finally {
-    c.argv = original;
+  // Runs as the ZADD it becomes (replaceClientCommandVector) without parsing the scores back;
+  // that ZADD is what propagates. MONITOR and the slowlog keep the GEOADD as sent.
+  zaddParsed(c, flags, scores, longidx + 2, 3);
+  const argv: Uint8Array[] = new Array(longidx + 2 * elements);
+  argv[0] = ZADD;
+  for (let i = 1; i < longidx; i++) argv[i] = c.argv[i];
+  // The scores' text in one buffer (they are integers below 2^52); the members stay the
+  // argument views, valid until the command is propagated.
+  const text = scores.join(" ");
+  const buf = binaryToBytes(text);
+  for (let i = 0, p = 0; i < elements; i++) {
+    const end = i + 1 < elements ? text.indexOf(" ", p) : text.length;
+    argv[longidx + 2 * i] = buf.subarray(p, end);
+    argv[longidx + 2 * i + 1] = c.argv[longidx + i * 3 + 2];
+    p = end + 1;
   }
-  c.rewriteArgv(argv.map((a) => a.slice()));
+  c.rewriteArgv(argv);
 }
 
 function geoposCommand(c: Client): void {

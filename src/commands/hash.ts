@@ -141,10 +141,9 @@ function hashTryConversion(c: Client, h: RedisHash, start: number, end: number):
   h.tryConversion(cfg, c.argv.slice(start, end + 1));
 }
 
-/** A hash value as RedisHash stores it: bytes, or a binary string while listpack encoded. */
-function replyValue(c: Client, v: Uint8Array | string): void {
-  if (typeof v === "string") c.reply.bulkBinary(v);
-  else c.reply.bulk(v);
+/** A hash value as RedisHash stores it: a binary string. */
+function replyValue(c: Client, v: string): void {
+  c.reply.bulkBinary(v);
 }
 
 const replyZero = (c: Client) => c.reply.integer(0);
@@ -166,7 +165,7 @@ function hsetCommand(c: Client): void {
   const cfg = c.server.config;
   let created = 0;
   for (let i = 2; i < c.argc; i += 2) {
-    if (h.setCopy(c.key(i), c.argv[i + 1], cfg)) created++;
+    if (h.set(c.key(i), c.argv[i + 1], cfg)) created++;
   }
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
@@ -181,7 +180,7 @@ function hsetnxCommand(c: Client): void {
   const field = c.key(2);
   if (h.has(field)) return c.reply.integer(0);
   hashTryConversion(c, h, 2, 3);
-  h.setCopy(field, c.argv[3], c.server.config);
+  h.set(field, c.argv[3], c.server.config);
   c.reply.integer(1);
   c.modified(key, "hash", "hset");
 }
@@ -393,9 +392,9 @@ function hscanCommand(c: Client): void {
   if (h === null) return;
   const opts = parseScanOptions(c, 3);
   if (opts === null) return;
-  const items: [string, Uint8Array | string][] = [];
+  const items: [string, string][] = [];
   const pattern = opts.pattern;
-  const visit = (field: string, value: Uint8Array | string) => {
+  const visit = (field: string, value: string) => {
     if (pattern === null || matchGlob(pattern, field)) items.push([field, value]);
   };
   let next = 0;

@@ -229,11 +229,14 @@ function zsetModified(c: Client, event: string, key: string, count = 1): void {
 // zsetAdd.
 
 const ZADD_INCR = 1;
-const ZADD_NX = 2;
-const ZADD_XX = 4;
+/** ZADD's NX flag (for {@link zaddParsed}). */
+export const ZADD_NX = 2;
+/** ZADD's XX flag. */
+export const ZADD_XX = 4;
 const ZADD_GT = 8;
 const ZADD_LT = 16;
-const ZADD_CH = 32;
+/** ZADD's CH flag. */
+export const ZADD_CH = 32;
 
 const ZADD_OUT_NAN = 1;
 const ZADD_OUT_ADDED = 2;
@@ -287,7 +290,7 @@ function zsetAdd(
   if (flags & ZADD_XX) return ZADD_OUT_NOP;
   const staysListpack = z.encoding() === "listpack" && z.size + 1 <= cfg.zsetMaxListpackEntries &&
     member.length <= cfg.zsetMaxListpackValue;
-  z.add(member, staysListpack && score === 0 ? 0 : score, cfg);
+  z.addNew(member, staysListpack && score === 0 ? 0 : score, cfg);
   if (newScore !== null) newScore.value = score;
   return ZADD_OUT_ADDED;
 }
@@ -320,6 +323,9 @@ export function convertToListpackIfNeeded(z: SortedSet, cfg: ZsetEncodingConfig)
 function zaddGeneric(c: Client, flags: number): void {
   let scoreidx = 2;
   while (scoreidx < c.argc) {
+    // Every option is 2 or 4 bytes long: a score usually ends the loop without a string.
+    const len = c.argv[scoreidx].length;
+    if (len !== 2 && len !== 4) break;
     const opt = c.lower(scoreidx);
     if (opt === "nx") flags |= ZADD_NX;
     else if (opt === "xx") flags |= ZADD_XX;
@@ -353,6 +359,25 @@ function zaddGeneric(c: Client, flags: number): void {
     if (v === null) return;
     scores[j] = v;
   }
+  zaddParsed(c, flags, scores, scoreidx + 1, 2);
+}
+
+/**
+ * The part of ZADD after its arguments are parsed (also GEOADD's, which
+ * computes the scores itself): adds `scores[j]` with the member at argv
+ * index `memberIdx + j * stride` to the sorted set at argv[1] under `flags`,
+ * and replies.
+ */
+export function zaddParsed(
+  c: Client,
+  flags: number,
+  scores: readonly number[],
+  memberIdx: number,
+  stride: number,
+): void {
+  const incr = (flags & ZADD_INCR) !== 0;
+  const xx = (flags & ZADD_XX) !== 0;
+  const elements = scores.length;
   const key = c.key(1);
   const cfg = zsetConfig(c);
   let z = writeZset(c, key);
@@ -364,14 +389,14 @@ function zaddGeneric(c: Client, flags: number): void {
   const newScore: NewScore = { value: 0 };
   let failed = false;
   if (z === undefined && !xx) {
-    z = SortedSet.create(elements, c.argv[scoreidx + 1].length, cfg);
+    z = SortedSet.create(elements, c.argv[memberIdx].length, cfg);
     dbAdd(c, c.db, key, z);
   } else if (z !== undefined) {
     z.maybeConvert(elements, cfg);
   }
   if (z !== undefined) {
     for (let j = 0; j < elements; j++) {
-      const out = zsetAdd(z, cfg, scores[j], c.key(scoreidx + 1 + j * 2), flags, newScore);
+      const out = zsetAdd(z, cfg, scores[j], c.key(memberIdx + j * stride), flags, newScore);
       if (out & ZADD_OUT_NAN) {
         c.reply.error("ERR resulting score is not a number (NaN)");
         failed = true;
@@ -397,8 +422,7 @@ function zaddGeneric(c: Client, flags: number): void {
   if (added || updated) zsetModified(c, incr ? "zincr" : "zadd", key, failed ? 0 : added + updated);
 }
 
-/** ZADD as zaddCommand: also used by GEOADD with its rewritten arguments. */
-export function zaddCommand(c: Client): void {
+function zaddCommand(c: Client): void {
   zaddGeneric(c, 0);
 }
 

@@ -338,9 +338,9 @@ export class RdbEncoder {
       return;
     }
     this.len(h.size);
-    h.forEach((f, v) => {
+    h.forEachRaw((f, v) => {
       this.binary(f);
-      this.string(v);
+      this.binary(v);
     });
   }
 

@@ -11,13 +11,16 @@
  * Once "hashtable" (one-way, when a limit is crossed, exactly where Redis
  * converts), entries live in dense parallel arrays with a `Map` from field to
  * slot: O(1) get/set/delete, O(1) random field (HRANDFIELD) and a safe HSCAN
- * cursor; deletion moves the last slot into the hole.
+ * cursor; deletion moves the last slot into the hole. Values are kept as
+ * binary strings there too: a short string is a young-generation object of
+ * 16 bytes plus its chars, where a `Uint8Array` owning its buffer costs about
+ * 200 bytes and an ArrayBuffer allocation per HSET.
  *
  * @module
  */
 
 import { RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK } from "../persistence/rdb_types.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
   elementBytes,
   elementString,
@@ -51,18 +54,18 @@ export const DEFAULT_HASH_ENCODING_CONFIG: Readonly<HashEncodingConfig> = {
 class HashTable {
   index = new Map<string, number>();
   fields: string[] = [];
-  vals: Uint8Array[] = [];
-  // Field strings plus value bytes, for memoryUsage.
+  vals: string[] = [];
+  // Field and value strings, for memoryUsage.
   payload = 0;
 
-  set(field: string, value: Uint8Array): boolean {
+  set(field: string, value: string): boolean {
     const i = this.index.get(field);
     if (i !== undefined) {
-      this.payload += value.length - this.vals[i].length;
+      this.payload += stringBytes(value.length) - stringBytes(this.vals[i].length);
       this.vals[i] = value;
       return false;
     }
-    this.payload += stringBytes(field.length) + value.length;
+    this.payload += stringBytes(field.length) + stringBytes(value.length);
     this.index.set(field, this.fields.length);
     this.fields.push(field);
     this.vals.push(value);
@@ -73,7 +76,7 @@ class HashTable {
     const i = this.index.get(field);
     if (i === undefined) return false;
     this.index.delete(field);
-    this.payload -= stringBytes(field.length) + this.vals[i].length;
+    this.payload -= stringBytes(field.length) + stringBytes(this.vals[i].length);
     const last = this.fields.length - 1;
     if (i !== last) {
       const f = this.fields[last];
@@ -151,7 +154,7 @@ export class RedisHash implements CollectionValue {
     }
     let p = 0;
     for (let i = 0; i < ht.fields.length; i++) {
-      p += stringBytes(ht.fields[i].length) + ht.vals[i].length;
+      p += stringBytes(ht.fields[i].length) + stringBytes(ht.vals[i].length);
     }
     return HASH_BYTES + ht.fields.length * HASH_FIELD_BYTES + p;
   }
@@ -165,7 +168,7 @@ export class RedisHash implements CollectionValue {
     for (let i = 0; i < this.n; i++) {
       const f = elementString(lp, p);
       p = skipElement(lp, p);
-      ht.set(f, elementBytes(lp, p));
+      ht.set(f, elementString(lp, p));
       p = skipElement(lp, p);
     }
     this.ht = ht;
@@ -192,18 +195,18 @@ export class RedisHash implements CollectionValue {
     const ht = this.ht;
     if (ht !== null) {
       const i = ht.index.get(field);
-      return i === undefined ? undefined : ht.vals[i];
+      return i === undefined ? undefined : binaryToBytes(ht.vals[i]);
     }
     const p = findEntry(this.lp, field, 2);
     return p < 0 ? undefined : elementBytes(this.lp, skipElement(this.lp, p));
   }
 
   /**
-   * Value of `field` as stored, or undefined: bytes in the hashtable form, a
-   * binary string (one char per byte) in the listpack form, where a copy into
-   * a fresh `Uint8Array` would cost more than the lookup (HGET, HMGET).
+   * Value of `field` as stored, or undefined: a binary string (one char per
+   * byte), where a copy into a fresh `Uint8Array` would cost more than the
+   * lookup (HGET, HMGET).
    */
-  getRaw(field: string): Uint8Array | string | undefined {
+  getRaw(field: string): string | undefined {
     const ht = this.ht;
     if (ht !== null) {
       const i = ht.index.get(field);
@@ -222,28 +225,10 @@ export class RedisHash implements CollectionValue {
    * Sets `field` to `value`; returns true when the field is new (HSET).
    * With `cfg`, applies hashTypeSet's conversions: a field or value longer
    * than hash-max-listpack-value, or more than hash-max-listpack-entries
-   * fields, turn a listpack into a hashtable. The hashtable form keeps
-   * `value` itself.
+   * fields, turn a listpack into a hashtable. The bytes of `value` are
+   * copied in, so it may be a command argument's view.
    */
   set(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
-    return this.setValue(field, value, false, cfg);
-  }
-
-  /**
-   * {@link set} with a value that is only valid during the call (a command
-   * argument): the listpack form packs its bytes, the hashtable form keeps a
-   * copy.
-   */
-  setCopy(field: string, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
-    return this.setValue(field, value, true, cfg);
-  }
-
-  private setValue(
-    field: string,
-    value: Uint8Array,
-    copy: boolean,
-    cfg: HashEncodingConfig | undefined,
-  ): boolean {
     if (this.ht === null) {
       if (
         cfg &&
@@ -276,7 +261,7 @@ export class RedisHash implements CollectionValue {
         return true;
       }
     }
-    return this.ht!.set(field, copy ? value.slice() : value);
+    return this.ht!.set(field, bytesToBinary(value));
   }
 
   /** Removes `field`; returns whether it existed (HDEL). */
@@ -299,7 +284,7 @@ export class RedisHash implements CollectionValue {
     if (ht !== null) {
       const f = ht.fields;
       const v = ht.vals;
-      for (let i = 0; i < f.length; i++) visit(f[i], v[i]);
+      for (let i = 0; i < f.length; i++) visit(f[i], binaryToBytes(v[i]));
       return;
     }
     const lp = this.lp;
@@ -318,7 +303,7 @@ export class RedisHash implements CollectionValue {
    * {@link forEach} with values as stored (see {@link getRaw}): HGETALL,
    * HVALS and HSCAN reply them without a copy.
    */
-  forEachRaw(visit: (field: string, value: Uint8Array | string) => void): void {
+  forEachRaw(visit: (field: string, value: string) => void): void {
     const ht = this.ht;
     if (ht !== null) {
       const f = ht.fields;
@@ -355,7 +340,7 @@ export class RedisHash implements CollectionValue {
 
   /** All values (HVALS). */
   values(): Uint8Array[] {
-    if (this.ht !== null) return this.ht.vals.slice();
+    if (this.ht !== null) return this.ht.vals.map(binaryToBytes);
     const out: Uint8Array[] = [];
     this.forEach((_, v) => out.push(v));
     return out;
@@ -378,13 +363,13 @@ export class RedisHash implements CollectionValue {
 
   /** Value in slot `i`. */
   valueAt(i: number): Uint8Array {
-    if (this.ht !== null) return this.ht.vals[i];
+    if (this.ht !== null) return binaryToBytes(this.ht.vals[i]);
     const lp = this.lp;
     return elementBytes(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
   }
 
   /** Value in slot `i`, as stored (see {@link getRaw}). */
-  valueRawAt(i: number): Uint8Array | string {
+  valueRawAt(i: number): string {
     if (this.ht !== null) return this.ht.vals[i];
     const lp = this.lp;
     return elementString(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
@@ -397,15 +382,15 @@ export class RedisHash implements CollectionValue {
    * the hash grows or shrinks in between. (For a listpack, Redis replies with
    * everything at once and cursor 0: use {@link forEach} there.)
    */
-  scan(cursor: number, count: number, visit: (field: string, value: Uint8Array) => void): number {
+  scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
     const n = this.size;
     const c = cursor <= 0 || cursor > n ? n : cursor;
     const stop = count >= c ? 0 : c - Math.max(1, count);
-    for (let i = c - 1; i >= stop; i--) visit(this.fieldAt(i), this.valueAt(i));
+    for (let i = c - 1; i >= stop; i--) visit(this.fieldAt(i), this.valueRawAt(i));
     return stop;
   }
 
-  /** A copy sharing the (immutable) value buffers and packed run (COPY). */
+  /** A copy sharing the (immutable) strings and packed run (COPY). */
   clone(): RedisHash {
     const h = new RedisHash();
     h.lp = this.lp;

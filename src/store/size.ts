@@ -86,8 +86,8 @@ export const LIST_NODE_BYTES = 96 + OWN_BUFFER_BYTES;
 export const HASH_LISTPACK_BYTES = 48;
 /** Empty hashtable-encoded RedisHash (with its Map and arrays). */
 export const HASH_BYTES = 560;
-/** One field: Map entry, two array slots and the value's buffer objects. */
-export const HASH_FIELD_BYTES = 18 + OWN_BUFFER_BYTES;
+/** One field: Map entry and two array slots (field and value are strings, counted apart). */
+export const HASH_FIELD_BYTES = 18;
 
 /** RedisSet object while intset or listpack encoded, besides its packed run (a string). */
 export const SET_PACKED_BYTES = 56;

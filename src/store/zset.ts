@@ -151,6 +151,8 @@ interface ZStore {
   score(member: string): number | undefined;
   has(member: string): boolean;
   add(member: string, score: number): ZAddResult;
+  /** Adds `member`, which the caller knows is absent (no lookup first). */
+  insert(member: string, score: number): void;
   remove(member: string): boolean;
   rank(member: string, reverse: boolean): number;
   memberOf(h: number): string;
@@ -457,13 +459,17 @@ class SkipList implements ZStore {
       this.updateNode(x, score);
       return "updated";
     }
+    this.insert(member, score);
+    return "added";
+  }
+
+  insert(member: string, score: number): void {
     const u = this.allocNode(randomLevel(), score, member);
     this.link(u);
     this.dict.set(member, u);
     const slot = this.len - 1;
     this.slotOf[this.iv[(u << 1) + ID]] = slot;
     this.dense[slot] = u;
-    return "added";
   }
 
   // zslUpdateScore: in place when the order is unchanged, else relink the same
@@ -1132,7 +1138,7 @@ class PackedZset implements ZStore {
   }
 
   /** Inserts a member known to be absent at its place in the order. */
-  private insert(member: string, score: number): void {
+  insert(member: string, score: number): void {
     const buf = this.buf;
     let p = 0;
     for (let i = 0; i < this.len; i++) {
@@ -1676,6 +1682,22 @@ export class SortedSet implements CollectionValue {
       this.unpack();
     }
     return r;
+  }
+
+  /**
+   * {@link add} of a `member` the caller just found absent (ZADD after its
+   * score lookup): the same conversions, without looking it up again.
+   */
+  addNew(member: string, score: number, cfg: ZsetEncodingConfig): void {
+    if (
+      this.enc === "listpack" &&
+      (this.st.length + 1 > cfg.zsetMaxListpackEntries ||
+        member.length > cfg.zsetMaxListpackValue)
+    ) {
+      this.setEncoding("skiplist");
+    }
+    this.st.insert(member, score);
+    if (this.st.length > PACKED_MAX && this.st instanceof PackedZset) this.unpack();
   }
 
   /** Removes `member`; returns whether it was present (ZREM). */

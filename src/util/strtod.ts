@@ -166,11 +166,48 @@ export function literalToBinary(
  * +-inf or a nonzero literal underflowing to 0; subnormal results are accepted).
  */
 export function parseDouble(bytes: Uint8Array | string): number | null {
+  if (typeof bytes !== "string") {
+    const v = plainDecimal(bytes);
+    if (v === v) return v;
+  }
   const s = typeof bytes === "string" ? bytes : bytesToBinary(bytes);
   const lit = parseLiteral(s);
   if (lit === null) return null;
   const v = literalToDouble(lit, s, 0, s.length);
   return (v === 0 || v === Infinity || v === -Infinity) && isErange(lit, v) ? null : v;
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * The value of `[+-]digits[.digits]` with at most 15 digits (what scores and coordinates
+ * usually look like), or NaN for anything else. Exact without strtod's machinery: the digits
+ * form an integer below 2^53 and the power of ten is exact, so the one division rounds
+ * correctly, as strtod does.
+ */
+function plainDecimal(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  let neg = false;
+  if (n > 0 && (b[0] === 45 || b[0] === 43)) {
+    neg = b[0] === 45;
+    i = 1;
+  }
+  if (n - i > 16 || i === n) return NaN;
+  let m = 0;
+  let digits = 0;
+  let dot = -1;
+  for (; i < n; i++) {
+    const d = b[i] - 48;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+    } else if (b[i] === 46 && dot < 0) dot = i;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = dot < 0 ? m : m / POW10[n - 1 - dot];
+  return neg ? -v : v;
 }
 
 /** Smallest normal double (DBL_MIN); nonzero results below it set ERANGE. */
