@@ -45,9 +45,9 @@ function repliesMuted(c: Client): boolean {
 function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
   const server = c.server;
   c.argv = argv;
-  // Expiry compares against the wall clock, taken per command like Redis's
+  // Expiry compares against the wall clock, read per command like Redis's
   // command time snapshot (a monotonic clock plus an offset drifts by ~ms).
-  c.lastInteraction = server.keyspace.now = server.clock.nowAt(start);
+  c.lastInteraction = server.keyspace.now = server.clock.now();
   // The next command of a batch starts here if this one is rejected (call moves it on).
   server.lastCallEnd = start;
   const cmd = server.commands.lookupArgv(argv);
