@@ -40,7 +40,10 @@ export class QueryBufferLimitError extends Error {}
 
 /** Incremental RESP request parser over one growable byte buffer. */
 export class RequestParser {
-  /** Read buffer; reads land in `buf.subarray(end)` (see `writable`). */
+  /**
+   * Read buffer; reads land in `buf.subarray(end)` (see `writable`). Always a
+   * whole ArrayBuffer (offset 0): argument views are made on `buf.buffer`.
+   */
   buf: Uint8Array;
   /** Start of unparsed data. */
   pos = 0;

@@ -1,8 +1,8 @@
 /**
  * The connection loop: per read of the socket, it parses the commands in place
- * one at a time, runs each, and writes all their replies with one write. A protocol error answers `-ERR Protocol error:
- * ...` after the replies of the commands before it, and closes only this
- * connection.
+ * one at a time, runs each, and writes all their replies with one write. A
+ * protocol error answers `-ERR Protocol error: ...` after the replies of the
+ * commands before it, and closes only this connection.
  */
 
 import { ProtocolError, QueryBufferLimitError, RequestParser } from "../resp/parser.ts";
