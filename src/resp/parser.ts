@@ -40,7 +40,10 @@ export class QueryBufferLimitError extends Error {}
 
 /** Incremental RESP request parser over one growable byte buffer. */
 export class RequestParser {
-  /** Read buffer; reads land in `buf.subarray(end)` (see `writable`). */
+  /**
+   * Read buffer; reads land in `buf.subarray(end)` (see `writable`). Always a
+   * whole ArrayBuffer (offset 0): argument views are made on `buf.buffer`.
+   */
   buf: Uint8Array;
   /** Start of unparsed data. */
   pos = 0;
@@ -210,8 +213,9 @@ export class RequestParser {
         this.bulkLen = ll;
       }
       if (this.end - pos < this.bulkLen + 2) break;
-      // Like Redis, the two bytes after the payload are skipped unchecked.
-      this.pending.push(buf.subarray(pos, pos + this.bulkLen));
+      // Like Redis, the two bytes after the payload are skipped unchecked. A view made
+      // with the constructor costs half what subarray() does (`buf` starts its buffer).
+      this.pending.push(new Uint8Array(buf.buffer, pos, this.bulkLen));
       pos += this.bulkLen + 2;
       this.bulkLen = -1;
       this.multibulkLen--;

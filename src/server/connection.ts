@@ -1,9 +1,8 @@
 /**
- * The connection loop: an async iterator reads the socket and yields, per read,
- * the commands parsed in place from it; the loop runs all of them and writes all
- * their replies with one write. A protocol error answers `-ERR Protocol error:
- * ...` after the replies of the commands before it, and closes only this
- * connection.
+ * The connection loop: per read of the socket, it parses the commands in place
+ * one at a time, runs each, and writes all their replies with one write. A
+ * protocol error answers `-ERR Protocol error: ...` after the replies of the
+ * commands before it, and closes only this connection.
  */
 
 import { ProtocolError, QueryBufferLimitError, RequestParser } from "../resp/parser.ts";
@@ -13,7 +12,7 @@ import { processCommand } from "./executor.ts";
 
 /**
  * Input that arrived while the client was blocked (read to notice a disconnect,
- * as Redis keeps reading a blocked client's socket). readCommands consumes it
+ * as Redis keeps reading a blocked client's socket). readInto consumes it
  * before reading the socket again.
  */
 export interface HeldInput {
@@ -23,75 +22,39 @@ export interface HeldInput {
 }
 
 /**
- * What one read produced: its complete commands, then possibly a protocol error.
- * Commands are parsed lazily, each once the one before it has run, so each is
- * parsed under the limits in force at that point: an AUTH lifts the
- * unauthenticated size limits for the commands after it in the same read, as
- * Redis parses and runs in turn. `error` is set when iteration reaches a
- * malformed frame.
+ * Reads the next bytes of `conn` (or of `held`) into the parser's buffer.
+ * Returns the count read, or null at EOF. Argument views parsed earlier become
+ * invalid. Throws QueryBufferLimitError past client-query-buffer-limit.
  */
-export interface ReadBatch {
-  commands: Iterable<Uint8Array[]>;
-  error: ProtocolError | null;
-}
-
-/**
- * Reads `conn` until EOF, yielding the complete commands of each read.
- * Argument views stay valid until the consumer asks for the next batch.
- */
-export async function* readCommands(
+async function readInto(
   conn: Deno.Conn,
   parser: RequestParser,
-  limits: () => ParserLimits,
-  onRead: (n: number) => void,
-  held?: HeldInput,
-): AsyncGenerator<ReadBatch> {
-  while (true) {
-    // Throws QueryBufferLimitError past client-query-buffer-limit (handled by the caller).
-    const region = parser.writable(limits());
-    let n: number | null;
-    if (held && (held.chunks.length > 0 || held.inflight)) {
-      if (held.chunks.length === 0) {
-        const data = await held.inflight;
-        held.inflight = null;
-        if (data === null) return;
-        held.chunks.push(data);
-      }
-      const data = held.chunks[0];
-      n = Math.min(data.length, region.length);
-      region.set(data.subarray(0, n));
-      if (n === data.length) held.chunks.shift();
-      else held.chunks[0] = data.subarray(n);
-    } else {
-      try {
-        n = await conn.read(region);
-      } catch {
-        return; // reset by peer or closed by us
-      }
+  limits: ParserLimits,
+  held: HeldInput,
+): Promise<number | null> {
+  const region = parser.writable(limits);
+  let n: number | null;
+  if (held.chunks.length > 0 || held.inflight) {
+    if (held.chunks.length === 0) {
+      const data = await held.inflight;
+      held.inflight = null;
+      if (data === null) return null;
+      held.chunks.push(data);
     }
-    if (n === null) return;
-    parser.commit(n);
-    onRead(n);
-    const batch: ReadBatch = { commands: [], error: null };
-    batch.commands = parseCommands(parser, limits, batch);
-    yield batch;
-    if (batch.error) return;
+    const data = held.chunks[0];
+    n = Math.min(data.length, region.length);
+    region.set(data.subarray(0, n));
+    if (n === data.length) held.chunks.shift();
+    else held.chunks[0] = data.subarray(n);
+  } else {
+    try {
+      n = await conn.read(region);
+    } catch {
+      return null; // reset by peer or closed by us
+    }
   }
-}
-
-/** Parses the buffered commands one at a time; a protocol error ends it and lands in `batch`. */
-function* parseCommands(
-  parser: RequestParser,
-  limits: () => ParserLimits,
-  batch: ReadBatch,
-): Generator<Uint8Array[]> {
-  try {
-    let argv: Uint8Array[] | null;
-    while ((argv = parser.next(limits())) !== null) yield argv;
-  } catch (err) {
-    if (!(err instanceof ProtocolError)) throw err;
-    batch.error = err;
-  }
+  if (n !== null) parser.commit(n);
+  return n;
 }
 
 /** Serves one client until it disconnects, is killed or sends bad protocol. */
@@ -121,18 +84,28 @@ export async function handleConnection(c: Client): Promise<void> {
   };
   const held: HeldInput = { chunks: [], inflight: null };
   try {
-    for await (
-      const batch of readCommands(conn, parser, currentLimits, (n) => {
-        server.stats.netInputBytes += n;
-        const now = Date.now();
-        c.lastInteraction = now; // any input counts against the idle timeout
-        server.stats.recordClientBuffers(parser.buf.length, 0, now);
-      }, held)
-    ) {
+    let n: number | null;
+    while ((n = await readInto(conn, parser, currentLimits(), held)) !== null) {
+      server.stats.netInputBytes += n;
+      const now = Date.now();
+      c.lastInteraction = now; // any input counts against the idle timeout
+      server.stats.recordClientBuffers(parser.buf.length, 0, now);
       c.processing = true;
       let first = true;
-      for (const argv of batch.commands) {
-        if (c.closeAfterReply || c.closed) break;
+      let error: ProtocolError | null = null;
+      // Each command is parsed once the one before it has run, under the limits then in
+      // force: an AUTH lifts the unauthenticated size limits for the rest of the read, as
+      // Redis parses and runs in turn.
+      while (!c.closeAfterReply && !c.closed) {
+        let argv: Uint8Array[] | null;
+        try {
+          argv = parser.next(currentLimits());
+        } catch (err) {
+          if (!(err instanceof ProtocolError)) throw err;
+          error = err;
+          break;
+        }
+        if (argv === null) break;
         if (server.pause !== null && server.mustWaitForPause(c, argv)) {
           first = true;
           c.processing = false;
@@ -157,11 +130,11 @@ export async function handleConnection(c: Client): Promise<void> {
         }
       }
       c.queryBufferBytes = parser.pendingBytes;
-      if (batch.error && !c.closeAfterReply) {
+      if (error !== null && !c.closeAfterReply) {
         // The message may quote the offending byte raw ("expected '$', got '\xff'").
-        c.reply.errorBinary("ERR Protocol error: " + batch.error.message);
+        c.reply.errorBinary("ERR Protocol error: " + error.message);
         server.log.verbose(
-          `Protocol error (${batch.error.message}) from client: id=${c.id} addr=${c.addr}`,
+          `Protocol error (${error.message}) from client: id=${c.id} addr=${c.addr}`,
         );
         c.closeAfterReply = true;
       }

@@ -48,6 +48,8 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
   // Expiry compares against the wall clock, read per command like Redis's
   // command time snapshot (a monotonic clock plus an offset drifts by ~ms).
   c.lastInteraction = server.keyspace.now = server.clock.now();
+  // The next command of a batch starts here if this one is rejected (call moves it on).
+  server.lastCallEnd = start;
   const cmd = server.commands.lookupArgv(argv);
   if (cmd === undefined) {
     c.lastCmd = null;

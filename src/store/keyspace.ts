@@ -4,13 +4,14 @@
  * A Db keeps its keys off the JS heap, so a small string key costs tens of
  * bytes instead of the ~290 a Map entry, an Entry object, a key string and a
  * Uint8Array cost (bench/README.md, "Where the bytes go"):
- * - every key has an id, an index into struct-of-arrays metadata (hash,
- *   record position, expire time, LRU, LFU, flags, counted bytes). Ids are
+ * - every key has an id, an index into struct-of-arrays metadata (record
+ *   position, expire time, LRU, LFU, flags, counted bytes). Ids are
  *   stable while the key exists, and a freed id is reused only after
  *   REUSE_DELAY further deletions, so a handle held across a few keyspace
  *   mutations (RENAME, MOVE, COPY hold two) never sees another key;
- * - one open-addressing table (linear probing, backward-shift deletion) maps
- *   a key's hash to its id; keys are compared bytewise with the record;
+ * - one open-addressing table (linear probing, backward-shift deletion) of
+ *   (hash, id) pairs maps a key to its id; keys are compared bytewise with
+ *   the record;
  * - the key bytes, and a string value of up to INLINE_MAX bytes, live in a
  *   record in an append-only arena of 1 MB chunks. Records are never written
  *   over: a replaced or deleted record only counts as dead, and a chunk less
@@ -65,6 +66,17 @@ function hashKey(k: string): number {
   const n = k.length;
   let h = SEED ^ n;
   for (let i = 0; i < n; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+  return mixHash(h);
+}
+
+/** hashKey of the key whose `n` bytes are at `p` in `c`. */
+function hashKeyBytes(c: Uint8Array, p: number, n: number): number {
+  let h = SEED ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ c[p + i], 0x01000193);
+  return mixHash(h);
+}
+
+function mixHash(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -144,17 +156,17 @@ export interface KeyspaceHooks {
  * @internal
  */
 export class Store {
-  // Hash table: slot -> id + 1, 0 when empty.
-  table = new Int32Array(MIN_TABLE);
+  // Hash table: slot i holds the key's hash at 2i and its id + 1 at 2i + 1 (0 when
+  // empty), so a probe reads one cache line, not the table and a per-id array.
+  table = new Int32Array(2 * MIN_TABLE);
   mask = MIN_TABLE - 1;
   count = 0;
 
   // Per-id metadata, `cap` long; ids below `idHigh` have been handed out.
   cap = MIN_IDS;
   idHigh = 0;
-  hashes = new Int32Array(MIN_IDS);
-  recChunk = new Int32Array(MIN_IDS);
-  recOff = new Int32Array(MIN_IDS);
+  /** Record position: chunk at 2 * id, offset at 2 * id + 1 (one cache line for both). */
+  rec = new Int32Array(2 * MIN_IDS);
   expireAt = new Float64Array(MIN_IDS);
   lru = new Float64Array(MIN_IDS);
   lfu = new Uint8Array(MIN_IDS);
@@ -195,12 +207,12 @@ export class Store {
   find(key: string): number {
     if (key === this.lastKey) return this.lastId;
     const h = hashKey(key);
-    const t = this.table, mask = this.mask, hashes = this.hashes;
+    const t = this.table, mask = this.mask;
     for (let i = h & mask;; i = (i + 1) & mask) {
-      const v = t[i];
+      const v = t[2 * i + 1];
       if (v === 0) return -1;
       const id = v - 1;
-      if (hashes[id] === h && this.keyEquals(id, key)) {
+      if (t[2 * i] === h && this.keyEquals(id, key)) {
         this.lastKey = key;
         this.lastId = id;
         return id;
@@ -209,8 +221,8 @@ export class Store {
   }
 
   private keyEquals(id: number, key: string): boolean {
-    const c = this.chunks[this.recChunk[id]]!;
-    let p = this.recOff[id] + 4;
+    const c = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
     let klen = c[p++];
     if (klen === 255) {
       klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
@@ -227,8 +239,8 @@ export class Store {
    * over, so the view stays valid): for writers that want bytes, not a string.
    */
   keyBytes(id: number): Uint8Array {
-    const c = this.chunks[this.recChunk[id]]!;
-    let p = this.recOff[id] + 4;
+    const c = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
     let klen = c[p++];
     if (klen === 255) {
       klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
@@ -246,8 +258,8 @@ export class Store {
   /** The value of `id`. */
   valueOf(id: number): RedisValue {
     if ((this.flags[id] & OBJ) !== 0) return this.objects[id]!;
-    const c = this.chunks[this.recChunk[id]]!;
-    let p = this.recOff[id] + 4;
+    const c = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
     let klen = c[p++];
     if (klen === 255) {
       klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
@@ -259,7 +271,8 @@ export class Store {
       p += 4;
     }
     p += klen;
-    return c.subarray(p, p + vlen);
+    // A chunk starts its buffer; the constructor makes a view faster than subarray().
+    return new Uint8Array(c.buffer, p, vlen);
   }
 
   /** Bytes of the record at `off` in chunk `ci`. */
@@ -283,7 +296,7 @@ export class Store {
 
   /** Estimated bytes of `id` from scratch (its value's running estimate included). */
   sizeOf(id: number): number {
-    let n = KEY_BYTES + this.recordLength(this.recChunk[id], this.recOff[id]);
+    let n = KEY_BYTES + this.recordLength(this.rec[2 * id], this.rec[2 * id + 1]);
     if ((this.flags[id] & OBJ) !== 0) n += valueBytes(this.objects[id]!);
     if (this.expireAt[id] !== -1) n += EXPIRE_BYTES;
     return n;
@@ -323,8 +336,8 @@ export class Store {
       if (vlen <= 32) { for (let i = 0; i < vlen; i++) c[p + i] = value[i]; }
       else c.set(value, p);
     }
-    this.recChunk[id] = ci;
-    this.recOff[id] = off;
+    this.rec[2 * id] = ci;
+    this.rec[2 * id + 1] = off;
   }
 
   /**
@@ -359,10 +372,10 @@ export class Store {
 
   /** Marks the record of `id` dead. */
   private freeRecord(id: number): void {
-    const ci = this.recChunk[id];
-    this.chunkLive[ci] -= this.recordLength(ci, this.recOff[id]);
+    const ci = this.rec[2 * id];
+    this.chunkLive[ci] -= this.recordLength(ci, this.rec[2 * id + 1]);
     // Detached first, so a compaction of its chunk does not move it.
-    this.recChunk[id] = -1;
+    this.rec[2 * id] = -1;
     if (ci !== this.cur) this.checkChunk(ci);
   }
 
@@ -391,15 +404,15 @@ export class Store {
     for (let off = 0; off < end;) {
       const id = c[off] | (c[off + 1] << 8) | (c[off + 2] << 16) | (c[off + 3] << 24);
       const len = this.recordLength(ci, off);
-      if (id < this.idHigh && this.recChunk[id] === ci && this.recOff[id] === off) {
+      if (id < this.idHigh && this.rec[2 * id] === ci && this.rec[2 * id + 1] === off) {
         const to = this.reserve(len);
         const toOff = to === this.cur ? this.curOff : 0;
         if (to === this.cur) this.curOff += len;
         this.chunkUsed[to] = to === this.cur ? this.curOff : len;
         this.chunkLive[to] += len;
         this.chunks[to]!.set(c.subarray(off, off + len), toOff);
-        this.recChunk[id] = to;
-        this.recOff[id] = toOff;
+        this.rec[2 * id] = to;
+        this.rec[2 * id + 1] = toOff;
       }
       off += len;
     }
@@ -428,9 +441,7 @@ export class Store {
   private growIds(): void {
     const old = this.cap;
     const cap = Math.max(MIN_IDS, Math.ceil(old * 1.5));
-    this.hashes = grow(this.hashes, cap);
-    this.recChunk = grow(this.recChunk, cap);
-    this.recOff = grow(this.recOff, cap);
+    this.rec = grow(this.rec, 2 * cap);
     this.expireAt = grow(this.expireAt, cap);
     this.lru = grow(this.lru, cap);
     this.lfu = grow(this.lfu, cap);
@@ -446,45 +457,54 @@ export class Store {
     this.cap = cap;
   }
 
-  private insertSlot(id: number): void {
-    if ((this.count + 1) * 4 > this.table.length * 3) this.rehash(this.table.length * 2);
+  private insertSlot(id: number, h: number): void {
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.rehash((this.mask + 1) * 2);
     const t = this.table, mask = this.mask;
-    let i = this.hashes[id] & mask;
-    while (t[i] !== 0) i = (i + 1) & mask;
-    t[i] = id + 1;
+    let i = h & mask;
+    while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
+    t[2 * i] = h;
+    t[2 * i + 1] = id + 1;
   }
 
+  /** Rebuilds the table with `size` slots. */
   private rehash(size: number): void {
-    const t = new Int32Array(size);
+    const t = new Int32Array(2 * size);
     const mask = size - 1;
-    const old = this.table, hashes = this.hashes;
-    for (let j = 0; j < old.length; j++) {
-      const v = old[j];
+    const old = this.table;
+    for (let j = 0; j < old.length; j += 2) {
+      const v = old[j + 1];
       if (v === 0) continue;
-      let i = hashes[v - 1] & mask;
-      while (t[i] !== 0) i = (i + 1) & mask;
-      t[i] = v;
+      const h = old[j];
+      let i = h & mask;
+      while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
+      t[2 * i] = h;
+      t[2 * i + 1] = v;
     }
     this.table = t;
     this.mask = mask;
   }
 
+  /** Takes `id` out of the table (its record must still be there: its key is hashed again). */
   private removeSlot(id: number): void {
-    const t = this.table, mask = this.mask, hashes = this.hashes;
-    let i = hashes[id] & mask;
-    while (t[i] !== id + 1) i = (i + 1) & mask;
+    const t = this.table, mask = this.mask;
+    const key = this.keyBytes(id);
+    let i = hashKeyBytes(key, 0, key.length) & mask;
+    while (t[2 * i + 1] !== id + 1) i = (i + 1) & mask;
     // Backward-shift deletion: pull later entries of the cluster into the hole
     // unless their home lies cyclically in (hole, position].
     for (let j = i;;) {
       j = (j + 1) & mask;
-      const v = t[j];
+      const v = t[2 * j + 1];
       if (v === 0) break;
-      const k = hashes[v - 1] & mask;
+      const h = t[2 * j];
+      const k = h & mask;
       if (i <= j ? (i < k && k <= j) : (i < k || k <= j)) continue;
-      t[i] = v;
+      t[2 * i] = h;
+      t[2 * i + 1] = v;
       i = j;
     }
-    t[i] = 0;
+    t[2 * i] = 0;
+    t[2 * i + 1] = 0;
   }
 
   // ---- keys
@@ -492,13 +512,12 @@ export class Store {
   /** Adds `key` (which must not exist) and returns its id. */
   add(key: string, value: RedisValue, now: number): number {
     const id = this.allocId();
-    this.hashes[id] = hashKey(key);
     this.expireAt[id] = -1;
     this.lru[id] = now;
     this.lfu[id] = 5;
     this.expireSlot[id] = -1;
     this.put(id, key, value);
-    this.insertSlot(id);
+    this.insertSlot(id, hashKey(key));
     this.count++;
     return id;
   }
@@ -538,8 +557,8 @@ export class Store {
     this.count--;
     if (this.lastId === id) this.lastKey = null;
     this.releaseId(id);
-    if (this.table.length > MIN_TABLE && this.count * 8 < this.table.length) {
-      this.rehash(this.table.length / 2);
+    if (this.mask + 1 > MIN_TABLE && this.count * 8 < this.mask + 1) {
+      this.rehash((this.mask + 1) / 2);
     }
   }
 
@@ -570,9 +589,9 @@ export class Store {
   randomId(): number {
     if (this.count === 0) return -1;
     const t = this.table, mask = this.mask;
-    let i = Math.floor(Math.random() * t.length);
-    while (t[i] === 0) i = (i + 1) & mask;
-    return t[i] - 1;
+    let i = Math.floor(Math.random() * (mask + 1));
+    while (t[2 * i + 1] === 0) i = (i + 1) & mask;
+    return t[2 * i + 1] - 1;
   }
 
   /**
