@@ -192,6 +192,19 @@ async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
   while (off < data.length) off += await conn.write(data.subarray(off));
 }
 
+/** `p`, or a failure naming `what` once `ms` passed first. */
+async function within<T>(p: Promise<T>, what: string, ms = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A proxy to `masterPort` for the duration of `fn`. */
 async function withProxy<T>(masterPort: number, fn: (p: LinkProxy) => Promise<T>): Promise<T> {
   const p = new LinkProxy(masterPort);
@@ -403,7 +416,7 @@ async function cutMidRdb(mport: number, rport: number): Promise<void> {
       await withProxy(mport, async (proxy) => {
         const stopped = proxy.stopAt(CUT_AT);
         assert.equal(await r.call("REPLICAOF", "127.0.0.1", proxy.port), "+OK\r\n");
-        await stopped;
+        await within(stopped, `${CUT_AT} bytes from the master`);
         // Inside the RDB: its header went by, and not the whole of it.
         const head = proxy.link!.head;
         assert.match(head, /\+FULLRESYNC [0-9a-f]{40} \d+\r\n/);
@@ -491,3 +504,218 @@ for (const diskless of [false, true]) {
     },
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// WAIT while replicas fail
+
+/** Sends WAIT and returns its reply and how long it took (ms). */
+async function timedWait(c: RawClient, n: number, timeoutMs: number): Promise<[string, number]> {
+  const t0 = performance.now();
+  const r = await c.call("WAIT", n, timeoutMs);
+  return [r, performance.now() - t0];
+}
+
+Deno.test("fault: WAIT 2 with one of two replicas SIGKILLed returns 1 at its timeout", async () => {
+  await withServer({ "repl-diskless-sync-delay": 0 }, async (master) => {
+    await withConn(master.port, async (m) => {
+      const replicaof = `127.0.0.1 ${master.port}`;
+      await withServer({ replicaof }, async (r1) => {
+        const r2 = await spawnOurs(["--replicaof", "127.0.0.1", String(master.port)]);
+        try {
+          await replicasOnline(m, 2);
+          assert.equal(await m.call("SET", "a", "1"), "+OK\r\n");
+          assert.equal(await m.call("WAIT", 2, 10_000), ":2\r\n");
+          await killOurs(r2);
+          assert.equal(await m.call("SET", "b", "2"), "+OK\r\n");
+          const [reply, ms] = await timedWait(m, 2, 500);
+          assert.equal(reply, ":1\r\n");
+          assert.ok(ms >= 490, `WAIT returned after ${ms} ms`);
+          assert.equal(await m.call("WAIT", 1, 10_000), ":1\r\n");
+          await withConn(
+            r1.port,
+            async (r) => assert.equal(await r.call("GET", "b"), "$1\r\n2\r\n"),
+          );
+          await waitField(m, "replication", "connected_slaves", (v) => v === "1");
+        } finally {
+          await killOurs(r2);
+        }
+      });
+    });
+  });
+});
+
+Deno.test("fault: WAIT 2 while one replica's link stalls returns 1 at its timeout; a WAIT across a link cut gets 2 once the replica resynced", async () => {
+  await withServer({ "repl-diskless-sync-delay": 0 }, async (master) => {
+    await withConn(master.port, async (m) => {
+      await withProxy(master.port, async (proxy) => {
+        await withServer({ replicaof: `127.0.0.1 ${master.port}` }, async () => {
+          await withServer({ replicaof: `127.0.0.1 ${proxy.port}` }, async (r2) => {
+            await replicasOnline(m, 2);
+            assert.equal(await m.call("SET", "a", "1"), "+OK\r\n");
+            assert.equal(await m.call("WAIT", 2, 10_000), ":2\r\n");
+            // The link stalls: nothing reaches the replica, the connection stays open.
+            proxy.pause();
+            assert.equal(await m.call("SET", "b", "2"), "+OK\r\n");
+            const [reply, ms] = await timedWait(m, 2, 500);
+            assert.equal(reply, ":1\r\n");
+            assert.ok(ms >= 490, `WAIT returned after ${ms} ms`);
+            // A WAIT blocks; the stalled link dies; the replica comes back with PSYNC, acks.
+            assert.equal(await m.call("SET", "c", "3"), "+OK\r\n");
+            await m.send("WAIT", 2, 20_000);
+            await waitUntil(() => master.server.blocking.blockedClients === 1, "WAIT blocked");
+            proxy.cut();
+            assert.equal(await m.readRaw(), ":2\r\n");
+            await withConn(r2.port, async (r) => {
+              assert.equal(
+                await r.call("MGET", "a", "b", "c"),
+                "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
+              );
+            });
+            assert.equal(await field(m, "stats", "sync_partial_ok"), "1");
+            assert.equal(proxy.accepted, 2);
+          });
+        });
+      });
+    });
+  });
+});
+
+Deno.test("fault: the master SIGKILLed under load: every write WAIT 2 acknowledged is on both replicas, one promoted", async () => {
+  const master = await spawnOurs([]);
+  try {
+    const replicaof = `127.0.0.1 ${master.port}`;
+    await withServer({ replicaof, ...DEBUG }, async (r1) => {
+      await withServer({ replicaof, ...DEBUG }, async (r2) => {
+        await withConn(master.port, (m) => replicasOnline(m, 2));
+        const acked = new Map<string, string>();
+        let unacked = 0;
+        let stop = false;
+        const writer = async (w: number) => {
+          const c = await RawClient.connect(master.port);
+          try {
+            for (let i = 0; !stop; i++) {
+              const key = `w${w}:${i}`;
+              await c.send("SET", key, i);
+              await c.send("WAIT", 2, 10_000);
+              assert.equal(await c.readRaw(), "+OK\r\n");
+              if (await c.readRaw() === ":2\r\n") acked.set(key, String(i));
+              else unacked++;
+            }
+          } catch {
+            // The master died under this writer.
+          } finally {
+            c.close();
+          }
+        };
+        const writers = [0, 1, 2, 3].map(writer);
+        await waitUntil(() => acked.size >= 300, "300 acknowledged writes", {
+          timeoutMs: 30_000,
+          intervalMs: 5,
+        });
+        await killOurs(master);
+        stop = true;
+        await Promise.all(writers);
+        assert.equal(unacked, 0, "a WAIT 2 before the kill got fewer than 2 acks");
+        for (const r of [r1, r2]) {
+          await withConn(r.port, async (c) => {
+            const keys = [...acked.keys()];
+            for (let i = 0; i < keys.length; i += 100) {
+              const part = keys.slice(i, i + 100);
+              const got = await cmd(c, "MGET", ...part) as (string | null)[];
+              part.forEach((k, j) => assert.equal(got[j], acked.get(k), `${k} on port ${r.port}`));
+            }
+          });
+        }
+        // r1 promoted; r2 follows it and ends with its dataset.
+        await withConn(r1.port, async (c1) => {
+          assert.equal(await c1.call("REPLICAOF", "NO", "ONE"), "+OK\r\n");
+          assert.equal(await c1.call("SET", "after", "promotion"), "+OK\r\n");
+          await withConn(r2.port, async (c2) => {
+            assert.equal(await c2.call("REPLICAOF", "127.0.0.1", r1.port), "+OK\r\n");
+            await linkUp(c2);
+            await caughtUp(c1, c2);
+            assert.equal(await c2.call("GET", "after"), "$9\r\npromotion\r\n");
+            assert.equal(await digest(c2), await digest(c1));
+          });
+        });
+      });
+    });
+  } finally {
+    await killOurs(master);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// client-output-buffer-limit replica
+
+Deno.test("fault: a replica that stops reading is cut at client-output-buffer-limit replica and resyncs", async () => {
+  await withServer(
+    { "repl-diskless-sync-delay": 0, "client-output-buffer-limit": "replica 1mb 0 0", ...DEBUG },
+    async (master) => {
+      await withConn(master.port, async (m) => {
+        await populate(m, 100, "k");
+        await withProxy(master.port, async (proxy) => {
+          await withServer({ replicaof: `127.0.0.1 ${proxy.port}`, ...DEBUG }, async (rs) => {
+            await withConn(rs.port, async (r) => {
+              await linkUp(r);
+              await caughtUp(m, r);
+              proxy.pause();
+              // The stream piles up in the socket buffers, then in the master's output buffer.
+              const big = "x".repeat(64 * 1024);
+              let i = 0;
+              while ((await field(m, "replication", "connected_slaves")) !== "0") {
+                assert.ok(i < 2000, "the replica was never cut");
+                for (let k = 0; k < 10; k++, i++) await m.call("SET", `big${i % 200}`, big + i);
+              }
+              assert.equal(proxy.accepted, 1);
+              proxy.resume();
+              await waitUntil(() => proxy.accepted === 2, "the replica reconnecting", {
+                timeoutMs: 20_000,
+                intervalMs: 10,
+              });
+              await linkUp(r);
+              assert.equal(await m.call("SET", "after", "resync"), "+OK\r\n");
+              await caughtUp(m, r);
+              assert.equal(await digest(r), await digest(m));
+              const stats = await info(m, "stats");
+              assert.equal(stats.get("sync_full"), "2");
+              assert.equal(stats.get("sync_partial_err"), "1");
+            });
+          });
+        });
+      });
+    },
+  );
+});
+
+Deno.test("fault: an RDB larger than the replica output buffer limit does not count against it", async () => {
+  await withFilledOurs(false, async (mport) => {
+    await withConn(mport, async (m) => {
+      assert.equal(
+        await m.call("CONFIG", "SET", "client-output-buffer-limit", "replica 1mb 0 0"),
+        "+OK\r\n",
+      );
+      await withProxy(mport, async (proxy) => {
+        await withServer(DEBUG, async (rs) => {
+          await withConn(rs.port, async (r) => {
+            const stopped = proxy.stopAt(CUT_AT);
+            assert.equal(await r.call("REPLICAOF", "127.0.0.1", proxy.port), "+OK\r\n");
+            await within(stopped, `${CUT_AT} bytes from the master`);
+            assert.equal(proxy.accepted, 1);
+            // Writes while most of the RDB is unsent: 200 KB of stream, under the limit.
+            for (let i = 0; i < 200; i++) {
+              assert.equal(await m.call("SET", `during${i}`, "y".repeat(1000)), "+OK\r\n");
+            }
+            assert.equal(await field(m, "replication", "connected_slaves"), "1");
+            proxy.resume();
+            await linkUp(r);
+            await caughtUp(m, r);
+            assert.equal(await digest(r), await digest(m));
+            assert.equal(proxy.accepted, 1);
+            assert.equal(await field(m, "stats", "sync_full"), "1");
+          });
+        });
+      });
+    });
+  });
+});
