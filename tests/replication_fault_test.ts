@@ -11,7 +11,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
+import type { ServerOptions } from "../mod.ts";
 import {
   connectRetry,
   freePort,
@@ -504,6 +504,46 @@ for (const diskless of [false, true]) {
     },
   });
 }
+
+Deno.test("fault: the link cut mid-stream, inside a transaction: nothing of it applied, PSYNC resends it whole", async () => {
+  await withServer({ "repl-diskless-sync-delay": 0, ...DEBUG }, async (master) => {
+    await withConn(master.port, async (m) => {
+      await populate(m, 100, "k");
+      await withProxy(master.port, async (proxy) => {
+        await withServer({ replicaof: `127.0.0.1 ${proxy.port}`, ...DEBUG }, async (rs) => {
+          await withConn(rs.port, async (r) => {
+            await linkUp(r);
+            assert.equal(await m.call("SET", "before", "1"), "+OK\r\n");
+            await caughtUp(m, r);
+            const offset = await field(r, "replication", "slave_repl_offset");
+            // The proxy stops 200 bytes on: after MULTI and INCR, inside the big SET's value.
+            const stopped = proxy.stopAt(proxy.link!.down + 200);
+            assert.equal(await m.call("MULTI"), "+OK\r\n");
+            assert.equal(await m.call("INCR", "ctr"), "+QUEUED\r\n");
+            assert.equal(await m.call("SET", "big", "z".repeat(5000)), "+QUEUED\r\n");
+            assert.equal(await m.call("RPUSH", "l", "a"), "+QUEUED\r\n");
+            assert.match(await m.call("EXEC"), /^\*3\r\n/);
+            await within(stopped, "200 bytes of the stream");
+            assert.equal(await r.call("GET", "ctr"), "$-1\r\n");
+            assert.equal(await field(r, "replication", "slave_repl_offset"), offset);
+            proxy.cut();
+            await waitUntil(() => proxy.accepted === 2, "the replica reconnecting", {
+              timeoutMs: 10_000,
+              intervalMs: 10,
+            });
+            await linkUp(r);
+            await caughtUp(m, r);
+            assert.equal(await r.call("GET", "ctr"), "$1\r\n1\r\n");
+            assert.equal(await digest(r), await digest(m));
+            const stats = await info(m, "stats");
+            assert.equal(stats.get("sync_partial_ok"), "1");
+            assert.equal(stats.get("sync_full"), "1");
+          });
+        });
+      });
+    });
+  });
+});
 
 // ---------------------------------------------------------------------------------------------
 // WAIT while replicas fail
