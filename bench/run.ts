@@ -11,12 +11,15 @@
  * --footprint only the footprint cases (footprint.ts: memory after and during a redis-cli --pipe load)
  * --write   also rewrite the tables in bench/README.md (with --big, only the big-request one)
  * --bgsave  only the longest PING stall and added memory while 1,000,000 keys are BGSAVEd
+ * --repl    only replication (repl_bench.ts): the master's hot path with a replica vs none, and
+ *           the time of a 1,000,000-key full resync
  */
 
 import { encodeCommand } from "../tests/helpers.ts";
 import { bigCases } from "./big_requests.ts";
 import { runFootprint } from "./footprint.ts";
 import { measureBgsaveStall, printStall } from "./bgsave_stall.ts";
+import { runReplBench } from "./repl_bench.ts";
 
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
@@ -458,6 +461,10 @@ async function runBigRequests(withRedis: boolean): Promise<string> {
 async function main(): Promise<void> {
   if (footprintOnly) {
     await footprintSection(has("redis-server"));
+    return;
+  }
+  if (Deno.args.includes("--repl")) {
+    await runReplBench(quick);
     return;
   }
   if (Deno.args.includes("--bgsave")) {

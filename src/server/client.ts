@@ -311,8 +311,9 @@ export class Client {
 
   /**
    * Output buffer memory as Redis's getClientOutputBufferMemoryUsage counts it:
-   * the unsent bytes that do not fit the fixed 16 KB reply buffer (the
-   * client-output-buffer-limit checks, INFO client_recent_max_output_buffer).
+   * the unsent bytes that do not fit the fixed 16 KB reply buffer, a replica's
+   * RDB left out (the client-output-buffer-limit checks, INFO
+   * client_recent_max_output_buffer).
    */
   get outputBufferMemory(): number {
     const n = this.pendingOutput - this.outputExempt - REPLY_BUF;
