@@ -1,10 +1,11 @@
 /**
  * Replication faults with real servers and real sockets: the link killed in the middle of
  * the RDB of a full resync (ours and redis-server 7.0 as masters, disk-based and diskless,
- * each repl-diskless-load mode of our replica; and a redis-server replica of ours), WAIT while
- * one of two replicas is SIGKILLed or its link dies, no write acknowledged by WAIT lost when
- * the master is SIGKILLed and a replica promoted, and a replica that stops reading cut at
- * client-output-buffer-limit and resynced. A `LinkProxy` the test controls sits between a
+ * each repl-diskless-load mode of our replica; and a redis-server replica of ours) and in the
+ * middle of a transaction in the stream, WAIT while one of two replicas is SIGKILLed or its
+ * link dies, no write acknowledged by WAIT lost when the master is SIGKILLed and a replica
+ * promoted, a replica that stops reading cut at client-output-buffer-limit and resynced, and an
+ * RDB bigger than that limit not counted against it. A `LinkProxy` the test controls sits between a
  * replica and its master: it forwards both ways, and can stop forwarding after N bytes from
  * the master, cut the connection, and hold the next one until released, so each fault happens
  * at a known point without sleeps. Datasets are compared with DEBUG DIGEST.
