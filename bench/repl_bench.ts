@@ -1,12 +1,13 @@
 /**
  * Replication benchmarks (issue 9 "Performance"), this server beside redis-server:
  *
- * 1. The master's hot path with one replica attached vs none: two masters of the same kind run
- *    side by side, one with a replica of its kind attached, and redis-benchmark -P 16 sends
- *    SET, INCR and LPUSH to each in alternating rounds. The robust measure is the master
- *    process's CPU time per request (utime + stime from /proc/<pid>/stat around each run); the
- *    requests/s ratio is printed too (it moves with the machine's load, and the replica's own
- *    CPU competes for the same cores).
+ * 1. The master's hot path with one replica attached vs none: three masters of the same kind run
+ *    side by side, one with no replica, one with a connection that only reads the stream (the
+ *    master's own cost of a replica), one with a replica of its kind attached (which also
+ *    competes for the same cores), and redis-benchmark -P 16 sends SET, INCR and LPUSH to each
+ *    in alternating rounds. The robust measure is the master process's CPU time per request
+ *    (utime + stime from /proc/<pid>/stat around each run); requests/s are printed too (they
+ *    move with the machine's load).
  * 2. A 1,000,000-key full resync: a master filled with 1,000,000 small strings, an empty
  *    replica process sent REPLICAOF; the time until its INFO says master_link_status:up with
  *    all keys loaded. For ours -> ours, redis -> redis, ours -> redis and redis -> ours.
@@ -202,6 +203,8 @@ export interface HotPathRow {
   kind: "ours" | "redis";
   test: string;
   none: { rps: number[]; cpuUs: number[] };
+  /** A connection that only reads the stream: the master's own cost of a replica. */
+  reader: { rps: number[]; cpuUs: number[] };
   replica: { rps: number[]; cpuUs: number[] };
 }
 
@@ -218,28 +221,36 @@ export async function measureHotPath(
 ): Promise<HotPathRow[]> {
   const bare = await start(kind);
   const withRepl = await start(kind);
+  const withReader = await start(kind);
   const replica = await start(kind, ["--replicaof", "127.0.0.1", String(withRepl.port)]);
   const rows: HotPathRow[] = TESTS.map((test) => ({
     kind,
     test,
     none: { rps: [], cpuUs: [] },
+    reader: { rps: [], cpuUs: [] },
     replica: { rps: [], cpuUs: [] },
   }));
   const m = await Conn.open(withRepl.port);
   const r = await Conn.open(replica.port);
   try {
     await inSync(m, r);
+    const stopReader = await attachReader(withReader.port);
     for (let round = 0; round < rounds; round++) {
       for (const row of rows) {
         // Alternate which master goes first, so a drift in the machine's load evens out.
-        const order = round % 2 === 0 ? [bare, withRepl] : [withRepl, bare];
+        const targets = [bare, withReader, withRepl];
+        const order = round % 2 === 0 ? targets : targets.reverse();
         for (const target of order) {
           const before = cpuSeconds(target.proc.pid);
           const rps = await benchmark(target.port, [
             ...["-t", row.test, "-n", String(n), "-c", "50", "-P", "16"],
           ]);
           const cpu = cpuSeconds(target.proc.pid) - before;
-          const side = target === bare ? row.none : row.replica;
+          const side = target === bare
+            ? row.none
+            : target === withReader
+            ? row.reader
+            : row.replica;
           side.rps.push(rps);
           side.cpuUs.push(cpu * 1e6 / n);
         }
@@ -248,12 +259,50 @@ export async function measureHotPath(
     }
     const fulls = await infoField(m, "stats", "sync_full");
     if (fulls !== "1") throw new Error(`the replica resynced in full ${fulls} times`);
+    const rc = await Conn.open(withReader.port);
+    const readers = await infoField(rc, "replication", "connected_slaves");
+    rc.close();
+    stopReader();
+    if (readers !== "1") throw new Error("the stream reader was disconnected");
   } finally {
     m.close();
     r.close();
-    for (const p of [replica, withRepl, bare]) await stop(p);
+    for (const p of [replica, withReader, withRepl, bare]) await stop(p);
   }
   return rows;
+}
+
+/**
+ * Attaches a connection to `port` as a replica that reads the stream and drops it (a disk-based
+ * transfer, ACK every second so it is not timed out); returns its stop function once online.
+ */
+async function attachReader(port: number): Promise<() => void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const send = (args: string[]) => conn.write(encodeCommand(args)).catch(() => 0);
+  await send(["REPLCONF", "capa", "psync2"]);
+  await send(["PSYNC", "?", "-1"]);
+  const timer = setInterval(() => send(["REPLCONF", "ACK", "0"]), 1000);
+  (async () => {
+    const buf = new Uint8Array(1 << 16);
+    try {
+      while (await conn.read(buf) !== null) { /* dropped */ }
+    } catch { /* closed */ }
+  })();
+  const c = await Conn.open(port);
+  try {
+    await until(
+      async () => /state=online/.test(await infoField(c, "replication", "slave0") ?? ""),
+      "the stream reader online",
+    );
+  } finally {
+    c.close();
+  }
+  return () => {
+    clearInterval(timer);
+    try {
+      conn.close();
+    } catch { /* closed */ }
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -261,22 +310,25 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** The hot-path table: medians of the rounds. */
 export function hotPathTable(rows: HotPathRow[], n: number, rounds: number): string {
   const lines = [
-    `### Replication: the master's hot path, no replica vs one replica (${
+    `### Replication: the master's hot path with no replica, a stream reader, a replica (${
       n.toLocaleString("en")
     } requests, 50 clients, -P 16, median of ${rounds} alternating rounds)`,
     "",
-    "| server | test | CPU µs/request, no replica | with a replica | CPU cost | requests/s, no replica | with a replica | rps ratio |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| server | test | CPU µs/request, no replica | stream reader | cost | a replica | cost | requests/s, no replica | stream reader | a replica |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
+  const pct = (x: number, base: number) =>
+    `${x >= base ? "+" : ""}${((x / base - 1) * 100).toFixed(0)}%`;
+  const rps = (x: number) => Math.round(x).toLocaleString("en");
   for (const row of rows) {
-    const c0 = median(row.none.cpuUs), c1 = median(row.replica.cpuUs);
-    const r0 = median(row.none.rps), r1 = median(row.replica.rps);
+    const [c0, cr, c1] = [row.none, row.reader, row.replica].map((x) => median(x.cpuUs));
+    const [r0, rr, r1] = [row.none, row.reader, row.replica].map((x) => median(x.rps));
     lines.push(
       `| ${row.kind === "ours" ? "this server" : "redis-server"} | ${row.test.toUpperCase()} | ${
         c0.toFixed(2)
-      } | ${c1.toFixed(2)} | ${c1 >= c0 ? "+" : ""}${((c1 / c0 - 1) * 100).toFixed(0)}% | ${
-        Math.round(r0).toLocaleString("en")
-      } | ${Math.round(r1).toLocaleString("en")} | ${(r1 / r0).toFixed(2)} |`,
+      } | ${cr.toFixed(2)} | ${pct(cr, c0)} | ${c1.toFixed(2)} | ${pct(c1, c0)} | ${rps(r0)} | ${
+        rps(rr)
+      } | ${rps(r1)} |`,
     );
   }
   return lines.join("\n");
