@@ -12,6 +12,8 @@
  * --clients only the 1,000-client, 100 KB value and p99 latency cases (clients_bench.ts)
  * --write   also rewrite the tables in bench/README.md (with --big, only the big-request one)
  * --bgsave  only the longest PING stall and added memory while 1,000,000 keys are BGSAVEd
+ * --repl    only replication (repl_bench.ts): the master's hot path with a replica vs none, and
+ *           the time of a 1,000,000-key full resync
  */
 
 import { encodeCommand } from "../tests/helpers.ts";
@@ -19,6 +21,7 @@ import { bigCases } from "./big_requests.ts";
 import { runFootprint } from "./footprint.ts";
 import { runClientCases } from "./clients_bench.ts";
 import { measureBgsaveStall, printStall } from "./bgsave_stall.ts";
+import { runReplBench } from "./repl_bench.ts";
 
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
@@ -464,6 +467,10 @@ async function main(): Promise<void> {
   }
   if (Deno.args.includes("--clients")) {
     await clientsSection(has("redis-server"));
+    return;
+  }
+  if (Deno.args.includes("--repl")) {
+    await runReplBench(quick);
     return;
   }
   if (Deno.args.includes("--bgsave")) {

@@ -434,6 +434,8 @@ export class Replication implements Subsystem {
         c.reply.raw(binaryToBytes(`$${rdb.length}\r\n`));
         c.reply.raw(rdb);
       }
+      // The RDB does not count against client-output-buffer-limit replica; the stream does.
+      c.outputExempt = c.pendingOutput;
       peer.state = "online";
       peer.ackTime = Date.now();
       server.log.notice(`Synchronization with replica ${this.replicaName(c, peer)} succeeded`);

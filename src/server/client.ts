@@ -311,11 +311,12 @@ export class Client {
 
   /**
    * Output buffer memory as Redis's getClientOutputBufferMemoryUsage counts it:
-   * the unsent bytes that do not fit the fixed 16 KB reply buffer (the
-   * client-output-buffer-limit checks, INFO client_recent_max_output_buffer).
+   * the unsent bytes that do not fit the fixed 16 KB reply buffer, a replica's
+   * RDB left out (the client-output-buffer-limit checks, INFO
+   * client_recent_max_output_buffer).
    */
   get outputBufferMemory(): number {
-    const n = this.pendingOutput - REPLY_BUF;
+    const n = this.pendingOutput - this.outputExempt - REPLY_BUF;
     return n > 0 ? n : 0;
   }
 
@@ -377,6 +378,11 @@ export class Client {
     return true;
   }
 
+  /**
+   * Unsent bytes at the head of the output that client-output-buffer-limit does not count: a
+   * full resync's RDB, which Redis sends outside the replica's output buffer.
+   */
+  outputExempt = 0;
   private inFlight = 0;
   /** Reply chunks waiting behind the write in flight, oldest first, from `outHead` on. */
   private outQueue: Uint8Array[] = [];
@@ -418,8 +424,10 @@ export class Client {
       try {
         let off = 0;
         while (off < data.length) {
-          off += await conn.write(data.subarray(off));
+          const n = await conn.write(data.subarray(off));
+          off += n;
           this.inFlight = data.length - off;
+          if (this.outputExempt > 0) this.outputExempt = Math.max(0, this.outputExempt - n);
         }
       } catch {
         this.inFlight = 0;
