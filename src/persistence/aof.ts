@@ -102,6 +102,8 @@ export class Aof implements Subsystem {
   /** Waiters for an fsync after the running one (appendfsync always). */
   private nextSync: Promise<void> | null = null;
   private delayedFsync = 0;
+  /** fsynced_reploff_pending: the replication offset the last finished fsync covers. */
+  private fsyncedReploffPending = 0;
   private rewrite: RewriteJob | null = null;
   rewriteScheduled = false;
   private lastRewriteTimeSec = -1;
@@ -119,6 +121,7 @@ export class Aof implements Subsystem {
     this.sink = selectingSink(this.feed);
     registry.set(server, this);
     const config = server.config;
+    server.repl.fsyncedReploff = config.appendonly ? 0 : -1;
     config.onChange("appendonly", () => this.updateAppendonly());
     config.onChange("appendfsync", () => {
       if (config.appendfsync === "always" && this.fd !== null) this.flush(true, true);
@@ -436,8 +439,10 @@ export class Aof implements Subsystem {
   private startSync(): Promise<void> {
     const fd = this.fd!;
     const upTo = this.writtenTotal;
+    const reploff = this.server.repl.offset;
     const done = fd.syncData().then(
       () => {
+        if (upTo >= this.syncedTotal) this.fsynced(reploff);
         if (upTo > this.syncedTotal) this.syncedTotal = upTo;
         this.lastFsync = Math.floor(Date.now() / 1000);
       },
@@ -470,6 +475,24 @@ export class Aof implements Subsystem {
     }
     this.syncedTotal = this.writtenTotal;
     this.lastFsync = Math.floor(Date.now() / 1000);
+    this.fsynced(this.server.repl.offset);
+  }
+
+  /**
+   * An fsync covering the stream up to `reploff` finished: WAITAOF and the
+   * FACK of REPLCONF ACK see it once the AOF is on (not while the first
+   * rewrite of a just enabled AOF runs: the data is not all on disk yet).
+   */
+  private fsynced(reploff: number): void {
+    this.fsyncedReploffPending = reploff;
+    this.publishFsynced();
+  }
+
+  private publishFsynced(): void {
+    const repl = this.server.repl;
+    if (this.state !== "on" || repl.fsyncedReploff === this.fsyncedReploffPending) return;
+    repl.fsyncedReploff = this.fsyncedReploffPending;
+    repl.onFsynced?.();
   }
 
   /**
@@ -518,7 +541,11 @@ export class Aof implements Subsystem {
       this.syncNow();
       return;
     }
-    if (this.syncedTotal >= this.writtenTotal) return;
+    if (this.syncedTotal >= this.writtenTotal) {
+      // Everything is fsynced: stream bytes the AOF never got (PING, REPLCONF) are covered too.
+      if (policy !== "no" && this.syncing === null) this.fsynced(this.server.repl.offset);
+      return;
+    }
     if (!force && this.config.noAppendfsyncOnRewrite && this.rewrite !== null) return;
     if (policy === "always") {
       // Writes no reply waits for (CLIENT REPLY OFF, expiry in the cron) are fsynced too.
@@ -634,6 +661,8 @@ export class Aof implements Subsystem {
     this.flush(true, true);
     this.closeFd();
     this.state = "off";
+    this.server.repl.fsyncedReploff = -1;
+    this.fsyncedReploffPending = 0;
     this.rewriteScheduled = false;
     this.lastIncrSize = 0;
     this.stopListening();
@@ -698,6 +727,11 @@ export class Aof implements Subsystem {
     }
     this.flush(true);
     this.sink = selectingSink(this.feed); // aof_selected_db = -1
+    if (this.state === "wait_rewrite") {
+      // What a just enabled AOF has on disk counts once its first rewrite is done.
+      this.fsyncedReploffPending = this.server.repl.offset;
+      this.server.repl.fsyncedReploff = 0;
+    }
     if (!this.openNewIncrForAppend()) {
       this.lastBgrewriteOk = false;
       return false;
@@ -786,7 +820,10 @@ export class Aof implements Subsystem {
       if (this.config.appendfsync === "always") this.syncNow();
       // aof_background_fsync_and_close, after any fsync still running on it.
       const running = this.syncing?.done ?? Promise.resolve();
-      running.then(() => old.syncData()).catch(() => {}).finally(() => {
+      const reploff = this.server.repl.offset;
+      running.then(() => old.syncData()).then(() => {
+        if (reploff > this.fsyncedReploffPending) this.fsynced(reploff);
+      }).catch(() => {}).finally(() => {
         try {
           old.close();
         } catch { /* closed */ }
@@ -897,7 +934,10 @@ export class Aof implements Subsystem {
     this.lastBgrewriteOk = true;
     this.consecutiveFailures = 0;
     log.notice("Background AOF rewrite finished successfully");
-    if (this.state === "wait_rewrite") this.state = "on";
+    if (this.state === "wait_rewrite") {
+      this.state = "on";
+      this.publishFsynced();
+    }
     return true;
   }
 

@@ -41,6 +41,8 @@ export interface ReplicaPeer {
   state: "wait_bgsave" | "online";
   /** Highest offset acknowledged (REPLCONF ACK). */
   ackOffset: number;
+  /** Highest offset the replica's AOF fsynced (REPLCONF ACK's FACK, repl_aof_off). */
+  aofOffset: number;
   /** Unix ms of the last ACK (or of going online): INFO lag, repl-timeout. */
   ackTime: number;
   /** Attached with old SYNC: no +FULLRESYNC line, never acknowledges. */
@@ -54,10 +56,11 @@ export interface ReplicaPeer {
   held: Uint8Array[] | null;
 }
 
-/** A client blocked in WAIT. */
+/** A client blocked in WAIT, or in WAITAOF (`numlocal` not null). */
 interface Waiter {
   offset: number;
   numreplicas: number;
+  numlocal: number | null;
 }
 
 const registry = new WeakMap<Server, Replication>();
@@ -105,6 +108,12 @@ export class Replication implements Subsystem {
   private readonly listener: PropagateListener = (dbid, argv, target) => {
     // A replica propagates nothing of its own: its stream is its master's.
     if (this.server.isReplica()) return;
+    const repl = this.server.repl;
+    if (repl.backlog === null && this.replicas.size === 0) {
+      // Listening only for the AOF: the offset still counts commands (WAITAOF's c->woff).
+      repl.offset++;
+      return;
+    }
     this.selecting(dbid, argv, target);
   };
 
@@ -113,6 +122,26 @@ export class Replication implements Subsystem {
     this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
     const target = server.config.replicaof;
     if (target !== null) setMaster(server, target.host, target.port, null, false);
+    server.repl.onFsynced = () => {
+      if (this.waiters.size > 0) this.serveWaiters();
+    };
+    this.updateListening();
+    server.config.onChange("appendonly", () => {
+      this.updateListening();
+      if (this.waiters.size > 0) this.serveWaiters();
+    });
+  }
+
+  /**
+   * Listens to propagation while there is a backlog (the stream) or the AOF
+   * is on (the offset WAITAOF compares with fsynced_reploff).
+   */
+  private updateListening(): void {
+    const ls = this.server.propagateListeners;
+    const want = this.server.repl.backlog !== null || this.server.config.appendonly;
+    const i = ls.indexOf(this.listener);
+    if (want && i === -1) ls.push(this.listener);
+    else if (!want && i !== -1) ls.splice(i, 1);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -165,17 +194,14 @@ export class Replication implements Subsystem {
     const repl = this.server.repl;
     if (repl.backlog !== null) return;
     repl.backlog = new ReplBacklog(this.server.config.replBacklogSize, repl.offset);
-    if (!this.server.propagateListeners.includes(this.listener)) {
-      this.server.propagateListeners.push(this.listener);
-    }
+    this.updateListening();
     this.ensureCron();
   }
 
   /** freeReplicationBacklog. */
   freeBacklog(): void {
     this.server.repl.backlog = null;
-    const i = this.server.propagateListeners.indexOf(this.listener);
-    if (i !== -1) this.server.propagateListeners.splice(i, 1);
+    this.updateListening();
   }
 
   /** changeReplicationId + clearReplicationId2: a new history starts. */
@@ -218,6 +244,7 @@ export class Replication implements Subsystem {
         excludeData: false,
         state: "wait_bgsave",
         ackOffset: 0,
+        aofOffset: 0,
         ackTime: 0,
         preSync: false,
         waitSince: 0,
@@ -233,11 +260,12 @@ export class Replication implements Subsystem {
     return this.replicas.has(c);
   }
 
-  /** REPLCONF ACK <offset> from a replica (no reply). */
-  ack(c: Client, offset: number): void {
+  /** REPLCONF ACK <offset> [FACK <aofoffset>] from a replica (no reply). */
+  ack(c: Client, offset: number, aofOffset: number | null): void {
     const peer = this.replicas.get(c);
     if (peer === undefined) return;
     if (offset > peer.ackOffset) peer.ackOffset = offset;
+    if (aofOffset !== null && aofOffset > peer.aofOffset) peer.aofOffset = aofOffset;
     peer.ackTime = Date.now();
     if (peer.held !== null && peer.state === "online") {
       // replicaStartCommandStream: the first ACK after a diskless transfer.
@@ -461,6 +489,15 @@ export class Replication implements Subsystem {
     return n;
   }
 
+  /** replicationCountAOFAcksByOffset: online replicas whose AOF fsynced `offset`. */
+  countAofAcks(offset: number): number {
+    let n = 0;
+    for (const peer of this.replicas.values()) {
+      if (peer.state === "online" && peer.aofOffset >= offset) n++;
+    }
+    return n;
+  }
+
   /**
    * WAIT numreplicas timeout: replies the replicas that acknowledged the
    * client's last write, at once when enough did (or the client cannot block),
@@ -473,11 +510,42 @@ export class Replication implements Subsystem {
       c.reply.integer(acks);
       return;
     }
-    this.waiters.set(c, { offset, numreplicas });
+    this.blockForAcks(c, { offset, numreplicas, numlocal: null }, deadline);
+  }
+
+  /**
+   * WAITAOF numlocal numreplicas timeout (checked by the command): replies
+   * [local AOF fsynced, replicas whose AOF fsynced] for the client's last
+   * write, at once when enough did (or the client cannot block), else blocks
+   * like WAIT.
+   */
+  waitAof(c: Client, numlocal: number, numreplicas: number, deadline: number): void {
+    const offset = c.woff;
+    const acks = this.countAofAcks(offset);
+    const local = this.server.repl.fsyncedReploff >= offset ? 1 : 0;
+    if ((acks >= numreplicas && local >= numlocal) || !this.server.blocking.canBlock(c)) {
+      c.reply.array(2);
+      c.reply.integer(local);
+      c.reply.integer(acks);
+      return;
+    }
+    this.blockForAcks(c, { offset, numreplicas, numlocal }, deadline);
+  }
+
+  /** blockForReplication / blockForAofFsync; replied by the timeout or serveWaiters. */
+  private blockForAcks(c: Client, w: Waiter, deadline: number): void {
+    this.waiters.set(c, w);
     this.server.blocking.block(c, [], "string", deadline, (cl) => {
       const w = this.waiters.get(cl);
       this.waiters.delete(cl);
-      cl.reply.integer(w === undefined ? 0 : this.countAcks(w.offset));
+      if (w === undefined) return cl.reply.integer(0);
+      if (w.numlocal === null) return cl.reply.integer(this.countAcks(w.offset));
+      if (w.numlocal > 0 && !this.server.config.appendonly) {
+        return cl.reply.error(WAITAOF_NO_AOF);
+      }
+      cl.reply.array(2);
+      cl.reply.integer(this.server.repl.fsyncedReploff >= w.offset ? 1 : 0);
+      cl.reply.integer(this.countAofAcks(w.offset));
     });
     this.requestAcks();
   }
@@ -492,10 +560,24 @@ export class Replication implements Subsystem {
     });
   }
 
-  /** processClientsWaitingReplicas: replies to the WAITs now satisfied. */
+  /**
+   * processClientsWaitingReplicas: replies to the WAITs and WAITAOFs now
+   * satisfied, and fails the WAITAOFs for a local fsync once the AOF is off.
+   */
   private serveWaiters(): void {
+    const fsynced = this.server.repl.fsyncedReploff;
+    const aofOn = this.server.config.appendonly;
     for (const [c, w] of [...this.waiters]) {
-      if (this.countAcks(w.offset) >= w.numreplicas) this.server.blocking.unblock(c, "timeout");
+      if (c.blocked === null) {
+        this.waiters.delete(c); // released otherwise (a role change)
+        continue;
+      }
+      const done = w.numlocal === null
+        ? this.countAcks(w.offset) >= w.numreplicas
+        : (w.numlocal > 0 && !aofOn) ||
+          ((fsynced >= w.offset ? 1 : 0) >= w.numlocal &&
+            this.countAofAcks(w.offset) >= w.numreplicas);
+      if (done) this.server.blocking.unblock(c, "timeout");
     }
   }
 
@@ -750,6 +832,10 @@ export class Replication implements Subsystem {
 }
 
 const NEWLINE = binaryToBytes("\n");
+
+/** WAITAOF's error when it asks for a local fsync and appendonly is off. */
+export const WAITAOF_NO_AOF =
+  "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
 
 function setField(fields: InfoField[], name: string, value: number): void {
   const f = fields.find((x) => x[0] === name);

@@ -507,11 +507,17 @@ export class ReplicaLink {
     }
   }
 
-  /** replicationSendAck: REPLCONF ACK <offset> to the master. */
+  /** replicationSendAck: REPLCONF ACK <offset> [FACK <aofoffset>] to the master. */
   sendAck(): void {
     const conn = this.conn;
     if (conn === null || this.state !== "connected") return;
-    const data = command(["REPLCONF", "ACK", String(this.repl.server.repl.offset)]);
+    const repl = this.repl.server.repl;
+    // FACK: how far our AOF is fsynced, when it is on (WAITAOF on the master).
+    const data = command(
+      repl.fsyncedReploff === -1
+        ? ["REPLCONF", "ACK", String(repl.offset)]
+        : ["REPLCONF", "ACK", String(repl.offset), "FACK", String(repl.fsyncedReploff)],
+    );
     this.ackChain = this.ackChain.then(async () => {
       let off = 0;
       while (off < data.length) off += await conn.write(data.subarray(off));

@@ -1,0 +1,242 @@
+/**
+ * Replication features beyond the stream itself: WAITAOF (local fsync and the
+ * replicas' FACK), the total_net_repl_* counters, FAILOVER's own pause,
+ * repl-timeout on both sides, and SHUTDOWN waiting for lagging replicas.
+ * Compared with valkey-server where a reply or a text can be.
+ */
+
+import assert from "node:assert/strict";
+import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
+import { RawClient, simplify, tempDir, waitBlocked, waitUntil, withServer } from "./helpers.ts";
+import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
+
+async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
+  await c.send(...args);
+  return simplify(await c.read());
+}
+
+/** INFO <section> as a field map. */
+async function info(c: RawClient, section: string): Promise<Map<string, string>> {
+  const text = await cmd(c, "INFO", section) as string;
+  const m = new Map<string, string>();
+  for (const line of text.split("\r\n")) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
+/** A connection to `port` for the duration of `fn`. */
+async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
+  const c = await RawClient.connect(port);
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** Our server with `options` in a temp dir of its own (AOF files), closed afterwards. */
+async function withOurs(
+  options: ServerOptions,
+  fn: (srv: RunningServer, c: RawClient) => Promise<void>,
+): Promise<void> {
+  const [dir, cleanup] = await tempDir();
+  try {
+    await withServer({ "repl-diskless-sync-delay": 0, dir, ...options }, async (srv) => {
+      await withConn(srv.port, (c) => fn(srv, c));
+    });
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Waits until INFO replication on `c` says the link to the master is up. */
+function linkUp(c: RawClient): Promise<void> {
+  return waitUntil(
+    async () => (await info(c, "replication")).get("master_link_status") === "up",
+    "master_link_status:up",
+    { timeoutMs: 10_000, intervalMs: 20 },
+  );
+}
+
+/** Every notice and warning `srv` logs from now on. */
+function captureLog(srv: RunningServer): string[] {
+  const lines: string[] = [];
+  const log = srv.server.log;
+  const notice = log.notice.bind(log);
+  const warning = log.warning.bind(log);
+  log.notice = (msg: string) => {
+    lines.push(msg);
+    notice(msg);
+  };
+  log.warning = (msg: string) => {
+    lines.push(msg);
+    warning(msg);
+  };
+  return lines;
+}
+
+function logged(lines: string[], text: string): Promise<void> {
+  return waitUntil(() => lines.some((l) => l.includes(text)), `log line "${text}"`, {
+    timeoutMs: 10_000,
+    intervalMs: 10,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// WAITAOF
+
+const WAITAOF_CASES: (string | number)[][] = [
+  ["WAITAOF", 1, 0, 0],
+  ["WAITAOF", 2, 0, 0],
+  ["WAITAOF", -1, 0, 0],
+  ["WAITAOF", 0, -1, 0],
+  ["WAITAOF", 0, "x", 0],
+  ["WAITAOF", 0, 0, -1],
+  ["WAITAOF", 0, 0, "x"],
+  ["WAITAOF", 1, 0, -1],
+  ["WAITAOF", 0, 0, 0],
+  ["WAITAOF", 0, 1, 10],
+  ["WAITAOF", 0, 0],
+];
+
+Deno.test({
+  name: "WAITAOF: arguments, errors, MULTI and replica replies as valkey",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    await withOurs({}, async (_srv, ours) => {
+      await withReference(async (port) => {
+        await withConn(port, async (ref) => {
+          const both = async (args: (string | number)[]) => {
+            assert.equal(await ours.call(...args), await ref.call(...args), args.join(" "));
+          };
+          for (const args of WAITAOF_CASES) await both(args);
+          for (const args of [["MULTI"], ["WAITAOF", 0, 1, 0], ["WAITAOF", 1, 0, 0], ["EXEC"]]) {
+            await both(args);
+          }
+          await both(["COMMAND", "INFO", "WAITAOF"]);
+          // A replica refuses it (before the appendonly check).
+          const dead = 1; // nothing listens on port 1: the link stays down
+          await ours.call("REPLICAOF", "127.0.0.1", dead);
+          await ref.call("REPLICAOF", "127.0.0.1", dead);
+          await both(["WAITAOF", 0, 0, 0]);
+          await both(["WAITAOF", 1, 0, 0]);
+          await both(["WAITAOF", 0, 0, -1]);
+        });
+      });
+    });
+  },
+});
+
+Deno.test("WAITAOF: the local fsync per appendfsync policy; turning the AOF off fails the waiters", async () => {
+  await withOurs({ appendonly: "yes", appendfsync: "no" }, async (srv, c) => {
+    // No write yet: offset 0 is fsynced.
+    assert.equal(await c.call("WAITAOF", 1, 0, 0), "*2\r\n:1\r\n:0\r\n");
+    // Without replicas the offset counts propagated commands (MULTI/EXEC included).
+    const before = srv.server.repl.offset;
+    await c.call("INCR", "foo");
+    assert.equal(srv.server.repl.offset, before + 1);
+    await c.call("MULTI");
+    await c.call("INCR", "foo");
+    await c.call("INCR", "bar");
+    await c.call("EXEC");
+    assert.equal(srv.server.repl.offset, before + 5);
+    // appendfsync no never fsyncs: the timeout answers.
+    assert.equal(await c.call("WAITAOF", 1, 0, 50), "*2\r\n:0\r\n:0\r\n");
+    assert.equal(await c.call("CONFIG", "SET", "appendfsync", "everysec"), "+OK\r\n");
+    await c.call("INCR", "foo");
+    assert.equal(await c.call("WAITAOF", 1, 0, 0), "*2\r\n:1\r\n:0\r\n");
+    assert.equal(await c.call("CONFIG", "SET", "appendfsync", "always"), "+OK\r\n");
+    await c.call("INCR", "foo");
+    assert.equal(await c.call("WAITAOF", 1, 0, 0), "*2\r\n:1\r\n:0\r\n");
+    // A waiter for the local fsync gets the error once appendonly is turned off.
+    assert.equal(await c.call("CONFIG", "SET", "appendfsync", "no"), "+OK\r\n");
+    await c.call("INCR", "foo");
+    await c.send("WAITAOF", 1, 0, 0);
+    await waitBlocked(srv, 1);
+    await withConn(srv.port, async (admin) => {
+      assert.equal(await admin.call("CONFIG", "SET", "appendonly", "no"), "+OK\r\n");
+    });
+    assert.equal(
+      await c.readRaw(),
+      "-ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.\r\n",
+    );
+    assert.equal(
+      await c.call("WAITAOF", 1, 0, 0),
+      "-ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.\r\n",
+    );
+    // CONFIG SET appendonly yes: counted once the first rewrite is done.
+    assert.equal(await c.call("CONFIG", "SET", "appendfsync", "everysec"), "+OK\r\n");
+    assert.equal(await c.call("CONFIG", "SET", "appendonly", "yes"), "+OK\r\n");
+    await c.call("INCR", "foo");
+    assert.equal(await c.call("WAITAOF", 1, 0, 0), "*2\r\n:1\r\n:0\r\n");
+  });
+});
+
+Deno.test("WAITAOF: replicas acknowledge their AOF with REPLCONF ACK ... FACK", async () => {
+  await withOurs({ appendonly: "yes", appendfsync: "always" }, async (m, mc) => {
+    await withOurs(
+      { appendonly: "yes", appendfsync: "no", replicaof: `127.0.0.1 ${m.port}` },
+      async (_r, rc) => {
+        await linkUp(rc);
+        // Before fsync on the replica: the master's own copy only.
+        await mc.call("INCR", "foo");
+        assert.equal(await mc.call("WAITAOF", 0, 1, 50), "*2\r\n:1\r\n:0\r\n");
+        // WAIT still counts the plain ACK.
+        assert.equal(await mc.call("WAIT", 1, 0), ":1\r\n");
+        assert.equal(await rc.call("CONFIG", "SET", "appendfsync", "always"), "+OK\r\n");
+        await mc.call("INCR", "foo");
+        assert.equal(await mc.call("WAITAOF", 1, 1, 0), "*2\r\n:1\r\n:1\r\n");
+        // A replica with the AOF off sends no FACK.
+        assert.equal(await rc.call("CONFIG", "SET", "appendonly", "no"), "+OK\r\n");
+        await mc.call("INCR", "foo");
+        assert.equal(await mc.call("WAITAOF", 1, 1, 100), "*2\r\n:1\r\n:0\r\n");
+        assert.match(
+          await rc.call("WAITAOF", 0, 0, 0),
+          /^-ERR WAITAOF cannot be used with replica/,
+        );
+      },
+    );
+  });
+});
+
+Deno.test({
+  name: "WAITAOF: interop — valkey master with our replica, our master with a valkey replica",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    // valkey master, our replica with appendfsync always: our FACK satisfies valkey's WAITAOF.
+    await withReference(async (vport) => {
+      await withConn(vport, async (v) => {
+        await withOurs(
+          { appendonly: "yes", appendfsync: "always", replicaof: `127.0.0.1 ${vport}` },
+          async (_r, rc) => {
+            await linkUp(rc);
+            await v.call("INCR", "foo");
+            assert.equal(await v.call("WAITAOF", 1, 1, 0), "*2\r\n:1\r\n:1\r\n");
+          },
+        );
+      });
+    }, ["--appendonly", "yes", "--appendfsync", "always"]);
+    // Our master, a valkey replica with appendfsync always: its FACK is understood.
+    await withOurs({ appendonly: "yes", appendfsync: "always" }, async (m, mc) => {
+      await withReference(async (vport) => {
+        await withConn(vport, async (v) => {
+          await linkUp(v);
+          await mc.call("INCR", "foo");
+          assert.equal(await mc.call("WAITAOF", 1, 1, 0), "*2\r\n:1\r\n:1\r\n");
+        });
+      }, [
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--replicaof",
+        "127.0.0.1",
+        String(m.port),
+      ]);
+    });
+  },
+});
