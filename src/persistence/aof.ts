@@ -17,7 +17,12 @@
 
 import type { Client } from "../server/client.ts";
 import type { Config } from "../server/config.ts";
-import { PROPAGATE_AOF, type PropagateListener, selectingSink } from "../server/propagation.ts";
+import {
+  PROPAGATE_AOF,
+  PROPAGATE_REPL,
+  type PropagateListener,
+  selectingSink,
+} from "../server/propagation.ts";
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { AofManifest, ManifestError } from "./aof_manifest.ts";
@@ -86,6 +91,10 @@ export class Aof implements Subsystem {
   private listening = false;
   private readonly listener: PropagateListener = (dbid, argv, target) => {
     if (target & PROPAGATE_AOF) this.sink(dbid, argv, target);
+    // replicationFeedSlaves with no backlog (hence no replica): the offset still
+    // counts commands, for WAITAOF to compare with fsynced_reploff.
+    const repl = this.server.repl;
+    if (target & PROPAGATE_REPL && repl.backlog === null && repl.role === "master") repl.offset++;
   };
   private curTimestamp = 0;
   /** aof_current_size, aof_last_incr_size, aof_rewrite_base_size. */

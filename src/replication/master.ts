@@ -108,12 +108,6 @@ export class Replication implements Subsystem {
   private readonly listener: PropagateListener = (dbid, argv, target) => {
     // A replica propagates nothing of its own: its stream is its master's.
     if (this.server.isReplica()) return;
-    const repl = this.server.repl;
-    if (repl.backlog === null && this.replicas.size === 0) {
-      // Listening only for the AOF: the offset still counts commands (WAITAOF's c->woff).
-      repl.offset++;
-      return;
-    }
     this.selecting(dbid, argv, target);
   };
 
@@ -125,23 +119,10 @@ export class Replication implements Subsystem {
     server.repl.onFsynced = () => {
       if (this.waiters.size > 0) this.serveWaiters();
     };
-    this.updateListening();
+    // WAITAOF for a local fsync fails once the AOF is turned off.
     server.config.onChange("appendonly", () => {
-      this.updateListening();
       if (this.waiters.size > 0) this.serveWaiters();
     });
-  }
-
-  /**
-   * Listens to propagation while there is a backlog (the stream) or the AOF
-   * is on (the offset WAITAOF compares with fsynced_reploff).
-   */
-  private updateListening(): void {
-    const ls = this.server.propagateListeners;
-    const want = this.server.repl.backlog !== null || this.server.config.appendonly;
-    const i = ls.indexOf(this.listener);
-    if (want && i === -1) ls.push(this.listener);
-    else if (!want && i !== -1) ls.splice(i, 1);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -194,14 +175,17 @@ export class Replication implements Subsystem {
     const repl = this.server.repl;
     if (repl.backlog !== null) return;
     repl.backlog = new ReplBacklog(this.server.config.replBacklogSize, repl.offset);
-    this.updateListening();
+    if (!this.server.propagateListeners.includes(this.listener)) {
+      this.server.propagateListeners.push(this.listener);
+    }
     this.ensureCron();
   }
 
   /** freeReplicationBacklog. */
   freeBacklog(): void {
     this.server.repl.backlog = null;
-    this.updateListening();
+    const i = this.server.propagateListeners.indexOf(this.listener);
+    if (i !== -1) this.server.propagateListeners.splice(i, 1);
   }
 
   /** changeReplicationId + clearReplicationId2: a new history starts. */
