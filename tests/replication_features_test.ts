@@ -240,3 +240,76 @@ Deno.test({
     });
   },
 });
+
+// ---------------------------------------------------------------------------------------------
+// total_net_repl_* and instantaneous_*_repl_kbps
+
+for (const diskless of ["yes", "no"]) {
+  Deno.test(`stats: the master's replication output is the replica's replication input (diskless ${diskless})`, async () => {
+    await withOurs({ "repl-diskless-sync": diskless }, async (m, mc) => {
+      // Data before the sync: the RDB counts on both sides.
+      const noise = crypto.getRandomValues(new Uint8Array(2500));
+      await mc.call(
+        "SET",
+        "before",
+        [...noise].map((b) => b.toString(16).padStart(2, "0")).join(""),
+      );
+      await withOurs({ replicaof: `127.0.0.1 ${m.port}` }, async (_r, rc) => {
+        await linkUp(rc);
+        const big = "y".repeat(20_000);
+        for (let i = 0; i < 20; i++) await mc.call("SET", `k${i}`, big);
+        assert.equal(await mc.call("WAIT", 1, 5000), ":1\r\n");
+        const ms = await info(mc, "stats");
+        const rs = await info(rc, "stats");
+        const out = Number(ms.get("total_net_repl_output_bytes"));
+        assert.ok(out > 400_000 + 5000, `master repl output ${out}`);
+        assert.equal(rs.get("total_net_repl_input_bytes"), String(out));
+        assert.equal(ms.get("total_net_repl_input_bytes"), "0");
+        assert.equal(rs.get("total_net_repl_output_bytes"), "0");
+        // The totals include them.
+        assert.ok(Number(ms.get("total_net_output_bytes")) > out);
+        assert.ok(Number(rs.get("total_net_input_bytes")) > out);
+        // The rates, sampled every 100 ms, see the traffic of the last ~1.6 s.
+        for (let i = 0; i < 20; i++) await mc.call("SET", `k${i}`, big);
+        await waitUntil(
+          async () => {
+            const m2 = await info(mc, "stats");
+            const r2 = await info(rc, "stats");
+            return Number(m2.get("instantaneous_output_repl_kbps")) > 0 &&
+              Number(r2.get("instantaneous_input_repl_kbps")) > 0 &&
+              Number(r2.get("instantaneous_input_kbps")) >=
+                Number(r2.get("instantaneous_input_repl_kbps"));
+          },
+          "non-zero replication rates",
+          { timeoutMs: 5000, intervalMs: 50 },
+        );
+        assert.equal(await mc.call("CONFIG", "RESETSTAT"), "+OK\r\n");
+        const reset = await info(mc, "stats");
+        assert.equal(reset.get("total_net_repl_output_bytes"), "0");
+        assert.equal(reset.get("instantaneous_output_repl_kbps"), "0.00");
+      });
+    });
+  });
+}
+
+Deno.test({
+  name: "stats: a valkey replica counts as replication input what we count as replication output",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    for (const diskless of ["yes", "no"]) {
+      await withOurs({ "repl-diskless-sync": diskless }, async (m, mc) => {
+        await mc.call("SET", "before", "v");
+        await withReference(async (vport) => {
+          await withConn(vport, async (v) => {
+            await linkUp(v);
+            for (let i = 0; i < 10; i++) await mc.call("SET", `k${i}`, "z".repeat(1000));
+            assert.equal(await mc.call("WAIT", 1, 5000), ":1\r\n");
+            const out = (await info(mc, "stats")).get("total_net_repl_output_bytes");
+            assert.equal((await info(v, "stats")).get("total_net_repl_input_bytes"), out);
+          });
+        }, ["--replicaof", "127.0.0.1", String(m.port)]);
+      });
+    }
+  },
+});

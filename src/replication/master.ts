@@ -89,8 +89,6 @@ export class Replication implements Subsystem {
   syncFull = 0;
   syncPartialOk = 0;
   syncPartialErr = 0;
-  /** Bytes read from our master (total_net_repl_input_bytes). */
-  replInputBytes = 0;
   /** Unix ms since when no replica is attached (repl-backlog-ttl). */
   private noReplicasSince = Date.now();
   private readonly waiters = new Map<Client, Waiter>();
@@ -162,7 +160,6 @@ export class Replication implements Subsystem {
     this.syncFull = 0;
     this.syncPartialOk = 0;
     this.syncPartialErr = 0;
-    this.replInputBytes = 0;
   }
 
   /** Forgets the db the stream last selected: the next command selects again (slaveseldb = -1). */
@@ -214,6 +211,16 @@ export class Replication implements Subsystem {
 
   // -------------------------------------------------------------------------------------------
   // REPLCONF, SYNC, PSYNC
+
+  /**
+   * Writes a line Redis writes straight to the replica's socket (+FULLRESYNC,
+   * +CONTINUE, the newlines of a replica waiting for its RDB): it does not
+   * count in total_net_repl_output_bytes, which the replica's client output adds to.
+   */
+  private handshakeReply(c: Client, line: string): void {
+    c.reply.raw(binaryToBytes(line));
+    this.server.stats.netReplOutputBytes -= line.length;
+  }
 
   /** The REPLCONF state of `c`, created on first use. */
   peerOf(c: Client): ReplicaPeer {
@@ -365,7 +372,7 @@ export class Replication implements Subsystem {
     }
     peer.state = "online";
     this.attach(c, peer);
-    c.reply.raw(binaryToBytes(peer.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : "+CONTINUE\r\n"));
+    this.handshakeReply(c, peer.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : "+CONTINUE\r\n");
     let sent = 0;
     for (const chunk of backlog.from(offset)) {
       c.reply.raw(chunk);
@@ -431,7 +438,7 @@ export class Replication implements Subsystem {
         continue;
       }
       if (!peer.preSync) {
-        c.reply.raw(binaryToBytes(`+FULLRESYNC ${info.replid} ${info.offset}\r\n`));
+        this.handshakeReply(c, `+FULLRESYNC ${info.replid} ${info.offset}\r\n`);
       }
       const eof = diskless && peer.capaEof;
       if (eof) {
@@ -694,7 +701,7 @@ export class Replication implements Subsystem {
       // Replicas waiting for their RDB get newlines so they do not time out.
       for (const [c, peer] of this.replicas) {
         if (peer.state === "wait_bgsave") {
-          c.reply.raw(NEWLINE);
+          this.handshakeReply(c, "\n");
           c.scheduleFlush();
         }
       }
@@ -754,7 +761,6 @@ export class Replication implements Subsystem {
       setField(fields, "sync_full", this.syncFull);
       setField(fields, "sync_partial_ok", this.syncPartialOk);
       setField(fields, "sync_partial_err", this.syncPartialErr);
-      setField(fields, "total_net_repl_input_bytes", this.replInputBytes);
     } else if (section === "memory") {
       setField(fields, "mem_replication_backlog", this.server.repl.backlog?.memory ?? 0);
     }
@@ -814,8 +820,6 @@ export class Replication implements Subsystem {
     this.link = null;
   }
 }
-
-const NEWLINE = binaryToBytes("\n");
 
 /** WAITAOF's error when it asks for a local fsync and appendonly is off. */
 export const WAITAOF_NO_AOF =

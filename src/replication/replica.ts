@@ -50,6 +50,8 @@ class LinkReader {
   private buf = new Uint8Array(16 * 1024);
   private start = 0;
   private end = 0;
+  /** Told the bytes consumed from now on (the RDB transfer counts as replication input). */
+  counted: ((n: number) => void) | null = null;
 
   constructor(private readonly conn: Deno.Conn, private readonly onRead: (n: number) => void) {}
 
@@ -80,6 +82,7 @@ class LinkReader {
         if (stop > this.start && this.buf[stop - 1] === 13) stop--;
         const s = bytesToBinary(this.buf.subarray(this.start, stop));
         this.start += i + 1;
+        this.counted?.(i + 1);
         return s;
       }
       await this.fill();
@@ -96,6 +99,7 @@ class LinkReader {
       out.set(this.buf.subarray(this.start, this.start + k), got);
       this.start += k;
       got += k;
+      this.counted?.(k);
       progress(got);
     }
     return out;
@@ -117,12 +121,14 @@ class LinkReader {
       const from = Math.max(0, len - mark.length + 1);
       len += data.length;
       this.start = this.end;
+      this.counted?.(data.length);
       const at = indexOf(acc.subarray(0, len), mark, from);
       if (at !== -1) {
         // What follows the marker is already the stream: it stays in the reader.
         this.buf = acc.slice(at + mark.length, len);
         this.start = 0;
         this.end = this.buf.length;
+        this.counted?.(-this.end);
         progress(at);
         return acc.subarray(0, at);
       }
@@ -279,9 +285,8 @@ export class ReplicaLink {
     if (this.stopped) return;
     log.notice("MASTER <-> REPLICA sync started");
     this.state = "handshake";
-    const reader = new LinkReader(this.conn, (n) => {
+    const reader = new LinkReader(this.conn, () => {
       this.lastIo = Date.now();
-      this.repl.replInputBytes += n;
     });
     const pong = await this.ask(reader, ["PING"]);
     if (
@@ -368,6 +373,9 @@ export class ReplicaLink {
     this.state = "sync";
     this.syncRead = 0;
     this.syncLastIo = Date.now();
+    // readSyncBulkPayload counts from the bulk length line on (the handshake does not count).
+    const stats = server.stats;
+    reader.counted = (n) => stats.netReplInputBytes += n;
     let header: string;
     do header = await reader.line(); while (header === "");
     if (header.startsWith("-")) {
@@ -475,7 +483,7 @@ export class ReplicaLink {
       }
       parser.commit(n);
       this.readOffset += n;
-      this.repl.replInputBytes += n;
+      server.stats.netReplInputBytes += n;
       const c = this.master;
       if (c === null || c.closed) return;
       let argv: Uint8Array[] | null;
@@ -518,6 +526,8 @@ export class ReplicaLink {
         ? ["REPLCONF", "ACK", String(repl.offset)]
         : ["REPLCONF", "ACK", String(repl.offset), "FACK", String(repl.fsyncedReploff)],
     );
+    // The master client's output counts as ordinary output.
+    this.repl.server.stats.netOutputBytes += data.length;
     this.ackChain = this.ackChain.then(async () => {
       let off = 0;
       while (off < data.length) off += await conn.write(data.subarray(off));
