@@ -313,3 +313,81 @@ Deno.test({
     }
   },
 });
+
+// ---------------------------------------------------------------------------------------------
+// FAILOVER's pause
+
+/** A replica on a raw socket: handshake and PSYNC, then it never reads nor acknowledges. */
+async function silentReplica(port: number, listeningPort: number): Promise<Deno.TcpConn> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const enc = (args: string[]) =>
+    new TextEncoder().encode(
+      `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`,
+    );
+  await conn.write(enc(["REPLCONF", "listening-port", String(listeningPort)]));
+  const ok = new Uint8Array(5); // +OK\r\n, before PSYNC (no pending output allowed)
+  for (let got = 0; got < 5;) got += (await conn.read(ok.subarray(got))) ?? 5;
+  await conn.write(enc(["PSYNC", "?", "-1"]));
+  return conn;
+}
+
+/** Resolves with the reply once it comes, or "pending" after `ms`. */
+async function replyWithin(p: Promise<string>, ms: number): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<string>((r) => timer = setTimeout(() => r("pending"), ms));
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("failover: its pause is its own: CLIENT UNPAUSE does not end it, the strictest pause wins", async () => {
+  await withOurs({}, async (srv, c) => {
+    const replica = await silentReplica(srv.port, 40001);
+    try {
+      await waitUntil(async () => {
+        const r = await info(c, "replication");
+        return r.get("slave0")?.includes("state=online") ?? false;
+      }, "the silent replica online");
+      assert.equal(await c.call("SET", "k", "1"), "+OK\r\n");
+      // The replica never acknowledges: the failover waits for it, writes paused.
+      assert.equal(await c.call("FAILOVER", "TO", "127.0.0.1", 40001, "TIMEOUT", 60000), "+OK\r\n");
+      assert.equal((await info(c, "replication")).get("master_failover_state"), "waiting-for-sync");
+      await withConn(srv.port, async (w) => {
+        const write = w.call("SET", "k", "2");
+        assert.equal(await replyWithin(write, 100), "pending");
+        // CLIENT UNPAUSE ends the client pause only: the write still waits.
+        assert.equal(await c.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+        assert.equal(await replyWithin(write, 100), "pending");
+        // A stricter CLIENT PAUSE ALL applies on top; once it expires reads pass again,
+        // writes stay paused by the failover.
+        assert.equal(await c.call("CLIENT", "PAUSE", 300, "ALL"), "+OK\r\n");
+        await withConn(srv.port, async (r) => {
+          const start = Date.now();
+          assert.equal(await r.call("GET", "k"), "$1\r\n1\r\n");
+          assert.ok(Date.now() - start >= 250, `GET waited ${Date.now() - start} ms`);
+        });
+        assert.equal(await replyWithin(write, 50), "pending");
+        // A WRITE client pause ending earlier does not end the failover's either.
+        assert.equal(await c.call("CLIENT", "PAUSE", 50, "WRITE"), "+OK\r\n");
+        assert.equal(await replyWithin(write, 150), "pending");
+        assert.equal(await c.call("FAILOVER", "ABORT"), "+OK\r\n");
+        assert.equal(await write, "+OK\r\n");
+        assert.equal(srv.server.pause, null);
+      });
+      // CLIENT PAUSE during a failover, then the failover ends: the client pause stays.
+      assert.equal(await c.call("FAILOVER", "TO", "127.0.0.1", 40001, "TIMEOUT", 60000), "+OK\r\n");
+      assert.equal(await c.call("CLIENT", "PAUSE", 60000, "WRITE"), "+OK\r\n");
+      assert.equal(await c.call("FAILOVER", "ABORT"), "+OK\r\n");
+      await withConn(srv.port, async (w) => {
+        const write = w.call("SET", "k", "3");
+        assert.equal(await replyWithin(write, 100), "pending");
+        assert.equal(await c.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+        assert.equal(await write, "+OK\r\n");
+      });
+    } finally {
+      replica.close();
+    }
+  });
+});

@@ -615,7 +615,7 @@ export class Replication implements Subsystem {
     this.failoverEnd = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
     this.failoverForce = force;
     this.failoverState = "waiting-for-sync";
-    this.server.pauseClients(0x7fffffff, "write");
+    this.server.pauseActions("failover", Infinity, "write");
     this.requestAcks();
     this.ensureCron();
   }
@@ -664,7 +664,7 @@ export class Replication implements Subsystem {
     this.failoverHost = null;
     this.failoverPort = 0;
     this.failoverState = "no-failover";
-    this.server.unpauseClients();
+    this.server.unpauseActions("failover");
   }
 
   /** abortFailover: back to the state before FAILOVER (a master again if already switching). */
