@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import { RawClient, simplify, tempDir, waitBlocked, waitUntil, withServer } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
+import { fullSyncPayload } from "../src/replication/sync_payload.ts";
 
 async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
   await c.send(...args);
@@ -390,4 +391,194 @@ Deno.test("failover: its pause is its own: CLIENT UNPAUSE does not end it, the s
       replica.close();
     }
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// repl-timeout
+
+Deno.test("repl-timeout: the master drops a replica that sent no ACK for that long, not one that acks", async () => {
+  await withOurs({ "repl-timeout": 1 }, async (srv, c) => {
+    const lines = captureLog(srv);
+    await withOurs({ replicaof: `127.0.0.1 ${srv.port}` }, async (_r, rc) => {
+      await linkUp(rc);
+      const silent = await silentReplica(srv.port, 40002);
+      try {
+        await logged(lines, "Disconnecting timedout replica (streaming sync): 127.0.0.1:40002");
+        await logged(lines, "Connection with replica 127.0.0.1:40002 lost.");
+        const r = await info(c, "replication");
+        assert.equal(r.get("connected_slaves"), "1");
+        assert.match(r.get("slave0") ?? "", /state=online/);
+        // Ours acks every second: it outlives a further timeout period.
+        const before = lines.length;
+        await new Promise((res) => setTimeout(res, 2100));
+        assert.ok(!lines.slice(before).some((l) => l.includes("Disconnecting timedout")));
+        assert.equal((await info(c, "replication")).get("connected_slaves"), "1");
+      } finally {
+        silent.close();
+      }
+    });
+  });
+});
+
+/** A fake master on a free port: each accepted connection goes to `handle` with its number. */
+async function withFakeMaster(
+  handle: (conn: Deno.TcpConn, n: number) => Promise<void>,
+  fn: (port: number) => Promise<void>,
+): Promise<void> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.TcpConn[] = [];
+  const loop = (async () => {
+    let n = 0;
+    try {
+      for await (const conn of listener) {
+        conns.push(conn);
+        handle(conn, n++).catch(() => {});
+      }
+    } catch { /* closed */ }
+  })();
+  try {
+    await fn((listener.addr as Deno.NetAddr).port);
+  } finally {
+    listener.close();
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+    await loop;
+  }
+}
+
+/** Reads one RESP command (array of bulk strings) off `conn`, keeping leftovers in `state`. */
+async function readCommand(conn: Deno.TcpConn, state: { buf: string }): Promise<string[]> {
+  const chunk = new Uint8Array(4096);
+  while (true) {
+    const m = /^\*(\d+)\r\n/.exec(state.buf);
+    if (m) {
+      let pos = m[0].length;
+      const args: string[] = [];
+      for (let i = 0; i < Number(m[1]); i++) {
+        const h = /^\$(\d+)\r\n/.exec(state.buf.slice(pos));
+        if (!h || state.buf.length < pos + h[0].length + Number(h[1]) + 2) break;
+        pos += h[0].length;
+        args.push(state.buf.slice(pos, pos + Number(h[1])));
+        pos += Number(h[1]) + 2;
+      }
+      if (args.length === Number(m[1])) {
+        state.buf = state.buf.slice(pos);
+        return args;
+      }
+    }
+    const n = await conn.read(chunk);
+    if (n === null) throw new Error("closed");
+    for (let i = 0; i < n; i++) state.buf += String.fromCharCode(chunk[i]);
+  }
+}
+
+const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+
+/** Answers the handshake as a master would, up to PSYNC (returned) exclusive of its reply. */
+async function answerHandshake(conn: Deno.TcpConn): Promise<string[]> {
+  const state = { buf: "" };
+  while (true) {
+    const args = await readCommand(conn, state);
+    const name = args[0].toUpperCase();
+    if (name === "PSYNC") return args;
+    await conn.write(latin1(name === "PING" ? "+PONG\r\n" : "+OK\r\n"));
+  }
+}
+
+Deno.test("repl-timeout: the replica gives up a silent handshake, RDB wait and RDB transfer, and reconnects", async () => {
+  const [dir, cleanup] = await tempDir();
+  try {
+    let second: (() => void) | null = null;
+    const reconnected = new Promise<void>((r) => second = r);
+    await withFakeMaster(async (conn, n) => {
+      if (n === 0) return; // accepts, then never answers
+      if (n === 1) {
+        await answerHandshake(conn);
+        await conn.write(latin1(`+FULLRESYNC ${"a".repeat(40)} 0\r\n`));
+        // Newlines while "preparing" the RDB keep the link alive past repl-timeout...
+        for (let i = 0; i < 6; i++) {
+          await conn.write(latin1("\n"));
+          await new Promise((r) => setTimeout(r, 400));
+        }
+        // ...then part of the RDB, and silence.
+        await conn.write(latin1("$1000\r\nREDIS0011"));
+        return;
+      }
+      second!();
+    }, async (port) => {
+      const srv = await startServer({ "repl-timeout": 1, dir });
+      try {
+        const lines = captureLog(srv);
+        await withConn(srv.port, async (c) => {
+          assert.equal(await c.call("REPLICAOF", "127.0.0.1", port), "+OK\r\n");
+          await logged(lines, "Timeout connecting to the MASTER...");
+          await waitUntil(
+            async () => (await info(c, "replication")).get("master_sync_in_progress") === "1",
+            "RDB transfer started",
+          );
+          const start = Date.now();
+          await logged(
+            lines,
+            "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+          );
+          // Not before the newlines stopped (2.4 s of them), then up to 2 s of silence.
+          assert.ok(Date.now() - start >= 2000, `timed out after ${Date.now() - start} ms`);
+          await reconnected;
+          // No extra error line for the closed socket.
+          assert.ok(!lines.some((l) => /resource|closed by the master/i.test(l)), lines.join("\n"));
+        });
+      } finally {
+        await srv.close();
+      }
+    });
+  } finally {
+    await cleanup();
+  }
+});
+
+const SET_K = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+
+Deno.test("repl-timeout: a replica whose master goes silent after the sync reconnects and asks to continue", async () => {
+  const [dir, cleanup] = await tempDir();
+  try {
+    const replid = "b".repeat(40);
+    let psync2: ((args: string[]) => void) | null = null;
+    const second = new Promise<string[]>((r) => psync2 = r);
+    const rdbSource = await startServer({});
+    const rdb = fullSyncPayload(rdbSource.server, {
+      replid,
+      offset: 0,
+      streamDb: 0,
+      excludeData: false,
+    })!;
+    await rdbSource.close();
+    await withFakeMaster(async (conn, n) => {
+      const psync = await answerHandshake(conn);
+      if (n > 0) return psync2!(psync);
+      await conn.write(latin1(`+FULLRESYNC ${replid} 0\r\n$${rdb.length}\r\n`));
+      await conn.write(rdb);
+      // One command of the stream, then silence: no PING either.
+      await conn.write(latin1(SET_K));
+    }, async (port) => {
+      const srv = await startServer({ "repl-timeout": 1, dir, replicaof: `127.0.0.1 ${port}` });
+      try {
+        const lines = captureLog(srv);
+        await withConn(srv.port, async (c) => {
+          await linkUp(c);
+          await logged(lines, "MASTER timeout: no data nor PING received...");
+          await logged(lines, "Connection with master lost.");
+          // PSYNC with the master's replid and the offset after the applied bytes.
+          assert.deepEqual(await second, ["PSYNC", replid, String(SET_K.length + 1)]);
+          assert.equal(await c.call("GET", "k"), "$1\r\nv\r\n");
+        });
+      } finally {
+        await srv.close();
+      }
+    });
+  } finally {
+    await cleanup();
+  }
 });

@@ -708,7 +708,8 @@ export class Replication implements Subsystem {
     }
     for (const [c, peer] of [...this.replicas]) {
       if (peer.state !== "online" || peer.preSync) continue;
-      if (now - peer.ackTime > cfg.replTimeout * 1000) {
+      // In whole seconds, as Redis's unixtime: an ACK a second keeps repl-timeout 1 alive.
+      if (unixSeconds(now) - unixSeconds(peer.ackTime) > cfg.replTimeout) {
         server.log.warning(
           `Disconnecting timedout replica (streaming sync): ${this.replicaName(c, peer)}`,
         );
@@ -824,6 +825,10 @@ export class Replication implements Subsystem {
 /** WAITAOF's error when it asks for a local fsync and appendonly is off. */
 export const WAITAOF_NO_AOF =
   "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
+
+function unixSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
 
 function setField(fields: InfoField[], name: string, value: number): void {
   const f = fields.find((x) => x[0] === name);

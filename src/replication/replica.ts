@@ -169,7 +169,8 @@ export class ReplicaLink {
   /** RDB transfer progress (master_sync_*). */
   private syncTotal = -1;
   private syncRead = 0;
-  private syncLastIo = 0;
+  /** The cron closed the link for repl-timeout (its own log line said why). */
+  private timedOut = false;
   /** A replication id and offset to PSYNC with (Redis's cached master). */
   private cached: boolean;
   /** The db the master client had selected, kept across a partial resync. */
@@ -219,10 +220,11 @@ export class ReplicaLink {
   private async run(): Promise<void> {
     const server = this.repl.server;
     while (!this.stopped) {
+      this.timedOut = false;
       try {
         await this.connectAndSync();
       } catch (e) {
-        if (!this.stopped) server.log.warning((e as Error).message);
+        if (!this.stopped && !this.timedOut) server.log.warning((e as Error).message);
       }
       this.linkDown();
       if (this.stopped) break;
@@ -372,7 +374,7 @@ export class ReplicaLink {
     const log = server.log;
     this.state = "sync";
     this.syncRead = 0;
-    this.syncLastIo = Date.now();
+    this.lastIo = Date.now();
     // readSyncBulkPayload counts from the bulk length line on (the handshake does not count).
     const stats = server.stats;
     reader.counted = (n) => stats.netReplInputBytes += n;
@@ -388,7 +390,6 @@ export class ReplicaLink {
     }
     const progress = (got: number) => {
       this.syncRead = got;
-      this.syncLastIo = Date.now();
     };
     let rdb: Uint8Array;
     const usemark = header.startsWith("$EOF:") && header.length === 45;
@@ -534,34 +535,45 @@ export class ReplicaLink {
     }).catch(() => {});
   }
 
-  /** The replica part of replicationCron: ACK every second, repl-timeout. */
+  /**
+   * The replica part of replicationCron: ACK every second; repl-timeout drops
+   * a link silent that long (in the handshake, while waiting for or receiving
+   * the RDB — the master's newlines count —, or streaming), then it reconnects.
+   */
   cron(): void {
     const server = this.repl.server;
-    const timeout = server.config.replTimeout * 1000;
-    const now = Date.now();
+    const timeout = server.config.replTimeout;
+    // Whole seconds of silence, as Redis's time(NULL) - lastio.
+    const silent = Math.floor(Date.now() / 1000) - Math.floor(this.lastIo / 1000);
     if (this.state === "connected") {
       if (this.master?.closed) {
         // CLIENT KILL of the master client drops the link.
         this.closeConn();
         return;
       }
-      if (now - this.lastIo > timeout) {
+      if (silent > timeout) {
         server.log.warning("MASTER timeout: no data nor PING received...");
-        this.closeConn();
+        this.timeoutLink();
         return;
       }
       this.sendAck();
-    } else if (this.state === "sync" && now - this.syncLastIo > timeout) {
+    } else if (this.state === "sync" && silent > timeout) {
       server.log.warning(
         "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
       );
-      this.closeConn();
+      this.timeoutLink();
     } else if (
-      (this.state === "connecting" || this.state === "handshake") && now - this.lastIo > timeout
+      (this.state === "connecting" || this.state === "handshake") && silent > timeout
     ) {
       server.log.warning("Timeout connecting to the MASTER...");
-      this.closeConn();
+      this.timeoutLink();
     }
+  }
+
+  /** cancelReplicationHandshake / freeClient(master): the run loop reconnects. */
+  private timeoutLink(): void {
+    this.timedOut = true;
+    this.closeConn();
   }
 
   /** The replica fields of INFO replication, master_host to replica_announced. */
@@ -590,7 +602,7 @@ export class ReplicaLink {
         ["master_sync_read_bytes", this.syncRead],
         ["master_sync_left_bytes", total - this.syncRead],
         ["master_sync_perc", total > 0 ? (this.syncRead * 100 / total).toFixed(2) : "0.00"],
-        ["master_sync_last_io_seconds_ago", Math.floor((now - this.syncLastIo) / 1000)],
+        ["master_sync_last_io_seconds_ago", Math.floor((now - this.lastIo) / 1000)],
       );
     }
     if (!up) {
