@@ -582,3 +582,117 @@ Deno.test("repl-timeout: a replica whose master goes silent after the sync recon
     await cleanup();
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// SHUTDOWN waiting for lagging replicas
+
+/** A master of ours with one replica of ours (acks) and one silent raw replica (never acks). */
+async function withLaggingReplicas(
+  options: ServerOptions,
+  fn: (srv: RunningServer, c: RawClient, lines: string[]) => Promise<void>,
+): Promise<void> {
+  await withOurs(options, async (srv, c) => {
+    const lines = captureLog(srv);
+    await withOurs({ replicaof: `127.0.0.1 ${srv.port}` }, async (_r, rc) => {
+      await linkUp(rc);
+      const silent = await silentReplica(srv.port, 40003);
+      try {
+        await waitUntil(
+          async () => (await info(c, "replication")).get("connected_slaves") === "2",
+          "two replicas",
+        );
+        assert.equal(await c.call("SET", "k", "1"), "+OK\r\n");
+        await fn(srv, c, lines);
+      } finally {
+        silent.close();
+      }
+    });
+  });
+}
+
+Deno.test("shutdown: waits up to shutdown-timeout for lagging replicas, writes paused, then exits", async () => {
+  await withLaggingReplicas({ "shutdown-timeout": 2 }, async (srv, c, lines) => {
+    const start = Date.now();
+    await c.send("SHUTDOWN");
+    await logged(lines, "Waiting for replicas before shutting down.");
+    await withConn(srv.port, async (w) => {
+      // Writes wait (the shutdown's pause); CLIENT UNPAUSE does not end it; reads pass.
+      const write = w.call("SET", "k", "2");
+      assert.equal(await replyWithin(write, 100), "pending");
+      await withConn(srv.port, async (r) => {
+        assert.equal(await r.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+        assert.equal(await r.call("GET", "k"), "$1\r\n1\r\n");
+      });
+      assert.equal(await replyWithin(write, 100), "pending");
+      await srv.server.closed;
+    });
+    const took = Date.now() - start;
+    assert.ok(took >= 1900 && took < 5000, `shut down after ${took} ms`);
+    assert.equal(await c.readUntilClosed(), "");
+    // Ours acked the GETACK; the silent one lags by everything after its RDB.
+    assert.ok(
+      lines.some((l) =>
+        /^Lagging replica 127\.0\.0\.1:40003 reported offset \d+ behind master, lag=\d+, state=online\.$/
+          .test(l)
+      ),
+      lines.join("\n"),
+    );
+    await logged(lines, "1 of 2 replicas are in sync when shutting down.");
+  });
+});
+
+Deno.test("shutdown: ABORT cancels the wait (error to the waiting clients, writes resume); NOW skips it", async () => {
+  await withLaggingReplicas({ "shutdown-timeout": 60 }, async (srv, c, lines) => {
+    await c.send("SHUTDOWN");
+    await logged(lines, "Waiting for replicas before shutting down.");
+    await withConn(srv.port, async (w) => {
+      const write = w.call("SET", "k", "2");
+      assert.equal(await replyWithin(write, 100), "pending");
+      await withConn(srv.port, async (c2) => {
+        // A second SHUTDOWN joins the one in progress.
+        const second = c2.call("SHUTDOWN", "NOSAVE");
+        assert.equal(await replyWithin(second, 100), "pending");
+        await withConn(srv.port, async (admin) => {
+          assert.equal(await admin.call("SHUTDOWN", "ABORT"), "+OK\r\n");
+        });
+        assert.equal(await second, "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+      });
+      assert.equal(await write, "+OK\r\n");
+    });
+    assert.equal(await c.readRaw(), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+    await logged(lines, "Shutdown manually aborted.");
+    assert.equal(srv.server.pause, null);
+    assert.equal(await c.call("SHUTDOWN", "ABORT"), "-ERR No shutdown in progress.\r\n");
+    assert.equal(await c.call("SET", "k", "3"), "+OK\r\n");
+    // NOW: no wait, the lagging replica is only logged.
+    const before = lines.length;
+    await c.send("SHUTDOWN", "NOW");
+    await srv.server.closed;
+    const after = lines.slice(before);
+    assert.ok(!after.includes("Waiting for replicas before shutting down."), after.join("\n"));
+    assert.ok(
+      after.some((l) => /^[01] of 2 replicas are in sync when shutting down\.$/.test(l)),
+      after.join("\n"),
+    );
+    assert.ok(
+      after.some((l) => l.startsWith("Lagging replica 127.0.0.1:40003 ")),
+      after.join("\n"),
+    );
+  });
+});
+
+Deno.test("shutdown: replicas in sync (after the GETACK) let it exit at once", async () => {
+  await withOurs({}, async (srv, c) => {
+    const lines = captureLog(srv);
+    await withOurs({ replicaof: `127.0.0.1 ${srv.port}` }, async (_r, rc) => {
+      await linkUp(rc);
+      assert.equal(await c.call("SET", "k", "1"), "+OK\r\n");
+      const start = Date.now();
+      await c.send("SHUTDOWN");
+      await srv.server.closed;
+      assert.ok(Date.now() - start < 2000, `took ${Date.now() - start} ms`);
+      await logged(lines, "1 of 1 replicas are in sync when shutting down.");
+      assert.equal(await rc.call("GET", "k"), "$1\r\n1\r\n");
+    });
+  });
+});
