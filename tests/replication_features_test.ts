@@ -7,7 +7,16 @@
 
 import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
-import { RawClient, simplify, tempDir, waitBlocked, waitUntil, withServer } from "./helpers.ts";
+import {
+  connectRetry,
+  freePort,
+  RawClient,
+  simplify,
+  tempDir,
+  waitBlocked,
+  waitUntil,
+  withServer,
+} from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
 import { fullSyncPayload } from "../src/replication/sync_payload.ts";
 
@@ -695,4 +704,65 @@ Deno.test("shutdown: replicas in sync (after the GETACK) let it exit at once", a
       assert.equal(await rc.call("GET", "k"), "$1\r\n1\r\n");
     });
   });
+});
+
+Deno.test("shutdown: signals honour shutdown-on-sigterm, wait for a lagging replica, a second SIGINT exits at once", async () => {
+  const [dir, cleanup] = await tempDir();
+  const port = freePort();
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      new URL("../main.ts", import.meta.url).pathname,
+      "--port",
+      String(port),
+      "--dir",
+      dir,
+      "--save",
+      "3600 1",
+      "--shutdown-on-sigterm",
+      "nosave",
+      "--logfile",
+      `${dir}/log`,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const log = () => Deno.readTextFile(`${dir}/log`).catch(() => "");
+  try {
+    const c = await connectRetry(port);
+    try {
+      const silent = await silentReplica(port, 40004);
+      try {
+        await waitUntil(
+          async () => (await info(c, "replication")).get("connected_slaves") === "1",
+          "the silent replica attached",
+        );
+        // A write it will never acknowledge.
+        assert.equal(await c.call("SET", "k", "v"), "+OK\r\n");
+        proc.kill("SIGTERM");
+        await waitUntil(
+          async () => (await log()).includes("Waiting for replicas before shutting down."),
+          "the wait for replicas",
+        );
+        proc.kill("SIGINT");
+        assert.equal((await proc.status).code, 1);
+      } finally {
+        silent.close();
+      }
+    } finally {
+      c.close();
+    }
+    const text = await log();
+    assert.match(text, /# Received SIGTERM scheduling shutdown\.\.\./);
+    assert.match(text, /# You insist\.\.\. exiting now\./);
+    // nosave: no final save despite the save point.
+    assert.ok(!text.includes("Saving the final RDB snapshot"), text);
+  } finally {
+    try {
+      proc.kill("SIGKILL");
+    } catch { /* gone */ }
+    await proc.status;
+    await cleanup();
+  }
 });
