@@ -264,7 +264,7 @@ for (const diskless of ["yes", "no"]) {
         "before",
         [...noise].map((b) => b.toString(16).padStart(2, "0")).join(""),
       );
-      await withOurs({ replicaof: `127.0.0.1 ${m.port}` }, async (_r, rc) => {
+      await withOurs({ replicaof: `127.0.0.1 ${m.port}` }, async (rr, rc) => {
         await linkUp(rc);
         const big = "y".repeat(20_000);
         for (let i = 0; i < 20; i++) await mc.call("SET", `k${i}`, big);
@@ -280,6 +280,8 @@ for (const diskless of ["yes", "no"]) {
         assert.ok(Number(ms.get("total_net_output_bytes")) > out);
         assert.ok(Number(rs.get("total_net_input_bytes")) > out);
         // The rates, sampled every 100 ms, see the traffic of the last ~1.6 s.
+        // The replica's first rate sample (its cron) must precede the traffic it is to see.
+        await waitUntil(() => rr.server.cronLoops >= 2, "the replica's first cron runs");
         for (let i = 0; i < 20; i++) await mc.call("SET", `k${i}`, big);
         await waitUntil(
           async () => {
