@@ -768,3 +768,25 @@ Deno.test("shutdown: signals honour shutdown-on-sigterm, wait for a lagging repl
     await cleanup();
   }
 });
+
+Deno.test("pause: while clients are paused no GETACK enters the stream (WAIT's is sent on unpause)", async () => {
+  await withOurs({}, async (srv, c) => {
+    const replica = await silentReplica(srv.port, 40005);
+    try {
+      await waitUntil(
+        async () => (await info(c, "replication")).get("connected_slaves") === "1",
+        "the silent replica attached",
+      );
+      assert.equal(await c.call("SET", "k", "1"), "+OK\r\n");
+      assert.equal(await c.call("CLIENT", "PAUSE", 60000, "WRITE"), "+OK\r\n");
+      const offset = srv.server.repl.offset;
+      assert.equal(await c.call("WAIT", 1, 200), ":0\r\n");
+      assert.equal(srv.server.repl.offset, offset);
+      assert.equal(await c.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+      const getack = "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n";
+      await waitUntil(() => srv.server.repl.offset === offset + getack.length, "the GETACK");
+    } finally {
+      replica.close();
+    }
+  });
+});

@@ -114,7 +114,8 @@ export function prepareForShutdown(
       settle,
     };
     pending.set(server, wait);
-    replicationOf(server).requestAcks();
+    // The GETACK leaves before the pause holds the stream still.
+    if (server.pause === null) replicationOf(server).sendGetack();
     server.pauseActions("shutdown", Infinity, "write");
     server.log.notice("Waiting for replicas before shutting down.");
     return done;

@@ -541,14 +541,28 @@ export class Replication implements Subsystem {
     this.requestAcks();
   }
 
-  /** replicationRequestAckFromSlaves: REPLCONF GETACK * goes into the stream once per batch. */
+  /**
+   * replicationRequestAckFromSlaves: REPLCONF GETACK * goes into the stream
+   * once per batch; while clients are paused (PAUSE_ACTION_REPLICA) it waits
+   * for the pause to end, the stream must not move.
+   */
   requestAcks(): void {
     if (this.getackPending) return;
     this.getackPending = true;
-    queueMicrotask(() => {
+    const send = () => {
+      if (this.server.pause !== null) {
+        this.server.waitForUnpause().then(send);
+        return;
+      }
       this.getackPending = false;
-      if (!this.server.isReplica()) this.feedCommand(GETACK);
-    });
+      this.sendGetack();
+    };
+    queueMicrotask(send);
+  }
+
+  /** sendGetackToReplicas: REPLCONF GETACK * into the stream now. */
+  sendGetack(): void {
+    if (!this.server.isReplica()) this.feedCommand(GETACK);
   }
 
   /**
@@ -695,7 +709,11 @@ export class Replication implements Subsystem {
     this.cronLoops++;
     this.link?.cron();
     if (!server.isReplica()) {
-      if (this.replicas.size > 0 && this.cronLoops % cfg.replPingReplicaPeriod === 0) {
+      // No PING while clients are paused (PAUSE_ACTION_REPLICA): the offset holds still.
+      if (
+        this.replicas.size > 0 && this.cronLoops % cfg.replPingReplicaPeriod === 0 &&
+        server.pause === null
+      ) {
         this.feedCommand(PING);
       }
       // Replicas waiting for their RDB get newlines so they do not time out.
