@@ -36,7 +36,6 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   bitmaps: ["bitcount", "bitfield", "bitfield_ro", "bitop", "bitpos", "getbit", "setbit"],
   acl: ["acl"],
   cluster: ["asking", "cluster", "readonly", "readwrite"],
-  "replication (WAITAOF)": ["waitaof"],
   "key serialization": ["migrate"],
   "server introspection": ["lolwut", "module"],
 };
@@ -284,6 +283,17 @@ const VALKEY_ONLY: ValkeyOnly[] = [
     },
   },
   // Valkey says "primary" where Redis 7.2's commands.def says "master" (and "Redis server").
+  {
+    name: "waitaof",
+    reply: "docs",
+    patch: (r) =>
+      retext(
+        r,
+        "summary",
+        "Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the primary and/or replicas.",
+        "Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the master and/or replicas.",
+      ),
+  },
   {
     name: "replicaof",
     reply: "docs",

@@ -420,7 +420,8 @@ export class Client {
           return;
         }
       }
-      this.server.stats.netOutputBytes += data.length;
+      if (this.kind === "replica") this.server.stats.netReplOutputBytes += data.length;
+      else this.server.stats.netOutputBytes += data.length;
       try {
         let off = 0;
         while (off < data.length) {
