@@ -610,6 +610,40 @@ Deno.test("COMMAND GETKEYS / GETKEYSANDFLAGS and their errors", async () => {
 // ---------------------------------------------------------------------------------------------
 // SLOWLOG, MONITOR, TIME, LASTSAVE, LATENCY
 
+Deno.test({
+  name: "SLOWLOG logs a rewritten command as the client sent it (compared with valkey)",
+  ignore: !HAS_REFERENCE,
+  fn: async () => {
+    const steps: string[][] = [
+      ["SET", "k", "v", "EX", "100"],
+      ["EXPIRE", "k", "200"],
+      ["GETEX", "k", "PX", "5000"],
+      ["INCRBYFLOAT", "f", "1.5"],
+      ["GEOADD", "g", "13.361389", "38.115556", "Palermo"],
+      ["SADD", "s", "a"],
+      ["SPOP", "s"],
+      ["RPUSH", "l", "x"],
+      ["BLPOP", "l", "0"],
+    ];
+    const run = async (c: RawClient) => {
+      await c.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+      await c.call("SLOWLOG", "RESET");
+      for (const s of steps) await c.call(...s);
+      const all = (await cmd(c, "SLOWLOG", "GET", "-1")) as unknown[][];
+      return all.map((e) => e[3]).reverse().slice(1);
+    };
+    let ref: unknown[] = [];
+    await withReferenceClient(async (v) => {
+      ref = await run(v);
+    });
+    await withClient({}, async (c) => {
+      const ours = await run(c);
+      assert.deepEqual(ours, steps);
+      assert.deepEqual(ours, ref);
+    });
+  },
+});
+
 Deno.test("SLOWLOG with slowlog-log-slower-than 0", async () => {
   await withClient({}, async (c) => {
     await c.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
