@@ -72,6 +72,17 @@ function hashKey(k: string): number {
   return h ^ (h >>> 16);
 }
 
+/** {@link hashKey} of the key whose bytes are `b[p, p + n)`. */
+function hashKeyBytes(b: Uint8Array, p: number, n: number): number {
+  let h = SEED ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[p + i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** One key's handle in a db, valid until the key is deleted. */
 export class Entry {
   constructor(
@@ -425,9 +436,8 @@ export class Store {
     this.freeLen++;
   }
 
-  private growIds(): void {
+  private growIds(cap = Math.max(MIN_IDS, Math.ceil(this.cap * 1.5))): void {
     const old = this.cap;
-    const cap = Math.max(MIN_IDS, Math.ceil(old * 1.5));
     this.hashes = grow(this.hashes, new Int32Array(cap));
     this.recChunk = grow(this.recChunk, new Int32Array(cap));
     this.recOff = grow(this.recOff, new Int32Array(cap));
@@ -501,6 +511,85 @@ export class Store {
     this.insertSlot(id);
     this.count++;
     return id;
+  }
+
+  /**
+   * Makes room for `n` more keys at once (loading, from RESIZEDB's hint), so
+   * the table is not rehashed nor the per-id arrays grown on the way.
+   */
+  reserveKeys(n: number): void {
+    const want = this.count + n;
+    let size = this.table.length;
+    while (want * 4 > size * 3) size *= 2;
+    if (size > this.table.length) this.rehash(size);
+    if (this.idHigh + n > this.cap) this.growIds(this.idHigh + n);
+  }
+
+  /**
+   * Adds the key whose bytes are `b[p, p + n)` unless it exists, in one
+   * lookup and without a key string (loading). Returns its id, or -1 when the
+   * key exists (nothing changes then). `value` as for {@link add}.
+   */
+  addBytes(b: Uint8Array, p: number, n: number, value: RedisValue, now: number): number {
+    const h = hashKeyBytes(b, p, n);
+    const t = this.table, mask = this.mask, hashes = this.hashes;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const v = t[i];
+      if (v === 0) break;
+      if (hashes[v - 1] === h && this.keyBytesEqual(v - 1, b, p, n)) return -1;
+    }
+    const id = this.allocId();
+    this.hashes[id] = h;
+    this.expireAt[id] = -1;
+    this.lru[id] = now;
+    this.lfu[id] = 5;
+    this.expireSlot[id] = -1;
+    const inline = value instanceof Uint8Array && value.length <= INLINE_MAX;
+    this.flags[id] = inline ? LIVE : LIVE | OBJ;
+    if (!inline) this.objects[id] = value;
+    // The record as writeRecord lays it out, its key copied from `b`.
+    const vlen = inline ? value.length : 0;
+    const size = recordBytes(n, vlen);
+    const ci = this.reserve(size);
+    const c = this.chunks[ci]!;
+    const off = ci === this.cur ? this.curOff : 0;
+    if (ci === this.cur) this.curOff += size;
+    this.chunkUsed[ci] = ci === this.cur ? this.curOff : size;
+    this.chunkLive[ci] += size;
+    c[off] = id;
+    c[off + 1] = id >>> 8;
+    c[off + 2] = id >>> 16;
+    c[off + 3] = id >>> 24;
+    let q = writeLen(c, writeLen(c, off + 4, n), vlen);
+    if (n <= 32) { for (let i = 0; i < n; i++) c[q + i] = b[p + i]; }
+    else c.set(b.subarray(p, p + n), q);
+    q += n;
+    if (inline) {
+      if (vlen <= 32) { for (let i = 0; i < vlen; i++) c[q + i] = value[i]; }
+      else c.set(value, q);
+    }
+    this.recChunk[id] = ci;
+    this.recOff[id] = off;
+    const bytes = this.sizeOf(id);
+    this.total += bytes;
+    this.counted[id] = bytes;
+    this.insertSlot(id);
+    this.count++;
+    return id;
+  }
+
+  private keyBytesEqual(id: number, b: Uint8Array, p: number, n: number): boolean {
+    const c = this.chunks[this.recChunk[id]]!;
+    let q = this.recOff[id] + 4;
+    let klen = c[q++];
+    if (klen === 255) {
+      klen = c[q] | (c[q + 1] << 8) | (c[q + 2] << 16) | (c[q + 3] << 24);
+      q += 4;
+    }
+    if (klen !== n) return false;
+    q += c[q] === 255 ? 5 : 1;
+    for (let j = 0; j < n; j++) if (c[q + j] !== b[p + j]) return false;
+    return true;
   }
 
   /** Points `id` at `value` (a new record when the value is inline) and counts it. */
@@ -735,6 +824,35 @@ export class Db {
   add(key: string, value: RedisValue): Entry {
     const s = this.s;
     return new Entry(s, s.add(key, value, this.ks.now));
+  }
+
+  /** Loading (RDB): makes room for `n` more keys at once (RESIZEDB's hint). */
+  reserve(n: number): void {
+    this.s.reserveKeys(n);
+  }
+
+  /**
+   * Loading (RDB): adds the key whose bytes are `b[p, p + n)` with `value`
+   * (kept as {@link add} keeps it), its absolute expire time (-1: none) and,
+   * when not -1, its access time and LFU counter, unless the key exists.
+   * Returns false, changing nothing, when it does.
+   */
+  load(
+    b: Uint8Array,
+    p: number,
+    n: number,
+    value: RedisValue,
+    expireAt: number,
+    lru: number,
+    lfu: number,
+  ): boolean {
+    const s = this.s;
+    const id = s.addBytes(b, p, n, value, this.ks.now);
+    if (id === -1) return false;
+    if (expireAt !== -1) s.setExpire(id, expireAt);
+    if (lru !== -1) s.lru[id] = lru;
+    if (lfu !== -1) s.lfu[id] = lfu;
+    return true;
   }
 
   /** Removes `key`; returns whether it existed (expired or not). */
