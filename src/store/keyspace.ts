@@ -965,17 +965,12 @@ export class Db {
   }
 
   /**
-   * The ids of every key now, with the store they belong to, for a snapshot
-   * that reads them later (`new Entry(store, id)`): O(keys) and no object per
-   * key, so taking it stalls nobody. Hold {@link pinIds} meanwhile so an id
-   * stays its key's until that key is deleted.
+   * The current store and the end of its handed-out ids, for a snapshot
+   * (BGSAVE) that pinned them (pinIds): a key created afterwards gets an id
+   * at or above `end`, so the live ids below it are keys of this moment.
    */
-  captureIds(): { store: Store; ids: Int32Array } {
-    const s = this.s;
-    const ids = new Int32Array(s.count);
-    let n = 0;
-    for (let id = 0; id < s.idHigh; id++) if (s.isLive(id)) ids[n++] = id;
-    return { store: s, ids: n === ids.length ? ids : ids.subarray(0, n) };
+  captureIds(): { store: Store; end: number } {
+    return { store: this.s, end: this.s.idHigh };
   }
 
   /** All entries, for KEYS / FLUSH / persistence. Do not add keys during iteration. */
