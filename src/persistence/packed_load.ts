@@ -30,7 +30,9 @@ function ensure(n: number): void {
 // Decimal digits (and sign) of a safe integer.
 function decimalLength(v: number): number {
   let n = v < 0 ? 2 : 1;
-  for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n++;
+  let a = Math.abs(v);
+  for (; a > 0x7fffffff; a = Math.floor(a / 10)) n++;
+  for (; a >= 10; a = (a / 10) | 0) n++;
   return n;
 }
 
@@ -44,9 +46,16 @@ function writeDecimal(p: number, v: number | bigint): number {
   }
   const len = decimalLength(v);
   let a = Math.abs(v);
-  for (let q = p + len - 1; q >= p; q--) {
+  let q = p + len - 1;
+  // Doubles until the rest fits in 31 bits, then small-integer arithmetic.
+  for (; a > 0x7fffffff; q--) {
     out[q] = 48 + (a % 10);
     a = Math.floor(a / 10);
+  }
+  for (; q >= p; q--) {
+    const d = (a / 10) | 0;
+    out[q] = 48 + a - d * 10;
+    a = d;
   }
   if (v < 0) out[p] = 45;
   return len;
