@@ -325,10 +325,7 @@ export class Persistence implements Subsystem {
         // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
         const delay = Number(server.config.rdbKeySaveDelay);
         done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
-        const chunk = ser.enc.drain();
-        if (chunk.length > 0) await writeAll(f, chunk);
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
-        else if (chunk.length === 0) await new Promise((r) => setTimeout(r, 0));
+        await writeSlice(f, ser.enc.drain(), delay > 0 ? delay / 1000 : 0);
       }
       if (job.aborted) throw new Error("aborted");
       await writeAll(f, ser.trailer());
@@ -393,9 +390,7 @@ export class Persistence implements Subsystem {
       let done = false;
       while (!done) {
         done = ser.step(SLICE_MS, CHUNK_BYTES);
-        const chunk = ser.enc.drain();
-        if (chunk.length > 0) await writeAll(file, chunk);
-        else await new Promise((r) => setTimeout(r, 0));
+        await writeSlice(file, ser.enc.drain(), 0);
       }
       await writeAll(file, ser.trailer());
     } finally {
@@ -573,6 +568,23 @@ function writeAllSync(f: Deno.FsFile, b: Uint8Array): void {
 async function writeAll(f: Deno.FsFile, b: Uint8Array): Promise<void> {
   let off = 0;
   while (off < b.length) off += await f.write(b.subarray(off));
+}
+
+/**
+ * Hands a serialized slice to the file and lets clients run meanwhile: a
+ * timer turn (after `delayMs`) while the write is in flight. Awaiting the
+ * write alone is not enough: its completion can resume the serializer
+ * before the event loop gets to timers and sockets, so slices would run
+ * back to back (in-process, 17 timer turns over a 100-slice save, with
+ * gaps of 200-300 ms). `chunk` is the encoder's buffer: the write is
+ * awaited before the next slice is serialized into it.
+ */
+async function writeSlice(f: Deno.FsFile, chunk: Uint8Array, delayMs: number): Promise<void> {
+  // Its failure is held (not left unhandled while the timer runs) and rethrown.
+  const failed = chunk.length > 0 ? writeAll(f, chunk).then(() => null, (e: unknown) => e) : null;
+  await new Promise((r) => setTimeout(r, delayMs));
+  const err = failed === null ? null : await failed;
+  if (err !== null) throw err;
 }
 
 function removeQuietly(path: string): void {
