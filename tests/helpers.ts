@@ -478,3 +478,38 @@ export function recordEffects(c: RawClient, srv: RunningServer, eventFlags: stri
   };
   return { events, prop, step };
 }
+
+/**
+ * Runs the server binary `bin` (valkey-server, redis-server) on a free port with its data in
+ * `dir` (loading any dump.rdb there) and no persistence, `args` appended; hands `fn` a client
+ * once the dataset is loaded, and always kills the process it started (by its handle).
+ */
+export async function withServerBinary(
+  bin: string,
+  dir: string,
+  fn: (c: RawClient, port: number) => Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  useCommand(bin);
+  const port = freePort();
+  const proc = new Deno.Command(bin, {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+      .concat(["--dir", dir], args),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const c = await connectRetry(port);
+    try {
+      while ((await c.call("PING")).startsWith("-LOADING")) { /* the dataset is loading */ }
+      await fn(c, port);
+    } finally {
+      c.close();
+    }
+  } finally {
+    try {
+      proc.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await proc.status;
+  }
+}

@@ -82,11 +82,13 @@ export class Persistence implements Subsystem {
   private bgsaveSeq = 0;
 
   constructor(private readonly server: Server) {
-    // FLUSHALL's synchronous save when save points exist (flushAllDataAndResetRDB).
-    (server as unknown as { rdbSaveSync: () => boolean }).rdbSaveSync = () => {
-      this.killBgsave();
-      return this.trySaveSync();
-    };
+    registry.set(server, this);
+  }
+
+  /** FLUSHALL's synchronous save when save points exist: a running BGSAVE is killed first. */
+  flushallSave(): boolean {
+    this.killBgsave();
+    return this.trySaveSync();
   }
 
   private get rdbPath(): string {
@@ -550,10 +552,13 @@ export interface ReplicationAux {
   offset: number;
 }
 
+const registry = new WeakMap<Server, Persistence>();
+
+/** The persistence subsystem installed in `server`. */
 export function persistenceOf(server: Server): Persistence {
-  const p = server.subsystems.find((s) => s instanceof Persistence);
+  const p = registry.get(server);
   if (p === undefined) throw new Error("persistence subsystem not installed");
-  return p as Persistence;
+  return p;
 }
 
 function joinPath(dir: string, name: string): string {
