@@ -10,7 +10,7 @@ import { registerAll } from "../src/commands/index.ts";
 import { type Command, CommandTable } from "../src/server/command_table.ts";
 import { commandFlags } from "../src/commands/command.ts";
 import { bytesToBinary } from "../src/util/bytes.ts";
-import { RawClient, type RespReply, simplify, withClient } from "./helpers.ts";
+import { cmd, RawClient, type RespReply, simplify, withClient } from "./helpers.ts";
 // The allow-list below turns Valkey 8.0's rows back into Redis 7.2's: only valkey-server fits.
 import { HAS_VALKEY, requireValkey, withReferenceClient } from "./reference.ts";
 
@@ -234,11 +234,6 @@ Deno.test("table: COMMAND GETKEYSANDFLAGS of the generic key commands (Redis 7.2
 function field(flat: unknown[], key: string): unknown {
   const i = flat.findIndex((x, j) => j % 2 === 0 && x === key);
   return i < 0 ? undefined : flat[i + 1];
-}
-
-async function cmd(c: RawClient, ...args: string[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
 }
 
 // ---------------------------------------------------------------------------------------------

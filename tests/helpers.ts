@@ -151,6 +151,23 @@ export function simplify(r: RespReply): unknown {
   }
 }
 
+/** Sends a command and returns its reply simplified (see {@link simplify}). */
+export async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
+  await c.send(...args);
+  return simplify(await c.read());
+}
+
+/** INFO <section> as a map of its fields (section headers and blank lines left out). */
+export async function infoFields(c: RawClient, section: string): Promise<Map<string, string>> {
+  const text = await cmd(c, "INFO", section) as string;
+  const m = new Map<string, string>();
+  for (const line of text.split("\r\n")) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
 /** Path of a free-to-use temp dir, removed by the returned cleanup. */
 export async function tempDir(): Promise<[string, () => Promise<void>]> {
   const dir = await Deno.makeTempDir({ prefix: "redis-deno-test-" });

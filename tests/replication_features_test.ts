@@ -10,8 +10,8 @@ import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import {
   connectRetry,
   freePort,
+  infoFields as info,
   RawClient,
-  simplify,
   tempDir,
   waitBlocked,
   waitUntil,
@@ -19,22 +19,6 @@ import {
 } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
 import { fullSyncPayload } from "../src/replication/sync_payload.ts";
-
-async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
-}
-
-/** INFO <section> as a field map. */
-async function info(c: RawClient, section: string): Promise<Map<string, string>> {
-  const text = await cmd(c, "INFO", section) as string;
-  const m = new Map<string, string>();
-  for (const line of text.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0 && !line.startsWith("#")) m.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return m;
-}
 
 /** A connection to `port` for the duration of `fn`. */
 async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { createServer, startServer } from "../mod.ts";
 import {
+  cmd,
   connectRetry,
   freePort,
   RawClient,
   runsWith,
-  simplify,
   tempDir,
   useCommand,
   withClient,
@@ -24,11 +24,6 @@ import { Log } from "../src/server/log.ts";
 
 const HAS_CLI = runsWith("redis-cli");
 const HAS_BENCH = runsWith("redis-benchmark");
-
-async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
-}
 
 /** INFO text split into sections: name -> [field, value] lines. */
 function parseInfo(text: string): Map<string, [string, string][]> {
