@@ -3,10 +3,12 @@
  * WebAssembly (npm lua-redis-wasm, see docs/scripting.md for why). One VM serves every server
  * of the process: a script runs to completion synchronously, so at most one runs at a time,
  * and its redis.call / redis.pcall / redis.log go to the `ScriptHost` of the run in progress.
- * The sandbox is the one Redis 7.2 sets up (profile "redis-7.2": no `os`, no `print`, globals
- * read-only, reading an undeclared global an error).
+ * The sandbox is the one Redis 7.2 sets up (profile "redis-7.2": no `print`, globals read-only,
+ * reading an undeclared global an error), with `os` holding only `clock` (the process's CPU
+ * seconds) as Redis 7.4 and Valkey 8 give it.
  */
 
+import process from "node:process";
 import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
@@ -141,8 +143,50 @@ let vmError = "";
 export const ENGINE_DIR = decodeURIComponent(
   new URL(".", import.meta.resolve("lua-redis-wasm")).pathname,
 );
-const wasm = await load({
+/** WASI clock ids of the process's and the thread's CPU time (what C's `clock()` reads). */
+const CLOCK_PROCESS_CPUTIME = 2;
+const CLOCK_THREAD_CPUTIME = 3;
+
+/**
+ * Loads the engine with its CPU-time clock reading the process's CPU time: the package's
+ * WASI `clock_time_get` answers every clock id with the time since the thread started, and
+ * os.clock() must be CPU seconds, as Redis's `clock()`. The package has no way to pass an
+ * import, so WebAssembly.instantiate is wrapped while it instantiates (synchronously replaced
+ * and restored around this one load; nothing else instantiates meanwhile in this thread).
+ */
+async function loadWithCpuClock(options: Parameters<typeof load>[0]): ReturnType<typeof load> {
+  const instantiate = WebAssembly.instantiate;
+  let memory: WebAssembly.Memory | null = null;
+  // deno-lint-ignore no-explicit-any
+  (WebAssembly as any).instantiate = async (bytes: BufferSource, imports: any) => {
+    for (const ns of ["wasi_snapshot_preview1", "env"]) {
+      const table = imports?.[ns];
+      const wallClock = table?.clock_time_get;
+      if (typeof wallClock !== "function") continue;
+      table.clock_time_get = (id: number, precision: bigint, out: number): number => {
+        if ((id !== CLOCK_PROCESS_CPUTIME && id !== CLOCK_THREAD_CPUTIME) || memory === null) {
+          return wallClock(id, precision, out);
+        }
+        const { user, system } = process.cpuUsage();
+        new DataView(memory.buffer).setBigUint64(out, BigInt(user + system) * 1000n, true);
+        return 0;
+      };
+    }
+    const result = await instantiate(bytes, imports);
+    memory = result.instance.exports.memory as WebAssembly.Memory;
+    return result;
+  };
+  try {
+    return await load(options);
+  } finally {
+    WebAssembly.instantiate = instantiate;
+  }
+}
+
+const wasm = await loadWithCpuClock({
   profile: "redis-7.2",
+  // Redis 7.2 has no `os`; 7.4 and Valkey 8 give scripts `os.clock` alone (the issue asks it).
+  compat: { os: true },
   redisProps: {
     REDIS_VERSION: { value: REDIS_VERSION },
     REDIS_VERSION_NUM: { value: versionNum(REDIS_VERSION) },
