@@ -13,8 +13,10 @@ import {
   waitUntil,
   withClient,
   withConnections,
+  withServer,
 } from "./helpers.ts";
 import { ENGINE_DIR } from "../src/scripting/engine.ts";
+import { replicationOf } from "../src/replication/master.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
 
 const BUSY_EVAL =
@@ -196,6 +198,52 @@ Deno.test("busy: a script that ends after the threshold replies normally and pro
     assert.deepEqual(units, ["MULTI", "SET", "INCR", "EXEC"]);
     const stats = srv.exec("INFO", "commandstats");
     assert.match(stats, /cmdstat_eval:calls=1,/);
+  });
+});
+
+Deno.test("busy: on a replica, the master's stream waits for the busy script, then applies in order", async () => {
+  await withServer({ "repl-diskless-sync-delay": 0 }, async (master) => {
+    await withServer({ replicaof: `127.0.0.1 ${master.port}` }, async (replica) => {
+      await withConnections(master.port, 1, async ([m]) => {
+        await withConnections(replica.port, 2, async ([a, b]) => {
+          const replInfo = async (c: RawClient, field: string) =>
+            (await c.call("INFO", "replication")).split("\r\n")
+              .find((l) => l.startsWith(`${field}:`))?.slice(field.length + 1);
+          await waitUntil(
+            async () => (await replInfo(b, "master_link_status")) === "up",
+            "the replica's link up",
+            { timeoutMs: 10_000 },
+          );
+          assert.equal(await m.call("SET", "before", "1"), "+OK\r\n");
+          await waitUntil(async () => (await b.call("GET", "before")) === "$1\r\n1\r\n", "before");
+          await b.call("CONFIG", "SET", "busy-reply-threshold", "100");
+          await a.send("EVAL_RO", SPIN, "0");
+          assert.equal(await untilBusy(b), BUSY_EVAL);
+          // Writes on the master while the replica's script is busy: they reach the replica
+          // and wait there, neither applied nor refused with -BUSY.
+          const input = replicationOf(replica.server).replInputBytes;
+          assert.equal(await m.call("SET", "during", "1"), "+OK\r\n");
+          assert.equal(await m.call("INCR", "during"), ":2\r\n");
+          await waitUntil(
+            () => replicationOf(replica.server).replInputBytes > input,
+            "the master's writes read by the replica",
+          );
+          assert.equal(replica.server.keyspace.dbs[0].size, 1);
+          assert.equal(await b.call("GET", "during"), BUSY_EVAL);
+          assert.equal(await b.call("SCRIPT", "KILL"), "+OK\r\n");
+          assert.equal(await a.readRaw(), killed(sha1hex(binaryToBytes(SPIN)), "user_script", 1));
+          await waitUntil(async () => (await b.call("GET", "during")) === "$1\r\n2\r\n", "during");
+          await waitUntil(
+            async () =>
+              (await replInfo(m, "master_repl_offset")) ===
+                (await replInfo(b, "slave_repl_offset")),
+            "the replica's offset equal to the master's",
+          );
+          assert.equal(await b.call("GET", "before"), "$1\r\n1\r\n");
+          assert.equal(await replInfo(b, "master_link_status"), "up");
+        });
+      });
+    });
   });
 });
 

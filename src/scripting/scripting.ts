@@ -291,7 +291,7 @@ export class Scripting implements Subsystem {
       server.currentClient = null;
     }).then((result) => {
       if (result === undefined) result = ctx.killedResult();
-      server.busyReply = null;
+      server.endBusy();
       server.propagation.nesting--;
       const state = c.blocked;
       const errors = server.stats.totalErrorReplies;

@@ -18,6 +18,8 @@ export const KIND = 2;
 export const LENGTH = 3;
 /** MSG_RUN: how many of its arguments are KEYS. */
 export const NUMKEYS = 4;
+/** Set to 1 by the worker once its VM is loaded (it then waits for scripts). */
+export const READY = 5;
 /** Bytes before the data area. */
 export const HEADER_BYTES = 32;
 /** Size of the data area: larger messages go through the port. */

@@ -24,6 +24,7 @@ import {
   MSG_RUN,
   MSG_SETRESP,
   NUMKEYS,
+  READY,
   SPIN,
   takeMessage,
   TO_SERVER,
@@ -34,6 +35,9 @@ import {
 /** The directory of the worker's module (it needs read permission to start), as a path. */
 export const WORKER_DIR = decodeURIComponent(new URL(".", import.meta.url).pathname);
 
+/** How long the first script waits for the worker's VM to load before its time counts. */
+const READY_TIMEOUT_MS = 30_000;
+
 /** A Lua VM in its own worker, running one script at a time. */
 export class VmThread {
   private readonly worker: Worker;
@@ -41,6 +45,8 @@ export class VmThread {
   private readonly data: Uint8Array;
   private readonly port: MessagePort;
   private seen = 0;
+  /** The worker's VM is loaded (or READY_TIMEOUT_MS passed waiting for it). */
+  private ready = false;
   private host: ScriptHost | null = null;
   /** The script's value once it ended (MSG_DONE), else undefined. */
   private result: ReplyValue | undefined = undefined;
@@ -80,6 +86,12 @@ export class VmThread {
    * without it ending (returns undefined). Infinity waits for the end.
    */
   runFor(timeoutMs: number): ReplyValue | undefined {
+    if (!this.ready) {
+      // The first script of this worker: its VM still loads (100s of ms), which is not the
+      // script's time (Redis's VM exists before any script). Bounded, should the worker die.
+      Atomics.wait(this.ctl, READY, 0, READY_TIMEOUT_MS);
+      this.ready = true;
+    }
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       for (let i = 0; i < SPIN && Atomics.load(this.ctl, TO_SERVER) === this.seen; i++);

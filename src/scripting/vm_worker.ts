@@ -22,6 +22,7 @@ import {
   MSG_RUN,
   MSG_SETRESP,
   NUMKEYS,
+  READY,
   SPIN,
   takeMessage,
   TO_SERVER,
@@ -86,6 +87,8 @@ try {
     },
   };
 
+  Atomics.store(ctl, READY, 1);
+  Atomics.notify(ctl, READY);
   for (;;) {
     const kind = receive();
     if (kind === MSG_QUIT) break;
