@@ -3,7 +3,8 @@
 // reference is installed, against it too (valkey words "Valkey is busy", otherwise the same).
 
 import assert from "node:assert/strict";
-import { sha1hex } from "../src/scripting/scripting.ts";
+import { scriptingOf, sha1hex } from "../src/scripting/scripting.ts";
+import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER } from "../src/scripting/run_place.ts";
 import {
   binaryToBytes,
   connectRetry,
@@ -245,6 +246,79 @@ Deno.test("busy: on a replica, the master's stream waits for the busy script, th
       });
     });
   });
+});
+
+Deno.test("server thread: a script that only read runs there next; one that writes later runs again in the worker, once", async () => {
+  await withClient({}, async (c, srv) => {
+    const units: string[] = [];
+    srv.server.propagateListeners.push((_db, argv) => {
+      units.push(new TextDecoder().decode(argv[0]).toUpperCase());
+    });
+    const scripting = scriptingOf(srv.server);
+    const script = "local v = redis.call('get', KEYS[1]) " +
+      "if ARGV[1] == 'w' then redis.call('incr', KEYS[1]) end " +
+      "if ARGV[1] == 'p' then local r = redis.pcall('incr', KEYS[1]) " +
+      "if type(r) == 'table' then return 'refused' end end return v";
+    const sha = sha1hex(binaryToBytes(script));
+    const place = () => scripting.scripts.get(sha)!.place.mode;
+    assert.equal(await c.call("SET", "k", "1"), "+OK\r\n");
+    assert.equal(await c.call("SCRIPT", "LOAD", script), `$40\r\n${sha}\r\n`);
+    assert.equal(place(), PLACE_UNKNOWN);
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "r"), "$1\r\n1\r\n");
+    assert.equal(place(), PLACE_SERVER_THREAD);
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "r"), "$1\r\n1\r\n");
+    assert.equal(place(), PLACE_SERVER_THREAD);
+    // A write: the try stops before it and the script runs again in the worker.
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "w"), "$1\r\n1\r\n");
+    assert.equal(place(), PLACE_WORKER);
+    assert.equal(await c.call("GET", "k"), "$1\r\n2\r\n");
+    assert.deepEqual(units, ["SET", "INCR"]);
+    // redis.pcall of a write in a try: the script never sees the try's refusal.
+    scripting.scripts.get(sha)!.place.mode = PLACE_SERVER_THREAD;
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "p"), "$1\r\n2\r\n");
+    assert.equal(await c.call("GET", "k"), "$1\r\n3\r\n");
+    assert.deepEqual(units, ["SET", "INCR", "INCR"]);
+    assert.equal(place(), PLACE_WORKER);
+    // PUBLISH has effects too (a subscriber would get the message twice).
+    const pub = "redis.call('get', 'k') if ARGV[1] == 'p' then " +
+      "return redis.call('publish', 'ch', 'm') end return 0";
+    await withConnections(srv.port, 1, async ([sub]) => {
+      await sub.call("SUBSCRIBE", "ch");
+      assert.equal(await c.call("EVAL", pub, "0", "r"), ":0\r\n");
+      assert.equal(await c.call("EVAL", pub, "0", "p"), ":1\r\n");
+      assert.equal(await sub.readRaw(), "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n");
+      assert.equal(await c.call("PING"), "+PONG\r\n");
+      assert.equal(await sub.call("PING"), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    });
+  });
+});
+
+Deno.test("server thread: a script that turns long there goes to the worker: -BUSY and SCRIPT KILL work", async () => {
+  const script = "if ARGV[1] == 'spin' then while true do end end return 'quick'";
+  const [ours, ref] = await both(async (port) => {
+    const out: string[] = [];
+    await withConnections(port, 2, async ([a, b]) => {
+      out.push(await b.call("CONFIG", "SET", "busy-reply-threshold", "100"));
+      out.push(await a.call("EVAL", script, "0", "quick"));
+      out.push(await a.call("EVAL", script, "0", "quick"));
+      await a.send("EVAL", script, "0", "spin");
+      out.push(norm(await untilBusy(b)));
+      out.push(await b.call("SCRIPT", "KILL"));
+      out.push(await a.readRaw());
+      out.push(await a.call("EVAL", script, "0", "quick"));
+    });
+    return out;
+  });
+  assert.deepEqual(ours, [
+    "+OK\r\n",
+    "$5\r\nquick\r\n",
+    "$5\r\nquick\r\n",
+    BUSY_EVAL,
+    "+OK\r\n",
+    killed(sha1hex(binaryToBytes(script)), "user_script", 1),
+    "$5\r\nquick\r\n",
+  ]);
+  if (ref !== null) assert.deepEqual(ours, ref);
 });
 
 Deno.test("worker: arguments, replies and results larger than the shared area cross whole", async () => {

@@ -414,6 +414,26 @@ export function unlimitedFuel(): void {
   vm?.exports?._set_limits?.(0xffffffff, 0, 0);
 }
 
+/**
+ * Sets the VM's instruction budget for the chunks that follow: `fuel` Lua instructions, or the
+ * engine's default (a million) for 0. For a script tried on the server's thread, which must
+ * not hold the thread long (Scripting.run).
+ */
+export function setFuel(fuel: number): void {
+  vm?.exports?._set_limits?.(fuel, 0, 0);
+}
+
+/** The VM's error for a chunk stopped by its instruction budget. */
+const FUEL_KILLED = "Script killed by fuel limit";
+
+/**
+ * True when `v` is the error of a chunk its instruction budget stopped ("user_script:N: " and
+ * the VM's text; a script raising that text itself looks the same, and only runs again).
+ */
+export function isFuelKilled(v: ReplyValue): boolean {
+  return isError(v) && bytesToBinary(v.err).endsWith(FUEL_KILLED);
+}
+
 /** False when the VM could not be loaded in this process (scripts then fail with its error). */
 export function vmLoaded(): boolean {
   return engine !== null;
