@@ -118,6 +118,44 @@ Deno.test("busy: -BUSY past the threshold, SCRIPT KILL of a read-only script, NO
   if (ref !== null) assert.deepEqual(ours, ref);
 });
 
+Deno.test("busy: a killed script that calls redis names the line it was at", async () => {
+  const script = "-- waits\nlocal n = 0\nwhile true do redis.call('ping') n = n + 1 end\n";
+  const lib = "#!lua name=calllib\nlocal function spin()\n  local n = 0\n" +
+    "  while true do redis.pcall('ping') n = n + 1 end\nend\n" +
+    "redis.register_function('cspin', spin)\n";
+  const [ours, ref] = await both(async (port) => {
+    const out: string[] = [];
+    await withConnections(port, 2, async ([a, b]) => {
+      await b.call("CONFIG", "SET", "busy-reply-threshold", "100");
+      await a.send("EVAL", script, "0");
+      out.push(norm(await untilBusy(b)));
+      out.push(await b.call("SCRIPT", "KILL"));
+      out.push(await a.readRaw());
+      out.push(await b.call("SCRIPT", "KILL"));
+      // A function, calling through redis.pcall.
+      out.push(await b.call("FUNCTION", "LOAD", lib));
+      await a.send("FCALL", "cspin", "0");
+      out.push(norm(await untilBusy(b)));
+      out.push(await b.call("FUNCTION", "KILL"));
+      out.push(await a.readRaw());
+      out.push(await a.call("PING"));
+    });
+    return out;
+  });
+  assert.deepEqual(ours, [
+    BUSY_EVAL,
+    "+OK\r\n",
+    killed(sha1hex(binaryToBytes(script)), "user_script", 3),
+    NOTBUSY,
+    "$7\r\ncalllib\r\n",
+    BUSY_FUNCTION,
+    "+OK\r\n",
+    killed("cspin", "user_function", 4),
+    "+PONG\r\n",
+  ]);
+  if (ref !== null) assert.deepEqual(ours, ref);
+});
+
 Deno.test("busy: a script that wrote is UNKILLABLE; SHUTDOWN NOSAVE stops the server", async () => {
   const script = "redis.call('set', 'x', '1') " + SPIN;
   const [ours, ref] = await both(async (port) => {

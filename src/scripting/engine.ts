@@ -122,11 +122,14 @@ const HELPERS: Record<string, string> = {
     'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 3) end ' +
     "if COLD[k] and (k ~= 'register_function' or S.loading) then return h(k) end return r0[k] end",
   ro: "return function() e0('Attempt to modify a readonly table', 3) end",
-  // redis.pcall returns the argument-type error as a table (redis.call raises it).
+  // redis.pcall returns the argument-type error as a table (redis.call raises it); SCRIPT
+  // KILL's error is raised at the script's line (Redis's hook raises it wherever the script is).
   pcall: "return function(...) for i = 1, sel('#', ...) do local t = ty((sel(i, ...))) " +
     "if t ~= 'string' and t ~= 'number' then " +
     "return {err = 'ERR Lua redis lib command arguments must be strings or integers'} end end " +
-    "return r0.pcall(...) end",
+    "local r = r0.pcall(...) if ty(r) == 'table' and " +
+    "r.err == 'ERR Script killed by user with SCRIPT KILL...' then e0('\\1' .. r.err, 2) end " +
+    "return r end",
   // error(): frames: this, the script's `error`, the script.
   error: "return function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then " +
     "e0('\\1' .. e.err, 3) end " +
@@ -334,8 +337,8 @@ function prelude(f: ScriptFeatures, library: boolean): string {
 }
 
 /** A function library: its top level runs with S.loading set, registering into S.reg. */
-const LIBRARY_OPEN = "S.loading, S.reg, S.order = true, {}, {} rawset(P, 'call', nil) " +
-  "rawset(P, 'pcall', nil) end; (function() ";
+const LIBRARY_OPEN = "S.loading, S.reg, S.order = true, {}, {} S.pcall = rawget(P, 'pcall') " +
+  "rawset(P, 'call', nil) rawset(P, 'pcall', nil) end; (function() ";
 /** FUNCTION LOAD: what the library registered, as {name, flags, description or false}. */
 const LIBRARY_LOAD_CLOSE = "\nend)() __S.loading = false; local out = {} " +
   "for i, n in ipairs(__S.order) do local f = __S.reg[n] out[i] = {n, f.flags, f.desc or false} end " +
@@ -379,7 +382,7 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
     prelude(ALL_FEATURES, true) + LIBRARY_OPEN,
     code,
     `\nend)() __S.loading = false; rawset(__S.P, 'call', redis.call) ` +
-      `rawset(__S.P, 'pcall', redis.pcall) ` +
+      `rawset(__S.P, 'pcall', __S.pcall) ` +
       `return __c((__S.reg['${name}'].cb(KEYS, ARGV)))`,
   );
 }

@@ -96,6 +96,14 @@ const SERVER_THREAD_FUEL = 500_000;
  */
 const SERVER_THREAD_CALLS = 1000;
 const SERVER_THREAD_MS = 10;
+/** The error a killed script raises (luaMaskCountHook's). */
+const KILLED = "ERR Script killed by user with SCRIPT KILL...";
+/**
+ * How long SCRIPT KILL waits for the script's next redis.call (where it raises the killed
+ * error at its own line) before stopping the worker, for a script that makes none.
+ */
+const KILL_GRACE_MS = 100;
+
 /** Why a try on the server's thread went to the worker: what the script does (from then on
  * it runs there), or a late call (this once). */
 const MOVED_EFFECTS = 1;
@@ -358,6 +366,7 @@ export class Scripting implements Subsystem {
     }, () => {
       server.currentClient = null;
     }).then((result) => {
+      if (ctx.killTimer !== null) clearTimeout(ctx.killTimer);
       if (result === undefined) result = ctx.killedResult();
       server.endBusy();
       server.propagation.nesting--;
@@ -393,9 +402,16 @@ export class Scripting implements Subsystem {
     if (isEval && !ctx.runnable.isEval) return SLOW_SCRIPT;
     if (!isEval && ctx.runnable.isEval) return SLOW_EVAL;
     this.server.log.warning("Lua script killed by user with SCRIPT KILL.");
-    // The VM cannot be interrupted inside a chunk: its worker goes, the next script starts one.
-    this.vm?.terminate();
-    this.vm = null;
+    // Its next redis.call raises the killed error where the script is (the line Redis
+    // names). The VM cannot be interrupted inside a chunk: a script that makes no call within
+    // KILL_GRACE_MS goes with its worker (the next script starts one), its line unknown.
+    ctx.killing = true;
+    const vm = this.vm;
+    ctx.killTimer = setTimeout(() => {
+      if (this.running !== ctx || this.vm !== vm) return;
+      vm?.terminate();
+      this.vm = null;
+    }, KILL_GRACE_MS);
     return null;
   }
 
@@ -470,6 +486,10 @@ class RunContext implements ScriptHost {
   moved = 0;
   /** redis.call's of a try. */
   private calls = 0;
+  /** SCRIPT KILL / FUNCTION KILL stopped it: every redis.call raises the killed error. */
+  killing = false;
+  /** The timer that stops its worker should it make no call (Scripting.kill). */
+  killTimer: ReturnType<typeof setTimeout> | null = null;
   /** redis.log messages of a try, written once it is known to stand. */
   private logs: [number, Uint8Array][] | null = null;
   /** performance.now() at the start, and when it went past busy-reply-threshold (else 0). */
@@ -491,6 +511,7 @@ class RunContext implements ScriptHost {
 
   /** scriptCall: redis.call / redis.pcall of `argv`, with Redis's checks and texts. */
   call(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
+    if (this.killing) return KILLED;
     if (argv.length === 0) {
       return "ERR Please specify at least one argument for this redis lib call";
     }
@@ -568,12 +589,13 @@ class RunContext implements ScriptHost {
   }
 
   /**
-   * The error of a script stopped by SCRIPT KILL / FUNCTION KILL (luaMaskCountHook's). The
-   * worker is gone, so the line it was at is unknown: line 1 is reported.
+   * The error of a script stopped with its worker by SCRIPT KILL / FUNCTION KILL
+   * (luaMaskCountHook's) because it made no redis.call: the line it was at is unknown, line 1
+   * is reported.
    */
   killedResult(): ReplyValue {
     return {
-      err: binaryToBytes("Script killed by user with SCRIPT KILL..."),
+      err: binaryToBytes(KILLED.slice("ERR ".length)),
       code: binaryToBytes("ERR"),
       meta: { line: 1, kind: "killed" },
     } as ReplyValue;
