@@ -90,12 +90,12 @@ const SLOW_SCRIPT =
  */
 const SERVER_THREAD_FUEL = 500_000;
 /**
- * ... its number of redis.call's (calls cost no Lua instructions), and its time, checked at
- * each call: past it (a slow command, or a pause of the process) the script runs again in
- * the worker this once, since that says nothing about the script.
+ * ... its number of redis.call's (calls cost no Lua instructions), and its time, checked every
+ * 16 calls: past half of busy-reply-threshold (slow commands, or a long pause of the process)
+ * the script runs again in the worker this once (where the threshold applies), since that
+ * says nothing about the script.
  */
 const SERVER_THREAD_CALLS = 1000;
-const SERVER_THREAD_MS = 10;
 /** The error a killed script raises (luaMaskCountHook's). */
 const KILLED = "ERR Script killed by user with SCRIPT KILL...";
 /**
@@ -252,7 +252,8 @@ export class Scripting implements Subsystem {
     c.preventPropagation();
     let ctx = this.startRun(c, r, readOnly, false);
     const place = r.place;
-    if (place.mode === PLACE_SERVER_THREAD && !this.noWorker && vmLoaded()) {
+    const tried = place.mode === PLACE_SERVER_THREAD && !this.noWorker && vmLoaded();
+    if (tried) {
       // Its last run only read: tried here first, within a small budget, which spares the
       // two thread hand-offs of every run and every redis.call. A command with effects or
       // the end of the budget stops the try (nothing was changed) and the script runs again
@@ -307,10 +308,10 @@ export class Scripting implements Subsystem {
     // the master link or the AOF): the others run to the end whatever it takes.
     const canYield = c.conn !== null && !c.inExec && c.kind !== "master" &&
       server.propagation.nesting === 1;
+    // After a try, the time it took counts.
+    const spent = tried ? performance.now() - ctx.started : 0;
     const result = vm.runFor(
-      canYield
-        ? Math.max(0, server.config.busyReplyThreshold - (performance.now() - ctx.started))
-        : Infinity,
+      canYield ? Math.max(0, server.config.busyReplyThreshold - spent) : Infinity,
     );
     if (result !== undefined) {
       // A first run that only read: the next one is tried on the server's thread.
@@ -534,7 +535,12 @@ class RunContext implements ScriptHost {
     } else if (this.tryHere) {
       if (this.moved !== 0) return MOVE_TO_WORKER;
       if (++this.calls > SERVER_THREAD_CALLS) return this.moveToWorker(MOVED_EFFECTS);
-      if (performance.now() - this.started > SERVER_THREAD_MS) return this.moveToWorker(MOVED_LATE);
+      if (
+        (this.calls & 15) === 0 &&
+        performance.now() - this.started > server.config.busyReplyThreshold / 2
+      ) {
+        return this.moveToWorker(MOVED_LATE);
+      }
     }
     if (cmd.isWrite) {
       if (this.readOnly) {
