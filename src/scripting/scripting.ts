@@ -90,10 +90,10 @@ const SLOW_SCRIPT =
  */
 const SERVER_THREAD_FUEL = 500_000;
 /**
- * ... its number of redis.call's (calls cost no Lua instructions), and its time, checked every
- * 16 calls: past half of busy-reply-threshold (slow commands, or a long pause of the process)
- * the script runs again in the worker this once (where the threshold applies), since that
- * says nothing about the script.
+ * The most redis.call's a try makes (calls cost no Lua instructions). Its time is checked too,
+ * every 16 calls: past half of busy-reply-threshold (slow commands, or a long pause of the
+ * process) the script runs again in the worker this once (where the threshold applies), since
+ * that says nothing about the script.
  */
 const SERVER_THREAD_CALLS = 1000;
 /** The error a killed script raises (luaMaskCountHook's). */
@@ -104,10 +104,12 @@ const KILLED = "ERR Script killed by user with SCRIPT KILL...";
  */
 const KILL_GRACE_MS = 100;
 
-/** Why a try on the server's thread went to the worker: what the script does (from then on
- * it runs there), or a late call (this once). */
-const MOVED_EFFECTS = 1;
-const MOVED_LATE = 2;
+/**
+ * Why a try on the server's thread went to the worker: what the script does (a command with
+ * effects, too many calls: it runs there from then on), or lateness (this once).
+ */
+const MOVED_TO_STAY = 1;
+const MOVED_ONCE = 2;
 /** What redis.call returns to a try on the server's thread that must go to the worker. */
 const MOVE_TO_WORKER = "ERR the script runs again in the worker";
 
@@ -271,7 +273,7 @@ export class Scripting implements Subsystem {
         this.end(ctx, result);
         return;
       }
-      if (ctx.moved !== MOVED_LATE) place.mode = PLACE_WORKER;
+      if (ctx.moved !== MOVED_ONCE) place.mode = PLACE_WORKER;
       ctx = this.startRun(c, r, readOnly, true);
     }
     if (!vmLoaded() || this.noWorker) {
@@ -530,16 +532,16 @@ class RunContext implements ScriptHost {
       return "ERR This Redis command is not allowed from script";
     }
     if (hasEffects(cmd)) {
-      if (this.tryHere) return this.moveToWorker(MOVED_EFFECTS);
+      if (this.tryHere) return this.moveToWorker(MOVED_TO_STAY);
       this.effects = true;
     } else if (this.tryHere) {
       if (this.moved !== 0) return MOVE_TO_WORKER;
-      if (++this.calls > SERVER_THREAD_CALLS) return this.moveToWorker(MOVED_EFFECTS);
+      if (++this.calls > SERVER_THREAD_CALLS) return this.moveToWorker(MOVED_TO_STAY);
       if (
         (this.calls & 15) === 0 &&
         performance.now() - this.started > server.config.busyReplyThreshold / 2
       ) {
-        return this.moveToWorker(MOVED_LATE);
+        return this.moveToWorker(MOVED_ONCE);
       }
     }
     if (cmd.isWrite) {
