@@ -24,6 +24,7 @@ import {
   NUMKEYS,
   READY,
   SPIN,
+  STARTED,
   takeMessage,
   TO_SERVER,
   TO_WORKER,
@@ -93,6 +94,7 @@ try {
     const kind = receive();
     if (kind === MSG_QUIT) break;
     if ((kind & ~VIA_PORT) !== MSG_RUN) continue;
+    Atomics.store(ctl, STARTED, seen);
     // One copy: redis.call's replies reuse the data area while the script runs.
     const block = kind & VIA_PORT
       ? takeMessage<Uint8Array>(port)
