@@ -490,6 +490,12 @@ export class ReplicaLink {
       let argv: Uint8Array[] | null;
       try {
         while ((argv = parser.next(limits)) !== null) {
+          if (server.busyReply !== null) {
+            // A script past busy-reply-threshold: the stream waits for its end (-BUSY would
+            // lose the write); `argv` stays valid, nothing is read meanwhile.
+            await server.notBusy();
+            if (this.stopped || c.closed) return;
+          }
           const end = parser.pos;
           const len = parser.consumed - counted;
           counted = parser.consumed;

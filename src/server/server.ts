@@ -111,6 +111,8 @@ export class Server {
    * error commands without the allow_busy flag get. Null otherwise.
    */
   busyReply: string | null = null;
+  /** What waits for the busy script to end (`notBusy`): the master link's stream. */
+  private busyWaiters: (() => void)[] = [];
   /**
    * The start-up load is running, handing the event loop over between slices
    * (server.loading): commands without the `loading` flag get -LOADING and the
@@ -281,6 +283,24 @@ export class Server {
     if (c.blocked) this.blocking.unblock(c, "disconnect");
     this.unwatchAll(c);
     for (const s of this.subsystems) s.clientFreed?.(c);
+  }
+
+  /**
+   * Resolves once no script is past busy-reply-threshold: the master link stops processing its
+   * stream meanwhile (processInputBuffer's isInsideYieldingLongCommand check for the master),
+   * neither running nor refusing what it sent.
+   */
+  notBusy(): Promise<void> {
+    if (this.busyReply === null) return Promise.resolve();
+    return new Promise((resolve) => this.busyWaiters.push(resolve));
+  }
+
+  /** The busy script ended: -BUSY stops and `notBusy` waits resume. */
+  endBusy(): void {
+    this.busyReply = null;
+    const waiters = this.busyWaiters;
+    this.busyWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private startCron(): void {
