@@ -17,7 +17,6 @@ import {
   withServer,
 } from "./helpers.ts";
 import { ENGINE_DIR } from "../src/scripting/engine.ts";
-import { replicationOf } from "../src/replication/master.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
 
 const BUSY_EVAL =
@@ -260,11 +259,11 @@ Deno.test("busy: on a replica, the master's stream waits for the busy script, th
           assert.equal(await untilBusy(b), BUSY_EVAL);
           // Writes on the master while the replica's script is busy: they reach the replica
           // and wait there, neither applied nor refused with -BUSY.
-          const input = replicationOf(replica.server).replInputBytes;
+          const input = replica.server.stats.netReplInputBytes;
           assert.equal(await m.call("SET", "during", "1"), "+OK\r\n");
           assert.equal(await m.call("INCR", "during"), ":2\r\n");
           await waitUntil(
-            () => replicationOf(replica.server).replInputBytes > input,
+            () => replica.server.stats.netReplInputBytes > input,
             "the master's writes read by the replica",
           );
           assert.equal(replica.server.keyspace.dbs[0].size, 1);
