@@ -109,7 +109,9 @@ export class RequestParser {
     }
     let need = 1024;
     // A big bulk on a master link stays in this buffer (see parseMultibulk).
-    if (this.bulkLen >= PROTO_MBULK_BIG_ARG && big === null) need = this.bulkLen + 2 - (this.end - this.pos);
+    if (this.bulkLen >= PROTO_MBULK_BIG_ARG && big === null) {
+      need = this.bulkLen + 2 - (this.end - this.pos);
+    }
     if (this.buf.length - this.end < need) {
       const used = this.end - keep;
       if (used + need <= this.buf.length && keep >= used) {
