@@ -329,6 +329,8 @@ Deno.test("parser: a big argument gets a buffer of its own, with its exact bytes
       const owned = !isMaster && !whole;
       assert.equal(ownsBuffer(got[0][2]), owned, `pieces of ${size}, master ${isMaster}`);
       assert.equal(ownsBuffer(got[0][1]), false);
+      // Its bytes do not pass through the read buffer, which keeps its size.
+      if (owned) assert.equal(p.buf.length, 16 * 1024);
       assert.equal(p.consumed, data.length);
       assert.equal(p.pendingBytes, 0);
     }

@@ -261,7 +261,11 @@ export class RequestParser {
           const have = Math.min(this.end - pos, ll);
           const big = new Uint8Array(ll);
           big.set(buf.subarray(pos, pos + have));
-          pos += have;
+          // The moved bytes leave `buf` (at most a CR follows them), so its room is
+          // reused rather than grown while the command is incomplete.
+          buf.copyWithin(pos, pos + have, this.end);
+          this.end -= have;
+          this.consumed += have;
           this.big = big;
           this.bigFill = have;
         }
