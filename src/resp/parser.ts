@@ -25,16 +25,19 @@ const PROTO_MBULK_BIG_ARG = 1024 * 32;
 const QUERYBUF_SHRINK = 1024 * 1024;
 const INT_MAX = 2147483647;
 
-/** Buffers of big arguments, each handed out once and never written again. */
+/**
+ * Buffers of big arguments, each handed out once (as a view of all but its
+ * last two bytes, the CRLF) and never written again.
+ */
 const bigArgs = new WeakSet<ArrayBuffer>();
 
 /**
- * True when `arg` is a big argument that is its whole buffer, made by the
- * parser for it alone: a command may store it without copying.
+ * True when `arg` is a big argument as the parser made it, the one view of a
+ * buffer of its own: a command may store it without copying.
  */
 export function ownsBuffer(arg: Uint8Array): boolean {
   return arg.length >= PROTO_MBULK_BIG_ARG && arg.byteOffset === 0 &&
-    arg.byteLength === arg.buffer.byteLength && bigArgs.has(arg.buffer as ArrayBuffer);
+    arg.byteLength + 2 === arg.buffer.byteLength && bigArgs.has(arg.buffer as ArrayBuffer);
 }
 
 /** A protocol violation; the connection gets `-ERR <message>` and is closed. */
@@ -173,7 +176,8 @@ export class RequestParser {
    * @throws ProtocolError on malformed input.
    */
   next(limits: ParserLimits): Uint8Array[] | null {
-    while (this.pos < this.end) {
+    // A big argument's bytes, up to the end of its command, are in `big`, not `buf`.
+    while (this.pos < this.end || this.big !== null) {
       let argv: Uint8Array[] | null;
       if (this.multibulkLen === 0 && this.buf[this.pos] !== 42 /* '*' */) {
         argv = this.parseInline();
@@ -256,15 +260,14 @@ export class RequestParser {
         pos = cr + 2;
         this.bulkLen = ll;
         if (ll >= PROTO_MBULK_BIG_ARG && this.end - pos < ll + 2 && !limits.isMaster) {
-          // Its own buffer: what arrived so far moves there, the rest is read into it.
+          // Its own buffer, with room for the CRLF too (one read less than waiting for
+          // it in `buf`): what arrived so far moves there, the rest is read into it.
+          // The moved bytes leave `buf`, whose room is reused rather than grown.
           // (Not on a master link: a replica relays each command's bytes from `buf`.)
-          const have = Math.min(this.end - pos, ll);
-          const big = new Uint8Array(ll);
-          big.set(buf.subarray(pos, pos + have));
-          // The moved bytes leave `buf` (at most a CR follows them), so its room is
-          // reused rather than grown while the command is incomplete.
-          buf.copyWithin(pos, pos + have, this.end);
-          this.end -= have;
+          const have = this.end - pos;
+          const big = new Uint8Array(ll + 2);
+          big.set(buf.subarray(pos, this.end));
+          this.end = pos;
           this.consumed += have;
           this.big = big;
           this.bigFill = have;
@@ -272,12 +275,10 @@ export class RequestParser {
       }
       const big = this.big;
       if (big !== null) {
-        // The payload is in `big`; the two bytes after it arrive in `buf`.
-        if (this.bigFill < big.length || this.end - pos < 2) break;
+        if (this.bigFill < big.length) break;
         bigArgs.add(big.buffer);
-        this.pending.push(big);
+        this.pending.push(new Uint8Array(big.buffer, 0, this.bulkLen));
         this.big = null;
-        pos += 2;
         this.bulkLen = -1;
         this.multibulkLen--;
         continue;
