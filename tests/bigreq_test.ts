@@ -8,8 +8,15 @@
 // `deno task bench`, not here.
 
 import assert from "node:assert/strict";
-import { encodeCommand, RawClient, waitUntil, withConnections, withServer } from "./helpers.ts";
-import { type ParserLimits, RequestParser } from "../src/resp/parser.ts";
+import {
+  bytesToBinary,
+  encodeCommand,
+  RawClient,
+  waitUntil,
+  withConnections,
+  withServer,
+} from "./helpers.ts";
+import { ownsBuffer, type ParserLimits, RequestParser } from "../src/resp/parser.ts";
 
 const LIMITS: ParserLimits = {
   protoMaxBulkLen: 512 * 1024 * 1024,
@@ -276,5 +283,123 @@ Deno.test("a random pick reply of a huge count stops at the output limit and clo
         assert.ok(Number(line.match(/ omem=(\d+) /)![1]) >= 1024 * 1024, line);
       }
     });
+  });
+});
+
+/** `n` pseudo-random bytes (every byte value, CR LF and NUL included), fixed by `seed`. */
+function binaryValue(n: number, seed: number): Uint8Array {
+  const v = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    v[i] = x & 0xff;
+  }
+  return v;
+}
+
+Deno.test("parser: a big argument gets a buffer of its own, with its exact bytes", () => {
+  const value = binaryValue(100_000, 7);
+  const set = encodeCommand(["SET", "k", value]);
+  const ping = encodeCommand(["PING"]);
+  // The big argument's command last, then followed by another.
+  for (const data of [set, new Uint8Array([...set, ...ping])]) {
+    for (const isMaster of [false, true]) {
+      const limits = { ...LIMITS, isMaster };
+      for (const size of [1, 1000, 4096, 100_001, data.length]) {
+        const whole = size === data.length;
+        const p = whole ? new RequestParser(256 * 1024) : new RequestParser();
+        const got: Uint8Array[][] = [];
+        let off = 0;
+        while (off < data.length) {
+          const region = p.writable(limits);
+          const n = Math.min(region.length, size, data.length - off);
+          region.set(data.subarray(off, off + n));
+          p.commit(n);
+          off += n;
+          let argv: Uint8Array[] | null;
+          while ((argv = p.next(limits)) !== null) got.push(argv);
+        }
+        assert.equal(got.length, data === set ? 1 : 2, `pieces of ${size}`);
+        assert.deepEqual(got[0][2], value);
+        // Read in pieces from a client, it is its own buffer; a master link (whose
+        // command bytes a replica relays from the read buffer) and a bulk already
+        // buffered whole keep views.
+        const owned = !isMaster && !whole;
+        assert.equal(ownsBuffer(got[0][2]), owned, `pieces of ${size}, master ${isMaster}`);
+        assert.equal(ownsBuffer(got[0][1]), false);
+        // Its bytes do not pass through the read buffer, which keeps its size.
+        if (owned) assert.equal(p.buf.length, 16 * 1024);
+        assert.equal(p.consumed, data.length);
+        assert.equal(p.pendingBytes, 0);
+      }
+    }
+  }
+});
+
+Deno.test("big values round-trip byte-exact, split across reads and pipelined with small commands", async () => {
+  await withServer({}, async (srv) => {
+    const c = await RawClient.connect(srv.port);
+    try {
+      const v = [1, 2, 3, 4, 5, 6, 7].map((s) => binaryValue(32 * 1024 + s * 11_111, s));
+      const small = binaryValue(600, 99);
+      const cmds: (string | Uint8Array)[][] = [
+        ["SET", "s", "1"],
+        ["SET", "a", v[0]],
+        ["INCR", "s"],
+        ["MSET", "b", v[1], "c", small, "d", v[2]],
+        ["SETEX", "e", "100", v[3]],
+        ["APPEND", "f", v[4]],
+        ["SET", "a", v[5], "GET"],
+        ["GETSET", "b", v[6]],
+        ["PSETEX", "g", "100000", v[0]],
+        ["GET", "s"],
+      ];
+      const payload = new Uint8Array(cmds.flatMap((cmd) => [...encodeCommand(cmd)]));
+      const replies = (async () => {
+        const out: string[] = [];
+        for (let i = 0; i < cmds.length; i++) out.push(await c.readRaw());
+        return out;
+      })();
+      // Odd piece sizes put the bulk boundaries anywhere within a read.
+      for (let off = 0, k = 0; off < payload.length; k++) {
+        const n = [7, 1000, 33_333, 1][k % 4];
+        await c.write(payload.subarray(off, Math.min(off + n, payload.length)));
+        off += n;
+      }
+      const bulk = (b: Uint8Array) => `$${b.length}\r\n${bytesToBinary(b)}\r\n`;
+      assert.deepEqual(await replies, [
+        "+OK\r\n",
+        "+OK\r\n",
+        ":2\r\n",
+        "+OK\r\n",
+        "+OK\r\n",
+        `:${v[4].length}\r\n`,
+        bulk(v[0]),
+        bulk(v[1]),
+        "+OK\r\n",
+        "$1\r\n2\r\n",
+      ]);
+      // Later requests (reusing the read buffer) leave the stored values as they were.
+      const expect: [string, Uint8Array][] = [
+        ["a", v[5]],
+        ["b", v[6]],
+        ["c", small],
+        ["d", v[2]],
+        ["e", v[3]],
+        ["f", v[4]],
+        ["g", v[0]],
+      ];
+      for (const [key, value] of expect) assert.equal(await c.call("GET", key), bulk(value), key);
+      assert.equal(await c.call("APPEND", "f", "xy"), `:${v[4].length + 2}\r\n`);
+      assert.equal(await c.call("SETRANGE", "d", "0", "zz"), `:${v[2].length}\r\n`);
+      const d = v[2].slice();
+      d[0] = d[1] = 122;
+      assert.equal(await c.call("GET", "d"), bulk(d));
+      assert.equal(await c.call("GET", "g"), bulk(v[0])); // the same bytes stored twice
+    } finally {
+      c.close();
+    }
   });
 });

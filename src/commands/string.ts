@@ -16,6 +16,7 @@ import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts
 import type { RedisValue } from "../store/types.ts";
 import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
 import { INLINE_MAX } from "../store/keyspace.ts";
+import { ownsBuffer } from "../resp/parser.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
 import { parseInt64 } from "../util/number.ts";
@@ -77,10 +78,11 @@ function slabReserve(n: number): void {
 /**
  * `src` (an argument view) as a value to store: the keyspace copies a value
  * of up to INLINE_MAX bytes into its arena, a longer one is kept, so it gets
- * its own copy.
+ * its own copy, unless it is a big argument the parser read into a buffer of
+ * its own (never written again), which is kept as is, as Redis's SET keeps it.
  */
 function copyValue(src: Uint8Array): Uint8Array {
-  return src.length > INLINE_MAX ? src.slice() : src;
+  return src.length > INLINE_MAX && !ownsBuffer(src) ? src.slice() : src;
 }
 
 /** ASCII text (a number's formatting) as a stored value. */

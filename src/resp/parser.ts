@@ -6,6 +6,11 @@
  * connection's read buffer, so no bytes are copied on the hot path. A view is only
  * valid until the next `writable()`; anything kept longer (a stored value, a MULTI
  * queue, a blocked command) must be copied with `.slice()`.
+ *
+ * The exception is a big argument (PROTO_MBULK_BIG_ARG or more, not yet fully
+ * buffered, from a client): like Redis, its bytes are read straight into a buffer
+ * of exactly its size that the parser never writes again. `ownsBuffer` tells such
+ * an argument, which a command may keep as is instead of copying it.
  */
 
 import { splitArgsBytes } from "../util/splitargs.ts";
@@ -19,6 +24,21 @@ const PROTO_MBULK_BIG_ARG = 1024 * 32;
 /** An empty read buffer bigger than this is replaced by a fresh small one. */
 const QUERYBUF_SHRINK = 1024 * 1024;
 const INT_MAX = 2147483647;
+
+/**
+ * Buffers of big arguments, each handed out once (as a view of all but its
+ * last two bytes, the CRLF) and never written again.
+ */
+const bigArgs = new WeakSet<ArrayBuffer>();
+
+/**
+ * True when `arg` is a big argument as the parser made it, the one view of a
+ * buffer of its own: a command may store it without copying.
+ */
+export function ownsBuffer(arg: Uint8Array): boolean {
+  return arg.length >= PROTO_MBULK_BIG_ARG && arg.byteOffset === 0 &&
+    arg.byteLength + 2 === arg.buffer.byteLength && bigArgs.has(arg.buffer as ArrayBuffer);
+}
 
 /** A protocol violation; the connection gets `-ERR <message>` and is closed. */
 export class ProtocolError extends Error {}
@@ -53,6 +73,9 @@ export class RequestParser {
   private multibulkLen = 0;
   private bulkLen = -1;
   private pending: Uint8Array[] = [];
+  /** The big argument being read (reads fill it directly), and how much is filled. */
+  private big: Uint8Array<ArrayBuffer> | null = null;
+  private bigFill = 0;
   /** Where the incomplete multibulk command starts (while multibulkLen > 0). */
   private cmdStart = 0;
   /** Total bytes consumed by complete commands (replication offsets use this). */
@@ -72,6 +95,14 @@ export class RequestParser {
    * however the request is split across reads.
    */
   writable(limits: ParserLimits): Uint8Array {
+    const big = this.big;
+    if (big !== null && this.bigFill < big.length) {
+      // Counted as the whole buffer, as growing the read buffer for it would have been.
+      if (big.length + this.end - this.cmdStart > limits.queryBufferLimit && !limits.isMaster) {
+        throw new QueryBufferLimitError();
+      }
+      return big.subarray(this.bigFill);
+    }
     // Bytes from `keep` on are still needed: the incomplete command or unparsed input.
     const keep = this.multibulkLen > 0 ? this.cmdStart : this.pos;
     if (keep === this.end) {
@@ -80,7 +111,10 @@ export class RequestParser {
       if (this.buf.length > QUERYBUF_SHRINK) this.buf = new Uint8Array(this.initialSize);
     }
     let need = 1024;
-    if (this.bulkLen >= PROTO_MBULK_BIG_ARG) need = this.bulkLen + 2 - (this.end - this.pos);
+    // A big bulk on a master link stays in this buffer (see parseMultibulk).
+    if (this.bulkLen >= PROTO_MBULK_BIG_ARG && big === null) {
+      need = this.bulkLen + 2 - (this.end - this.pos);
+    }
     if (this.buf.length - this.end < need) {
       const used = this.end - keep;
       if (used + need <= this.buf.length && keep >= used) {
@@ -102,18 +136,31 @@ export class RequestParser {
 
   /** Records that `n` bytes were read into the region from `writable()`. */
   commit(n: number): void {
-    this.end += n;
+    const big = this.big;
+    if (big !== null && this.bigFill < big.length) {
+      this.bigFill += n;
+      this.consumed += n;
+    } else {
+      this.end += n;
+    }
+  }
+
+  /** Bytes the read buffers take (a big argument being read included). */
+  get bufferBytes(): number {
+    return this.buf.length + (this.big !== null ? this.big.length : 0);
   }
 
   /** Bytes buffered but not yet parsed into a command. */
   get pendingBytes(): number {
-    return this.end - this.pos;
+    return this.end - this.pos + (this.big !== null ? this.bigFill : 0);
   }
 
   /** The kept bytes now start at 0 of `next`: shift the offsets and re-point pending args. */
   private moved(next: Uint8Array, shift: number): void {
     const pending = this.pending;
+    const old = this.buf.buffer;
     for (let i = 0; i < pending.length; i++) {
+      if (pending[i].buffer !== old) continue; // a big argument: its own buffer
       const start = pending[i].byteOffset - shift;
       pending[i] = next.subarray(start, start + pending[i].length);
     }
@@ -129,7 +176,8 @@ export class RequestParser {
    * @throws ProtocolError on malformed input.
    */
   next(limits: ParserLimits): Uint8Array[] | null {
-    while (this.pos < this.end) {
+    // A big argument's bytes, up to the end of its command, are in `big`, not `buf`.
+    while (this.pos < this.end || this.big !== null) {
       let argv: Uint8Array[] | null;
       if (this.multibulkLen === 0 && this.buf[this.pos] !== 42 /* '*' */) {
         argv = this.parseInline();
@@ -211,6 +259,29 @@ export class RequestParser {
         }
         pos = cr + 2;
         this.bulkLen = ll;
+        if (ll >= PROTO_MBULK_BIG_ARG && this.end - pos < ll + 2 && !limits.isMaster) {
+          // Its own buffer, with room for the CRLF too (one read less than waiting for
+          // it in `buf`): what arrived so far moves there, the rest is read into it.
+          // The moved bytes leave `buf`, whose room is reused rather than grown.
+          // (Not on a master link: a replica relays each command's bytes from `buf`.)
+          const have = this.end - pos;
+          const big = new Uint8Array(ll + 2);
+          big.set(buf.subarray(pos, this.end));
+          this.end = pos;
+          this.consumed += have;
+          this.big = big;
+          this.bigFill = have;
+        }
+      }
+      const big = this.big;
+      if (big !== null) {
+        if (this.bigFill < big.length) break;
+        bigArgs.add(big.buffer);
+        this.pending.push(new Uint8Array(big.buffer, 0, this.bulkLen));
+        this.big = null;
+        this.bulkLen = -1;
+        this.multibulkLen--;
+        continue;
       }
       if (this.end - pos < this.bulkLen + 2) break;
       // Like Redis, the two bytes after the payload are skipped unchecked. A view made

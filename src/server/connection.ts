@@ -89,7 +89,7 @@ export async function handleConnection(c: Client): Promise<void> {
       server.stats.netInputBytes += n;
       const now = Date.now();
       c.lastInteraction = now; // any input counts against the idle timeout
-      server.stats.recordClientBuffers(parser.buf.length, 0, now);
+      server.stats.recordClientBuffers(parser.bufferBytes, 0, now);
       c.processing = true;
       let first = true;
       let error: ProtocolError | null = null;
