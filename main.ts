@@ -15,6 +15,7 @@ import {
 import { createServer, renameCommandCheck } from "./src/create.ts";
 import { REDIS_VERSION } from "./src/version.ts";
 import { loadDataAtStartup } from "./src/persistence/load.ts";
+import { shutdownOnSignal } from "./src/commands/shutdown.ts";
 
 /** Explains a missing Deno permission with the flag that grants it. */
 function permissionHint(err: unknown): string | null {
@@ -83,29 +84,9 @@ async function main(args: string[]): Promise<number> {
   logRunningMode(log, server.port);
   logServerInitialized(log);
   logMonotonicClock(log);
-  const shutdown = async (signal: string) => {
-    // During the load the dataset is half-read: exit without saving it (whileBlockedCron).
-    if (server.loading) {
-      log.warning("Received shutdown signal during loading, scheduling shutdown.");
-      server.close();
-      return;
-    }
-    log.warning(`Received ${signal} scheduling shutdown...`);
-    // prepareForShutdown: with save points, the final save must succeed before exiting.
-    const savers = server.subsystems.filter((s) => s.shutdownSave !== undefined);
-    if (config.saveParams.length > 0 && savers.length > 0) {
-      log.notice("Saving the final RDB snapshot before exiting.");
-      const oks = await Promise.all(savers.map((s) => s.shutdownSave!(false)));
-      if (oks.includes(false)) {
-        log.warning("Error trying to save the DB, can't exit.");
-        return;
-      }
-    }
-    server.close();
-  };
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     try {
-      Deno.addSignalListener(sig, () => shutdown(sig));
+      Deno.addSignalListener(sig, () => shutdownOnSignal(server, sig));
     } catch { /* signals unsupported (Windows) */ }
   }
   // Clients are served (-LOADING) while the dataset loads. On a failed load exit at once: no

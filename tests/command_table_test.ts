@@ -10,7 +10,7 @@ import { registerAll } from "../src/commands/index.ts";
 import { type Command, CommandTable } from "../src/server/command_table.ts";
 import { commandFlags } from "../src/commands/command.ts";
 import { bytesToBinary } from "../src/util/bytes.ts";
-import { RawClient, type RespReply, simplify, withClient } from "./helpers.ts";
+import { cmd, RawClient, type RespReply, simplify, withClient } from "./helpers.ts";
 // The allow-list below turns Valkey 8.0's rows back into Redis 7.2's: only valkey-server fits.
 import { HAS_VALKEY, requireValkey, withReferenceClient } from "./reference.ts";
 
@@ -36,7 +36,6 @@ const NOT_IMPLEMENTED: Record<string, string[]> = {
   bitmaps: ["bitcount", "bitfield", "bitfield_ro", "bitop", "bitpos", "getbit", "setbit"],
   acl: ["acl"],
   cluster: ["asking", "cluster", "readonly", "readwrite"],
-  "replication (WAITAOF)": ["waitaof"],
   "key serialization": ["migrate"],
   "server introspection": ["lolwut", "module"],
 };
@@ -237,11 +236,6 @@ function field(flat: unknown[], key: string): unknown {
   return i < 0 ? undefined : flat[i + 1];
 }
 
-async function cmd(c: RawClient, ...args: string[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
-}
-
 // ---------------------------------------------------------------------------------------------
 // Valkey-only differences: each entry turns valkey-server 8.0's reply into Redis 7.2's
 
@@ -284,6 +278,17 @@ const VALKEY_ONLY: ValkeyOnly[] = [
     },
   },
   // Valkey says "primary" where Redis 7.2's commands.def says "master" (and "Redis server").
+  {
+    name: "waitaof",
+    reply: "docs",
+    patch: (r) =>
+      retext(
+        r,
+        "summary",
+        "Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the primary and/or replicas.",
+        "Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the master and/or replicas.",
+      ),
+  },
   {
     name: "replicaof",
     reply: "docs",

@@ -151,6 +151,23 @@ export function simplify(r: RespReply): unknown {
   }
 }
 
+/** Sends a command and returns its reply simplified (see {@link simplify}). */
+export async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
+  await c.send(...args);
+  return simplify(await c.read());
+}
+
+/** INFO <section> as a map of its fields (section headers and blank lines left out). */
+export async function infoFields(c: RawClient, section: string): Promise<Map<string, string>> {
+  const text = await cmd(c, "INFO", section) as string;
+  const m = new Map<string, string>();
+  for (const line of text.split("\r\n")) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
 /** Path of a free-to-use temp dir, removed by the returned cleanup. */
 export async function tempDir(): Promise<[string, () => Promise<void>]> {
   const dir = await Deno.makeTempDir({ prefix: "redis-deno-test-" });
@@ -477,4 +494,39 @@ export function recordEffects(c: RawClient, srv: RunningServer, eventFlags: stri
     assert.equal(srv.server.dirty - before, dirty, args.join(" ") + " dirty");
   };
   return { events, prop, step };
+}
+
+/**
+ * Runs the server binary `bin` (valkey-server, redis-server) on a free port with its data in
+ * `dir` (loading any dump.rdb there) and no persistence, `args` appended; hands `fn` a client
+ * once the dataset is loaded, and always kills the process it started (by its handle).
+ */
+export async function withServerBinary(
+  bin: string,
+  dir: string,
+  fn: (c: RawClient, port: number) => Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  useCommand(bin);
+  const port = freePort();
+  const proc = new Deno.Command(bin, {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+      .concat(["--dir", dir], args),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const c = await connectRetry(port);
+    try {
+      while ((await c.call("PING")).startsWith("-LOADING")) { /* the dataset is loading */ }
+      await fn(c, port);
+    } finally {
+      c.close();
+    }
+  } finally {
+    try {
+      proc.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await proc.status;
+  }
 }

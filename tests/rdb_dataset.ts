@@ -8,7 +8,7 @@
  * on a reference server. Also tiny helpers to run reference binaries on a dir.
  */
 
-import { connectRetry, freePort, RawClient, useCommand } from "./helpers.ts";
+import { RawClient, withServerBinary } from "./helpers.ts";
 
 /** Binary bytes including CR, LF and NUL. */
 export const BINARY = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 13) & 0xff);
@@ -120,46 +120,11 @@ export async function keysByDb(c: RawClient): Promise<Map<number, string[]>> {
  * Runs `bin` (valkey-server or redis-server) on `dir` (loading its dump.rdb),
  * hands `fn` a client, and always kills it.
  */
-export async function withBinaryOn(
+export function withBinaryOn(
   bin: string,
   dir: string,
   fn: (c: RawClient, port: number) => Promise<void>,
   args: string[] = [],
 ): Promise<void> {
-  useCommand(bin);
-  const port = freePort();
-  const proc = new Deno.Command(bin, {
-    args: [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-      "--enable-debug-command",
-      "yes",
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    const c = await connectRetry(port);
-    try {
-      // Wait until the dataset is loaded.
-      while ((await c.call("PING")).startsWith("-LOADING")) { /* retry */ }
-      await fn(c, port);
-    } finally {
-      c.close();
-    }
-  } finally {
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* gone */ }
-    await proc.status;
-  }
+  return withServerBinary(bin, dir, fn, ["--enable-debug-command", "yes", ...args]);
 }

@@ -14,15 +14,13 @@ import type { CommandSpec } from "../src/server/command_table.ts";
 import {
   type Arg,
   CI,
-  connectRetry,
-  freePort,
   hasCommand,
   notice,
   RawClient,
   type RespReply,
   simplify,
-  useCommand,
   withClient,
+  withServerBinary,
 } from "./helpers.ts";
 
 /** True when the installed redis-server is a 7.2 release (`redis-server --version`). */
@@ -87,27 +85,10 @@ export async function withReferenceClient(
   if (REFERENCE_SERVER === null) {
     throw new Error("valkey-server is not installed (nor is a Redis 7.2 redis-server)");
   }
-  useCommand(REFERENCE_SERVER);
   const dir = await Deno.makeTempDir({ prefix: "redis-deno-reference-" });
-  const port = freePort();
-  const proc = new Deno.Command(REFERENCE_SERVER, {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-      .concat(["--dir", dir], args),
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
   try {
-    const ref = await connectRetry(port);
-    try {
-      await fn(ref, port);
-    } finally {
-      ref.close();
-    }
+    await withServerBinary(REFERENCE_SERVER, dir, fn, args);
   } finally {
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await proc.status;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }

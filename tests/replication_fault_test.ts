@@ -14,12 +14,13 @@
 import assert from "node:assert/strict";
 import type { ServerOptions } from "../mod.ts";
 import {
+  cmd,
   connectRetry,
   freePort,
+  infoFields as info,
   RawClient,
   rng,
   runsWith,
-  simplify,
   tempDir,
   waitUntil,
   withServer,
@@ -278,22 +279,6 @@ async function withRedis(args: string[], fn: (port: number) => Promise<void>): P
   } finally {
     await cleanup();
   }
-}
-
-async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
-}
-
-/** INFO <section> as a field map. */
-async function info(c: RawClient, section: string): Promise<Map<string, string>> {
-  const text = await cmd(c, "INFO", section) as string;
-  const m = new Map<string, string>();
-  for (const line of text.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0 && !line.startsWith("#")) m.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return m;
 }
 
 async function field(c: RawClient, section: string, name: string): Promise<string | undefined> {

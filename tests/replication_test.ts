@@ -10,10 +10,11 @@
 import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import {
+  cmd,
   freePort,
+  infoFields as info,
   RawClient,
   runsWith,
-  simplify,
   tempDir,
   waitUntil,
   withClient,
@@ -43,22 +44,6 @@ async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Prom
   } finally {
     c.close();
   }
-}
-
-async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
-}
-
-/** INFO <section> as a field map. */
-async function info(c: RawClient, section: string): Promise<Map<string, string>> {
-  const text = await cmd(c, "INFO", section) as string;
-  const m = new Map<string, string>();
-  for (const line of text.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0 && !line.startsWith("#")) m.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return m;
 }
 
 /** Waits until INFO replication on `c` says the link to the master is up. */

@@ -3,7 +3,8 @@
 // reference is installed, against it too (valkey words "Valkey is busy", otherwise the same).
 
 import assert from "node:assert/strict";
-import { sha1hex } from "../src/scripting/scripting.ts";
+import { scriptingOf, sha1hex } from "../src/scripting/scripting.ts";
+import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER } from "../src/scripting/run_place.ts";
 import {
   binaryToBytes,
   connectRetry,
@@ -13,6 +14,7 @@ import {
   waitUntil,
   withClient,
   withConnections,
+  withServer,
 } from "./helpers.ts";
 import { ENGINE_DIR } from "../src/scripting/engine.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
@@ -115,6 +117,44 @@ Deno.test("busy: -BUSY past the threshold, SCRIPT KILL of a read-only script, NO
   if (ref !== null) assert.deepEqual(ours, ref);
 });
 
+Deno.test("busy: a killed script that calls redis names the line it was at", async () => {
+  const script = "-- waits\nlocal n = 0\nwhile true do redis.call('ping') n = n + 1 end\n";
+  const lib = "#!lua name=calllib\nlocal function spin()\n  local n = 0\n" +
+    "  while true do redis.pcall('ping') n = n + 1 end\nend\n" +
+    "redis.register_function('cspin', spin)\n";
+  const [ours, ref] = await both(async (port) => {
+    const out: string[] = [];
+    await withConnections(port, 2, async ([a, b]) => {
+      await b.call("CONFIG", "SET", "busy-reply-threshold", "100");
+      await a.send("EVAL", script, "0");
+      out.push(norm(await untilBusy(b)));
+      out.push(await b.call("SCRIPT", "KILL"));
+      out.push(await a.readRaw());
+      out.push(await b.call("SCRIPT", "KILL"));
+      // A function, calling through redis.pcall.
+      out.push(await b.call("FUNCTION", "LOAD", lib));
+      await a.send("FCALL", "cspin", "0");
+      out.push(norm(await untilBusy(b)));
+      out.push(await b.call("FUNCTION", "KILL"));
+      out.push(await a.readRaw());
+      out.push(await a.call("PING"));
+    });
+    return out;
+  });
+  assert.deepEqual(ours, [
+    BUSY_EVAL,
+    "+OK\r\n",
+    killed(sha1hex(binaryToBytes(script)), "user_script", 3),
+    NOTBUSY,
+    "$7\r\ncalllib\r\n",
+    BUSY_FUNCTION,
+    "+OK\r\n",
+    killed("cspin", "user_function", 4),
+    "+PONG\r\n",
+  ]);
+  if (ref !== null) assert.deepEqual(ours, ref);
+});
+
 Deno.test("busy: a script that wrote is UNKILLABLE; SHUTDOWN NOSAVE stops the server", async () => {
   const script = "redis.call('set', 'x', '1') " + SPIN;
   const [ours, ref] = await both(async (port) => {
@@ -197,6 +237,125 @@ Deno.test("busy: a script that ends after the threshold replies normally and pro
     const stats = srv.exec("INFO", "commandstats");
     assert.match(stats, /cmdstat_eval:calls=1,/);
   });
+});
+
+Deno.test("busy: on a replica, the master's stream waits for the busy script, then applies in order", async () => {
+  await withServer({ "repl-diskless-sync-delay": 0 }, async (master) => {
+    await withServer({ replicaof: `127.0.0.1 ${master.port}` }, async (replica) => {
+      await withConnections(master.port, 1, async ([m]) => {
+        await withConnections(replica.port, 2, async ([a, b]) => {
+          const replInfo = async (c: RawClient, field: string) =>
+            (await c.call("INFO", "replication")).split("\r\n")
+              .find((l) => l.startsWith(`${field}:`))?.slice(field.length + 1);
+          await waitUntil(
+            async () => (await replInfo(b, "master_link_status")) === "up",
+            "the replica's link up",
+            { timeoutMs: 10_000 },
+          );
+          assert.equal(await m.call("SET", "before", "1"), "+OK\r\n");
+          await waitUntil(async () => (await b.call("GET", "before")) === "$1\r\n1\r\n", "before");
+          await b.call("CONFIG", "SET", "busy-reply-threshold", "100");
+          await a.send("EVAL_RO", SPIN, "0");
+          assert.equal(await untilBusy(b), BUSY_EVAL);
+          // Writes on the master while the replica's script is busy: they reach the replica
+          // and wait there, neither applied nor refused with -BUSY.
+          const input = replica.server.stats.netReplInputBytes;
+          assert.equal(await m.call("SET", "during", "1"), "+OK\r\n");
+          assert.equal(await m.call("INCR", "during"), ":2\r\n");
+          await waitUntil(
+            () => replica.server.stats.netReplInputBytes > input,
+            "the master's writes read by the replica",
+          );
+          assert.equal(replica.server.keyspace.dbs[0].size, 1);
+          assert.equal(await b.call("GET", "during"), BUSY_EVAL);
+          assert.equal(await b.call("SCRIPT", "KILL"), "+OK\r\n");
+          assert.equal(await a.readRaw(), killed(sha1hex(binaryToBytes(SPIN)), "user_script", 1));
+          await waitUntil(async () => (await b.call("GET", "during")) === "$1\r\n2\r\n", "during");
+          await waitUntil(
+            async () =>
+              (await replInfo(m, "master_repl_offset")) ===
+                (await replInfo(b, "slave_repl_offset")),
+            "the replica's offset equal to the master's",
+          );
+          assert.equal(await b.call("GET", "before"), "$1\r\n1\r\n");
+          assert.equal(await replInfo(b, "master_link_status"), "up");
+        });
+      });
+    });
+  });
+});
+
+Deno.test("server thread: a script that only read runs there next; one that writes later runs again in the worker, once", async () => {
+  await withClient({}, async (c, srv) => {
+    const units: string[] = [];
+    srv.server.propagateListeners.push((_db, argv) => {
+      units.push(new TextDecoder().decode(argv[0]).toUpperCase());
+    });
+    const scripting = scriptingOf(srv.server);
+    const script = "local v = redis.call('get', KEYS[1]) " +
+      "if ARGV[1] == 'w' then redis.call('incr', KEYS[1]) end " +
+      "if ARGV[1] == 'p' then local r = redis.pcall('incr', KEYS[1]) " +
+      "if type(r) == 'table' then return 'refused' end end return v";
+    const sha = sha1hex(binaryToBytes(script));
+    const place = () => scripting.scripts.get(sha)!.place.mode;
+    assert.equal(await c.call("SET", "k", "1"), "+OK\r\n");
+    assert.equal(await c.call("SCRIPT", "LOAD", script), `$40\r\n${sha}\r\n`);
+    assert.equal(place(), PLACE_UNKNOWN);
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "r"), "$1\r\n1\r\n");
+    assert.equal(place(), PLACE_SERVER_THREAD);
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "r"), "$1\r\n1\r\n");
+    assert.equal(place(), PLACE_SERVER_THREAD);
+    // A write: the try stops before it and the script runs again in the worker.
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "w"), "$1\r\n1\r\n");
+    assert.equal(place(), PLACE_WORKER);
+    assert.equal(await c.call("GET", "k"), "$1\r\n2\r\n");
+    assert.deepEqual(units, ["SET", "INCR"]);
+    // redis.pcall of a write in a try: the script never sees the try's refusal.
+    scripting.scripts.get(sha)!.place.mode = PLACE_SERVER_THREAD;
+    assert.equal(await c.call("EVALSHA", sha, "1", "k", "p"), "$1\r\n2\r\n");
+    assert.equal(await c.call("GET", "k"), "$1\r\n3\r\n");
+    assert.deepEqual(units, ["SET", "INCR", "INCR"]);
+    assert.equal(place(), PLACE_WORKER);
+    // PUBLISH has effects too (a subscriber would get the message twice).
+    const pub = "redis.call('get', 'k') if ARGV[1] == 'p' then " +
+      "return redis.call('publish', 'ch', 'm') end return 0";
+    await withConnections(srv.port, 1, async ([sub]) => {
+      await sub.call("SUBSCRIBE", "ch");
+      assert.equal(await c.call("EVAL", pub, "0", "r"), ":0\r\n");
+      assert.equal(await c.call("EVAL", pub, "0", "p"), ":1\r\n");
+      assert.equal(await sub.readRaw(), "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n");
+      assert.equal(await c.call("PING"), "+PONG\r\n");
+      assert.equal(await sub.call("PING"), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    });
+  });
+});
+
+Deno.test("server thread: a script that turns long there goes to the worker: -BUSY and SCRIPT KILL work", async () => {
+  const script = "if ARGV[1] == 'spin' then while true do end end return 'quick'";
+  const [ours, ref] = await both(async (port) => {
+    const out: string[] = [];
+    await withConnections(port, 2, async ([a, b]) => {
+      out.push(await b.call("CONFIG", "SET", "busy-reply-threshold", "100"));
+      out.push(await a.call("EVAL", script, "0", "quick"));
+      out.push(await a.call("EVAL", script, "0", "quick"));
+      await a.send("EVAL", script, "0", "spin");
+      out.push(norm(await untilBusy(b)));
+      out.push(await b.call("SCRIPT", "KILL"));
+      out.push(await a.readRaw());
+      out.push(await a.call("EVAL", script, "0", "quick"));
+    });
+    return out;
+  });
+  assert.deepEqual(ours, [
+    "+OK\r\n",
+    "$5\r\nquick\r\n",
+    "$5\r\nquick\r\n",
+    BUSY_EVAL,
+    "+OK\r\n",
+    killed(sha1hex(binaryToBytes(script)), "user_script", 1),
+    "$5\r\nquick\r\n",
+  ]);
+  if (ref !== null) assert.deepEqual(ours, ref);
 });
 
 Deno.test("worker: arguments, replies and results larger than the shared area cross whole", async () => {

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { createServer, startServer } from "../mod.ts";
 import {
+  cmd,
   connectRetry,
   freePort,
   RawClient,
   runsWith,
-  simplify,
   tempDir,
   useCommand,
   withClient,
@@ -24,11 +24,6 @@ import { Log } from "../src/server/log.ts";
 
 const HAS_CLI = runsWith("redis-cli");
 const HAS_BENCH = runsWith("redis-benchmark");
-
-async function cmd(c: RawClient, ...args: (string | number)[]): Promise<unknown> {
-  await c.send(...args);
-  return simplify(await c.read());
-}
 
 /** INFO text split into sections: name -> [field, value] lines. */
 function parseInfo(text: string): Map<string, [string, string][]> {
@@ -610,6 +605,40 @@ Deno.test("COMMAND GETKEYS / GETKEYSANDFLAGS and their errors", async () => {
 // ---------------------------------------------------------------------------------------------
 // SLOWLOG, MONITOR, TIME, LASTSAVE, LATENCY
 
+Deno.test({
+  name: "SLOWLOG logs a rewritten command as the client sent it (compared with valkey)",
+  ignore: !HAS_REFERENCE,
+  fn: async () => {
+    const steps: string[][] = [
+      ["SET", "k", "v", "EX", "100"],
+      ["EXPIRE", "k", "200"],
+      ["GETEX", "k", "PX", "5000"],
+      ["INCRBYFLOAT", "f", "1.5"],
+      ["GEOADD", "g", "13.361389", "38.115556", "Palermo"],
+      ["SADD", "s", "a"],
+      ["SPOP", "s"],
+      ["RPUSH", "l", "x"],
+      ["BLPOP", "l", "0"],
+    ];
+    const run = async (c: RawClient) => {
+      await c.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+      await c.call("SLOWLOG", "RESET");
+      for (const s of steps) await c.call(...s);
+      const all = (await cmd(c, "SLOWLOG", "GET", "-1")) as unknown[][];
+      return all.map((e) => e[3]).reverse().slice(1);
+    };
+    let ref: unknown[] = [];
+    await withReferenceClient(async (v) => {
+      ref = await run(v);
+    });
+    await withClient({}, async (c) => {
+      const ours = await run(c);
+      assert.deepEqual(ours, steps);
+      assert.deepEqual(ours, ref);
+    });
+  },
+});
+
 Deno.test("SLOWLOG with slowlog-log-slower-than 0", async () => {
   await withClient({}, async (c) => {
     await c.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
@@ -721,6 +750,54 @@ Deno.test("TIME, LASTSAVE, LATENCY", async () => {
 
 // ---------------------------------------------------------------------------------------------
 // DEBUG, SHUTDOWN
+
+Deno.test({
+  name: "DEBUG POPULATE: keys, prefix, size, existing keys kept, errors (compared with valkey)",
+  ignore: !HAS_REFERENCE,
+  fn: async () => {
+    const steps: (string | number)[][] = [
+      ["SET", "key:1", "mine"],
+      ["DEBUG", "POPULATE", "3"],
+      ["DEBUG", "POPULATE", "2", "p"],
+      ["DEBUG", "POPULATE", "2", "z", "3"],
+      ["DEBUG", "POPULATE", "2", "w", "12"],
+      ["DEBUG", "POPULATE", "1", "nul\0cut"],
+      ["DEBUG", "POPULATE", "1", "x".repeat(200)],
+      ["DEBUG", "POPULATE", "0"],
+      ["DEBUG", "POPULATE", "-1"],
+      ["DEBUG", "POPULATE", "abc"],
+      ["DEBUG", "POPULATE", "1", "q", "-5"],
+      ["DEBUG", "POPULATE", "1", "q", "1", "extra"],
+      ["DBSIZE"],
+      ["GET", "key:0"],
+      ["GET", "key:1"],
+      ["GET", "p:1"],
+      ["GET", "z:1"],
+      ["GET", "w:0"],
+      ["KEYS", "nul*"],
+      ["STRLEN", "x".repeat(125) + ":0"],
+      ["EXISTS", "x".repeat(200) + ":0"],
+      ["DEBUG", "DIGEST"],
+    ];
+    const run = async (c: RawClient) => {
+      const out: string[] = [];
+      for (const s of steps) out.push(await c.call(...s));
+      return out;
+    };
+    let ref: string[] = [];
+    await withReferenceClient(async (v) => {
+      ref = await run(v);
+    }, ["--enable-debug-command", "yes"]);
+    await withClient({ "enable-debug-command": "yes" }, async (c) => {
+      const ours = await run(c);
+      assert.equal(ours[1], "+OK\r\n");
+      assert.equal(ours[12], ":11\r\n");
+      assert.equal(ours[13], "$7\r\nvalue:0\r\n");
+      assert.equal(ours[14], "$4\r\nmine\r\n");
+      assert.deepEqual(ours, ref);
+    });
+  },
+});
 
 Deno.test("DEBUG needs enable-debug-command; SLEEP, SET-ACTIVE-EXPIRE, OBJECT, PROTOCOL", async () => {
   await withClient({}, async (c) => {

@@ -6,6 +6,9 @@
  * thousands of random inputs (valkey KEYS / ZADD+ZMSCORE / inline commands, and glibc
  * strtod/strtold/printf through a small C oracle).
  */
+import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { sha1Into } from "../src/util/sha1.ts";
 import assert from "node:assert/strict";
 import { isPlainPattern, matchGlob } from "../src/util/glob.ts";
 import { checkHincrByFloatIncrement, hincrByFloat } from "../src/commands/hash.ts";
@@ -1054,4 +1057,18 @@ Deno.test("splitArgs: blank lines and C-string termination", () => {
   assert.deepEqual(splitArgs('"a\x00b"'), null);
   assert.deepEqual(splitArgs('"\\x00"'), ["\x00"]);
   assert.deepEqual(splitArgs('"a\\'), null);
+});
+
+Deno.test("sha1Into equals node:crypto's SHA-1 for every length across block boundaries", () => {
+  const out = new Uint8Array(20);
+  for (let n = 0; n < 200; n++) {
+    const d = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff);
+    sha1Into(d, out);
+    assert.equal(Buffer.from(out).toString("hex"), createHash("sha1").update(d).digest("hex"));
+  }
+  // In place, as mixDigest uses it.
+  const x = new Uint8Array(20).fill(7);
+  const want = createHash("sha1").update(x).digest("hex");
+  sha1Into(x, x);
+  assert.equal(Buffer.from(x).toString("hex"), want);
 });

@@ -15,8 +15,6 @@ import type { CommandSpec } from "../server/command_table.ts";
 import { isPubSubClient } from "../server/client_info.ts";
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
-/** What MONITOR and the slowlog show instead of a password (shared.redacted). */
-const REDACTED = binaryToBytes("(redacted)");
 
 /**
  * Checks a username/password pair (ACLAuthenticateUser for the users this
@@ -34,13 +32,6 @@ export function authenticate(c: Client, user: string, pass: string): boolean {
   c.authenticated = true;
   c.user = user;
   return true;
-}
-
-/** Replaces argument `i` by "(redacted)" for MONITOR and the slowlog (redactClientCommandArgument). */
-function redact(c: Client, i: number): void {
-  if (c.argv[i] === REDACTED) return;
-  c.argv = c.argv.slice();
-  c.argv[i] = REDACTED;
 }
 
 function pingCommand(c: Client): void {
@@ -80,12 +71,12 @@ function authCommand(c: Client): void {
     }
     user = "default";
     pass = c.key(1);
-    redact(c, 1);
+    c.redactArgument(1);
   } else {
     user = c.key(1);
     pass = c.key(2);
-    redact(c, 1);
-    redact(c, 2);
+    c.redactArgument(1);
+    c.redactArgument(2);
   }
   if (authenticate(c, user, pass)) c.reply.ok();
   else c.reply.error(WRONGPASS);
@@ -109,8 +100,8 @@ function helloCommand(c: Client): void {
     if (opt === "auth" && moreargs >= 2) {
       user = c.key(j + 1);
       pass = c.key(j + 2);
-      redact(c, j + 1);
-      redact(c, j + 2);
+      c.redactArgument(j + 1);
+      c.redactArgument(j + 2);
       j += 2;
     } else if (opt === "setname" && moreargs >= 1) {
       name = c.argv[j + 1];

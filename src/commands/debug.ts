@@ -4,10 +4,11 @@ import type { Client } from "../server/client.ts";
 import { memtoull } from "../server/config_file.ts";
 import { randomReplId } from "../replication/state.ts";
 import { RedisList, setQuicklistPackedThreshold } from "../store/list.ts";
-import { bytesToText, textToBytes } from "../util/bytes.ts";
+import { bytesToText, cString, textToBytes } from "../util/bytes.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
-import { objectEncoding, objectRefcount } from "./keyspace.ts";
+import { dbAdd, lookupKeyWrite, objectEncoding, objectRefcount } from "./keyspace.ts";
+import { getPositiveLong } from "./args.ts";
 import type { CommandSpec } from "../server/command_table.ts";
 import { datasetDigest, keyValueDigest } from "../persistence/digest.ts";
 import { serializedLength } from "../persistence/rdb_writer.ts";
@@ -167,6 +168,8 @@ function debugCommand(c: Client): void {
     for (let j = 2; j < c.argc; j++) c.reply.simple(keyValueDigest(c.db, c.key(j)));
   } else if (sub === "object" && c.argc === 3) {
     debugObject(c);
+  } else if (sub === "populate" && c.argc >= 3 && c.argc <= 5) {
+    debugPopulate(c);
   } else if (sub === "error" && c.argc === 3) {
     c.reply.error(bytesToText(c.argv[2]));
   } else if (sub === "log" && c.argc === 3) {
@@ -186,6 +189,33 @@ function debugCommand(c: Client): void {
   } else {
     replySubcommandSyntaxError(c);
   }
+}
+
+/**
+ * DEBUG POPULATE count [prefix] [size]: adds `<prefix>:<n>` -> `value:<n>` for
+ * n below count, skipping keys that exist; with a size, each value is that long
+ * (`value:<n>` cut or padded with zero bytes). Like Redis: no dirty count, no
+ * propagation; the key is formatted into a 128-byte buffer, so it is cut at 127.
+ */
+function debugPopulate(c: Client): void {
+  const count = getPositiveLong(c, 2);
+  if (count === null) return;
+  const size = c.argc === 5 ? getPositiveLong(c, 4) : 0;
+  if (size === null) return;
+  const prefix = c.argc >= 4 ? cString(c.argv[3]) : "key";
+  const enc = new TextEncoder();
+  for (let j = 0; j < count; j++) {
+    const key = cString(`${prefix}:${j}`, 127);
+    if (lookupKeyWrite(c, key) !== undefined) continue;
+    let value = enc.encode(`value:${j}`);
+    if (size !== 0) {
+      const padded = new Uint8Array(size);
+      padded.set(value.length <= size ? value : value.subarray(0, size));
+      value = padded;
+    }
+    dbAdd(c, c.db, key, value);
+  }
+  c.reply.ok();
 }
 
 function debugProtocol(c: Client): void {

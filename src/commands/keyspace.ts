@@ -233,11 +233,6 @@ function flushdbCommand(c: Client): void {
   c.reply.ok();
 }
 
-/** A persistence module may install a synchronous RDB save here (rdbSave). */
-interface RdbSaver {
-  rdbSaveSync?: () => boolean;
-}
-
 function flushallCommand(c: Client): void {
   if (!parseFlushFlags(c)) return;
   const server = c.server;
@@ -251,8 +246,10 @@ function flushallCommand(c: Client): void {
   // flushAllDataAndResetRDB: with save points configured the empty dataset is
   // saved right away, and a successful rdbSave resets the dirty counter.
   if (server.config.saveParams.length > 0) {
-    const saver = (server as unknown as RdbSaver).rdbSaveSync;
-    const ok = saver ? saver.call(server) : true;
+    let ok = true;
+    for (const s of server.subsystems) {
+      if (s.flushallSave !== undefined && !s.flushallSave()) ok = false;
+    }
     if (ok) {
       server.dirty = 0;
       server.lastSave = Math.floor(Date.now() / 1000);

@@ -1,18 +1,18 @@
 /**
  * Replication commands (Redis's replication.c): REPLCONF, SYNC, PSYNC, WAIT,
- * ROLE, REPLICAOF / SLAVEOF, FAILOVER. They parse and reply; the replication subsystem
+ * WAITAOF, ROLE, REPLICAOF / SLAVEOF, FAILOVER. They parse and reply; the replication subsystem
  * (src/replication) keeps the state and does the work.
  */
 
 import type { Client } from "../server/client.ts";
 import type { CommandSpec } from "../server/command_table.ts";
-import { replicationOf } from "../replication/master.ts";
+import { replicationOf, WAITAOF_NO_AOF } from "../replication/master.ts";
 import { setMaster, unsetMaster } from "../replication/replicaof.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { splitArgsBytes } from "../util/splitargs.ts";
 import { parseLongLong } from "../util/number.ts";
-import { getLong, getLongLong, getRangeLong } from "./args.ts";
+import { getLong, getLongLong, getPositiveLong, getRangeLong } from "./args.ts";
 
 /** NET_HOST_STR_LEN: longest REPLCONF ip-address accepted, plus one. */
 const NET_HOST_STR_LEN = 256;
@@ -44,7 +44,12 @@ function replconfCommand(c: Client): void {
       if (!repl.isReplicaClient(c)) return;
       const offset = parseLongLong(c.argv[j + 1]);
       if (offset === null) return;
-      repl.ack(c, Number(offset));
+      let aofOffset: bigint | null = null;
+      if (c.argc > j + 3 && c.lower(j + 2) === "fack") {
+        aofOffset = parseLongLong(c.argv[j + 3]);
+        if (aofOffset === null) return;
+      }
+      repl.ack(c, Number(offset), aofOffset === null ? null : Number(aofOffset));
       return;
     } else if (opt === "getack") {
       // From our master: answered with REPLCONF ACK on the link.
@@ -103,6 +108,25 @@ function waitCommand(c: Client): void {
   if (timeout < 0n) return c.reply.error("ERR timeout is negative");
   const deadline = timeout > 0n ? server.keyspace.now + Number(timeout) : 0;
   replicationOf(server).wait(c, numreplicas, deadline);
+}
+
+function waitaofCommand(c: Client): void {
+  const server = c.server;
+  const numlocal = getRangeLong(c, 1, 0n, 1n);
+  if (numlocal === null) return;
+  const numreplicas = getPositiveLong(c, 2);
+  if (numreplicas === null) return;
+  const timeout = getLongLong(c, 3, "timeout is not an integer or out of range");
+  if (timeout === null) return;
+  if (timeout < 0n) return c.reply.error("ERR timeout is negative");
+  if (server.isReplica()) {
+    return c.reply.error(
+      "ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.",
+    );
+  }
+  if (numlocal > 0 && !server.config.appendonly) return c.reply.error(WAITAOF_NO_AOF);
+  const deadline = timeout > 0n ? server.keyspace.now + Number(timeout) : 0;
+  replicationOf(server).waitAof(c, numlocal, numreplicas, deadline);
 }
 
 function roleCommand(c: Client): void {
@@ -290,6 +314,28 @@ export const replicationCommands: CommandSpec[] = [
     tips: ["request_policy:all_shards", "response_policy:agg_min"],
     args: [{ name: "numreplicas", type: "integer" }, { name: "timeout", type: "integer" }],
     handler: waitCommand,
+  },
+  {
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: "generic",
+    omitGroupCategory: true,
+    name: "waitaof",
+    arity: 4,
+    flags: ["blocking"],
+    since: "7.2.0",
+    summary:
+      "Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the master and/or replicas.",
+    complexity: "O(1)",
+    aclCategories: ["connection"],
+    tips: ["request_policy:all_shards", "response_policy:agg_min"],
+    args: [
+      { name: "numlocal", type: "integer" },
+      { name: "numreplicas", type: "integer" },
+      { name: "timeout", type: "integer" },
+    ],
+    handler: waitaofCommand,
   },
   {
     ...serverRow,

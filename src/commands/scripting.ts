@@ -55,6 +55,7 @@ function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
     {
       source: script!.source,
       flags: script!.flags,
+      place: script!.place,
       name: sha!,
       chunk: "user_script",
       isEval: true,

@@ -6,7 +6,6 @@
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { ConfigError } from "../server/config.ts";
-import { textToBytes } from "../util/bytes.ts";
 import { helpRow, replyHelp } from "./help.ts";
 import { genInfoString, resetInfoStats } from "./info.ts";
 import type { Command, CommandFlag, CommandSpec } from "../server/command_table.ts";
@@ -75,8 +74,6 @@ function configGetCommand(c: Client): void {
   }
 }
 
-const REDACTED = textToBytes("(redacted)");
-
 function configSetCommand(c: Client): void {
   if ((c.argc - 2) % 2 !== 0) {
     c.reply.error("ERR syntax error");
@@ -84,17 +81,12 @@ function configSetCommand(c: Client): void {
   }
   const config = c.server.config;
   const pairs: [string, string][] = [];
-  let redacted: Uint8Array[] | null = null;
   for (let i = 2; i < c.argc; i += 2) {
     const name = c.key(i);
     pairs.push([name, c.key(i + 1)]);
     // Secrets never reach the slowlog (redactClientCommandArgument).
-    if (config.isSensitive(name)) {
-      redacted ??= [...c.argv];
-      redacted[i + 1] = REDACTED;
-    }
+    if (config.isSensitive(name)) c.redactArgument(i + 1);
   }
-  if (redacted !== null) c.rewriteArgv(redacted);
   try {
     config.setMany(pairs, { isLocalClient: isLocalClient(c), loading: c.server.loading });
   } catch (err) {

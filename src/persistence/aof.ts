@@ -17,7 +17,12 @@
 
 import type { Client } from "../server/client.ts";
 import type { Config } from "../server/config.ts";
-import { PROPAGATE_AOF, type PropagateListener, selectingSink } from "../server/propagation.ts";
+import {
+  PROPAGATE_AOF,
+  PROPAGATE_REPL,
+  type PropagateListener,
+  selectingSink,
+} from "../server/propagation.ts";
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { AofManifest, ManifestError } from "./aof_manifest.ts";
@@ -87,6 +92,10 @@ export class Aof implements Subsystem {
   private listening = false;
   private readonly listener: PropagateListener = (dbid, argv, target) => {
     if (target & PROPAGATE_AOF) this.sink(dbid, argv, target);
+    // replicationFeedSlaves with no backlog (hence no replica): the offset still
+    // counts commands, for WAITAOF to compare with fsynced_reploff.
+    const repl = this.server.repl;
+    if (target & PROPAGATE_REPL && repl.backlog === null && repl.role === "master") repl.offset++;
   };
   private curTimestamp = 0;
   /** aof_current_size, aof_last_incr_size, aof_rewrite_base_size. */
@@ -103,6 +112,8 @@ export class Aof implements Subsystem {
   /** Waiters for an fsync after the running one (appendfsync always). */
   private nextSync: Promise<void> | null = null;
   private delayedFsync = 0;
+  /** fsynced_reploff_pending: the replication offset the last finished fsync covers. */
+  private fsyncedReploffPending = 0;
   private rewrite: RewriteJob | null = null;
   rewriteScheduled = false;
   private lastRewriteTimeSec = -1;
@@ -120,6 +131,7 @@ export class Aof implements Subsystem {
     this.sink = selectingSink(this.feed);
     registry.set(server, this);
     const config = server.config;
+    server.repl.fsyncedReploff = config.appendonly ? 0 : -1;
     config.onChange("appendonly", () => this.updateAppendonly());
     config.onChange("appendfsync", () => {
       if (config.appendfsync === "always" && this.fd !== null) this.flush(true, true);
@@ -462,8 +474,10 @@ export class Aof implements Subsystem {
   private startSync(): Promise<void> {
     const fd = this.fd!;
     const upTo = this.writtenTotal;
+    const reploff = this.server.repl.offset;
     const done = fd.syncData().then(
       () => {
+        if (upTo >= this.syncedTotal) this.fsynced(reploff);
         if (upTo > this.syncedTotal) this.syncedTotal = upTo;
         this.lastFsync = Math.floor(Date.now() / 1000);
       },
@@ -496,6 +510,24 @@ export class Aof implements Subsystem {
     }
     this.syncedTotal = this.writtenTotal;
     this.lastFsync = Math.floor(Date.now() / 1000);
+    this.fsynced(this.server.repl.offset);
+  }
+
+  /**
+   * An fsync covering the stream up to `reploff` finished: WAITAOF and the
+   * FACK of REPLCONF ACK see it once the AOF is on (not while the first
+   * rewrite of a just enabled AOF runs: the data is not all on disk yet).
+   */
+  private fsynced(reploff: number): void {
+    this.fsyncedReploffPending = reploff;
+    this.publishFsynced();
+  }
+
+  private publishFsynced(): void {
+    const repl = this.server.repl;
+    if (this.state !== "on" || repl.fsyncedReploff === this.fsyncedReploffPending) return;
+    repl.fsyncedReploff = this.fsyncedReploffPending;
+    repl.onFsynced?.();
   }
 
   /**
@@ -544,7 +576,11 @@ export class Aof implements Subsystem {
       this.syncNow();
       return;
     }
-    if (this.syncedTotal >= this.writtenTotal) return;
+    if (this.syncedTotal >= this.writtenTotal) {
+      // Everything is fsynced: stream bytes the AOF never got (PING, REPLCONF) are covered too.
+      if (policy !== "no" && this.syncing === null) this.fsynced(this.server.repl.offset);
+      return;
+    }
     if (!force && this.config.noAppendfsyncOnRewrite && this.rewrite !== null) return;
     if (policy === "always") {
       // Writes no reply waits for (CLIENT REPLY OFF, expiry in the cron) are fsynced too.
@@ -660,6 +696,8 @@ export class Aof implements Subsystem {
     this.flush(true, true);
     this.closeFd();
     this.state = "off";
+    this.server.repl.fsyncedReploff = -1;
+    this.fsyncedReploffPending = 0;
     this.rewriteScheduled = false;
     this.lastIncrSize = 0;
     this.stopListening();
@@ -724,6 +762,11 @@ export class Aof implements Subsystem {
     }
     this.flush(true);
     this.sink = selectingSink(this.feed); // aof_selected_db = -1
+    if (this.state === "wait_rewrite") {
+      // What a just enabled AOF has on disk counts once its first rewrite is done.
+      this.fsyncedReploffPending = this.server.repl.offset;
+      this.server.repl.fsyncedReploff = 0;
+    }
     if (!this.openNewIncrForAppend()) {
       this.lastBgrewriteOk = false;
       return false;
@@ -812,7 +855,10 @@ export class Aof implements Subsystem {
       if (this.config.appendfsync === "always") this.syncNow();
       // aof_background_fsync_and_close, after any fsync still running on it.
       const running = this.syncing?.done ?? Promise.resolve();
-      running.then(() => old.syncData()).catch(() => {}).finally(() => {
+      const reploff = this.server.repl.offset;
+      running.then(() => old.syncData()).then(() => {
+        if (reploff > this.fsyncedReploffPending) this.fsynced(reploff);
+      }).catch(() => {}).finally(() => {
         try {
           old.close();
         } catch { /* closed */ }
@@ -923,7 +969,10 @@ export class Aof implements Subsystem {
     this.lastBgrewriteOk = true;
     this.consecutiveFailures = 0;
     log.notice("Background AOF rewrite finished successfully");
-    if (this.state === "wait_rewrite") this.state = "on";
+    if (this.state === "wait_rewrite") {
+      this.state = "on";
+      this.publishFsynced();
+    }
     return true;
   }
 

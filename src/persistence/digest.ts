@@ -13,7 +13,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import type { Db, Keyspace } from "../store/keyspace.ts";
 import type { RedisValue } from "../store/types.ts";
 import { RedisList } from "../store/list.ts";
@@ -23,24 +22,23 @@ import { SortedSet } from "../store/zset.ts";
 import { idText, maxId, RedisStream, zeroId } from "../store/stream.ts";
 import { fpconvDtoa } from "../util/fpconv.ts";
 import { binaryToBytes } from "../util/bytes.ts";
+import { sha1Into } from "../util/sha1.ts";
 
 /** OBJ_* type numbers, as mixed into a key's digest. */
 const OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4, OBJ_STREAM = 6;
 
 const EXPIRE_MARK = binaryToBytes("!!expire!!");
 
-function sha1(data: Uint8Array): Uint8Array {
-  return createHash("sha1").update(data).digest();
-}
+const scratch = new Uint8Array(20);
 
 function xorDigest(digest: Uint8Array, data: Uint8Array): void {
-  const h = sha1(data);
-  for (let j = 0; j < 20; j++) digest[j] ^= h[j];
+  sha1Into(data, scratch);
+  for (let j = 0; j < 20; j++) digest[j] ^= scratch[j];
 }
 
 function mixDigest(digest: Uint8Array, data: Uint8Array): void {
   xorDigest(digest, data);
-  digest.set(sha1(digest));
+  sha1Into(digest, digest);
 }
 
 function asBytes(x: string | Uint8Array): Uint8Array {

@@ -41,24 +41,41 @@ function i64le(b: Uint8Array, p: number): number | bigint {
 
 /** Shared cursor state: the current entry. */
 export abstract class PackedCursor {
-  /** The current entry's bytes (a view into the blob), or null for an integer entry. */
-  str: Uint8Array | null = null;
-  /** The current entry's integer when `str` is null. */
+  /** Where the current string entry's bytes start in {@link blob}. */
+  off = 0;
+  /** The current string entry's length, or -1 for an integer entry. */
+  len = -1;
+  /** The current entry's integer when `len` is -1. */
   int: number | bigint = 0;
+  // The current string entry's view, made when asked for.
+  private view: Uint8Array | null = null;
+
+  constructor(/** The blob walked. */ readonly blob: Uint8Array) {}
+
+  /** The current entry's bytes (a view into the blob), or null for an integer entry. */
+  get str(): Uint8Array | null {
+    if (this.len < 0) return null;
+    return this.view ??= this.blob.subarray(this.off, this.off + this.len);
+  }
+
+  /** Makes `blob[off, off + len)` the current entry (len -1: the integer `int`). */
+  protected entry(off: number, len: number): void {
+    this.off = off;
+    this.len = len;
+    this.view = null;
+  }
 
   /** Advances to the next entry; false at the end (after checking the count). */
   abstract next(): boolean;
 
   /** The current entry as bytes to keep (an integer in decimal). */
   bytes(): Uint8Array {
-    const s = this.str;
-    return s !== null ? ownedBytes(s, 0, s.length) : asciiBytes(String(this.int));
+    return this.len >= 0 ? ownedBytes(this.blob, this.off, this.len) : asciiBytes(String(this.int));
   }
 
   /** The current entry as a binary string (keyspace form of fields and members). */
   binary(): string {
-    const s = this.str;
-    return s !== null ? binaryOf(s, 0, s.length) : String(this.int);
+    return this.len >= 0 ? binaryOf(this.blob, this.off, this.len) : String(this.int);
   }
 }
 
@@ -97,12 +114,13 @@ export function asciiBytes(text: string): Uint8Array {
 }
 
 // Reused argument arrays for short strings, one per length.
+const CHAR_ARGS_MAX = 64;
 const charArgs: number[][] = [];
-for (let n = 0; n <= 32; n++) charArgs.push(new Array<number>(n).fill(0));
+for (let n = 0; n <= CHAR_ARGS_MAX; n++) charArgs.push(new Array<number>(n).fill(0));
 
 /** `src[p, p + n)` as a binary string, without a view object for short ones. */
 export function binaryOf(src: Uint8Array, p: number, n: number): string {
-  if (n > 32) return bytesToBinary(src.subarray(p, p + n));
+  if (n > CHAR_ARGS_MAX) return bytesToBinary(src.subarray(p, p + n));
   const a = charArgs[n];
   for (let i = 0; i < n; i++) a[i] = src[p + i];
   return String.fromCharCode.apply(null, a);
@@ -126,8 +144,8 @@ export class ListpackCursor extends PackedCursor {
   /** The header's entry count (65535 when unknown). */
   readonly headerCount: number;
 
-  constructor(private readonly lp: Uint8Array) {
-    super();
+  constructor(lp: Uint8Array) {
+    super(lp);
     const n = lp.length;
     if (n < LP_HDR + 1) fail("listpack shorter than its header");
     if (u32le(lp, 0) !== n) fail("listpack size does not match its header");
@@ -142,7 +160,7 @@ export class ListpackCursor extends PackedCursor {
   }
 
   next(): boolean {
-    const lp = this.lp;
+    const lp = this.blob;
     const p = this.p;
     const end = this.end;
     if (p >= end) {
@@ -153,7 +171,7 @@ export class ListpackCursor extends PackedCursor {
     }
     const b = lp[p];
     let len: number;
-    this.str = null;
+    this.entry(0, -1);
     if (b < 0x80) {
       this.int = b;
       len = 1;
@@ -161,7 +179,7 @@ export class ListpackCursor extends PackedCursor {
       const sl = b & 0x3f;
       len = 1 + sl;
       if (p + len > end) fail("listpack entry past the end");
-      this.str = lp.subarray(p + 1, p + len);
+      this.entry(p + 1, sl);
     } else if ((b & 0xe0) === 0xc0) {
       if (p + 2 > end) fail("listpack entry past the end");
       const v = ((b & 0x1f) << 8) | lp[p + 1];
@@ -171,12 +189,12 @@ export class ListpackCursor extends PackedCursor {
       if (p + 2 > end) fail("listpack entry past the end");
       len = 2 + (((b & 0x0f) << 8) | lp[p + 1]);
       if (p + len > end) fail("listpack entry past the end");
-      this.str = lp.subarray(p + 2, p + len);
+      this.entry(p + 2, len - 2);
     } else if (b === 0xf0) {
       if (p + 5 > end) fail("listpack entry past the end");
       len = 5 + u32le(lp, p + 1);
       if (p + len > end) fail("listpack entry past the end");
-      this.str = lp.subarray(p + 5, p + len);
+      this.entry(p + 5, len - 5);
     } else if (b === 0xf1) {
       if (p + 3 > end) fail("listpack entry past the end");
       const v = u16le(lp, p + 1);
@@ -248,8 +266,8 @@ export class ZiplistCursor extends PackedCursor {
   private readonly headerCount: number;
   private readonly tail: number;
 
-  constructor(private readonly zl: Uint8Array) {
-    super();
+  constructor(zl: Uint8Array) {
+    super(zl);
     const n = zl.length;
     if (n < ZL_HDR + 1) fail("ziplist shorter than its header");
     if (u32le(zl, 0) !== n) fail("ziplist size does not match its header");
@@ -261,7 +279,7 @@ export class ZiplistCursor extends PackedCursor {
   }
 
   next(): boolean {
-    const zl = this.zl;
+    const zl = this.blob;
     const p = this.p;
     const end = this.end;
     if (p >= end) {
@@ -285,7 +303,7 @@ export class ZiplistCursor extends PackedCursor {
     if (prev !== this.prevLen) fail("ziplist entry with a wrong previous length");
     if (q >= end) fail("ziplist entry past the end");
     const e = zl[q++];
-    this.str = null;
+    this.entry(0, -1);
     let dataLen = 0;
     switch (e >> 6) {
       case 0:
@@ -306,7 +324,7 @@ export class ZiplistCursor extends PackedCursor {
     }
     if (dataLen >= 0) {
       if (q + dataLen > end) fail("ziplist entry past the end");
-      this.str = zl.subarray(q, q + dataLen);
+      this.entry(q, dataLen);
       q += dataLen;
     } else {
       let size: number;
@@ -346,15 +364,15 @@ export class ZipmapCursor extends PackedCursor {
   private seen = 0;
   private wantValue = false;
 
-  constructor(private readonly zm: Uint8Array) {
-    super();
+  constructor(zm: Uint8Array) {
+    super(zm);
     if (zm.length < 2) fail("zipmap too short");
     if (zm[zm.length - 1] !== 0xff) fail("zipmap does not end with its terminator");
     this.end = zm.length - 1;
   }
 
-  private len(): number {
-    const zm = this.zm;
+  private lenField(): number {
+    const zm = this.blob;
     const b = zm[this.p++];
     if (b < 254) return b;
     if (b !== 254 || this.p + 4 > this.end) fail("zipmap entry with a bad length");
@@ -364,21 +382,21 @@ export class ZipmapCursor extends PackedCursor {
   }
 
   next(): boolean {
-    const zm = this.zm;
+    const zm = this.blob;
     if (!this.wantValue && this.p >= this.end) {
       if (this.p !== this.end) fail("zipmap entry past the end");
       if (zm[0] < 254 && zm[0] !== this.seen) fail("zipmap entry count does not match");
       return false;
     }
     if (this.p >= this.end) fail("zipmap entry past the end");
-    const l = this.len();
+    const l = this.lenField();
     let free = 0;
     if (this.wantValue) {
       if (this.p >= this.end) fail("zipmap entry past the end");
       free = zm[this.p++];
     }
     if (this.p + l + free > this.end) fail("zipmap entry past the end");
-    this.str = zm.subarray(this.p, this.p + l);
+    this.entry(this.p, l);
     this.p += l + free;
     if (this.wantValue) this.seen++;
     this.wantValue = !this.wantValue;

@@ -80,11 +80,13 @@ export class Persistence implements Subsystem {
   private bgsaveSeq = 0;
 
   constructor(private readonly server: Server) {
-    // FLUSHALL's synchronous save when save points exist (flushAllDataAndResetRDB).
-    (server as unknown as { rdbSaveSync: () => boolean }).rdbSaveSync = () => {
-      this.killBgsave();
-      return this.trySaveSync();
-    };
+    registry.set(server, this);
+  }
+
+  /** FLUSHALL's synchronous save when save points exist: a running BGSAVE is killed first. */
+  flushallSave(): boolean {
+    this.killBgsave();
+    return this.trySaveSync();
   }
 
   private get rdbPath(): string {
@@ -401,11 +403,20 @@ export class Persistence implements Subsystem {
           // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
           const delay = Number(server.config.rdbKeySaveDelay);
           done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
+          // Clients get a turn while the slice is written: awaiting the write
+          // alone is not enough, its completion can resume the serializer
+          // before the event loop gets to timers and sockets. The write's
+          // failure is held meanwhile (not left unhandled) and rethrown; the
+          // chunk is the encoder's buffer, so it is awaited before the next slice.
           const chunk = ser.enc.drain();
           const written = chunk.length > 0 ? sink(chunk) : undefined;
-          if (written !== undefined) await written;
+          const failed = written instanceof Promise
+            ? written.then(() => null, (e: unknown) => e ?? new Error("write failed"))
+            : null;
           if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
-          else if (written === undefined && !done) await turn();
+          else if (!done) await turn();
+          const err = failed === null ? null : await failed;
+          if (err !== null) throw err;
         }
         if (stop()) return false;
         const last = sink(ser.trailer());
@@ -590,10 +601,13 @@ export interface ReplicationAux {
   offset: number;
 }
 
+const registry = new WeakMap<Server, Persistence>();
+
+/** The persistence subsystem installed in `server`. */
 export function persistenceOf(server: Server): Persistence {
-  const p = server.subsystems.find((s) => s instanceof Persistence);
+  const p = registry.get(server);
   if (p === undefined) throw new Error("persistence subsystem not installed");
-  return p as Persistence;
+  return p;
 }
 
 function joinPath(dir: string, name: string): string {

@@ -52,10 +52,17 @@ import {
   RDB_TYPE_ZSET_LISTPACK,
   RDB_TYPE_ZSET_ZIPLIST,
 } from "./rdb_types.ts";
+import {
+  framedCount,
+  framedEnd,
+  framedNode,
+  MAX_BUILT_ENTRIES,
+  RunBuilder,
+} from "./packed_load.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { isInt64String } from "../util/number.ts";
 import { strtodPrefix } from "../util/strtod.ts";
-import type { Db } from "../store/keyspace.ts";
+import { type Db, INLINE_MAX } from "../store/keyspace.ts";
 import type { EncodingLimits, RedisValue } from "../store/types.ts";
 import { RedisList } from "../store/list.ts";
 import { RedisHash } from "../store/hash.ts";
@@ -128,9 +135,14 @@ export class RdbInput {
   pos: number;
   /** Whether the last {@link string} returned a fresh array (not a view into the image). */
   private fresh = false;
+  /** Where the string read by {@link stringRef} is: `refBuf[refOff, refOff + refLen)`. */
+  refBuf: Uint8Array;
+  refOff = 0;
+  refLen = 0;
 
   constructor(readonly buf: Uint8Array, pos = 0, readonly end = buf.length) {
     this.pos = pos;
+    this.refBuf = buf;
   }
 
   /** Throws the short-read error. */
@@ -264,6 +276,38 @@ export class RdbInput {
     return this.fresh ? s : ownedBytes(s, 0, s.length);
   }
 
+  /**
+   * A string, located rather than returned (no view made): in the image, or
+   * in a new array for integer and LZF encodings. Sets refBuf/refOff/refLen.
+   */
+  stringRef(): void {
+    const b = this.u8();
+    if (b >> 6 !== 3) {
+      const n = this.lenBody(b);
+      const p = this.pos;
+      if (n > this.end - p) this.eof();
+      this.pos = p + n;
+      this.refBuf = this.buf;
+      this.refOff = p;
+      this.refLen = n;
+      return;
+    }
+    this.pos--;
+    const s = this.string();
+    this.refBuf = s;
+    this.refOff = 0;
+    this.refLen = s.length;
+  }
+
+  /**
+   * A string value for the keyspace, which copies one of up to INLINE_MAX
+   * bytes into its arena: a view into the image then, else bytes of its own.
+   */
+  keyspaceString(): Uint8Array {
+    const s = this.string();
+    return this.fresh || s.length <= INLINE_MAX ? s : s.slice();
+  }
+
   /** A string as a binary string (keys, fields, members, names). */
   binaryString(): string {
     const b = this.u8();
@@ -314,11 +358,28 @@ function packed<T>(inp: RdbInput, at: number, what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof PackedFormatError) {
-      inp.corrupt(`${what} integrity check failed: ${e.message}`, at);
-    }
-    throw e;
+    packedError(inp, at, what, e);
   }
+}
+
+/** A packed-blob reader's format error as corruption at `at`; anything else rethrown. */
+function packedError(inp: RdbInput, at: number, what: string, e: unknown): never {
+  if (e instanceof PackedFormatError) {
+    inp.corrupt(`${what} integrity check failed: ${e.message}`, at);
+  }
+  throw e;
+}
+
+// Builds small hashes' and sets' packed runs from the image's bytes.
+const runBuilder = new RunBuilder();
+
+/** Whether `b[p, p + n)` is a canonical int64 in decimal (isInt64String on bytes). */
+function isInt64At(b: Uint8Array, p: number, n: number): boolean {
+  if (n === 0 || n > 20) return false;
+  const c = b[p];
+  if (n === 1) return c >= 48 && c <= 57;
+  if (c !== 45 && (c < 49 || c > 57)) return false;
+  return isInt64String(binaryOf(b, p, n));
 }
 
 function cursorScore(inp: RdbInput, c: PackedCursor, at: number): number {
@@ -420,7 +481,8 @@ function loadLinkedList(inp: RdbInput, limits: LoadLimits): RedisList | null {
 function loadQuicklist(inp: RdbInput, type: number, limits: LoadLimits): RedisList | null {
   let n = inp.count();
   if (n === 0) return null;
-  const nodes: { items: Uint8Array[]; plain: boolean }[] = [];
+  const l = new RedisList();
+  l.convertToQuicklist(limits.listMaxListpackSize);
   while (n-- > 0) {
     let container = QUICKLIST_NODE_PACKED;
     if (type === RDB_TYPE_LIST_QUICKLIST_2) {
@@ -434,21 +496,22 @@ function loadQuicklist(inp: RdbInput, type: number, limits: LoadLimits): RedisLi
     const data = inp.string();
     if (data.length === 0) inp.corrupt("Empty quicklist node", at);
     if (container === QUICKLIST_NODE_PLAIN) {
-      nodes.push({ items: [data.slice()], plain: true });
+      l.appendLoadedNode(data.slice(), data.length, 1, true);
       continue;
     }
-    const items: Uint8Array[] = [];
-    packed(inp, at, type === RDB_TYPE_LIST_QUICKLIST_2 ? "Listpack" : "Ziplist", () => {
-      const c = type === RDB_TYPE_LIST_QUICKLIST_2
-        ? new ListpackCursor(data)
-        : new ZiplistCursor(data);
-      while (c.next()) items.push(c.bytes());
-    });
-    // Empty nodes are skipped silently, as Redis does.
-    if (items.length > 0) nodes.push({ items, plain: false });
+    // The node's entries framed straight from the blob; empty nodes are
+    // skipped silently, as Redis does.
+    let framed: Uint8Array;
+    try {
+      framed = framedNode(
+        type === RDB_TYPE_LIST_QUICKLIST_2 ? new ListpackCursor(data) : new ZiplistCursor(data),
+      );
+    } catch (e) {
+      packedError(inp, at, type === RDB_TYPE_LIST_QUICKLIST_2 ? "Listpack" : "Ziplist", e);
+    }
+    l.appendLoadedNode(framed, framedEnd, framedCount, false);
   }
-  if (nodes.length === 0) return null;
-  const l = RedisList.fromNodes(nodes, limits.listMaxListpackSize);
+  if (l.length === 0) return null;
   l.afterBuild(limits.listMaxListpackSize);
   return l;
 }
@@ -470,6 +533,10 @@ function loadHashtableSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
   const len = inp.count();
   if (len === 0) return null;
   const maxIntset = Math.min(limits.setMaxIntsetEntries, 1 << 30);
+  if (len <= limits.setMaxListpackEntries && len <= maxIntset && len <= MAX_BUILT_ENTRIES) {
+    const s = listpackSetFromStrings(inp, len, limits.setMaxListpackValue);
+    if (s !== null) return s;
+  }
   const s = new RedisSet(len > maxIntset ? "hashtable" : "intset");
   let maxelelen = 0;
   for (let i = 0; i < len; i++) {
@@ -494,6 +561,33 @@ function loadHashtableSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
   return s;
 }
 
+/**
+ * The `len` members that follow as a listpack set, built from their bytes,
+ * when that is what the member-by-member path below makes of them: no member
+ * is longer than set-max-listpack-value and the first is not an integer
+ * (else the set starts as an intset, which orders the integers before it).
+ * Otherwise null, with `inp` back where it was.
+ */
+function listpackSetFromStrings(inp: RdbInput, len: number, maxValue: number): RedisSet | null {
+  const start = inp.pos;
+  const b = runBuilder;
+  b.reset();
+  for (let i = 0; i < len; i++) {
+    const at = inp.pos;
+    inp.stringRef();
+    const n = inp.refLen;
+    if (n > maxValue || (i === 0 && isInt64At(inp.refBuf, inp.refOff, n))) {
+      inp.pos = start;
+      return null;
+    }
+    b.putBytes(inp.refBuf, inp.refOff, n);
+    if (b.isDuplicate(b.lastStart, b.lastOff, n, 1)) {
+      inp.corrupt("Duplicate set members detected", at);
+    }
+  }
+  return RedisSet.fromRun(b.run(), len);
+}
+
 function loadIntset(inp: RdbInput, limits: LoadLimits): RedisSet | null {
   const at = inp.pos;
   const blob = inp.string();
@@ -507,6 +601,17 @@ function loadIntset(inp: RdbInput, limits: LoadLimits): RedisSet | null {
 function loadListpackSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
   const at = inp.pos;
   const blob = inp.string();
+  let built: RedisSet | null;
+  try {
+    built = packedSetFromListpack(new ListpackCursor(blob));
+  } catch (e) {
+    packedError(inp, at, "Set listpack", e);
+  }
+  if (built !== null) {
+    if (built.size === 0) return null;
+    if (built.size > limits.setMaxListpackEntries) built.convertTo("hashtable");
+    return built;
+  }
   const s = new RedisSet("listpack");
   packed(inp, at, "Set listpack", () => {
     const c = new ListpackCursor(blob);
@@ -517,6 +622,44 @@ function loadListpackSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
   if (s.size === 0) return null;
   if (s.size > limits.setMaxListpackEntries) s.convertTo("hashtable");
   return s;
+}
+
+/**
+ * A listpack set's members as a packed run built from the blob's bytes; null
+ * past MAX_BUILT_ENTRIES members (the member-by-member path takes it).
+ */
+function packedSetFromListpack(c: ListpackCursor): RedisSet | null {
+  const b = runBuilder;
+  b.reset();
+  let n = 0;
+  while (c.next()) {
+    if (++n > MAX_BUILT_ENTRIES) return null;
+    b.putEntry(c);
+    if (b.isDuplicate(b.lastStart, b.lastOff, b.lastLen, 1)) {
+      throw new PackedFormatError("duplicate member");
+    }
+  }
+  return RedisSet.fromRun(b.run(), n);
+}
+
+/**
+ * A hash listpack's or ziplist's fields and values as a packed run built from
+ * the blob's bytes; null past MAX_BUILT_ENTRIES fields (the field-by-field
+ * path takes it).
+ */
+function packedHashFromBlob(c: PackedCursor): RedisHash | null {
+  const b = runBuilder;
+  b.reset();
+  let n = 0;
+  while (c.next()) {
+    if (++n > MAX_BUILT_ENTRIES) return null;
+    b.putEntry(c);
+    const start = b.lastStart, off = b.lastOff, len = b.lastLen;
+    if (!c.next()) throw new PackedFormatError("odd number of entries");
+    b.putEntry(c);
+    if (b.isDuplicate(start, off, len, 2)) throw new PackedFormatError("duplicate field");
+  }
+  return RedisHash.fromRun(b.run(), n);
 }
 
 function loadSkiplistZset(inp: RdbInput, type: number, limits: LoadLimits): SortedSet | null {
@@ -581,6 +724,21 @@ function loadPackedHash(inp: RdbInput, type: number, limits: LoadLimits): RedisH
     : type === RDB_TYPE_HASH_ZIPLIST
     ? "Hash ziplist"
     : "Hash listpack";
+  if (type !== RDB_TYPE_HASH_ZIPMAP) {
+    let built: RedisHash | null;
+    try {
+      built = packedHashFromBlob(
+        type === RDB_TYPE_HASH_ZIPLIST ? new ZiplistCursor(blob) : new ListpackCursor(blob),
+      );
+    } catch (e) {
+      packedError(inp, at, what, e);
+    }
+    if (built !== null) {
+      if (built.size === 0) return null;
+      if (built.size > limits.hashMaxListpackEntries) built.convertToHashtable();
+      return built;
+    }
+  }
   packed(inp, at, what, () => {
     const c = type === RDB_TYPE_HASH_ZIPMAP
       ? new ZipmapCursor(blob)
@@ -933,10 +1091,14 @@ export function* loadRdbSteps(
         db = opts.dbs[id];
         continue;
       }
-      case OP_RESIZEDB:
+      case OP_RESIZEDB: {
+        // Pre-sizes the db (dictExpand), bounded by what the rest of the
+        // image can hold (a key takes at least 3 bytes).
+        const keys = inp.len();
         inp.len();
-        inp.len();
+        db.reserve(Math.min(keys, Math.floor((inp.end - inp.pos) / 3)));
         continue;
+      }
       case OP_SLOT_INFO:
         inp.len();
         inp.len();
@@ -976,36 +1138,35 @@ export function* loadRdbSteps(
       }
       default: {
         const keyAt = inp.pos;
-        const key = inp.binaryString();
+        // The key stays bytes (the keyspace copies them): no string per key.
+        inp.stringRef();
+        const kb = inp.refBuf, ko = inp.refOff, kn = inp.refLen;
         const value = type === RDB_TYPE_STRING
-          ? inp.stringValue()
+          ? inp.keyspaceString()
           : loadObject(inp, type, opts.limits, typeAt);
         if (value === null) {
           if (res.emptyKeysSkipped++ < 10) {
-            opts.log("notice", `rdbLoadObject skipping empty key: ${key}`);
+            opts.log("notice", `rdbLoadObject skipping empty key: ${binaryOf(kb, ko, kn)}`);
           }
         } else if (opts.dropExpired && expireAt !== -1 && expireAt < opts.now) {
           res.keysExpired++;
         } else {
-          if (db.peek(key) !== undefined) {
+          const lru = !opts.lfu && idle >= 0 ? opts.now - idle * 1000 : -1;
+          const lfu = opts.lfu && freq >= 0 ? freq : -1;
+          if (!db.load(kb, ko, kn, value, expireAt, lru, lfu)) {
+            const key = binaryOf(kb, ko, kn);
+            if (!opts.allowDup) {
+              throw new RdbFormatError(
+                `RDB has duplicated key '${key}' in DB ${db.id}`,
+                keyAt,
+                "corrupt",
+              );
+            }
             // RDBFLAGS_ALLOW_DUP (DEBUG RELOAD MERGE): the file's value wins.
-            if (opts.allowDup) db.delete(key);
+            db.delete(key);
+            db.load(kb, ko, kn, value, expireAt, lru, lfu);
           }
-          if (db.peek(key) !== undefined) {
-            throw new RdbFormatError(
-              `RDB has duplicated key '${key}' in DB ${db.id}`,
-              keyAt,
-              "corrupt",
-            );
-          }
-          const e = db.add(key, value);
           res.keysLoaded++;
-          if (expireAt !== -1) db.setExpire(e, expireAt);
-          if (opts.lfu) {
-            if (freq >= 0) e.lfu = freq;
-          } else if (idle >= 0) {
-            e.lru = opts.now - idle * 1000;
-          }
         }
         expireAt = -1;
         idle = -1;

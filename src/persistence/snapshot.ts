@@ -3,10 +3,11 @@
  * they go to.
  *
  * Deno cannot fork, so BGSAVE takes its snapshot in-process:
- * - `captureKeyspace` copies, in one event-loop turn, every db's key ids into
- *   a typed array (a few ms for 1,000,000 keys, nothing read per key) and
- *   pins the ids: while the snapshot lives no freed id is reused, so an id is
- *   its key's until that key is deleted.
+ * - `captureKeyspace` notes, for every db, its store and where its handed-out
+ *   ids end, and pins the ids: while the snapshot lives no freed id is
+ *   reused, so an id is its key's until that key is deleted, and a key
+ *   created meanwhile gets an id past the end. Nothing is read per key, so
+ *   taking the snapshot costs nothing however many keys there are.
  * - Before a write command runs (Server.beforeWrite, nested ones included),
  *   `SnapshotGuard` remembers each key it names as it is then: key, value and
  *   TTL (first write wins). A collection is then replaced in the live
@@ -14,11 +15,12 @@
  *   remembered object is never changed again; a value is copied at most once
  *   per snapshot. Strings need no copy: a stored string is never changed in
  *   place (the keyspace's arena never overwrites a record).
- * - The serializer walks the ids in slices of a few milliseconds, yielding to
- *   the event loop between slices and writing each slice's bytes to the temp
- *   file, so clients keep being served. A key is written from its pre-image
- *   when a write touched it, else as it is; a key deleted without a write
- *   command naming it (expired, evicted) is left out.
+ * - The serializer walks the ids below the end in slices of a few
+ *   milliseconds, yielding to the event loop between slices and writing each
+ *   slice's bytes to the temp file, so clients keep being served. A key is
+ *   written from its pre-image when a write touched it, else as it is when
+ *   live; a key deleted without a write command naming it (expired, evicted)
+ *   is left out.
  *
  * A key deleted or replaced during the save is written with its value from
  * the start; a key created during the save is not in the capture.
@@ -29,17 +31,19 @@
  * @module
  */
 
-import { Entry, type Keyspace, type Store } from "../store/keyspace.ts";
+import type { Entry, Keyspace, Store } from "../store/keyspace.ts";
 import type { CollectionValue, RedisValue } from "../store/types.ts";
 import { RDB_OPCODE_EOF, RdbEncoder, type RdbWriteOptions } from "./rdb_writer.ts";
 
-/** One db as it was when the snapshot was taken: the ids of its keys in its store. */
+/** One db as it was when the snapshot was taken: its store and where its ids ended. */
 export interface DbImage {
   id: number;
   /** The db's key store then (FLUSHDB and SWAPDB give the db another; this one stays). */
   store: Store;
-  /** Its keys' ids (read through `new Entry(store, id)`; pinned, so never another key's). */
-  ids: Int32Array;
+  /** Its keys then are the live (or pre-imaged) ids below this (pinned: never another key's). */
+  end: number;
+  /** Keys then (RESIZEDB's hint). */
+  keys: number;
   /** Keys with a TTL then (RESIZEDB's hint). */
   volatile: number;
   /** Ends the id pin taken at capture (Db.pinIds), once the image is written or dropped. */
@@ -47,9 +51,9 @@ export interface DbImage {
 }
 
 /**
- * Every non-empty db's key ids, in one typed array per db: no entry is read
- * and no object made per key (1,000,000 handles took 250-400 ms, a stall;
- * the ids take a few ms). What changes in an entry afterwards is caught by
+ * Every non-empty db's store and id end, its ids pinned: nothing is read or
+ * copied per key (1,000,000 handles took 250-400 ms, a stall; a copy of the
+ * ids a few ms). What changes in an entry afterwards is caught by
  * {@link SnapshotGuard}.
  */
 export function captureKeyspace(ks: Keyspace): DbImage[] {
@@ -57,8 +61,8 @@ export function captureKeyspace(ks: Keyspace): DbImage[] {
   for (const db of ks.dbs) {
     if (db.size === 0) continue;
     const release = db.pinIds();
-    const { store, ids } = db.captureIds();
-    out.push({ id: db.id, store, ids, volatile: db.expiresCount, release });
+    const { store, end } = db.captureIds();
+    out.push({ id: db.id, store, end, keys: db.size, volatile: db.expiresCount, release });
   }
   return out;
 }
@@ -102,7 +106,12 @@ export class SnapshotGuard {
 
   /** What the snapshot must write for `e`, or undefined when it was not touched. */
   preImage(e: Entry): PreImage | undefined {
-    return this.count === 0 ? undefined : this.pre.get(e.store)?.get(e.id);
+    return this.preImageOf(e.store, e.id);
+  }
+
+  /** {@link preImage} of the key `id` of `store`. */
+  preImageOf(store: Store, id: number): PreImage | undefined {
+    return this.count === 0 ? undefined : this.pre.get(store)?.get(id);
   }
 }
 
@@ -148,7 +157,7 @@ export class RdbSerializer {
     // rdbSaveFunctions: after the aux fields, before the dbs.
     for (const code of functions) this.enc.function2(code);
     let total = 0;
-    for (const im of images) total += im.ids.length;
+    for (const im of images) total += im.keys;
     this.keysTotal = total;
   }
 
@@ -163,46 +172,54 @@ export class RdbSerializer {
     const access = this.access;
     const deadline = performance.now() + budgetMs;
     while (this.dbIndex < this.images.length) {
-      if (this.dbIndex === -1 || this.keyIndex >= this.images[this.dbIndex].ids.length) {
+      if (this.dbIndex === -1 || this.keyIndex >= this.images[this.dbIndex].end) {
         this.dbIndex++;
         this.keyIndex = 0;
         if (this.dbIndex >= this.images.length) break;
         const im = this.images[this.dbIndex];
-        enc.selectDb(im.id, im.ids.length, im.volatile);
+        enc.selectDb(im.id, im.keys, im.volatile);
         continue;
       }
-      const { store, ids } = this.images[this.dbIndex];
-      let i = this.keyIndex;
-      const end = ids.length;
-      while (i < end) {
-        const id = ids[i++];
-        const e = new Entry(store, id);
+      const { store, end } = this.images[this.dbIndex];
+      let id = this.keyIndex;
+      let written = 0;
+      while (id < end) {
+        const p = guard === null ? undefined : guard.preImageOf(store, id);
+        // Not live and untouched: free at the capture, or unlinked since
+        // without a write command naming it (expired, gone at load time
+        // anyway, or evicted).
+        if (p === undefined && !store.isLive(id)) {
+          id++;
+          // A run of free ids still ends the slice on time.
+          if ((id & 1023) === 0 && performance.now() > deadline) break;
+          continue;
+        }
         let idle = -1, freq = -1;
         if (access !== null) {
           // estimateObjectIdleTime in seconds; LFUDecrAndReturn.
-          const secs = Math.max(0, Math.floor(access.now / 1000) - Math.floor(e.lru / 1000));
+          const lru = store.lru[id], lfu = store.lfu[id];
+          const secs = Math.max(0, Math.floor(access.now / 1000) - Math.floor(lru / 1000));
           if (access.kind === "lru") idle = secs;
           else {
             const d = access.lfuDecayTime;
-            const periods = d > 0 ? Math.floor((access.now - e.lru) / 60000 / d) : 0;
-            freq = periods > e.lfu ? 0 : e.lfu - periods;
+            const periods = d > 0 ? Math.floor((access.now - lru) / 60000 / d) : 0;
+            freq = periods > lfu ? 0 : lfu - periods;
           }
         }
-        const p = guard?.preImage(e);
         if (p !== undefined) enc.keyValue(p.key, p.value, p.expireAt, idle, freq);
-        // Unlinked since the capture without a write command naming it: expired
-        // (gone at load time anyway) or evicted.
-        else if (e.live || guard === null) {
+        else {
           // The key's bytes straight from its record: no string built and encoded back.
-          enc.keyValue(store.keyBytes(id), e.value, e.expireAt, idle, freq);
+          enc.keyValue(store.keyBytes(id), store.valueOf(id), store.expireAt[id], idle, freq);
         }
-        if (i - this.keyIndex >= maxKeys) break;
+        id++;
+        written++;
+        if (written >= maxKeys) break;
         // The clock is read every 64 keys: cheap, and a slice stays within its budget.
-        if ((i & 63) === 0 && (performance.now() > deadline || enc.pos > maxBytes)) break;
+        if ((written & 63) === 0 && (performance.now() > deadline || enc.pos > maxBytes)) break;
       }
-      this.keysDone += i - this.keyIndex;
-      this.keyIndex = i;
-      if (i < end) return false;
+      this.keysDone += written;
+      this.keyIndex = id;
+      if (id < end) return false;
     }
     enc.byte(RDB_OPCODE_EOF);
     this.done = true;

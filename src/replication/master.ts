@@ -42,6 +42,8 @@ export interface ReplicaPeer {
   state: "wait_bgsave" | "online";
   /** Highest offset acknowledged (REPLCONF ACK). */
   ackOffset: number;
+  /** Highest offset the replica's AOF fsynced (REPLCONF ACK's FACK, repl_aof_off). */
+  aofOffset: number;
   /** Unix ms of the last ACK (or of going online): INFO lag, repl-timeout. */
   ackTime: number;
   /** Attached with old SYNC: no +FULLRESYNC line, never acknowledges. */
@@ -73,10 +75,11 @@ interface FullSync {
   targets: Set<Client>;
 }
 
-/** A client blocked in WAIT. */
+/** A client blocked in WAIT, or in WAITAOF (`numlocal` not null). */
 interface Waiter {
   offset: number;
   numreplicas: number;
+  numlocal: number | null;
 }
 
 const registry = new WeakMap<Server, Replication>();
@@ -105,8 +108,6 @@ export class Replication implements Subsystem {
   syncFull = 0;
   syncPartialOk = 0;
   syncPartialErr = 0;
-  /** Bytes read from our master (total_net_repl_input_bytes). */
-  replInputBytes = 0;
   /** Unix ms since when no replica is attached (repl-backlog-ttl). */
   private noReplicasSince = Date.now();
   private readonly waiters = new Map<Client, Waiter>();
@@ -134,6 +135,13 @@ export class Replication implements Subsystem {
     this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
     const target = server.config.replicaof;
     if (target !== null) setMaster(server, target.host, target.port, null, false);
+    server.repl.onFsynced = () => {
+      if (this.waiters.size > 0) this.serveWaiters();
+    };
+    // WAITAOF for a local fsync fails once the AOF is turned off.
+    server.config.onChange("appendonly", () => {
+      if (this.waiters.size > 0) this.serveWaiters();
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -174,7 +182,6 @@ export class Replication implements Subsystem {
     this.syncFull = 0;
     this.syncPartialOk = 0;
     this.syncPartialErr = 0;
-    this.replInputBytes = 0;
   }
 
   /** Forgets the db the stream last selected: the next command selects again (slaveseldb = -1). */
@@ -227,6 +234,16 @@ export class Replication implements Subsystem {
   // -------------------------------------------------------------------------------------------
   // REPLCONF, SYNC, PSYNC
 
+  /**
+   * Writes a line Redis writes straight to the replica's socket (+FULLRESYNC,
+   * +CONTINUE, the newlines of a replica waiting for its RDB): it does not
+   * count in total_net_repl_output_bytes, which the replica's client output adds to.
+   */
+  private handshakeReply(c: Client, line: string): void {
+    c.reply.raw(binaryToBytes(line));
+    this.server.stats.netReplOutputBytes -= line.length;
+  }
+
   /** The REPLCONF state of `c`, created on first use. */
   peerOf(c: Client): ReplicaPeer {
     let p = this.replicas.get(c) ?? this.peers.get(c);
@@ -240,6 +257,7 @@ export class Replication implements Subsystem {
         excludeData: false,
         state: "wait_bgsave",
         ackOffset: 0,
+        aofOffset: 0,
         ackTime: 0,
         preSync: false,
         waitSince: 0,
@@ -255,11 +273,12 @@ export class Replication implements Subsystem {
     return this.replicas.has(c);
   }
 
-  /** REPLCONF ACK <offset> from a replica (no reply). */
-  ack(c: Client, offset: number): void {
+  /** REPLCONF ACK <offset> [FACK <aofoffset>] from a replica (no reply). */
+  ack(c: Client, offset: number, aofOffset: number | null): void {
     const peer = this.replicas.get(c);
     if (peer === undefined) return;
     if (offset > peer.ackOffset) peer.ackOffset = offset;
+    if (aofOffset !== null && aofOffset > peer.aofOffset) peer.aofOffset = aofOffset;
     peer.ackTime = Date.now();
     if (peer.held !== null && peer.state === "online") {
       // replicaStartCommandStream: the first ACK after a diskless transfer.
@@ -404,7 +423,7 @@ export class Replication implements Subsystem {
     }
     peer.state = "online";
     this.attach(c, peer);
-    c.reply.raw(binaryToBytes(peer.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : "+CONTINUE\r\n"));
+    this.handshakeReply(c, peer.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : "+CONTINUE\r\n");
     let sent = 0;
     for (const chunk of backlog.from(offset)) {
       c.reply.raw(chunk);
@@ -497,7 +516,7 @@ export class Replication implements Subsystem {
   /** replicationSetupSlaveForFullResync: +FULLRESYNC, and the stream held from now on. */
   private setupFullResync(job: FullSync, c: Client, peer: ReplicaPeer, held: Uint8Array[]): void {
     if (!peer.preSync) {
-      c.reply.raw(binaryToBytes(`+FULLRESYNC ${job.replid} ${job.offset}\r\n`));
+      this.handshakeReply(c, `+FULLRESYNC ${job.replid} ${job.offset}\r\n`);
       c.scheduleFlush();
     }
     peer.held = held;
@@ -599,6 +618,15 @@ export class Replication implements Subsystem {
     return n;
   }
 
+  /** replicationCountAOFAcksByOffset: online replicas whose AOF fsynced `offset`. */
+  countAofAcks(offset: number): number {
+    let n = 0;
+    for (const peer of this.replicas.values()) {
+      if (peer.state === "online" && peer.aofOffset >= offset) n++;
+    }
+    return n;
+  }
+
   /**
    * WAIT numreplicas timeout: replies the replicas that acknowledged the
    * client's last write, at once when enough did (or the client cannot block),
@@ -611,29 +639,88 @@ export class Replication implements Subsystem {
       c.reply.integer(acks);
       return;
     }
-    this.waiters.set(c, { offset, numreplicas });
+    this.blockForAcks(c, { offset, numreplicas, numlocal: null }, deadline);
+  }
+
+  /**
+   * WAITAOF numlocal numreplicas timeout (checked by the command): replies
+   * [local AOF fsynced, replicas whose AOF fsynced] for the client's last
+   * write, at once when enough did (or the client cannot block), else blocks
+   * like WAIT.
+   */
+  waitAof(c: Client, numlocal: number, numreplicas: number, deadline: number): void {
+    const offset = c.woff;
+    const acks = this.countAofAcks(offset);
+    const local = this.server.repl.fsyncedReploff >= offset ? 1 : 0;
+    if ((acks >= numreplicas && local >= numlocal) || !this.server.blocking.canBlock(c)) {
+      c.reply.array(2);
+      c.reply.integer(local);
+      c.reply.integer(acks);
+      return;
+    }
+    this.blockForAcks(c, { offset, numreplicas, numlocal }, deadline);
+  }
+
+  /** blockForReplication / blockForAofFsync; replied by the timeout or serveWaiters. */
+  private blockForAcks(c: Client, w: Waiter, deadline: number): void {
+    this.waiters.set(c, w);
     this.server.blocking.block(c, [], "string", deadline, (cl) => {
       const w = this.waiters.get(cl);
       this.waiters.delete(cl);
-      cl.reply.integer(w === undefined ? 0 : this.countAcks(w.offset));
+      if (w === undefined) return cl.reply.integer(0);
+      if (w.numlocal === null) return cl.reply.integer(this.countAcks(w.offset));
+      if (w.numlocal > 0 && !this.server.config.appendonly) {
+        return cl.reply.error(WAITAOF_NO_AOF);
+      }
+      cl.reply.array(2);
+      cl.reply.integer(this.server.repl.fsyncedReploff >= w.offset ? 1 : 0);
+      cl.reply.integer(this.countAofAcks(w.offset));
     });
     this.requestAcks();
   }
 
-  /** replicationRequestAckFromSlaves: REPLCONF GETACK * goes into the stream once per batch. */
+  /**
+   * replicationRequestAckFromSlaves: REPLCONF GETACK * goes into the stream
+   * once per batch; while clients are paused (PAUSE_ACTION_REPLICA) it waits
+   * for the pause to end, the stream must not move.
+   */
   requestAcks(): void {
     if (this.getackPending) return;
     this.getackPending = true;
-    queueMicrotask(() => {
+    const send = () => {
+      if (this.server.pause !== null) {
+        this.server.waitForUnpause().then(send);
+        return;
+      }
       this.getackPending = false;
-      if (!this.server.isReplica()) this.feedCommand(GETACK);
-    });
+      this.sendGetack();
+    };
+    queueMicrotask(send);
   }
 
-  /** processClientsWaitingReplicas: replies to the WAITs now satisfied. */
+  /** sendGetackToReplicas: REPLCONF GETACK * into the stream now. */
+  sendGetack(): void {
+    if (!this.server.isReplica()) this.feedCommand(GETACK);
+  }
+
+  /**
+   * processClientsWaitingReplicas: replies to the WAITs and WAITAOFs now
+   * satisfied, and fails the WAITAOFs for a local fsync once the AOF is off.
+   */
   private serveWaiters(): void {
+    const fsynced = this.server.repl.fsyncedReploff;
+    const aofOn = this.server.config.appendonly;
     for (const [c, w] of [...this.waiters]) {
-      if (this.countAcks(w.offset) >= w.numreplicas) this.server.blocking.unblock(c, "timeout");
+      if (c.blocked === null) {
+        this.waiters.delete(c); // released otherwise (a role change)
+        continue;
+      }
+      const done = w.numlocal === null
+        ? this.countAcks(w.offset) >= w.numreplicas
+        : (w.numlocal > 0 && !aofOn) ||
+          ((fsynced >= w.offset ? 1 : 0) >= w.numlocal &&
+            this.countAofAcks(w.offset) >= w.numreplicas);
+      if (done) this.server.blocking.unblock(c, "timeout");
     }
   }
 
@@ -680,7 +767,7 @@ export class Replication implements Subsystem {
     this.failoverEnd = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
     this.failoverForce = force;
     this.failoverState = "waiting-for-sync";
-    this.server.pauseClients(0x7fffffff, "write");
+    this.server.pauseActions("failover", Infinity, "write");
     this.requestAcks();
     this.ensureCron();
   }
@@ -729,7 +816,7 @@ export class Replication implements Subsystem {
     this.failoverHost = null;
     this.failoverPort = 0;
     this.failoverState = "no-failover";
-    this.server.unpauseClients();
+    this.server.unpauseActions("failover");
   }
 
   /** abortFailover: back to the state before FAILOVER (a master again if already switching). */
@@ -760,20 +847,25 @@ export class Replication implements Subsystem {
     this.cronLoops++;
     this.link?.cron();
     if (!server.isReplica()) {
-      if (this.replicas.size > 0 && this.cronLoops % cfg.replPingReplicaPeriod === 0) {
+      // No PING while clients are paused (PAUSE_ACTION_REPLICA): the offset holds still.
+      if (
+        this.replicas.size > 0 && this.cronLoops % cfg.replPingReplicaPeriod === 0 &&
+        server.pause === null
+      ) {
         this.feedCommand(PING);
       }
       // Replicas waiting for their RDB get newlines so they do not time out.
       for (const [c, peer] of this.replicas) {
         if (peer.state === "wait_bgsave" && !(this.fullSync?.eof && this.fullSync.targets.has(c))) {
-          c.reply.raw(NEWLINE);
+          this.handshakeReply(c, "\n");
           c.scheduleFlush();
         }
       }
     }
     for (const [c, peer] of [...this.replicas]) {
       if (peer.state !== "online" || peer.preSync) continue;
-      if (now - peer.ackTime > cfg.replTimeout * 1000) {
+      // In whole seconds, as Redis's unixtime: an ACK a second keeps repl-timeout 1 alive.
+      if (unixSeconds(now) - unixSeconds(peer.ackTime) > cfg.replTimeout) {
         server.log.warning(
           `Disconnecting timedout replica (streaming sync): ${this.replicaName(c, peer)}`,
         );
@@ -826,7 +918,6 @@ export class Replication implements Subsystem {
       setField(fields, "sync_full", this.syncFull);
       setField(fields, "sync_partial_ok", this.syncPartialOk);
       setField(fields, "sync_partial_err", this.syncPartialErr);
-      setField(fields, "total_net_repl_input_bytes", this.replInputBytes);
     } else if (section === "memory") {
       setField(fields, "mem_replication_backlog", this.server.repl.backlog?.memory ?? 0);
     }
@@ -888,7 +979,13 @@ export class Replication implements Subsystem {
   }
 }
 
-const NEWLINE = binaryToBytes("\n");
+/** WAITAOF's error when it asks for a local fsync and appendonly is off. */
+export const WAITAOF_NO_AOF =
+  "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
+
+function unixSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
 
 function setField(fields: InfoField[], name: string, value: number): void {
   const f = fields.find((x) => x[0] === name);

@@ -50,6 +50,8 @@ class LinkReader {
   private buf = new Uint8Array(16 * 1024);
   private start = 0;
   private end = 0;
+  /** Told the bytes consumed from now on (the RDB transfer counts as replication input). */
+  counted: ((n: number) => void) | null = null;
 
   constructor(private readonly conn: Deno.Conn, private readonly onRead: (n: number) => void) {}
 
@@ -80,6 +82,7 @@ class LinkReader {
         if (stop > this.start && this.buf[stop - 1] === 13) stop--;
         const s = bytesToBinary(this.buf.subarray(this.start, stop));
         this.start += i + 1;
+        this.counted?.(i + 1);
         return s;
       }
       await this.fill();
@@ -96,6 +99,7 @@ class LinkReader {
       out.set(this.buf.subarray(this.start, this.start + k), got);
       this.start += k;
       got += k;
+      this.counted?.(k);
       progress(got);
     }
     return out;
@@ -117,12 +121,14 @@ class LinkReader {
       const from = Math.max(0, len - mark.length + 1);
       len += data.length;
       this.start = this.end;
+      this.counted?.(data.length);
       const at = indexOf(acc.subarray(0, len), mark, from);
       if (at !== -1) {
         // What follows the marker is already the stream: it stays in the reader.
         this.buf = acc.slice(at + mark.length, len);
         this.start = 0;
         this.end = this.buf.length;
+        this.counted?.(-this.end);
         progress(at);
         return acc.subarray(0, at);
       }
@@ -163,7 +169,8 @@ export class ReplicaLink {
   /** RDB transfer progress (master_sync_*). */
   private syncTotal = -1;
   private syncRead = 0;
-  private syncLastIo = 0;
+  /** The cron closed the link for repl-timeout (its own log line said why). */
+  private timedOut = false;
   /** A replication id and offset to PSYNC with (Redis's cached master). */
   private cached: boolean;
   /** The db the master client had selected, kept across a partial resync. */
@@ -213,10 +220,11 @@ export class ReplicaLink {
   private async run(): Promise<void> {
     const server = this.repl.server;
     while (!this.stopped) {
+      this.timedOut = false;
       try {
         await this.connectAndSync();
       } catch (e) {
-        if (!this.stopped) server.log.warning((e as Error).message);
+        if (!this.stopped && !this.timedOut) server.log.warning((e as Error).message);
       }
       this.linkDown();
       if (this.stopped) break;
@@ -279,9 +287,8 @@ export class ReplicaLink {
     if (this.stopped) return;
     log.notice("MASTER <-> REPLICA sync started");
     this.state = "handshake";
-    const reader = new LinkReader(this.conn, (n) => {
+    const reader = new LinkReader(this.conn, () => {
       this.lastIo = Date.now();
-      this.repl.replInputBytes += n;
     });
     const pong = await this.ask(reader, ["PING"]);
     if (
@@ -367,7 +374,10 @@ export class ReplicaLink {
     const log = server.log;
     this.state = "sync";
     this.syncRead = 0;
-    this.syncLastIo = Date.now();
+    this.lastIo = Date.now();
+    // readSyncBulkPayload counts from the bulk length line on (the handshake does not count).
+    const stats = server.stats;
+    reader.counted = (n) => stats.netReplInputBytes += n;
     let header: string;
     do header = await reader.line(); while (header === "");
     if (header.startsWith("-")) {
@@ -380,7 +390,6 @@ export class ReplicaLink {
     }
     const progress = (got: number) => {
       this.syncRead = got;
-      this.syncLastIo = Date.now();
     };
     let rdb: Uint8Array;
     const usemark = header.startsWith("$EOF:") && header.length === 45;
@@ -475,12 +484,18 @@ export class ReplicaLink {
       }
       parser.commit(n);
       this.readOffset += n;
-      this.repl.replInputBytes += n;
+      server.stats.netReplInputBytes += n;
       const c = this.master;
       if (c === null || c.closed) return;
       let argv: Uint8Array[] | null;
       try {
         while ((argv = parser.next(limits)) !== null) {
+          if (server.busyReply !== null) {
+            // A script past busy-reply-threshold: the stream waits for its end (-BUSY would
+            // lose the write); `argv` stays valid, nothing is read meanwhile.
+            await server.notBusy();
+            if (this.stopped || c.closed) return;
+          }
           const end = parser.pos;
           const len = parser.consumed - counted;
           counted = parser.consumed;
@@ -507,45 +522,64 @@ export class ReplicaLink {
     }
   }
 
-  /** replicationSendAck: REPLCONF ACK <offset> to the master. */
+  /** replicationSendAck: REPLCONF ACK <offset> [FACK <aofoffset>] to the master. */
   sendAck(): void {
     const conn = this.conn;
     if (conn === null || this.state !== "connected") return;
-    const data = command(["REPLCONF", "ACK", String(this.repl.server.repl.offset)]);
+    const repl = this.repl.server.repl;
+    // FACK: how far our AOF is fsynced, when it is on (WAITAOF on the master).
+    const data = command(
+      repl.fsyncedReploff === -1
+        ? ["REPLCONF", "ACK", String(repl.offset)]
+        : ["REPLCONF", "ACK", String(repl.offset), "FACK", String(repl.fsyncedReploff)],
+    );
+    // The master client's output counts as ordinary output.
+    this.repl.server.stats.netOutputBytes += data.length;
     this.ackChain = this.ackChain.then(async () => {
       let off = 0;
       while (off < data.length) off += await conn.write(data.subarray(off));
     }).catch(() => {});
   }
 
-  /** The replica part of replicationCron: ACK every second, repl-timeout. */
+  /**
+   * The replica part of replicationCron: ACK every second; repl-timeout drops
+   * a link silent that long (in the handshake, while waiting for or receiving
+   * the RDB — the master's newlines count —, or streaming), then it reconnects.
+   */
   cron(): void {
     const server = this.repl.server;
-    const timeout = server.config.replTimeout * 1000;
-    const now = Date.now();
+    const timeout = server.config.replTimeout;
+    // Whole seconds of silence, as Redis's time(NULL) - lastio.
+    const silent = Math.floor(Date.now() / 1000) - Math.floor(this.lastIo / 1000);
     if (this.state === "connected") {
       if (this.master?.closed) {
         // CLIENT KILL of the master client drops the link.
         this.closeConn();
         return;
       }
-      if (now - this.lastIo > timeout) {
+      if (silent > timeout) {
         server.log.warning("MASTER timeout: no data nor PING received...");
-        this.closeConn();
+        this.timeoutLink();
         return;
       }
       this.sendAck();
-    } else if (this.state === "sync" && now - this.syncLastIo > timeout) {
+    } else if (this.state === "sync" && silent > timeout) {
       server.log.warning(
         "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
       );
-      this.closeConn();
+      this.timeoutLink();
     } else if (
-      (this.state === "connecting" || this.state === "handshake") && now - this.lastIo > timeout
+      (this.state === "connecting" || this.state === "handshake") && silent > timeout
     ) {
       server.log.warning("Timeout connecting to the MASTER...");
-      this.closeConn();
+      this.timeoutLink();
     }
+  }
+
+  /** cancelReplicationHandshake / freeClient(master): the run loop reconnects. */
+  private timeoutLink(): void {
+    this.timedOut = true;
+    this.closeConn();
   }
 
   /** The replica fields of INFO replication, master_host to replica_announced. */
@@ -574,7 +608,7 @@ export class ReplicaLink {
         ["master_sync_read_bytes", this.syncRead],
         ["master_sync_left_bytes", total - this.syncRead],
         ["master_sync_perc", total > 0 ? (this.syncRead * 100 / total).toFixed(2) : "0.00"],
-        ["master_sync_last_io_seconds_ago", Math.floor((now - this.syncLastIo) / 1000)],
+        ["master_sync_last_io_seconds_ago", Math.floor((now - this.lastIo) / 1000)],
       );
     }
     if (!up) {

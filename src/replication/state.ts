@@ -35,6 +35,13 @@ export class ReplicationState {
   backlog: ReplBacklog | null = null;
   /** repl_good_slaves_count: online replicas lagging at most min-replicas-max-lag. */
   goodReplicas = 0;
+  /**
+   * fsynced_reploff: the offset the AOF has fsynced up to (WAITAOF, REPLCONF
+   * ACK's FACK); -1 while the AOF is off. The AOF sets it and calls `onFsynced`.
+   */
+  fsyncedReploff = -1;
+  /** Told when fsyncedReploff changed (the replication subsystem serves WAITAOF). */
+  onFsynced: (() => void) | null = null;
 
   /** Whether a backlog exists. */
   get backlogActive(): boolean {

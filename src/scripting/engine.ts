@@ -3,10 +3,12 @@
  * WebAssembly (npm lua-redis-wasm, see docs/scripting.md for why). One VM serves every server
  * of the process: a script runs to completion synchronously, so at most one runs at a time,
  * and its redis.call / redis.pcall / redis.log go to the `ScriptHost` of the run in progress.
- * The sandbox is the one Redis 7.2 sets up (profile "redis-7.2": no `os`, no `print`, globals
- * read-only, reading an undeclared global an error).
+ * The sandbox is the one Redis 7.2 sets up (profile "redis-7.2": no `print`, globals read-only,
+ * reading an undeclared global an error), with `os` holding only `clock` (the process's CPU
+ * seconds) as Redis 7.4 and Valkey 8 give it.
  */
 
+import process from "node:process";
 import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
@@ -120,11 +122,14 @@ const HELPERS: Record<string, string> = {
     'e0("Script attempted to access nonexistent global variable \'" .. k .. "\'", 3) end ' +
     "if COLD[k] and (k ~= 'register_function' or S.loading) then return h(k) end return r0[k] end",
   ro: "return function() e0('Attempt to modify a readonly table', 3) end",
-  // redis.pcall returns the argument-type error as a table (redis.call raises it).
+  // redis.pcall returns the argument-type error as a table (redis.call raises it); SCRIPT
+  // KILL's error is raised at the script's line (Redis's hook raises it wherever the script is).
   pcall: "return function(...) for i = 1, sel('#', ...) do local t = ty((sel(i, ...))) " +
     "if t ~= 'string' and t ~= 'number' then " +
     "return {err = 'ERR Lua redis lib command arguments must be strings or integers'} end end " +
-    "return r0.pcall(...) end",
+    "local r = r0.pcall(...) if ty(r) == 'table' and " +
+    "r.err == 'ERR Script killed by user with SCRIPT KILL...' then e0('\\1' .. r.err, 2) end " +
+    "return r end",
   // error(): frames: this, the script's `error`, the script.
   error: "return function(e, l) if ty(e) == 'table' and ty(e.err) == 'string' then " +
     "e0('\\1' .. e.err, 3) end " +
@@ -141,8 +146,50 @@ let vmError = "";
 export const ENGINE_DIR = decodeURIComponent(
   new URL(".", import.meta.resolve("lua-redis-wasm")).pathname,
 );
-const wasm = await load({
+/** WASI clock ids of the process's and the thread's CPU time (what C's `clock()` reads). */
+const CLOCK_PROCESS_CPUTIME = 2;
+const CLOCK_THREAD_CPUTIME = 3;
+
+/**
+ * Loads the engine with its CPU-time clock reading the process's CPU time: the package's
+ * WASI `clock_time_get` answers every clock id with the time since the thread started, and
+ * os.clock() must be CPU seconds, as Redis's `clock()`. The package has no way to pass an
+ * import, so WebAssembly.instantiate is wrapped while it instantiates (synchronously replaced
+ * and restored around this one load; nothing else instantiates meanwhile in this thread).
+ */
+async function loadWithCpuClock(options: Parameters<typeof load>[0]): ReturnType<typeof load> {
+  const instantiate = WebAssembly.instantiate;
+  let memory: WebAssembly.Memory | null = null;
+  // deno-lint-ignore no-explicit-any
+  (WebAssembly as any).instantiate = async (bytes: BufferSource, imports: any) => {
+    for (const ns of ["wasi_snapshot_preview1", "env"]) {
+      const table = imports?.[ns];
+      const wallClock = table?.clock_time_get;
+      if (typeof wallClock !== "function") continue;
+      table.clock_time_get = (id: number, precision: bigint, out: number): number => {
+        if ((id !== CLOCK_PROCESS_CPUTIME && id !== CLOCK_THREAD_CPUTIME) || memory === null) {
+          return wallClock(id, precision, out);
+        }
+        const { user, system } = process.cpuUsage();
+        new DataView(memory.buffer).setBigUint64(out, BigInt(user + system) * 1000n, true);
+        return 0;
+      };
+    }
+    const result = await instantiate(bytes, imports);
+    memory = result.instance.exports.memory as WebAssembly.Memory;
+    return result;
+  };
+  try {
+    return await load(options);
+  } finally {
+    WebAssembly.instantiate = instantiate;
+  }
+}
+
+const wasm = await loadWithCpuClock({
   profile: "redis-7.2",
+  // Redis 7.2 has no `os`; 7.4 and Valkey 8 give scripts `os.clock` alone (the issue asks it).
+  compat: { os: true },
   redisProps: {
     REDIS_VERSION: { value: REDIS_VERSION },
     REDIS_VERSION_NUM: { value: versionNum(REDIS_VERSION) },
@@ -290,8 +337,8 @@ function prelude(f: ScriptFeatures, library: boolean): string {
 }
 
 /** A function library: its top level runs with S.loading set, registering into S.reg. */
-const LIBRARY_OPEN = "S.loading, S.reg, S.order = true, {}, {} rawset(P, 'call', nil) " +
-  "rawset(P, 'pcall', nil) end; (function() ";
+const LIBRARY_OPEN = "S.loading, S.reg, S.order = true, {}, {} S.pcall = rawget(P, 'pcall') " +
+  "rawset(P, 'call', nil) rawset(P, 'pcall', nil) end; (function() ";
 /** FUNCTION LOAD: what the library registered, as {name, flags, description or false}. */
 const LIBRARY_LOAD_CLOSE = "\nend)() __S.loading = false; local out = {} " +
   "for i, n in ipairs(__S.order) do local f = __S.reg[n] out[i] = {n, f.flags, f.desc or false} end " +
@@ -335,7 +382,7 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
     prelude(ALL_FEATURES, true) + LIBRARY_OPEN,
     code,
     `\nend)() __S.loading = false; rawset(__S.P, 'call', redis.call) ` +
-      `rawset(__S.P, 'pcall', redis.pcall) ` +
+      `rawset(__S.P, 'pcall', __S.pcall) ` +
       `return __c((__S.reg['${name}'].cb(KEYS, ARGV)))`,
   );
 }
@@ -368,6 +415,26 @@ export function runLua(
  */
 export function unlimitedFuel(): void {
   vm?.exports?._set_limits?.(0xffffffff, 0, 0);
+}
+
+/**
+ * Sets the VM's instruction budget for the chunks that follow: `fuel` Lua instructions, or the
+ * engine's default (a million) for 0. For a script tried on the server's thread, which must
+ * not hold the thread long (Scripting.run).
+ */
+export function setFuel(fuel: number): void {
+  vm?.exports?._set_limits?.(fuel, 0, 0);
+}
+
+/** The VM's error for a chunk stopped by its instruction budget. */
+const FUEL_KILLED = "Script killed by fuel limit";
+
+/**
+ * True when `v` is the error of a chunk its instruction budget stopped ("user_script:N: " and
+ * the VM's text; a script raising that text itself looks the same, and only runs again).
+ */
+export function isFuelKilled(v: ReplyValue): boolean {
+  return isError(v) && bytesToBinary(v.err).endsWith(FUEL_KILLED);
 }
 
 /** False when the VM could not be loaded in this process (scripts then fail with its error). */

@@ -19,6 +19,7 @@ import {
   scriptError,
   type ScriptHost,
 } from "./engine.ts";
+import { PLACE_UNKNOWN, type RunPlace } from "./run_place.ts";
 
 /** A function a library registered. */
 export interface LibraryFunction {
@@ -28,6 +29,8 @@ export interface LibraryFunction {
   description: Uint8Array | null;
   /** What FCALL runs. */
   source: Uint8Array;
+  /** Where its runs start (Scripting.run). */
+  place: RunPlace;
 }
 
 /** A loaded library. */
@@ -105,6 +108,7 @@ export function createLibrary(code: Uint8Array, log: ScriptHost["log"]): Library
       flags,
       description: entry[2] === null ? null : (entry[2] as Uint8Array).slice(),
       source: functionSource(body, fname),
+      place: { mode: PLACE_UNKNOWN },
     });
   }
   if (functions.size === 0) return "ERR No functions registered";

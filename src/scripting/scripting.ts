@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { Client } from "../server/client.ts";
 import { accountCommand, call } from "../server/executor.ts";
+import type { Command } from "../server/command_table.ts";
 import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
@@ -17,13 +18,16 @@ import {
   compileError,
   evalSource,
   isError,
+  isFuelKilled,
   type ReplyValue,
   runLua,
   scriptError,
   type ScriptHost,
+  setFuel,
   unlimitedFuel,
   vmLoaded,
 } from "./engine.ts";
+import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER, type RunPlace } from "./run_place.ts";
 import { VmThread, WORKER_DIR } from "./vm_thread.ts";
 import { writeValue } from "./convert.ts";
 import { createLibrary, FunctionLibraries } from "./functions.ts";
@@ -53,12 +57,16 @@ export interface Script {
   /** What the VM runs: the prelude and the body with its shebang line blanked. */
   source: Uint8Array;
   flags: number;
+  /** Where its runs start. */
+  place: RunPlace;
 }
 
 /** What runs: an EVAL script or a library function. */
 export interface Runnable {
   source: Uint8Array;
   flags: number;
+  /** The script's or function's own record of where its runs start (updated by the run). */
+  place: RunPlace;
   /** Shown in errors: the script's sha or the function's name. */
   name: string;
   /** Chunk name in Lua's messages: "user_script" or "user_function". */
@@ -74,6 +82,36 @@ const SLOW_EVAL =
   "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 const SLOW_SCRIPT =
   "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+/**
+ * The instruction budget of a run tried on the server's thread: about a millisecond of Lua on
+ * an idle core (far more than a script of a few redis.call's needs). One that runs out runs
+ * again in the worker, so the server's thread is never held long by a script it tries.
+ */
+const SERVER_THREAD_FUEL = 500_000;
+/**
+ * The most redis.call's a try makes (calls cost no Lua instructions). Its time is checked too,
+ * every 16 calls: past half of busy-reply-threshold (slow commands, or a long pause of the
+ * process) the script runs again in the worker this once (where the threshold applies), since
+ * that says nothing about the script.
+ */
+const SERVER_THREAD_CALLS = 1000;
+/** The error a killed script raises (luaMaskCountHook's). */
+const KILLED = "ERR Script killed by user with SCRIPT KILL...";
+/**
+ * How long SCRIPT KILL waits for the script's next redis.call (where it raises the killed
+ * error at its own line) before stopping the worker, for a script that makes none.
+ */
+const KILL_GRACE_MS = 100;
+
+/**
+ * Why a try on the server's thread went to the worker: what the script does (a command with
+ * effects, too many calls: it runs there from then on), or lateness (this once).
+ */
+const MOVED_TO_STAY = 1;
+const MOVED_ONCE = 2;
+/** What redis.call returns to a try on the server's thread that must go to the worker. */
+const MOVE_TO_WORKER = "ERR the script runs again in the worker";
 
 /** The VM's error for a returned value it cannot convert (a function, userdata, a thread). */
 const UNSUPPORTED_TYPE = "unsupported Lua return type\0";
@@ -168,7 +206,12 @@ export class Scripting implements Subsystem {
       c.reply.errorBinary(`ERR Error compiling script (new function): ${err}`);
       return null;
     }
-    const script: Script = { body: body.slice(), source: evalSource(code), flags };
+    const script: Script = {
+      body: body.slice(),
+      source: evalSource(code),
+      flags,
+      place: { mode: PLACE_UNKNOWN },
+    };
     this.scripts.set(sha, script);
     this.scriptsMemory += body.length;
     return script;
@@ -206,20 +249,33 @@ export class Scripting implements Subsystem {
         return;
       }
     }
-    const sc = this.scriptClient();
-    sc.db = c.db;
-    sc.reply.resp = 2;
-    sc.reply.len = 0;
-    const ctx = new RunContext(
-      this,
-      c,
-      sc,
-      r,
-      ro || (!compat && (r.flags & SCRIPT_FLAG_NO_WRITES) !== 0),
-    );
-    this.running = ctx;
+    const readOnly = ro || (!compat && (r.flags & SCRIPT_FLAG_NO_WRITES) !== 0);
     // Scripts propagate as their effects (the writes they ran), never as EVAL/FCALL.
     c.preventPropagation();
+    let ctx = this.startRun(c, r, readOnly, false);
+    const place = r.place;
+    const tried = place.mode === PLACE_SERVER_THREAD && !this.noWorker && vmLoaded();
+    if (tried) {
+      // Its last run only read: tried here first, within a small budget, which spares the
+      // two thread hand-offs of every run and every redis.call. A command with effects or
+      // the end of the budget stops the try (nothing was changed) and the script runs again
+      // from the start in the worker, as it will from then on.
+      ctx.tryHere = true;
+      setFuel(SERVER_THREAD_FUEL);
+      let result: ReplyValue;
+      try {
+        result = runLua(ctx, r.source, keys, args);
+      } finally {
+        setFuel(0);
+      }
+      if (ctx.moved === 0 && !isFuelKilled(result)) {
+        ctx.flushLogs();
+        this.end(ctx, result);
+        return;
+      }
+      if (ctx.moved !== MOVED_ONCE) place.mode = PLACE_WORKER;
+      ctx = this.startRun(c, r, readOnly, true);
+    }
     if (!vmLoaded() || this.noWorker) {
       // No VM in this process: the engine replies its load error at once. No worker: the
       // script runs on this thread (no busy-reply-threshold, no SCRIPT KILL).
@@ -254,12 +310,35 @@ export class Scripting implements Subsystem {
     // the master link or the AOF): the others run to the end whatever it takes.
     const canYield = c.conn !== null && !c.inExec && c.kind !== "master" &&
       server.propagation.nesting === 1;
-    const result = vm.runFor(canYield ? server.config.busyReplyThreshold : Infinity);
+    // After a try, the time it took counts.
+    const spent = tried ? performance.now() - ctx.started : 0;
+    const result = vm.runFor(
+      canYield ? Math.max(0, server.config.busyReplyThreshold - spent) : Infinity,
+    );
     if (result !== undefined) {
+      // A first run that only read: the next one is tried on the server's thread.
+      if (ctx.effects) place.mode = PLACE_WORKER;
+      else if (place.mode === PLACE_UNKNOWN) place.mode = PLACE_SERVER_THREAD;
       this.end(ctx, result);
       return;
     }
+    place.mode = PLACE_WORKER;
     this.yieldRun(ctx, vm);
+  }
+
+  /**
+   * scriptPrepareForRun's part for one run: the script client reset to the caller's db and
+   * RESP2, and the run context. `again`: the run that follows a try on the server's thread
+   * (same start time).
+   */
+  private startRun(c: Client, r: Runnable, readOnly: boolean, again: boolean): RunContext {
+    const sc = this.scriptClient();
+    sc.db = c.db;
+    sc.reply.resp = 2;
+    sc.reply.len = 0;
+    const ctx = new RunContext(this, c, sc, r, readOnly, again ? this.running!.started : 0);
+    this.running = ctx;
+    return ctx;
   }
 
   /**
@@ -290,8 +369,9 @@ export class Scripting implements Subsystem {
     }, () => {
       server.currentClient = null;
     }).then((result) => {
+      if (ctx.killTimer !== null) clearTimeout(ctx.killTimer);
       if (result === undefined) result = ctx.killedResult();
-      server.busyReply = null;
+      server.endBusy();
       server.propagation.nesting--;
       const state = c.blocked;
       const errors = server.stats.totalErrorReplies;
@@ -325,9 +405,16 @@ export class Scripting implements Subsystem {
     if (isEval && !ctx.runnable.isEval) return SLOW_SCRIPT;
     if (!isEval && ctx.runnable.isEval) return SLOW_EVAL;
     this.server.log.warning("Lua script killed by user with SCRIPT KILL.");
-    // The VM cannot be interrupted inside a chunk: its worker goes, the next script starts one.
-    this.vm?.terminate();
-    this.vm = null;
+    // Its next redis.call raises the killed error where the script is (the line Redis
+    // names). The VM cannot be interrupted inside a chunk: a script that makes no call within
+    // KILL_GRACE_MS goes with its worker (the next script starts one), its line unknown.
+    ctx.killing = true;
+    const vm = this.vm;
+    ctx.killTimer = setTimeout(() => {
+      if (this.running !== ctx || this.vm !== vm) return;
+      vm?.terminate();
+      this.vm = null;
+    }, KILL_GRACE_MS);
     return null;
   }
 
@@ -392,8 +479,24 @@ export class Scripting implements Subsystem {
 class RunContext implements ScriptHost {
   /** The script ran a write command: SCRIPT KILL refuses it (SCRIPT_WRITE_DIRTY). */
   writeDirty = false;
+  /** It called a command with effects (`hasEffects`). */
+  effects = false;
+  /** A try on the server's thread (Scripting.run): it may only read, within a budget. */
+  tryHere = false;
+  /**
+   * The try must go to the worker (MOVED_*, 0 when not): every redis.call fails from then on.
+   */
+  moved = 0;
+  /** redis.call's of a try. */
+  private calls = 0;
+  /** SCRIPT KILL / FUNCTION KILL stopped it: every redis.call raises the killed error. */
+  killing = false;
+  /** The timer that stops its worker should it make no call (Scripting.kill). */
+  killTimer: ReturnType<typeof setTimeout> | null = null;
+  /** redis.log messages of a try, written once it is known to stand. */
+  private logs: [number, Uint8Array][] | null = null;
   /** performance.now() at the start, and when it went past busy-reply-threshold (else 0). */
-  readonly started = performance.now();
+  readonly started: number;
   yielded = 0;
   /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
   readonly commandErrors = new Set<string>();
@@ -404,10 +507,14 @@ class RunContext implements ScriptHost {
     readonly sc: Client,
     readonly runnable: Runnable,
     readonly readOnly: boolean,
-  ) {}
+    started: number,
+  ) {
+    this.started = started || performance.now();
+  }
 
   /** scriptCall: redis.call / redis.pcall of `argv`, with Redis's checks and texts. */
   call(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
+    if (this.killing) return KILLED;
     if (argv.length === 0) {
       return "ERR Please specify at least one argument for this redis lib call";
     }
@@ -423,6 +530,19 @@ class RunContext implements ScriptHost {
     sc.lastCmd = cmd;
     if (cmd.flags.includes("noscript")) {
       return "ERR This Redis command is not allowed from script";
+    }
+    if (hasEffects(cmd)) {
+      if (this.tryHere) return this.moveToWorker(MOVED_TO_STAY);
+      this.effects = true;
+    } else if (this.tryHere) {
+      if (this.moved !== 0) return MOVE_TO_WORKER;
+      if (++this.calls > SERVER_THREAD_CALLS) return this.moveToWorker(MOVED_TO_STAY);
+      if (
+        (this.calls & 15) === 0 &&
+        performance.now() - this.started > server.config.busyReplyThreshold / 2
+      ) {
+        return this.moveToWorker(MOVED_ONCE);
+      }
     }
     if (cmd.isWrite) {
       if (this.readOnly) {
@@ -443,7 +563,27 @@ class RunContext implements ScriptHost {
     return reply;
   }
 
+  /** Ends a try on the server's thread: the script runs again in the worker. */
+  private moveToWorker(why: number): string {
+    if (this.moved === 0) this.moved = why;
+    return MOVE_TO_WORKER;
+  }
+
+  /** Writes the redis.log messages a try on the server's thread held back. */
+  flushLogs(): void {
+    this.tryHere = false;
+    const logs = this.logs;
+    this.logs = null;
+    if (logs !== null) { for (const [level, message] of logs) this.log(level, message); }
+  }
+
   log(level: number, message: Uint8Array): void {
+    if (this.tryHere && this.moved === 0) {
+      // Not written twice should the try go to the worker.
+      (this.logs ??= []).push([level, message.slice()]);
+      return;
+    }
+    if (this.tryHere) return;
     const log = this.scripting.server.log;
     const text = new TextDecoder().decode(message);
     if (level === 0) log.debug(text);
@@ -457,16 +597,27 @@ class RunContext implements ScriptHost {
   }
 
   /**
-   * The error of a script stopped by SCRIPT KILL / FUNCTION KILL (luaMaskCountHook's). The
-   * worker is gone, so the line it was at is unknown: line 1 is reported.
+   * The error of a script stopped with its worker by SCRIPT KILL / FUNCTION KILL
+   * (luaMaskCountHook's) because it made no redis.call: the line it was at is unknown, line 1
+   * is reported.
    */
   killedResult(): ReplyValue {
     return {
-      err: binaryToBytes("Script killed by user with SCRIPT KILL..."),
+      err: binaryToBytes(KILLED.slice("ERR ".length)),
       code: binaryToBytes("ERR"),
       meta: { line: 1, kind: "killed" },
     } as ReplyValue;
   }
+}
+
+/**
+ * A command whose run changes something beyond the reply (a write, PUBLISH, an admin command):
+ * a try on the server's thread stops before it, since it may run a second time.
+ */
+function hasEffects(cmd: Command): boolean {
+  if (cmd.isWrite) return true;
+  const flags = cmd.flags;
+  return flags.includes("admin") || flags.includes("pubsub") || flags.includes("may_replicate");
 }
 
 /** An error reply; `counted`: it is a command's error, already in INFO errorstats. */

@@ -18,6 +18,13 @@ export const KIND = 2;
 export const LENGTH = 3;
 /** MSG_RUN: how many of its arguments are KEYS. */
 export const NUMKEYS = 4;
+/** Set to 1 by the worker once its VM is loaded (it then waits for scripts). */
+export const READY = 5;
+/**
+ * The TO_WORKER sequence of the MSG_RUN the worker took last: the script has started (its
+ * time counts toward busy-reply-threshold from then on, not while the thread waits for a core).
+ */
+export const STARTED = 6;
 /** Bytes before the data area. */
 export const HEADER_BYTES = 32;
 /** Size of the data area: larger messages go through the port. */

@@ -24,7 +24,9 @@ import {
   MSG_RUN,
   MSG_SETRESP,
   NUMKEYS,
+  READY,
   SPIN,
+  STARTED,
   takeMessage,
   TO_SERVER,
   TO_WORKER,
@@ -34,6 +36,11 @@ import {
 /** The directory of the worker's module (it needs read permission to start), as a path. */
 export const WORKER_DIR = decodeURIComponent(new URL(".", import.meta.url).pathname);
 
+/** How long the first script waits for the worker's VM to load before its time counts. */
+const READY_TIMEOUT_MS = 30_000;
+/** How often a script whose thread has not started it yet is looked at again. */
+const NOT_STARTED_POLL_MS = 5;
+
 /** A Lua VM in its own worker, running one script at a time. */
 export class VmThread {
   private readonly worker: Worker;
@@ -41,6 +48,10 @@ export class VmThread {
   private readonly data: Uint8Array;
   private readonly port: MessagePort;
   private seen = 0;
+  /** The TO_WORKER sequence of the last MSG_RUN (`STARTED` says when the worker took it). */
+  private runSeq = 0;
+  /** The worker's VM is loaded (or READY_TIMEOUT_MS passed waiting for it). */
+  private ready = false;
   private host: ScriptHost | null = null;
   /** The script's value once it ended (MSG_DONE), else undefined. */
   private result: ReplyValue | undefined = undefined;
@@ -60,6 +71,11 @@ export class VmThread {
     this.worker.unref();
   }
 
+  /** True once the worker took the script `start` sent last. */
+  private started(): boolean {
+    return Atomics.load(this.ctl, STARTED) === this.runSeq;
+  }
+
   /** Starts `source` with KEYS and ARGV; its requests go to `host`. */
   start(host: ScriptHost, source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): void {
     this.host = host;
@@ -73,6 +89,7 @@ export class VmThread {
       this.port.postMessage(block);
       this.signal(MSG_RUN | VIA_PORT, 0);
     }
+    this.runSeq = Atomics.load(this.ctl, TO_WORKER);
   }
 
   /**
@@ -80,17 +97,29 @@ export class VmThread {
    * without it ending (returns undefined). Infinity waits for the end.
    */
   runFor(timeoutMs: number): ReplyValue | undefined {
-    const deadline = performance.now() + timeoutMs;
+    if (!this.ready) {
+      // The first script of this worker: its VM still loads (100s of ms), which is not the
+      // script's time (Redis's VM exists before any script). Bounded, should the worker die.
+      Atomics.wait(this.ctl, READY, 0, READY_TIMEOUT_MS);
+      this.ready = true;
+    }
+    let deadline = performance.now() + timeoutMs;
+    // Until its thread has had a core and taken the script, the script's time does not run.
+    let started = timeoutMs === Infinity;
     for (;;) {
       for (let i = 0; i < SPIN && Atomics.load(this.ctl, TO_SERVER) === this.seen; i++);
       if (Atomics.load(this.ctl, TO_SERVER) !== this.seen) {
         if (this.serve()) return this.result;
         continue;
       }
-      const left = deadline - performance.now();
+      let left = deadline - performance.now();
+      if (!started && !(started = this.started())) {
+        deadline = performance.now() + timeoutMs;
+        left = NOT_STARTED_POLL_MS;
+      }
       if (left <= 0) return undefined;
       const r = Atomics.wait(this.ctl, TO_SERVER, this.seen, left === Infinity ? undefined : left);
-      if (r === "timed-out") return undefined;
+      if (r === "timed-out" && started) return undefined;
       // A late notify of a message already served (seen while spinning) wakes the wait too.
       if (Atomics.load(this.ctl, TO_SERVER) === this.seen) continue;
       const done = this.serve();

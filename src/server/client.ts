@@ -7,12 +7,15 @@
  */
 
 import { ReplyWriter } from "../resp/writer.ts";
-import { bytesToBinary } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { Command } from "./command_table.ts";
 import { clientInfoString, clientType } from "./client_info.ts";
 import { PROPAGATE_ALL } from "./propagation.ts";
 import type { Server } from "./server.ts";
+
+/** What MONITOR and the slowlog show instead of a secret (shared.redacted). */
+const REDACTED = binaryToBytes("(redacted)");
 
 /** Keyspace event classes (notify-keyspace-events letters). */
 export type NotifyClass =
@@ -229,6 +232,17 @@ export class Client {
     this.server.dirty += count;
   }
 
+  /**
+   * Shows argument `i` as "(redacted)" in MONITOR and the slowlog, which read
+   * the command as received (Redis's redactClientCommandArgument); the command
+   * has read its arguments already.
+   */
+  redactArgument(i: number): void {
+    if (this.argv[i] === REDACTED) return;
+    this.argv = this.argv.slice();
+    this.argv[i] = REDACTED;
+  }
+
   /** Propagates `argv` instead of the command as received (Redis's rewriteClientCommandVector). */
   rewriteArgv(argv: Uint8Array[]): void {
     this.propagateArgv = argv;
@@ -420,7 +434,8 @@ export class Client {
           return;
         }
       }
-      this.server.stats.netOutputBytes += data.length;
+      if (this.kind === "replica") this.server.stats.netReplOutputBytes += data.length;
+      else this.server.stats.netOutputBytes += data.length;
       try {
         let off = 0;
         while (off < data.length) {

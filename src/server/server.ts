@@ -38,8 +38,15 @@ import { type PropagateListener, Propagation } from "./propagation.ts";
 
 export type { PropagateListener };
 
-/** Active CLIENT PAUSE. */
+/**
+ * Who paused clients (Redis's pause_purpose): each purpose holds its own pause,
+ * the strictest of them applies, and ending one leaves the others in force.
+ */
+export type PausePurpose = "client" | "shutdown" | "failover";
+
+/** What is paused now: the union of the purposes' pauses (server.paused_actions). */
 interface PauseState {
+  /** When the last purpose's pause ends. */
   until: number;
   mode: "all" | "write";
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -85,7 +92,10 @@ export class Server {
   activeExpireEnabled = true;
   /** Ports actually bound (port 0 resolves here). */
   port = 0;
+  /** The pause in force, null when none (the hot path checks only this). */
   pause: PauseState | null = null;
+  /** Each purpose's pause (client_pause_per_purpose). */
+  private readonly pauses = new Map<PausePurpose, { end: number; mode: "all" | "write" }>();
   /** Sinks fed when an execution unit ends (see propagation.ts). */
   readonly propagateListeners: PropagateListener[] = [];
   /** Commands the current execution unit will propagate, and the call() nesting. */
@@ -101,6 +111,8 @@ export class Server {
    * error commands without the allow_busy flag get. Null otherwise.
    */
   busyReply: string | null = null;
+  /** What waits for the busy script to end (`notBusy`): the master link's stream. */
+  private busyWaiters: (() => void)[] = [];
   /**
    * The start-up load is running, handing the event loop over between slices
    * (server.loading): commands without the `loading` flag get -LOADING and the
@@ -271,6 +283,24 @@ export class Server {
     if (c.blocked) this.blocking.unblock(c, "disconnect");
     this.unwatchAll(c);
     for (const s of this.subsystems) s.clientFreed?.(c);
+  }
+
+  /**
+   * Resolves once no script is past busy-reply-threshold: the master link stops processing its
+   * stream meanwhile (processInputBuffer's isInsideYieldingLongCommand check for the master),
+   * neither running nor refusing what it sent.
+   */
+  notBusy(): Promise<void> {
+    if (this.busyReply === null) return Promise.resolve();
+    return new Promise((resolve) => this.busyWaiters.push(resolve));
+  }
+
+  /** The busy script ended: -BUSY stops and `notBusy` waits resume. */
+  endBusy(): void {
+    this.busyReply = null;
+    const waiters = this.busyWaiters;
+    this.busyWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private startCron(): void {
@@ -510,38 +540,78 @@ export class Server {
   }
 
   /**
-   * CLIENT PAUSE: extends the pause. As in Redis's pauseClientsByClient, the later
+   * CLIENT PAUSE (pauseClientsByClient): extends the client pause. The later
    * deadline wins and an ALL pause stays ALL when a WRITE pause is added.
    */
   pauseClients(ms: number, mode: "all" | "write"): void {
-    const until = Date.now() + ms;
-    if (this.pause) {
-      clearTimeout(this.pause.timer);
-      this.pause.until = Math.max(this.pause.until, until);
-      if (mode === "all") this.pause.mode = "all";
+    const p = this.pauses.get("client");
+    const stricter = p !== undefined && p.end > Date.now() && p.mode === "all" ? "all" : mode;
+    this.pauseActions("client", Date.now() + ms, stricter);
+  }
+
+  /** CLIENT UNPAUSE: ends the client pause only (a failover's or a shutdown's stays). */
+  unpauseClients(): void {
+    this.unpauseActions("client");
+  }
+
+  /**
+   * pauseActions: `purpose` pauses clients in `mode` until `end` (Unix ms;
+   * Infinity until unpaused), keeping a later end it already had.
+   */
+  pauseActions(purpose: PausePurpose, end: number, mode: "all" | "write"): void {
+    const p = this.pauses.get(purpose);
+    this.pauses.set(purpose, { end: p !== undefined ? Math.max(p.end, end) : end, mode });
+    this.updatePausedActions();
+  }
+
+  /** unpauseActions: `purpose` no longer pauses anything. */
+  unpauseActions(purpose: PausePurpose): void {
+    if (this.pauses.delete(purpose)) this.updatePausedActions();
+  }
+
+  /**
+   * updatePausedActions: the pause in force is the union of the purposes'
+   * unexpired pauses. Clients waiting on a pause that ended or weakened are
+   * woken to check again.
+   */
+  private updatePausedActions(): void {
+    const now = Date.now();
+    let until = 0;
+    let mode: "all" | "write" | null = null;
+    for (const [purpose, p] of this.pauses) {
+      if (p.end <= now) {
+        this.pauses.delete(purpose);
+        continue;
+      }
+      if (p.end > until) until = p.end;
+      if (mode !== "all") mode = p.mode;
+    }
+    const prev = this.pause;
+    if (prev !== null) clearTimeout(prev.timer);
+    if (mode === null) {
+      this.pause = null;
+      if (prev !== null) { for (const w of prev.waiters) w(); }
+      return;
+    }
+    if (prev !== null && !(prev.mode === "all" && mode === "write")) {
+      prev.until = until;
+      prev.mode = mode;
     } else {
       this.pause = { until, mode, timer: undefined, waiters: [] };
+      if (prev !== null) { for (const w of prev.waiters) w(); }
     }
-    this.armPauseTimer(this.pause);
+    this.armPauseTimer(this.pause!);
   }
 
-  /** setTimeout caps delays at 2^31-1 ms, so long pauses re-arm until due. */
+  /** Re-evaluates at the first purpose's end; setTimeout caps delays at 2^31-1 ms. */
   private armPauseTimer(p: PauseState): void {
-    const delay = Math.min(Math.max(0, p.until - Date.now()), 0x7fffffff);
+    let first = Infinity;
+    for (const x of this.pauses.values()) if (x.end < first) first = x.end;
+    if (first === Infinity) return;
+    const delay = Math.min(Math.max(0, first - Date.now()), 0x7fffffff);
     p.timer = setTimeout(() => {
-      if (this.pause !== p) return;
-      if (Date.now() < p.until) this.armPauseTimer(p);
-      else this.unpauseClients();
+      if (this.pause === p) this.updatePausedActions();
     }, delay);
-  }
-
-  /** CLIENT UNPAUSE or pause expiry. */
-  unpauseClients(): void {
-    const p = this.pause;
-    if (p === null) return;
-    clearTimeout(p.timer);
-    this.pause = null;
-    for (const w of p.waiters) w();
   }
 
   /** Stops listening, disconnects every client and stops the cron. */
@@ -549,7 +619,8 @@ export class Server {
     if (this.closing) return this.closed;
     this.closing = true;
     clearTimeout(this.cronTimer);
-    this.unpauseClients();
+    this.pauses.clear();
+    this.updatePausedActions();
     for (const l of this.listeners) {
       try {
         l.close();

@@ -30,7 +30,8 @@ export class Slowlog {
   record(c: Client, usec: number): void {
     const { slowerThan, maxLen } = this.settings();
     if (slowerThan < 0 || usec < slowerThan) return;
-    const argv = c.propagateArgv ?? c.argv;
+    // The command as the client sent it, not its propagated rewrite (Redis: c->original_argv).
+    const argv = c.argv;
     const args: Uint8Array[] = [];
     const n = Math.min(argv.length, MAX_ARGC);
     for (let i = 0; i < n; i++) {

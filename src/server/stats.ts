@@ -10,8 +10,17 @@ export class Stats {
   keyspaceHits = 0;
   keyspaceMisses = 0;
   totalErrorReplies = 0;
+  /** Bytes read from and written to clients, replication links left out. */
   netInputBytes = 0;
   netOutputBytes = 0;
+  /** Bytes read from our master (RDB and stream) and written to our replicas (RDB and stream). */
+  netReplInputBytes = 0;
+  netReplOutputBytes = 0;
+  /** instantaneous_{input,output}_kbps and their _repl_ forms (bytes per second). */
+  readonly netInputRate = new InstantaneousMetric();
+  readonly netOutputRate = new InstantaneousMetric();
+  readonly netReplInputRate = new InstantaneousMetric();
+  readonly netReplOutputRate = new InstantaneousMetric();
   unexpectedErrorReplies = 0;
   /** Error code ("ERR", "WRONGTYPE", ...) -> count, for INFO errorstats. */
   errors = new Map<string, number>();
@@ -64,7 +73,16 @@ export class Stats {
   sample(now: number): void {
     this.opsSamples.push([now, this.totalCommandsProcessed]);
     if (this.opsSamples.length > 16) this.opsSamples.shift();
+    // serverCron's run_with_period(100): the network rates, replication included in the totals.
+    const t = performance.now();
+    if (t - this.netRateSampled < 100) return;
+    this.netRateSampled = t;
+    this.netInputRate.track(this.netInputBytes + this.netReplInputBytes, t);
+    this.netOutputRate.track(this.netOutputBytes + this.netReplOutputBytes, t);
+    this.netReplInputRate.track(this.netReplInputBytes, t);
+    this.netReplOutputRate.track(this.netReplOutputBytes, t);
   }
+  private netRateSampled = -Infinity;
 
   /** Commands per second over the recent samples. */
   instantaneousOps(): number {
@@ -89,8 +107,64 @@ export class Stats {
     this.totalErrorReplies = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
+    this.netReplInputBytes = 0;
+    this.netReplOutputBytes = 0;
+    for (
+      const m of [
+        this.netInputRate,
+        this.netOutputRate,
+        this.netReplInputRate,
+        this.netReplOutputRate,
+      ]
+    ) {
+      m.reset();
+    }
     this.unexpectedErrorReplies = 0;
     this.errors.clear();
     this.opsSamples = [];
+  }
+}
+
+/** STATS_METRIC_SAMPLES: how many rate samples an instantaneous metric averages. */
+const METRIC_SAMPLES = 16;
+
+/**
+ * trackInstantaneousMetric / getInstantaneousMetric: the per-second rate
+ * between consecutive samples of a counter, averaged over the last 16.
+ */
+export class InstantaneousMetric {
+  private readonly samples = new Array<number>(METRIC_SAMPLES).fill(0);
+  private idx = 0;
+  private lastTime = -1;
+  private lastValue = 0;
+
+  /** Records `value` (a monotonic counter) read at `timeMs` (performance.now()). */
+  track(value: number, timeMs: number): void {
+    if (this.lastTime >= 0) {
+      const dt = timeMs - this.lastTime;
+      this.samples[this.idx] = dt > 0 ? Math.trunc((value - this.lastValue) * 1000 / dt) : 0;
+      this.idx = (this.idx + 1) % METRIC_SAMPLES;
+    }
+    this.lastTime = timeMs;
+    this.lastValue = value;
+  }
+
+  /** The average rate per second (an integer, as Redis's long long). */
+  get value(): number {
+    let sum = 0;
+    for (const s of this.samples) sum += s;
+    return Math.trunc(sum / METRIC_SAMPLES);
+  }
+
+  /** As INFO prints it in KB/s: "%.2f". */
+  kbps(): string {
+    return (this.value / 1024).toFixed(2);
+  }
+
+  reset(): void {
+    this.samples.fill(0);
+    this.idx = 0;
+    this.lastTime = -1;
+    this.lastValue = 0;
   }
 }

@@ -53,6 +53,11 @@ export interface Subsystem {
    * `replace` with RDBFLAGS_ALLOW_DUP); returns the error text, or null.
    */
   rdbLoadFunction?(code: Uint8Array, replace: boolean): string | null;
+  /**
+   * FLUSHALL with save points configured (flushAllDataAndResetRDB): save the
+   * empty dataset at once; false when the save failed.
+   */
+  flushallSave?(): boolean;
   /** SHUTDOWN's final save (persistence); resolves false when it failed. */
   shutdownSave?(force: boolean): Promise<boolean>;
   /** Server close, after every client is gone: stop links, flush files. */

@@ -112,6 +112,18 @@ export class RedisHash implements CollectionValue {
     if (encoding === "hashtable") this.ht = new HashTable();
   }
 
+  /**
+   * A listpack-encoded hash of `n` fields whose packed run (src/store/packed.ts:
+   * field, value, field, value, ..., no field twice) is `run`: for loaders
+   * that build the run straight from their bytes.
+   */
+  static fromRun(run: string, n: number): RedisHash {
+    const h = new RedisHash();
+    h.lp = run;
+    h.n = n;
+    return h;
+  }
+
   /** TYPE of the value. */
   get type(): "hash" {
     return "hash";

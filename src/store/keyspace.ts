@@ -438,9 +438,8 @@ export class Store {
     this.freeLen++;
   }
 
-  private growIds(): void {
+  private growIds(cap = Math.max(MIN_IDS, Math.ceil(this.cap * 1.5))): void {
     const old = this.cap;
-    const cap = Math.max(MIN_IDS, Math.ceil(old * 1.5));
     this.rec = grow(this.rec, 2 * cap);
     this.expireAt = grow(this.expireAt, cap);
     this.lru = grow(this.lru, cap);
@@ -520,6 +519,84 @@ export class Store {
     this.insertSlot(id, hashKey(key));
     this.count++;
     return id;
+  }
+
+  /**
+   * Makes room for `n` more keys at once (loading, from RESIZEDB's hint), so
+   * the table is not rehashed nor the per-id arrays grown on the way.
+   */
+  reserveKeys(n: number): void {
+    const want = this.count + n;
+    let size = this.table.length;
+    while (want * 4 > size * 3) size *= 2;
+    if (size > this.table.length) this.rehash(size);
+    if (this.idHigh + n > this.cap) this.growIds(this.idHigh + n);
+  }
+
+  /**
+   * Adds the key whose bytes are `b[p, p + n)` unless it exists, in one
+   * lookup and without a key string (loading). Returns its id, or -1 when the
+   * key exists (nothing changes then). `value` as for {@link add}.
+   */
+  addBytes(b: Uint8Array, p: number, n: number, value: RedisValue, now: number): number {
+    const h = hashKeyBytes(b, p, n);
+    const t = this.table, mask = this.mask;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const v = t[2 * i + 1];
+      if (v === 0) break;
+      if (t[2 * i] === h && this.keyBytesEqual(v - 1, b, p, n)) return -1;
+    }
+    const id = this.allocId();
+    this.expireAt[id] = -1;
+    this.lru[id] = now;
+    this.lfu[id] = 5;
+    this.expireSlot[id] = -1;
+    const inline = value instanceof Uint8Array && value.length <= INLINE_MAX;
+    this.flags[id] = inline ? LIVE : LIVE | OBJ;
+    if (!inline) this.objects[id] = value;
+    // The record as writeRecord lays it out, its key copied from `b`.
+    const vlen = inline ? value.length : 0;
+    const size = recordBytes(n, vlen);
+    const ci = this.reserve(size);
+    const c = this.chunks[ci]!;
+    const off = ci === this.cur ? this.curOff : 0;
+    if (ci === this.cur) this.curOff += size;
+    this.chunkUsed[ci] = ci === this.cur ? this.curOff : size;
+    this.chunkLive[ci] += size;
+    c[off] = id;
+    c[off + 1] = id >>> 8;
+    c[off + 2] = id >>> 16;
+    c[off + 3] = id >>> 24;
+    let q = writeLen(c, writeLen(c, off + 4, n), vlen);
+    if (n <= 32) { for (let i = 0; i < n; i++) c[q + i] = b[p + i]; }
+    else c.set(b.subarray(p, p + n), q);
+    q += n;
+    if (inline) {
+      if (vlen <= 32) { for (let i = 0; i < vlen; i++) c[q + i] = value[i]; }
+      else c.set(value, q);
+    }
+    this.rec[2 * id] = ci;
+    this.rec[2 * id + 1] = off;
+    const bytes = this.sizeOf(id);
+    this.total += bytes;
+    this.counted[id] = bytes;
+    this.insertSlot(id, h);
+    this.count++;
+    return id;
+  }
+
+  private keyBytesEqual(id: number, b: Uint8Array, p: number, n: number): boolean {
+    const c = this.chunks[this.rec[2 * id]]!;
+    let q = this.rec[2 * id + 1] + 4;
+    let klen = c[q++];
+    if (klen === 255) {
+      klen = c[q] | (c[q + 1] << 8) | (c[q + 2] << 16) | (c[q + 3] << 24);
+      q += 4;
+    }
+    if (klen !== n) return false;
+    q += c[q] === 255 ? 5 : 1;
+    for (let j = 0; j < n; j++) if (c[q + j] !== b[p + j]) return false;
+    return true;
   }
 
   /** Points `id` at `value` (a new record when the value is inline) and counts it. */
@@ -761,6 +838,35 @@ export class Db {
     return new Entry(s, s.add(key, value, this.ks.now));
   }
 
+  /** Loading (RDB): makes room for `n` more keys at once (RESIZEDB's hint). */
+  reserve(n: number): void {
+    this.s.reserveKeys(n);
+  }
+
+  /**
+   * Loading (RDB): adds the key whose bytes are `b[p, p + n)` with `value`
+   * (kept as {@link add} keeps it), its absolute expire time (-1: none) and,
+   * when not -1, its access time and LFU counter, unless the key exists.
+   * Returns false, changing nothing, when it does.
+   */
+  load(
+    b: Uint8Array,
+    p: number,
+    n: number,
+    value: RedisValue,
+    expireAt: number,
+    lru: number,
+    lfu: number,
+  ): boolean {
+    const s = this.s;
+    const id = s.addBytes(b, p, n, value, this.ks.now);
+    if (id === -1) return false;
+    if (expireAt !== -1) s.setExpire(id, expireAt);
+    if (lru !== -1) s.lru[id] = lru;
+    if (lfu !== -1) s.lfu[id] = lfu;
+    return true;
+  }
+
   /** Removes `key`; returns whether it existed (expired or not). */
   delete(key: string): boolean {
     const s = this.s;
@@ -871,17 +977,12 @@ export class Db {
   }
 
   /**
-   * The ids of every key now, with the store they belong to, for a snapshot
-   * that reads them later (`new Entry(store, id)`): O(keys) and no object per
-   * key, so taking it stalls nobody. Hold {@link pinIds} meanwhile so an id
-   * stays its key's until that key is deleted.
+   * The current store and the end of its handed-out ids, for a snapshot
+   * (BGSAVE) that pinned them (pinIds): a key created afterwards gets an id
+   * at or above `end`, so the live ids below it are keys of this moment.
    */
-  captureIds(): { store: Store; ids: Int32Array } {
-    const s = this.s;
-    const ids = new Int32Array(s.count);
-    let n = 0;
-    for (let id = 0; id < s.idHigh; id++) if (s.isLive(id)) ids[n++] = id;
-    return { store: s, ids: n === ids.length ? ids : ids.subarray(0, n) };
+  captureIds(): { store: Store; end: number } {
+    return { store: this.s, end: this.s.idHigh };
   }
 
   /** All entries, for KEYS / FLUSH / persistence. Do not add keys during iteration. */

@@ -1335,6 +1335,35 @@ export class RedisList implements CollectionValue {
     return l;
   }
 
+  /**
+   * Appends a node while loading (RDB), for a list made quicklist encoded by
+   * {@link convertToQuicklist}: a packed node holding a copy of `src[0, end)`,
+   * `n` elements already framed as packed_entries.ts frames them, or with
+   * `plain` a plain node whose one element is `src` (kept, not copied).
+   * Call {@link afterBuild} when done, as rdbLoadObject does.
+   */
+  appendLoadedNode(src: Uint8Array, end: number, n: number, plain: boolean): void {
+    if (n === 0) return;
+    let node: QNode;
+    if (plain) {
+      node = plainNode(src);
+      this.rawBytes += src.length;
+    } else {
+      const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, end));
+      for (let i = 0; i < end; i++) buf[i] = src[i];
+      node = new QNode(buf, 0, end, n, false);
+      let sz = LP_EMPTY_SIZE;
+      for (let p = 0; p < end;) {
+        p = readAt(buf, p);
+        sz += lpEntrySizeAt(buf, gOff, gLen);
+        this.rawBytes += gLen;
+      }
+      node.sz = sz;
+    }
+    this.insertNode(this.tail, node, true);
+    this.count += n;
+  }
+
   /** Builds a list (listpack encoded, like createListListpackObject). */
   static from(values: Iterable<Uint8Array>): RedisList {
     const l = new RedisList();

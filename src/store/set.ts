@@ -200,6 +200,18 @@ export class RedisSet implements CollectionValue {
     return new RedisSet("hashtable");
   }
 
+  /**
+   * A listpack-encoded set of `n` members whose packed run (src/store/packed.ts,
+   * no member twice) is `run`: for loaders that build the run straight from
+   * their bytes.
+   */
+  static fromRun(run: string, n: number): RedisSet {
+    const s = new RedisSet("listpack");
+    s.lp = run;
+    s.n = n;
+    return s;
+  }
+
   /** TYPE of the value. */
   get type(): "set" {
     return "set";
