@@ -374,7 +374,7 @@ export class Replication implements Subsystem {
   private waitingReplicas(): Client[] {
     const out: Client[] = [];
     for (const [c, peer] of this.replicas) {
-      if (peer.state === "wait_bgsave" && !this.fullSync?.targets.has(c)) out.push(c);
+      if (peer.state === "wait_bgsave" && !c.closed && !this.fullSync?.targets.has(c)) out.push(c);
     }
     return out;
   }
@@ -472,6 +472,8 @@ export class Replication implements Subsystem {
     if (targets.length === 0) return;
     const excludeData = this.replicas.get(targets[0])!.excludeData;
     targets = targets.filter((c) => this.replicas.get(c)!.excludeData === excludeData);
+    targets = targets.filter((c) => !c.closed);
+    if (targets.length === 0) return;
     const eof = server.config.replDisklessSync &&
       targets.every((c) => this.replicas.get(c)!.capaEof);
     server.log.notice(
