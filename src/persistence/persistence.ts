@@ -21,7 +21,6 @@ import {
   type AccessInfo,
   type AuxFields,
   captureKeyspace,
-  type DbImage,
   RdbSerializer,
   SnapshotGuard,
 } from "./snapshot.ts";
@@ -52,13 +51,12 @@ export class SaveError extends Error {
 
 /** A running BGSAVE. */
 interface BgsaveJob {
+  /** The point-in-time snapshot being written (copy-before-write on until it closes). */
+  snapshot: SlicedSnapshot;
   serializer: RdbSerializer;
-  guard: SnapshotGuard;
   startMs: number;
   aborted: boolean;
   done: Promise<boolean>;
-  /** The copy-before-write hook installed on the server while the job runs. */
-  beforeWrite: (c: Client, cmd: Command) => void;
 }
 
 /** The persistence subsystem of a server (see the module comment). */
@@ -271,30 +269,18 @@ export class Persistence implements Subsystem {
     const server = this.server;
     this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
     this.dirtyBeforeBgsave = server.dirty;
-    const images = captureKeyspace(server.keyspace);
-    const guard = new SnapshotGuard();
-    const serializer = new RdbSerializer(
-      images,
-      this.auxFields(),
-      this.writeOptions(),
-      server.config.rdbchecksum,
-      guard,
-      this.accessInfo(),
-      this.functions(),
-    );
+    this.lastCowSize = 0;
+    const snapshot = this.openSnapshot(false);
     const job: BgsaveJob = {
-      serializer,
-      guard,
+      snapshot,
+      serializer: snapshot.serializer,
       startMs: Date.now(),
       aborted: false,
       done: Promise.resolve(false),
-      beforeWrite: (c, cmd) => this.copyGuarded(guard, c, cmd),
     };
     this.job = job;
-    this.lastCowSize = 0;
-    server.addBeforeWrite(job.beforeWrite);
     server.log.notice(`Background saving started by pid ${Deno.pid}`);
-    job.done = this.writeBackground(job, images);
+    job.done = this.writeBackground(job);
   }
 
   /** Copy-before-write for the keys a write command names (see snapshot.ts). */
@@ -313,24 +299,16 @@ export class Persistence implements Subsystem {
     }
   }
 
-  private async writeBackground(job: BgsaveJob, _images: DbImage[]): Promise<boolean> {
+  private async writeBackground(job: BgsaveJob): Promise<boolean> {
     const server = this.server;
     const tmp = this.bgTempPath();
-    const ser = job.serializer;
     let ok = false;
     let f: Deno.FsFile | null = null;
     try {
-      f = await Deno.open(tmp, { write: true, create: true, truncate: true });
-      let done = false;
-      while (!done) {
-        if (job.aborted) throw new Error("aborted");
-        // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
-        const delay = Number(server.config.rdbKeySaveDelay);
-        done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
-        await writeSlice(f, ser.enc.drain(), delay > 0 ? delay / 1000 : 0);
+      const file = f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+      if (!await job.snapshot.run((chunk) => writeAll(file, chunk), () => job.aborted)) {
+        throw new Error("aborted");
       }
-      if (job.aborted) throw new Error("aborted");
-      await writeAll(f, ser.trailer());
       await f.sync();
       f.close();
       f = null;
@@ -348,10 +326,9 @@ export class Persistence implements Subsystem {
         server.log.warning(`Write error saving DB on disk: ${(err as Error).message}`);
       }
     }
-    ser.release();
+    job.snapshot.close();
     if (this.job !== job) return ok;
     this.job = null;
-    server.removeBeforeWrite(job.beforeWrite);
     this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
     if (job.aborted) {
       // killRDBChild: SIGUSR1, the status stays as it was.
@@ -375,11 +352,21 @@ export class Persistence implements Subsystem {
    * slices between event-loop turns, with the same copy-before-write as BGSAVE.
    */
   async snapshotTo(file: Deno.FsFile): Promise<void> {
+    await this.openSnapshot(true).run((chunk) => writeAll(file, chunk));
+  }
+
+  /**
+   * Takes a point-in-time snapshot now (BGSAVE's capture and copy-before-write,
+   * see snapshot.ts) to be serialized in slices by its `run`: BGREWRITEAOF's
+   * base (`aofBase`) and a replica's full resync (`repl` adds the replication
+   * aux fields; `withData` false writes no keys, REPLCONF rdb-filter-only).
+   */
+  openSnapshot(aofBase: boolean, repl?: ReplicationAux, withData = true): SlicedSnapshot {
     const server = this.server;
     const guard = new SnapshotGuard();
     const ser = new RdbSerializer(
-      captureKeyspace(server.keyspace),
-      this.auxFields(true),
+      withData ? captureKeyspace(server.keyspace) : [],
+      this.auxFields(aofBase, repl),
       this.writeOptions(),
       server.config.rdbchecksum,
       guard,
@@ -388,17 +375,59 @@ export class Persistence implements Subsystem {
     );
     const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
     server.addBeforeWrite(hook);
-    try {
-      let done = false;
-      while (!done) {
-        done = ser.step(SLICE_MS, CHUNK_BYTES);
-        await writeSlice(file, ser.enc.drain(), 0);
-      }
-      await writeAll(file, ser.trailer());
-    } finally {
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
       server.removeBeforeWrite(hook);
       ser.release();
-    }
+    };
+    const run = async (sink: SnapshotSink, stop: () => boolean = () => false) => {
+      // A turn for a synchronous sink is an interval-timer wake-up: chained
+      // setTimeouts get clamped to 4 ms each.
+      let wake: (() => void) | null = null;
+      let ticker: ReturnType<typeof setInterval> | undefined;
+      const turn = () =>
+        new Promise<void>((resolve) => {
+          ticker ??= setInterval(() => {
+            const w = wake;
+            wake = null;
+            w?.();
+          }, 1);
+          wake = resolve;
+        });
+      try {
+        let done = false;
+        while (!done) {
+          if (stop()) return false;
+          // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
+          const delay = Number(server.config.rdbKeySaveDelay);
+          done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
+          // Clients get a turn while the slice is written: awaiting the write
+          // alone is not enough, its completion can resume the serializer
+          // before the event loop gets to timers and sockets. The write's
+          // failure is held meanwhile (not left unhandled) and rethrown; the
+          // chunk is the encoder's buffer, so it is awaited before the next slice.
+          const chunk = ser.enc.drain();
+          const written = chunk.length > 0 ? sink(chunk) : undefined;
+          const failed = written instanceof Promise
+            ? written.then(() => null, (e: unknown) => e ?? new Error("write failed"))
+            : null;
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay / 1000));
+          else if (!done) await turn();
+          const err = failed === null ? null : await failed;
+          if (err !== null) throw err;
+        }
+        if (stop()) return false;
+        const last = sink(ser.trailer());
+        if (last !== undefined) await last;
+        return true;
+      } finally {
+        clearInterval(ticker);
+        close();
+      }
+    };
+    return { serializer: ser, run, close };
   }
 
   /** killRDBChild: stops a running BGSAVE; its temp file is removed. */
@@ -407,7 +436,7 @@ export class Persistence implements Subsystem {
     if (job === null) return;
     job.aborted = true;
     this.job = null;
-    this.server.removeBeforeWrite(job.beforeWrite);
+    job.snapshot.close();
     this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
     this.server.log.warning("Background saving terminated by signal 10");
   }
@@ -545,6 +574,26 @@ export const aofRdbCodec: AofRdbCodec = {
   },
 };
 
+/**
+ * Takes the RDB's bytes in order; a chunk is only valid until the call (or
+ * its promise) returns.
+ */
+export type SnapshotSink = (chunk: Uint8Array) => void | Promise<void>;
+
+/** A point-in-time snapshot taken by {@link Persistence.openSnapshot}. */
+export interface SlicedSnapshot {
+  /** Its serializer (keys done and total). */
+  readonly serializer: RdbSerializer;
+  /**
+   * Serializes the image in slices, yielding to the event loop between them,
+   * into `sink`, the CRC-64 trailer last; false when `stop` returned true
+   * before the end. The snapshot is closed when it returns.
+   */
+  run(sink: SnapshotSink, stop?: () => boolean): Promise<boolean>;
+  /** Ends copy-before-write and the id pin (idempotent). */
+  close(): void;
+}
+
 /** The replication aux fields of an RDB made for a full resync. */
 export interface ReplicationAux {
   streamDb: number;
@@ -573,23 +622,6 @@ function writeAllSync(f: Deno.FsFile, b: Uint8Array): void {
 async function writeAll(f: Deno.FsFile, b: Uint8Array): Promise<void> {
   let off = 0;
   while (off < b.length) off += await f.write(b.subarray(off));
-}
-
-/**
- * Hands a serialized slice to the file and lets clients run meanwhile: a
- * timer turn (after `delayMs`) while the write is in flight. Awaiting the
- * write alone is not enough: its completion can resume the serializer
- * before the event loop gets to timers and sockets, so slices would run
- * back to back (in-process, 17 timer turns over a 100-slice save, with
- * gaps of 200-300 ms). `chunk` is the encoder's buffer: the write is
- * awaited before the next slice is serialized into it.
- */
-async function writeSlice(f: Deno.FsFile, chunk: Uint8Array, delayMs: number): Promise<void> {
-  // Its failure is held (not left unhandled while the timer runs) and rethrown.
-  const failed = chunk.length > 0 ? writeAll(f, chunk).then(() => null, (e: unknown) => e) : null;
-  await new Promise((r) => setTimeout(r, delayMs));
-  const err = failed === null ? null : await failed;
-  if (err !== null) throw err;
 }
 
 function removeQuietly(path: string): void {

@@ -21,7 +21,8 @@ import { ReplyWriter } from "../resp/writer.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { ReplBacklog } from "./backlog.ts";
 import { randomReplId } from "./state.ts";
-import { fullSyncPayload } from "./sync_payload.ts";
+import { fullSyncSnapshot, runningBgsave } from "./sync_payload.ts";
+import type { SlicedSnapshot } from "../persistence/persistence.ts";
 import type { ReplicaLink } from "./replica.ts";
 import { setMaster, unsetMaster } from "./replicaof.ts";
 
@@ -54,6 +55,24 @@ export interface ReplicaPeer {
    * replica's first ACK: it cannot tell stream bytes after the marker from RDB bytes.
    */
   held: Uint8Array[] | null;
+}
+
+/**
+ * A full resync's snapshot being serialized while the master keeps serving
+ * (Redis's BGSAVE for replication). The replicas it serves got +FULLRESYNC
+ * with its `replid` and `offset`; the stream from then on waits in their
+ * `held` until the RDB is sent.
+ */
+interface FullSync {
+  /** The EOF-marker form, streamed slice by slice (rdb_child_type socket); else `$len` from memory. */
+  eof: boolean;
+  /** REPLCONF rdb-filter-only: the image holds no keys. */
+  excludeData: boolean;
+  replid: string;
+  offset: number;
+  /** The EOF form's marker. */
+  mark: Uint8Array;
+  targets: Set<Client>;
 }
 
 /** A client blocked in WAIT, or in WAITAOF (`numlocal` not null). */
@@ -92,6 +111,8 @@ export class Replication implements Subsystem {
   /** Unix ms since when no replica is attached (repl-backlog-ttl). */
   private noReplicasSince = Date.now();
   private readonly waiters = new Map<Client, Waiter>();
+  /** The full resync's snapshot in progress, if any (one at a time, as Redis's rdb child). */
+  private fullSync: FullSync | null = null;
   private getackPending = false;
   /** FAILOVER: master_failover_state, and its target and deadline (0 = none). */
   failoverState: "no-failover" | "waiting-for-sync" | "failover-in-progress" = "no-failover";
@@ -145,7 +166,8 @@ export class Replication implements Subsystem {
     repl.backlog?.append(bytes);
     repl.offset += bytes.length;
     for (const [c, peer] of this.replicas) {
-      if (peer.state !== "online" || c.closed) continue;
+      // A replica in a full resync holds the stream from its snapshot on.
+      if (c.closed || (peer.state !== "online" && peer.held === null)) continue;
       if (peer.held !== null) {
         peer.held.push(bytes.slice());
         continue;
@@ -320,12 +342,41 @@ export class Replication implements Subsystem {
         `Replication backlog created, my new replication IDs are '${server.repl.replid}' and '${server.repl.replid2}'`,
       );
     }
-    if (server.config.replDisklessSync && peer.capaEof && server.config.replDisklessSyncDelay > 0) {
+    // syncCommand's cases: a snapshot for SYNC or a BGSAVE running, or none.
+    const job = this.fullSync;
+    const bgsave = runningBgsave(server);
+    if (job !== null) {
+      if (job.eof) {
+        server.log.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+      } else if (job.excludeData === peer.excludeData && this.joinFullSync(job, c, peer)) {
+        server.log.notice("Waiting for end of BGSAVE for SYNC");
+      } else {
+        server.log.notice(
+          "Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC",
+        );
+      }
+    } else if (bgsave !== null) {
+      server.log.notice(
+        "Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC",
+      );
+      bgsave.then(() => this.startPendingSync());
+    } else if (
+      server.config.replDisklessSync && peer.capaEof && server.config.replDisklessSyncDelay > 0
+    ) {
       server.log.notice("Delay next BGSAVE for diskless SYNC");
-      this.maybeStartDelayedSync();
-      return;
+      this.startPendingSync();
+    } else {
+      this.startSync(this.waitingReplicas());
     }
-    this.startSync([c]);
+  }
+
+  /** Replicas waiting for a snapshot to start (SLAVE_STATE_WAIT_BGSAVE_START). */
+  private waitingReplicas(): Client[] {
+    const out: Client[] = [];
+    for (const [c, peer] of this.replicas) {
+      if (peer.state === "wait_bgsave" && !c.closed && !this.fullSync?.targets.has(c)) out.push(c);
+    }
+    return out;
   }
 
   private attach(c: Client, peer: ReplicaPeer): void {
@@ -387,20 +438,20 @@ export class Replication implements Subsystem {
     return true;
   }
 
-  /** Starts the delayed diskless transfer once the delay passed or enough replicas wait. */
-  private maybeStartDelayedSync(): void {
+  /**
+   * replicationStartPendingFork: starts a snapshot for the replicas waiting
+   * for one, once none runs and, diskless, the delay passed or enough wait.
+   */
+  private startPendingSync(): void {
+    if (this.fullSync !== null || runningBgsave(this.server) !== null) return;
     const cfg = this.server.config;
-    const waiting: Client[] = [];
+    const waiting = this.waitingReplicas();
+    if (waiting.length === 0) return;
     let maxIdle = 0;
     const now = Date.now();
-    for (const [c, peer] of this.replicas) {
-      if (peer.state !== "wait_bgsave") continue;
-      waiting.push(c);
-      maxIdle = Math.max(maxIdle, now - peer.waitSince);
-    }
-    if (waiting.length === 0) return;
+    for (const c of waiting) maxIdle = Math.max(maxIdle, now - this.replicas.get(c)!.waitSince);
     if (
-      maxIdle >= cfg.replDisklessSyncDelay * 1000 ||
+      !cfg.replDisklessSync || maxIdle >= cfg.replDisklessSyncDelay * 1000 ||
       (cfg.replDisklessSyncMaxReplicas > 0 && waiting.length >= cfg.replDisklessSyncMaxReplicas)
     ) {
       this.startSync(waiting);
@@ -408,66 +459,153 @@ export class Replication implements Subsystem {
   }
 
   /**
-   * startBgsaveForReplication + the transfer: each replica gets +FULLRESYNC
-   * (unless it used SYNC), then the RDB as `$<len>` or, diskless to a replica
-   * that said capa eof, between EOF markers; the stream follows.
+   * startBgsaveForReplication: takes one point-in-time snapshot (BGSAVE's)
+   * for `targets` (those with the first one's rdb-filter-only; the others
+   * wait for the next) and answers each +FULLRESYNC with the offset it was
+   * taken at (unless it used SYNC). The RDB follows as it is serialized: as
+   * `$<len>` once complete or, diskless to replicas that all said capa eof,
+   * between EOF markers slice by slice; then the stream written meanwhile.
    */
   private startSync(targets: Client[]): void {
     const server = this.server;
     const repl = server.repl;
-    const diskless = server.config.replDisklessSync;
+    if (targets.length === 0) return;
+    const excludeData = this.replicas.get(targets[0])!.excludeData;
+    targets = targets.filter((c) => this.replicas.get(c)!.excludeData === excludeData);
+    targets = targets.filter((c) => !c.closed);
+    if (targets.length === 0) return;
+    const eof = server.config.replDisklessSync &&
+      targets.every((c) => this.replicas.get(c)!.capaEof);
     server.log.notice(
-      `Starting BGSAVE for SYNC with target: ${diskless ? "replicas sockets" : "disk"}`,
+      `Starting BGSAVE for SYNC with target: ${eof ? "replicas sockets" : "disk"}`,
     );
     // The stream after the RDB starts with a SELECT (replicationSetupSlaveForFullResync).
     this.resetSelectedDb();
-    const info = { replid: repl.replid, offset: repl.offset, streamDb: 0, excludeData: false };
-    let full: Uint8Array | null | undefined;
-    let filtered: Uint8Array | null | undefined;
+    const info = { replid: repl.replid, offset: repl.offset, streamDb: 0, excludeData };
+    const snap = fullSyncSnapshot(server, info);
+    if (snap === null) {
+      for (const c of targets) {
+        if (!this.replicas.delete(c)) continue;
+        server.log.warning("BGSAVE for replication failed");
+        c.kind = "normal";
+        replyAndClose(c, "ERR BGSAVE failed, replication can't continue");
+      }
+      return;
+    }
+    const job: FullSync = {
+      eof,
+      excludeData,
+      replid: info.replid,
+      offset: info.offset,
+      mark: binaryToBytes(randomReplId()),
+      targets: new Set(),
+    };
+    this.fullSync = job;
     for (const c of targets) {
+      const peer = this.replicas.get(c)!;
+      if (c.closed) continue;
+      this.setupFullResync(job, c, peer, []);
+      if (eof) {
+        c.reply.raw(binaryToBytes("$EOF:"));
+        c.reply.raw(job.mark);
+        c.reply.raw(binaryToBytes("\r\n"));
+        c.scheduleFlush();
+      }
+    }
+    void this.sendSnapshot(job, snap);
+  }
+
+  /** replicationSetupSlaveForFullResync: +FULLRESYNC, and the stream held from now on. */
+  private setupFullResync(job: FullSync, c: Client, peer: ReplicaPeer, held: Uint8Array[]): void {
+    if (!peer.preSync) {
+      this.handshakeReply(c, `+FULLRESYNC ${job.replid} ${job.offset}\r\n`);
+      c.scheduleFlush();
+    }
+    peer.held = held;
+    job.targets.add(c);
+  }
+
+  /**
+   * syncCommand's CASE 1: a replica joins a `$len` snapshot in progress with
+   * the stream another of its replicas holds; false when none is left.
+   */
+  private joinFullSync(job: FullSync, c: Client, peer: ReplicaPeer): boolean {
+    for (const other of job.targets) {
+      const held = this.replicas.get(other)?.held;
+      if (other.closed || held == null) continue;
+      this.setupFullResync(job, c, peer, held.slice());
+      return true;
+    }
+    return false;
+  }
+
+  /** Serializes the snapshot in slices and hands it to its replicas, the held stream after it. */
+  private async sendSnapshot(job: FullSync, snap: SlicedSnapshot): Promise<void> {
+    const server = this.server;
+    const live = () => {
+      for (const c of job.targets) if (!c.closed && this.replicas.has(c)) return true;
+      return false;
+    };
+    const chunks: Uint8Array[] = [];
+    let len = 0;
+    const sink = job.eof
+      ? (chunk: Uint8Array) => {
+        for (const c of job.targets) {
+          if (c.closed) continue;
+          c.reply.raw(chunk);
+          // The RDB does not count against client-output-buffer-limit replica; the stream does.
+          c.outputExempt = c.pendingOutput;
+          c.scheduleFlush();
+        }
+      }
+      : (chunk: Uint8Array) => {
+        chunks.push(chunk.slice());
+        len += chunk.length;
+      };
+    let ok = false;
+    try {
+      ok = await snap.run(sink, () => this.fullSync !== job || !live());
+    } catch (err) {
+      server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
+    }
+    if (this.fullSync === job) this.fullSync = null;
+    for (const c of job.targets) {
       const peer = this.replicas.get(c);
       if (peer === undefined || c.closed) continue;
-      const rdb = peer.excludeData
-        ? (filtered ??= fullSyncPayload(server, { ...info, excludeData: true }))
-        : (full ??= fullSyncPayload(server, info));
-      if (rdb === null) {
+      if (!ok) {
         server.log.warning("BGSAVE for replication failed");
         this.replicas.delete(c);
         c.kind = "normal";
         replyAndClose(c, "ERR BGSAVE failed, replication can't continue");
         continue;
       }
-      if (!peer.preSync) {
-        this.handshakeReply(c, `+FULLRESYNC ${info.replid} ${info.offset}\r\n`);
+      if (job.eof) c.reply.raw(job.mark);
+      else {
+        c.reply.raw(binaryToBytes(`$${len}\r\n`));
+        for (const chunk of chunks) c.reply.raw(chunk);
       }
-      const eof = diskless && peer.capaEof;
-      if (eof) {
-        const mark = binaryToBytes(randomReplId());
-        c.reply.raw(binaryToBytes("$EOF:"));
-        c.reply.raw(mark);
-        c.reply.raw(binaryToBytes("\r\n"));
-        c.reply.raw(rdb);
-        c.reply.raw(mark);
-        if (!peer.preSync && !peer.rdbOnly) peer.held = [];
-      } else {
-        c.reply.raw(binaryToBytes(`$${rdb.length}\r\n`));
-        c.reply.raw(rdb);
-      }
-      // The RDB does not count against client-output-buffer-limit replica; the stream does.
       c.outputExempt = c.pendingOutput;
       peer.state = "online";
       peer.ackTime = Date.now();
       server.log.notice(`Synchronization with replica ${this.replicaName(c, peer)} succeeded`);
+      const held = peer.held ?? [];
       if (peer.rdbOnly) {
         // redis-cli --rdb: the connection ends after the RDB.
+        peer.held = null;
         this.replicas.delete(c);
         if (c.processing) c.closeAfterReply = true;
         else c.flush().finally(() => c.close());
         continue;
       }
+      // After an EOF-marked RDB the stream stays held until the replica's first ACK.
+      if (!job.eof || peer.preSync) {
+        peer.held = null;
+        for (const b of held) c.reply.raw(b);
+      }
       c.scheduleFlush();
     }
     this.refreshGoodReplicas();
+    this.startPendingSync();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -720,7 +858,7 @@ export class Replication implements Subsystem {
       }
       // Replicas waiting for their RDB get newlines so they do not time out.
       for (const [c, peer] of this.replicas) {
-        if (peer.state === "wait_bgsave") {
+        if (peer.state === "wait_bgsave" && !(this.fullSync?.eof && this.fullSync.targets.has(c))) {
           this.handshakeReply(c, "\n");
           c.scheduleFlush();
         }
@@ -746,7 +884,7 @@ export class Replication implements Subsystem {
         `Replication backlog freed after ${cfg.replBacklogTtl} seconds without connected replicas.`,
       );
     }
-    this.maybeStartDelayedSync();
+    this.startPendingSync();
     this.updateFailoverStatus();
     this.refreshGoodReplicas();
     if (server.repl.backlog !== null && server.repl.backlog.size !== cfg.replBacklogSize) {
@@ -835,6 +973,7 @@ export class Replication implements Subsystem {
   }
 
   async close(): Promise<void> {
+    this.fullSync = null; // its snapshot stops at the next slice
     clearInterval(this.timer);
     this.timer = undefined;
     await this.link?.stop();

@@ -1,11 +1,11 @@
 /**
  * The two seams between replication and the RDB format: what a full resync
- * ships to a replica (`fullSyncPayload`: the RDB writer's whole-dataset image
+ * ships to a replica (`fullSyncSnapshot`: BGSAVE's point-in-time snapshot
  * with the repl-* aux fields) and what a replica does with the RDB it
  * receives (`loadSyncPayload`: the RDB reader into the emptied dataset).
  */
 
-import { persistenceOf } from "../persistence/persistence.ts";
+import { persistenceOf, type SlicedSnapshot } from "../persistence/persistence.ts";
 import type { Server } from "../server/server.ts";
 import { rdbLoadOptions } from "../persistence/load.ts";
 import { loadRdb, RdbFormatError } from "../persistence/rdb_reader.ts";
@@ -21,8 +21,26 @@ export interface SyncInfo {
 }
 
 /**
- * The RDB a full resync sends, or null (logged) when it cannot be produced:
- * the replica is then refused.
+ * The point-in-time snapshot a full resync sends, taken now (BGSAVE's sliced
+ * snapshot: the master keeps serving while it is serialized), or null
+ * (logged) when it cannot be taken: the replicas are then refused.
+ */
+export function fullSyncSnapshot(server: Server, info: SyncInfo): SlicedSnapshot | null {
+  try {
+    return persistenceOf(server).openSnapshot(
+      false,
+      { streamDb: info.streamDb, replid: info.replid, offset: info.offset },
+      !info.excludeData,
+    );
+  } catch (err) {
+    server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+/**
+ * The same image as {@link fullSyncSnapshot}, made at once (the master does
+ * not use it: a fake master in tests does); null (logged) when it cannot.
  */
 export function fullSyncPayload(server: Server, info: SyncInfo): Uint8Array | null {
   try {
@@ -55,4 +73,14 @@ export function loadSyncPayload(server: Server, rdb: Uint8Array): boolean {
     );
     return false;
   }
+}
+
+/**
+ * The end of the BGSAVE running now (true when it succeeded), or null when
+ * none runs: a full resync waits for it (rdb_child_type disk without a
+ * replica attached: "Waiting for next BGSAVE for SYNC").
+ */
+export function runningBgsave(server: Server): Promise<boolean> | null {
+  const p = persistenceOf(server);
+  return p.job === null ? null : p.waitBgsave();
 }
