@@ -279,7 +279,14 @@ export async function measureHotPath(
 async function attachReader(port: number): Promise<() => void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   const send = (args: string[]) => conn.write(encodeCommand(args)).catch(() => 0);
+  // One command at a time, as a replica does: PSYNC is refused while REPLCONF's reply is pending.
   await send(["REPLCONF", "capa", "psync2"]);
+  const ok = new Uint8Array(5);
+  for (let got = 0; got < ok.length;) {
+    const n = await conn.read(ok.subarray(got));
+    if (n === null) throw new Error("the master closed the reader's connection");
+    got += n;
+  }
   await send(["PSYNC", "?", "-1"]);
   const timer = setInterval(() => send(["REPLCONF", "ACK", "0"]), 1000);
   (async () => {
