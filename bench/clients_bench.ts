@@ -56,7 +56,7 @@ export function parseCsv(text: string): Map<string, CsvRow> {
  * CPU time (utime + stime) of `pid` in ms, from /proc/<pid>/stat; read with cat, as the bench's
  * permissions let it run subprocesses (footprint.ts does the same).
  */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const out = new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stdout: "piped" })
     .outputSync();
   const text = new TextDecoder().decode(out.stdout);

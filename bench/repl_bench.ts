@@ -17,6 +17,7 @@
  * Also run from `deno task bench --repl` (both parts). Every process started is stopped by PID.
  */
 
+import { cpuMs } from "./clients_bench.ts";
 import { encodeCommand } from "../tests/helpers.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -164,9 +165,7 @@ async function until(cond: () => Promise<boolean>, what: string, ms = 10, timeou
 
 /** utime + stime of `pid` in seconds (all its threads). */
 function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100; // fields 14 and 15, at 100 ticks/s
+  return cpuMs(pid) / 1000;
 }
 
 /** Runs redis-benchmark with `args` against `port`; returns requests/s of its one test. */
