@@ -18,7 +18,7 @@ import {
   withServer,
 } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
-import { fullSyncPayload } from "../src/replication/sync_payload.ts";
+import { persistenceOf } from "../src/persistence/persistence.ts";
 
 /** A connection to `port` for the duration of `fn`. */
 async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
@@ -543,12 +543,12 @@ Deno.test("repl-timeout: a replica whose master goes silent after the sync recon
     let psync2: ((args: string[]) => void) | null = null;
     const second = new Promise<string[]>((r) => psync2 = r);
     const rdbSource = await startServer({});
-    const rdb = fullSyncPayload(rdbSource.server, {
-      replid,
-      offset: 0,
-      streamDb: 0,
-      excludeData: false,
-    })!;
+    // The image a master would ship (its aux fields carry the replid and offset).
+    const rdb = persistenceOf(rdbSource.server).serialize(
+      false,
+      { replid, offset: 0, streamDb: 0 },
+      true,
+    );
     await rdbSource.close();
     await withFakeMaster(async (conn, n) => {
       const psync = await answerHandshake(conn);

@@ -39,23 +39,6 @@ export function fullSyncSnapshot(server: Server, info: SyncInfo): SlicedSnapshot
 }
 
 /**
- * The same image as {@link fullSyncSnapshot}, made at once (the master does
- * not use it: a fake master in tests does); null (logged) when it cannot.
- */
-export function fullSyncPayload(server: Server, info: SyncInfo): Uint8Array | null {
-  try {
-    return persistenceOf(server).serialize(
-      false,
-      { streamDb: info.streamDb, replid: info.replid, offset: info.offset },
-      !info.excludeData,
-    );
-  } catch (err) {
-    server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
-    return null;
-  }
-}
-
-/**
  * Loads the RDB a replica received into the (already emptied) dataset
  * (readSyncBulkPayload's rdbLoad); returns false (logged) when it cannot.
  */

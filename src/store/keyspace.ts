@@ -76,6 +76,15 @@ function hashKeyBytes(c: Uint8Array, p: number, n: number): number {
   return mixHash(h);
 }
 
+/**
+ * Copies `n` bytes of `src` from `from` into `c` at `p` (a loop for short runs,
+ * where it beats `set`, and no view made for them).
+ */
+function copyBytes(c: Uint8Array, p: number, src: Uint8Array, from = 0, n = src.length): void {
+  if (n <= 32) { for (let i = 0; i < n; i++) c[p + i] = src[from + i]; }
+  else c.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), p);
+}
+
 function mixHash(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -314,7 +323,18 @@ export class Store {
   /** Writes a record for `id` and points the id at it. */
   private writeRecord(id: number, key: string, value: Uint8Array | null): void {
     const klen = key.length;
-    const vlen = value === null ? 0 : value.length;
+    let p = this.newRecord(id, klen, value === null ? 0 : value.length);
+    const c = this.chunks[this.rec[2 * id]]!;
+    for (let i = 0; i < klen; i++) c[p + i] = key.charCodeAt(i);
+    p += klen;
+    if (value !== null) copyBytes(c, p, value);
+  }
+
+  /**
+   * Reserves a record of `klen` key and `vlen` value bytes for `id`, writes its
+   * id and lengths, points the id at it and returns the key's offset in its chunk.
+   */
+  private newRecord(id: number, klen: number, vlen: number): number {
     const size = recordBytes(klen, vlen);
     const ci = this.reserve(size);
     const c = this.chunks[ci]!;
@@ -322,22 +342,13 @@ export class Store {
     if (ci === this.cur) this.curOff += size;
     this.chunkUsed[ci] = ci === this.cur ? this.curOff : size;
     this.chunkLive[ci] += size;
-    let p = off;
-    c[p] = id;
-    c[p + 1] = id >>> 8;
-    c[p + 2] = id >>> 16;
-    c[p + 3] = id >>> 24;
-    p += 4;
-    p = writeLen(c, p, klen);
-    p = writeLen(c, p, vlen);
-    for (let i = 0; i < klen; i++) c[p + i] = key.charCodeAt(i);
-    p += klen;
-    if (value !== null) {
-      if (vlen <= 32) { for (let i = 0; i < vlen; i++) c[p + i] = value[i]; }
-      else c.set(value, p);
-    }
+    c[off] = id;
+    c[off + 1] = id >>> 8;
+    c[off + 2] = id >>> 16;
+    c[off + 3] = id >>> 24;
     this.rec[2 * id] = ci;
     this.rec[2 * id + 1] = off;
+    return writeLen(c, writeLen(c, off + 4, klen), vlen);
   }
 
   /**
@@ -555,28 +566,11 @@ export class Store {
     this.flags[id] = inline ? LIVE : LIVE | OBJ;
     if (!inline) this.objects[id] = value;
     // The record as writeRecord lays it out, its key copied from `b`.
-    const vlen = inline ? value.length : 0;
-    const size = recordBytes(n, vlen);
-    const ci = this.reserve(size);
-    const c = this.chunks[ci]!;
-    const off = ci === this.cur ? this.curOff : 0;
-    if (ci === this.cur) this.curOff += size;
-    this.chunkUsed[ci] = ci === this.cur ? this.curOff : size;
-    this.chunkLive[ci] += size;
-    c[off] = id;
-    c[off + 1] = id >>> 8;
-    c[off + 2] = id >>> 16;
-    c[off + 3] = id >>> 24;
-    let q = writeLen(c, writeLen(c, off + 4, n), vlen);
-    if (n <= 32) { for (let i = 0; i < n; i++) c[q + i] = b[p + i]; }
-    else c.set(b.subarray(p, p + n), q);
+    let q = this.newRecord(id, n, inline ? value.length : 0);
+    const c = this.chunks[this.rec[2 * id]]!;
+    copyBytes(c, q, b, p, n);
     q += n;
-    if (inline) {
-      if (vlen <= 32) { for (let i = 0; i < vlen; i++) c[q + i] = value[i]; }
-      else c.set(value, q);
-    }
-    this.rec[2 * id] = ci;
-    this.rec[2 * id + 1] = off;
+    if (inline) copyBytes(c, q, value);
     const bytes = this.sizeOf(id);
     this.total += bytes;
     this.counted[id] = bytes;
