@@ -530,3 +530,52 @@ export async function withServerBinary(
     await proc.status;
   }
 }
+
+const MAIN_TS = new URL("../main.ts", import.meta.url).pathname;
+
+/** Our server as a main.ts subprocess, to be killed (by its handle) with {@link stopSpawned}. */
+export interface SpawnedServer {
+  port: number;
+  proc: Deno.ChildProcess;
+  /** Its own temp dir (data and `log`), removed by stopSpawned. */
+  dir: string;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * Starts main.ts in a subprocess on a free port with its own dir and log file and no save
+ * points, `args` appended; resolves once it accepts connections.
+ */
+export async function spawnServer(args: string[]): Promise<SpawnedServer> {
+  const [dir, cleanup] = await tempDir();
+  const port = freePort();
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN_TS,
+      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
+      ...["--logfile", `${dir}/log`],
+      ...args,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const p = { port, proc, dir, cleanup };
+  try {
+    (await connectRetry(port, 20_000)).close();
+  } catch (e) {
+    await stopSpawned(p);
+    throw e;
+  }
+  return p;
+}
+
+/** SIGKILLs a {@link spawnServer} process, waits for it to exit and removes its dir. */
+export async function stopSpawned(p: SpawnedServer): Promise<void> {
+  try {
+    p.proc.kill("SIGKILL");
+  } catch { /* already gone */ }
+  await p.proc.status;
+  await p.cleanup();
+}

@@ -15,12 +15,13 @@ import assert from "node:assert/strict";
 import type { ServerOptions } from "../mod.ts";
 import {
   cmd,
-  connectRetry,
-  freePort,
   infoFields as info,
   RawClient,
   rng,
   runsWith,
+  type SpawnedServer,
+  spawnServer,
+  stopSpawned,
   tempDir,
   waitUntil,
   withServer,
@@ -28,7 +29,6 @@ import {
 import { withBinaryOn } from "./rdb_dataset.ts";
 
 const REDIS = "redis-server";
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 // ---------------------------------------------------------------------------------------------
 // The proxy
@@ -220,46 +220,12 @@ async function withProxy<T>(masterPort: number, fn: (p: LinkProxy) => Promise<T>
 // ---------------------------------------------------------------------------------------------
 // Servers and queries
 
-/** Our server as a main.ts process (to be SIGKILLed), with its own dir. */
-interface OurProcess {
-  port: number;
-  proc: Deno.ChildProcess;
-  dir: string;
+/** Our server as a main.ts process (to be SIGKILLed), with its own dir; no sync delay. */
+function spawnOurs(args: string[]): Promise<SpawnedServer> {
+  return spawnServer(["--repl-diskless-sync-delay", "0", ...args]);
 }
 
-async function spawnOurs(args: string[]): Promise<OurProcess> {
-  const [dir] = await tempDir();
-  const port = freePort();
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-      ...["--logfile", `${dir}/log`, "--repl-diskless-sync-delay", "0"],
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const p = { port, proc, dir };
-  try {
-    (await connectRetry(port, 20_000)).close();
-  } catch (e) {
-    await killOurs(p);
-    throw e;
-  }
-  return p;
-}
-
-/** SIGKILLs `p` by its PID and waits for it to exit; its dir is removed. */
-async function killOurs(p: OurProcess): Promise<void> {
-  try {
-    p.proc.kill("SIGKILL");
-  } catch { /* already gone */ }
-  await p.proc.status;
-  await Deno.remove(p.dir, { recursive: true }).catch(() => {});
-}
+const killOurs = stopSpawned;
 
 /** A connection to `port` for the duration of `fn`. */
 async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {

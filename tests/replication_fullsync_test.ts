@@ -7,52 +7,18 @@
  */
 
 import assert from "node:assert/strict";
-import { connectRetry, freePort, RawClient, tempDir, waitUntil } from "./helpers.ts";
+import { RawClient, type SpawnedServer, spawnServer, stopSpawned, waitUntil } from "./helpers.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const KEYS = 200_000;
 
-interface Ours {
-  port: number;
-  proc: Deno.ChildProcess;
-  dir: string;
-  cleanup: () => Promise<void>;
-}
+type Ours = SpawnedServer;
 
 /** Our server in a subprocess (free port, own dir and log, no save points). */
-async function spawnOurs(args: string[]): Promise<Ours> {
-  const [dir, cleanup] = await tempDir();
-  const port = freePort();
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-      ...["--logfile", `${dir}/log`, "--enable-debug-command", "yes"],
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const p = { port, proc, dir, cleanup };
-  try {
-    (await connectRetry(port, 20_000)).close();
-  } catch (e) {
-    await stopOurs(p);
-    throw e;
-  }
-  return p;
+function spawnOurs(args: string[]): Promise<Ours> {
+  return spawnServer(["--enable-debug-command", "yes", ...args]);
 }
 
-/** Kills `p` by its PID and removes its dir. */
-async function stopOurs(p: Ours): Promise<void> {
-  try {
-    p.proc.kill("SIGKILL");
-  } catch { /* already gone */ }
-  await p.proc.status;
-  await p.cleanup();
-}
+const stopOurs = stopSpawned;
 
 /** INFO replication's `field` on `c`. */
 async function replField(c: RawClient, field: string): Promise<string | undefined> {
