@@ -142,8 +142,11 @@ Deno.test("FLUSHALL dirty accounting: kept without save points, reset with them"
     assert.equal(srv.dirty, before + 2);
     srv.server.config.set("save", "3600 1");
     await r.call("SET", "a", "1");
+    await Deno.remove(`${dir}/dump.rdb`).catch(() => {});
     assert.equal(await r.call("FLUSHALL"), "+OK\r\n");
     assert.equal(srv.dirty, 0);
+    // The empty dataset was saved at once (flushAllDataAndResetRDB).
+    assert.ok((await Deno.stat(`${dir}/dump.rdb`)).isFile);
   });
   await cleanup();
 });
