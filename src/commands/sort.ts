@@ -20,7 +20,7 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { strtodPrefix } from "../util/strtod.ts";
 import { getLong } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
+import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 /** One element being sorted (redisSortObject). */
 interface SortItem {
@@ -273,6 +273,47 @@ function sortKeys(argv: Uint8Array[]): number[] {
   return keys;
 }
 
+/** The arguments SORT and SORT_RO share (SORT adds STORE). */
+const SORT_ARGS: ArgDoc[] = [
+  { name: "key", type: "key" },
+  {
+    name: "by-pattern",
+    type: "pattern",
+    displayText: "pattern",
+    keySpecIndex: 1,
+    token: "BY",
+    flags: ["optional"],
+  },
+  {
+    name: "limit",
+    type: "block",
+    token: "LIMIT",
+    flags: ["optional"],
+    args: [
+      { name: "offset", type: "integer" },
+      { name: "count", type: "integer" },
+    ],
+  },
+  {
+    name: "get-pattern",
+    type: "pattern",
+    displayText: "pattern",
+    keySpecIndex: 1,
+    token: "GET",
+    flags: ["optional", "multiple", "multiple_token"],
+  },
+  {
+    name: "order",
+    type: "oneof",
+    flags: ["optional"],
+    args: [
+      { name: "asc", type: "pure-token", token: "ASC" },
+      { name: "desc", type: "pure-token", token: "DESC" },
+    ],
+  },
+  { name: "sorting", type: "pure-token", token: "ALPHA", flags: ["optional"] },
+];
+
 /** Rows of the sort group. */
 export const sortCommands: CommandSpec[] = [
   {
@@ -307,43 +348,7 @@ export const sortCommands: CommandSpec[] = [
       },
     ],
     args: [
-      { name: "key", type: "key" },
-      {
-        name: "by-pattern",
-        type: "pattern",
-        displayText: "pattern",
-        keySpecIndex: 1,
-        token: "BY",
-        flags: ["optional"],
-      },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
-      {
-        name: "get-pattern",
-        type: "pattern",
-        displayText: "pattern",
-        keySpecIndex: 1,
-        token: "GET",
-        flags: ["optional", "multiple", "multiple_token"],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
-      { name: "sorting", type: "pure-token", token: "ALPHA", flags: ["optional"] },
+      ...SORT_ARGS,
       { name: "destination", type: "key", keySpecIndex: 2, token: "STORE", flags: ["optional"] },
     ],
     getKeys: sortKeys,
@@ -373,45 +378,7 @@ export const sortCommands: CommandSpec[] = [
         findKeys: "unknown",
       },
     ],
-    args: [
-      { name: "key", type: "key" },
-      {
-        name: "by-pattern",
-        type: "pattern",
-        displayText: "pattern",
-        keySpecIndex: 1,
-        token: "BY",
-        flags: ["optional"],
-      },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
-      {
-        name: "get-pattern",
-        type: "pattern",
-        displayText: "pattern",
-        keySpecIndex: 1,
-        token: "GET",
-        flags: ["optional", "multiple", "multiple_token"],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
-      { name: "sorting", type: "pure-token", token: "ALPHA", flags: ["optional"] },
-    ],
+    args: SORT_ARGS,
     getKeys: () => [1],
     handler: sortroCommand,
   },
