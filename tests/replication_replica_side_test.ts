@@ -446,3 +446,151 @@ Deno.test({
     }
   },
 });
+
+// ---------------------------------------------------------------------------------------------
+// client-output-buffer-limit replica while the full-sync RDB is made
+
+/** A master whose disk-based sync snapshot takes seconds (rdb-key-save-delay per key). */
+const SLOW_SYNC: ServerOptions = {
+  "repl-diskless-sync": "no",
+  "rdb-key-save-delay": 100_000,
+  "repl-backlog-size": "1mb",
+  "client-output-buffer-limit": "replica 32kb 0 0",
+  ...DEBUG,
+};
+const SLOW_SYNC_ARGS = [
+  ...["--repl-diskless-sync", "no", "--rdb-key-save-delay", "100000"],
+  ...["--repl-backlog-size", "1mb", "--client-output-buffer-limit", "replica 32kb 0 0"],
+  ...["--enable-debug-command", "yes"],
+];
+
+/** The replica line of CLIENT LIST on `m` as a map, or null when there is none. */
+async function replicaClient(m: RawClient): Promise<Map<string, string> | null> {
+  const line = (await cmd(m, "CLIENT", "LIST", "TYPE", "replica") as string).split("\n")[0];
+  if (!line) return null;
+  return new Map(
+    line.trim().split(" ").map((kv) => {
+      const i = kv.indexOf("=");
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    }),
+  );
+}
+
+/** Waits until a replica of `m` waits for its RDB (INFO's slave0 state=wait_bgsave). */
+function waitingForRdb(m: RawClient): Promise<void> {
+  return waitUntil(
+    async () => /state=wait_bgsave/.test((await info(m, "replication")).get("slave0") ?? ""),
+    "a replica waiting for its RDB",
+    { timeoutMs: 10_000, intervalMs: 10 },
+  );
+}
+
+const CUT =
+  /^Client id=\d+ .* flags=S .* omem=(\d+) .* (scheduled to be closed ASAP|closed) for overcoming of output buffer limits\.$/;
+
+/**
+ * The master on `mport` (SLOW_SYNC) and our replica on `r`: 60 KB written while the replica
+ * waits for its RDB show as its omem and are under the 32kb hard limit, which counts as
+ * repl-backlog-size (1mb); with the backlog lowered to 16kb the replica is cut (`cutLine`
+ * finds the master's log line for it); returns that line.
+ */
+async function heldStreamOverHardLimit(
+  m: RawClient,
+  cutLine: () => Promise<string>,
+): Promise<string> {
+  await waitingForRdb(m);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(await m.call("SET", `big${i}`, "x".repeat(20_000)), "+OK\r\n");
+  }
+  const cl = await replicaClient(m);
+  assert.ok(cl !== null);
+  const omem = Number(cl.get("omem"));
+  assert.ok(omem >= 60_000 && omem <= 62_000, `omem=${omem}`);
+  assert.equal(cl.get("obl"), "0");
+  assert.equal((await info(m, "replication")).get("connected_slaves"), "1");
+  assert.equal(await m.call("CONFIG", "SET", "repl-backlog-size", "16kb"), "+OK\r\n");
+  const line = await cutLine();
+  assert.ok(Number(CUT.exec(line)![1]) >= 60_000, line);
+  return line;
+}
+
+Deno.test("replica output limit: the stream held during a full sync counts, the replica is cut and resyncs", async () => {
+  await withServer(SLOW_SYNC, async (ms) => {
+    const lines = captureLog(ms);
+    await withConn(ms.port, async (m) => {
+      assert.equal(await m.call("DEBUG", "POPULATE", 60), "+OK\r\n");
+      await withServer({ replicaof: `127.0.0.1 ${ms.port}`, ...DEBUG }, async (rs) => {
+        await withConn(rs.port, async (r) => {
+          // Hard limit (raised to repl-backlog-size), applied by the cron.
+          await heldStreamOverHardLimit(m, async () => lines[await logged(lines, CUT)]);
+          assert.ok(
+            Number((await info(m, "clients")).get("client_recent_max_output_buffer")) >= 60_000,
+          );
+          const lost = await logged(lines, /^Connection with replica 127\.0\.0\.1:\d+ lost\.$/);
+          // It comes back for a new full sync.
+          await logged(lines, /^Replica 127\.0\.0\.1:\d+ asks for synchronization$/, lost);
+          await waitingForRdb(m);
+          // Soft limit: over it for longer than its seconds, with no byte written meanwhile.
+          assert.equal(
+            await m.call("CONFIG", "SET", "client-output-buffer-limit", "replica 0 32kb 1"),
+            "+OK\r\n",
+          );
+          const from = lines.length;
+          for (let i = 0; i < 3; i++) await m.call("SET", `soft${i}`, "y".repeat(20_000));
+          const start = Date.now();
+          const cut = await logged(lines, CUT, from);
+          assert.ok(Date.now() - start >= 1000, `cut after ${Date.now() - start} ms`);
+          assert.match(lines[cut], / closed for overcoming of output buffer limits\.$/);
+          // Defaults again and a quick snapshot: the replica resyncs.
+          await writes(m, [
+            ["CONFIG", "SET", "client-output-buffer-limit", "replica 256mb 64mb 60"],
+            ["CONFIG", "SET", "rdb-key-save-delay", 0],
+          ]);
+          await linkUp(r, 20_000);
+          await caughtUp(m, r);
+          assert.equal(await digest(r), await digest(m));
+          assert.equal((await info(m, "stats")).get("sync_full"), "3");
+        });
+      });
+    });
+  });
+});
+
+Deno.test({
+  name: "replica output limit: valkey counts the held stream and cuts the replica the same way",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    const [dir, cleanup] = await tempDir();
+    try {
+      const logfile = `${dir}/valkey.log`;
+      await withReference(async (vport) => {
+        await withConn(vport, async (m) => {
+          assert.equal(await m.call("DEBUG", "POPULATE", 60), "+OK\r\n");
+          await withServer({ replicaof: `127.0.0.1 ${vport}`, ...DEBUG }, async (rs) => {
+            await withConn(rs.port, async (r) => {
+              await heldStreamOverHardLimit(m, async () => {
+                let line: string | undefined;
+                await waitUntil(
+                  async () => {
+                    line = (await referenceLog(logfile)).find((l) => CUT.test(l));
+                    return line !== undefined;
+                  },
+                  "valkey cutting the replica",
+                  { timeoutMs: 10_000, intervalMs: 20 },
+                );
+                return line!;
+              });
+              assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 0), "+OK\r\n");
+              await linkUp(r, 20_000);
+              await caughtUp(m, r);
+              assert.equal(await digest(r), await digest(m));
+            });
+          });
+        });
+      }, [...SLOW_SYNC_ARGS, "--logfile", logfile]);
+    } finally {
+      await cleanup();
+    }
+  },
+});
