@@ -141,6 +141,11 @@ const AFTER_SYNC: (string | number)[][] = [
   ["SELECT", 3],
   ["SET", "db3b", "w"],
   ["SELECT", 0],
+  // Replicated as XCLAIM, which the replica propagates in a form of its own.
+  ["DEL", "st"],
+  ["XADD", "st", "1-1", "f", "v"],
+  ["XGROUP", "CREATE", "st", "g", "0"],
+  ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "st", ">"],
 ];
 
 /**
@@ -218,6 +223,7 @@ Deno.test("replica AOF: restarted after a full sync, it alone restores the maste
           await withConn(again.port, async (r) => {
             assert.equal(await digest(r), want);
             assert.equal(await r.call("GET", "after"), "$1\r\n1\r\n");
+            assert.match(await r.call("XPENDING", "st", "g"), /^\*4\r\n:1\r\n/);
             assert.equal(await r.call("SELECT", 3), "+OK\r\n");
             assert.equal(await r.call("DBSIZE"), ":2\r\n");
           });
@@ -401,7 +407,7 @@ Deno.test("repl-timeout: a TCP connect that never completes is given up and trie
         assert.deepEqual(lines.slice(again, again + 3), RETRY(port));
         assert.match(await r.call("ROLE"), /\$10\r\nconnecting\r\n/);
         // A hung connect holds nothing up: another master is followed at once.
-        await withServer({}, async (ms) => {
+        await withServer({ "repl-diskless-sync-delay": 0 }, async (ms) => {
           assert.equal(await r.call("REPLICAOF", "127.0.0.1", ms.port), "+OK\r\n");
           await linkUp(r);
         });

@@ -6,8 +6,10 @@
  * of a full resync (`$<len>` or EOF-marked), then runs the command stream
  * through the executor as the master client, silently. The offset counts every
  * byte applied; the applied bytes go on unchanged to our own backlog and
- * replicas. A lost link reconnects every second and tries PSYNC with the
- * replication id and offset it has.
+ * replicas. A lost link reconnects every second (at once when repl-timeout
+ * or an I/O error cancelled the handshake or the transfer) and tries PSYNC
+ * with the replication id and offset it has. With appendonly yes the AOF is
+ * stopped before a full sync's load and rewritten from the loaded dataset after.
  */
 
 import { Client } from "../server/client.ts";

@@ -266,10 +266,11 @@ export class Client {
 
   /**
    * alsoPropagate: queues `argv` (kept until the command ends) for replicas and
-   * the AOF, in the client's db; it leaves with the rest of the execution unit.
+   * the AOF, in the client's db; it leaves with the rest of the execution unit
+   * (from the master client, to the AOF only: a replica relays its master's bytes).
    */
   alsoPropagate(argv: Uint8Array[]): void {
-    if (this.kind !== "master") this.server.alsoPropagate(this.db.id, argv);
+    this.server.alsoPropagate(this.db.id, argv);
   }
 
   /** Queues replies written outside the connection loop (pushes, unblocked replies). */
