@@ -333,7 +333,7 @@ export class Client {
    * its full-sync RDB is made and sent included, its RDB left out.
    */
   get outputBufferMemory(): number {
-    if (this.heldOutput > 0 || this.limitClass === "replica") {
+    if (this.kind === "replica" && !this.monitor) {
       return this.pendingOutput - this.outputExempt + this.heldOutput;
     }
     const n = this.pendingOutput - this.outputExempt - REPLY_BUF;
