@@ -281,6 +281,45 @@ Deno.test({
   },
 });
 
+Deno.test("replica: only its AOF listens to propagation, the replication stream again once promoted", async () => {
+  const [dir, cleanup] = await tempDir();
+  try {
+    await withServer({ "repl-diskless-sync-delay": 0 }, async (ms) => {
+      await withConn(ms.port, async (m) => {
+        const replicaof = `127.0.0.1 ${ms.port}`;
+        // Without the AOF the master client's writes are not even collected.
+        await withServer({ replicaof }, async (rs) => {
+          await withConn(rs.port, async (r) => {
+            await linkUp(r);
+            assert.equal(await m.call("SET", "k", "1"), "+OK\r\n");
+            await caughtUp(m, r);
+            assert.equal(rs.server.propagateListeners.length, 0);
+            assert.equal(await r.call("REPLICAOF", "NO", "ONE"), "+OK\r\n");
+            assert.equal(rs.server.propagateListeners.length, 1);
+            assert.equal(await r.call("SET", "mine", "1"), "+OK\r\n");
+            assert.equal(
+              (await info(r, "replication")).get("master_repl_offset"),
+              String(
+                Number((await info(m, "replication")).get("master_repl_offset")) +
+                  "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$4\r\nmine\r\n$1\r\n1\r\n"
+                    .length,
+              ),
+            );
+          });
+        });
+        await withServer({ replicaof, appendonly: "yes", dir }, async (rs) => {
+          await withConn(rs.port, async (r) => {
+            await linkUp(r);
+            assert.equal(rs.server.propagateListeners.length, 1);
+          });
+        });
+      });
+    });
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("replica AOF: a failed load leaves it stopped until promotion restarts it", async () => {
   const [dir, cleanup] = await tempDir();
   try {

@@ -211,6 +211,21 @@ export class Replication implements Subsystem {
     if (i !== -1) this.server.propagateListeners.splice(i, 1);
   }
 
+  /**
+   * Listens to propagation only while a master with a backlog: a replica's
+   * stream is its master's, so while one the listener is off and the master
+   * client's writes cost the propagation nothing unless the AOF listens.
+   */
+  updateListening(): void {
+    const ls = this.server.propagateListeners;
+    const i = ls.indexOf(this.listener);
+    if (this.server.isReplica() || this.server.repl.backlog === null) {
+      if (i !== -1) ls.splice(i, 1);
+    } else if (i === -1) {
+      ls.push(this.listener);
+    }
+  }
+
   /** changeReplicationId + clearReplicationId2: a new history starts. */
   newReplicationHistory(): void {
     const repl = this.server.repl;

@@ -467,6 +467,7 @@ export class ReplicaLink {
     repl.replid2 = "0".repeat(40);
     repl.secondReplidOffset = -1;
     this.repl.createBacklog();
+    this.repl.updateListening();
     this.readOffset = offset;
     this.attachMaster(0);
     log.notice("MASTER <-> REPLICA sync: Finished with success");

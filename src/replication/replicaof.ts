@@ -43,6 +43,7 @@ export function setMaster(
     state.resume();
   }
   server.repl.role = "slave";
+  repl.updateListening();
   server.repl.masterHost = host;
   server.repl.masterPort = port;
   server.repl.linkStatus = "down";
@@ -77,6 +78,7 @@ export function unsetMaster(server: Server, by: Client | null, reason = "user re
   repl.disconnectReplicas();
   repl.resetSelectedDb();
   server.repl.role = "master";
+  repl.updateListening();
   server.repl.masterHost = "";
   server.repl.masterPort = 0;
   server.repl.linkStatus = "down";
