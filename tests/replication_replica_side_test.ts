@@ -455,6 +455,33 @@ Deno.test("repl-timeout: a TCP connect that never completes is given up and trie
   });
 });
 
+Deno.test("repl-timeout: a master that accepts but never answers the handshake is given up and tried again", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const accepted: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) accepted.push(conn); // read nothing, answer nothing
+  })();
+  try {
+    await withServer({ "repl-timeout": 1 }, async (rs) => {
+      const lines = captureLog(rs);
+      await withConn(rs.port, async (r) => {
+        assert.equal(await r.call("REPLICAOF", "127.0.0.1", port), "+OK\r\n");
+        await logged(lines, /^Non blocking connect for SYNC fired the event\.$/);
+        assert.match(await r.call("ROLE"), /\$9\r\nhandshake\r\n/);
+        const at = await logged(lines, /^Timeout connecting to the MASTER\.\.\.$/);
+        assert.deepEqual(lines.slice(at, at + 3), RETRY(port));
+        await waitUntil(() => accepted.length === 2, "the second connection");
+        assert.equal(await r.call("REPLICAOF", "NO", "ONE"), "+OK\r\n");
+      });
+    });
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const c of accepted) c.close();
+  }
+});
+
 Deno.test({
   name: "repl-timeout: valkey gives up a TCP connect that never completes the same way",
   ignore: !HAS_VALKEY,
