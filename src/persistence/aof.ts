@@ -124,6 +124,8 @@ export class Aof implements Subsystem {
   private nextRewriteTime = 0;
   private lastWriteOk = true;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** restartAfterSync's next try. */
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly rdb: AofRdbCodec | null;
 
   constructor(private readonly server: Server, options: AofOptions = {}) {
@@ -707,6 +709,47 @@ export class Aof implements Subsystem {
     this.stopTimer();
   }
 
+  /**
+   * readSyncBulkPayload's stopAppendOnly: a replica about to replace its
+   * dataset with its master's RDB closes the AOF (a running rewrite is
+   * killed); `restartAfterSync` opens it again on the loaded dataset.
+   */
+  stopForSync(): void {
+    if (this.state !== "off") this.stopAppendOnly();
+  }
+
+  /**
+   * restartAOFAfterSYNC: after a replica's full sync the AOF starts over (a
+   * rewrite whose base is the loaded dataset, the master's stream appended
+   * from now on). Redis sleeps a second between its 10 tries; here the server
+   * keeps running meanwhile (the base, taken at the successful try, covers
+   * what was applied before it). Past them the replica cannot be trusted: exit.
+   */
+  restartAfterSync(tries = 0): void {
+    if (!this.config.appendonly || this.state !== "off") return;
+    if (this.startAppendOnly()) return;
+    if (tries + 1 >= 10) {
+      this.server.log.warning(
+        "FATAL: this replica instance finished the synchronization with its master, but the AOF can't be turned on. Exiting now.",
+      );
+      Deno.exit(1);
+    }
+    this.server.log.warning(
+      "Failed enabling the AOF after successful master synchronization! Trying it again in one second.",
+    );
+    this.restartTimer = setTimeout(() => this.restartAfterSync(tries + 1), 1000);
+  }
+
+  /**
+   * replicationUnsetMaster: a replica promoted while its AOF was stopped by a
+   * sync that did not complete turns it on again.
+   */
+  restartAfterPromotion(): void {
+    if (!this.config.appendonly || this.state !== "off") return;
+    this.server.log.notice("Restarting AOF after becoming master");
+    this.startAppendOnly();
+  }
+
   private closeFd(): void {
     if (this.fd === null) return;
     try {
@@ -1036,6 +1079,7 @@ export class Aof implements Subsystem {
 
   /** Shutdown: the buffer is written and fsynced, a running rewrite is dropped. */
   async close(): Promise<void> {
+    clearTimeout(this.restartTimer);
     const job = this.rewrite;
     if (job !== null) {
       this.killRewrite();

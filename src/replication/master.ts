@@ -169,7 +169,11 @@ export class Replication implements Subsystem {
       // A replica in a full resync holds the stream from its snapshot on.
       if (c.closed || (peer.state !== "online" && peer.held === null)) continue;
       if (peer.held !== null) {
+        if (peer.rdbOnly) continue; // redis-cli --rdb gets no stream (canFeedReplicaReplBuffer)
         peer.held.push(bytes.slice());
+        // Held bytes are output buffer too (Redis 7's shared replication buffer).
+        c.heldOutput += bytes.length;
+        c.closeOnOutputBufferLimit();
         continue;
       }
       c.reply.raw(bytes);
@@ -205,6 +209,21 @@ export class Replication implements Subsystem {
     this.server.repl.backlog = null;
     const i = this.server.propagateListeners.indexOf(this.listener);
     if (i !== -1) this.server.propagateListeners.splice(i, 1);
+  }
+
+  /**
+   * Listens to propagation only while a master with a backlog: a replica's
+   * stream is its master's, so while one the listener is off and the master
+   * client's writes cost the propagation nothing unless the AOF listens.
+   */
+  updateListening(): void {
+    const ls = this.server.propagateListeners;
+    const i = ls.indexOf(this.listener);
+    if (this.server.isReplica() || this.server.repl.backlog === null) {
+      if (i !== -1) ls.splice(i, 1);
+    } else if (i === -1) {
+      ls.push(this.listener);
+    }
   }
 
   /** changeReplicationId + clearReplicationId2: a new history starts. */
@@ -284,6 +303,7 @@ export class Replication implements Subsystem {
       // replicaStartCommandStream: the first ACK after a diskless transfer.
       for (const b of peer.held) c.reply.raw(b);
       peer.held = null;
+      c.heldOutput = 0;
       c.scheduleFlush();
     }
     if (this.waiters.size > 0) this.serveWaiters();
@@ -522,6 +542,8 @@ export class Replication implements Subsystem {
       c.scheduleFlush();
     }
     peer.held = held;
+    c.heldOutput = 0;
+    for (const b of held) c.heldOutput += b.length;
     job.targets.add(c);
   }
 
@@ -600,6 +622,7 @@ export class Replication implements Subsystem {
       // After an EOF-marked RDB the stream stays held until the replica's first ACK.
       if (!job.eof || peer.preSync) {
         peer.held = null;
+        c.heldOutput = 0;
         for (const b of held) c.reply.raw(b);
       }
       c.scheduleFlush();
@@ -865,6 +888,8 @@ export class Replication implements Subsystem {
       }
     }
     for (const [c, peer] of [...this.replicas]) {
+      // clientsCron: a soft limit passed long enough ago cuts a replica no new byte reached.
+      if (c.closeOnOutputBufferLimit(false)) continue;
       if (peer.state !== "online" || peer.preSync) continue;
       // In whole seconds, as Redis's unixtime: an ACK a second keeps repl-timeout 1 alive.
       if (unixSeconds(now) - unixSeconds(peer.ackTime) > cfg.replTimeout) {

@@ -6,8 +6,10 @@
  * of a full resync (`$<len>` or EOF-marked), then runs the command stream
  * through the executor as the master client, silently. The offset counts every
  * byte applied; the applied bytes go on unchanged to our own backlog and
- * replicas. A lost link reconnects every second and tries PSYNC with the
- * replication id and offset it has.
+ * replicas. A lost link reconnects every second (at once when repl-timeout
+ * or an I/O error cancelled the handshake or the transfer) and tries PSYNC
+ * with the replication id and offset it has. With appendonly yes the AOF is
+ * stopped before a full sync's load and rewritten from the loaded dataset after.
  */
 
 import { Client } from "../server/client.ts";
@@ -16,7 +18,7 @@ import { type ParserLimits, ProtocolError, RequestParser } from "../resp/parser.
 import type { InfoField } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import type { Replication } from "./master.ts";
-import { loadSyncPayload } from "./sync_payload.ts";
+import { loadSyncPayload, restartAofAfterSync, stopAofForSync } from "./sync_payload.ts";
 
 /** ROLE's and Redis's repl_state names for the link. */
 export type LinkState = "connect" | "connecting" | "handshake" | "sync" | "connected";
@@ -171,6 +173,13 @@ export class ReplicaLink {
   private syncRead = 0;
   /** The cron closed the link for repl-timeout (its own log line said why). */
   private timedOut = false;
+  /**
+   * cancelReplicationHandshake(reconnect): the cron gave up connecting, the
+   * handshake or the RDB transfer; the next attempt starts at once.
+   */
+  private reconnectNow = false;
+  /** Aborts the TCP connect in progress (repl-timeout, stop). */
+  private connecting: AbortController | null = null;
   /** A replication id and offset to PSYNC with (Redis's cached master). */
   private cached: boolean;
   /** The db the master client had selected, kept across a partial resync. */
@@ -199,6 +208,7 @@ export class ReplicaLink {
   /** Ends the link (REPLICAOF NO ONE, another master, shutdown). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.connecting?.abort();
     clearTimeout(this.retryTimer);
     this.wake?.();
     this.linkDown();
@@ -219,15 +229,19 @@ export class ReplicaLink {
 
   private async run(): Promise<void> {
     const server = this.repl.server;
+    let reconnect = false;
     while (!this.stopped) {
       this.timedOut = false;
+      this.reconnectNow = false;
       try {
-        await this.connectAndSync();
+        await this.connectAndSync(reconnect);
       } catch (e) {
         if (!this.stopped && !this.timedOut) server.log.warning((e as Error).message);
       }
       this.linkDown();
       if (this.stopped) break;
+      reconnect = this.reconnectNow;
+      if (reconnect) continue;
       await new Promise<void>((r) => {
         this.wake = r;
         this.retryTimer = setTimeout(r, RETRY_MS);
@@ -272,20 +286,37 @@ export class ReplicaLink {
     return line;
   }
 
-  private async connectAndSync(): Promise<void> {
+  /**
+   * connectWithMaster and syncWithMaster: the TCP connect (given up by the
+   * cron after repl-timeout), the handshake, then a full or partial resync.
+   * `reconnect`: right after the cron cancelled the previous attempt.
+   */
+  private async connectAndSync(reconnect: boolean): Promise<void> {
     const server = this.repl.server;
     const cfg = server.config;
     const log = server.log;
+    if (reconnect) log.notice(`Reconnecting to MASTER ${this.host}:${this.port} after failure`);
+    else log.notice(`Connecting to MASTER ${this.host}:${this.port}`);
     this.state = "connecting";
-    log.notice(`Connecting to MASTER ${this.host}:${this.port}`);
     this.lastIo = Date.now();
+    // The connect is under way (non-blocking in Redis): the sync counts as started.
+    log.notice("MASTER <-> REPLICA sync started");
+    const connecting = new AbortController();
+    this.connecting = connecting;
     try {
-      this.conn = await Deno.connect({ hostname: this.host, port: this.port });
+      this.conn = await Deno.connect({
+        hostname: this.host,
+        port: this.port,
+        signal: connecting.signal,
+      });
     } catch (e) {
+      if (connecting.signal.aborted) return; // timed out (logged by the cron) or stopped
       throw new Error(`Error condition on socket for SYNC: ${(e as Error).message}`);
+    } finally {
+      this.connecting = null;
     }
     if (this.stopped) return;
-    log.notice("MASTER <-> REPLICA sync started");
+    log.notice("Non blocking connect for SYNC fired the event.");
     this.state = "handshake";
     const reader = new LinkReader(this.conn, () => {
       this.lastIo = Date.now();
@@ -393,20 +424,31 @@ export class ReplicaLink {
     };
     let rdb: Uint8Array;
     const usemark = header.startsWith("$EOF:") && header.length === 45;
+    let len = 0;
     if (usemark) {
       log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
       this.syncTotal = 0;
-      rdb = await reader.untilMark(binaryToBytes(header.slice(5)), progress);
     } else {
-      const len = Number(header.slice(1));
+      len = Number(header.slice(1));
       if (!Number.isSafeInteger(len) || len < 0) {
         throw new Error(`Bad RDB length from MASTER: ${header}`);
       }
       log.notice(`MASTER <-> REPLICA sync: receiving ${len} bytes from master to disk`);
       this.syncTotal = len;
-      rdb = await reader.exact(len, progress);
+    }
+    try {
+      rdb = usemark
+        ? await reader.untilMark(binaryToBytes(header.slice(5)), progress)
+        : await reader.exact(len, progress);
+    } catch (e) {
+      if (this.stopped || this.timedOut) throw e;
+      // cancelReplicationHandshake(1): the next attempt starts at once.
+      this.reconnectNow = true;
+      throw new Error("I/O error trying to sync with MASTER: connection lost");
     }
     if (this.stopped) return;
+    // The AOF described the dataset about to be replaced: it restarts once the new one is loaded.
+    stopAofForSync(server);
     // replicationAttachToNewMaster: our replicas and backlog belong to the old history.
     this.cached = false;
     this.repl.disconnectReplicas();
@@ -425,10 +467,12 @@ export class ReplicaLink {
     repl.replid2 = "0".repeat(40);
     repl.secondReplidOffset = -1;
     this.repl.createBacklog();
+    this.repl.updateListening();
     this.readOffset = offset;
     this.attachMaster(0);
-    if (usemark) this.sendAck(); // the master starts the stream on this first ACK
     log.notice("MASTER <-> REPLICA sync: Finished with success");
+    if (usemark) this.sendAck(); // the master starts the stream on this first ACK
+    restartAofAfterSync(server);
   }
 
   /** replicationCreateMasterClient: the client the stream runs as; the link is up. */
@@ -559,7 +603,7 @@ export class ReplicaLink {
       }
       if (silent > timeout) {
         server.log.warning("MASTER timeout: no data nor PING received...");
-        this.timeoutLink();
+        this.timeoutLink(false);
         return;
       }
       this.sendAck();
@@ -567,18 +611,24 @@ export class ReplicaLink {
       server.log.warning(
         "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
       );
-      this.timeoutLink();
+      this.timeoutLink(true);
     } else if (
       (this.state === "connecting" || this.state === "handshake") && silent > timeout
     ) {
       server.log.warning("Timeout connecting to the MASTER...");
-      this.timeoutLink();
+      this.timeoutLink(true);
     }
   }
 
-  /** cancelReplicationHandshake / freeClient(master): the run loop reconnects. */
-  private timeoutLink(): void {
+  /**
+   * freeClient(master) (`reconnect` false: the next try waits for the retry
+   * timer, like Redis's next replicationCron) or cancelReplicationHandshake(1)
+   * (`reconnect`: the run loop connects again at once).
+   */
+  private timeoutLink(reconnect: boolean): void {
     this.timedOut = true;
+    this.reconnectNow = reconnect;
+    this.connecting?.abort();
     this.closeConn();
   }
 

@@ -9,6 +9,7 @@ import { clientInfoString } from "../server/client_info.ts";
 import type { Server } from "../server/server.ts";
 import { replicationOf } from "./master.ts";
 import { ReplicaLink } from "./replica.ts";
+import { restartAofAfterPromotion } from "./sync_payload.ts";
 
 /**
  * replicationSetMaster: follow `host`:`port` from now on. Replicas of ours stay
@@ -42,6 +43,7 @@ export function setMaster(
     state.resume();
   }
   server.repl.role = "slave";
+  repl.updateListening();
   server.repl.masterHost = host;
   server.repl.masterPort = port;
   server.repl.linkStatus = "down";
@@ -76,10 +78,12 @@ export function unsetMaster(server: Server, by: Client | null, reason = "user re
   repl.disconnectReplicas();
   repl.resetSelectedDb();
   server.repl.role = "master";
+  repl.updateListening();
   server.repl.masterHost = "";
   server.repl.masterPort = 0;
   server.repl.linkStatus = "down";
   server.config.setReplicaOf(null);
+  restartAofAfterPromotion(server);
   if (by !== null) {
     server.log.notice(`MASTER MODE enabled (${reason} from '${clientInfoString(by, by)}')`);
   }

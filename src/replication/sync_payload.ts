@@ -1,10 +1,12 @@
 /**
- * The two seams between replication and the RDB format: what a full resync
- * ships to a replica (`fullSyncSnapshot`: BGSAVE's point-in-time snapshot
- * with the repl-* aux fields) and what a replica does with the RDB it
- * receives (`loadSyncPayload`: the RDB reader into the emptied dataset).
+ * The seams between replication and persistence: what a full resync ships
+ * to a replica (`fullSyncSnapshot`: BGSAVE's point-in-time snapshot with the
+ * repl-* aux fields), what a replica does with the RDB it receives
+ * (`loadSyncPayload`: the RDB reader into the emptied dataset), and the
+ * replica's AOF around that load (`stopAofForSync` / `restartAofAfterSync`).
  */
 
+import { aofOf } from "../persistence/aof.ts";
 import { persistenceOf, type SlicedSnapshot } from "../persistence/persistence.ts";
 import type { Server } from "../server/server.ts";
 import { rdbLoadOptions } from "../persistence/load.ts";
@@ -66,4 +68,27 @@ export function loadSyncPayload(server: Server, rdb: Uint8Array): boolean {
 export function runningBgsave(server: Server): Promise<boolean> | null {
   const p = persistenceOf(server);
   return p.job === null ? null : p.waitBgsave();
+}
+
+/**
+ * readSyncBulkPayload, once the whole RDB arrived: the AOF stops before the
+ * dataset is replaced (it described the old one).
+ */
+export function stopAofForSync(server: Server): void {
+  aofOf(server).stopForSync();
+}
+
+/**
+ * restartAOFAfterSYNC, once the master's RDB is loaded: with appendonly yes
+ * the AOF starts over from the loaded dataset (a rewrite), then the stream.
+ * A sync that failed leaves it stopped until the next one succeeds or the
+ * replica is promoted (`restartAofAfterPromotion`).
+ */
+export function restartAofAfterSync(server: Server): void {
+  aofOf(server).restartAfterSync();
+}
+
+/** replicationUnsetMaster: the AOF a failed sync left stopped starts again. */
+export function restartAofAfterPromotion(server: Server): void {
+  aofOf(server).restartAfterPromotion();
 }

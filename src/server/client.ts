@@ -266,10 +266,11 @@ export class Client {
 
   /**
    * alsoPropagate: queues `argv` (kept until the command ends) for replicas and
-   * the AOF, in the client's db; it leaves with the rest of the execution unit.
+   * the AOF, in the client's db; it leaves with the rest of the execution unit
+   * (from the master client, to the AOF only: a replica relays its master's bytes).
    */
   alsoPropagate(argv: Uint8Array[]): void {
-    if (this.kind !== "master") this.server.alsoPropagate(this.db.id, argv);
+    this.server.alsoPropagate(this.db.id, argv);
   }
 
   /** Queues replies written outside the connection loop (pushes, unblocked replies). */
@@ -324,12 +325,17 @@ export class Client {
   }
 
   /**
-   * Output buffer memory as Redis's getClientOutputBufferMemoryUsage counts it:
-   * the unsent bytes that do not fit the fixed 16 KB reply buffer, a replica's
-   * RDB left out (the client-output-buffer-limit checks, INFO
-   * client_recent_max_output_buffer).
+   * Output buffer memory as Redis's getClientOutputBufferMemoryUsage counts it
+   * (the client-output-buffer-limit checks, INFO client_recent_max_output_buffer,
+   * CLIENT LIST omem of a replica): the unsent bytes that do not fit the fixed
+   * 16 KB reply buffer; for a replica, which Redis 7 feeds from the shared
+   * replication buffer instead, all of its unsent stream, the part held while
+   * its full-sync RDB is made and sent included, its RDB left out.
    */
   get outputBufferMemory(): number {
+    if (this.kind === "replica" && !this.monitor) {
+      return this.pendingOutput - this.outputExempt + this.heldOutput;
+    }
     const n = this.pendingOutput - this.outputExempt - REPLY_BUF;
     return n > 0 ? n : 0;
   }
@@ -360,16 +366,24 @@ export class Client {
 
   /**
    * Closes the client when its output buffer is over the hard limit, or over the
-   * soft limit for longer than its seconds (closeClientOnOutputBufferLimitReached,
-   * asynchronous form). Returns true when it closed the client.
+   * soft limit for longer than its seconds (closeClientOnOutputBufferLimitReached;
+   * `async` false is its cron form, which frees the client at once and says so in
+   * its log line). Returns true when it closed the client.
    */
-  closeOnOutputBufferLimit(): boolean {
+  closeOnOutputBufferLimit(async = true): boolean {
     if (this.conn === null || this.closed) return false;
     const used = this.outputBufferMemory;
     if (used === 0 && (this.kind !== "replica" || this.monitor)) return false; // not a replica
     this.server.stats.recordClientBuffers(0, used, Date.now());
-    const limit = this.server.config.clientOutputBufferLimits[this.limitClass];
-    const hard = limit.hard > 0 && used >= limit.hard;
+    const cls = this.limitClass;
+    const limit = this.server.config.clientOutputBufferLimits[cls];
+    // A replica's hard limit below repl-backlog-size would cut replicas a partial resync
+    // just accepted: Redis 7 uses the backlog size instead (the memory is shared anyway).
+    const backlog = this.server.config.replBacklogSize;
+    const hardLimit = cls === "replica" && limit.hard > 0 && limit.hard < backlog
+      ? backlog
+      : limit.hard;
+    const hard = hardLimit > 0 && used >= hardLimit;
     let soft = limit.soft > 0 && used >= limit.soft;
     if (soft) {
       const now = Math.floor(Date.now() / 1000);
@@ -383,12 +397,13 @@ export class Client {
       this.softLimitSince = 0;
     }
     if (!hard && !soft) return false;
-    this.server.log.warning(
-      `Client ${
-        clientInfoString(this, this)
-      } scheduled to be closed ASAP for overcoming of output buffer limits.`,
-    );
+    const info = clientInfoString(this, this);
     this.close();
+    this.server.log.warning(
+      async
+        ? `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`
+        : `Client ${info} closed for overcoming of output buffer limits.`,
+    );
     return true;
   }
 
@@ -397,6 +412,11 @@ export class Client {
    * full resync's RDB, which Redis sends outside the replica's output buffer.
    */
   outputExempt = 0;
+  /**
+   * Stream bytes held for a replica outside its output (while its full-sync RDB is made
+   * and sent): they count as output buffer, as in Redis 7's shared replication buffer.
+   */
+  heldOutput = 0;
   private inFlight = 0;
   /** Reply chunks waiting behind the write in flight, oldest first, from `outHead` on. */
   private outQueue: Uint8Array[] = [];

@@ -107,8 +107,11 @@ export function clientInfoString(cl: Client, self: Client): string {
   }
   const rbs = age < 1 ? REPLY_BUF : 1024;
   const pending = cl.pendingOutput;
-  const obl = Math.min(pending, rbs);
-  const omem = pending - obl;
+  // Redis 7 feeds a replica from the shared replication buffer, not its reply buffer:
+  // obl 0, omem the stream not sent yet (held during its full sync included), no RDB.
+  const replica = clientType(cl) === "replica";
+  const obl = replica ? 0 : Math.min(pending, rbs);
+  const omem = replica ? cl.outputBufferMemory : pending - obl;
   const oll = omem > 0 ? Math.ceil(omem / REPLY_BUF) : 0;
   const totMem = qbuf + qbufFree + rbs + argv + multiMem + omem + 790;
   const fd = cl.conn === null ? -1 : cl.fd ?? FIRST_CLIENT_FD;

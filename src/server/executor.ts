@@ -214,10 +214,8 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
       server.feedMonitors(c, c.argv);
     }
   }
-  if (
-    (server.dirty !== dirtyBefore || c.propagateForced) && !c.propagatePrevented &&
-    c.kind !== "master"
-  ) {
+  // The master client's writes propagate too: to our AOF (our replicas get the master's bytes).
+  if ((server.dirty !== dirtyBefore || c.propagateForced) && !c.propagatePrevented) {
     propagation.add(
       c.db.id,
       c.propagateArgv ?? c.argv,
