@@ -12,7 +12,8 @@ import process from "node:process";
 import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
-import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
+import { errorToWire, respToWire } from "./wire.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
 
 export type { ReplyValue };
 
@@ -268,9 +269,15 @@ const vm = engine as any;
 // deno-lint-ignore no-explicit-any
 const handlers = (wasm as any)?.handlers;
 if (handlers && typeof handlers.call === "function" && vm?.exports?.HEAPU8) {
-  handlers.call = (...abi: number[]) => hostCall(abi, true);
-  handlers.pcall = (...abi: number[]) => hostCall(abi, false);
+  handlers.call = (a: number, b: number, c?: number) => hostCall(a, b, c, true);
+  handlers.pcall = (a: number, b: number, c?: number) => hostCall(a, b, c, false);
 }
+
+/**
+ * The VM's memory. The engine's build cannot grow it (emscripten_resize_heap aborts), so this
+ * view stays valid for the process.
+ */
+const heap: Uint8Array = vm?.exports?.HEAPU8 ?? new Uint8Array(0);
 
 /**
  * In the VM's worker (vm_worker.ts): redis.call's argument block goes as is to the main
@@ -283,17 +290,33 @@ export function forwardCalls(f: (block: Uint8Array, raise: boolean) => Uint8Arra
   forwardCall = f;
 }
 
-function hostCall(abi: number[], raise: boolean): bigint | void {
+function u32(at: number): number {
+  return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+
+function putU32(at: number, n: number): void {
+  heap[at] = n;
+  heap[at + 1] = n >>> 8;
+  heap[at + 2] = n >>> 16;
+  heap[at + 3] = n >>> 24;
+}
+
+/**
+ * host_redis_call / host_redis_pcall. The import is (ret, ptr, len) where the result goes
+ * to `ret` as a (ptr, len) pair, or (ptr, len) returning it packed in an i64.
+ */
+function hostCall(a: number, b: number, c: number | undefined, raise: boolean): bigint | void {
   const ex = vm.exports;
-  const hasRet = abi.length >= 3;
-  const ptr = hasRet ? abi[1] : abi[0];
-  const len = hasRet ? abi[2] : abi[1];
+  const hasRet = c !== undefined;
+  const ptr = hasRet ? b : a;
+  const len = hasRet ? c : b;
   let wire: Uint8Array;
   try {
     if (forwardCall !== null) {
-      wire = forwardCall(ex.HEAPU8.subarray(ptr, ptr + len), raise);
+      wire = forwardCall(heap.subarray(ptr, ptr + len), raise);
     } else {
-      const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
+      // Views into the VM's memory, valid while the command runs (as a read buffer's are).
+      const argv = argBlockViews(ptr, len);
       const r = host === null ? "ERR no script is running" : host.call(argv, raise);
       wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
     }
@@ -301,12 +324,26 @@ function hostCall(abi: number[], raise: boolean): bigint | void {
     wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
   }
   const out = ex._alloc(wire.length);
-  const heap: Uint8Array = ex.HEAPU8;
   heap.set(wire, out);
   if (!hasRet) return (BigInt(wire.length) << 32n) | BigInt(out >>> 0);
-  const view = new DataView(heap.buffer, heap.byteOffset);
-  view.setUint32(abi[0], out, true);
-  view.setUint32(abi[0] + 4, wire.length, true);
+  putU32(a, out);
+  putU32(a + 4, wire.length);
+}
+
+/** redis.call's argument block at `ptr` (u32 count, then u32 length and bytes each). */
+function argBlockViews(ptr: number, len: number): Uint8Array[] {
+  const end = ptr + len;
+  const n = u32(ptr);
+  const argv: Uint8Array[] = new Array(n);
+  let off = ptr + 4;
+  for (let i = 0; i < n; i++) {
+    const l = u32(off);
+    off += 4;
+    if (off + l > end) throw new Error("invalid argument encoding");
+    argv[i] = heap.subarray(off, off + l);
+    off += l;
+  }
+  return argv;
 }
 
 /**
@@ -359,7 +396,12 @@ function wrap(open: string, body: Uint8Array, close: string): Uint8Array {
 /** What the VM runs for an EVAL script (`body` with its shebang line blanked). */
 export function evalSource(body: Uint8Array): Uint8Array {
   const f = scriptFeatures(body);
-  const p = f.helpers || f.error || f.resp3Tables ? prelude(f, false) + "end; " : "";
+  const needsPrelude = f.helpers || f.error || f.resp3Tables;
+  // The VM's result is the chunk's last value, Redis's its first (lua_pcall(lua, 0, 1)): a
+  // chunk that cannot return more than one value runs as it is, which spares compiling and
+  // calling the wrapping function (a third of a small script's eval).
+  if (!needsPrelude && returnsOneValue(body)) return body.slice();
+  const p = needsPrelude ? prelude(f, false) + "end; " : "";
   // The body runs as a function and its first value is the result (lua_pcall(lua, 0, 1)).
   return wrap(
     p + (f.resp3Tables ? "return __c((function(...) " : "return ((function(...) "),
@@ -388,9 +430,27 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
 }
 
 /**
- * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into `h` for
- * redis.call & co. Returns the script's value converted as Redis converts it (numbers
- * truncated, false nil, `{ok=}` / `{err=}` tables), or, when the script raised, an
+ * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into
+ * `h` for redis.call & co, and leaves its result in the VM for `writePlainResult` /
+ * `takeResult` (exactly one of them, or `dropResult`, must follow before the next run).
+ */
+export function runScript(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+): void {
+  host = h;
+  try {
+    evalDirect(source, keys, args);
+  } finally {
+    host = null;
+  }
+}
+
+/**
+ * Runs `source` as `runScript` does and returns the script's value converted as Redis converts
+ * it (numbers truncated, false nil, `{ok=}` / `{err=}` tables), or, when the script raised, an
  * `{ err, code, meta: { line, kind?, name? } }` error (see `scriptError`).
  */
 export function runLua(
@@ -399,12 +459,8 @@ export function runLua(
   keys: Uint8Array[],
   args: Uint8Array[],
 ): ReplyValue {
-  host = h;
-  try {
-    return evalDirect(source, keys, args) as ReplyValue;
-  } finally {
-    host = null;
-  }
+  runScript(h, source, keys, args);
+  return takeResult();
 }
 
 /**
@@ -452,12 +508,12 @@ export function runLuaWire(
   keys: Uint8Array[],
   args: Uint8Array[],
 ): Uint8Array | null {
-  host = h;
-  try {
-    return evalDirect(source, keys, args, true) as Uint8Array | null;
-  } finally {
-    host = null;
-  }
+  runScript(h, source, keys, args);
+  if (pending === null) return null;
+  const ptr = resultPtr;
+  const out = resultLen === 0 ? null : heap.slice(ptr, ptr + resultLen);
+  dropResult();
+  return out;
 }
 
 /** A value `runLuaWire` returned, decoded as `runLua` would have returned it. */
@@ -466,63 +522,283 @@ export function decodeResultWire(wire: Uint8Array | null): ReplyValue {
   if (engine === null) return { err: binaryToBytes(vmError) as any };
   const ex = vm.exports;
   const ptr = ex._alloc(wire.length);
-  ex.HEAPU8.set(wire, ptr);
+  heap.set(wire, ptr);
   // The engine's own decoder (it frees the copy), given a packed (len << 32 | ptr).
   return vm.decodeResult((BigInt(wire.length) << 32n) | BigInt(ptr >>> 0), "");
 }
 
-/** The bytes of a result the VM returned (decodeResult's first half), freed in the VM. */
-function resultWire(result: unknown): Uint8Array | null {
-  const ex = vm.exports;
-  let ptr: number, len: number;
-  if (typeof result === "number") {
-    if (ex.getTempRet0) [ptr, len] = [result >>> 0, ex.getTempRet0()];
-    else ({ ptr, len } = vm.readPtrLen(result >>> 0));
-  } else if (typeof result === "bigint") {
-    [ptr, len] = [Number(result & 0xffffffffn), Number(result >> 32n)];
-  } else if (Array.isArray(result)) {
-    [ptr, len] = [Number(result[0]), Number(result[1])];
-  } else {
-    ({ ptr, len } = result as { ptr: number; len: number });
+/**
+ * The last run's result: `pending` is null when it was taken, else the value itself when the
+ * engine had to decode it (no VM, another ABI), or `IN_VM` with the VM's bytes at
+ * (resultPtr, resultLen), a length of 0 meaning nil.
+ */
+const IN_VM = Symbol("in the VM");
+let pending: ReplyValue | typeof IN_VM = null;
+let resultPtr = 0;
+let resultLen = 0;
+
+/**
+ * The last run's value (see `runLua`), taken from the VM. The engine's decoder builds the
+ * error values (`scriptError` reads their metadata).
+ */
+export function takeResult(): ReplyValue {
+  const p = pending;
+  pending = null;
+  if (p !== IN_VM) return p;
+  if (resultLen === 0) return null;
+  return vm.decodeResult((BigInt(resultLen) << 32n) | BigInt(resultPtr), "");
+}
+
+/** Forgets the last run's result (a try whose result does not stand). */
+export function dropResult(): void {
+  if (pending === IN_VM && resultLen !== 0) vm.exports._free_mem(resultPtr);
+  pending = null;
+}
+
+/** Reply types of the VM's result encoding that `writePlainResult` writes itself. */
+const R_NULL = 0x00;
+const R_INT = 0x01;
+const R_BULK = 0x02;
+const R_ARRAY = 0x03;
+const R_STATUS = 0x04;
+
+/**
+ * Writes the last run's value to `out` straight from the VM's memory when it holds only nils,
+ * integers, strings, status replies and arrays of them (what most scripts return), as
+ * `writeValue` would write it, and frees it; returns false, the result left for `takeResult`,
+ * for anything else (errors, RESP3 types).
+ */
+export function writePlainResult(out: ReplyWriter): boolean {
+  if (pending !== IN_VM) return false;
+  if (resultLen === 0) {
+    pending = null;
+    out.nullBulk();
+    return true;
   }
-  if (!ptr || !len) return null;
-  const out = ex.HEAPU8.slice(ptr, ptr + len);
-  ex._free_mem(ptr);
-  return out;
+  const end = resultPtr + resultLen;
+  if (plainEnd(resultPtr, end) !== end) return false;
+  writePlain(out, resultPtr);
+  dropResult();
+  return true;
+}
+
+/** The end of the plain value at `at`, or -1 when it is not plain or runs past `end`. */
+function plainEnd(at: number, end: number): number {
+  if (at + 5 > end) return -1;
+  const type = heap[at];
+  const n = u32(at + 1);
+  at += 5;
+  switch (type) {
+    case R_NULL:
+      return at;
+    case R_INT:
+      return at + 8 <= end ? at + 8 : -1;
+    case R_BULK:
+    case R_STATUS:
+      return at + n <= end ? at + n : -1;
+    case R_ARRAY:
+      for (let i = 0; i < n && at >= 0; i++) at = plainEnd(at, end);
+      return at;
+  }
+  return -1;
+}
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/** Writes the plain value at `at` (checked by `plainEnd`); returns the position after it. */
+function writePlain(out: ReplyWriter, at: number): number {
+  const type = heap[at];
+  const n = u32(at + 1);
+  at += 5;
+  switch (type) {
+    case R_NULL:
+      out.nullBulk();
+      return at;
+    case R_INT: {
+      const lo = u32(at);
+      const hi = heap[at + 4] | (heap[at + 5] << 8) | (heap[at + 6] << 16) | (heap[at + 7] << 24);
+      const v = hi * 4294967296 + lo;
+      if (Number.isSafeInteger(v)) out.integer(v);
+      else {
+        // The VM saturates a Lua number at or past 2^63; Redis's (long long) cast of it gives
+        // LLONG_MIN (as convert.ts's writeValue).
+        const big = (BigInt(hi) << 32n) | BigInt(lo);
+        out.integer(big === INT64_MAX ? INT64_MIN : big);
+      }
+      return at + 8;
+    }
+    case R_BULK:
+      out.bulkFrom(heap, at, n);
+      return at + n;
+    case R_STATUS:
+      out.simple(bytesToBinary(heap.subarray(at, at + n)).replace(/[\r\n]/g, " "));
+      return at + n;
+  }
+  out.array(n); // R_ARRAY
+  for (let i = 0; i < n; i++) at = writePlain(out, at);
+  return at;
+}
+
+/**
+ * Where the VM writes an eval's (ptr, len): allocated once (the engine's wrapper allocates
+ * and frees one per eval).
+ */
+let retPtr = 0;
+
+/** Sources copied into the VM's memory once (cached scripts), freed with their bytes. */
+const sourcePtrs = new WeakMap<Uint8Array, number>();
+const freeSource = new FinalizationRegistry<number>((ptr) => vm.exports._free_mem(ptr));
+
+/** Where `source` is in the VM's memory. */
+function sourcePtr(source: Uint8Array): number {
+  let ptr = sourcePtrs.get(source);
+  if (ptr === undefined) {
+    ptr = vm.exports._alloc(source.length) as number;
+    heap.set(source, ptr);
+    sourcePtrs.set(source, ptr);
+    freeSource.register(source, ptr);
+  }
+  return ptr;
 }
 
 /**
  * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
- * for error metadata we do not use) and without its Buffers: the same wasm exports, called
- * as it calls them.
+ * for error metadata we do not use), its Buffers and its per-eval allocations: the same wasm
+ * export, called as it calls it, with the source kept in the VM's memory and the argument
+ * block (u32 count, then u32 length and bytes each) written there directly.
  */
-function evalDirect(
-  source: Uint8Array,
-  keys: Uint8Array[],
-  args: Uint8Array[],
-  wire = false,
-): ReplyValue | Uint8Array {
-  if (engine === null) return { err: binaryToBytes(vmError) as any };
-  if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
-  const ex = vm.exports;
-  const argBlock = encodeArgBlock(keys, args);
-  const scriptPtr = ex._alloc(source.length);
-  const argsPtr = ex._alloc(argBlock.length);
-  ex.HEAPU8.set(source, scriptPtr);
-  ex.HEAPU8.set(argBlock, argsPtr);
-  try {
-    const result = vm.callEvalWithArgs(
-      scriptPtr,
-      source.length,
-      argsPtr,
-      argBlock.length,
-      keys.length,
-    );
-    return wire ? resultWire(result) : vm.decodeResult(result, "");
-  } finally {
-    ex._free_mem(scriptPtr);
-    ex._free_mem(argsPtr);
+function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): void {
+  dropResult();
+  if (engine === null) {
+    pending = { err: binaryToBytes(vmError) as any };
+    return;
   }
+  const ex = vm.exports;
+  if (ex._eval_with_args.length !== 6) {
+    pending = engine.evalWithArgs(source, keys, args);
+    return;
+  }
+  if (retPtr === 0) retPtr = ex._alloc(8);
+  const script = sourcePtr(source);
+  let size = 4;
+  for (let i = 0; i < keys.length; i++) size += 4 + keys[i].length;
+  for (let i = 0; i < args.length; i++) size += 4 + args[i].length;
+  const block = ex._alloc(size);
+  putU32(block, keys.length + args.length);
+  let off = putArgs(block + 4, keys);
+  off = putArgs(off, args);
+  try {
+    ex._eval_with_args(retPtr, script, source.length, block, size, keys.length);
+  } finally {
+    ex._free_mem(block);
+  }
+  resultPtr = u32(retPtr);
+  resultLen = resultPtr === 0 ? 0 : u32(retPtr + 4);
+  pending = IN_VM;
+}
+
+function putArgs(off: number, list: Uint8Array[]): number {
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i];
+    putU32(off, b.length);
+    off += 4;
+    if (b.length < 32) { for (let j = 0; j < b.length; j++) heap[off + j] = b[j]; }
+    else heap.set(b, off);
+    off += b.length;
+  }
+  return off;
+}
+
+const DUMP = encoder.encode(
+  "local f = loadstring(ARGV[1], '@user_script') if f then return string.dump(f) end",
+);
+
+/** Lua 5.1's opcodes (lopcodes.h) that `returnsOneValue` reads. */
+const OP_GETGLOBAL = 5;
+const OP_GETTABLE = 6;
+const OP_JMP = 22;
+const OP_EQ = 23;
+const OP_LT = 24;
+const OP_LE = 25;
+const OP_TEST = 26;
+const OP_TAILCALL = 29;
+const OP_RETURN = 30;
+
+/**
+ * True when the chunk `body` provably returns at most one value: every `return` of its main
+ * function (not of functions it defines) has one expression or none, or is `return
+ * redis.call(...)` / `return redis.pcall(...)` on the sandbox's `redis` (read-only: its call
+ * and pcall push one value). Read from the chunk's Lua 5.1 bytecode (string.dump: header,
+ * then the main function's source name, line info, four bytes, its instructions and its
+ * constants); false when anything is not as expected.
+ */
+function returnsOneValue(body: Uint8Array): boolean {
+  const dump = runLua(NO_SCRIPT_HOST, DUMP, [], [body]);
+  if (!(dump instanceof Uint8Array) || dump.length < 12) return false;
+  const d = new DataView(dump.buffer, dump.byteOffset, dump.byteLength);
+  // "\x1bLua", version 5.1, official format, little-endian, 4-byte int, size_t and
+  // instruction, 8-byte floating-point numbers.
+  if (d.getUint32(0, true) !== 0x61754c1b || d.getUint32(4, true) !== 0x04010051) return false;
+  if (d.getUint32(8, true) !== 0x00080404) return false;
+  try {
+    let at = 12;
+    at += 4 + d.getUint32(at, true) + 8 + 4; // source, linedefined, lastlinedefined, 4 bytes
+    const ncode = d.getUint32(at, true);
+    at += 4;
+    const code = new Uint32Array(ncode);
+    for (let i = 0; i < ncode; i++) code[i] = d.getUint32(at + 4 * i, true);
+    at += 4 * ncode;
+    const nk = d.getUint32(at, true);
+    at += 4;
+    const k: (string | null)[] = [];
+    for (let i = 0; i < nk; i++) {
+      const t = dump[at++];
+      if (t === 1) at += 1; // boolean
+      else if (t === 3) at += 8; // number
+      else if (t === 4) { // string: size_t length counting its NUL
+        const n = d.getUint32(at, true);
+        k.push(n > 0 ? bytesToBinary(dump.subarray(at + 4, at + 3 + n)) : null);
+        at += 4 + n;
+        continue;
+      } else if (t !== 0) return false;
+      k.push(null);
+    }
+    for (let pc = 0; pc < ncode; pc++) {
+      const i = code[pc];
+      if ((i & 63) !== OP_RETURN) continue;
+      const b = i >>> 23;
+      if (b === 1 || b === 2) continue; // no value, one value
+      if (b !== 0 || pc === 0 || !callsRedis(code, k, pc - 1)) return false;
+    }
+    return true;
+  } catch {
+    return false; // RangeError: a dump cut short
+  }
+}
+
+/**
+ * True when code[t] is a TAILCALL of R(A) loaded by `GETGLOBAL A 'redis'; GETTABLE A A
+ * 'call'|'pcall'` with no other write to R(A) between (the arguments go to the registers
+ * above A; tests and jumps do not write A).
+ */
+function callsRedis(code: Uint32Array, k: (string | null)[], t: number): boolean {
+  const op = (i: number) => i & 63;
+  const regA = (i: number) => (i >>> 6) & 255;
+  if (op(code[t]) !== OP_TAILCALL) return false;
+  const a = regA(code[t]);
+  for (let pc = t - 1; pc > 0; pc--) {
+    const i = code[pc];
+    if (regA(i) !== a) continue;
+    const o = op(i);
+    if (o === OP_JMP || o === OP_EQ || o === OP_LT || o === OP_LE || o === OP_TEST) continue;
+    const c = (i >>> 14) & 511;
+    const load = code[pc - 1];
+    return o === OP_GETTABLE && (i >>> 23) === a && c >= 256 &&
+      (k[c - 256] === "call" || k[c - 256] === "pcall") &&
+      op(load) === OP_GETGLOBAL && regA(load) === a && k[load >>> 14] === "redis";
+  }
+  return false;
 }
 
 const COMPILE_CHECK = encoder.encode(

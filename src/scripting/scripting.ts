@@ -16,16 +16,20 @@ import type { Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
   compileError,
+  dropResult,
   evalSource,
   isError,
   isFuelKilled,
   type ReplyValue,
   runLua,
+  runScript,
   scriptError,
   type ScriptHost,
   setFuel,
+  takeResult,
   unlimitedFuel,
   vmLoaded,
+  writePlainResult,
 } from "./engine.ts";
 import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER, type RunPlace } from "./run_place.ts";
 import { VmThread, WORKER_DIR } from "./vm_thread.ts";
@@ -262,16 +266,27 @@ export class Scripting implements Subsystem {
       // from the start in the worker, as it will from then on.
       ctx.tryHere = true;
       setFuel(SERVER_THREAD_FUEL);
-      let result: ReplyValue;
       try {
-        result = runLua(ctx, r.source, keys, args);
+        runScript(ctx, r.source, keys, args);
       } finally {
         setFuel(0);
       }
-      if (ctx.moved === 0 && !isFuelKilled(result)) {
-        ctx.flushLogs();
-        this.end(ctx, result);
-        return;
+      if (ctx.moved === 0) {
+        // A plain value (no error: not out of fuel) goes straight from the VM to the reply.
+        if (writePlainResult(c.reply)) {
+          this.running = null;
+          ctx.sc.reply.len = 0;
+          ctx.flushLogs();
+          return;
+        }
+        const result = takeResult();
+        if (!isFuelKilled(result)) {
+          ctx.flushLogs();
+          this.end(ctx, result);
+          return;
+        }
+      } else {
+        dropResult();
       }
       if (ctx.moved !== MOVED_ONCE) place.mode = PLACE_WORKER;
       ctx = this.startRun(c, r, readOnly, true);
