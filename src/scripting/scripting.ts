@@ -63,6 +63,8 @@ export interface Script {
   flags: number;
   /** Where its runs start. */
   place: RunPlace;
+  /** What EVAL / EVALSHA run (the same for every run). */
+  runnable: Runnable;
 }
 
 /** What runs: an EVAL script or a library function. */
@@ -155,6 +157,9 @@ export class Scripting implements Subsystem {
   readonly scripts = new Map<string, Script>();
   /** Bytes of the cached scripts' bodies (lua_scripts_mem). */
   scriptsMemory = 0;
+  /** The script EVALSHA found last and its sha (lower case), for `scriptBySha`. */
+  private lastSha: Uint8Array | null = null;
+  private lastScript: Script | null = null;
   readonly functions = new FunctionLibraries();
   /** The run in progress (curr_run_ctx), null when none. */
   running: RunContext | null = null;
@@ -210,11 +215,14 @@ export class Scripting implements Subsystem {
       c.reply.errorBinary(`ERR Error compiling script (new function): ${err}`);
       return null;
     }
+    const source = evalSource(code);
+    const place = { mode: PLACE_UNKNOWN };
     const script: Script = {
       body: body.slice(),
-      source: evalSource(code),
+      source,
       flags,
-      place: { mode: PLACE_UNKNOWN },
+      place,
+      runnable: { source, flags, place, name: sha, chunk: "user_script", isEval: true },
     };
     this.scripts.set(sha, script);
     this.scriptsMemory += body.length;
@@ -229,8 +237,31 @@ export class Scripting implements Subsystem {
     if (this.server.monitors.size > 0) this.server.feedMonitors(c, c.argv);
   }
 
+  /**
+   * EVALSHA's lookup of the script named by `sha` (40 hex digits in either case, else none):
+   * the last one found is compared byte by byte first, which spares building the key.
+   */
+  scriptBySha(sha: Uint8Array): Script | undefined {
+    if (sha.length !== 40) return undefined;
+    const last = this.lastSha;
+    if (last !== null) {
+      let i = 0;
+      // | 0x20: A-F as a-f (digits have the bit already).
+      while (i < 40 && (sha[i] | 0x20) === last[i]) i++;
+      if (i === 40) return this.lastScript!;
+    }
+    const script = this.scripts.get(bytesToBinary(sha).toLowerCase());
+    if (script !== undefined) {
+      this.lastSha = binaryToBytes(script.runnable.name);
+      this.lastScript = script;
+    }
+    return script;
+  }
+
   /** SCRIPT FLUSH: forgets every cached script. */
   flushScripts(): void {
+    this.lastSha = null;
+    this.lastScript = null;
     this.scripts.clear();
     this.scriptsMemory = 0;
   }
@@ -451,7 +482,7 @@ export class Scripting implements Subsystem {
       replyError(
         c,
         `${text} script: ${r.name}, on @${r.chunk}:${line}.`,
-        ctx.commandErrors.has(text),
+        ctx.commandErrors?.has(text) === true,
       );
       return;
     }
@@ -459,7 +490,7 @@ export class Scripting implements Subsystem {
     if (isError(result)) {
       const code = result.code === undefined ? "" : bytesToBinary(result.code) + " ";
       const text = code + bytesToBinary(result.err);
-      if (ctx.commandErrors.has(text)) {
+      if (ctx.commandErrors?.has(text) === true) {
         replyError(c, text, true);
         return;
       }
@@ -513,8 +544,11 @@ class RunContext implements ScriptHost {
   /** performance.now() at the start, and when it went past busy-reply-threshold (else 0). */
   readonly started: number;
   yielded = 0;
-  /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
-  readonly commandErrors = new Set<string>();
+  /**
+   * Error replies of the commands it ran (counted in INFO errorstats when they were sent);
+   * null until the first.
+   */
+  commandErrors: Set<string> | null = null;
 
   constructor(
     readonly scripting: Scripting,
@@ -572,8 +606,9 @@ class RunContext implements ScriptHost {
     sc.reply.len = 0;
     call(sc, cmd);
     const reply = sc.reply.buf.subarray(0, sc.reply.len);
-    if (reply[0] === 45 && this.commandErrors.size < 16) { // "-"
-      this.commandErrors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
+    if (reply[0] === 45) { // "-"
+      const errors = this.commandErrors ??= new Set();
+      if (errors.size < 16) errors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
     }
     return reply;
   }
