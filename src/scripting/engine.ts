@@ -482,6 +482,32 @@ export function setFuel(fuel: number): void {
   vm?.exports?._set_limits?.(fuel, 0, 0);
 }
 
+const SPIN = encoder.encode("while true do end");
+
+/**
+ * Runs `source` as `runLua` does, stopped after `fuel` Lua instructions counted from its
+ * start. The VM counts instructions in periods that run on from one eval to the next, so a
+ * spin stopped by a budget of 1 first ends one: the run starts on a fresh period, and where
+ * its budget stops it depends on the script alone (as Redis's count hook, set anew for each
+ * script).
+ */
+export function runWithBudget(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+  fuel: number,
+): ReplyValue {
+  try {
+    setFuel(1);
+    runLua(NO_SCRIPT_HOST, SPIN, [], []);
+    setFuel(fuel);
+    return runLua(h, source, keys, args);
+  } finally {
+    setFuel(0);
+  }
+}
+
 /** The VM's error for a chunk stopped by its instruction budget. */
 const FUEL_KILLED = "Script killed by fuel limit";
 

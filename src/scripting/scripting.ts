@@ -23,6 +23,7 @@ import {
   type ReplyValue,
   runLua,
   runScript,
+  runWithBudget,
   scriptError,
   type ScriptHost,
   setFuel,
@@ -104,6 +105,14 @@ const SERVER_THREAD_FUEL = 500_000;
 const SERVER_THREAD_CALLS = 1000;
 /** The error a killed script raises (luaMaskCountHook's). */
 const KILLED = "ERR Script killed by user with SCRIPT KILL...";
+/**
+ * The replay that finds a killed script's line (RunContext.killedResult): its instruction
+ * budget (as a try on the server's thread: about a millisecond of Lua on an idle core), and
+ * the most redis.call answers a run keeps for it.
+ */
+const REPLAY_FUEL = 500_000;
+const REPLAY_CALLS = 10_000;
+const REPLAY_BYTES = 1 << 20;
 /**
  * How long SCRIPT KILL waits for the script's next redis.call (where it raises the killed
  * error at its own line) before stopping the worker, for a script that makes none.
@@ -369,7 +378,7 @@ export class Scripting implements Subsystem {
       return;
     }
     place.mode = PLACE_WORKER;
-    this.yieldRun(ctx, vm);
+    this.yieldRun(ctx, vm, keys, args);
   }
 
   /**
@@ -393,9 +402,12 @@ export class Scripting implements Subsystem {
    * from the event loop until it ends or SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE stops it.
    * The execution unit stays open, so its writes still propagate as one MULTI/EXEC.
    */
-  private yieldRun(ctx: RunContext, vm: VmThread): void {
+  private yieldRun(ctx: RunContext, vm: VmThread, keys: Uint8Array[], args: Uint8Array[]): void {
     const server = this.server;
     const c = ctx.caller;
+    // Views into the caller's read buffer: kept for the replay of a killed script.
+    const ownKeys = keys.map((k) => k.slice());
+    const ownArgs = args.map((a) => a.slice());
     ctx.yielded = performance.now();
     server.log.warning(
       `Slow script detected: still in execution after ${
@@ -416,7 +428,7 @@ export class Scripting implements Subsystem {
       server.currentClient = null;
     }).then((result) => {
       if (ctx.killTimer !== null) clearTimeout(ctx.killTimer);
-      if (result === undefined) result = ctx.killedResult();
+      if (result === undefined) result = ctx.killedResult(ownKeys, ownArgs);
       server.endBusy();
       server.propagation.nesting--;
       const state = c.blocked;
@@ -453,7 +465,8 @@ export class Scripting implements Subsystem {
     this.server.log.warning("Lua script killed by user with SCRIPT KILL.");
     // Its next redis.call raises the killed error where the script is (the line Redis
     // names). The VM cannot be interrupted inside a chunk: a script that makes no call within
-    // KILL_GRACE_MS goes with its worker (the next script starts one), its line unknown.
+    // KILL_GRACE_MS goes with its worker (the next script starts one), and a replay finds
+    // its line (RunContext.killedResult).
     ctx.killing = true;
     const vm = this.vm;
     ctx.killTimer = setTimeout(() => {
@@ -561,8 +574,31 @@ class RunContext implements ScriptHost {
     this.started = started || performance.now();
   }
 
+  /**
+   * What redis.call / redis.pcall answered a run in the worker that has not written, in order
+   * (copies), for the replay of a killed script; null past REPLAY_CALLS / REPLAY_BYTES or
+   * once it wrote (it cannot be killed then).
+   */
+  private replies: (Uint8Array | string)[] | null = [];
+  private replyBytes = 0;
+
   /** scriptCall: redis.call / redis.pcall of `argv`, with Redis's checks and texts. */
-  call(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
+  call(argv: Uint8Array[], raise: boolean): Uint8Array | string {
+    const r = this.callCommand(argv, raise);
+    const replies = this.replies;
+    if (replies !== null && !this.tryHere) {
+      if (this.writeDirty || replies.length === REPLAY_CALLS || this.replyBytes > REPLAY_BYTES) {
+        this.replies = null;
+      } else if (typeof r === "string") replies.push(r);
+      else {
+        replies.push(r.slice());
+        this.replyBytes += r.length;
+      }
+    }
+    return r;
+  }
+
+  private callCommand(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
     if (this.killing) return KILLED;
     if (argv.length === 0) {
       return "ERR Please specify at least one argument for this redis lib call";
@@ -648,15 +684,41 @@ class RunContext implements ScriptHost {
 
   /**
    * The error of a script stopped with its worker by SCRIPT KILL / FUNCTION KILL
-   * (luaMaskCountHook's) because it made no redis.call: the line it was at is unknown, line 1
-   * is reported.
+   * (luaMaskCountHook's) because it made no redis.call in time. Redis's count hook raises it
+   * at the line the script is at; the worker's VM cannot say where it was, so the script
+   * runs again here with the same KEYS and ARGV, its redis.call's answered from `replies`
+   * (nothing runs twice), until an instruction budget stops it: the VM names that line, which
+   * for a script spinning in a loop is a line of the loop, as Redis's hook gives it. Line 1
+   * when the replay cannot stand for the run (no VM, too many calls recorded, it ended
+   * otherwise or made a call the run had not made).
    */
-  killedResult(): ReplyValue {
+  killedResult(keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
     return {
       err: binaryToBytes(KILLED.slice("ERR ".length)),
       code: binaryToBytes("ERR"),
-      meta: { line: 1, kind: "killed" },
+      meta: { line: this.replayLine(keys, args), kind: "killed" },
     } as ReplyValue;
+  }
+
+  private replayLine(keys: Uint8Array[], args: Uint8Array[]): number {
+    const replies = this.replies;
+    if (replies === null || !vmLoaded()) return 1;
+    let next = 0;
+    let diverged = false;
+    const replay: ScriptHost = {
+      call: () => {
+        if (next < replies.length) return replies[next++];
+        diverged = true;
+        return KILLED;
+      },
+      log: () => {},
+      setResp: () => {},
+    };
+    const result = runWithBudget(replay, this.runnable.source, keys, args, REPLAY_FUEL);
+    if (diverged || !isFuelKilled(result) || !isError(result) || result.meta === undefined) {
+      return 1;
+    }
+    return result.meta.line;
   }
 }
 
