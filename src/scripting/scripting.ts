@@ -613,10 +613,11 @@ class RunContext implements ScriptHost {
       return "ERR Wrong number of args calling Redis command from script";
     }
     sc.lastCmd = cmd;
-    if (cmd.flags.includes("noscript")) {
+    const bits = scriptBits(cmd);
+    if (bits & NOSCRIPT) {
       return "ERR This Redis command is not allowed from script";
     }
-    if (hasEffects(cmd)) {
+    if (bits & EFFECTS) {
       if (this.tryHere) return this.moveToWorker(MOVED_TO_STAY);
       this.effects = true;
     } else if (this.tryHere) {
@@ -720,6 +721,21 @@ class RunContext implements ScriptHost {
     }
     return result.meta.line;
   }
+}
+
+/** What redis.call checks of a command's flags, as bits (`scriptBits`). */
+const NOSCRIPT = 1;
+const EFFECTS = 2;
+const scriptBitsOf = new WeakMap<Command, number>();
+
+/** NOSCRIPT and EFFECTS (`hasEffects`) of `cmd`, read from its flags once. */
+function scriptBits(cmd: Command): number {
+  let bits = scriptBitsOf.get(cmd);
+  if (bits === undefined) {
+    bits = (cmd.flags.includes("noscript") ? NOSCRIPT : 0) | (hasEffects(cmd) ? EFFECTS : 0);
+    scriptBitsOf.set(cmd, bits);
+  }
+  return bits;
 }
 
 /**
