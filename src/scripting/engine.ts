@@ -315,7 +315,6 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
     if (forwardCall !== null) {
       wire = forwardCall(heap.subarray(ptr, ptr + len), raise);
     } else {
-      // Views into the VM's memory, valid while the command runs (as a read buffer's are).
       const argv = argBlockViews(ptr, len);
       const r = host === null ? "ERR no script is running" : host.call(argv, raise);
       wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
@@ -330,17 +329,23 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
   putU32(a + 4, wire.length);
 }
 
-/** redis.call's argument block at `ptr` (u32 count, then u32 length and bytes each). */
+/**
+ * redis.call's argument block at `ptr` (u32 count, then u32 length and bytes each), copied
+ * once out of the VM's memory (the VM frees it when the call returns, and a command's
+ * arguments may outlive that: propagation queues them until the script's unit ends), as
+ * views into the copy.
+ */
 function argBlockViews(ptr: number, len: number): Uint8Array[] {
-  const end = ptr + len;
-  const n = u32(ptr);
+  const block = heap.slice(ptr, ptr + len);
+  const n = (block[0] | (block[1] << 8) | (block[2] << 16) | (block[3] << 24)) >>> 0;
   const argv: Uint8Array[] = new Array(n);
-  let off = ptr + 4;
+  let off = 4;
   for (let i = 0; i < n; i++) {
-    const l = u32(off);
+    const l = (block[off] | (block[off + 1] << 8) | (block[off + 2] << 16) |
+      (block[off + 3] << 24)) >>> 0;
     off += 4;
-    if (off + l > end) throw new Error("invalid argument encoding");
-    argv[i] = heap.subarray(off, off + l);
+    if (off + l > len) throw new Error("invalid argument encoding");
+    argv[i] = block.subarray(off, off + l);
     off += l;
   }
   return argv;
