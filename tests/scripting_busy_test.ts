@@ -8,6 +8,7 @@ import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER } from "../src/scripti
 import {
   binaryToBytes,
   connectRetry,
+  encodeCommand,
   freePort,
   RawClient,
   tempDir,
@@ -17,6 +18,7 @@ import {
   withServer,
 } from "./helpers.ts";
 import { ENGINE_DIR } from "../src/scripting/engine.ts";
+import { concatBytes } from "../src/util/bytes.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
 
 const BUSY_EVAL =
@@ -413,6 +415,31 @@ Deno.test("worker: arguments, replies and results larger than the shared area cr
       `:${big.length}\r\n`,
     );
     assert.equal(await c.call("EVAL", "return ARGV[1]", "0", big), `$${big.length}\r\n${big}\r\n`);
+  });
+});
+
+Deno.test("worker and server thread: a script's source in the VM's 64 MB is not kept run after run", async () => {
+  // A 100 KB script run 700 times in the worker: 70 MB of sources, more than the VM's memory,
+  // if each run left its copy there; the same size of script run 100 times here.
+  const pad = "-- " + "x".repeat(100_000) + "\n";
+  const writer = pad + "return redis.call('incr', KEYS[1])"; // runs in the worker
+  const reader = pad + "return redis.call('get', KEYS[1])"; // then on the server's thread
+  await withClient({}, async (c) => {
+    const shas = [];
+    for (const script of [writer, reader]) {
+      const sha = await c.call("SCRIPT", "LOAD", script);
+      shas.push(sha.split("\r\n")[1]);
+    }
+    for (const [sha, batches] of [[shas[0], 7], [shas[1], 1]] as const) {
+      for (let i = 0; i < batches; i++) {
+        const request = encodeCommand(["EVALSHA", sha, "1", "n"]);
+        await c.write(concatBytes(Array.from({ length: 100 }, () => request)));
+        for (let j = 0; j < 100; j++) {
+          assert.match(await c.readRaw(), /^:\d+\r\n$|^\$\d+\r\n\d+\r\n$/);
+        }
+      }
+    }
+    assert.equal(await c.call("GET", "n"), "$3\r\n700\r\n");
   });
 });
 

@@ -438,16 +438,19 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
  * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into
  * `h` for redis.call & co, and leaves its result in the VM for `writePlainResult` /
  * `takeResult` (exactly one of them, or `dropResult`, must follow before the next run).
+ * `keep`: `source` is a cached script's or function's, run again and again on this thread:
+ * its copy in the VM's memory is kept (see `sourcePtr`).
  */
 export function runScript(
   h: ScriptHost,
   source: Uint8Array,
   keys: Uint8Array[],
   args: Uint8Array[],
+  keep = false,
 ): void {
   host = h;
   try {
-    evalDirect(source, keys, args);
+    evalDirect(source, keys, args, keep);
   } finally {
     host = null;
   }
@@ -677,29 +680,37 @@ function writePlain(out: ReplyWriter, at: number): number {
  */
 let retPtr = 0;
 
-/** Sources copied into the VM's memory once (cached scripts), freed with their bytes. */
+/**
+ * Sources kept in the VM's memory (`keep`), freed once their bytes are collected (a flushed
+ * script, a deleted function): the event loop runs the registry's callbacks, so only the
+ * server's thread keeps any. At most KEPT_BYTES of them, as the VM's memory is a fixed 64 MB
+ * that Lua needs too; past that a source is copied for its eval only.
+ */
 const sourcePtrs = new WeakMap<Uint8Array, number>();
-const freeSource = new FinalizationRegistry<number>((ptr) => vm.exports._free_mem(ptr));
+const freeSource = new FinalizationRegistry<[number, number]>(([ptr, len]) => {
+  vm.exports._free_mem(ptr);
+  keptBytes -= len;
+});
+const KEPT_BYTES = 4 << 20;
+let keptBytes = 0;
 
-/** Where `source` is in the VM's memory. */
-function sourcePtr(source: Uint8Array): number {
-  let ptr = sourcePtrs.get(source);
-  if (ptr === undefined) {
-    ptr = vm.exports._alloc(source.length) as number;
-    heap.set(source, ptr);
-    sourcePtrs.set(source, ptr);
-    freeSource.register(source, ptr);
-  }
-  return ptr;
+/** The VM's out-of-memory error for an eval whose source or arguments do not fit. */
+function vmFull(): ReplyValue {
+  return { err: binaryToBytes("ERR the Lua VM is out of memory") as any };
 }
 
 /**
  * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
  * for error metadata we do not use), its Buffers and its per-eval allocations: the same wasm
- * export, called as it calls it, with the source kept in the VM's memory and the argument
- * block (u32 count, then u32 length and bytes each) written there directly.
+ * export, called as it calls it, with a kept source's copy in the VM's memory reused and the
+ * argument block (u32 count, then u32 length and bytes each) written there directly.
  */
-function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): void {
+function evalDirect(
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+  keep: boolean,
+): void {
   dropResult();
   if (engine === null) {
     pending = { err: binaryToBytes(vmError) as any };
@@ -710,19 +721,42 @@ function evalDirect(source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]):
     pending = engine.evalWithArgs(source, keys, args);
     return;
   }
-  if (retPtr === 0) retPtr = ex._alloc(8);
-  const script = sourcePtr(source);
+  if (retPtr === 0 && (retPtr = ex._alloc(8)) === 0) {
+    pending = vmFull();
+    return;
+  }
+  // An allocation the VM cannot make returns 0.
+  let script = keep ? sourcePtrs.get(source) ?? 0 : 0;
+  let once = 0;
+  if (script === 0) {
+    script = ex._alloc(source.length);
+    if (script === 0) {
+      pending = vmFull();
+      return;
+    }
+    heap.set(source, script);
+    if (keep && keptBytes + source.length <= KEPT_BYTES) {
+      sourcePtrs.set(source, script);
+      freeSource.register(source, [script, source.length]);
+      keptBytes += source.length;
+    } else once = script;
+  }
   let size = 4;
   for (let i = 0; i < keys.length; i++) size += 4 + keys[i].length;
   for (let i = 0; i < args.length; i++) size += 4 + args[i].length;
   const block = ex._alloc(size);
+  if (block === 0) {
+    if (once !== 0) ex._free_mem(once);
+    pending = vmFull();
+    return;
+  }
   putU32(block, keys.length + args.length);
-  let off = putArgs(block + 4, keys);
-  off = putArgs(off, args);
+  putArgs(putArgs(block + 4, keys), args);
   try {
     ex._eval_with_args(retPtr, script, source.length, block, size, keys.length);
   } finally {
     ex._free_mem(block);
+    if (once !== 0) ex._free_mem(once);
   }
   resultPtr = u32(retPtr);
   resultLen = resultPtr === 0 ? 0 : u32(retPtr + 4);

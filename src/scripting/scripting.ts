@@ -307,7 +307,7 @@ export class Scripting implements Subsystem {
       ctx.tryHere = true;
       setFuel(SERVER_THREAD_FUEL);
       try {
-        runScript(ctx, r.source, keys, args);
+        runScript(ctx, r.source, keys, args, true);
       } finally {
         setFuel(0);
       }
