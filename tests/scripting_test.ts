@@ -425,7 +425,7 @@ Deno.test({
   name: "eval: a script's value is its first, whether it runs as it is or wrapped; EVALSHA twice",
   ignore: !HAS_REFERENCE,
   async fn() {
-    // Scripts that can only return one value run as they are (engine.ts evalSource); the
+    // Scripts that can only return one value run as they are (engine.ts compileEvalScript); the
     // others in a function that keeps the first. Each runs by EVAL, then twice by EVALSHA
     // (the second found by the last-script shortcut), in upper case the second time.
     const scripts = [

@@ -398,14 +398,22 @@ function wrap(open: string, body: Uint8Array, close: string): Uint8Array {
   return out;
 }
 
-/** What the VM runs for an EVAL script (`body` with its shebang line blanked). */
-export function evalSource(body: Uint8Array): Uint8Array {
+/**
+ * Compiles an EVAL script (`body` with its shebang line blanked) as `compileError` does and
+ * returns what the VM runs for it, or the compile error's text.
+ */
+export function compileEvalScript(body: Uint8Array): Uint8Array | string {
+  if (engine === null) return vmError.slice("ERR ".length);
   const f = scriptFeatures(body);
   const needsPrelude = f.helpers || f.error || f.resp3Tables;
+  // One eval compiles it and, when it may run as it is, dumps its bytecode.
+  const r = runLua(NO_SCRIPT_HOST, COMPILE_CHECK, [], needsPrelude ? [body] : [body, ONE]);
+  if (r !== null && !Array.isArray(r)) return compileErrorText(r, "user_script");
   // The VM's result is the chunk's last value, Redis's its first (lua_pcall(lua, 0, 1)): a
   // chunk that cannot return more than one value runs as it is, which spares compiling and
   // calling the wrapping function (a third of a small script's eval).
-  if (!needsPrelude && returnsOneValue(body)) return body.slice();
+  const dump = Array.isArray(r) ? r[0] : null;
+  if (dump instanceof Uint8Array && returnsOneValue(dump)) return body.slice();
   const p = needsPrelude ? prelude(f, false) + "end; " : "";
   // The body runs as a function and its first value is the result (lua_pcall(lua, 0, 1)).
   return wrap(
@@ -435,7 +443,7 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
 }
 
 /**
- * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into
+ * Runs `source` (from `compileEvalScript` / `functionSource`) with KEYS and ARGV set, calling back into
  * `h` for redis.call & co, and leaves its result in the VM for `writePlainResult` /
  * `takeResult` (exactly one of them, or `dropResult`, must follow before the next run).
  * `keep`: `source` is a cached script's or function's, run again and again on this thread:
@@ -775,10 +783,6 @@ function putArgs(off: number, list: Uint8Array[]): number {
   return off;
 }
 
-const DUMP = encoder.encode(
-  "local f = loadstring(ARGV[1], '@user_script') if f then return string.dump(f) end",
-);
-
 /** Lua 5.1's opcodes (lopcodes.h) that `returnsOneValue` reads. */
 const OP_GETGLOBAL = 5;
 const OP_GETTABLE = 6;
@@ -791,16 +795,15 @@ const OP_TAILCALL = 29;
 const OP_RETURN = 30;
 
 /**
- * True when the chunk `body` provably returns at most one value: every `return` of its main
+ * True when the chunk dumped as `dump` provably returns at most one value: every `return` of its main
  * function (not of functions it defines) has one expression or none, or is `return
  * redis.call(...)` / `return redis.pcall(...)` on the sandbox's `redis` (read-only: its call
  * and pcall push one value). Read from the chunk's Lua 5.1 bytecode (string.dump: header,
  * then the main function's source name, line info, four bytes, its instructions and its
  * constants); false when anything is not as expected.
  */
-function returnsOneValue(body: Uint8Array): boolean {
-  const dump = runLua(NO_SCRIPT_HOST, DUMP, [], [body]);
-  if (!(dump instanceof Uint8Array) || dump.length < 12) return false;
+function returnsOneValue(dump: Uint8Array): boolean {
+  if (dump.length < 12) return false;
   const d = new DataView(dump.buffer, dump.byteOffset, dump.byteLength);
   // "\x1bLua", version 5.1, official format, little-endian, 4-byte int, size_t and
   // instruction, 8-byte floating-point numbers.
@@ -866,9 +869,12 @@ function callsRedis(code: Uint32Array, k: (string | null)[], t: number): boolean
   return false;
 }
 
+/** Compiles ARGV[1]: its error, else nothing, or its bytecode ({string.dump}) with ARGV[2]. */
 const COMPILE_CHECK = encoder.encode(
-  "local f, e = loadstring(ARGV[1], '@user_script') if f then return nil end return e",
+  "local f, e = loadstring(ARGV[1], '@user_script') if not f then return e end " +
+    "if ARGV[2] then return {string.dump(f)} end",
 );
+const ONE = encoder.encode("1");
 
 /**
  * Compiles `body` as Redis's luaCreateFunction does (chunk name "@user_script"): null when it
@@ -877,7 +883,11 @@ const COMPILE_CHECK = encoder.encode(
 export function compileError(body: Uint8Array, chunk = "user_script"): string | null {
   if (engine === null) return vmError.slice("ERR ".length);
   const r = runLua(NO_SCRIPT_HOST, COMPILE_CHECK, [], [body]);
-  if (r === null) return null;
+  return r === null ? null : compileErrorText(r, chunk);
+}
+
+/** COMPILE_CHECK's error as compileError words it. */
+function compileErrorText(r: ReplyValue, chunk: string): string {
   if (!(r instanceof Uint8Array)) return "script load failed";
   const text = bytesToBinary(r);
   return text.startsWith("user_script") ? chunk + text.slice("user_script".length) : text;

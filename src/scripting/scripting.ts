@@ -15,9 +15,8 @@ import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
-  compileError,
+  compileEvalScript,
   dropResult,
-  evalSource,
   isError,
   isFuelKilled,
   type ReplyValue,
@@ -219,12 +218,11 @@ export class Scripting implements Subsystem {
       code.set(body.subarray(nl), nl); // the shebang line left blank: line numbers hold
       code.fill(32, 0, nl);
     }
-    const err = compileError(code);
-    if (err !== null) {
-      c.reply.errorBinary(`ERR Error compiling script (new function): ${err}`);
+    const source = compileEvalScript(code);
+    if (typeof source === "string") {
+      c.reply.errorBinary(`ERR Error compiling script (new function): ${source}`);
       return null;
     }
-    const source = evalSource(code);
     const place = { mode: PLACE_UNKNOWN };
     const script: Script = {
       body: body.slice(),
