@@ -13,6 +13,8 @@ import {
   withConnections,
 } from "./helpers.ts";
 import { withBinaryOn } from "./rdb_dataset.ts";
+import { sha1hex } from "../src/scripting/scripting.ts";
+import { binaryToBytes } from "../src/util/bytes.ts";
 import { HAS_REFERENCE, HAS_VALKEY, requireValkey, withOursAndReference } from "./reference.ts";
 
 const ev = (
@@ -417,6 +419,56 @@ Deno.test("eval: sandbox escapes are refused", async () => {
     // The library tables still work afterwards.
     assert.equal(await c.call(...ev("return string.upper('a')")), "$1\r\nA\r\n");
   });
+});
+
+Deno.test({
+  name: "eval: a script's value is its first, whether it runs as it is or wrapped; EVALSHA twice",
+  ignore: !HAS_REFERENCE,
+  async fn() {
+    // Scripts that can only return one value run as they are (engine.ts compileEvalScript); the
+    // others in a function that keeps the first. Each runs by EVAL, then twice by EVALSHA
+    // (the second found by the last-script shortcut), in upper case the second time.
+    const scripts = [
+      "return redis.call('get', KEYS[1])",
+      "return redis.call('incr', KEYS[1])",
+      "return redis.call(unpack({'get', KEYS[1]}))",
+      "if KEYS[1] then return redis.call('get', KEYS[1]) end return 5",
+      "local redis2 = redis return redis2.call('get', KEYS[1])",
+      "local function f() return 1, 2 end return f()",
+      "local function f() return 1, 2 end return (f())",
+      "return 1, 2",
+      "return nil, 2",
+      "return select('#', ...)",
+      "return ...",
+      "local t = {redis.call('get', KEYS[1])} return t[1], t[2]",
+      "return",
+      "local x = 1",
+      "return 1e17",
+      "return -1e17",
+      "return 9007199254740993",
+      "return {1, 'a', {ok = 'x\\ny'}, {2, {3}}, nil, 4}",
+      "return redis.status_reply('a\\r\\nb')",
+      "return arg",
+    ];
+    await withOursAndReference({}, async (ours, ref) => {
+      for (const c of [ours, ref]) await c.call("set", "k", "5");
+      for (const script of scripts) {
+        const sha = sha1hex(binaryToBytes(script));
+        for (const args of [ev(script, "1", "k"), ["evalsha", sha, "1", "k"]]) {
+          assert.equal(await ours.call(...args), await ref.call(...args), script);
+        }
+        const upper = ["evalsha", sha.toUpperCase(), "1", "k"];
+        assert.equal(await ours.call(...upper), await ref.call(...upper), script);
+      }
+      // SCRIPT FLUSH forgets the script EVALSHA found last.
+      const sha = sha1hex(binaryToBytes(scripts.at(-1)!));
+      for (const c of [ours, ref]) assert.equal(await c.call("script", "flush"), "+OK\r\n");
+      assert.equal(
+        await ours.call("evalsha", sha, "1", "k"),
+        "-NOSCRIPT No matching script. Please use EVAL.\r\n",
+      );
+    });
+  },
 });
 
 Deno.test("script: LOAD, EXISTS, FLUSH, KILL, HELP; EVALSHA of a loaded script", async () => {

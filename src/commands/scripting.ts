@@ -3,7 +3,6 @@
 import type { Client } from "../server/client.ts";
 import { type CommandSpec, keyNumKeys, type KeySpec } from "../server/command_table.ts";
 import { type Script, scriptingOf, sha1hex } from "../scripting/scripting.ts";
-import { bytesToBinary } from "../util/bytes.ts";
 import { getLongLong } from "./args.ts";
 import { replyHelp } from "./help.ts";
 
@@ -12,6 +11,9 @@ import { replyHelp } from "./help.ts";
  * argv[3, 3 + n) and the arguments the rest.
  */
 export function getNumKeys(c: Client): number | null {
+  const a = c.argv[2];
+  // One digit, the usual case: no BigInt.
+  if (a.length === 1 && a[0] >= 48 && a[0] <= 57 && a[0] - 48 <= c.argc - 3) return a[0] - 48;
   const n = getLongLong(c, 2);
   if (n === null) return null;
   if (n > BigInt(c.argc - 3)) {
@@ -29,13 +31,11 @@ export function getNumKeys(c: Client): number | null {
 function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
   const scripting = scriptingOf(c.server);
   scripting.feedMonitors(c);
-  let sha: string;
   let script: Script | null | undefined;
   // EVALSHA looks the script up first (evalGetCommandFlags, before the command runs); EVAL
   // checks the number of keys before compiling.
   if (evalsha) {
-    sha = c.argv[1].length === 40 ? bytesToBinary(c.argv[1]).toLowerCase() : "";
-    script = scripting.scripts.get(sha);
+    script = scripting.scriptBySha(c.argv[1]);
     if (script === undefined) {
       c.reply.error("NOSCRIPT No matching script. Please use EVAL.");
       return;
@@ -44,26 +44,12 @@ function evalGeneric(c: Client, evalsha: boolean, ro: boolean): void {
   const numkeys = getNumKeys(c);
   if (numkeys === null) return;
   if (!evalsha) {
-    sha = sha1hex(c.argv[1]);
-    script = scripting.createScript(c, c.argv[1], sha);
+    script = scripting.createScript(c, c.argv[1], sha1hex(c.argv[1]));
     if (script === null) return;
   }
   const keys = c.argv.slice(3, 3 + numkeys);
   const args = c.argv.slice(3 + numkeys);
-  scripting.run(
-    c,
-    {
-      source: script!.source,
-      flags: script!.flags,
-      place: script!.place,
-      name: sha!,
-      chunk: "user_script",
-      isEval: true,
-    },
-    keys,
-    args,
-    ro,
-  );
+  scripting.run(c, script!.runnable, keys, args, ro);
 }
 
 function evalCommand(c: Client): void {

@@ -12,7 +12,8 @@ import process from "node:process";
 import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
-import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
+import { errorToWire, respToWire } from "./wire.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
 
 export type { ReplyValue };
 
@@ -268,9 +269,15 @@ const vm = engine as any;
 // deno-lint-ignore no-explicit-any
 const handlers = (wasm as any)?.handlers;
 if (handlers && typeof handlers.call === "function" && vm?.exports?.HEAPU8) {
-  handlers.call = (...abi: number[]) => hostCall(abi, true);
-  handlers.pcall = (...abi: number[]) => hostCall(abi, false);
+  handlers.call = (a: number, b: number, c?: number) => hostCall(a, b, c, true);
+  handlers.pcall = (a: number, b: number, c?: number) => hostCall(a, b, c, false);
 }
+
+/**
+ * The VM's memory. The engine's build cannot grow it (emscripten_resize_heap aborts), so this
+ * view stays valid for the process.
+ */
+const heap: Uint8Array = vm?.exports?.HEAPU8 ?? new Uint8Array(0);
 
 /**
  * In the VM's worker (vm_worker.ts): redis.call's argument block goes as is to the main
@@ -283,17 +290,32 @@ export function forwardCalls(f: (block: Uint8Array, raise: boolean) => Uint8Arra
   forwardCall = f;
 }
 
-function hostCall(abi: number[], raise: boolean): bigint | void {
+function u32(at: number): number {
+  return (heap[at] | (heap[at + 1] << 8) | (heap[at + 2] << 16) | (heap[at + 3] << 24)) >>> 0;
+}
+
+function putU32(at: number, n: number): void {
+  heap[at] = n;
+  heap[at + 1] = n >>> 8;
+  heap[at + 2] = n >>> 16;
+  heap[at + 3] = n >>> 24;
+}
+
+/**
+ * host_redis_call / host_redis_pcall. The import is (ret, ptr, len) where the result goes
+ * to `ret` as a (ptr, len) pair, or (ptr, len) returning it packed in an i64.
+ */
+function hostCall(a: number, b: number, c: number | undefined, raise: boolean): bigint | void {
   const ex = vm.exports;
-  const hasRet = abi.length >= 3;
-  const ptr = hasRet ? abi[1] : abi[0];
-  const len = hasRet ? abi[2] : abi[1];
+  const hasRet = c !== undefined;
+  const ptr = hasRet ? b : a;
+  const len = hasRet ? c : b;
   let wire: Uint8Array;
   try {
     if (forwardCall !== null) {
-      wire = forwardCall(ex.HEAPU8.subarray(ptr, ptr + len), raise);
+      wire = forwardCall(heap.subarray(ptr, ptr + len), raise);
     } else {
-      const argv = decodeArgBlock(ex.HEAPU8.slice(ptr, ptr + len));
+      const argv = argBlockViews(ptr, len);
       const r = host === null ? "ERR no script is running" : host.call(argv, raise);
       wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
     }
@@ -301,12 +323,32 @@ function hostCall(abi: number[], raise: boolean): bigint | void {
     wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
   }
   const out = ex._alloc(wire.length);
-  const heap: Uint8Array = ex.HEAPU8;
   heap.set(wire, out);
   if (!hasRet) return (BigInt(wire.length) << 32n) | BigInt(out >>> 0);
-  const view = new DataView(heap.buffer, heap.byteOffset);
-  view.setUint32(abi[0], out, true);
-  view.setUint32(abi[0] + 4, wire.length, true);
+  putU32(a, out);
+  putU32(a + 4, wire.length);
+}
+
+/**
+ * redis.call's argument block at `ptr` (u32 count, then u32 length and bytes each), copied
+ * once out of the VM's memory (the VM frees it when the call returns, and a command's
+ * arguments may outlive that: propagation queues them until the script's unit ends), as
+ * views into the copy.
+ */
+function argBlockViews(ptr: number, len: number): Uint8Array[] {
+  const block = heap.slice(ptr, ptr + len);
+  const n = (block[0] | (block[1] << 8) | (block[2] << 16) | (block[3] << 24)) >>> 0;
+  const argv: Uint8Array[] = new Array(n);
+  let off = 4;
+  for (let i = 0; i < n; i++) {
+    const l = (block[off] | (block[off + 1] << 8) | (block[off + 2] << 16) |
+      (block[off + 3] << 24)) >>> 0;
+    off += 4;
+    if (off + l > len) throw new Error("invalid argument encoding");
+    argv[i] = block.subarray(off, off + l);
+    off += l;
+  }
+  return argv;
 }
 
 /**
@@ -356,10 +398,23 @@ function wrap(open: string, body: Uint8Array, close: string): Uint8Array {
   return out;
 }
 
-/** What the VM runs for an EVAL script (`body` with its shebang line blanked). */
-export function evalSource(body: Uint8Array): Uint8Array {
+/**
+ * Compiles an EVAL script (`body` with its shebang line blanked) as `compileError` does and
+ * returns what the VM runs for it, or the compile error's text.
+ */
+export function compileEvalScript(body: Uint8Array): Uint8Array | string {
+  if (engine === null) return vmError.slice("ERR ".length);
   const f = scriptFeatures(body);
-  const p = f.helpers || f.error || f.resp3Tables ? prelude(f, false) + "end; " : "";
+  const needsPrelude = f.helpers || f.error || f.resp3Tables;
+  // One eval compiles it and, when it may run as it is, dumps its bytecode.
+  const r = runLua(NO_SCRIPT_HOST, COMPILE_CHECK, [], needsPrelude ? [body] : [body, ONE]);
+  if (r !== null && !Array.isArray(r)) return compileErrorText(r, "user_script");
+  // The VM's result is the chunk's last value, Redis's its first (lua_pcall(lua, 0, 1)): a
+  // chunk that cannot return more than one value runs as it is, which spares compiling and
+  // calling the wrapping function (a third of a small script's eval).
+  const dump = Array.isArray(r) ? r[0] : null;
+  if (dump instanceof Uint8Array && returnsOneValue(dump)) return body.slice();
+  const p = needsPrelude ? prelude(f, false) + "end; " : "";
   // The body runs as a function and its first value is the result (lua_pcall(lua, 0, 1)).
   return wrap(
     p + (f.resp3Tables ? "return __c((function(...) " : "return ((function(...) "),
@@ -388,9 +443,30 @@ export function functionSource(code: Uint8Array, name: string): Uint8Array {
 }
 
 /**
- * Runs `source` (from `evalSource` / `functionSource`) with KEYS and ARGV set, calling back into `h` for
- * redis.call & co. Returns the script's value converted as Redis converts it (numbers
- * truncated, false nil, `{ok=}` / `{err=}` tables), or, when the script raised, an
+ * Runs `source` (from `compileEvalScript` / `functionSource`) with KEYS and ARGV set, calling back into
+ * `h` for redis.call & co, and leaves its result in the VM for `writePlainResult` /
+ * `takeResult` (exactly one of them, or `dropResult`, must follow before the next run).
+ * `keep`: `source` is a cached script's or function's, run again and again on this thread:
+ * its copy in the VM's memory is kept (see `sourcePtr`).
+ */
+export function runScript(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+  keep = false,
+): void {
+  host = h;
+  try {
+    evalDirect(source, keys, args, keep);
+  } finally {
+    host = null;
+  }
+}
+
+/**
+ * Runs `source` as `runScript` does and returns the script's value converted as Redis converts
+ * it (numbers truncated, false nil, `{ok=}` / `{err=}` tables), or, when the script raised, an
  * `{ err, code, meta: { line, kind?, name? } }` error (see `scriptError`).
  */
 export function runLua(
@@ -399,12 +475,8 @@ export function runLua(
   keys: Uint8Array[],
   args: Uint8Array[],
 ): ReplyValue {
-  host = h;
-  try {
-    return evalDirect(source, keys, args) as ReplyValue;
-  } finally {
-    host = null;
-  }
+  runScript(h, source, keys, args);
+  return takeResult();
 }
 
 /**
@@ -424,6 +496,32 @@ export function unlimitedFuel(): void {
  */
 export function setFuel(fuel: number): void {
   vm?.exports?._set_limits?.(fuel, 0, 0);
+}
+
+const SPIN = encoder.encode("while true do end");
+
+/**
+ * Runs `source` as `runLua` does, stopped after `fuel` Lua instructions counted from its
+ * start. The VM counts instructions in periods that run on from one eval to the next, so a
+ * spin stopped by a budget of 1 first ends one: the run starts on a fresh period, and where
+ * its budget stops it depends on the script alone (as Redis's count hook, set anew for each
+ * script).
+ */
+export function runWithBudget(
+  h: ScriptHost,
+  source: Uint8Array,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+  fuel: number,
+): ReplyValue {
+  try {
+    setFuel(1);
+    runLua(NO_SCRIPT_HOST, SPIN, [], []);
+    setFuel(fuel);
+    return runLua(h, source, keys, args);
+  } finally {
+    setFuel(0);
+  }
 }
 
 /** The VM's error for a chunk stopped by its instruction budget. */
@@ -452,12 +550,12 @@ export function runLuaWire(
   keys: Uint8Array[],
   args: Uint8Array[],
 ): Uint8Array | null {
-  host = h;
-  try {
-    return evalDirect(source, keys, args, true) as Uint8Array | null;
-  } finally {
-    host = null;
-  }
+  runScript(h, source, keys, args);
+  if (pending === null) return null;
+  const ptr = resultPtr;
+  const out = resultLen === 0 ? null : heap.slice(ptr, ptr + resultLen);
+  dropResult();
+  return out;
 }
 
 /** A value `runLuaWire` returned, decoded as `runLua` would have returned it. */
@@ -466,68 +564,317 @@ export function decodeResultWire(wire: Uint8Array | null): ReplyValue {
   if (engine === null) return { err: binaryToBytes(vmError) as any };
   const ex = vm.exports;
   const ptr = ex._alloc(wire.length);
-  ex.HEAPU8.set(wire, ptr);
+  heap.set(wire, ptr);
   // The engine's own decoder (it frees the copy), given a packed (len << 32 | ptr).
   return vm.decodeResult((BigInt(wire.length) << 32n) | BigInt(ptr >>> 0), "");
 }
 
-/** The bytes of a result the VM returned (decodeResult's first half), freed in the VM. */
-function resultWire(result: unknown): Uint8Array | null {
-  const ex = vm.exports;
-  let ptr: number, len: number;
-  if (typeof result === "number") {
-    if (ex.getTempRet0) [ptr, len] = [result >>> 0, ex.getTempRet0()];
-    else ({ ptr, len } = vm.readPtrLen(result >>> 0));
-  } else if (typeof result === "bigint") {
-    [ptr, len] = [Number(result & 0xffffffffn), Number(result >> 32n)];
-  } else if (Array.isArray(result)) {
-    [ptr, len] = [Number(result[0]), Number(result[1])];
-  } else {
-    ({ ptr, len } = result as { ptr: number; len: number });
+/**
+ * The last run's result: `pending` is null when it was taken, else the value itself when the
+ * engine had to decode it (no VM, another ABI), or `IN_VM` with the VM's bytes at
+ * (resultPtr, resultLen), a length of 0 meaning nil.
+ */
+const IN_VM = Symbol("in the VM");
+let pending: ReplyValue | typeof IN_VM = null;
+let resultPtr = 0;
+let resultLen = 0;
+
+/**
+ * The last run's value (see `runLua`), taken from the VM. The engine's decoder builds the
+ * error values (`scriptError` reads their metadata).
+ */
+export function takeResult(): ReplyValue {
+  const p = pending;
+  pending = null;
+  if (p !== IN_VM) return p;
+  if (resultLen === 0) return null;
+  return vm.decodeResult((BigInt(resultLen) << 32n) | BigInt(resultPtr), "");
+}
+
+/** Forgets the last run's result (a try whose result does not stand). */
+export function dropResult(): void {
+  if (pending === IN_VM && resultLen !== 0) vm.exports._free_mem(resultPtr);
+  pending = null;
+}
+
+/** Reply types of the VM's result encoding that `writePlainResult` writes itself. */
+const R_NULL = 0x00;
+const R_INT = 0x01;
+const R_BULK = 0x02;
+const R_ARRAY = 0x03;
+const R_STATUS = 0x04;
+
+/**
+ * Writes the last run's value to `out` straight from the VM's memory when it holds only nils,
+ * integers, strings, status replies and arrays of them (what most scripts return), as
+ * `writeValue` would write it, and frees it; returns false, the result left for `takeResult`,
+ * for anything else (errors, RESP3 types).
+ */
+export function writePlainResult(out: ReplyWriter): boolean {
+  if (pending !== IN_VM) return false;
+  if (resultLen === 0) {
+    pending = null;
+    out.nullBulk();
+    return true;
   }
-  if (!ptr || !len) return null;
-  const out = ex.HEAPU8.slice(ptr, ptr + len);
-  ex._free_mem(ptr);
-  return out;
+  const end = resultPtr + resultLen;
+  if (plainEnd(resultPtr, end) !== end) return false;
+  writePlain(out, resultPtr);
+  dropResult();
+  return true;
+}
+
+/** The end of the plain value at `at`, or -1 when it is not plain or runs past `end`. */
+function plainEnd(at: number, end: number): number {
+  if (at + 5 > end) return -1;
+  const type = heap[at];
+  const n = u32(at + 1);
+  at += 5;
+  switch (type) {
+    case R_NULL:
+      return at;
+    case R_INT:
+      return at + 8 <= end ? at + 8 : -1;
+    case R_BULK:
+    case R_STATUS:
+      return at + n <= end ? at + n : -1;
+    case R_ARRAY:
+      for (let i = 0; i < n && at >= 0; i++) at = plainEnd(at, end);
+      return at;
+  }
+  return -1;
+}
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/** Writes the plain value at `at` (checked by `plainEnd`); returns the position after it. */
+function writePlain(out: ReplyWriter, at: number): number {
+  const type = heap[at];
+  const n = u32(at + 1);
+  at += 5;
+  switch (type) {
+    case R_NULL:
+      out.nullBulk();
+      return at;
+    case R_INT: {
+      const lo = u32(at);
+      const hi = heap[at + 4] | (heap[at + 5] << 8) | (heap[at + 6] << 16) | (heap[at + 7] << 24);
+      const v = hi * 4294967296 + lo;
+      if (Number.isSafeInteger(v)) out.integer(v);
+      else {
+        // The VM saturates a Lua number at or past 2^63; Redis's (long long) cast of it gives
+        // LLONG_MIN (as convert.ts's writeValue).
+        const big = (BigInt(hi) << 32n) | BigInt(lo);
+        out.integer(big === INT64_MAX ? INT64_MIN : big);
+      }
+      return at + 8;
+    }
+    case R_BULK:
+      out.bulkFrom(heap, at, n);
+      return at + n;
+    case R_STATUS:
+      out.simple(bytesToBinary(heap.subarray(at, at + n)).replace(/[\r\n]/g, " "));
+      return at + n;
+  }
+  out.array(n); // R_ARRAY
+  for (let i = 0; i < n; i++) at = writePlain(out, at);
+  return at;
+}
+
+/**
+ * Where the VM writes an eval's (ptr, len): allocated once (the engine's wrapper allocates
+ * and frees one per eval).
+ */
+let retPtr = 0;
+
+/**
+ * Sources kept in the VM's memory (`keep`), freed once their bytes are collected (a flushed
+ * script, a deleted function): the event loop runs the registry's callbacks, so only the
+ * server's thread keeps any. At most KEPT_BYTES of them, as the VM's memory is a fixed 64 MB
+ * that Lua needs too; past that a source is copied for its eval only.
+ */
+const sourcePtrs = new WeakMap<Uint8Array, number>();
+const freeSource = new FinalizationRegistry<[number, number]>(([ptr, len]) => {
+  vm.exports._free_mem(ptr);
+  keptBytes -= len;
+});
+const KEPT_BYTES = 4 << 20;
+let keptBytes = 0;
+
+/** The VM's out-of-memory error for an eval whose source or arguments do not fit. */
+function vmFull(): ReplyValue {
+  return { err: binaryToBytes("ERR the Lua VM is out of memory") as any };
 }
 
 /**
  * The engine's evalWithArgs without the SHA1 it computes in JavaScript for every call (only
- * for error metadata we do not use) and without its Buffers: the same wasm exports, called
- * as it calls them.
+ * for error metadata we do not use), its Buffers and its per-eval allocations: the same wasm
+ * export, called as it calls it, with a kept source's copy in the VM's memory reused and the
+ * argument block (u32 count, then u32 length and bytes each) written there directly.
  */
 function evalDirect(
   source: Uint8Array,
   keys: Uint8Array[],
   args: Uint8Array[],
-  wire = false,
-): ReplyValue | Uint8Array {
-  if (engine === null) return { err: binaryToBytes(vmError) as any };
-  if (typeof vm.callEvalWithArgs !== "function") return engine.evalWithArgs(source, keys, args);
+  keep: boolean,
+): void {
+  dropResult();
+  if (engine === null) {
+    pending = { err: binaryToBytes(vmError) as any };
+    return;
+  }
   const ex = vm.exports;
-  const argBlock = encodeArgBlock(keys, args);
-  const scriptPtr = ex._alloc(source.length);
-  const argsPtr = ex._alloc(argBlock.length);
-  ex.HEAPU8.set(source, scriptPtr);
-  ex.HEAPU8.set(argBlock, argsPtr);
+  if (ex._eval_with_args.length !== 6) {
+    pending = engine.evalWithArgs(source, keys, args);
+    return;
+  }
+  if (retPtr === 0 && (retPtr = ex._alloc(8)) === 0) {
+    pending = vmFull();
+    return;
+  }
+  // An allocation the VM cannot make returns 0.
+  let script = keep ? sourcePtrs.get(source) ?? 0 : 0;
+  let once = 0;
+  if (script === 0) {
+    script = ex._alloc(source.length);
+    if (script === 0) {
+      pending = vmFull();
+      return;
+    }
+    heap.set(source, script);
+    if (keep && keptBytes + source.length <= KEPT_BYTES) {
+      sourcePtrs.set(source, script);
+      freeSource.register(source, [script, source.length]);
+      keptBytes += source.length;
+    } else once = script;
+  }
+  let size = 4;
+  for (let i = 0; i < keys.length; i++) size += 4 + keys[i].length;
+  for (let i = 0; i < args.length; i++) size += 4 + args[i].length;
+  const block = ex._alloc(size);
+  if (block === 0) {
+    if (once !== 0) ex._free_mem(once);
+    pending = vmFull();
+    return;
+  }
+  putU32(block, keys.length + args.length);
+  putArgs(putArgs(block + 4, keys), args);
   try {
-    const result = vm.callEvalWithArgs(
-      scriptPtr,
-      source.length,
-      argsPtr,
-      argBlock.length,
-      keys.length,
-    );
-    return wire ? resultWire(result) : vm.decodeResult(result, "");
+    ex._eval_with_args(retPtr, script, source.length, block, size, keys.length);
   } finally {
-    ex._free_mem(scriptPtr);
-    ex._free_mem(argsPtr);
+    ex._free_mem(block);
+    if (once !== 0) ex._free_mem(once);
+  }
+  resultPtr = u32(retPtr);
+  resultLen = resultPtr === 0 ? 0 : u32(retPtr + 4);
+  pending = IN_VM;
+}
+
+function putArgs(off: number, list: Uint8Array[]): number {
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i];
+    putU32(off, b.length);
+    off += 4;
+    if (b.length < 32) { for (let j = 0; j < b.length; j++) heap[off + j] = b[j]; }
+    else heap.set(b, off);
+    off += b.length;
+  }
+  return off;
+}
+
+/** Lua 5.1's opcodes (lopcodes.h) that `returnsOneValue` reads. */
+const OP_GETGLOBAL = 5;
+const OP_GETTABLE = 6;
+const OP_JMP = 22;
+const OP_EQ = 23;
+const OP_LT = 24;
+const OP_LE = 25;
+const OP_TEST = 26;
+const OP_TAILCALL = 29;
+const OP_RETURN = 30;
+
+/**
+ * True when the chunk dumped as `dump` provably returns at most one value: every `return` of its main
+ * function (not of functions it defines) has one expression or none, or is `return
+ * redis.call(...)` / `return redis.pcall(...)` on the sandbox's `redis` (read-only: its call
+ * and pcall push one value). Read from the chunk's Lua 5.1 bytecode (string.dump: header,
+ * then the main function's source name, line info, four bytes, its instructions and its
+ * constants); false when anything is not as expected.
+ */
+function returnsOneValue(dump: Uint8Array): boolean {
+  if (dump.length < 12) return false;
+  const d = new DataView(dump.buffer, dump.byteOffset, dump.byteLength);
+  // "\x1bLua", version 5.1, official format, little-endian, 4-byte int, size_t and
+  // instruction, 8-byte floating-point numbers.
+  if (d.getUint32(0, true) !== 0x61754c1b || d.getUint32(4, true) !== 0x04010051) return false;
+  if (d.getUint32(8, true) !== 0x00080404) return false;
+  try {
+    let at = 12;
+    at += 4 + d.getUint32(at, true) + 8 + 4; // source, linedefined, lastlinedefined, 4 bytes
+    const ncode = d.getUint32(at, true);
+    at += 4;
+    const code = new Uint32Array(ncode);
+    for (let i = 0; i < ncode; i++) code[i] = d.getUint32(at + 4 * i, true);
+    at += 4 * ncode;
+    const nk = d.getUint32(at, true);
+    at += 4;
+    const k: (string | null)[] = [];
+    for (let i = 0; i < nk; i++) {
+      const t = dump[at++];
+      if (t === 1) at += 1; // boolean
+      else if (t === 3) at += 8; // number
+      else if (t === 4) { // string: size_t length counting its NUL
+        const n = d.getUint32(at, true);
+        k.push(n > 0 ? bytesToBinary(dump.subarray(at + 4, at + 3 + n)) : null);
+        at += 4 + n;
+        continue;
+      } else if (t !== 0) return false;
+      k.push(null);
+    }
+    for (let pc = 0; pc < ncode; pc++) {
+      const i = code[pc];
+      if ((i & 63) !== OP_RETURN) continue;
+      const b = i >>> 23;
+      if (b === 1 || b === 2) continue; // no value, one value
+      if (b !== 0 || pc === 0 || !callsRedis(code, k, pc - 1)) return false;
+    }
+    return true;
+  } catch {
+    return false; // RangeError: a dump cut short
   }
 }
 
+/**
+ * True when code[t] is a TAILCALL of R(A) loaded by `GETGLOBAL A 'redis'; GETTABLE A A
+ * 'call'|'pcall'` with no other write to R(A) between (the arguments go to the registers
+ * above A; tests and jumps do not write A).
+ */
+function callsRedis(code: Uint32Array, k: (string | null)[], t: number): boolean {
+  const op = (i: number) => i & 63;
+  const regA = (i: number) => (i >>> 6) & 255;
+  if (op(code[t]) !== OP_TAILCALL) return false;
+  const a = regA(code[t]);
+  for (let pc = t - 1; pc > 0; pc--) {
+    const i = code[pc];
+    if (regA(i) !== a) continue;
+    const o = op(i);
+    if (o === OP_JMP || o === OP_EQ || o === OP_LT || o === OP_LE || o === OP_TEST) continue;
+    const c = (i >>> 14) & 511;
+    const load = code[pc - 1];
+    return o === OP_GETTABLE && (i >>> 23) === a && c >= 256 &&
+      (k[c - 256] === "call" || k[c - 256] === "pcall") &&
+      op(load) === OP_GETGLOBAL && regA(load) === a && k[load >>> 14] === "redis";
+  }
+  return false;
+}
+
+/** Compiles ARGV[1]: its error, else nothing, or its bytecode ({string.dump}) with ARGV[2]. */
 const COMPILE_CHECK = encoder.encode(
-  "local f, e = loadstring(ARGV[1], '@user_script') if f then return nil end return e",
+  "local f, e = loadstring(ARGV[1], '@user_script') if not f then return e end " +
+    "if ARGV[2] then return {string.dump(f)} end",
 );
+const ONE = encoder.encode("1");
 
 /**
  * Compiles `body` as Redis's luaCreateFunction does (chunk name "@user_script"): null when it
@@ -536,7 +883,11 @@ const COMPILE_CHECK = encoder.encode(
 export function compileError(body: Uint8Array, chunk = "user_script"): string | null {
   if (engine === null) return vmError.slice("ERR ".length);
   const r = runLua(NO_SCRIPT_HOST, COMPILE_CHECK, [], [body]);
-  if (r === null) return null;
+  return r === null ? null : compileErrorText(r, chunk);
+}
+
+/** COMPILE_CHECK's error as compileError words it. */
+function compileErrorText(r: ReplyValue, chunk: string): string {
   if (!(r instanceof Uint8Array)) return "script load failed";
   const text = bytesToBinary(r);
   return text.startsWith("user_script") ? chunk + text.slice("user_script".length) : text;

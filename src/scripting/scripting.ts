@@ -15,17 +15,21 @@ import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
-  compileError,
-  evalSource,
+  compileEvalScript,
+  dropResult,
   isError,
   isFuelKilled,
   type ReplyValue,
   runLua,
+  runScript,
+  runWithBudget,
   scriptError,
   type ScriptHost,
   setFuel,
+  takeResult,
   unlimitedFuel,
   vmLoaded,
+  writePlainResult,
 } from "./engine.ts";
 import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER, type RunPlace } from "./run_place.ts";
 import { VmThread, WORKER_DIR } from "./vm_thread.ts";
@@ -59,6 +63,8 @@ export interface Script {
   flags: number;
   /** Where its runs start. */
   place: RunPlace;
+  /** What EVAL / EVALSHA run (the same for every run). */
+  runnable: Runnable;
 }
 
 /** What runs: an EVAL script or a library function. */
@@ -98,6 +104,14 @@ const SERVER_THREAD_FUEL = 500_000;
 const SERVER_THREAD_CALLS = 1000;
 /** The error a killed script raises (luaMaskCountHook's). */
 const KILLED = "ERR Script killed by user with SCRIPT KILL...";
+/**
+ * The replay that finds a killed script's line (RunContext.killedResult): its instruction
+ * budget (as a try on the server's thread: about a millisecond of Lua on an idle core), and
+ * the most redis.call answers a run keeps for it.
+ */
+const REPLAY_FUEL = 500_000;
+const REPLAY_CALLS = 10_000;
+const REPLAY_BYTES = 1 << 20;
 /**
  * How long SCRIPT KILL waits for the script's next redis.call (where it raises the killed
  * error at its own line) before stopping the worker, for a script that makes none.
@@ -151,6 +165,9 @@ export class Scripting implements Subsystem {
   readonly scripts = new Map<string, Script>();
   /** Bytes of the cached scripts' bodies (lua_scripts_mem). */
   scriptsMemory = 0;
+  /** The script EVALSHA found last and its sha (lower case), for `scriptBySha`. */
+  private lastSha: Uint8Array | null = null;
+  private lastScript: Script | null = null;
   readonly functions = new FunctionLibraries();
   /** The run in progress (curr_run_ctx), null when none. */
   running: RunContext | null = null;
@@ -201,16 +218,18 @@ export class Scripting implements Subsystem {
       code.set(body.subarray(nl), nl); // the shebang line left blank: line numbers hold
       code.fill(32, 0, nl);
     }
-    const err = compileError(code);
-    if (err !== null) {
-      c.reply.errorBinary(`ERR Error compiling script (new function): ${err}`);
+    const source = compileEvalScript(code);
+    if (typeof source === "string") {
+      c.reply.errorBinary(`ERR Error compiling script (new function): ${source}`);
       return null;
     }
+    const place = { mode: PLACE_UNKNOWN };
     const script: Script = {
       body: body.slice(),
-      source: evalSource(code),
+      source,
       flags,
-      place: { mode: PLACE_UNKNOWN },
+      place,
+      runnable: { source, flags, place, name: sha, chunk: "user_script", isEval: true },
     };
     this.scripts.set(sha, script);
     this.scriptsMemory += body.length;
@@ -225,8 +244,31 @@ export class Scripting implements Subsystem {
     if (this.server.monitors.size > 0) this.server.feedMonitors(c, c.argv);
   }
 
+  /**
+   * EVALSHA's lookup of the script named by `sha` (40 hex digits in either case, else none):
+   * the last one found is compared byte by byte first, which spares building the key.
+   */
+  scriptBySha(sha: Uint8Array): Script | undefined {
+    if (sha.length !== 40) return undefined;
+    const last = this.lastSha;
+    if (last !== null) {
+      let i = 0;
+      // | 0x20: A-F as a-f (digits have the bit already).
+      while (i < 40 && (sha[i] | 0x20) === last[i]) i++;
+      if (i === 40) return this.lastScript!;
+    }
+    const script = this.scripts.get(bytesToBinary(sha).toLowerCase());
+    if (script !== undefined) {
+      this.lastSha = binaryToBytes(script.runnable.name);
+      this.lastScript = script;
+    }
+    return script;
+  }
+
   /** SCRIPT FLUSH: forgets every cached script. */
   flushScripts(): void {
+    this.lastSha = null;
+    this.lastScript = null;
     this.scripts.clear();
     this.scriptsMemory = 0;
   }
@@ -262,16 +304,27 @@ export class Scripting implements Subsystem {
       // from the start in the worker, as it will from then on.
       ctx.tryHere = true;
       setFuel(SERVER_THREAD_FUEL);
-      let result: ReplyValue;
       try {
-        result = runLua(ctx, r.source, keys, args);
+        runScript(ctx, r.source, keys, args, true);
       } finally {
         setFuel(0);
       }
-      if (ctx.moved === 0 && !isFuelKilled(result)) {
-        ctx.flushLogs();
-        this.end(ctx, result);
-        return;
+      if (ctx.moved === 0) {
+        // A plain value (no error: not out of fuel) goes straight from the VM to the reply.
+        if (writePlainResult(c.reply)) {
+          this.running = null;
+          ctx.sc.reply.len = 0;
+          ctx.flushLogs();
+          return;
+        }
+        const result = takeResult();
+        if (!isFuelKilled(result)) {
+          ctx.flushLogs();
+          this.end(ctx, result);
+          return;
+        }
+      } else {
+        dropResult();
       }
       if (ctx.moved !== MOVED_ONCE) place.mode = PLACE_WORKER;
       ctx = this.startRun(c, r, readOnly, true);
@@ -323,7 +376,7 @@ export class Scripting implements Subsystem {
       return;
     }
     place.mode = PLACE_WORKER;
-    this.yieldRun(ctx, vm);
+    this.yieldRun(ctx, vm, keys, args);
   }
 
   /**
@@ -347,9 +400,12 @@ export class Scripting implements Subsystem {
    * from the event loop until it ends or SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE stops it.
    * The execution unit stays open, so its writes still propagate as one MULTI/EXEC.
    */
-  private yieldRun(ctx: RunContext, vm: VmThread): void {
+  private yieldRun(ctx: RunContext, vm: VmThread, keys: Uint8Array[], args: Uint8Array[]): void {
     const server = this.server;
     const c = ctx.caller;
+    // Views into the caller's read buffer: kept for the replay of a killed script.
+    const ownKeys = keys.map((k) => k.slice());
+    const ownArgs = args.map((a) => a.slice());
     ctx.yielded = performance.now();
     server.log.warning(
       `Slow script detected: still in execution after ${
@@ -370,7 +426,7 @@ export class Scripting implements Subsystem {
       server.currentClient = null;
     }).then((result) => {
       if (ctx.killTimer !== null) clearTimeout(ctx.killTimer);
-      if (result === undefined) result = ctx.killedResult();
+      if (result === undefined) result = ctx.killedResult(ownKeys, ownArgs);
       server.endBusy();
       server.propagation.nesting--;
       const state = c.blocked;
@@ -407,7 +463,8 @@ export class Scripting implements Subsystem {
     this.server.log.warning("Lua script killed by user with SCRIPT KILL.");
     // Its next redis.call raises the killed error where the script is (the line Redis
     // names). The VM cannot be interrupted inside a chunk: a script that makes no call within
-    // KILL_GRACE_MS goes with its worker (the next script starts one), its line unknown.
+    // KILL_GRACE_MS goes with its worker (the next script starts one), and a replay finds
+    // its line (RunContext.killedResult).
     ctx.killing = true;
     const vm = this.vm;
     ctx.killTimer = setTimeout(() => {
@@ -436,7 +493,7 @@ export class Scripting implements Subsystem {
       replyError(
         c,
         `${text} script: ${r.name}, on @${r.chunk}:${line}.`,
-        ctx.commandErrors.has(text),
+        ctx.commandErrors?.has(text) === true,
       );
       return;
     }
@@ -444,7 +501,7 @@ export class Scripting implements Subsystem {
     if (isError(result)) {
       const code = result.code === undefined ? "" : bytesToBinary(result.code) + " ";
       const text = code + bytesToBinary(result.err);
-      if (ctx.commandErrors.has(text)) {
+      if (ctx.commandErrors?.has(text) === true) {
         replyError(c, text, true);
         return;
       }
@@ -498,8 +555,11 @@ class RunContext implements ScriptHost {
   /** performance.now() at the start, and when it went past busy-reply-threshold (else 0). */
   readonly started: number;
   yielded = 0;
-  /** Error replies of the commands it ran (counted in INFO errorstats when they were sent). */
-  readonly commandErrors = new Set<string>();
+  /**
+   * Error replies of the commands it ran (counted in INFO errorstats when they were sent);
+   * null until the first.
+   */
+  commandErrors: Set<string> | null = null;
 
   constructor(
     readonly scripting: Scripting,
@@ -512,8 +572,31 @@ class RunContext implements ScriptHost {
     this.started = started || performance.now();
   }
 
+  /**
+   * What redis.call / redis.pcall answered a run in the worker that has not written, in order
+   * (copies), for the replay of a killed script; null past REPLAY_CALLS / REPLAY_BYTES or
+   * once it wrote (it cannot be killed then).
+   */
+  private replies: (Uint8Array | string)[] | null = [];
+  private replyBytes = 0;
+
   /** scriptCall: redis.call / redis.pcall of `argv`, with Redis's checks and texts. */
-  call(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
+  call(argv: Uint8Array[], raise: boolean): Uint8Array | string {
+    const r = this.callCommand(argv, raise);
+    const replies = this.replies;
+    if (replies !== null && !this.tryHere) {
+      if (this.writeDirty || replies.length === REPLAY_CALLS || this.replyBytes > REPLAY_BYTES) {
+        this.replies = null;
+      } else if (typeof r === "string") replies.push(r);
+      else {
+        replies.push(r.slice());
+        this.replyBytes += r.length;
+      }
+    }
+    return r;
+  }
+
+  private callCommand(argv: Uint8Array[], _raise: boolean): Uint8Array | string {
     if (this.killing) return KILLED;
     if (argv.length === 0) {
       return "ERR Please specify at least one argument for this redis lib call";
@@ -528,10 +611,11 @@ class RunContext implements ScriptHost {
       return "ERR Wrong number of args calling Redis command from script";
     }
     sc.lastCmd = cmd;
-    if (cmd.flags.includes("noscript")) {
+    const bits = scriptBits(cmd);
+    if (bits & NOSCRIPT) {
       return "ERR This Redis command is not allowed from script";
     }
-    if (hasEffects(cmd)) {
+    if (bits & EFFECTS) {
       if (this.tryHere) return this.moveToWorker(MOVED_TO_STAY);
       this.effects = true;
     } else if (this.tryHere) {
@@ -557,8 +641,9 @@ class RunContext implements ScriptHost {
     sc.reply.len = 0;
     call(sc, cmd);
     const reply = sc.reply.buf.subarray(0, sc.reply.len);
-    if (reply[0] === 45 && this.commandErrors.size < 16) { // "-"
-      this.commandErrors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
+    if (reply[0] === 45) { // "-"
+      const errors = this.commandErrors ??= new Set();
+      if (errors.size < 16) errors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
     }
     return reply;
   }
@@ -598,16 +683,57 @@ class RunContext implements ScriptHost {
 
   /**
    * The error of a script stopped with its worker by SCRIPT KILL / FUNCTION KILL
-   * (luaMaskCountHook's) because it made no redis.call: the line it was at is unknown, line 1
-   * is reported.
+   * (luaMaskCountHook's) because it made no redis.call in time. Redis's count hook raises it
+   * at the line the script is at; the worker's VM cannot say where it was, so the script
+   * runs again here with the same KEYS and ARGV, its redis.call's answered from `replies`
+   * (nothing runs twice), until an instruction budget stops it: the VM names that line, which
+   * for a script spinning in a loop is a line of the loop, as Redis's hook gives it. Line 1
+   * when the replay cannot stand for the run (no VM, too many calls recorded, it ended
+   * otherwise or made a call the run had not made).
    */
-  killedResult(): ReplyValue {
+  killedResult(keys: Uint8Array[], args: Uint8Array[]): ReplyValue {
     return {
       err: binaryToBytes(KILLED.slice("ERR ".length)),
       code: binaryToBytes("ERR"),
-      meta: { line: 1, kind: "killed" },
+      meta: { line: this.replayLine(keys, args), kind: "killed" },
     } as ReplyValue;
   }
+
+  private replayLine(keys: Uint8Array[], args: Uint8Array[]): number {
+    const replies = this.replies;
+    if (replies === null || !vmLoaded()) return 1;
+    let next = 0;
+    let diverged = false;
+    const replay: ScriptHost = {
+      call: () => {
+        if (next < replies.length) return replies[next++];
+        diverged = true;
+        return KILLED;
+      },
+      log: () => {},
+      setResp: () => {},
+    };
+    const result = runWithBudget(replay, this.runnable.source, keys, args, REPLAY_FUEL);
+    if (diverged || !isFuelKilled(result) || !isError(result) || result.meta === undefined) {
+      return 1;
+    }
+    return result.meta.line;
+  }
+}
+
+/** What redis.call checks of a command's flags, as bits (`scriptBits`). */
+const NOSCRIPT = 1;
+const EFFECTS = 2;
+const scriptBitsOf = new WeakMap<Command, number>();
+
+/** NOSCRIPT and EFFECTS (`hasEffects`) of `cmd`, read from its flags once. */
+function scriptBits(cmd: Command): number {
+  let bits = scriptBitsOf.get(cmd);
+  if (bits === undefined) {
+    bits = (cmd.flags.includes("noscript") ? NOSCRIPT : 0) | (hasEffects(cmd) ? EFFECTS : 0);
+    scriptBitsOf.set(cmd, bits);
+  }
+  return bits;
 }
 
 /**
