@@ -367,7 +367,7 @@ export class Client {
     if (this.conn === null || this.closed) return false;
     const used = this.outputBufferMemory;
     if (used === 0 && (this.kind !== "replica" || this.monitor)) return false; // not a replica
-    this.server.stats.recordClientBuffers(0, used, Date.now());
+    this.server.stats.recordClientBuffers(0, used, this.server.clock.now());
     const limit = this.server.config.clientOutputBufferLimits[this.limitClass];
     const hard = limit.hard > 0 && used >= limit.hard;
     let soft = limit.soft > 0 && used >= limit.soft;

@@ -187,6 +187,13 @@ export interface Command extends CommandSpec {
   skipMonitor: boolean;
   isDenyOom: boolean;
   noAuth: boolean;
+  /**
+   * Its own work is bounded by its argument and reply sizes: CMD_FAST, or an O(1)
+   * string setter (Redis leaves SET unflagged because freeing the value it replaces
+   * takes time there; here the GC does). A connection's batch times such commands
+   * together (command_timer.ts).
+   */
+  light: boolean;
   /** Subcommand lookup by lower-case name. */
   subs?: Map<string, Command>;
   /** Per-command statistics (INFO commandstats). */
@@ -360,6 +367,8 @@ function resolve(spec: CommandSpec, parent?: Command): Command {
     isReadonly: spec.flags.includes("readonly"),
     isDenyOom: spec.flags.includes("denyoom"),
     noAuth: spec.flags.includes("no_auth"),
+    light: spec.flags.includes("fast") ||
+      (!parent && (spec.name === "set" || spec.name === "setex" || spec.name === "psetex")),
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };
   if (spec.subcommands) {

@@ -87,47 +87,53 @@ export async function handleConnection(c: Client): Promise<void> {
     let n: number | null;
     while ((n = await readInto(conn, parser, currentLimits(), held)) !== null) {
       server.stats.netInputBytes += n;
-      const now = Date.now();
+      // The read's commands run as a batch: its clock readings serve them all (command_timer.ts).
+      const timer = server.timer;
+      const now = timer.begin();
       c.lastInteraction = now; // any input counts against the idle timeout
       server.stats.recordClientBuffers(parser.bufferBytes, 0, now);
       c.processing = true;
-      let first = true;
       let error: ProtocolError | null = null;
-      // Each command is parsed once the one before it has run, under the limits then in
-      // force: an AUTH lifts the unauthenticated size limits for the rest of the read, as
-      // Redis parses and runs in turn.
-      while (!c.closeAfterReply && !c.closed) {
-        let argv: Uint8Array[] | null;
-        try {
-          argv = parser.next(currentLimits());
-        } catch (err) {
-          if (!(err instanceof ProtocolError)) throw err;
-          error = err;
-          break;
-        }
-        if (argv === null) break;
-        if (server.pause !== null && server.mustWaitForPause(c, argv)) {
-          first = true;
-          c.processing = false;
-          await c.flush();
-          while (server.pause !== null && server.mustWaitForPause(c, argv)) {
-            await server.waitForUnpause();
+      try {
+        // Each command is parsed once the one before it has run, under the limits then in
+        // force: an AUTH lifts the unauthenticated size limits for the rest of the read, as
+        // Redis parses and runs in turn.
+        while (!c.closeAfterReply && !c.closed) {
+          let argv: Uint8Array[] | null;
+          try {
+            argv = parser.next(currentLimits());
+          } catch (err) {
+            if (!(err instanceof ProtocolError)) throw err;
+            error = err;
+            break;
           }
-          if (c.closed) break;
-          c.processing = true;
+          if (argv === null) break;
+          if (server.pause !== null && server.mustWaitForPause(c, argv)) {
+            // Other clients run meanwhile: the batch ends here and starts again after.
+            timer.end();
+            c.processing = false;
+            await c.flush();
+            while (server.pause !== null && server.mustWaitForPause(c, argv)) {
+              await server.waitForUnpause();
+            }
+            timer.begin();
+            if (c.closed) break;
+            c.processing = true;
+          }
+          processCommand(c, argv);
+          if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
+          if (c.blocked !== null) {
+            timer.end();
+            c.processing = false;
+            await c.flush();
+            await waitWhileBlocked(c, conn, held);
+            timer.begin();
+            c.processing = true;
+            if (c.closed) break;
+          }
         }
-        // Within a batch a command starts when the previous one ended: one clock read each.
-        processCommand(c, argv, first ? performance.now() : server.lastCallEnd);
-        first = false;
-        if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
-        if (c.blocked !== null) {
-          first = true;
-          c.processing = false;
-          await c.flush();
-          await waitWhileBlocked(c, conn, held);
-          c.processing = true;
-          if (c.closed) break;
-        }
+      } finally {
+        timer.end();
       }
       c.queryBufferBytes = parser.pendingBytes;
       if (error !== null && !c.closeAfterReply) {
