@@ -230,6 +230,9 @@ export class CommandTable {
   private maxNameLength = 0;
   /** Longest subcommand name. */
   private maxSubNameLength = 0;
+  /** The table name lookupBytes found last, and its command. */
+  private lastName = "";
+  private lastCmd: Command | undefined = undefined;
 
   /** Adds rows; throws on duplicates so two files can't define one command. */
   register(specs: CommandSpec[]): void {
@@ -307,6 +310,17 @@ export class CommandTable {
   lookupBytes(name: Uint8Array): Command | undefined {
     const n = name.length;
     if (n === 0 || n > this.maxNameLength) return undefined;
+    // A pipeline mostly repeats one command: the last name found is tried first.
+    const last = this.lastName;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n) {
+        const b = name[i];
+        if ((b >= 65 && b <= 90 ? b | 0x20 : b) !== last.charCodeAt(i)) break;
+        i++;
+      }
+      if (i === n) return this.lastCmd;
+    }
     let h = n;
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (name[i] | 0x20)) | 0;
     const candidates = this.byHash.get(h);
@@ -320,6 +334,8 @@ export class CommandTable {
         const folded = b >= 65 && b <= 90 ? b | 0x20 : b;
         if (folded !== s.charCodeAt(i)) continue outer;
       }
+      this.lastName = s;
+      this.lastCmd = e.cmd;
       return e.cmd;
     }
     return undefined;
@@ -327,6 +343,8 @@ export class CommandTable {
 
   /** Rebuilds the lookup indexes from `map` (after registering or renaming). */
   private reindex(): void {
+    this.lastName = "";
+    this.lastCmd = undefined;
     this.spelled.clear();
     this.byHash.clear();
     this.maxNameLength = 0;
