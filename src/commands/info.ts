@@ -177,7 +177,7 @@ function serverFields(server: Server): InfoField[] {
 }
 
 function clientsFields(server: Server): InfoField[] {
-  let [maxIn, maxOut] = server.stats.recentClientBufferPeaks(Date.now());
+  let [maxIn, maxOut] = server.stats.recentClientBufferPeaks(server.clock.now());
   let connected = 0, inTimeout = 0;
   const blockingKeys = new Set<string>();
   for (const c of server.clients.values()) {

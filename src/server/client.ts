@@ -79,6 +79,7 @@ export const REPLY_CHUNK = 64 * 1024;
 /** Reply buffers up to this size are reused; bigger ones are dropped after use. */
 const REPLY_BUF_REUSE = 1024 * 1024;
 const NO_BYTES = new Uint8Array(0);
+const DONE = Promise.resolve();
 
 let nextClientId = 1;
 
@@ -159,6 +160,7 @@ export class Client {
   kind: "normal" | "master" | "replica" | "pubsub" = "normal";
 
   private flushing: Promise<void> | null = null;
+  private draining = false;
   private spare: Uint8Array | null = null;
   private flushScheduled = false;
 
@@ -288,11 +290,12 @@ export class Client {
   /** Writes all pending replies; concurrent calls share one drain. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.reply.len === 0 || this.conn === null) return Promise.resolve();
-    this.flushing = this.drain().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
+    if (this.reply.len === 0 || this.conn === null) return DONE;
+    this.draining = true;
+    const drained = this.drain();
+    // Shared while it runs (it clears both when done, perhaps before returning here).
+    if (this.draining) this.flushing = drained;
+    return drained;
   }
 
   /**
@@ -374,7 +377,7 @@ export class Client {
     if (this.conn === null || this.closed) return false;
     const used = this.outputBufferMemory;
     if (used === 0 && (this.kind !== "replica" || this.monitor)) return false; // not a replica
-    this.server.stats.recordClientBuffers(0, used, Date.now());
+    this.server.stats.recordClientBuffers(0, used, this.server.clock.now());
     const cls = this.limitClass;
     const limit = this.server.config.clientOutputBufferLimits[cls];
     // A replica's hard limit below repl-backlog-size would cut replicas a partial resync
@@ -427,55 +430,63 @@ export class Client {
 
   private async drain(): Promise<void> {
     const conn = this.conn!;
-    while (!this.closed) {
-      let data: Uint8Array;
-      if (this.outHead < this.outQueue.length) {
-        data = this.outQueue[this.outHead];
-        this.outQueue[this.outHead++] = NO_BYTES; // written chunks go to the GC one by one
-        this.outQueued -= data.length;
-        if (this.outHead === this.outQueue.length) {
-          this.outQueue = [];
-          this.outHead = 0;
+    try {
+      while (!this.closed) {
+        let data: Uint8Array;
+        // The writer's buffer `data` was taken from, reused once written.
+        let buffer: Uint8Array | null = null;
+        if (this.outHead < this.outQueue.length) {
+          data = this.outQueue[this.outHead];
+          this.outQueue[this.outHead++] = NO_BYTES; // written chunks go to the GC one by one
+          this.outQueued -= data.length;
+          if (this.outHead === this.outQueue.length) {
+            this.outQueue = [];
+            this.outHead = 0;
+          }
+        } else if (this.reply.len > 0) {
+          buffer = this.reply.buf;
+          data = this.reply.take(this.spare);
+          this.spare = null;
+        } else {
+          break;
         }
-      } else if (this.reply.len > 0) {
-        data = this.reply.take(this.spare);
-        this.spare = null;
-      } else {
-        break;
-      }
-      this.inFlight = data.length;
-      // Writes this reply reflects reach the AOF first (beforeSleep's flushAppendOnlyFile),
-      // fsynced with appendfsync always.
-      const durable = this.server.beforeReplies();
-      if (durable !== undefined) {
-        await durable;
-        if (this.closed) {
+        this.inFlight = data.length;
+        // Writes this reply reflects reach the AOF first (beforeSleep's flushAppendOnlyFile),
+        // fsynced with appendfsync always.
+        const durable = this.server.beforeReplies();
+        if (durable !== undefined) {
+          await durable;
+          if (this.closed) {
+            this.inFlight = 0;
+            return;
+          }
+        }
+        if (this.kind === "replica") this.server.stats.netReplOutputBytes += data.length;
+        else this.server.stats.netOutputBytes += data.length;
+        try {
+          let off = 0;
+          while (off < data.length) {
+            const n = await conn.write(off === 0 ? data : data.subarray(off));
+            off += n;
+            this.inFlight = data.length - off;
+            if (this.outputExempt > 0) this.outputExempt = Math.max(0, this.outputExempt - n);
+          }
+        } catch {
           this.inFlight = 0;
+          this.close();
           return;
         }
-      }
-      if (this.kind === "replica") this.server.stats.netReplOutputBytes += data.length;
-      else this.server.stats.netOutputBytes += data.length;
-      try {
-        let off = 0;
-        while (off < data.length) {
-          const n = await conn.write(data.subarray(off));
-          off += n;
-          this.inFlight = data.length - off;
-          if (this.outputExempt > 0) this.outputExempt = Math.max(0, this.outputExempt - n);
-        }
-      } catch {
         this.inFlight = 0;
-        this.close();
-        return;
+        // Reuse the writer's ordinary buffers; a big one goes back to the GC.
+        if (data.buffer.byteLength <= REPLY_BUF_REUSE) {
+          const buf = buffer ?? new Uint8Array(data.buffer);
+          if (this.reply.buf.length === 0) this.reply.buf = buf; // nothing written meanwhile
+          else this.spare = buf;
+        }
       }
-      this.inFlight = 0;
-      // Reuse the writer's ordinary buffers; a big one goes back to the GC.
-      if (data.buffer.byteLength <= REPLY_BUF_REUSE) {
-        const buf = new Uint8Array(data.buffer);
-        if (this.reply.buf.length === 0) this.reply.buf = buf; // nothing written meanwhile
-        else this.spare = buf;
-      }
+    } finally {
+      this.draining = false;
+      this.flushing = null;
     }
   }
 

@@ -187,6 +187,13 @@ export interface Command extends CommandSpec {
   skipMonitor: boolean;
   isDenyOom: boolean;
   noAuth: boolean;
+  /**
+   * Its own work is bounded by its argument and reply sizes: CMD_FAST, or an O(1)
+   * string setter (Redis leaves SET unflagged because freeing the value it replaces
+   * takes time there; here the GC does). A connection's batch times such commands
+   * together (command_timer.ts).
+   */
+  light: boolean;
   /** Subcommand lookup by lower-case name. */
   subs?: Map<string, Command>;
   /** Per-command statistics (INFO commandstats). */
@@ -223,6 +230,9 @@ export class CommandTable {
   private maxNameLength = 0;
   /** Longest subcommand name. */
   private maxSubNameLength = 0;
+  /** The table name lookupBytes found last, and its command. */
+  private lastName = "";
+  private lastCmd: Command | undefined = undefined;
 
   /** Adds rows; throws on duplicates so two files can't define one command. */
   register(specs: CommandSpec[]): void {
@@ -300,6 +310,17 @@ export class CommandTable {
   lookupBytes(name: Uint8Array): Command | undefined {
     const n = name.length;
     if (n === 0 || n > this.maxNameLength) return undefined;
+    // A pipeline mostly repeats one command: the last name found is tried first.
+    const last = this.lastName;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n) {
+        const b = name[i];
+        if ((b >= 65 && b <= 90 ? b | 0x20 : b) !== last.charCodeAt(i)) break;
+        i++;
+      }
+      if (i === n) return this.lastCmd;
+    }
     let h = n;
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (name[i] | 0x20)) | 0;
     const candidates = this.byHash.get(h);
@@ -313,6 +334,8 @@ export class CommandTable {
         const folded = b >= 65 && b <= 90 ? b | 0x20 : b;
         if (folded !== s.charCodeAt(i)) continue outer;
       }
+      this.lastName = s;
+      this.lastCmd = e.cmd;
       return e.cmd;
     }
     return undefined;
@@ -320,6 +343,8 @@ export class CommandTable {
 
   /** Rebuilds the lookup indexes from `map` (after registering or renaming). */
   private reindex(): void {
+    this.lastName = "";
+    this.lastCmd = undefined;
     this.spelled.clear();
     this.byHash.clear();
     this.maxNameLength = 0;
@@ -360,6 +385,8 @@ function resolve(spec: CommandSpec, parent?: Command): Command {
     isReadonly: spec.flags.includes("readonly"),
     isDenyOom: spec.flags.includes("denyoom"),
     noAuth: spec.flags.includes("no_auth"),
+    light: spec.flags.includes("fast") ||
+      (!parent && (spec.name === "set" || spec.name === "setex" || spec.name === "psetex")),
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };
   if (spec.subcommands) {

@@ -22,38 +22,29 @@ export interface HeldInput {
 }
 
 /**
- * Reads the next bytes of `conn` (or of `held`) into the parser's buffer.
- * Returns the count read, or null at EOF. Argument views parsed earlier become
- * invalid. Throws QueryBufferLimitError past client-query-buffer-limit.
+ * Reads the next bytes of `held` into the parser's buffer (the connection loop
+ * reads the socket itself when nothing is held). Returns the count read, or
+ * null at EOF. Argument views parsed earlier become invalid. Throws
+ * QueryBufferLimitError past client-query-buffer-limit.
  */
-async function readInto(
-  conn: Deno.Conn,
+async function readHeld(
   parser: RequestParser,
   limits: ParserLimits,
   held: HeldInput,
 ): Promise<number | null> {
   const region = parser.writable(limits);
-  let n: number | null;
-  if (held.chunks.length > 0 || held.inflight) {
-    if (held.chunks.length === 0) {
-      const data = await held.inflight;
-      held.inflight = null;
-      if (data === null) return null;
-      held.chunks.push(data);
-    }
-    const data = held.chunks[0];
-    n = Math.min(data.length, region.length);
-    region.set(data.subarray(0, n));
-    if (n === data.length) held.chunks.shift();
-    else held.chunks[0] = data.subarray(n);
-  } else {
-    try {
-      n = await conn.read(region);
-    } catch {
-      return null; // reset by peer or closed by us
-    }
+  if (held.chunks.length === 0) {
+    const data = await held.inflight;
+    held.inflight = null;
+    if (data === null) return null;
+    held.chunks.push(data);
   }
-  if (n !== null) parser.commit(n);
+  const data = held.chunks[0];
+  const n = Math.min(data.length, region.length);
+  region.set(data.subarray(0, n));
+  if (n === data.length) held.chunks.shift();
+  else held.chunks[0] = data.subarray(n);
+  parser.commit(n);
   return n;
 }
 
@@ -84,50 +75,69 @@ export async function handleConnection(c: Client): Promise<void> {
   };
   const held: HeldInput = { chunks: [], inflight: null };
   try {
-    let n: number | null;
-    while ((n = await readInto(conn, parser, currentLimits(), held)) !== null) {
+    while (true) {
+      let n: number | null;
+      if (held.chunks.length > 0 || held.inflight !== null) {
+        n = await readHeld(parser, currentLimits(), held);
+      } else {
+        // Read the socket straight into the parser's buffer (no promise of our own per read).
+        const region = parser.writable(currentLimits());
+        try {
+          n = await conn.read(region);
+        } catch {
+          n = null; // reset by peer or closed by us
+        }
+        if (n !== null) parser.commit(n);
+      }
+      if (n === null) break;
       server.stats.netInputBytes += n;
-      const now = Date.now();
+      // The read's commands run as a batch: its clock readings serve them all (command_timer.ts).
+      const timer = server.timer;
+      const now = timer.begin();
       c.lastInteraction = now; // any input counts against the idle timeout
       server.stats.recordClientBuffers(parser.bufferBytes, 0, now);
       c.processing = true;
-      let first = true;
       let error: ProtocolError | null = null;
-      // Each command is parsed once the one before it has run, under the limits then in
-      // force: an AUTH lifts the unauthenticated size limits for the rest of the read, as
-      // Redis parses and runs in turn.
-      while (!c.closeAfterReply && !c.closed) {
-        let argv: Uint8Array[] | null;
-        try {
-          argv = parser.next(currentLimits());
-        } catch (err) {
-          if (!(err instanceof ProtocolError)) throw err;
-          error = err;
-          break;
-        }
-        if (argv === null) break;
-        if (server.pause !== null && server.mustWaitForPause(c, argv)) {
-          first = true;
-          c.processing = false;
-          await c.flush();
-          while (server.pause !== null && server.mustWaitForPause(c, argv)) {
-            await server.waitForUnpause();
+      try {
+        // Each command is parsed once the one before it has run, under the limits then in
+        // force: an AUTH lifts the unauthenticated size limits for the rest of the read, as
+        // Redis parses and runs in turn.
+        while (!c.closeAfterReply && !c.closed) {
+          let argv: Uint8Array[] | null;
+          try {
+            argv = parser.next(currentLimits());
+          } catch (err) {
+            if (!(err instanceof ProtocolError)) throw err;
+            error = err;
+            break;
           }
-          if (c.closed) break;
-          c.processing = true;
+          if (argv === null) break;
+          if (server.pause !== null && server.mustWaitForPause(c, argv)) {
+            // Other clients run meanwhile: the batch ends here and starts again after.
+            timer.end();
+            c.processing = false;
+            await c.flush();
+            while (server.pause !== null && server.mustWaitForPause(c, argv)) {
+              await server.waitForUnpause();
+            }
+            timer.begin();
+            if (c.closed) break;
+            c.processing = true;
+          }
+          processCommand(c, argv);
+          if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
+          if (c.blocked !== null) {
+            timer.end();
+            c.processing = false;
+            await c.flush();
+            await waitWhileBlocked(c, conn, held);
+            timer.begin();
+            c.processing = true;
+            if (c.closed) break;
+          }
         }
-        // Within a batch a command starts when the previous one ended: one clock read each.
-        processCommand(c, argv, first ? performance.now() : server.lastCallEnd);
-        first = false;
-        if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
-        if (c.blocked !== null) {
-          first = true;
-          c.processing = false;
-          await c.flush();
-          await waitWhileBlocked(c, conn, held);
-          c.processing = true;
-          if (c.closed) break;
-        }
+      } finally {
+        timer.end();
       }
       c.queryBufferBytes = parser.pendingBytes;
       if (error !== null && !c.closeAfterReply) {

@@ -8,26 +8,31 @@ import type { Command } from "./command_table.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 import { PROPAGATE_ALL } from "./propagation.ts";
+import { LIGHT_BYTES } from "./command_timer.ts";
+
+/** `call`'s start for a light command of a batch: timed with its segment (command_timer.ts). */
+const IN_SEGMENT = -1;
 
 /**
  * Looks up, checks and runs one command for `c`. Replies go to `c.reply`.
- * `start` is the performance.now() time the command starts at; a connection
- * running a batch passes the end time of the previous command (see `call`), so
- * each command costs one clock read.
+ * Inside a connection's batch (`server.timer.active`) the command time and the
+ * durations come from the batch's clock readings (command_timer.ts); otherwise
+ * the clocks are read for this command.
  * CLIENT REPLY OFF drops every reply; CLIENT REPLY SKIP drops the replies of the
  * next command, whatever it is (rejections included), as Redis's
  * CLIENT_REPLY_SKIP_NEXT -> CLIENT_REPLY_SKIP hand-over in resetClient does.
  */
-export function processCommand(
-  c: Client,
-  argv: Uint8Array[],
-  start: number = performance.now(),
-): void {
+export function processCommand(c: Client, argv: Uint8Array[]): void {
+  if (c.replyMode === "on") {
+    c.replySkip = false;
+    dispatchCommand(c, argv);
+    return;
+  }
   c.replySkip = c.replyMode === "skip";
   if (c.replySkip) c.replyMode = "on";
   const replyStart = c.reply.len;
   const muted = repliesMuted(c);
-  dispatchCommand(c, argv, start);
+  dispatchCommand(c, argv);
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (c.blocked === null) c.replySkip = false;
 }
@@ -42,14 +47,19 @@ function repliesMuted(c: Client): boolean {
   return c.replyMode === "off" || c.replySkip;
 }
 
-function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
+function dispatchCommand(c: Client, argv: Uint8Array[]): void {
   const server = c.server;
+  const timer = server.timer;
   c.argv = argv;
-  // Expiry compares against the wall clock, read per command like Redis's
-  // command time snapshot (a monotonic clock plus an offset drifts by ~ms).
-  c.lastInteraction = server.keyspace.now = server.clock.now();
-  // The next command of a batch starts here if this one is rejected (call moves it on).
-  server.lastCallEnd = start;
+  let start = IN_SEGMENT;
+  if (timer.active) {
+    c.lastInteraction = server.keyspace.now; // the batch's command time
+  } else {
+    start = performance.now();
+    // Expiry compares against the wall clock, read per command like Redis's
+    // command time snapshot (a monotonic clock plus an offset drifts by ~ms).
+    c.lastInteraction = server.keyspace.now = server.clock.now();
+  }
   const cmd = server.commands.lookupArgv(argv);
   if (cmd === undefined) {
     c.lastCmd = null;
@@ -157,7 +167,8 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
   }
   server.currentClient = c;
   try {
-    call(c, cmd, start);
+    if (start !== IN_SEGMENT) call(c, cmd, start);
+    else call(c, cmd, timer.isLight(cmd, argv) ? IN_SEGMENT : timer.start());
   } finally {
     server.currentClient = null;
   }
@@ -170,7 +181,8 @@ function dispatchCommand(c: Client, argv: Uint8Array[], start: number): void {
 
 /**
  * Runs a checked command: executes the handler, accounts for it (commandstats,
- * slowlog), feeds MONITOR, and queues it for propagation when it changed the
+ * slowlog; `start` is its performance.now() start, or IN_SEGMENT for a light
+ * command of a batch, timed with its segment), feeds MONITOR, and queues it for propagation when it changed the
  * dataset (or forced it). Calls nest (EXEC runs its queue through here); the
  * outermost one ends the execution unit and sends what it queued, as Redis's
  * call() / afterCommand() / propagatePendingCommands() do.
@@ -200,9 +212,12 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   } finally {
     propagation.nesting--;
   }
-  const end = performance.now();
-  c.server.lastCallEnd = end;
-  const usec = c.duration + Math.round((end - start) * 1000);
+  let usec = 0;
+  if (start !== IN_SEGMENT) {
+    const end = performance.now();
+    usec = c.duration + Math.round((end - start) * 1000);
+    if (propagation.nesting === 0 && server.timer.active) server.timer.timed(start, end);
+  }
   // Also here for commands run by EXEC and blocked commands served later.
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (cmd.isReadonly && server.trackReads !== null) server.trackReads(c, cmd);
@@ -210,6 +225,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
     c.duration = usec; // accounted when it is served or times out
   } else {
     accountCommand(c, cmd, usec, server.stats.totalErrorReplies !== errorsBefore);
+    if (start === IN_SEGMENT) server.timer.addLight(c, cmd, c.reply.len - replyStart > LIGHT_BYTES);
     if (server.monitors.size > 0 && !cmd.skipMonitor) {
       server.feedMonitors(c, c.argv);
     }
@@ -248,7 +264,8 @@ export function accountCommand(c: Client, cmd: Command, usec: number, failed: bo
   server.stats.totalCommandsProcessed++;
   c.commands++;
   c.lastCmd = cmd;
-  if (!cmd.skipSlowlog && usec >= server.config.slowlogLogSlowerThan) {
+  const slower = server.config.slowlogLogSlowerThan;
+  if (slower >= 0 && usec >= slower && !cmd.skipSlowlog) {
     server.slowlog.record(c, usec);
   }
 }

@@ -10,6 +10,7 @@ import { Db, Keyspace } from "../store/keyspace.ts";
 import { binaryToBytes, reprBytes } from "../util/bytes.ts";
 import { BlockingManager } from "./blocking.ts";
 import { Clock } from "./clock.ts";
+import { CommandTimer } from "./command_timer.ts";
 import { Client } from "./client.ts";
 import type { NotifyClass } from "./client.ts";
 import type { Config } from "./config.ts";
@@ -84,8 +85,8 @@ export class Server {
   readonly clock: Clock;
   /** Installed subsystems, in installation order. */
   readonly subsystems: Subsystem[] = [];
-  /** performance.now() when the last command finished (the next one in a batch starts there). */
-  lastCallEnd = 0;
+  /** Command time and durations of a connection's batch of commands. */
+  readonly timer = new CommandTimer(this);
   /** Cron runs so far (Redis's cronloops). */
   cronLoops = 0;
   /** DEBUG SET-ACTIVE-EXPIRE. */

@@ -26,12 +26,14 @@ export class Slowlog {
 
   constructor(private readonly settings: () => { slowerThan: number; maxLen: number }) {}
 
-  /** Logs the current command of `c` when it took at least the threshold (negative: off). */
-  record(c: Client, usec: number): void {
+  /**
+   * Logs the command `argv` of `c` (its current one unless given) when it took at
+   * least the threshold (negative: off). `argv` is the command as the client sent
+   * it, not its propagated rewrite (Redis: c->original_argv).
+   */
+  record(c: Client, usec: number, argv: Uint8Array[] = c.argv): void {
     const { slowerThan, maxLen } = this.settings();
     if (slowerThan < 0 || usec < slowerThan) return;
-    // The command as the client sent it, not its propagated rewrite (Redis: c->original_argv).
-    const argv = c.argv;
     const args: Uint8Array[] = [];
     const n = Math.min(argv.length, MAX_ARGC);
     for (let i = 0; i < n; i++) {
