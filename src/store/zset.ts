@@ -150,6 +150,8 @@ interface ZStore {
   remove(member: string): boolean;
   rank(member: string, reverse: boolean): number;
   memberOf(h: number): string;
+  /** The buffer holding node `h`'s member bytes, at {@link refOff}, {@link refLen} long. */
+  memberRef(h: number): Uint8Array;
   scoreOf(h: number): number;
   next(h: number): number;
   prev(h: number): number;
@@ -193,6 +195,11 @@ interface ZStore {
   scan(cursor: number, count: number, visit: (member: string, score: number) => void): number;
   checkInvariants(): void;
 }
+
+/** Offset of the member bytes the last {@link SortedSet.memberRef} call found. */
+export let refOff = 0;
+/** Length of the member bytes the last {@link SortedSet.memberRef} call found. */
+export let refLen = 0;
 
 // ---------------------------------------------------------------------------
 // The skiplist form.
@@ -682,6 +689,12 @@ class SkipList implements ZStore {
   /** Member of node `h`. */
   memberOf(h: number): string {
     return memberString(this.u8, this.memOff(h), this.memLen(h));
+  }
+
+  memberRef(h: number): Uint8Array {
+    refOff = this.memOff(h);
+    refLen = this.memLen(h);
+    return this.u8;
   }
 
   /** Score of node `h`. */
@@ -1360,6 +1373,13 @@ class PackedZset implements ZStore {
     return memberString(this.buf, gOff, gLen - 8);
   }
 
+  memberRef(h: number): Uint8Array {
+    readAt(this.buf, this.off(h - 1));
+    refOff = gOff;
+    refLen = gLen - 8;
+    return this.buf;
+  }
+
   scoreOf(h: number): number {
     readAt(this.buf, this.off(h - 1));
     return readScore(this.buf, gOff + gLen - 8);
@@ -1875,6 +1895,15 @@ export class SortedSet implements CollectionValue {
     return this.st.memberOf(h);
   }
 
+  /**
+   * The buffer holding node `h`'s member bytes, which are at {@link refOff},
+   * {@link refLen} long: a reply copies them without a string (valid until the
+   * set changes).
+   */
+  memberRef(h: number): Uint8Array {
+    return this.st.memberRef(h);
+  }
+
   /** Score of node `h`. */
   scoreOf(h: number): number {
     return this.st.scoreOf(h);
@@ -1988,6 +2017,30 @@ export class SortedSet implements CollectionValue {
     visit: (member: string, score: number) => void,
   ): void {
     this.st.rangeByScore(r, reverse, offset, limit, visit);
+  }
+
+  /**
+   * {@link rangeByScore}'s nodes, pushed to `out` in its order (a reply reads
+   * them with {@link memberRef} and {@link scoreOf}, no member string made).
+   */
+  rangeByScoreNodes(
+    r: ZRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    out: number[],
+  ): void {
+    const st = this.st;
+    let x = reverse ? st.lastInRange(r) : st.firstInRange(r);
+    if (x === 0 || limit === 0) return;
+    if (offset > 0) x = st.nodeAtRank(reverse ? st.foundRank - offset : st.foundRank + offset);
+    while (x !== 0 && limit !== 0) {
+      const s = st.scoreOf(x);
+      if (reverse ? !scoreGteMin(s, r) : !scoreLteMax(s, r)) break;
+      out.push(x);
+      if (limit > 0) limit--;
+      x = reverse ? st.prev(x) : st.next(x);
+    }
   }
 
   /** Like {@link rangeByScore} for a lex range (ZRANGEBYLEX ... LIMIT). */
