@@ -3,18 +3,19 @@
  *
  * Two forms, as in Redis. A listpack-encoded set is packed: its (member,
  * score) entries in order in one byte buffer, walked in O(n) like a listpack
- * (see PackedZset). The skiplist form is a `Map` (member -> node) plus a
- * skiplist with span counters, ordered by
- * (score, member) where members compare byte-wise (memcmp, then length).
- * Members are binary strings (char codes 0-255); for such strings the JS
- * relational operators compare UTF-16 code units, which is exactly byte order.
+ * (see PackedZset). The skiplist form is a skiplist with span counters plus a
+ * dict from member to node, ordered by (score, member) where members compare
+ * byte-wise (memcmp, then length). Members are binary strings (char codes
+ * 0-255) at the API; for such strings the JS relational operators compare
+ * UTF-16 code units, which is exactly byte order.
  *
  * The skiplist lives in one ArrayBuffer: each node is a contiguous block of
- * 8-byte units holding its score, id, backward link, level and then one
- * (forward, span) pair per level, so a search step touches one cache line
- * instead of several arrays. Blocks of freed nodes are recycled per level, so
- * steady-state ZADD/ZREM do not allocate. Level probability 0.25, max level
- * 32, as in Redis.
+ * 8-byte units holding its score, dense slot, backward link, level, member
+ * hash, one (forward, span) pair per level and the member's bytes, so a search
+ * step touches one cache line instead of several arrays and no member is a JS
+ * object. The dict is an open-addressing table of node handles over the
+ * members' bytes. Blocks of freed nodes are recycled by size, so steady-state
+ * ZADD/ZREM do not allocate. Level probability 0.25, max level 32, as in Redis.
  *
  * A dense array of nodes (swap-remove on delete) gives O(1) random members
  * (ZRANDMEMBER) and a ZSCAN cursor that never misses elements present for the
