@@ -31,6 +31,7 @@ import { RDB_TYPE_ZSET_2, RDB_TYPE_ZSET_LISTPACK } from "../persistence/rdb_type
 import { ZSET_BYTES, ZSET_PACKED_BYTES, ZSET_SKIPLIST_BYTES as SKIPLIST_BYTES } from "./size.ts";
 import { gLen, gOff, packedSize, readAt, readBefore, writeFrame } from "./packed_entries.ts";
 import type { CollectionValue } from "./types.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 
 /** OBJECT ENCODING of a sorted set. */
 export type ZsetEncoding = "listpack" | "skiplist";
@@ -339,7 +340,7 @@ class SkipList implements ZStore {
 
   /** Byte offset of node `x`'s member (its length is the word before). */
   private memOff(x: number): number {
-    return ((x + HEADER_UNITS + this.iv[(x << 1) + LVL]) << 3) + 4;
+    return (x + HEADER_UNITS + this.iv[(x << 1) + LVL]) * 8 + 4;
   }
 
   private memLen(x: number): number {
@@ -378,7 +379,7 @@ class SkipList implements ZStore {
     const m = (u + HEADER_UNITS + level) << 1;
     iv[m] = n;
     const u8 = this.u8;
-    const p = (m << 2) + 4;
+    const p = m * 4 + 4;
     for (let i = 0; i < n; i++) u8[p + i] = member.charCodeAt(i);
     return u;
   }
@@ -404,7 +405,7 @@ class SkipList implements ZStore {
       const m = (x + HEADER_UNITS + iv[(x << 1) + LVL]) << 1;
       if (iv[m] !== n) continue;
       const u8 = this.u8;
-      const p = (m << 2) + 4;
+      const p = m * 4 + 4;
       let j = 0;
       while (j < n && u8[p + j] === member.charCodeAt(j)) j++;
       if (j === n) return x;
@@ -473,7 +474,7 @@ class SkipList implements ZStore {
     const ma = (a + HEADER_UNITS + iv[(a << 1) + LVL]) << 1;
     const mb = (b + HEADER_UNITS + iv[(b << 1) + LVL]) << 1;
     const la = iv[ma], lb = iv[mb];
-    const pa = (ma << 2) + 4, pb = (mb << 2) + 4;
+    const pa = ma * 4 + 4, pb = mb * 4 + 4;
     const n = la < lb ? la : lb;
     for (let i = 0; i < n; i++) {
       const d = u8[pa + i] - u8[pb + i];
@@ -1182,9 +1183,7 @@ const charScratch: number[][] = [];
 for (let i = 0; i <= 64; i++) charScratch.push(new Array<number>(i).fill(0));
 
 function memberString(buf: Uint8Array, off: number, len: number): string {
-  if (len > 64) {
-    return String.fromCharCode.apply(null, buf.subarray(off, off + len) as unknown as number[]);
-  }
+  if (len > 64) return bytesToBinary(buf.subarray(off, off + len));
   const a = charScratch[len];
   for (let i = 0; i < len; i++) a[i] = buf[off + i];
   return String.fromCharCode.apply(null, a);
