@@ -1,27 +1,28 @@
 /**
  * In-process timing of sorted set commands on a skiplist-encoded set, without
  * sockets or the parser (as colls_bench.ts: processCommand on one client, the
- * arguments views into one buffer, the main thread's CPU time). Workloads, in
- * ns per command (median of 5 rounds of 100,000 commands):
+ * arguments views into one buffer, the main thread's CPU time), in ns per
+ * command (median of 8 rounds of 20,000 commands):
  *
  * - ZADD of random members `element:R` (R < 100,000) with random scores, into
  *   a set that fills up (redis-benchmark's ZADD);
- * - on a 1,000,000-member set `member:N` with score N: ZADD of new members,
- *   ZADD updating a score, ZSCORE, ZRANK, ZRANGE of 100 members at a random
- *   rank (WITHSCORES), ZRANGEBYSCORE LIMIT 0 10, ZRANGEBYLEX of 10, ZREM then
- *   ZADD back.
+ * - on a 1,000,000-member set `member:N` with score N (loaded first, in ZADDs
+ *   of 100 pairs, timed too): ZADD of new members, ZADD updating a score,
+ *   ZSCORE, ZRANK, ZRANGE of 10 members and of 100 WITHSCORES at a random rank,
+ *   ZRANGEBYSCORE LIMIT 0 10, ZREM then ZADD back;
+ * - ZRANGEBYLEX LIMIT 0 10 on a 100,000-member set of equal scores.
  *
- * Compare two trees by running it from each, alternating:
- *   deno run -A bench/zset_ops.ts [root]
+ * Given several trees, each is loaded into this process (its own server) and
+ * the rounds alternate between them, so the machine's load hits them alike;
+ * the ratios are to the first tree. Run from a directory whose deno.json maps
+ * the npm imports (this repository):
+ *
+ *   deno run -A bench/zset_ops.ts [root...]     (default: this repository)
  *
  * @module
  */
 
-const root = Deno.args[0] ?? new URL("..", import.meta.url).pathname;
-const { startServer } = await import(`file://${root}/mod.ts`);
-const { Client } = await import(`file://${root}/src/server/client.ts`);
-const { processCommand } = await import(`file://${root}/src/server/executor.ts`);
-
+const roots = Deno.args.length > 0 ? Deno.args : [new URL("..", import.meta.url).pathname];
 const encoder = new TextEncoder();
 
 /** Argument vectors as views into one buffer (what the parser hands a command). */
@@ -40,47 +41,76 @@ function argvs(rows: string[][]): Uint8Array[][] {
   return out;
 }
 
-const srv = await startServer({ port: 0 });
-// deno-lint-ignore no-explicit-any
-const c = new Client(srv.server, null) as any;
-
 /** CPU time of this thread so far, in ms. */
 function cpuMs(): number {
   return Number(Deno.readTextFileSync("/proc/thread-self/schedstat").split(" ")[0]) / 1e6;
 }
 
-function run(rows: Uint8Array[][]): number {
-  const t0 = cpuMs();
-  for (let i = 0; i < rows.length; i++) {
-    processCommand(c, rows[i]);
-    if ((i & 255) === 255) c.reply.take(null);
-  }
-  c.reply.take(null);
-  return cpuMs() - t0;
+interface Tree {
+  root: string;
+  close: () => Promise<void>;
+  /** Runs the commands on the tree's server; returns the CPU ms they took. */
+  run: (rows: Uint8Array[][]) => number;
+}
+
+const trees: Tree[] = [];
+for (const root of roots) {
+  const { startServer } = await import(`file://${root}/mod.ts`);
+  const { Client } = await import(`file://${root}/src/server/client.ts`);
+  const { processCommand } = await import(`file://${root}/src/server/executor.ts`);
+  const srv = await startServer({ port: 0 });
+  const c = new Client(srv.server, null);
+  trees.push({
+    root,
+    close: () => srv.close(),
+    run: (rows) => {
+      const t0 = cpuMs();
+      for (let i = 0; i < rows.length; i++) {
+        processCommand(c, rows[i]);
+        if ((i & 255) === 255) c.reply.take(null);
+      }
+      c.reply.take(null);
+      return cpuMs() - t0;
+    },
+  });
 }
 
 const N = 100_000;
 const BIG = 1_000_000;
+const ROUNDS = 8;
+const PER_ROUND = 20_000;
 const rnd = (n: number) => Math.floor(Math.random() * n);
 
-function time(name: string, make: () => string[]): void {
-  const times: number[] = [];
-  for (let round = 0; round < 5; round++) times.push(run(argvs(Array.from({ length: N }, make))));
-  times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(28)} ${(times[2] * 1e6 / N).toFixed(0).padStart(6)} ns/command`);
+function report(name: string, values: number[], unit: string): void {
+  const cells = values.map((v, i) =>
+    `${v.toFixed(0).padStart(7)}${i > 0 ? ` (${(v / values[0]).toFixed(2)}x)` : ""}`
+  );
+  console.log(`${name.padEnd(30)} ${cells.join("  ")} ${unit}`);
 }
 
-console.log(`root ${root}`);
+/** Times `make`'s commands on every tree, alternating the order per round. */
+function time(name: string, make: () => string[]): void {
+  const res: number[][] = trees.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < trees.length; k++) {
+      const t = (round + k) % trees.length;
+      const rows = argvs(Array.from({ length: PER_ROUND }, make));
+      res[t].push(trees[t].run(rows) * 1e6 / PER_ROUND);
+    }
+  }
+  report(name, res.map((r) => r.sort((a, b) => a - b)[ROUNDS >> 1]), "ns/command");
+}
+
+console.log(`roots: ${roots.join(", ")}`);
 time("ZADD random (100,000)", () => ["ZADD", "myzset", String(rnd(N)), `element:${rnd(N)}`]);
 
-// The big set, loaded in requests of 100 pairs.
 const load: string[][] = [];
 for (let i = 0; i < BIG; i += 100) {
   const row = ["ZADD", "big"];
   for (let j = i; j < i + 100; j++) row.push(String(j), `member:${j}`);
   load.push(row);
 }
-console.log(`load 1,000,000 in ZADDs of 100 ${run(argvs(load)).toFixed(0).padStart(6)} ms`);
+report("load 1,000,000 (ZADDs of 100)", trees.map((t) => t.run(argvs(load))), "ms");
 
 let fresh = BIG;
 time("ZADD new, 1M set", () => ["ZADD", "big", String(rnd(BIG)), `member:${fresh++}`]);
@@ -90,6 +120,10 @@ time("ZADD update, 1M set", () => {
 });
 time("ZSCORE, 1M set", () => ["ZSCORE", "big", `member:${rnd(BIG)}`]);
 time("ZRANK, 1M set", () => ["ZRANK", "big", `member:${rnd(BIG)}`]);
+time("ZRANGE 10", () => {
+  const i = rnd(BIG - 10);
+  return ["ZRANGE", "big", String(i), String(i + 9)];
+});
 time("ZRANGE 100 WITHSCORES", () => {
   const i = rnd(BIG - 100);
   return ["ZRANGE", "big", String(i), String(i + 99), "WITHSCORES"];
@@ -97,17 +131,6 @@ time("ZRANGE 100 WITHSCORES", () => {
 time("ZRANGEBYSCORE LIMIT 0 10", () => {
   const i = rnd(BIG);
   return ["ZRANGEBYSCORE", "big", String(i), "+inf", "LIMIT", "0", "10"];
-});
-const lex: string[][] = [];
-for (let i = 0; i < N; i += 100) {
-  const row = ["ZADD", "lex"];
-  for (let j = i; j < i + 100; j++) row.push("0", `element:${j}`);
-  lex.push(row);
-}
-run(argvs(lex));
-time("ZRANGEBYLEX 10 (equal scores)", () => {
-  const i = rnd(N);
-  return ["ZRANGEBYLEX", "lex", `[element:${i}`, "+", "LIMIT", "0", "10"];
 });
 let removed = -1;
 time("ZREM, ZADD back, 1M set", () => {
@@ -119,4 +142,16 @@ time("ZREM, ZADD back, 1M set", () => {
   removed = rnd(BIG);
   return ["ZREM", "big", `member:${removed}`];
 });
-await srv.close();
+
+const lex: string[][] = [];
+for (let i = 0; i < N; i += 100) {
+  const row = ["ZADD", "lex"];
+  for (let j = i; j < i + 100; j++) row.push("0", `element:${j}`);
+  lex.push(row);
+}
+for (const t of trees) t.run(argvs(lex));
+time("ZRANGEBYLEX LIMIT 0 10", () => {
+  const i = rnd(N);
+  return ["ZRANGEBYLEX", "lex", `[element:${i}`, "+", "LIMIT", "0", "10"];
+});
+for (const t of trees) await t.close();
