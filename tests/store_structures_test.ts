@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { lpEntrySize, RedisList, setQuicklistPackedThreshold } from "../src/store/list.ts";
 import {
   DEFAULT_ZSET_ENCODING_CONFIG,
+  refLen,
+  refOff,
   SortedSet,
   type ZLexRangeSpec,
   type ZRangeSpec,
@@ -564,6 +566,40 @@ Deno.test("SortedSet large: ranks and counts at 100k elements", () => {
   assert.equal(z.memberOf(z.firstNode()), "m" + withScore50k);
   assert.equal(z.scoreOf(z.firstNode()), 50_000);
   z.checkInvariants();
+});
+
+Deno.test("SortedSet skiplist: binary members of any length are kept as bytes", () => {
+  const z = new SortedSet();
+  z.setEncoding("skiplist");
+  const members: string[] = ["", "\x00", "\xff", "\x00\x00", "a\x00b", "\xff".repeat(70)];
+  for (let n = 1; n <= 300; n += 7) {
+    let m = "";
+    for (let i = 0; i < n; i++) m += String.fromCharCode((i * 37 + n) & 0xff);
+    members.push(m);
+  }
+  members.push("x".repeat(200_000) + "\x80");
+  members.forEach((m, i) => assert.equal(z.add(m, i % 3), "added"));
+  z.checkInvariants();
+  const sorted = members.map((m, i) => ({ member: m, score: i % 3 }))
+    .sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : 1));
+  assert.deepEqual(z.toArray(), sorted);
+  for (const { member, score } of sorted) {
+    assert.equal(z.score(member), score);
+    const h = z.nodeAtRank(z.rank(member));
+    assert.equal(z.memberOf(h), member);
+    const buf = z.memberRef(h);
+    assert.equal(refLen, member.length);
+    for (let i = 0; i < member.length; i += 997) {
+      assert.equal(buf[refOff + i], member.charCodeAt(i));
+    }
+  }
+  assert.equal(z.score("x".repeat(200_000)), undefined);
+  const copy = z.clone();
+  for (const m of members) assert.ok(z.remove(m));
+  z.checkInvariants();
+  assert.equal(z.size, 0);
+  copy.checkInvariants();
+  assert.deepEqual(copy.toArray(), sorted);
 });
 
 Deno.test("SortedSet encoding rules", () => {

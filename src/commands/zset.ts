@@ -19,6 +19,8 @@ import {
   isValidLexRange,
   lexGteMin,
   lexLteMax,
+  refLen,
+  refOff,
   SortedSet,
   type ZLexRangeSpec,
   type ZRangeSpec,
@@ -544,6 +546,42 @@ function replyWithScores(c: Client, members: string[], scores: number[], withsco
   }
 }
 
+/** A ZRANGE by rank's reply: the members' bytes are copied from the set, no string made. */
+function replyRankRange(
+  c: Client,
+  z: SortedSet,
+  start: number,
+  end: number,
+  reverse: boolean,
+  withscores: boolean,
+): void {
+  const r = c.reply;
+  const n = end - start + 1;
+  const pairs = withscores && r.resp === 3;
+  r.array(withscores && !pairs ? n * 2 : n);
+  let h = z.nodeAtRank(reverse ? z.size - 1 - start : start);
+  for (let i = 0; i < n; i++) {
+    if (pairs) r.array(2);
+    r.bulkFrom(z.memberRef(h), refOff, refLen);
+    if (withscores) r.double(z.scoreOf(h));
+    h = reverse ? z.prev(h) : z.next(h);
+  }
+}
+
+/** Replies the members of `nodes` (and their scores), copying the members' bytes. */
+function replyNodes(c: Client, z: SortedSet, nodes: number[], withscores: boolean): void {
+  const r = c.reply;
+  const n = nodes.length;
+  const pairs = withscores && r.resp === 3;
+  r.array(withscores && !pairs ? n * 2 : n);
+  for (let i = 0; i < n; i++) {
+    const h = nodes[i];
+    if (pairs) r.array(2);
+    r.bulkFrom(z.memberRef(h), refOff, refLen);
+    if (withscores) r.double(z.scoreOf(h));
+  }
+}
+
 /**
  * zrangeResultFinalizeStore: stores the result at `dst` (or deletes `dst` when
  * empty) and replies the count. `sizeHint` is what zsetTypeCreate got.
@@ -663,10 +701,16 @@ function zrangeGeneric(
     if (start <= end && start < llen) {
       if (end >= llen) end = llen - 1;
       sizeHint = end - start + 1;
+      if (!store) return replyRankRange(c, z, start, end, reverse, withscores);
       z.rangeByRank(start, end, reverse, collect);
     }
   } else if (offset >= 0 && !(offset > 0 && offset >= z.size)) {
     // A negative offset skips past everything, as Redis's "while (offset--)" does.
+    if (rangetype === "score" && !store) {
+      const nodes: number[] = [];
+      z.rangeByScoreNodes(range!, reverse, offset, limit, nodes);
+      return replyNodes(c, z, nodes, withscores);
+    }
     if (rangetype === "score") z.rangeByScore(range!, reverse, offset, limit, collect);
     else lexRange(z, lexrange!, reverse, offset, limit, collect);
   }

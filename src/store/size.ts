@@ -98,9 +98,7 @@ export const SET_MEMBER_BYTES = 40;
 
 /** A SortedSet object, whichever its form. */
 export const ZSET_BYTES = 40;
-/** Empty skiplist form besides its node heap (objects, Map, id arrays, free lists). */
-export const ZSET_SKIPLIST_BYTES = 2600;
+/** Skiplist form besides its node heap, table and slot array: its object, views, free-list Map. */
+export const ZSET_SKIPLIST_BYTES = 1200;
 /** Packed form besides its bytes: its object and its buffer's objects. */
 export const ZSET_PACKED_BYTES = 80 + OWN_BUFFER_BYTES;
-/** One member besides its skiplist block: Map entry and member slot. */
-export const ZSET_MEMBER_BYTES = 40;

@@ -3,18 +3,19 @@
  *
  * Two forms, as in Redis. A listpack-encoded set is packed: its (member,
  * score) entries in order in one byte buffer, walked in O(n) like a listpack
- * (see PackedZset). The skiplist form is a `Map` (member -> node) plus a
- * skiplist with span counters, ordered by
- * (score, member) where members compare byte-wise (memcmp, then length).
- * Members are binary strings (char codes 0-255); for such strings the JS
- * relational operators compare UTF-16 code units, which is exactly byte order.
+ * (see PackedZset). The skiplist form is a skiplist with span counters plus a
+ * dict from member to node, ordered by (score, member) where members compare
+ * byte-wise (memcmp, then length). Members are binary strings (char codes
+ * 0-255) at the API; for such strings the JS relational operators compare
+ * UTF-16 code units, which is exactly byte order.
  *
  * The skiplist lives in one ArrayBuffer: each node is a contiguous block of
- * 8-byte units holding its score, id, backward link, level and then one
- * (forward, span) pair per level, so a search step touches one cache line
- * instead of several arrays. Blocks of freed nodes are recycled per level, so
- * steady-state ZADD/ZREM do not allocate. Level probability 0.25, max level
- * 32, as in Redis.
+ * 8-byte units holding its score, dense slot, backward link, level, member
+ * hash, one (forward, span) pair per level and the member's bytes, so a search
+ * step touches one cache line instead of several arrays and no member is a JS
+ * object. The dict is an open-addressing table of node handles over the
+ * members' bytes. Blocks of freed nodes are recycled by size, so steady-state
+ * ZADD/ZREM do not allocate. Level probability 0.25, max level 32, as in Redis.
  *
  * A dense array of nodes (swap-remove on delete) gives O(1) random members
  * (ZRANDMEMBER) and a ZSCAN cursor that never misses elements present for the
@@ -27,15 +28,10 @@
  */
 
 import { RDB_TYPE_ZSET_2, RDB_TYPE_ZSET_LISTPACK } from "../persistence/rdb_types.ts";
-import {
-  stringBytes,
-  ZSET_BYTES,
-  ZSET_MEMBER_BYTES,
-  ZSET_PACKED_BYTES,
-  ZSET_SKIPLIST_BYTES as SKIPLIST_BYTES,
-} from "./size.ts";
+import { ZSET_BYTES, ZSET_PACKED_BYTES, ZSET_SKIPLIST_BYTES as SKIPLIST_BYTES } from "./size.ts";
 import { gLen, gOff, packedSize, readAt, readBefore, writeFrame } from "./packed_entries.ts";
 import type { CollectionValue } from "./types.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 
 /** OBJECT ENCODING of a sorted set. */
 export type ZsetEncoding = "listpack" | "skiplist";
@@ -156,6 +152,8 @@ interface ZStore {
   remove(member: string): boolean;
   rank(member: string, reverse: boolean): number;
   memberOf(h: number): string;
+  /** The buffer holding node `h`'s member bytes, at {@link refOff}, {@link refLen} long. */
+  memberRef(h: number): Uint8Array;
   scoreOf(h: number): number;
   next(h: number): number;
   prev(h: number): number;
@@ -200,74 +198,130 @@ interface ZStore {
   checkInvariants(): void;
 }
 
+/** Offset of the member bytes the last {@link SortedSet.memberRef} call found. */
+export let refOff = 0;
+/** Length of the member bytes the last {@link SortedSet.memberRef} call found. */
+export let refLen = 0;
+
 // ---------------------------------------------------------------------------
 // The skiplist form.
 
-// Node block layout, in Int32Array indexes relative to base = handle * 2
-// (the Float64Array index of the block is the handle itself).
-const ID = 2;
+// Node block layout, in Int32Array indexes relative to b = handle * 2 (the
+// Float64Array index of the block is the handle itself): the score, then the
+// node's dense slot, backward link, level and member hash, then one (forward,
+// span) pair per level, then the member: its length in one word and its bytes,
+// padded to a whole unit.
+const SLOT = 2;
 const BACK = 3;
 const LVL = 4;
+const HASH = 5;
 const FWD = 6; // + 2 * level
 const SPAN = 7; // + 2 * level
 const HEADER_UNITS = 3;
+/** Units a node takes on average before its member (level 1.33) and a short member's. */
+const EST_NODE_UNITS = HEADER_UNITS + 2 + 2;
 
 // Search scratch shared by every skiplist (searches never interleave).
 const update = new Int32Array(MAX_LEVEL);
 const rankAcc = new Int32Array(MAX_LEVEL);
 
+const SEED = (Math.random() * 0x100000000) | 0;
+
+/** Hash of a binary-string member (FNV-1a over its bytes, with a final mix). */
+function hashMember(s: string): number {
+  const n = s.length;
+  let h = SEED ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Units a block of `level` levels holding a member of `len` bytes takes. */
+function blockUnits(level: number, len: number): number {
+  return HEADER_UNITS + level + ((len + 11) >> 3);
+}
+
+function pow2AtLeast(n: number): number {
+  let c = 8;
+  while (c < n) c *= 2;
+  return c;
+}
+
 /**
- * The skiplist form (OBJECT ENCODING "skiplist", and sets too big to pack): a
- * Map member -> node plus the node heap described in the module comment.
+ * The skiplist form (OBJECT ENCODING "skiplist", and sets too big to pack).
+ * Nothing per member lives on the JS heap: each node's block in the node heap
+ * holds its member's bytes, and the dict is an open-addressing table (linear
+ * probing, backward-shift deletion, load at most 3/4) of node handles, hashed
+ * from the member's bytes and compared with them. So a member costs its block
+ * (about 60 bytes for `member:N`) and 5-11 bytes of table and slot array, and
+ * a load leaves nothing for V8's scavenges to copy.
  */
 class SkipList implements ZStore {
-  // Node heap: two views on one buffer. Handle 0 is the skiplist header.
+  // Node heap: three views on one buffer. Handle 0 is the skiplist header.
   private fv: Float64Array;
   private iv: Int32Array;
+  private u8: Uint8Array;
   private capUnits: number;
   private top: number;
-  private freeBlocks: number[][] = [];
-  // Per node id: member, dense slot. dense[slot] = handle.
-  private members: (string | undefined)[] = [];
-  private slotOf: Int32Array;
+  // Freed blocks by their size in units; freeCount their number.
+  private free = new Map<number, number[]>();
+  private freeCount = 0;
+  // The dict: node handles by hash, 0 empty.
+  private table: Int32Array;
+  private mask: number;
+  // dense[slot] = handle; each node holds its slot.
   private dense: Int32Array;
-  private idCap: number;
-  private nextId = 0;
-  private freeIds: number[] = [];
   // Skiplist state.
   private level = 1;
   private tail = 0;
   private len = 0;
-  // member -> handle.
-  private dict = new Map<string, number>();
   foundRank = 0;
-  // Member strings, for memoryUsage.
-  private payload = 0;
+  // The last member hashed (ZADD looks a member up, then inserts it).
+  private hashed = "";
+  private hashedHash = hashMember("");
 
-  constructor(initialCapacity = 8) {
+  constructor(initialCapacity = 8, copyOf?: SkipList) {
+    if (copyOf !== undefined) {
+      const buf = (copyOf.fv.buffer as ArrayBuffer).slice(0);
+      this.fv = new Float64Array(buf);
+      this.iv = new Int32Array(buf);
+      this.u8 = new Uint8Array(buf);
+      this.capUnits = copyOf.capUnits;
+      this.top = copyOf.top;
+      for (const [u, fl] of copyOf.free) this.free.set(u, fl.slice());
+      this.freeCount = copyOf.freeCount;
+      this.table = copyOf.table.slice();
+      this.mask = copyOf.mask;
+      this.dense = copyOf.dense.slice();
+      this.level = copyOf.level;
+      this.tail = copyOf.tail;
+      this.len = copyOf.len;
+      return;
+    }
     const cap = Math.max(4, initialCapacity);
-    this.idCap = cap;
-    this.slotOf = new Int32Array(cap);
     this.dense = new Int32Array(cap);
-    this.capUnits = HEADER_UNITS + MAX_LEVEL + cap * 5;
+    this.table = new Int32Array(pow2AtLeast(Math.ceil(cap * 4 / 3)));
+    this.mask = this.table.length - 1;
+    this.capUnits = HEADER_UNITS + MAX_LEVEL + cap * EST_NODE_UNITS;
     const buf = new ArrayBuffer(this.capUnits * 8);
     this.fv = new Float64Array(buf);
     this.iv = new Int32Array(buf);
+    this.u8 = new Uint8Array(buf);
     this.top = HEADER_UNITS + MAX_LEVEL;
     this.iv[LVL] = MAX_LEVEL;
-    for (let i = 0; i <= MAX_LEVEL; i++) this.freeBlocks.push([]);
   }
 
-  /** Node heap and id arrays as allocated (they grow by doubling, never shrink), plus members. */
+  /** Node heap, table and slot array as allocated (they grow by doubling, never shrink). */
   memoryUsage(): number {
-    return SKIPLIST_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES +
-      this.payload;
+    return SKIPLIST_BYTES + this.capUnits * 8 + this.table.length * 4 + this.dense.length * 4;
   }
 
   recomputeMemoryUsage(): number {
-    let p = 0;
-    this.forEach((m) => p += stringBytes(m.length));
-    return SKIPLIST_BYTES + this.capUnits * 8 + this.idCap * 8 + this.len * ZSET_MEMBER_BYTES + p;
+    return SKIPLIST_BYTES + this.fv.buffer.byteLength + this.table.buffer.byteLength +
+      this.dense.buffer.byteLength;
   }
 
   // ---------------------------------------------------------------------------
@@ -280,59 +334,161 @@ class SkipList implements ZStore {
     const buf = (this.fv.buffer as ArrayBuffer).transfer(cap * 8);
     this.fv = new Float64Array(buf);
     this.iv = new Int32Array(buf);
+    this.u8 = new Uint8Array(buf);
     this.capUnits = cap;
   }
 
-  private growIds(): void {
-    const cap = this.idCap * 2;
-    this.slotOf = new Int32Array((this.slotOf.buffer as ArrayBuffer).transfer(cap * 4));
-    this.dense = new Int32Array((this.dense.buffer as ArrayBuffer).transfer(cap * 4));
-    this.idCap = cap;
+  /** Byte offset of node `x`'s member (its length is the word before). */
+  private memOff(x: number): number {
+    return (x + HEADER_UNITS + this.iv[(x << 1) + LVL]) * 8 + 4;
   }
 
-  private allocNode(level: number, score: number, member: string): number {
-    const fl = this.freeBlocks[level];
-    let u: number;
-    if (fl.length > 0) {
-      u = fl.pop()!;
-    } else {
+  private memLen(x: number): number {
+    return this.iv[(x + HEADER_UNITS + this.iv[(x << 1) + LVL]) << 1];
+  }
+
+  private hashOf(member: string): number {
+    if (member === this.hashed) return this.hashedHash;
+    const h = hashMember(member);
+    this.hashed = member;
+    this.hashedHash = h;
+    return h;
+  }
+
+  private allocNode(level: number, score: number, member: string, hash: number): number {
+    const n = member.length;
+    const units = blockUnits(level, n);
+    let u = 0;
+    if (this.freeCount > 0) {
+      const fl = this.free.get(units);
+      if (fl !== undefined && fl.length > 0) {
+        u = fl.pop()!;
+        this.freeCount--;
+      }
+    }
+    if (u === 0) {
       u = this.top;
-      this.top += HEADER_UNITS + level;
+      this.top += units;
       if (this.top > this.capUnits) this.growHeap(this.top);
     }
-    let id: number;
-    if (this.freeIds.length > 0) {
-      id = this.freeIds.pop()!;
-    } else {
-      id = this.nextId++;
-      if (id >= this.idCap) this.growIds();
-    }
     const b = u << 1;
+    const iv = this.iv;
     this.fv[u] = score;
-    this.iv[b + ID] = id;
-    this.iv[b + LVL] = level;
-    this.members[id] = member;
-    this.payload += stringBytes(member.length);
+    iv[b + LVL] = level;
+    iv[b + HASH] = hash;
+    const m = (u + HEADER_UNITS + level) << 1;
+    iv[m] = n;
+    const u8 = this.u8;
+    const p = m * 4 + 4;
+    for (let i = 0; i < n; i++) u8[p + i] = member.charCodeAt(i);
     return u;
   }
 
-  private freeNode(u: number): void {
-    const b = u << 1;
-    const id = this.iv[b + ID];
-    this.freeBlocks[this.iv[b + LVL]].push(u);
-    this.payload -= stringBytes(this.members[id]!.length);
-    this.members[id] = undefined;
-    this.freeIds.push(id);
+  private freeNode(x: number): void {
+    const units = blockUnits(this.iv[(x << 1) + LVL], this.memLen(x));
+    let fl = this.free.get(units);
+    if (fl === undefined) this.free.set(units, fl = []);
+    fl.push(x);
+    this.freeCount++;
+  }
+
+  /** Node of `member` (whose hash is `h`), or 0. */
+  private find(member: string, h: number): number {
+    const table = this.table;
+    const iv = this.iv;
+    const mask = this.mask;
+    const n = member.length;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const x = table[i];
+      if (x === 0) return 0;
+      if (iv[(x << 1) + HASH] !== h) continue;
+      const m = (x + HEADER_UNITS + iv[(x << 1) + LVL]) << 1;
+      if (iv[m] !== n) continue;
+      const u8 = this.u8;
+      const p = m * 4 + 4;
+      let j = 0;
+      while (j < n && u8[p + j] === member.charCodeAt(j)) j++;
+      if (j === n) return x;
+    }
+  }
+
+  private tableAdd(x: number, h: number): void {
+    if ((this.len + 1) * 4 > this.table.length * 3) this.growTable();
+    const table = this.table;
+    const mask = this.mask;
+    let i = h & mask;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = x;
+  }
+
+  private growTable(): void {
+    const table = new Int32Array(this.table.length * 2);
+    const mask = table.length - 1;
+    const iv = this.iv;
+    const dense = this.dense;
+    for (let s = 0; s < this.len; s++) {
+      const x = dense[s];
+      let i = iv[(x << 1) + HASH] & mask;
+      while (table[i] !== 0) i = (i + 1) & mask;
+      table[i] = x;
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+
+  // Backward-shift deletion: the entries after the hole that may move into it do.
+  private tableRemove(x: number): void {
+    const table = this.table;
+    const iv = this.iv;
+    const mask = this.mask;
+    let i = iv[(x << 1) + HASH] & mask;
+    while (table[i] !== x) i = (i + 1) & mask;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const y = table[j];
+      if (y === 0) break;
+      const k = iv[(y << 1) + HASH] & mask;
+      // y stays when its home k lies cyclically in (i, j].
+      if (i <= j ? (k > i && k <= j) : (k > i || k <= j)) continue;
+      table[i] = y;
+      i = j;
+    }
+    table[i] = 0;
+  }
+
+  /**
+   * Order of node `a` against node `b` by (score, member): member bytes
+   * compared as memcmp, then length.
+   */
+  private before(a: number, b: number): boolean {
+    const fv = this.fv;
+    const sa = fv[a], sb = fv[b];
+    if (sa !== sb) return sa < sb;
+    return this.cmpMembers(a, b) < 0;
+  }
+
+  private cmpMembers(a: number, b: number): number {
+    const iv = this.iv;
+    const u8 = this.u8;
+    const ma = (a + HEADER_UNITS + iv[(a << 1) + LVL]) << 1;
+    const mb = (b + HEADER_UNITS + iv[(b << 1) + LVL]) << 1;
+    const la = iv[ma], lb = iv[mb];
+    const pa = ma * 4 + 4, pb = mb * 4 + 4;
+    const n = la < lb ? la : lb;
+    for (let i = 0; i < n; i++) {
+      const d = u8[pa + i] - u8[pb + i];
+      if (d !== 0) return d;
+    }
+    return la - lb;
   }
 
   /** Links an allocated node into the skiplist (zslInsert). */
   private link(x: number): void {
     const iv = this.iv;
     const fv = this.fv;
-    const members = this.members;
     const rank = rankAcc;
     const score = fv[x];
-    const member = members[iv[(x << 1) + ID]]!;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
@@ -340,7 +496,7 @@ class SkipList implements ZStore {
       let nx: number;
       while ((nx = iv[(h << 1) + FWD + li]) !== 0) {
         const s = fv[nx];
-        if (s < score || (s === score && members[iv[(nx << 1) + ID]]! < member)) {
+        if (s < score || (s === score && this.cmpMembers(nx, x) < 0)) {
           rank[i] += iv[(h << 1) + SPAN + li];
           h = nx;
         } else break;
@@ -373,20 +529,14 @@ class SkipList implements ZStore {
     this.len++;
   }
 
-  /** Fills `update` with the predecessors of (score, member) on each level. */
-  private findUpdate(score: number, member: string): void {
+  /** Fills `update` with the predecessors of linked node `x` on each level. */
+  private findUpdate(x: number): void {
     const iv = this.iv;
-    const fv = this.fv;
-    const members = this.members;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       const li = 2 * i;
       let nx: number;
-      while ((nx = iv[(h << 1) + FWD + li]) !== 0) {
-        const s = fv[nx];
-        if (s < score || (s === score && members[iv[(nx << 1) + ID]]! < member)) h = nx;
-        else break;
-      }
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && nx !== x && this.before(nx, x)) h = nx;
       update[i] = h;
     }
   }
@@ -413,17 +563,17 @@ class SkipList implements ZStore {
 
   /** Removes node `x` (already unlinked) from dict, dense array and heap. */
   private dropNode(x: number): void {
-    const id = this.iv[(x << 1) + ID];
-    this.dict.delete(this.members[id]!);
-    const i = this.slotOf[id];
+    this.tableRemove(x);
+    const iv = this.iv;
+    const i = iv[(x << 1) + SLOT];
     const moved = this.dense[this.len]; // len already decremented by unlink
     this.dense[i] = moved;
-    this.slotOf[this.iv[(moved << 1) + ID]] = i;
+    iv[(moved << 1) + SLOT] = i;
     this.freeNode(x);
   }
 
   private removeNode(x: number): void {
-    this.findUpdate(this.fv[x], this.memberOf(x));
+    this.findUpdate(x);
     this.unlink(x);
     this.dropNode(x);
   }
@@ -443,18 +593,18 @@ class SkipList implements ZStore {
 
   /** Score of `member`, or undefined (ZSCORE). */
   score(member: string): number | undefined {
-    const x = this.dict.get(member);
-    return x === undefined ? undefined : this.fv[x];
+    const x = this.find(member, this.hashOf(member));
+    return x === 0 ? undefined : this.fv[x];
   }
 
   /** Whether `member` is in the set. */
   has(member: string): boolean {
-    return this.dict.has(member);
+    return this.find(member, this.hashOf(member)) !== 0;
   }
 
   add(member: string, score: number): ZAddResult {
-    const x = this.dict.get(member);
-    if (x !== undefined) {
+    const x = this.find(member, this.hashOf(member));
+    if (x !== 0) {
       if (this.fv[x] === score) return "unchanged";
       this.updateNode(x, score);
       return "updated";
@@ -464,11 +614,17 @@ class SkipList implements ZStore {
   }
 
   insert(member: string, score: number): void {
-    const u = this.allocNode(randomLevel(), score, member);
+    const h = this.hashOf(member);
+    const u = this.allocNode(randomLevel(), score, member, h);
     this.link(u);
-    this.dict.set(member, u);
+    this.tableAdd(u, h);
     const slot = this.len - 1;
-    this.slotOf[this.iv[(u << 1) + ID]] = slot;
+    if (slot >= this.dense.length) {
+      this.dense = new Int32Array(
+        (this.dense.buffer as ArrayBuffer).transfer(this.dense.length * 8),
+      );
+    }
+    this.iv[(u << 1) + SLOT] = slot;
     this.dense[slot] = u;
   }
 
@@ -477,18 +633,17 @@ class SkipList implements ZStore {
   private updateNode(x: number, score: number): void {
     const iv = this.iv;
     const fv = this.fv;
-    const member = this.memberOf(x);
     const xb = x << 1;
     const b = iv[xb + BACK];
     const f = iv[xb + FWD];
-    const afterPrev = b === 0 || fv[b] < score || (fv[b] === score && this.memberOf(b) < member);
+    const afterPrev = b === 0 || fv[b] < score || (fv[b] === score && this.cmpMembers(b, x) < 0);
     const beforeNext = f === 0 || fv[f] > score ||
-      (fv[f] === score && this.memberOf(f) > member);
+      (fv[f] === score && this.cmpMembers(f, x) > 0);
     if (afterPrev && beforeNext) {
       fv[x] = score;
       return;
     }
-    this.findUpdate(fv[x], member);
+    this.findUpdate(x);
     this.unlink(x);
     fv[x] = score;
     this.link(x);
@@ -496,8 +651,8 @@ class SkipList implements ZStore {
 
   /** Removes `member`; returns whether it was present (ZREM). */
   remove(member: string): boolean {
-    const x = this.dict.get(member);
-    if (x === undefined) return false;
+    const x = this.find(member, this.hashOf(member));
+    if (x === 0) return false;
     this.removeNode(x);
     return true;
   }
@@ -507,30 +662,25 @@ class SkipList implements ZStore {
    * absent. O(log n).
    */
   rank(member: string, reverse: boolean): number {
-    const x = this.dict.get(member);
-    if (x === undefined) return -1;
-    const r = this.rank1(this.fv[x], member);
+    const x = this.find(member, this.hashOf(member));
+    if (x === 0) return -1;
+    const r = this.rank1(x);
     return reverse ? this.len - r : r - 1;
   }
 
-  // zslGetRank: 1-based rank of an existing element.
-  private rank1(score: number, member: string): number {
+  // zslGetRank: 1-based rank of linked node `x`.
+  private rank1(x: number): number {
     const iv = this.iv;
-    const fv = this.fv;
-    const members = this.members;
     let rank = 0;
     let h = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       const li = 2 * i;
       let nx: number;
-      while ((nx = iv[(h << 1) + FWD + li]) !== 0) {
-        const s = fv[nx];
-        if (s < score || (s === score && members[iv[(nx << 1) + ID]]! <= member)) {
-          rank += iv[(h << 1) + SPAN + li];
-          h = nx;
-        } else break;
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && (nx === x || this.before(nx, x))) {
+        rank += iv[(h << 1) + SPAN + li];
+        h = nx;
       }
-      if (h !== 0 && members[iv[(h << 1) + ID]] === member) return rank;
+      if (h === x) return rank;
     }
     return 0;
   }
@@ -540,7 +690,13 @@ class SkipList implements ZStore {
 
   /** Member of node `h`. */
   memberOf(h: number): string {
-    return this.members[this.iv[(h << 1) + ID]]!;
+    return memberString(this.u8, this.memOff(h), this.memLen(h));
+  }
+
+  memberRef(h: number): Uint8Array {
+    refOff = this.memOff(h);
+    refLen = this.memLen(h);
+    return this.u8;
   }
 
   /** Score of node `h`. */
@@ -570,7 +726,7 @@ class SkipList implements ZStore {
 
   /** 0-based ascending rank of node `h`. O(log n). */
   rankOf(h: number): number {
-    return this.rank1(this.fv[h], this.memberOf(h)) - 1;
+    return this.rank1(h) - 1;
   }
 
   /**
@@ -641,6 +797,16 @@ class SkipList implements ZStore {
     return h;
   }
 
+  /** lexGteMin for node `x`'s member. */
+  private gteMin(x: number, r: ZLexRangeSpec): boolean {
+    return packedGteMin(this.u8, this.memOff(x), this.memLen(x), r);
+  }
+
+  /** lexLteMax for node `x`'s member. */
+  private lteMax(x: number, r: ZLexRangeSpec): boolean {
+    return packedLteMax(this.u8, this.memOff(x), this.memLen(x), r);
+  }
+
   /** First node within the lex range, or 0. Sets {@link lastFoundRank}. */
   firstInLexRange(r: ZLexRangeSpec): number {
     if (!this.lexRangeNonEmpty(r)) return 0;
@@ -650,13 +816,13 @@ class SkipList implements ZStore {
     for (let i = this.level - 1; i >= 0; i--) {
       const li = 2 * i;
       let nx: number;
-      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !lexGteMin(this.memberOf(nx), r)) {
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !this.gteMin(nx, r)) {
         rank += iv[(h << 1) + SPAN + li];
         h = nx;
       }
     }
     const x = iv[(h << 1) + FWD];
-    if (x === 0 || !lexLteMax(this.memberOf(x), r)) return 0;
+    if (x === 0 || !this.lteMax(x, r)) return 0;
     this.foundRank = rank;
     return x;
   }
@@ -670,12 +836,12 @@ class SkipList implements ZStore {
     for (let i = this.level - 1; i >= 0; i--) {
       const li = 2 * i;
       let nx: number;
-      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && lexLteMax(this.memberOf(nx), r)) {
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && this.lteMax(nx, r)) {
         rank += iv[(h << 1) + SPAN + li];
         h = nx;
       }
     }
-    if (h === 0 || !lexGteMin(this.memberOf(h), r)) return 0;
+    if (h === 0 || !this.gteMin(h, r)) return 0;
     this.foundRank = rank - 1;
     return h;
   }
@@ -691,9 +857,9 @@ class SkipList implements ZStore {
   // zslIsInLexRange.
   private lexRangeNonEmpty(r: ZLexRangeSpec): boolean {
     if (!isValidLexRange(r)) return false;
-    if (this.tail === 0 || !lexGteMin(this.memberOf(this.tail), r)) return false;
+    if (this.tail === 0 || !this.gteMin(this.tail, r)) return false;
     const first = this.iv[FWD];
-    return first !== 0 && lexLteMax(this.memberOf(first), r);
+    return first !== 0 && this.lteMax(first, r);
   }
 
   // ---------------------------------------------------------------------------
@@ -767,9 +933,8 @@ class SkipList implements ZStore {
     const iv = this.iv;
     const link = reverse ? BACK : FWD;
     while (x !== 0 && limit !== 0) {
-      const m = this.memberOf(x);
-      if (reverse ? !lexGteMin(m, r) : !lexLteMax(m, r)) break;
-      visit(m, this.fv[x]);
+      if (reverse ? !this.gteMin(x, r) : !this.lteMax(x, r)) break;
+      visit(this.memberOf(x), this.fv[x]);
       if (limit > 0) limit--;
       x = iv[(x << 1) + link];
     }
@@ -852,12 +1017,12 @@ class SkipList implements ZStore {
     for (let i = this.level - 1; i >= 0; i--) {
       const li = 2 * i;
       let nx: number;
-      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !lexGteMin(this.memberOf(nx), r)) h = nx;
+      while ((nx = iv[(h << 1) + FWD + li]) !== 0 && !this.gteMin(nx, r)) h = nx;
       update[i] = h;
     }
     let x = iv[(h << 1) + FWD];
     let removed = 0;
-    while (x !== 0 && lexLteMax(this.memberOf(x), r)) {
+    while (x !== 0 && this.lteMax(x, r)) {
       const next = iv[(x << 1) + FWD];
       this.unlink(x);
       this.dropNode(x);
@@ -943,12 +1108,16 @@ class SkipList implements ZStore {
           throw new Error("bad order");
         }
       }
-      if (this.dict.get(this.memberOf(x)) !== x) throw new Error("dict mismatch");
-      if (this.dense[this.slotOf[iv[(x << 1) + ID]]] !== x) throw new Error("dense mismatch");
+      const m = this.memberOf(x);
+      if (iv[(x << 1) + HASH] !== hashMember(m)) throw new Error("bad hash");
+      if (this.find(m, hashMember(m)) !== x) throw new Error("dict mismatch");
+      if (this.dense[iv[(x << 1) + SLOT]] !== x) throw new Error("dense mismatch");
       prev = x;
     }
     if (prev !== this.tail) throw new Error("bad tail");
-    if (count !== this.len || this.dict.size !== this.len) throw new Error("bad length");
+    let inTable = 0;
+    for (let i = 0; i < this.table.length; i++) if (this.table[i] !== 0) inTable++;
+    if (count !== this.len || inTable !== this.len) throw new Error("bad length");
     // Spans: every level's spans must add up to the rank distance.
     for (let i = 0; i < this.level; i++) {
       let h = 0;
@@ -957,7 +1126,7 @@ class SkipList implements ZStore {
         const nx = iv[(h << 1) + FWD + 2 * i];
         if (nx === 0) break;
         rank += iv[(h << 1) + SPAN + 2 * i];
-        if (this.rank1(this.fv[nx], this.memberOf(nx)) !== rank) throw new Error("bad span");
+        if (this.rank1(nx) !== rank) throw new Error("bad span");
         h = nx;
       }
     }
@@ -1014,9 +1183,7 @@ const charScratch: number[][] = [];
 for (let i = 0; i <= 64; i++) charScratch.push(new Array<number>(i).fill(0));
 
 function memberString(buf: Uint8Array, off: number, len: number): string {
-  if (len > 64) {
-    return String.fromCharCode.apply(null, buf.subarray(off, off + len) as unknown as number[]);
-  }
+  if (len > 64) return bytesToBinary(buf.subarray(off, off + len));
   const a = charScratch[len];
   for (let i = 0; i < len; i++) a[i] = buf[off + i];
   return String.fromCharCode.apply(null, a);
@@ -1204,6 +1371,13 @@ class PackedZset implements ZStore {
   memberOf(h: number): string {
     readAt(this.buf, this.off(h - 1));
     return memberString(this.buf, gOff, gLen - 8);
+  }
+
+  memberRef(h: number): Uint8Array {
+    readAt(this.buf, this.off(h - 1));
+    refOff = gOff;
+    refLen = gLen - 8;
+    return this.buf;
   }
 
   scoreOf(h: number): number {
@@ -1721,6 +1895,15 @@ export class SortedSet implements CollectionValue {
     return this.st.memberOf(h);
   }
 
+  /**
+   * The buffer holding node `h`'s member bytes, which are at {@link refOff},
+   * {@link refLen} long: a reply copies them without a string (valid until the
+   * set changes).
+   */
+  memberRef(h: number): Uint8Array {
+    return this.st.memberRef(h);
+  }
+
   /** Score of node `h`. */
   scoreOf(h: number): number {
     return this.st.scoreOf(h);
@@ -1836,6 +2019,30 @@ export class SortedSet implements CollectionValue {
     this.st.rangeByScore(r, reverse, offset, limit, visit);
   }
 
+  /**
+   * {@link rangeByScore}'s nodes, pushed to `out` in its order (a reply reads
+   * them with {@link memberRef} and {@link scoreOf}, no member string made).
+   */
+  rangeByScoreNodes(
+    r: ZRangeSpec,
+    reverse: boolean,
+    offset: number,
+    limit: number,
+    out: number[],
+  ): void {
+    const st = this.st;
+    let x = reverse ? st.lastInRange(r) : st.firstInRange(r);
+    if (x === 0 || limit === 0) return;
+    if (offset > 0) x = st.nodeAtRank(reverse ? st.foundRank - offset : st.foundRank + offset);
+    while (x !== 0 && limit !== 0) {
+      const s = st.scoreOf(x);
+      if (reverse ? !scoreGteMin(s, r) : !scoreLteMax(s, r)) break;
+      out.push(x);
+      if (limit > 0) limit--;
+      x = reverse ? st.prev(x) : st.next(x);
+    }
+  }
+
   /** Like {@link rangeByScore} for a lex range (ZRANGEBYLEX ... LIMIT). */
   rangeByLex(
     r: ZLexRangeSpec,
@@ -1935,12 +2142,7 @@ export class SortedSet implements CollectionValue {
   clone(): SortedSet {
     const z = new SortedSet();
     z.enc = this.enc;
-    if (this.st instanceof PackedZset) z.st = this.st.clone();
-    else {
-      const sl = new SkipList(this.st.length);
-      this.st.forEach((m, s) => sl.add(m, s));
-      z.st = sl;
-    }
+    z.st = this.st instanceof PackedZset ? this.st.clone() : new SkipList(0, this.st as SkipList);
     return z;
   }
 
