@@ -49,7 +49,17 @@ Deno.test("parser: the same arguments however the request is split across reads"
   const many = ["RPUSH", "k"];
   for (let i = 0; i < 5000; i++) many.push(`e${i}`);
   const big = "x".repeat(100_000); // past PROTO_MBULK_BIG_ARG
-  const cmds = [["SET", "a", "1"], many, ["SET", "b", big], ["GET", "a"], many.slice(0, 7)];
+  // Over 1,024 arguments with a big one among them: offsets and a buffer of its own mixed.
+  const manyBig = [...many.slice(0, 3000), big, ...many.slice(3000), big.slice(1)];
+  const cmds = [
+    ["SET", "a", "1"],
+    many,
+    ["SET", "b", big],
+    ["GET", "a"],
+    many.slice(0, 7),
+    manyBig,
+    many.slice(0, 1025),
+  ];
   const data = new Uint8Array(cmds.flatMap((c) => [...encodeCommand(c)]));
   for (const sizes of [[1], [7, 3, 1], [1000], [16 * 1024], [70_000, 5], [data.length]]) {
     assert.deepEqual(parseInPieces(data, sizes), cmds, `pieces of ${sizes}`);
@@ -309,7 +319,7 @@ Deno.test("parser: a big argument gets a buffer of its own, with its exact bytes
       const limits = { ...LIMITS, isMaster };
       for (const size of [1, 1000, 4096, 100_001, data.length]) {
         const whole = size === data.length;
-        const p = whole ? new RequestParser(256 * 1024) : new RequestParser();
+        const p = new RequestParser(whole ? 256 * 1024 : 16 * 1024);
         const got: Uint8Array[][] = [];
         let off = 0;
         while (off < data.length) {
