@@ -61,7 +61,15 @@ for (const root of roots) {
   const proc = root === "redis"
     ? new Deno.Command("redis-server", { args: common, stdout: "null" }).spawn()
     : new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-read", "--allow-write", `${root}/main.ts`, ...common],
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--allow-write",
+        ...(Deno.env.get("V8_FLAGS") ? [`--v8-flags=${Deno.env.get("V8_FLAGS")}`] : []),
+        `${root}/main.ts`,
+        ...common,
+      ],
       cwd: root,
       stdout: "null",
     }).spawn();
