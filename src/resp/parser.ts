@@ -275,7 +275,9 @@ export class RequestParser {
       this.cmdStart = start;
       this.pending = [];
       if (ll > MANY_ARGS) {
-        this.offs = new Int32Array(2 * Math.min(ll, 64 * MANY_ARGS));
+        // Sized for a few thousand arguments and doubled as they come: the count line
+        // alone must not make a client allocate much (Redis caps argv's first size too).
+        this.offs = new Int32Array(2 * Math.min(ll, 4 * MANY_ARGS));
         this.nOffs = 0;
       }
     }
