@@ -66,10 +66,15 @@ async function timeOne(port: number, payload: Uint8Array, expect: RegExp): Promi
   }
 }
 
-function manyArgs(head: string[], n: number, arg: (i: number) => string[]): BigCase {
+function manyArgs(
+  head: string[],
+  n: number,
+  arg: (i: number) => string[],
+): BigCase & { payload: Uint8Array } {
   const payload = encodeMany(head, n, arg);
   const cmd = head[0];
   return {
+    payload,
     label: `${cmd} with ${n.toLocaleString("en")} ${
       arg(0).length === 1 ? "args" : arg(0).length === 2 ? "pairs" : "triples"
     }`,
@@ -147,9 +152,12 @@ function connectionBurst(n: number, latency: Map<number, number>): BigCase {
   };
 }
 
-/** The cases, sized for a full or a quick run. */
-export function bigCases(quick: boolean, latency: Map<number, number>): BigCase[] {
-  const n = quick ? 50_000 : 200_000;
+/** The many-argument cases' labels and requests (for in-process timing: big_inproc.ts). */
+export function bigCaseArgs(n = 200_000): [string, Uint8Array][] {
+  return manyArgCases(n).map((c) => [c.label, c.payload]);
+}
+
+function manyArgCases(n: number): (BigCase & { payload: Uint8Array })[] {
   return [
     manyArgs(["RPUSH", "biglist"], n, (i) => [`element:${i}`]),
     manyArgs(["SADD", "bigset"], n, (i) => [`member:${i}`]),
@@ -161,6 +169,14 @@ export function bigCases(quick: boolean, latency: Map<number, number>): BigCase[
       n,
       (i) => [String(-170 + (i % 340)), String(-80 + (i % 160) + (i % 7) / 10), `place:${i}`],
     ),
+  ];
+}
+
+/** The cases, sized for a full or a quick run. */
+export function bigCases(quick: boolean, latency: Map<number, number>): BigCase[] {
+  const n = quick ? 50_000 : 200_000;
+  return [
+    ...manyArgCases(n),
     bigBulk(quick ? 10 : 100),
     pipelinedPings(quick ? 100_000 : 1_000_000),
     connectionBurst(quick ? 1000 : 5000, latency),

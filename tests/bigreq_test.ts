@@ -49,11 +49,59 @@ Deno.test("parser: the same arguments however the request is split across reads"
   const many = ["RPUSH", "k"];
   for (let i = 0; i < 5000; i++) many.push(`e${i}`);
   const big = "x".repeat(100_000); // past PROTO_MBULK_BIG_ARG
-  const cmds = [["SET", "a", "1"], many, ["SET", "b", big], ["GET", "a"], many.slice(0, 7)];
+  // Over 1,024 arguments with a big one among them: offsets and a buffer of its own mixed.
+  const manyBig = [...many.slice(0, 3000), big, ...many.slice(3000), big.slice(1)];
+  const cmds = [
+    ["SET", "a", "1"],
+    many,
+    ["SET", "b", big],
+    ["GET", "a"],
+    many.slice(0, 7),
+    manyBig,
+    many.slice(0, 1025),
+  ];
   const data = new Uint8Array(cmds.flatMap((c) => [...encodeCommand(c)]));
   for (const sizes of [[1], [7, 3, 1], [1000], [16 * 1024], [70_000, 5], [data.length]]) {
     assert.deepEqual(parseInPieces(data, sizes), cmds, `pieces of ${sizes}`);
   }
+});
+
+Deno.test("parser: a new connection's read buffer starts small and grows while reads fill it", () => {
+  const p = new RequestParser();
+  const ping = encodeCommand(["PING"]);
+  const small = p.writable(LIMITS).length;
+  assert.ok(small <= 1024, `first read region ${small}`);
+  // Reads that fill the region offered: the buffer doubles up to 16 KB, then stays.
+  const sizes: number[] = [];
+  let commands = 0;
+  for (let k = 0; k < 12; k++) {
+    const region = p.writable(LIMITS);
+    sizes.push(p.buf.length);
+    const n = region.length - (region.length % ping.length);
+    for (let off = 0; off < n; off += ping.length) region.set(ping, off);
+    p.commit(region.length);
+    // The bytes past the last whole PING are the start of one more.
+    region.fill(0, n);
+    region.set(ping.subarray(0, region.length - n), n);
+    while (p.next(LIMITS) !== null) commands++;
+    const rest = p.writable(LIMITS);
+    rest.set(ping.subarray(region.length - n));
+    p.commit(ping.length - (region.length - n));
+    while (p.next(LIMITS) !== null) commands++;
+  }
+  assert.ok(sizes[0] <= 1024);
+  assert.equal(Math.max(...sizes), 16 * 1024, `buffer sizes ${sizes}`);
+  assert.equal(sizes.at(-1), 16 * 1024);
+  assert.ok(commands > 12 * 100);
+  assert.equal(p.pendingBytes, 0);
+  // Reads that do not fill it leave it as it is.
+  const q = new RequestParser();
+  for (let k = 0; k < 10; k++) {
+    q.writable(LIMITS).set(ping);
+    q.commit(ping.length);
+    assert.ok(q.next(LIMITS) !== null);
+  }
+  assert.equal(q.buf.length, small);
 });
 
 /** RESP for text arguments, built as one string (encodeCommand makes 3 arrays per arg). */
@@ -309,7 +357,7 @@ Deno.test("parser: a big argument gets a buffer of its own, with its exact bytes
       const limits = { ...LIMITS, isMaster };
       for (const size of [1, 1000, 4096, 100_001, data.length]) {
         const whole = size === data.length;
-        const p = whole ? new RequestParser(256 * 1024) : new RequestParser();
+        const p = new RequestParser(whole ? 256 * 1024 : 16 * 1024);
         const got: Uint8Array[][] = [];
         let off = 0;
         while (off < data.length) {

@@ -169,6 +169,8 @@ function geoaddCommand(c: Client): void {
   // Runs as the ZADD it becomes (replaceClientCommandVector) without parsing the scores back;
   // that ZADD is what propagates. MONITOR and the slowlog keep the GEOADD as sent.
   zaddParsed(c, flags, scores, longidx + 2, 3);
+  // Nobody to propagate to: no ZADD to build (200,000 triples would make 200,000 views).
+  if (!c.server.propagation.active) return;
   const argv: Uint8Array[] = new Array(longidx + 2 * elements);
   argv[0] = ZADD;
   for (let i = 1; i < longidx; i++) argv[i] = c.argv[i];

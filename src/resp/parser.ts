@@ -21,9 +21,24 @@ const LF = 10;
 export const PROTO_INLINE_MAX_SIZE = 1024 * 64;
 /** Arguments at least this big get a buffer sized exactly for them (PROTO_MBULK_BIG_ARG). */
 const PROTO_MBULK_BIG_ARG = 1024 * 32;
+/**
+ * A new connection's read buffer. Small, since a burst of connections allocates
+ * one each (Redis's query buffer starts empty too); it doubles while reads fill
+ * it, up to PROTO_IOBUF_LEN.
+ */
+const INITIAL_QUERYBUF = 1024;
+/** Redis's read size: the buffer grows to this while reads fill it. */
+const PROTO_IOBUF_LEN = 16 * 1024;
 /** An empty read buffer bigger than this is replaced by a fresh small one. */
 const QUERYBUF_SHRINK = 1024 * 1024;
 const INT_MAX = 2147483647;
+/**
+ * A command with more arguments than this keeps them as offsets while it is
+ * incomplete and gets its views made once, when complete: no view per argument
+ * survives the reads in between (old-generation garbage) or is re-made when the
+ * buffer moves.
+ */
+const MANY_ARGS = 1024;
 
 /**
  * Buffers of big arguments, each handed out once (as a view of all but its
@@ -73,6 +88,14 @@ export class RequestParser {
   private multibulkLen = 0;
   private bulkLen = -1;
   private pending: Uint8Array[] = [];
+  /**
+   * Arguments of a command of more than MANY_ARGS, while it is incomplete: pairs
+   * (offset from `cmdStart`, length), or (-1 - index into `pending`, length) for a
+   * big argument in a buffer of its own. Null for smaller commands.
+   */
+  private offs: Int32Array | null = null;
+  /** Pairs filled in `offs`. */
+  private nOffs = 0;
   /** The big argument being read (reads fill it directly), and how much is filled. */
   private big: Uint8Array<ArrayBuffer> | null = null;
   private bigFill = 0;
@@ -81,7 +104,12 @@ export class RequestParser {
   /** Total bytes consumed by complete commands (replication offsets use this). */
   consumed = 0;
 
-  constructor(private readonly initialSize = 16 * 1024) {
+  /** Length of the region the last `writable()` offered in `buf`. */
+  private offered = 0;
+  /** The last read filled that region: the peer sends faster than the buffer holds. */
+  private filled = false;
+
+  constructor(private readonly initialSize = INITIAL_QUERYBUF) {
     this.buf = new Uint8Array(initialSize);
   }
 
@@ -104,11 +132,19 @@ export class RequestParser {
       return big.subarray(this.bigFill);
     }
     // Bytes from `keep` on are still needed: the incomplete command or unparsed input.
-    const keep = this.multibulkLen > 0 ? this.cmdStart : this.pos;
+    let keep = this.multibulkLen > 0 ? this.cmdStart : this.pos;
     if (keep === this.end) {
-      this.pos = this.end = 0;
+      this.pos = this.end = keep = 0;
       // A big request is done: give its buffer back rather than hold it for good.
       if (this.buf.length > QUERYBUF_SHRINK) this.buf = new Uint8Array(this.initialSize);
+    }
+    if (this.filled) {
+      this.filled = false;
+      if (this.buf.length < PROTO_IOBUF_LEN) {
+        const next = new Uint8Array(this.buf.length * 2);
+        next.set(this.buf.subarray(keep, this.end));
+        this.moved(next, keep);
+      }
     }
     let need = 1024;
     // A big bulk on a master link stays in this buffer (see parseMultibulk).
@@ -131,6 +167,7 @@ export class RequestParser {
         this.moved(next, keep);
       }
     }
+    this.offered = this.buf.length - this.end;
     return this.buf.subarray(this.end);
   }
 
@@ -142,6 +179,7 @@ export class RequestParser {
       this.consumed += n;
     } else {
       this.end += n;
+      this.filled = n === this.offered;
     }
   }
 
@@ -236,6 +274,12 @@ export class RequestParser {
       this.multibulkLen = ll;
       this.cmdStart = start;
       this.pending = [];
+      if (ll > MANY_ARGS) {
+        // Sized for a few thousand arguments and doubled as they come: the count line
+        // alone must not make a client allocate much (Redis caps argv's first size too).
+        this.offs = new Int32Array(2 * Math.min(ll, 4 * MANY_ARGS));
+        this.nOffs = 0;
+      }
     }
     while (this.multibulkLen > 0) {
       if (this.bulkLen === -1) {
@@ -277,7 +321,9 @@ export class RequestParser {
       if (big !== null) {
         if (this.bigFill < big.length) break;
         bigArgs.add(big.buffer);
-        this.pending.push(new Uint8Array(big.buffer, 0, this.bulkLen));
+        const view = new Uint8Array(big.buffer, 0, this.bulkLen);
+        if (this.offs !== null) this.pushOff(-1 - this.pending.length, this.bulkLen);
+        this.pending.push(view);
         this.big = null;
         this.bulkLen = -1;
         this.multibulkLen--;
@@ -286,7 +332,8 @@ export class RequestParser {
       if (this.end - pos < this.bulkLen + 2) break;
       // Like Redis, the two bytes after the payload are skipped unchecked. A view made
       // with the constructor costs half what subarray() does (`buf` starts its buffer).
-      this.pending.push(new Uint8Array(buf.buffer, pos, this.bulkLen));
+      if (this.offs !== null) this.pushOff(pos - this.cmdStart, this.bulkLen);
+      else this.pending.push(new Uint8Array(buf.buffer, pos, this.bulkLen));
       pos += this.bulkLen + 2;
       this.bulkLen = -1;
       this.multibulkLen--;
@@ -294,11 +341,43 @@ export class RequestParser {
     this.consumed += pos - start;
     this.pos = pos;
     if (this.multibulkLen === 0) {
-      const argv = this.pending;
+      const argv = this.offs !== null ? this.takeOffs() : this.pending;
       this.pending = [];
       return argv;
     }
     return null;
+  }
+
+  /** Records an argument of a MANY_ARGS command (see `offs`). */
+  private pushOff(off: number, len: number): void {
+    let offs = this.offs!;
+    const i = this.nOffs * 2;
+    if (i === offs.length) {
+      const next = new Int32Array(offs.length * 2);
+      next.set(offs);
+      this.offs = offs = next;
+    }
+    offs[i] = off;
+    offs[i + 1] = len;
+    this.nOffs++;
+  }
+
+  /** The views of a complete MANY_ARGS command, made from `offs` in the final buffer. */
+  private takeOffs(): Uint8Array[] {
+    const offs = this.offs!;
+    const n = this.nOffs;
+    const ab = this.buf.buffer;
+    const base = this.cmdStart;
+    const pending = this.pending;
+    // Pushed, not `new Array(n)`: V8 makes an array that long a dictionary.
+    const argv: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const off = offs[2 * i];
+      argv.push(off >= 0 ? new Uint8Array(ab, base + off, offs[2 * i + 1]) : pending[-1 - off]);
+    }
+    this.offs = null;
+    this.nOffs = 0;
+    return argv;
   }
 }
 

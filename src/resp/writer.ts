@@ -10,7 +10,11 @@ import { formatDouble } from "../util/fpconv.ts";
 const encoder = new TextEncoder();
 const CRLF_0 = 13;
 const CRLF_1 = 10;
-const INITIAL_SIZE = 16 * 1024;
+/**
+ * The first buffer a writer allocates: small, since a burst of new connections
+ * allocates one each; it doubles as replies need, and the connection reuses it.
+ */
+const INITIAL_SIZE = 1024;
 /** The buffer of a writer that has not needed one yet. */
 const NO_BUFFER = new Uint8Array(0);
 

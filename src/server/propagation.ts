@@ -51,6 +51,11 @@ export class Propagation {
     this.targets.push(target);
   }
 
+  /** True when a replica or the AOF listens: only then is a rewritten argv worth building. */
+  get active(): boolean {
+    return this.listeners.length > 0;
+  }
+
   /** Number of commands queued by the current unit. */
   get pending(): number {
     return this.argvs.length;

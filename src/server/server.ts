@@ -250,7 +250,10 @@ export class Server {
 
   private async acceptLoop(listener: Deno.Listener): Promise<void> {
     try {
-      for await (const conn of listener) {
+      // accept() itself rather than the listener's async iterator: no iterator
+      // result and promise of its own per connection (bursts of thousands).
+      while (true) {
+        const conn = await listener.accept();
         if (this.clients.size >= this.config.maxclients) {
           this.stats.rejectedConnections++;
           conn.write(binaryToBytes("-ERR max number of clients reached\r\n"))
@@ -272,6 +275,8 @@ export class Server {
         this.connections.add(p);
       }
     } catch (err) {
+      // A closed listener ends the loop quietly, as the async iterator's end did.
+      if (err instanceof Deno.errors.BadResource || err instanceof Deno.errors.Interrupted) return;
       if (!this.closing) this.log.warning(`Accept error: ${(err as Error).message}`);
     }
   }
