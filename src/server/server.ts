@@ -411,6 +411,27 @@ export class Server {
   }
 
   /**
+   * Whether signalModifiedKey needs the key's name: some key is WATCHed, a
+   * client is blocked on keys, or a keyModified hook (tracking) is in use.
+   * When false, a write that names its key by bytes builds no key string.
+   */
+  keyNamesWanted(): boolean {
+    if (this.watchedKeys.size > 0 || this.blocking.hasWaiting) return true;
+    const hooks = this.keyModifiedHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const s = hooks[i];
+      if (s.keyModifiedWanted === undefined || s.keyModifiedWanted()) return true;
+    }
+    return false;
+  }
+
+  /** Whether notifyKeyspaceEvent would publish an event of class `type`. */
+  notifyWanted(type: NotifyClass): boolean {
+    return this.publish !== null &&
+      (this.config.notifyKeyspaceEventsFlags & NOTIFY_BITS[type]) !== 0;
+  }
+
+  /**
    * emptyData: every db emptied as FLUSHALL empties it (WATCHers of existing
    * keys touched, tracking clients told) and what is saved with the dataset
    * dropped (subsystems' emptyData: function libraries). Before a replica

@@ -229,6 +229,18 @@ export class Store {
     }
   }
 
+  /** Id of the key whose bytes are `b`, or -1: no key string is built (hashKey of them). */
+  findBytes(b: Uint8Array): number {
+    const n = b.length;
+    const h = hashKeyBytes(b, 0, n);
+    const t = this.table, mask = this.mask;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const v = t[2 * i + 1];
+      if (v === 0) return -1;
+      if (t[2 * i] === h && this.keyBytesEqual(v - 1, b, 0, n)) return v - 1;
+    }
+  }
+
   private keyEquals(id: number, key: string): boolean {
     const c = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
@@ -328,6 +340,27 @@ export class Store {
     for (let i = 0; i < klen; i++) c[p + i] = key.charCodeAt(i);
     p += klen;
     if (value !== null) copyBytes(c, p, value);
+  }
+
+  /**
+   * Gives live `id` a new record with its key (copied from the old record, so
+   * no key string is needed) and `value`; the old record becomes dead.
+   */
+  private rewriteRecord(id: number, value: Uint8Array | null): void {
+    // The old chunk is never written again, even when freeing drops or compacts it.
+    const old = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
+    let klen = old[p++];
+    if (klen === 255) {
+      klen = old[p] | (old[p + 1] << 8) | (old[p + 2] << 16) | (old[p + 3] << 24);
+      p += 4;
+    }
+    p += old[p] === 255 ? 5 : 1;
+    this.freeRecord(id);
+    const q = this.newRecord(id, klen, value === null ? 0 : value.length);
+    const c = this.chunks[this.rec[2 * id]]!;
+    copyBytes(c, q, old, p, klen);
+    if (value !== null) copyBytes(c, q + klen, value);
   }
 
   /**
@@ -557,6 +590,21 @@ export class Store {
       if (v === 0) break;
       if (t[2 * i] === h && this.keyBytesEqual(v - 1, b, p, n)) return -1;
     }
+    return this.insertBytes(b, p, n, value, now, h);
+  }
+
+  /**
+   * Adds the key whose bytes are `b[p, p + n)` and whose hash is `h`; it must
+   * not exist. Returns its id. `value` as for {@link add}.
+   */
+  insertBytes(
+    b: Uint8Array,
+    p: number,
+    n: number,
+    value: RedisValue,
+    now: number,
+    h = hashKeyBytes(b, p, n),
+  ): number {
     const id = this.allocId();
     this.expireAt[id] = -1;
     this.lru[id] = now;
@@ -593,22 +641,21 @@ export class Store {
     return true;
   }
 
-  /** Points `id` at `value` (a new record when the value is inline) and counts it. */
-  put(id: number, key: string, value: RedisValue): void {
+  /**
+   * Points `id` at `value` (a new record when the value is inline) and counts
+   * it. A live id keeps the key of its record; a new one gets `key`.
+   */
+  put(id: number, key: string | null, value: RedisValue): void {
     const had = this.flags[id];
     if (value instanceof Uint8Array && value.length <= INLINE_MAX) {
       if ((had & LIVE) !== 0) {
-        this.freeRecord(id);
+        this.rewriteRecord(id, value);
         this.objects[id] = undefined;
-      }
+      } else this.writeRecord(id, key!, value);
       this.flags[id] = LIVE;
-      this.writeRecord(id, key, value);
     } else {
-      if ((had & LIVE) === 0) this.writeRecord(id, key, null);
-      else if ((had & OBJ) === 0) {
-        this.freeRecord(id);
-        this.writeRecord(id, key, null);
-      }
+      if ((had & LIVE) === 0) this.writeRecord(id, key!, null);
+      else if ((had & OBJ) === 0) this.rewriteRecord(id, null);
       this.flags[id] = LIVE | OBJ | (had & STALE);
       this.objects[id] = value;
     }
@@ -795,6 +842,63 @@ export class Db {
     }
     s.lru[id] = this.ks.now;
     return s.valueOf(id);
+  }
+
+  /**
+   * {@link lookup} by the key's bytes, without building a key string: the id
+   * of the live key (expired first when due, touched unless `noTouch`), or -1.
+   * The id stays valid until the key is deleted; the `*At` methods use it.
+   */
+  lookupId(b: Uint8Array, noTouch = false): number {
+    const s = this.s;
+    const id = s.findBytes(b);
+    if (id === -1) return -1;
+    const at = s.expireAt[id];
+    if (at !== -1 && at < this.ks.now) {
+      if (!this.ks.hooks.isReplica()) this.expireId(id);
+      return -1;
+    }
+    if (!noTouch) s.lru[id] = this.ks.now;
+    return id;
+  }
+
+  /** The value of live key `id` (see {@link lookupId}). */
+  valueAt(id: number): RedisValue {
+    return this.s.valueOf(id);
+  }
+
+  /** The handle of live key `id`. */
+  entryAt(id: number): Entry {
+    return new Entry(this.s, id);
+  }
+
+  /** {@link set} on live key `id`: its record's key is kept, no key string needed. */
+  setAt(id: number, value: RedisValue, keepTtl = false): void {
+    const s = this.s;
+    s.flags[id] &= ~RAW;
+    s.lru[id] = this.ks.now;
+    if (!keepTtl && s.expireAt[id] !== -1) s.removeExpire(id);
+    s.put(id, null, value);
+  }
+
+  /** {@link set} of the key whose bytes are `b` (copied into the record); returns its id. */
+  setBytes(b: Uint8Array, value: RedisValue, keepTtl = false): number {
+    const s = this.s;
+    const id = s.findBytes(b);
+    if (id === -1) return s.insertBytes(b, 0, b.length, value, this.ks.now);
+    this.setAt(id, value, keepTtl);
+    return id;
+  }
+
+  /** Removes live key `id` (see {@link lookupId}). */
+  deleteAt(id: number): void {
+    this.s.unlink(id);
+  }
+
+  /** {@link updateSize} of live key `id`. */
+  updateSizeAt(id: number): void {
+    const s = this.s;
+    if (s.markStale(id) && s.stale.push(id) >= 1024) s.settle();
   }
 
   /** Entry without any expiry check (persistence, DEBUG, tests). */
