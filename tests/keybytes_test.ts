@@ -7,6 +7,8 @@
  */
 
 import assert from "node:assert/strict";
+import { Keyspace } from "../src/store/keyspace.ts";
+import { bytesToBinary } from "../src/util/bytes.ts";
 import { arr, bulk, captureNotifications, int, RawClient, withServer } from "./helpers.ts";
 
 const KEYS = ["\x00k\xff", "\x80\xfe\x01", "k".repeat(300) + "\xe9", ""];
@@ -129,4 +131,26 @@ Deno.test("keybytes: keyspace events and tracking invalidations carry the key's 
       t.close();
     }
   });
+});
+
+Deno.test("keybytes: setAt writes a same-length value over the record only while no one holds value views", () => {
+  const ks = new Keyspace(1, { onExpire: () => {}, isReplica: () => false });
+  const db = ks.dbs[0];
+  const id = db.setBytes(b("k"), b("one"));
+  const first = db.valueAt(id) as Uint8Array;
+  // A snapshot holds views: the old value stays intact, the key gets a new record.
+  ks.valuesHeld = 1;
+  db.setAt(id, b("two"));
+  assert.equal(bytesToBinary(first), "one");
+  assert.equal(bytesToBinary(db.valueAt(id) as Uint8Array), "two");
+  ks.valuesHeld = 0;
+  const second = db.valueAt(id) as Uint8Array;
+  db.setAt(id, b("333"));
+  assert.equal(bytesToBinary(second), "333", "written in place");
+  // Another length takes a new record.
+  db.setAt(id, b("four"));
+  assert.equal(bytesToBinary(second), "333");
+  assert.equal(bytesToBinary(db.get("k") as Uint8Array), "four");
+  assert.equal(db.lookupId(b("k")), id);
+  assert.equal(db.bytes, db.recomputeBytes());
 });

@@ -146,6 +146,8 @@ export class Server {
 
   private updateBeforeWrite(): void {
     const hooks = this.beforeWriteHooks.slice();
+    // Their point-in-time copies are views of stored strings: none may be written over.
+    this.keyspace.valuesHeld = hooks.length;
     this.beforeWrite = hooks.length === 0 ? null : hooks.length === 1 ? hooks[0] : (c, cmd) => {
       for (const h of hooks) h(c, cmd);
     };

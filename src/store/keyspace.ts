@@ -16,7 +16,10 @@
  *   record in an append-only arena of 1 MB chunks. Records are never written
  *   over: a replaced or deleted record only counts as dead, and a chunk less
  *   than half live is compacted into the current chunk and dropped. So a
- *   value view handed out by `get` stays valid (it keeps its old chunk alive);
+ *   value view handed out by `get` stays valid (it keeps its old chunk alive).
+ *   The one exception is `setAt` with a value of the same length, which
+ *   writes it over the old one unless `Keyspace.valuesHeld` says someone keeps
+ *   value views across commands (a BGSAVE or AOF rewrite in progress);
  * - collections and longer strings stay JS objects, in `objects[id]`.
  *
  * SCAN walks ids downwards (a key present for the whole scan keeps its id, so
@@ -296,6 +299,30 @@ export class Store {
     return new Uint8Array(c.buffer, p, vlen);
   }
 
+  /**
+   * Writes `value` over the inline value of live `id` when it has the same
+   * length (the record keeps its place and size); false, changing nothing,
+   * when it does not or the value is an object.
+   */
+  overwrite(id: number, value: Uint8Array): boolean {
+    if ((this.flags[id] & OBJ) !== 0) return false;
+    const c = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    let vlen = c[p++];
+    if (vlen === 255) {
+      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    if (vlen !== value.length) return false;
+    copyBytes(c, p + klen, value);
+    return true;
+  }
+
   /** Bytes of the record at `off` in chunk `ci`. */
   private recordLength(ci: number, off: number): number {
     const c = this.chunks[ci]!;
@@ -454,7 +481,7 @@ export class Store {
         if (to === this.cur) this.curOff += len;
         this.chunkUsed[to] = to === this.cur ? this.curOff : len;
         this.chunkLive[to] += len;
-        this.chunks[to]!.set(c.subarray(off, off + len), toOff);
+        copyBytes(this.chunks[to]!, toOff, c, off, len);
         this.rec[2 * id] = to;
         this.rec[2 * id + 1] = toOff;
       }
@@ -872,12 +899,19 @@ export class Db {
     return new Entry(this.s, id);
   }
 
-  /** {@link set} on live key `id`: its record's key is kept, no key string needed. */
+  /**
+   * {@link set} on live key `id`: its record's key is kept, no key string
+   * needed. Unlike `set`, a string of the same length as the inline value it
+   * replaces is written over it while no one holds value views
+   * (`Keyspace.valuesHeld`): the command replacing a value must not keep a
+   * view of it.
+   */
   setAt(id: number, value: RedisValue, keepTtl = false): void {
     const s = this.s;
     s.flags[id] &= ~RAW;
     s.lru[id] = this.ks.now;
     if (!keepTtl && s.expireAt[id] !== -1) s.removeExpire(id);
+    if (this.ks.valuesHeld === 0 && value instanceof Uint8Array && s.overwrite(id, value)) return;
     s.put(id, null, value);
   }
 
@@ -1151,6 +1185,12 @@ export class Keyspace {
    * like Redis's command time snapshot.
    */
   now = Date.now();
+  /**
+   * How many holders keep string value views across commands (a BGSAVE
+   * snapshot's or an AOF rewrite's copy-before-write, see
+   * Server.addBeforeWrite). While above 0, no record is written over.
+   */
+  valuesHeld = 0;
 
   constructor(count: number, public hooks: KeyspaceHooks) {
     this.dbs = [];
