@@ -14,7 +14,6 @@
 import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
-import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
 import { INLINE_MAX } from "../store/keyspace.ts";
 import { ownsBuffer } from "../resp/parser.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
@@ -68,22 +67,6 @@ function checkStringLength(c: Client, size: number, append: number): boolean {
 }
 
 /**
- * Small values produced here (INCR's digits, INCRBYFLOAT's text) are carved
- * out of shared 8KB slabs (as Node's Buffer pool does) rather than an
- * ArrayBuffer each: they are replied and propagated after being stored.
- */
-let slab = new Uint8Array(SLAB_SIZE);
-let slabOff = 0;
-
-/** Room for `n` more bytes in the current slab (n <= SLAB_MAX_VALUE). */
-function slabReserve(n: number): void {
-  if (slabOff + n > SLAB_SIZE) {
-    slab = new Uint8Array(SLAB_SIZE);
-    slabOff = 0;
-  }
-}
-
-/**
  * `src` (an argument view) as a value to store: the keyspace copies a value
  * of up to INLINE_MAX bytes into its arena, a longer one is kept, so it gets
  * its own copy, unless it is a big argument the parser read into a buffer of
@@ -93,25 +76,24 @@ function copyValue(src: Uint8Array): Uint8Array {
   return src.length > INLINE_MAX && !ownsBuffer(src) ? src.slice() : src;
 }
 
-/** ASCII text (a number's formatting) as a stored value. */
-function asciiValue(text: string): Uint8Array {
-  const n = text.length;
-  if (n > SLAB_MAX_VALUE) return binaryToBytes(text);
-  slabReserve(n);
-  const off = slabOff;
-  const s = slab;
-  for (let i = 0; i < n; i++) s[off + i] = text.charCodeAt(i);
-  slabOff = off + n;
-  return new Uint8Array(s.buffer, off, n);
-}
+/**
+ * INCR's result is written as digits into one scratch buffer and handed to the
+ * keyspace as a view of its first n bytes (one view made up front per length):
+ * the keyspace copies a value this short into its arena, and the reply is the
+ * integer, so nothing is allocated per INCR.
+ */
+const scratch = new Uint8Array(20);
+const scratchViews = Array.from({ length: 21 }, (_, n) => new Uint8Array(scratch.buffer, 0, n));
 
-/** The decimal form of an integer as a stored value (INCR's result). */
+/** The decimal form of an integer (int64) as a value to store at once (see `scratch`). */
 function integerValue(v: number | bigint): Uint8Array {
-  if (typeof v === "bigint" || !Number.isSafeInteger(v)) return asciiValue(String(v));
-  slabReserve(20);
-  const s = slab;
-  const start = slabOff;
-  let p = start;
+  const s = scratch;
+  if (typeof v === "bigint" || !Number.isSafeInteger(v)) {
+    const text = String(v);
+    for (let i = 0; i < text.length; i++) s[i] = text.charCodeAt(i);
+    return scratchViews[text.length];
+  }
+  let p = 0;
   let n = v;
   if (n < 0) {
     s[p++] = 45; // '-'
@@ -129,8 +111,7 @@ function integerValue(v: number | bigint): Uint8Array {
     s[i] = s[j];
     s[j] = t;
   }
-  slabOff = p;
-  return new Uint8Array(s.buffer, start, p - start);
+  return scratchViews[p];
 }
 
 /** Arrays created here with spare capacity past their end (see the file comment). */
