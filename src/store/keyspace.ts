@@ -232,10 +232,13 @@ export class Store {
     }
   }
 
+  /** The hash findBytes computed last (an insertion after a miss need not hash again). */
+  probedHash = 0;
+
   /** Id of the key whose bytes are `b`, or -1: no key string is built (hashKey of them). */
   findBytes(b: Uint8Array): number {
     const n = b.length;
-    const h = hashKeyBytes(b, 0, n);
+    const h = this.probedHash = hashKeyBytes(b, 0, n);
     const t = this.table, mask = this.mask;
     for (let i = h & mask;; i = (i + 1) & mask) {
       const v = t[2 * i + 1];
@@ -919,7 +922,7 @@ export class Db {
   setBytes(b: Uint8Array, value: RedisValue, keepTtl = false): number {
     const s = this.s;
     const id = s.findBytes(b);
-    if (id === -1) return s.insertBytes(b, 0, b.length, value, this.ks.now);
+    if (id === -1) return s.insertBytes(b, 0, b.length, value, this.ks.now, s.probedHash);
     this.setAt(id, value, keepTtl);
     return id;
   }
