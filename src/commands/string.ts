@@ -18,7 +18,7 @@ import { INLINE_MAX } from "../store/keyspace.ts";
 import { ownsBuffer } from "../resp/parser.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
-import { parseInt64 } from "../util/number.ts";
+import { parseInt64, parseIntegerAt } from "../util/number.ts";
 import { getLong } from "./args.ts";
 import {
   dbAdd,
@@ -284,7 +284,13 @@ function getGeneric(c: Client, kb: Uint8Array): boolean {
     c.reply.nullBulk();
     return true;
   }
-  const v = c.db.valueAt(id);
+  const db = c.db;
+  const n = db.valueSpan(id);
+  if (n !== -1) {
+    c.reply.bulkFrom(db.spanBuf, db.spanOff, n);
+    return true;
+  }
+  const v = db.valueAt(id);
   if (!(v instanceof Uint8Array)) {
     c.reply.error(WRONGTYPE);
     return false;
@@ -458,6 +464,11 @@ function mgetCommand(c: Client): void {
   const db = c.db;
   for (let j = 1; j < argc; j++) {
     const id = lookupReadId(c, argv[j]);
+    const n = id === -1 ? -1 : db.valueSpan(id);
+    if (n !== -1) {
+      reply.bulkFrom(db.spanBuf, db.spanOff, n);
+      continue;
+    }
     const v = id === -1 ? undefined : db.valueAt(id);
     if (v instanceof Uint8Array) reply.bulk(v);
     else reply.nullBulk();
@@ -503,11 +514,17 @@ function incrDecr(c: Client, incr: number | bigint): void {
   const id = lookupWriteId(c, kb);
   let value: number | bigint = 0;
   if (id !== -1) {
-    const v: RedisValue = db.valueAt(id);
-    if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
-    const parsed = parseInt64(v);
-    if (parsed === null) return c.reply.error(NOT_INTEGER);
-    value = parsed;
+    // The common case, a safe integer stored inline, is parsed in place.
+    const n = db.valueSpan(id);
+    const safe = n === -1 ? null : parseIntegerAt(db.spanBuf, db.spanOff, n);
+    if (safe !== null) value = safe;
+    else {
+      const v: RedisValue = db.valueAt(id);
+      if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
+      const parsed = parseInt64(v);
+      if (parsed === null) return c.reply.error(NOT_INTEGER);
+      value = parsed;
+    }
   }
   let result: number | bigint;
   if (

@@ -897,6 +897,36 @@ export class Db {
     return this.s.valueOf(id);
   }
 
+  /** The buffer and offset of the value {@link valueSpan} found last. */
+  spanBuf: Uint8Array = new Uint8Array(0);
+  spanOff = 0;
+
+  /**
+   * Where the inline string value of live key `id` is, without a view made for
+   * it: sets `spanBuf` and `spanOff` and returns its length, or returns -1 when
+   * the value is an object (a collection or a long string: read `valueAt`).
+   * The bytes stay valid as `valueAt`'s view would (see setAt).
+   */
+  valueSpan(id: number): number {
+    const s = this.s;
+    if ((s.flags[id] & OBJ) !== 0) return -1;
+    const c = s.chunks[s.rec[2 * id]]!;
+    let p = s.rec[2 * id + 1] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    let vlen = c[p++];
+    if (vlen === 255) {
+      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    this.spanBuf = c;
+    this.spanOff = p + klen;
+    return vlen;
+  }
+
   /** The handle of live key `id`. */
   entryAt(id: number): Entry {
     return new Entry(this.s, id);
