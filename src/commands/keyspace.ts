@@ -13,7 +13,7 @@ import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { Db, Entry } from "../store/keyspace.ts";
 import { NO_SUCH_KEY, type RedisValue, SYNTAX_ERR, typeOf } from "../store/types.ts";
-import { binaryToBytes, cString } from "../util/bytes.ts";
+import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
@@ -66,6 +66,35 @@ export function lookupKeyWrite(c: Client, key: string, db: Db = c.db): Entry | u
   return db.lookup(key, noTouchFor(c, LOOKUP_NONE));
 }
 
+/**
+ * {@link lookupKeyRead} of the key whose bytes are `kb` (a request argument):
+ * the live key's id in `db` (Db.lookupId), or -1. No key string is built
+ * unless the "keymiss" event needs one.
+ */
+export function lookupReadId(
+  c: Client,
+  kb: Uint8Array,
+  flags = LOOKUP_NONE,
+  db: Db = c.db,
+): number {
+  const id = db.lookupId(kb, noTouchFor(c, flags));
+  const server = c.server;
+  if (id !== -1) {
+    if ((flags & LOOKUP_NOSTATS) === 0) server.stats.keyspaceHits++;
+  } else {
+    if ((flags & LOOKUP_NONOTIFY) === 0 && server.notifyWanted("keymiss")) {
+      server.notifyKeyspaceEvent("keymiss", "keymiss", bytesToBinary(kb), db.id);
+    }
+    if ((flags & LOOKUP_NOSTATS) === 0) server.stats.keyspaceMisses++;
+  }
+  return id;
+}
+
+/** {@link lookupKeyWrite} of the key whose bytes are `kb`: its id in `db`, or -1. */
+export function lookupWriteId(c: Client, kb: Uint8Array, db: Db = c.db): number {
+  return db.lookupId(kb, noTouchFor(c, LOOKUP_NONE));
+}
+
 /** The value of {@link lookupKeyRead} (counts hits/misses, fires "keymiss"). */
 export function readValue(c: Client, key: string): RedisValue | undefined {
   return lookupKeyRead(c, key)?.value;
@@ -107,6 +136,20 @@ export function deleteEmptied(c: Client, key: string): void {
 export function setKey(c: Client, key: string, value: RedisValue): void {
   if (lookupKeyWrite(c, key) === undefined) dbAdd(c, c.db, key, value);
   else c.db.set(key, value);
+}
+
+/** {@link dbAdd} of the key whose bytes are `kb` (copied); returns its id. */
+export function dbAddBytes(c: Client, db: Db, kb: Uint8Array, value: RedisValue): number {
+  const id = db.setBytes(kb, value);
+  c.modifiedBytes(kb, "new", "new", 0, db);
+  return id;
+}
+
+/** {@link setKey} of the key whose bytes are `kb`, without a key string. */
+export function setKeyBytes(c: Client, kb: Uint8Array, value: RedisValue): void {
+  const id = lookupWriteId(c, kb);
+  if (id === -1) dbAddBytes(c, c.db, kb, value);
+  else c.db.setAt(id, value);
 }
 
 /** dbDelete of a STORE destination whose result is empty: signal, "del" and one change. */
@@ -269,12 +312,15 @@ function dbsizeCommand(c: Client): void {
 
 function delCommand(c: Client): void {
   let deleted = 0;
-  for (let i = 1; i < c.argc; i++) {
-    const key = c.key(i);
+  const argv = c.argv;
+  const db = c.db;
+  for (let i = 1; i < argv.length; i++) {
+    const kb = argv[i];
     // expireIfNeeded first: an expired key is reclaimed (and counted as expired), not deleted.
-    if (c.db.lookup(key, true) === undefined) continue;
-    c.db.delete(key);
-    c.modified(key, "generic", "del");
+    const id = db.lookupId(kb, true);
+    if (id === -1) continue;
+    db.deleteAt(id);
+    c.modifiedBytes(kb, "generic", "del");
     deleted++;
   }
   c.reply.integer(deleted);
@@ -282,8 +328,9 @@ function delCommand(c: Client): void {
 
 function existsCommand(c: Client): void {
   let count = 0;
-  for (let i = 1; i < c.argc; i++) {
-    if (lookupKeyRead(c, c.key(i), LOOKUP_NOTOUCH) !== undefined) count++;
+  const argv = c.argv;
+  for (let i = 1; i < argv.length; i++) {
+    if (lookupReadId(c, argv[i], LOOKUP_NOTOUCH) !== -1) count++;
   }
   c.reply.integer(count);
 }

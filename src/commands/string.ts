@@ -14,14 +14,21 @@
 import type { Client } from "../server/client.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
-import { SLAB_MAX_VALUE, SLAB_SIZE } from "../store/size.ts";
 import { INLINE_MAX } from "../store/keyspace.ts";
 import { ownsBuffer } from "../resp/parser.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import { addLongDouble, formatLongDouble, parseLongDouble, ZERO_LD } from "../util/long_double.ts";
-import { parseInt64 } from "../util/number.ts";
+import { parseInt64, parseIntegerAt } from "../util/number.ts";
 import { getLong } from "./args.ts";
-import { dbAdd, lookupKeyRead, lookupKeyWrite, setKey } from "./keyspace.ts";
+import {
+  dbAdd,
+  dbAddBytes,
+  lookupKeyRead,
+  lookupKeyWrite,
+  lookupReadId,
+  lookupWriteId,
+  setKeyBytes,
+} from "./keyspace.ts";
 import {
   type ArgDoc,
   type CommandSpec,
@@ -60,22 +67,6 @@ function checkStringLength(c: Client, size: number, append: number): boolean {
 }
 
 /**
- * Small values produced here (INCR's digits, INCRBYFLOAT's text) are carved
- * out of shared 8KB slabs (as Node's Buffer pool does) rather than an
- * ArrayBuffer each: they are replied and propagated after being stored.
- */
-let slab = new Uint8Array(SLAB_SIZE);
-let slabOff = 0;
-
-/** Room for `n` more bytes in the current slab (n <= SLAB_MAX_VALUE). */
-function slabReserve(n: number): void {
-  if (slabOff + n > SLAB_SIZE) {
-    slab = new Uint8Array(SLAB_SIZE);
-    slabOff = 0;
-  }
-}
-
-/**
  * `src` (an argument view) as a value to store: the keyspace copies a value
  * of up to INLINE_MAX bytes into its arena, a longer one is kept, so it gets
  * its own copy, unless it is a big argument the parser read into a buffer of
@@ -85,25 +76,24 @@ function copyValue(src: Uint8Array): Uint8Array {
   return src.length > INLINE_MAX && !ownsBuffer(src) ? src.slice() : src;
 }
 
-/** ASCII text (a number's formatting) as a stored value. */
-function asciiValue(text: string): Uint8Array {
-  const n = text.length;
-  if (n > SLAB_MAX_VALUE) return binaryToBytes(text);
-  slabReserve(n);
-  const off = slabOff;
-  const s = slab;
-  for (let i = 0; i < n; i++) s[off + i] = text.charCodeAt(i);
-  slabOff = off + n;
-  return new Uint8Array(s.buffer, off, n);
-}
+/**
+ * INCR's result is written as digits into one scratch buffer and handed to the
+ * keyspace as a view of its first n bytes (one view made up front per length):
+ * the keyspace copies a value this short into its arena, and the reply is the
+ * integer, so nothing is allocated per INCR.
+ */
+const scratch = new Uint8Array(20);
+const scratchViews = Array.from({ length: 21 }, (_, n) => new Uint8Array(scratch.buffer, 0, n));
 
-/** The decimal form of an integer as a stored value (INCR's result). */
+/** The decimal form of an integer (int64) as a value to store at once (see `scratch`). */
 function integerValue(v: number | bigint): Uint8Array {
-  if (typeof v === "bigint" || !Number.isSafeInteger(v)) return asciiValue(String(v));
-  slabReserve(20);
-  const s = slab;
-  const start = slabOff;
-  let p = start;
+  const s = scratch;
+  if (typeof v === "bigint" || !Number.isSafeInteger(v)) {
+    const text = String(v);
+    for (let i = 0; i < text.length; i++) s[i] = text.charCodeAt(i);
+    return scratchViews[text.length];
+  }
+  let p = 0;
   let n = v;
   if (n < 0) {
     s[p++] = 45; // '-'
@@ -121,8 +111,7 @@ function integerValue(v: number | bigint): Uint8Array {
     s[i] = s[j];
     s[j] = t;
   }
-  slabOff = p;
-  return new Uint8Array(s.buffer, start, p - start);
+  return scratchViews[p];
 }
 
 /** Arrays created here with spare capacity past their end (see the file comment). */
@@ -286,16 +275,22 @@ function getExpireMilliseconds(c: Client, arg: Uint8Array, flags: number): bigin
 }
 
 /**
- * getGenericCommand: replies the string at argv[1] (or null). Returns false
- * after replying WRONGTYPE, true otherwise.
+ * getGenericCommand: replies the string at the key whose bytes are `kb` (or
+ * null). Returns false after replying WRONGTYPE, true otherwise.
  */
-function getGeneric(c: Client, key: string): boolean {
-  const e = lookupKeyRead(c, key);
-  if (e === undefined) {
+function getGeneric(c: Client, kb: Uint8Array): boolean {
+  const id = lookupReadId(c, kb);
+  if (id === -1) {
     c.reply.nullBulk();
     return true;
   }
-  const v = e.value;
+  const db = c.db;
+  const n = db.valueSpan(id);
+  if (n !== -1) {
+    c.reply.bulkFrom(db.spanBuf, db.spanOff, n);
+    return true;
+  }
+  const v = db.valueAt(id);
   if (!(v instanceof Uint8Array)) {
     c.reply.error(WRONGTYPE);
     return false;
@@ -305,11 +300,7 @@ function getGeneric(c: Client, key: string): boolean {
 }
 
 function getCommand(c: Client): void {
-  const e = lookupKeyRead(c, c.key(1));
-  if (e === undefined) return c.reply.nullBulk();
-  const v = e.value;
-  if (v instanceof Uint8Array) c.reply.bulk(v);
-  else c.reply.error(WRONGTYPE);
+  getGeneric(c, c.argv[1]);
 }
 
 /**
@@ -332,12 +323,14 @@ function setGeneric(
     when = Number(at);
     expireAtText = at.toString();
   }
-  const key = c.key(1);
+  const argv = c.argv;
+  const kb = argv[1];
   if (flags & OBJ_SET_GET) {
-    if (!getGeneric(c, key)) return;
+    if (!getGeneric(c, kb)) return;
   }
   const db = c.db;
-  const found = lookupKeyWrite(c, key) !== undefined;
+  let id = lookupWriteId(c, kb);
+  const found = id !== -1;
   if (((flags & OBJ_SET_NX) && found) || ((flags & OBJ_SET_XX) && !found)) {
     if (!(flags & OBJ_SET_GET)) {
       if (nxReply) c.reply.integer(0);
@@ -345,18 +338,17 @@ function setGeneric(
     }
     return;
   }
-  const argv = c.argv;
-  const e = found
-    ? db.set(key, copyValue(argv[valIdx]), (flags & OBJ_KEEPTTL) !== 0 || expIdx !== 0)
-    : dbAdd(c, db, key, copyValue(argv[valIdx]));
-  c.modified(key, "string", "set");
+  if (found) {
+    db.setAt(id, copyValue(argv[valIdx]), (flags & OBJ_KEEPTTL) !== 0 || expIdx !== 0);
+  } else id = dbAddBytes(c, db, kb, copyValue(argv[valIdx]));
+  c.modifiedBytes(kb, "string", "set");
   if (expIdx !== 0) {
-    db.setExpire(e, when);
+    db.setExpire(db.entryAt(id), when);
     // Relative times would replay differently: replicas and the AOF get PXAT.
     if (!(flags & OBJ_PXAT)) {
       c.rewriteArgv([SET_ARG, argv[1], argv[valIdx], PXAT_ARG, binaryToBytes(expireAtText)]);
     }
-    c.modified(key, "generic", "expire", 0);
+    c.modifiedBytes(kb, "generic", "expire", 0);
   }
   if (!(flags & OBJ_SET_GET)) {
     if (nxReply) c.reply.integer(1);
@@ -444,7 +436,7 @@ function getexCommand(c: Client): void {
 
 function getdelCommand(c: Client): void {
   const key = c.key(1);
-  if (!getGeneric(c, key)) return;
+  if (!getGeneric(c, c.argv[1])) return;
   if (c.db.delete(key)) {
     c.rewriteArgv([c.server.config.lazyfreeLazyUserDel ? UNLINK_ARG : DEL_ARG, c.argv[1]]);
     c.modified(key, "generic", "del");
@@ -452,11 +444,11 @@ function getdelCommand(c: Client): void {
 }
 
 function getsetCommand(c: Client): void {
-  const key = c.key(1);
-  if (!getGeneric(c, key)) return;
-  setKey(c, key, copyValue(c.argv[2]));
-  c.modified(key, "string", "set");
   const argv = c.argv;
+  const kb = argv[1];
+  if (!getGeneric(c, kb)) return;
+  setKeyBytes(c, kb, copyValue(argv[2]));
+  c.modifiedBytes(kb, "string", "set");
   c.rewriteArgv([SET_ARG, argv[1], argv[2]]);
 }
 
@@ -468,9 +460,16 @@ function mgetCommand(c: Client): void {
   const argc = c.argv.length;
   const reply = c.reply;
   reply.array(argc - 1);
+  const argv = c.argv;
+  const db = c.db;
   for (let j = 1; j < argc; j++) {
-    const e = lookupKeyRead(c, c.key(j));
-    const v = e?.value;
+    const id = lookupReadId(c, argv[j]);
+    const n = id === -1 ? -1 : db.valueSpan(id);
+    if (n !== -1) {
+      reply.bulkFrom(db.spanBuf, db.spanOff, n);
+      continue;
+    }
+    const v = id === -1 ? undefined : db.valueAt(id);
     if (v instanceof Uint8Array) reply.bulk(v);
     else reply.nullBulk();
   }
@@ -484,13 +483,13 @@ function msetGeneric(c: Client, nx: boolean): void {
   }
   if (nx) {
     for (let j = 1; j < argc; j += 2) {
-      if (lookupKeyWrite(c, c.key(j)) !== undefined) return c.reply.integer(0);
+      if (lookupWriteId(c, argv[j]) !== -1) return c.reply.integer(0);
     }
   }
   for (let j = 1; j < argc; j += 2) {
-    const key = c.key(j);
-    setKey(c, key, copyValue(argv[j + 1]));
-    c.modified(key, "string", "set");
+    const kb = argv[j];
+    setKeyBytes(c, kb, copyValue(argv[j + 1]));
+    c.modifiedBytes(kb, "string", "set");
   }
   if (nx) c.reply.integer(1);
   else c.reply.ok();
@@ -510,15 +509,22 @@ function msetnxCommand(c: Client): void {
 
 /** incrDecrCommand: adds `incr` (int64) to the integer at argv[1], keeping its TTL. */
 function incrDecr(c: Client, incr: number | bigint): void {
-  const key = c.key(1);
-  const e = lookupKeyWrite(c, key);
+  const kb = c.argv[1];
+  const db = c.db;
+  const id = lookupWriteId(c, kb);
   let value: number | bigint = 0;
-  if (e !== undefined) {
-    const v: RedisValue = e.value;
-    if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
-    const parsed = parseInt64(v);
-    if (parsed === null) return c.reply.error(NOT_INTEGER);
-    value = parsed;
+  if (id !== -1) {
+    // The common case, a safe integer stored inline, is parsed in place.
+    const n = db.valueSpan(id);
+    const safe = n === -1 ? null : parseIntegerAt(db.spanBuf, db.spanOff, n);
+    if (safe !== null) value = safe;
+    else {
+      const v: RedisValue = db.valueAt(id);
+      if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
+      const parsed = parseInt64(v);
+      if (parsed === null) return c.reply.error(NOT_INTEGER);
+      value = parsed;
+    }
   }
   let result: number | bigint;
   if (
@@ -534,9 +540,9 @@ function incrDecr(c: Client, incr: number | bigint): void {
     result = sum;
   }
   const bytes = integerValue(result);
-  if (e !== undefined) c.db.set(key, bytes, true);
-  else dbAdd(c, c.db, key, bytes);
-  c.modified(key, "string", "incrby");
+  if (id !== -1) db.setAt(id, bytes, true);
+  else dbAddBytes(c, db, kb, bytes);
+  c.modifiedBytes(kb, "string", "incrby");
   c.reply.integer(result);
 }
 
@@ -606,31 +612,32 @@ function incrbyfloatCommand(c: Client): void {
 // ---------------------------------------------------------------------------
 
 function appendCommand(c: Client): void {
-  const key = c.key(1);
+  const kb = c.argv[1];
   const db = c.db;
   const add = c.argv[2];
-  const e = lookupKeyWrite(c, key);
+  const id = lookupWriteId(c, kb);
   let total: number;
-  if (e === undefined) {
-    dbAdd(c, db, key, copyValue(add));
+  if (id === -1) {
+    dbAddBytes(c, db, kb, copyValue(add));
     total = add.length;
   } else {
-    const old = e.value;
+    const old = db.valueAt(id);
     if (!(old instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
     if (!checkStringLength(c, old.length, add.length)) return;
     const next = extend(old, old.length + add.length);
     next.set(add, old.length);
-    db.set(key, next, true).raw = true;
+    db.setAt(id, next, true);
+    db.entryAt(id).raw = true;
     total = next.length;
   }
-  c.modified(key, "string", "append");
+  c.modifiedBytes(kb, "string", "append");
   c.reply.integer(total);
 }
 
 function strlenCommand(c: Client): void {
-  const e = lookupKeyRead(c, c.key(1));
-  if (e === undefined) return c.reply.integer(0);
-  const v = e.value;
+  const id = lookupReadId(c, c.argv[1]);
+  if (id === -1) return c.reply.integer(0);
+  const v = c.db.valueAt(id);
   if (!(v instanceof Uint8Array)) return c.reply.error(WRONGTYPE);
   c.reply.integer(v.length);
 }

@@ -14,7 +14,8 @@
  *   keyspace by a private copy (copy-before-write, TTL kept), so the
  *   remembered object is never changed again; a value is copied at most once
  *   per snapshot. Strings need no copy: a stored string is never changed in
- *   place (the keyspace's arena never overwrites a record).
+ *   place while a before-write hook is installed (Keyspace.valuesHeld: the
+ *   keyspace's arena then overwrites no record).
  * - The serializer walks the ids below the end in slices of a few
  *   milliseconds, yielding to the event loop between slices and writing each
  *   slice's bytes to the temp file, so clients keep being served. A key is

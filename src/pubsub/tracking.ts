@@ -124,6 +124,10 @@ export class Tracking implements Subsystem {
   }
 
   /** signalModifiedKey: invalidates the key for default-mode clients, queues it for BCAST. */
+  keyModifiedWanted(): boolean {
+    return this.trackingClients !== 0 || this.table.size !== 0;
+  }
+
   keyModified(_db: Db, key: string): void {
     if (this.trackingClients === 0 && this.table.size === 0) return;
     const by = this.server.currentClient;

@@ -108,6 +108,11 @@ export class BlockingManager {
   }
 
   /** Called for every modified key: marks it ready when someone waits on it. */
+  /** Whether any client waits on a key (else signalKey has nothing to do). */
+  get hasWaiting(): boolean {
+    return this.waiting.size > 0;
+  }
+
   signalKey(db: Db, key: string): void {
     if (this.waiting.size === 0) return;
     const id = waitKey(db, key);

@@ -214,6 +214,30 @@ export class Client {
   }
 
   /**
+   * {@link modified} for a key named by its bytes (a request argument) whose
+   * value was just stored with Db.set / setAt / setBytes or deleted (so its
+   * size is counted already): the key's name is built as a string only when
+   * WATCH, blocked clients, tracking or the keyspace event need it.
+   */
+  modifiedBytes(
+    kb: Uint8Array,
+    type: NotifyClass,
+    event: string,
+    count = 1,
+    db: Db = this.db,
+  ): void {
+    const server = this.server;
+    if (server.keyNamesWanted()) {
+      this.modified(bytesToBinary(kb), type, event, count, db);
+      return;
+    }
+    if (server.notifyWanted(type)) {
+      server.notifyKeyspaceEvent(type, event, bytesToBinary(kb), db.id);
+    }
+    server.dirty += count;
+  }
+
+  /**
    * Counts `count` changes that are no single key's (FLUSHDB's removed keys,
    * SWAPDB): the caller invalidates WATCH and wakes blocked clients itself.
    */

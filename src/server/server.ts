@@ -147,6 +147,8 @@ export class Server {
 
   private updateBeforeWrite(): void {
     const hooks = this.beforeWriteHooks.slice();
+    // Their point-in-time copies are views of stored strings: none may be written over.
+    this.keyspace.valuesHeld = hooks.length;
     this.beforeWrite = hooks.length === 0 ? null : hooks.length === 1 ? hooks[0] : (c, cmd) => {
       for (const h of hooks) h(c, cmd);
     };
@@ -414,6 +416,27 @@ export class Server {
     }
     this.blocking.signalKey(db, key);
     for (const s of this.keyModifiedHooks) s.keyModified!(db, key);
+  }
+
+  /**
+   * Whether signalModifiedKey needs the key's name: some key is WATCHed, a
+   * client is blocked on keys, or a keyModified hook (tracking) is in use.
+   * When false, a write that names its key by bytes builds no key string.
+   */
+  keyNamesWanted(): boolean {
+    if (this.watchedKeys.size > 0 || this.blocking.hasWaiting) return true;
+    const hooks = this.keyModifiedHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const s = hooks[i];
+      if (s.keyModifiedWanted === undefined || s.keyModifiedWanted()) return true;
+    }
+    return false;
+  }
+
+  /** Whether notifyKeyspaceEvent would publish an event of class `type`. */
+  notifyWanted(type: NotifyClass): boolean {
+    return this.publish !== null &&
+      (this.config.notifyKeyspaceEventsFlags & NOTIFY_BITS[type]) !== 0;
   }
 
   /**

@@ -23,6 +23,11 @@ export interface Subsystem {
   publish?(channel: string, message: Uint8Array): number;
   /** signalModifiedKey: a key changed (client-side caching invalidation). */
   keyModified?(db: Db, key: string): void;
+  /**
+   * Whether keyModified has anything to do right now; when false the server
+   * may skip it, and with it building the key's name (absent: always true).
+   */
+  keyModifiedWanted?(): boolean;
   /** FLUSHDB (its db index) or FLUSHALL (-1): tracking clients drop their whole cache. */
   flushed?(dbid: number): void;
   /** After each top-level command (EXEC as a whole): deliver what had to wait for its reply. */

@@ -16,7 +16,10 @@
  *   record in an append-only arena of 1 MB chunks. Records are never written
  *   over: a replaced or deleted record only counts as dead, and a chunk less
  *   than half live is compacted into the current chunk and dropped. So a
- *   value view handed out by `get` stays valid (it keeps its old chunk alive);
+ *   value view handed out by `get` stays valid (it keeps its old chunk alive).
+ *   The one exception is `setAt` with a value of the same length, which
+ *   writes it over the old one unless `Keyspace.valuesHeld` says someone keeps
+ *   value views across commands (a BGSAVE or AOF rewrite in progress);
  * - collections and longer strings stay JS objects, in `objects[id]`.
  *
  * SCAN walks ids downwards (a key present for the whole scan keeps its id, so
@@ -229,6 +232,21 @@ export class Store {
     }
   }
 
+  /** The hash findBytes computed last (an insertion after a miss need not hash again). */
+  probedHash = 0;
+
+  /** Id of the key whose bytes are `b`, or -1: no key string is built (hashKey of them). */
+  findBytes(b: Uint8Array): number {
+    const n = b.length;
+    const h = this.probedHash = hashKeyBytes(b, 0, n);
+    const t = this.table, mask = this.mask;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const v = t[2 * i + 1];
+      if (v === 0) return -1;
+      if (t[2 * i] === h && this.keyBytesEqual(v - 1, b, 0, n)) return v - 1;
+    }
+  }
+
   private keyEquals(id: number, key: string): boolean {
     const c = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
@@ -284,6 +302,30 @@ export class Store {
     return new Uint8Array(c.buffer, p, vlen);
   }
 
+  /**
+   * Writes `value` over the inline value of live `id` when it has the same
+   * length (the record keeps its place and size); false, changing nothing,
+   * when it does not or the value is an object.
+   */
+  overwrite(id: number, value: Uint8Array): boolean {
+    if ((this.flags[id] & OBJ) !== 0) return false;
+    const c = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    let vlen = c[p++];
+    if (vlen === 255) {
+      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    if (vlen !== value.length) return false;
+    copyBytes(c, p + klen, value);
+    return true;
+  }
+
   /** Bytes of the record at `off` in chunk `ci`. */
   private recordLength(ci: number, off: number): number {
     const c = this.chunks[ci]!;
@@ -328,6 +370,27 @@ export class Store {
     for (let i = 0; i < klen; i++) c[p + i] = key.charCodeAt(i);
     p += klen;
     if (value !== null) copyBytes(c, p, value);
+  }
+
+  /**
+   * Gives live `id` a new record with its key (copied from the old record, so
+   * no key string is needed) and `value`; the old record becomes dead.
+   */
+  private rewriteRecord(id: number, value: Uint8Array | null): void {
+    // The old chunk is never written again, even when freeing drops or compacts it.
+    const old = this.chunks[this.rec[2 * id]]!;
+    let p = this.rec[2 * id + 1] + 4;
+    let klen = old[p++];
+    if (klen === 255) {
+      klen = old[p] | (old[p + 1] << 8) | (old[p + 2] << 16) | (old[p + 3] << 24);
+      p += 4;
+    }
+    p += old[p] === 255 ? 5 : 1;
+    this.freeRecord(id);
+    const q = this.newRecord(id, klen, value === null ? 0 : value.length);
+    const c = this.chunks[this.rec[2 * id]]!;
+    copyBytes(c, q, old, p, klen);
+    if (value !== null) copyBytes(c, q + klen, value);
   }
 
   /**
@@ -421,7 +484,7 @@ export class Store {
         if (to === this.cur) this.curOff += len;
         this.chunkUsed[to] = to === this.cur ? this.curOff : len;
         this.chunkLive[to] += len;
-        this.chunks[to]!.set(c.subarray(off, off + len), toOff);
+        copyBytes(this.chunks[to]!, toOff, c, off, len);
         this.rec[2 * id] = to;
         this.rec[2 * id + 1] = toOff;
       }
@@ -557,6 +620,21 @@ export class Store {
       if (v === 0) break;
       if (t[2 * i] === h && this.keyBytesEqual(v - 1, b, p, n)) return -1;
     }
+    return this.insertBytes(b, p, n, value, now, h);
+  }
+
+  /**
+   * Adds the key whose bytes are `b[p, p + n)` and whose hash is `h`; it must
+   * not exist. Returns its id. `value` as for {@link add}.
+   */
+  insertBytes(
+    b: Uint8Array,
+    p: number,
+    n: number,
+    value: RedisValue,
+    now: number,
+    h = hashKeyBytes(b, p, n),
+  ): number {
     const id = this.allocId();
     this.expireAt[id] = -1;
     this.lru[id] = now;
@@ -593,22 +671,21 @@ export class Store {
     return true;
   }
 
-  /** Points `id` at `value` (a new record when the value is inline) and counts it. */
-  put(id: number, key: string, value: RedisValue): void {
+  /**
+   * Points `id` at `value` (a new record when the value is inline) and counts
+   * it. A live id keeps the key of its record; a new one gets `key`.
+   */
+  put(id: number, key: string | null, value: RedisValue): void {
     const had = this.flags[id];
     if (value instanceof Uint8Array && value.length <= INLINE_MAX) {
       if ((had & LIVE) !== 0) {
-        this.freeRecord(id);
+        this.rewriteRecord(id, value);
         this.objects[id] = undefined;
-      }
+      } else this.writeRecord(id, key!, value);
       this.flags[id] = LIVE;
-      this.writeRecord(id, key, value);
     } else {
-      if ((had & LIVE) === 0) this.writeRecord(id, key, null);
-      else if ((had & OBJ) === 0) {
-        this.freeRecord(id);
-        this.writeRecord(id, key, null);
-      }
+      if ((had & LIVE) === 0) this.writeRecord(id, key!, null);
+      else if ((had & OBJ) === 0) this.rewriteRecord(id, null);
       this.flags[id] = LIVE | OBJ | (had & STALE);
       this.objects[id] = value;
     }
@@ -795,6 +872,100 @@ export class Db {
     }
     s.lru[id] = this.ks.now;
     return s.valueOf(id);
+  }
+
+  /**
+   * {@link lookup} by the key's bytes, without building a key string: the id
+   * of the live key (expired first when due, touched unless `noTouch`), or -1.
+   * The id stays valid until the key is deleted; the `*At` methods use it.
+   */
+  lookupId(b: Uint8Array, noTouch = false): number {
+    const s = this.s;
+    const id = s.findBytes(b);
+    if (id === -1) return -1;
+    const at = s.expireAt[id];
+    if (at !== -1 && at < this.ks.now) {
+      if (!this.ks.hooks.isReplica()) this.expireId(id);
+      return -1;
+    }
+    if (!noTouch) s.lru[id] = this.ks.now;
+    return id;
+  }
+
+  /** The value of live key `id` (see {@link lookupId}). */
+  valueAt(id: number): RedisValue {
+    return this.s.valueOf(id);
+  }
+
+  /** The buffer and offset of the value {@link valueSpan} found last. */
+  spanBuf: Uint8Array = new Uint8Array(0);
+  spanOff = 0;
+
+  /**
+   * Where the inline string value of live key `id` is, without a view made for
+   * it: sets `spanBuf` and `spanOff` and returns its length, or returns -1 when
+   * the value is an object (a collection or a long string: read `valueAt`).
+   * The bytes stay valid as `valueAt`'s view would (see setAt).
+   */
+  valueSpan(id: number): number {
+    const s = this.s;
+    if ((s.flags[id] & OBJ) !== 0) return -1;
+    const c = s.chunks[s.rec[2 * id]]!;
+    let p = s.rec[2 * id + 1] + 4;
+    let klen = c[p++];
+    if (klen === 255) {
+      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    let vlen = c[p++];
+    if (vlen === 255) {
+      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
+      p += 4;
+    }
+    this.spanBuf = c;
+    this.spanOff = p + klen;
+    return vlen;
+  }
+
+  /** The handle of live key `id`. */
+  entryAt(id: number): Entry {
+    return new Entry(this.s, id);
+  }
+
+  /**
+   * {@link set} on live key `id`: its record's key is kept, no key string
+   * needed. Unlike `set`, a string of the same length as the inline value it
+   * replaces is written over it while no one holds value views
+   * (`Keyspace.valuesHeld`): the command replacing a value must not keep a
+   * view of it.
+   */
+  setAt(id: number, value: RedisValue, keepTtl = false): void {
+    const s = this.s;
+    s.flags[id] &= ~RAW;
+    s.lru[id] = this.ks.now;
+    if (!keepTtl && s.expireAt[id] !== -1) s.removeExpire(id);
+    if (this.ks.valuesHeld === 0 && value instanceof Uint8Array && s.overwrite(id, value)) return;
+    s.put(id, null, value);
+  }
+
+  /** {@link set} of the key whose bytes are `b` (copied into the record); returns its id. */
+  setBytes(b: Uint8Array, value: RedisValue, keepTtl = false): number {
+    const s = this.s;
+    const id = s.findBytes(b);
+    if (id === -1) return s.insertBytes(b, 0, b.length, value, this.ks.now, s.probedHash);
+    this.setAt(id, value, keepTtl);
+    return id;
+  }
+
+  /** Removes live key `id` (see {@link lookupId}). */
+  deleteAt(id: number): void {
+    this.s.unlink(id);
+  }
+
+  /** {@link updateSize} of live key `id`. */
+  updateSizeAt(id: number): void {
+    const s = this.s;
+    if (s.markStale(id) && s.stale.push(id) >= 1024) s.settle();
   }
 
   /** Entry without any expiry check (persistence, DEBUG, tests). */
@@ -1047,6 +1218,12 @@ export class Keyspace {
    * like Redis's command time snapshot.
    */
   now = Date.now();
+  /**
+   * How many holders keep string value views across commands (a BGSAVE
+   * snapshot's or an AOF rewrite's copy-before-write, see
+   * Server.addBeforeWrite). While above 0, no record is written over.
+   */
+  valuesHeld = 0;
 
   constructor(count: number, public hooks: KeyspaceHooks) {
     this.dbs = [];

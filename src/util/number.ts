@@ -45,16 +45,20 @@ export function isInt64String(s: string): boolean {
  * to tell "invalid" from "valid but large".
  */
 export function parseInteger(bytes: Uint8Array): number | null {
-  const n = bytes.length;
+  return parseIntegerAt(bytes, 0, bytes.length);
+}
+
+/** {@link parseInteger} of the `n` bytes at `off` in `bytes` (no view needed). */
+export function parseIntegerAt(bytes: Uint8Array, off: number, n: number): number | null {
   // 17 chars is the longest safe integer ("-9007199254740991").
   if (n === 0 || n > 17) return null;
-  let c = bytes[0];
+  let c = bytes[off];
   let i = 1;
   let neg = false;
   if (c === 45) {
     if (n === 1) return null;
     neg = true;
-    c = bytes[1];
+    c = bytes[off + 1];
     i = 2;
   } else if (c === 48) {
     return n === 1 ? 0 : null;
@@ -63,7 +67,7 @@ export function parseInteger(bytes: Uint8Array): number | null {
   if (c < 49 || c > 57) return null;
   let v = c - 48;
   for (; i < n; i++) {
-    c = bytes[i];
+    c = bytes[off + i];
     if (c < 48 || c > 57) return null;
     v = v * 10 + (c - 48);
   }
