@@ -9,7 +9,8 @@ import { lookupKeyRead } from "./keyspace.ts";
 
 function saveCommand(c: Client): void {
   const p = persistenceOf(c.server);
-  if (p.job !== null) return c.reply.error("ERR Background save already in progress");
+  // A BGSAVE, or the snapshot of a replica's full resync (Redis's rdb child either way).
+  if (p.saveInProgress) return c.reply.error("ERR Background save already in progress");
   try {
     p.saveSync();
     c.reply.ok();
@@ -26,8 +27,8 @@ function bgsaveCommand(c: Client): void {
     return c.reply.error("ERR syntax error");
   }
   const p = persistenceOf(c.server);
-  if (p.job !== null) {
-    // SCHEDULE while a BGSAVE runs is still this error, as in Redis.
+  if (p.saveInProgress) {
+    // SCHEDULE while a BGSAVE (or a full resync's snapshot) runs is still this error, as in Redis.
     return c.reply.error("ERR Background save already in progress");
   }
   if (c.inExec) {

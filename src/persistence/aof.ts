@@ -46,6 +46,11 @@ export interface AofRdbCodec {
   saveSync(server: Server, file: Deno.FsFile): void;
   /** Loads the RDB image at the start of `data`; returns the bytes it used. */
   load: RdbImageLoader;
+  /**
+   * True while an RDB is made in the background (BGSAVE, a full resync's
+   * snapshot): a rewrite waits for it, as Redis's for any active child.
+   */
+  saveInProgress?(server: Server): boolean;
 }
 
 /** What the AOF subsystem is built with. */
@@ -609,7 +614,7 @@ export class Aof implements Subsystem {
     if (this.state !== "off") this.flush(false);
     if (this.rewrite !== null) return;
     if (this.rewriteScheduled) {
-      if (!this.rewriteLimited()) this.startRewrite();
+      if (!this.rewriteLimited() && !this.rdbSaveRunning()) this.startRewrite();
       return;
     }
     // Off, nothing running or scheduled: the timer has nothing left to do.
@@ -621,7 +626,7 @@ export class Aof implements Subsystem {
     if (this.state === "on" && perc > 0 && this.currentSize > this.config.autoAofRewriteMinSize) {
       const base = this.rewriteBaseSize > 0 ? this.rewriteBaseSize : 1;
       const growth = Math.floor(this.currentSize * 100 / base) - 100;
-      if (growth >= perc && !this.rewriteLimited()) {
+      if (growth >= perc && !this.rewriteLimited() && !this.rdbSaveRunning()) {
         this.server.log.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
         this.startRewrite();
       }
@@ -761,6 +766,11 @@ export class Aof implements Subsystem {
   // ------------------------------------------------------------------------------------------
   // Rewrites
 
+  /** An RDB is made in the background (hasActiveChildProcess): rewrites wait for it. */
+  private rdbSaveRunning(): boolean {
+    return this.rdb?.saveInProgress?.(this.server) ?? false;
+  }
+
   /** Whether a background rewrite runs (aof_rewrite_in_progress). */
   get rewriting(): boolean {
     return this.rewrite !== null;
@@ -773,7 +783,7 @@ export class Aof implements Subsystem {
       c.reply.error(`ERR Can't execute an AOF background rewriting: ${denied}`);
     } else if (this.rewrite !== null) {
       c.reply.error("ERR Background append only file rewriting already in progress");
-    } else if (this.server.propagation.nesting > 1) {
+    } else if (this.server.propagation.nesting > 1 || this.rdbSaveRunning()) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
       this.startTimer();

@@ -76,11 +76,25 @@ export class Persistence implements Subsystem {
   lastCowSize = 0;
   /** The BGSAVE in progress, if any. */
   job: BgsaveJob | null = null;
+  /**
+   * The snapshot a replica's full resync is being made from, if any: for
+   * SAVE, BGSAVE, BGREWRITEAOF, the cron and INFO it is a save in progress,
+   * as Redis's fork for replication (disk or socket target) is its rdb child.
+   */
+  syncSave: { serializer: RdbSerializer; startMs: number } | null = null;
   private dirtyBeforeBgsave = 0;
   private bgsaveSeq = 0;
 
   constructor(private readonly server: Server) {
     registry.set(server, this);
+  }
+
+  /**
+   * An RDB is being made in the background (child_type == CHILD_TYPE_RDB):
+   * a BGSAVE, or a replica's full resync.
+   */
+  get saveInProgress(): boolean {
+    return this.job !== null || this.syncSave !== null;
   }
 
   /** FLUSHALL's synchronous save when save points exist: a running BGSAVE is killed first. */
@@ -375,12 +389,19 @@ export class Persistence implements Subsystem {
     );
     const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
     server.addBeforeWrite(hook);
+    const sync = repl !== undefined ? { serializer: ser, startMs: Date.now() } : null;
+    if (sync !== null) this.syncSave = sync;
     let open = true;
     const close = () => {
       if (!open) return;
       open = false;
       server.removeBeforeWrite(hook);
       ser.release();
+      if (sync !== null && this.syncSave === sync) {
+        // backgroundSaveDoneHandler: rdb_last_bgsave_time_sec, whatever the target.
+        this.syncSave = null;
+        this.lastBgsaveTimeSec = Math.floor((Date.now() - sync.startMs) / 1000);
+      }
     };
     const run = async (sink: SnapshotSink, stop: () => boolean = () => false) => {
       // A turn for a synchronous sink is an interval-timer wake-up: chained
@@ -451,7 +472,7 @@ export class Persistence implements Subsystem {
 
   /** serverCron: a due save point or a scheduled BGSAVE starts one. */
   cron(): void {
-    if (this.job !== null) return;
+    if (this.saveInProgress) return;
     const server = this.server;
     // The server's clock, so that tests can move it (LASTSAVE itself is wall time).
     const now = Math.floor(server.clock.now() / 1000);
@@ -494,7 +515,7 @@ export class Persistence implements Subsystem {
   /** INFO persistence: the rdb_* and current_* fields. */
   info(section: string, fields: InfoField[]): void {
     if (section !== "persistence") return;
-    const job = this.job;
+    const job = this.job ?? this.syncSave;
     const set = (name: string, value: string | number) => {
       const f = fields.find((x) => x[0] === name);
       if (f !== undefined) f[1] = value;
@@ -554,6 +575,7 @@ export class Persistence implements Subsystem {
 export const aofRdbCodec: AofRdbCodec = {
   save: (server, file) => persistenceOf(server).snapshotTo(file),
   saveSync: (server, file) => writeAllSync(file, persistenceOf(server).serialize(true)),
+  saveInProgress: (server) => persistenceOf(server).saveInProgress,
   load: function* (server, data, name, sliceBytes) {
     try {
       const steps = loadRdbSteps(data, rdbLoadOptions(server, server.log), sliceBytes);

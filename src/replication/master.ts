@@ -17,7 +17,6 @@ import type { Client } from "../server/client.ts";
 import { type PropagateListener, selectingSink } from "../server/propagation.ts";
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
-import { ReplyWriter } from "../resp/writer.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { ReplBacklog } from "./backlog.ts";
 import { randomReplId } from "./state.ts";
@@ -94,6 +93,13 @@ export function replicationOf(server: Server): Replication {
 const PING = [binaryToBytes("ping")];
 const GETACK = [binaryToBytes("REPLCONF"), binaryToBytes("GETACK"), binaryToBytes("*")];
 const ZERO_ID = "0".repeat(40);
+/** The longest the stream waits in a replica's buffer while writes keep coming (ms). */
+const STREAM_FLUSH_MS = 1;
+/** Staged stream bytes that leave at once, whatever the interval. */
+const STREAM_FLUSH_BYTES = 64 * 1024;
+const STAGED_INITIAL = 16 * 1024;
+/** A staged buffer grown past this (one huge command) is dropped after delivery. */
+const STAGED_KEEP = 1024 * 1024;
 
 /** The replication subsystem: replicas, backlog, stream, WAIT; and the link when a replica. */
 export class Replication implements Subsystem {
@@ -122,7 +128,12 @@ export class Replication implements Subsystem {
   private failoverPort = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private cronLoops = 0;
-  private readonly enc = new ReplyWriter(1024);
+  /** Stream bytes counted in the offset, not yet in the backlog and the replicas' output. */
+  private staged = new Uint8Array(STAGED_INITIAL);
+  private stagedLen = 0;
+  /** The stream's flush interval is running (scheduleStreamFlush); bytes wait for it. */
+  private streamTimer: ReturnType<typeof setTimeout> | undefined;
+  private streamPending = false;
   private selecting: PropagateListener;
   private readonly listener: PropagateListener = (dbid, argv, target) => {
     // A replica propagates nothing of its own: its stream is its master's.
@@ -147,24 +158,76 @@ export class Replication implements Subsystem {
   // -------------------------------------------------------------------------------------------
   // The stream
 
-  /** Appends one command, RESP-encoded, to the stream. */
+  /**
+   * Appends one command, RESP-encoded, to the staged stream: the bytes count
+   * in master_repl_offset at once and reach the backlog and the replicas at
+   * the next delivery (deliverStaged).
+   */
   private feedCommand(argv: Uint8Array[]): void {
-    const w = this.enc;
-    w.array(argv.length);
-    for (const a of argv) w.bulk(a);
-    this.feedStream(w.buf.subarray(0, w.len));
-    w.len = 0;
+    const repl = this.server.repl;
+    if (repl.backlog === null && this.replicas.size === 0) return;
+    const argc = argv.length;
+    let size = 3 + decimalLength(argc);
+    for (let i = 0; i < argc; i++) {
+      const n = argv[i].length;
+      size += 5 + decimalLength(n) + n;
+    }
+    let p = this.stagedLen;
+    const buf = p + size <= this.staged.length ? this.staged : this.growStaged(p + size);
+    p = writeLengthLine(buf, p, 42, argc); // *
+    for (let i = 0; i < argc; i++) {
+      const a = argv[i];
+      const n = a.length;
+      p = writeLengthLine(buf, p, 36, n); // $
+      // A call to set() costs more than copying a short argument byte by byte.
+      if (n <= 32) { for (let j = 0; j < n; j++) buf[p + j] = a[j]; }
+      else buf.set(a, p);
+      p += n;
+      buf[p++] = 13;
+      buf[p++] = 10;
+    }
+    this.stagedLen = p;
+    repl.offset += size;
+    this.scheduleStreamFlush();
   }
 
   /**
-   * Appends stream bytes (ours, or our master's as applied) to the backlog and
-   * to every online replica, counting them in master_repl_offset.
+   * Appends stream bytes (our master's, as applied) to the stream, counting
+   * them in master_repl_offset.
    */
   feedStream(bytes: Uint8Array): void {
     const repl = this.server.repl;
     if (repl.backlog === null && this.replicas.size === 0) return;
-    repl.backlog?.append(bytes);
+    const p = this.stagedLen;
+    const buf = p + bytes.length <= this.staged.length
+      ? this.staged
+      : this.growStaged(p + bytes.length);
+    buf.set(bytes, p);
+    this.stagedLen = p + bytes.length;
     repl.offset += bytes.length;
+    this.scheduleStreamFlush();
+  }
+
+  /** The staged buffer with room for `need` bytes (grown, the staged bytes kept). */
+  private growStaged(need: number): Uint8Array {
+    const next = new Uint8Array(Math.max(need, this.staged.length * 2));
+    next.set(this.staged.subarray(0, this.stagedLen));
+    this.staged = next;
+    return next;
+  }
+
+  /**
+   * Moves the staged stream to the backlog and to every online replica's
+   * output (held for a replica in a full resync). Done before anything reads
+   * the backlog or changes which replicas get the stream, so every byte goes
+   * where it would have gone when it was produced.
+   */
+  private deliverStaged(): void {
+    const n = this.stagedLen;
+    if (n === 0) return;
+    this.stagedLen = 0;
+    const bytes = this.staged.subarray(0, n);
+    this.server.repl.backlog?.append(bytes);
     for (const [c, peer] of this.replicas) {
       // A replica in a full resync holds the stream from its snapshot on.
       if (c.closed || (peer.state !== "online" && peer.held === null)) continue;
@@ -177,9 +240,44 @@ export class Replication implements Subsystem {
         continue;
       }
       c.reply.raw(bytes);
-      c.scheduleFlush();
+    }
+    // One huge command must not keep its buffer alive.
+    if (this.staged.length > STAGED_KEEP) this.staged = new Uint8Array(STAGED_INITIAL);
+  }
+
+  /**
+   * Writes the stream to the replicas at most once per STREAM_FLUSH_MS while
+   * writes keep coming (repl-disable-tcp-nodelay's trade, bounded): an idle
+   * stream's first bytes leave at once (after the client batch that made
+   * them), those that follow within the interval wait for the timer, unless
+   * STREAM_FLUSH_BYTES are staged. Each delivery and socket write costs the
+   * master far more than the bytes it carries.
+   */
+  private scheduleStreamFlush(): void {
+    if (this.stagedLen >= STREAM_FLUSH_BYTES) {
+      this.flushStream();
+    } else if (this.streamTimer !== undefined) {
+      this.streamPending = true;
+    } else {
+      this.streamPending = true;
+      this.streamTimer = setTimeout(this.onStreamTimer, STREAM_FLUSH_MS);
+      queueMicrotask(this.flushStream);
     }
   }
+
+  private readonly onStreamTimer = () => {
+    this.streamTimer = undefined;
+    if (!this.streamPending) return;
+    this.flushStream();
+    this.streamTimer = setTimeout(this.onStreamTimer, STREAM_FLUSH_MS);
+  };
+
+  /** Delivers the staged stream and writes the replicas' output now (GETACK, WAIT). */
+  readonly flushStream = (): void => {
+    this.streamPending = false;
+    this.deliverStaged();
+    for (const c of this.replicas.keys()) c.scheduleFlush();
+  };
 
   /** CONFIG RESETSTAT: the sync counters restart. */
   resetStats(): void {
@@ -197,6 +295,7 @@ export class Replication implements Subsystem {
   createBacklog(): void {
     const repl = this.server.repl;
     if (repl.backlog !== null) return;
+    this.deliverStaged();
     repl.backlog = new ReplBacklog(this.server.config.replBacklogSize, repl.offset);
     if (!this.server.propagateListeners.includes(this.listener)) {
       this.server.propagateListeners.push(this.listener);
@@ -206,6 +305,7 @@ export class Replication implements Subsystem {
 
   /** freeReplicationBacklog. */
   freeBacklog(): void {
+    this.deliverStaged();
     this.server.repl.backlog = null;
     const i = this.server.propagateListeners.indexOf(this.listener);
     if (i !== -1) this.server.propagateListeners.splice(i, 1);
@@ -323,6 +423,8 @@ export class Replication implements Subsystem {
   sync(c: Client, psync: { replid: string; offset: number } | null): void {
     const server = this.server;
     if (this.replicas.has(c)) return; // already a replica: ignored
+    // The backlog and the replicas attached so far get the stream made before this.
+    this.deliverStaged();
     if (this.failoverState !== "no-failover") {
       c.reply.error("NOMASTERLINK Can't SYNC while failing over");
       return;
@@ -490,6 +592,8 @@ export class Replication implements Subsystem {
     const server = this.server;
     const repl = server.repl;
     if (targets.length === 0) return;
+    // The snapshot holds the stream made so far: the targets must not get it again.
+    this.deliverStaged();
     const excludeData = this.replicas.get(targets[0])!.excludeData;
     targets = targets.filter((c) => this.replicas.get(c)!.excludeData === excludeData);
     targets = targets.filter((c) => !c.closed);
@@ -725,7 +829,9 @@ export class Replication implements Subsystem {
 
   /** sendGetackToReplicas: REPLCONF GETACK * into the stream now. */
   sendGetack(): void {
-    if (!this.server.isReplica()) this.feedCommand(GETACK);
+    if (this.server.isReplica()) return;
+    this.feedCommand(GETACK);
+    this.flushStream(); // the ACKs are awaited: no flush interval
   }
 
   /**
@@ -913,6 +1019,7 @@ export class Replication implements Subsystem {
     this.updateFailoverStatus();
     this.refreshGoodReplicas();
     if (server.repl.backlog !== null && server.repl.backlog.size !== cfg.replBacklogSize) {
+      this.deliverStaged();
       server.repl.backlog.resize(cfg.replBacklogSize);
     }
     if (
@@ -938,6 +1045,7 @@ export class Replication implements Subsystem {
   }
 
   info(section: string, fields: InfoField[]): void {
+    this.deliverStaged(); // repl_backlog_histlen, mem_replication_backlog
     if (section === "replication") {
       fields.length = 0;
       fields.push(...this.infoFields());
@@ -999,6 +1107,8 @@ export class Replication implements Subsystem {
 
   async close(): Promise<void> {
     this.fullSync = null; // its snapshot stops at the next slice
+    clearTimeout(this.streamTimer);
+    this.streamTimer = undefined;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.link?.stop();
@@ -1009,6 +1119,28 @@ export class Replication implements Subsystem {
 /** WAITAOF's error when it asks for a local fsync and appendonly is off. */
 export const WAITAOF_NO_AOF =
   "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
+
+/** Digits of a non-negative integer in decimal. */
+function decimalLength(n: number): number {
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  if (n < 1000) return 3;
+  if (n < 10000) return 4;
+  return String(n).length;
+}
+
+/** Writes `<prefix><n>\r\n` at `p`; returns the position after it. */
+function writeLengthLine(buf: Uint8Array, p: number, prefix: number, n: number): number {
+  buf[p] = prefix;
+  const end = p + 1 + decimalLength(n);
+  for (let q = end - 1; q > p; q--) {
+    buf[q] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  buf[end] = 13;
+  buf[end + 1] = 10;
+  return end + 2;
+}
 
 function unixSeconds(ms: number): number {
   return Math.floor(ms / 1000);

@@ -26,15 +26,18 @@ export type PropagateListener = (dbid: number, argv: Uint8Array[], target: numbe
 const MULTI = [binaryToBytes("MULTI")];
 const EXEC = [binaryToBytes("EXEC")];
 const SELECT = binaryToBytes("SELECT");
+const NO_ARGV: Uint8Array[] = [];
 
 /** The pending commands of the current execution unit (server.also_propagate). */
 export class Propagation {
   /** Depth of `call` (server.execution_nesting): 0 outside any command. */
   nesting = 0;
-  // Two parallel arrays reused across units: queueing a command allocates nothing.
+  // Parallel arrays reused across units, `count` entries in use: queueing a command allocates
+  // nothing (emptying them with `length = 0` would drop their backing stores every unit).
   private readonly dbs: number[] = [];
   private readonly argvs: Uint8Array[][] = [];
   private readonly targets: number[] = [];
+  private count = 0;
 
   constructor(private readonly listeners: PropagateListener[]) {}
 
@@ -46,9 +49,10 @@ export class Propagation {
   add(dbid: number, argv: Uint8Array[], target = PROPAGATE_ALL): void {
     // No replica or AOF listens: nothing to collect (the common case until they exist).
     if (this.listeners.length === 0) return;
-    this.dbs.push(dbid);
-    this.argvs.push(argv);
-    this.targets.push(target);
+    const i = this.count++;
+    this.dbs[i] = dbid;
+    this.argvs[i] = argv;
+    this.targets[i] = target;
   }
 
   /** True when a replica or the AOF listens: only then is a rewritten argv worth building. */
@@ -58,7 +62,7 @@ export class Propagation {
 
   /** Number of commands queued by the current unit. */
   get pending(): number {
-    return this.argvs.length;
+    return this.count;
   }
 
   /**
@@ -68,15 +72,17 @@ export class Propagation {
    * belong to different slots).
    */
   flush(noTransaction = false): void {
-    const n = this.argvs.length;
+    const n = this.count;
     if (n === 0) return;
+    this.count = 0;
     const transaction = n > 1 && !noTransaction;
     if (transaction) this.feed(this.dbs[0], MULTI, PROPAGATE_ALL);
-    for (let i = 0; i < n; i++) this.feed(this.dbs[i], this.argvs[i], this.targets[i]);
+    for (let i = 0; i < n; i++) {
+      const argv = this.argvs[i];
+      this.argvs[i] = NO_ARGV; // a request's views must not outlive it here
+      this.feed(this.dbs[i], argv, this.targets[i]);
+    }
     if (transaction) this.feed(this.dbs[n - 1], EXEC, PROPAGATE_ALL);
-    this.dbs.length = 0;
-    this.argvs.length = 0;
-    this.targets.length = 0;
   }
 
   private feed(dbid: number, argv: Uint8Array[], target: number): void {
