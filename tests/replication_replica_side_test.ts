@@ -394,14 +394,19 @@ async function withUnansweredPort(fn: (port: number) => Promise<void>): Promise<
   const port = (listener.addr as Deno.NetAddr).port;
   const fillers: Deno.Conn[] = [];
   try {
+    // A connect that hangs 300 ms is taken for a full queue once a second try hangs 2 s too
+    // (a loaded machine can be slow to complete a loopback connect).
+    let waitMs = 300;
     for (let i = 0;; i++) {
       assert.ok(i < 5000, "the accept queue never filled");
       const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(), 300);
+      const timer = setTimeout(() => ac.abort(), waitMs);
       try {
         fillers.push(await Deno.connect({ hostname: "127.0.0.1", port, signal: ac.signal }));
+        waitMs = 300;
       } catch {
-        break; // this one hangs: the queue is full
+        if (waitMs === 2000) break; // it hangs: the queue is full
+        waitMs = 2000;
       } finally {
         clearTimeout(timer);
       }

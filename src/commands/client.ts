@@ -103,10 +103,12 @@ function clientSetinfoCommand(c: Client): void {
 }
 
 function clientInfoCommand(c: Client): void {
+  for (const s of c.server.subsystems) s.settleOutput?.();
   c.reply.verbatim(clientInfoString(c, c) + "\n");
 }
 
 function clientListCommand(c: Client): void {
+  for (const s of c.server.subsystems) s.settleOutput?.();
   let type: ClientType | null = null;
   let out = "";
   if (c.argc === 4 && c.lower(2) === "type") {

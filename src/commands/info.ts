@@ -93,6 +93,7 @@ export function genInfoString(server: Server, args: string[]): string {
     else if (a === "all" || a === "everything") all = true;
     else wanted.add(a);
   }
+  for (const s of server.subsystems) s.settleOutput?.();
   const parts: string[] = [];
   for (const section of INFO_SECTIONS) {
     const on = all || wanted.has(section) ||

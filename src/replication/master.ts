@@ -1044,8 +1044,12 @@ export class Replication implements Subsystem {
     this.refreshGoodReplicas();
   }
 
+  /** The staged stream into the backlog and the replicas' output (omem, backlog histlen). */
+  settleOutput(): void {
+    this.deliverStaged();
+  }
+
   info(section: string, fields: InfoField[]): void {
-    this.deliverStaged(); // repl_backlog_histlen, mem_replication_backlog
     if (section === "replication") {
       fields.length = 0;
       fields.push(...this.infoFields());

@@ -38,6 +38,11 @@ export interface Subsystem {
    * bytes wait for it: the AOF's fsync with appendfsync always).
    */
   beforeReplies?(): Promise<void> | undefined;
+  /**
+   * Moves output this subsystem stages for later delivery (the replication stream) into its
+   * clients' buffers, before a report reads them (CLIENT LIST / CLIENT INFO, INFO).
+   */
+  settleOutput?(): void;
   /** Edits an INFO section's fields (in order) before they are printed. */
   info?(section: string, fields: InfoField[]): void;
   /** CONFIG RESETSTAT: reset the counters this subsystem reports in INFO. */
