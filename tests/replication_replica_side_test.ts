@@ -445,9 +445,12 @@ Deno.test("repl-timeout: a TCP connect that never completes is given up and trie
         assert.equal(f.get("master_sync_in_progress"), "0");
         const at = await logged(lines, /^Timeout connecting to the MASTER\.\.\.$/);
         assert.ok(Date.now() - start >= 1000, `gave up after ${Date.now() - start} ms`);
+        // The log arrives in chunks: wait for the sequence's last line before comparing.
+        await logged(lines, /^MASTER <-> REPLICA sync started$/, at + 1);
         assert.deepEqual(lines.slice(at, at + 3), RETRY(port));
         // The new attempt hangs as well and is given up the same way.
         const again = await logged(lines, /^Timeout connecting to the MASTER\.\.\.$/, at + 1);
+        await logged(lines, /^MASTER <-> REPLICA sync started$/, again + 1);
         assert.deepEqual(lines.slice(again, again + 3), RETRY(port));
         assert.match(await r.call("ROLE"), /\$10\r\nconnecting\r\n/);
         // A hung connect holds nothing up: another master is followed at once.
@@ -475,6 +478,8 @@ Deno.test("repl-timeout: a master that accepts but never answers the handshake i
         await logged(lines, /^Non blocking connect for SYNC fired the event\.$/);
         assert.match(await r.call("ROLE"), /\$9\r\nhandshake\r\n/);
         const at = await logged(lines, /^Timeout connecting to the MASTER\.\.\.$/);
+        // The log arrives in chunks: wait for the sequence's last line before comparing.
+        await logged(lines, /^MASTER <-> REPLICA sync started$/, at + 1);
         assert.deepEqual(lines.slice(at, at + 3), RETRY(port));
         await waitUntil(() => accepted.length === 2, "the second connection");
         assert.equal(await r.call("REPLICAOF", "NO", "ONE"), "+OK\r\n");
