@@ -10,7 +10,9 @@
  *   deno run -A bench/hotpath_micro.ts [root of a checkout] [tests] [commands]
  *
  * `root` (default: this checkout) lets two checkouts be compared, each run in
- * its own process; `tests` is a comma list of ping,set,get,incr,mset.
+ * its own process; `tests` is a comma list of ping,set,get,incr,mset and the
+ * collection writes redis-benchmark runs: lpush,rpush,lpop,rpop,sadd,spop (SADD
+ * and SPOP alternating),hset,zadd.
  */
 
 const root = Deno.args[0] ?? new URL("..", import.meta.url).pathname;
@@ -58,6 +60,35 @@ function batches(test: string): Uint8Array[] {
         case "incr":
           s += request(["INCR", randKey()]);
           break;
+        case "lpush":
+        case "rpush":
+        case "lpop":
+        case "rpop":
+          s += request(test.endsWith("push") ? [test, "mylist", "xxx"] : [test, "mylist"]);
+          break;
+        case "sadd":
+          s += request(["SADD", "myset", "element:" + Math.floor(Math.random() * KEYSPACE)]);
+          break;
+        case "spop": // SPOP would soon find the set empty: every other request refills it
+          s += request(
+            i & 1
+              ? ["SPOP", "myset"]
+              : ["SADD", "myset", "element:" + Math.floor(Math.random() * KEYSPACE)],
+          );
+          break;
+        case "hset":
+          s += request([
+            "HSET",
+            "myhash",
+            "element:" + Math.floor(Math.random() * KEYSPACE),
+            "xxx",
+          ]);
+          break;
+        case "zadd": {
+          const r = String(Math.floor(Math.random() * KEYSPACE));
+          s += request(["ZADD", "myzset", r, "element:" + r]);
+          break;
+        }
         case "mset": {
           const args = ["MSET"];
           for (let k = 0; k < 10; k++) args.push(randKey(), "xxx");

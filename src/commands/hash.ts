@@ -21,8 +21,11 @@ import { parseLongLong } from "../util/number.ts";
 import { getLongLong, getRandomCount } from "./args.ts";
 import {
   dbAdd,
+  dbAddBytes,
   deleteEmptied,
   getScanCursor,
+  lookupWriteId,
+  modifiedAt,
   parseScanOptions,
   readValue,
   replyEmptyScan,
@@ -158,9 +161,18 @@ function hsetCommand(c: Client): void {
   if (c.argc % 2 === 1) {
     return c.reply.error(`ERR wrong number of arguments for '${c.cmd!.fullName}' command`);
   }
-  const key = c.key(1);
-  const h = hashLookupWriteOrCreate(c, key);
-  if (h === null) return;
+  // The key by its bytes: no key string unless WATCH, events or blocked clients need it.
+  const kb = c.argv[1];
+  let id = lookupWriteId(c, kb);
+  let h: RedisHash;
+  if (id === -1) {
+    h = new RedisHash();
+    id = dbAddBytes(c, c.db, kb, h);
+  } else {
+    const v = c.db.valueAt(id);
+    if (!(v instanceof RedisHash)) return c.reply.error(WRONGTYPE);
+    h = v;
+  }
   hashTryConversion(c, h, 2, c.argc - 1);
   const cfg = c.server.config;
   let created = 0;
@@ -170,7 +182,7 @@ function hsetCommand(c: Client): void {
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
   // One change per field written (Redis counts pairs, created or not).
-  c.modified(key, "hash", "hset", (c.argc - 2) / 2);
+  modifiedAt(c, id, kb, "hash", "hset", (c.argc - 2) / 2);
 }
 
 function hsetnxCommand(c: Client): void {

@@ -9,7 +9,7 @@
  * writes do neither. Expired keys are never visible: Db.lookup expires them.
  */
 
-import type { Client } from "../server/client.ts";
+import type { Client, NotifyClass } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { Db, Entry } from "../store/keyspace.ts";
 import { NO_SUCH_KEY, type RedisValue, SYNTAX_ERR, typeOf } from "../store/types.ts";
@@ -150,6 +150,30 @@ export function setKeyBytes(c: Client, kb: Uint8Array, value: RedisValue): void 
   const id = lookupWriteId(c, kb);
   if (id === -1) dbAddBytes(c, c.db, kb, value);
   else c.db.setAt(id, value);
+}
+
+/**
+ * {@link Client.modified} of live key `id` (named by its bytes `kb`, a request
+ * argument) whose value changed in place, as a collection write does: its size
+ * is re-counted, and its name built only when something needs it
+ * (Client.modifiedBytes).
+ */
+export function modifiedAt(
+  c: Client,
+  id: number,
+  kb: Uint8Array,
+  type: NotifyClass,
+  event: string,
+  count = 1,
+): void {
+  c.db.updateSizeAt(id);
+  c.modifiedBytes(kb, type, event, count);
+}
+
+/** {@link deleteEmptied} of live key `id` named by its bytes `kb`. */
+export function deleteEmptiedAt(c: Client, id: number, kb: Uint8Array): void {
+  c.db.deleteAt(id);
+  c.modifiedBytes(kb, "generic", "del", 0);
 }
 
 /** dbDelete of a STORE destination whose result is empty: signal, "del" and one change. */

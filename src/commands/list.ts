@@ -24,7 +24,16 @@ import {
   getRangeLong,
   LONG_MAX,
 } from "./args.ts";
-import { dbAdd, deleteEmptied, readValue, writeValue } from "./keyspace.ts";
+import {
+  dbAdd,
+  dbAddBytes,
+  deleteEmptied,
+  deleteEmptiedAt,
+  lookupWriteId,
+  modifiedAt,
+  readValue,
+  writeValue,
+} from "./keyspace.ts";
 import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
@@ -85,6 +94,20 @@ function elementsRemoved(c: Client, key: string, where: Where, list: RedisList, 
   else list.afterShrink(fill(c));
 }
 
+/** {@link elementsRemoved} of live key `id` named by its bytes `kb` (no key string). */
+function elementsRemovedAt(
+  c: Client,
+  id: number,
+  kb: Uint8Array,
+  where: Where,
+  list: RedisList,
+  count: number,
+) {
+  modifiedAt(c, id, kb, "list", where === "head" ? "lpop" : "rpop", count);
+  if (list.length === 0) deleteEmptiedAt(c, id, kb);
+  else list.afterShrink(fill(c));
+}
+
 /** Replies `n` elements from the head (head) or from the tail backwards (tail). */
 function replyEnds(c: Client, list: RedisList, where: Where, n: number): void {
   c.reply.array(n);
@@ -92,24 +115,35 @@ function replyEnds(c: Client, list: RedisList, where: Where, n: number): void {
   list.forEachRawFrom(from, n, where === "tail", (b, o, l) => c.reply.bulkFrom(b, o, l));
 }
 
-/** Pops up to `count` elements from one end, replying them as an array. */
-function popRangeReply(c: Client, key: string, list: RedisList, where: Where, count: number) {
+/** Pops up to `count` elements from one end, replying them as an array; returns how many. */
+function popRange(c: Client, list: RedisList, where: Where, count: number): number {
   const n = Math.min(count, list.length);
   replyEnds(c, list, where, n);
   list.deleteRange(where === "head" ? 0 : -n, n);
-  elementsRemoved(c, key, where, list, n);
+  return n;
+}
+
+/** {@link popRange}, then {@link elementsRemoved}. */
+function popRangeReply(c: Client, key: string, list: RedisList, where: Where, count: number) {
+  elementsRemoved(c, key, where, list, popRange(c, list, where, count));
 }
 
 // ---------------------------------------------------------------------------
 // Pushes.
 
 function pushGeneric(c: Client, where: Where, xx: boolean): void {
-  const key = c.key(1);
-  let list = asList(c, writeValue(c, key));
-  if (list === null) return;
-  if (list === undefined) {
+  // The key by its bytes: no key string unless WATCH, events or blocked clients need it.
+  const kb = c.argv[1];
+  let id = lookupWriteId(c, kb);
+  let list: RedisList;
+  if (id === -1) {
     if (xx) return c.reply.integer(0);
-    list = createList(c, key);
+    list = new RedisList();
+    id = dbAddBytes(c, c.db, kb, list);
+  } else {
+    const v = c.db.valueAt(id);
+    if (!(v instanceof RedisList)) return c.reply.error(WRONGTYPE);
+    list = v;
   }
   // The list copies the bytes in: the argument views serve as they are.
   const values = c.argv.slice(2);
@@ -117,7 +151,7 @@ function pushGeneric(c: Client, where: Where, xx: boolean): void {
   if (where === "head") { for (const v of values) list.pushHead(v); }
   else for (const v of values) list.pushTail(v);
   c.reply.integer(list.length);
-  touched(c, key, where === "head" ? "lpush" : "rpush", values.length);
+  modifiedAt(c, id, kb, "list", where === "head" ? "lpush" : "rpush", values.length);
 }
 
 function lpushCommand(c: Client): void {
@@ -151,18 +185,19 @@ function popGeneric(c: Client, where: Where): void {
     if (n === null) return;
     count = n;
   }
-  const key = c.key(1);
-  const list = asList(c, writeValue(c, key));
-  if (list === null) return;
-  if (list === undefined) return hasCount ? c.reply.nullArray() : c.reply.nullBulk();
+  const kb = c.argv[1];
+  const id = lookupWriteId(c, kb);
+  if (id === -1) return hasCount ? c.reply.nullArray() : c.reply.nullBulk();
+  const list = c.db.valueAt(id);
+  if (!(list instanceof RedisList)) return c.reply.error(WRONGTYPE);
   if (hasCount && count === 0) return c.reply.array(0);
   if (!hasCount) {
     const v = where === "head" ? list.popHead()! : list.popTail()!;
     c.reply.bulk(v);
-    elementsRemoved(c, key, where, list, 1);
+    elementsRemovedAt(c, id, kb, where, list, 1);
     return;
   }
-  popRangeReply(c, key, list, where, count);
+  elementsRemovedAt(c, id, kb, where, list, popRange(c, list, where, count));
 }
 
 function lpopCommand(c: Client): void {

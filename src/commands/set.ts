@@ -21,9 +21,13 @@ import { arrayLen, loopBound, orderedSample, randomIndexes } from "./hash.ts";
 import { getPositiveLongBig, getRangeLongBig, LONG_MAX } from "./args.ts";
 import {
   dbAdd,
+  dbAddBytes,
   deleteEmptied,
+  deleteEmptiedAt,
   deleteStoreKey,
   getScanCursor,
+  lookupWriteId,
+  modifiedAt,
   parseScanOptions,
   readValue,
   replyEmptyScan,
@@ -93,21 +97,23 @@ const replyEmptyArray = (c: Client) => c.reply.array(0);
 // Single-set commands
 
 function saddCommand(c: Client): void {
-  const key = c.key(1);
-  const v = writeValue(c, key);
+  // The key by its bytes: no key string unless WATCH, events or blocked clients need it.
+  const kb = c.argv[1];
+  let id = lookupWriteId(c, kb);
+  const v = id === -1 ? undefined : c.db.valueAt(id);
   if (v !== undefined && !(v instanceof RedisSet)) return c.reply.error(WRONGTYPE);
   const cfg = c.server.config;
   let set: RedisSet;
   if (v === undefined) {
     set = RedisSet.create(c.key(2), c.argc - 2, cfg);
-    dbAdd(c, c.db, key, set);
+    id = dbAddBytes(c, c.db, kb, set);
   } else {
     set = v;
     set.maybeConvert(c.argc - 2, cfg);
   }
   let added = 0;
   for (let j = 2; j < c.argc; j++) if (set.add(c.key(j), cfg)) added++;
-  if (added > 0) c.modified(key, "set", "sadd", added);
+  if (added > 0) modifiedAt(c, id, kb, "set", "sadd", added);
   c.reply.integer(added);
 }
 
@@ -183,15 +189,16 @@ function scardCommand(c: Client): void {
 function spopCommand(c: Client): void {
   if (c.argc === 3) return spopWithCount(c);
   if (c.argc > 3) return c.reply.error("ERR syntax error");
-  const key = c.key(1);
-  const v = writeValue(c, key);
-  if (v === undefined) return c.reply.nullBulk();
+  const kb = c.argv[1];
+  const id = lookupWriteId(c, kb);
+  if (id === -1) return c.reply.nullBulk();
+  const v = c.db.valueAt(id);
   if (!(v instanceof RedisSet)) return c.reply.error(WRONGTYPE);
   const member = v.pop()!;
-  c.modified(key, "set", "spop");
-  c.rewriteArgv([SREM_ARG, c.argv[1], binaryToBytes(member)]);
+  modifiedAt(c, id, kb, "set", "spop");
+  c.rewriteArgv([SREM_ARG, kb, binaryToBytes(member)]);
   c.reply.bulkBinary(member);
-  if (v.size === 0) deleteEmptied(c, key);
+  if (v.size === 0) deleteEmptiedAt(c, id, kb);
 }
 
 function spopWithCount(c: Client): void {

@@ -35,12 +35,14 @@ import { strtodPrefix } from "../util/strtod.ts";
 import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
 import { arrayLen, loopBound } from "./hash.ts";
 import {
-  dbAdd,
+  dbAddBytes,
   deleteEmptied,
   deleteStoreKey,
   getScanCursor,
   lookupKeyRead,
   lookupKeyWrite,
+  lookupWriteId,
+  modifiedAt,
   parseScanOptions,
   replyEmptyScan,
   setKey,
@@ -380,10 +382,16 @@ export function zaddParsed(
   const incr = (flags & ZADD_INCR) !== 0;
   const xx = (flags & ZADD_XX) !== 0;
   const elements = scores.length;
-  const key = c.key(1);
+  // The key by its bytes: no key string unless WATCH, events or blocked clients need it.
+  const kb = c.argv[1];
   const cfg = zsetConfig(c);
-  let z = writeZset(c, key);
-  if (z === null) return;
+  let id = lookupWriteId(c, kb);
+  let z: SortedSet | undefined;
+  if (id !== -1) {
+    const v = c.db.valueAt(id);
+    if (!(v instanceof SortedSet)) return c.reply.error(WRONGTYPE);
+    z = v;
+  }
   let added = 0;
   let updated = 0;
   let processed = 0;
@@ -392,7 +400,7 @@ export function zaddParsed(
   let failed = false;
   if (z === undefined && !xx) {
     z = SortedSet.create(elements, c.argv[memberIdx].length, cfg);
-    dbAdd(c, c.db, key, z);
+    id = dbAddBytes(c, c.db, kb, z);
   } else if (z !== undefined) {
     z.maybeConvert(elements, cfg);
   }
@@ -421,7 +429,9 @@ export function zaddParsed(
     }
   }
   // A failed ZINCRBY-like update changed nothing to count (Redis skips the dirty).
-  if (added || updated) zsetModified(c, incr ? "zincr" : "zadd", key, failed ? 0 : added + updated);
+  if (added || updated) {
+    modifiedAt(c, id, kb, "zset", incr ? "zincr" : "zadd", failed ? 0 : added + updated);
+  }
 }
 
 function zaddCommand(c: Client): void {
