@@ -282,9 +282,17 @@ export class Store {
     return bytesToBinary(this.keyBytes(id));
   }
 
-  /** The value of `id`. */
-  valueOf(id: number): RedisValue {
-    if ((this.flags[id] & OBJ) !== 0) return this.objects[id]!;
+  /** The chunk and offset of the inline value {@link valueSpan} found last. */
+  spanBuf: Uint8Array = new Uint8Array(0);
+  spanOff = 0;
+
+  /**
+   * Where the inline string value of live `id` is, without a view made for it:
+   * sets `spanBuf` and `spanOff` and returns its length, or -1 when the value
+   * is an object (a collection or a long string).
+   */
+  valueSpan(id: number): number {
+    if ((this.flags[id] & OBJ) !== 0) return -1;
     const c = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
     let klen = c[p++];
@@ -297,9 +305,17 @@ export class Store {
       vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
       p += 4;
     }
-    p += klen;
+    this.spanBuf = c;
+    this.spanOff = p + klen;
+    return vlen;
+  }
+
+  /** The value of `id`. */
+  valueOf(id: number): RedisValue {
+    const n = this.valueSpan(id);
+    if (n === -1) return this.objects[id]!;
     // A chunk starts its buffer; the constructor makes a view faster than subarray().
-    return new Uint8Array(c.buffer, p, vlen);
+    return new Uint8Array(this.spanBuf.buffer, this.spanOff, n);
   }
 
   /**
@@ -308,21 +324,8 @@ export class Store {
    * when it does not or the value is an object.
    */
   overwrite(id: number, value: Uint8Array): boolean {
-    if ((this.flags[id] & OBJ) !== 0) return false;
-    const c = this.chunks[this.rec[2 * id]]!;
-    let p = this.rec[2 * id + 1] + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    let vlen = c[p++];
-    if (vlen === 255) {
-      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    if (vlen !== value.length) return false;
-    copyBytes(c, p + klen, value);
+    if (this.valueSpan(id) !== value.length) return false; // -1 for an object
+    copyBytes(this.spanBuf, this.spanOff, value);
     return true;
   }
 
@@ -909,22 +912,10 @@ export class Db {
    */
   valueSpan(id: number): number {
     const s = this.s;
-    if ((s.flags[id] & OBJ) !== 0) return -1;
-    const c = s.chunks[s.rec[2 * id]]!;
-    let p = s.rec[2 * id + 1] + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    let vlen = c[p++];
-    if (vlen === 255) {
-      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    this.spanBuf = c;
-    this.spanOff = p + klen;
-    return vlen;
+    const n = s.valueSpan(id);
+    this.spanBuf = s.spanBuf;
+    this.spanOff = s.spanOff;
+    return n;
   }
 
   /** The handle of live key `id`. */
