@@ -291,6 +291,33 @@ export async function withClient(
   });
 }
 
+/** A connection to `port` for the duration of `fn`. */
+export async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
+  const c = await RawClient.connect(port);
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** Every notice and warning `srv` logs from now on. */
+export function captureLog(srv: RunningServer): string[] {
+  const lines: string[] = [];
+  const log = srv.server.log;
+  const notice = log.notice.bind(log);
+  const warning = log.warning.bind(log);
+  log.notice = (msg: string) => {
+    lines.push(msg);
+    notice(msg);
+  };
+  log.warning = (msg: string) => {
+    lines.push(msg);
+    warning(msg);
+  };
+  return lines;
+}
+
 /** Opens `n` raw clients to `port` and hands them to `fn` in order; all are always closed. */
 export async function withConnections(
   port: number,

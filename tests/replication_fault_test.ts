@@ -24,6 +24,7 @@ import {
   stopSpawned,
   tempDir,
   waitUntil,
+  withConn,
   withServer,
 } from "./helpers.ts";
 import { withBinaryOn } from "./rdb_dataset.ts";
@@ -226,16 +227,6 @@ function spawnOurs(args: string[]): Promise<SpawnedServer> {
 }
 
 const killOurs = stopSpawned;
-
-/** A connection to `port` for the duration of `fn`. */
-async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
 
 /** Starts a throw-away redis-server with `args` (free port, own dir, no persistence). */
 async function withRedis(args: string[], fn: (port: number) => Promise<void>): Promise<void> {

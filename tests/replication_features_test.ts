@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
 import {
+  captureLog,
   connectRetry,
   freePort,
   infoFields as info,
@@ -15,20 +16,11 @@ import {
   tempDir,
   waitBlocked,
   waitUntil,
+  withConn,
   withServer,
 } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
 import { persistenceOf } from "../src/persistence/persistence.ts";
-
-/** A connection to `port` for the duration of `fn`. */
-async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
 
 /** Our server with `options` in a temp dir of its own (AOF files), closed afterwards. */
 async function withOurs(
@@ -52,23 +44,6 @@ function linkUp(c: RawClient): Promise<void> {
     "master_link_status:up",
     { timeoutMs: 10_000, intervalMs: 20 },
   );
-}
-
-/** Every notice and warning `srv` logs from now on. */
-function captureLog(srv: RunningServer): string[] {
-  const lines: string[] = [];
-  const log = srv.server.log;
-  const notice = log.notice.bind(log);
-  const warning = log.warning.bind(log);
-  log.notice = (msg: string) => {
-    lines.push(msg);
-    notice(msg);
-  };
-  log.warning = (msg: string) => {
-    lines.push(msg);
-    warning(msg);
-  };
-  return lines;
 }
 
 function logged(lines: string[], text: string): Promise<void> {

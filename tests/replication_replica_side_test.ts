@@ -9,38 +9,20 @@
  */
 
 import assert from "node:assert/strict";
-import { type RunningServer, type ServerOptions, startServer } from "../mod.ts";
-import { cmd, infoFields as info, RawClient, tempDir, waitUntil, withServer } from "./helpers.ts";
+import { type ServerOptions, startServer } from "../mod.ts";
+import {
+  captureLog,
+  cmd,
+  infoFields as info,
+  RawClient,
+  tempDir,
+  waitUntil,
+  withConn,
+  withServer,
+} from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
 
 const DEBUG: ServerOptions = { "enable-debug-command": "yes" };
-
-/** A connection to `port` for the duration of `fn`. */
-async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
-
-/** Every notice and warning `srv` logs from now on. */
-function captureLog(srv: RunningServer): string[] {
-  const lines: string[] = [];
-  const log = srv.server.log;
-  const notice = log.notice.bind(log);
-  const warning = log.warning.bind(log);
-  log.notice = (msg: string) => {
-    lines.push(msg);
-    notice(msg);
-  };
-  log.warning = (msg: string) => {
-    lines.push(msg);
-    warning(msg);
-  };
-  return lines;
-}
 
 /** Waits until one of `lines` (a log, growing) matches `re`; returns its index. */
 async function logged(lines: string[], re: RegExp, from = 0, timeoutMs = 10_000): Promise<number> {

@@ -7,6 +7,7 @@
  */
 
 import assert from "node:assert/strict";
+import { concatBytes } from "../src/util/bytes.ts";
 import { encodeCommand, infoFields, RawClient, waitUntil, withServer } from "./helpers.ts";
 
 Deno.test("replication stream: a pipelined burst is counted, kept in the backlog and applied in order", async () => {
@@ -26,7 +27,7 @@ Deno.test("replication stream: a pipelined burst is counted, kept in the backlog
           parts.push(encodeCommand(["INCR", "n"]), encodeCommand(["RPUSH", "l", String(i)]));
         }
         const before = m.server.repl.offset;
-        await mc.write(concat(parts));
+        await mc.write(concatBytes(parts));
         for (let i = 0; i < 4000; i++) await mc.readRaw();
         // Counted at once: 2,000 INCRs of 20 bytes, 2,000 RPUSHes of 27-30 bytes.
         assert.ok(m.server.repl.offset - before > 2000 * 47, "the offset counts every write");
@@ -49,15 +50,3 @@ Deno.test("replication stream: a pipelined burst is counted, kept in the backlog
     });
   });
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

@@ -18,6 +18,7 @@ import {
   tempDir,
   waitUntil,
   withClient,
+  withConn,
   withServer,
 } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey, withReference } from "./reference.ts";
@@ -33,16 +34,6 @@ async function withRedis(args: string[], fn: (port: number) => Promise<void>): P
     await withBinaryOn(REDIS, dir, (_c, port) => fn(port), args);
   } finally {
     await cleanup();
-  }
-}
-
-/** A connection to `port` for the duration of `fn`. */
-async function withConn<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
   }
 }
 
