@@ -175,9 +175,10 @@ function hsetCommand(c: Client): void {
   }
   hashTryConversion(c, h, 2, c.argc - 1);
   const cfg = c.server.config;
+  const argv = c.argv;
   let created = 0;
   for (let i = 2; i < c.argc; i += 2) {
-    if (h.set(c.key(i), c.argv[i + 1], cfg)) created++;
+    if (h.setBytes(argv[i], argv[i + 1], cfg)) created++;
   }
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
@@ -200,9 +201,9 @@ function hsetnxCommand(c: Client): void {
 function hgetCommand(c: Client): void {
   const h = hashForRead(c, replyNull);
   if (h === null) return;
-  const v = h.getRaw(c.key(2));
+  const v = h.getBytes(c.argv[2]);
   if (v === undefined) c.reply.nullBulk();
-  else replyValue(c, v);
+  else c.reply.bulk(v);
 }
 
 function hmgetCommand(c: Client): void {
@@ -211,9 +212,9 @@ function hmgetCommand(c: Client): void {
   if (v !== undefined && !(v instanceof RedisHash)) return c.reply.error(WRONGTYPE);
   c.reply.array(c.argc - 2);
   for (let i = 2; i < c.argc; i++) {
-    const val = v === undefined ? undefined : v.getRaw(c.key(i));
+    const val = v === undefined ? undefined : v.getBytes(c.argv[i]);
     if (val === undefined) c.reply.nullBulk();
-    else replyValue(c, val);
+    else c.reply.bulk(val);
   }
 }
 
@@ -225,7 +226,7 @@ function hdelCommand(c: Client): void {
   let deleted = 0;
   let keyRemoved = false;
   for (let i = 2; i < c.argc; i++) {
-    if (v.delete(c.key(i))) {
+    if (v.deleteBytes(c.argv[i])) {
       deleted++;
       if (v.size === 0) {
         keyRemoved = true;
@@ -252,7 +253,7 @@ function hstrlenCommand(c: Client): void {
 
 function hexistsCommand(c: Client): void {
   const h = hashForRead(c, replyZero);
-  if (h !== null) c.reply.integer(h.has(c.key(2)) ? 1 : 0);
+  if (h !== null) c.reply.integer(h.hasBytes(c.argv[2]) ? 1 : 0);
 }
 
 const HASH_KEY = 1;
@@ -278,8 +279,8 @@ function hincrbyCommand(c: Client): void {
   const key = c.key(1);
   const h = hashLookupWriteOrCreate(c, key);
   if (h === null) return;
-  const field = c.key(2);
-  const cur = h.get(field);
+  const field = c.argv[2];
+  const cur = h.getBytes(field);
   let value = 0n;
   if (cur !== undefined) {
     const parsed = parseLongLong(cur);
@@ -293,7 +294,7 @@ function hincrbyCommand(c: Client): void {
     return c.reply.error("ERR increment or decrement would overflow");
   }
   value += incr;
-  h.set(field, binaryToBytes(value.toString()), c.server.config);
+  h.setBytes(field, binaryToBytes(value.toString()), c.server.config);
   c.reply.integer(value);
   c.modified(key, "hash", "hincrby");
 }

@@ -112,7 +112,8 @@ function saddCommand(c: Client): void {
     set.maybeConvert(c.argc - 2, cfg);
   }
   let added = 0;
-  for (let j = 2; j < c.argc; j++) if (set.add(c.key(j), cfg)) added++;
+  const argv = c.argv;
+  for (let j = 2; j < c.argc; j++) if (set.addBytes(argv[j], cfg)) added++;
   if (added > 0) modifiedAt(c, id, kb, "set", "sadd", added);
   c.reply.integer(added);
 }
@@ -125,7 +126,7 @@ function sremCommand(c: Client): void {
   let deleted = 0;
   let keyRemoved = false;
   for (let j = 2; j < c.argc; j++) {
-    if (v.remove(c.key(j))) {
+    if (v.removeBytes(c.argv[j])) {
       deleted++;
       if (v.size === 0) {
         keyRemoved = true;
@@ -167,7 +168,7 @@ function smoveCommand(c: Client): void {
 
 function sismemberCommand(c: Client): void {
   const s = setForRead(c, c.key(1), replyZero);
-  if (s !== null) c.reply.integer(s.has(c.key(2)) ? 1 : 0);
+  if (s !== null) c.reply.integer(s.hasBytes(c.argv[2]) ? 1 : 0);
 }
 
 function smismemberCommand(c: Client): void {
@@ -175,7 +176,9 @@ function smismemberCommand(c: Client): void {
   const v = readValue(c, c.key(1));
   if (v !== undefined && !(v instanceof RedisSet)) return c.reply.error(WRONGTYPE);
   c.reply.array(c.argc - 2);
-  for (let j = 2; j < c.argc; j++) c.reply.integer(v !== undefined && v.has(c.key(j)) ? 1 : 0);
+  for (let j = 2; j < c.argc; j++) {
+    c.reply.integer(v !== undefined && v.hasBytes(c.argv[j]) ? 1 : 0);
+  }
 }
 
 function scardCommand(c: Client): void {

@@ -541,6 +541,11 @@ function loadHashtableSet(inp: RdbInput, limits: LoadLimits): RedisSet | null {
   let maxelelen = 0;
   for (let i = 0; i < len; i++) {
     const at = inp.pos;
+    if (s.encoding() === "hashtable") {
+      // The table copies the member's bytes: no string made.
+      if (!s.addBytes(inp.string())) inp.corrupt("Duplicate set members detected", at);
+      continue;
+    }
     const m = inp.binaryString();
     if (m.length > maxelelen) maxelelen = m.length;
     if (s.encoding() === "intset" && !isInt64String(m)) {
@@ -706,6 +711,12 @@ function loadHashtableHash(inp: RdbInput, limits: LoadLimits): RedisHash | null 
   const maxv = limits.hashMaxListpackValue;
   for (let i = 0; i < len; i++) {
     const at = inp.pos;
+    if (h.encoding() === "hashtable") {
+      // The table copies field and value bytes: no string, no value of their own.
+      const fb = inp.string();
+      if (!h.setBytes(fb, inp.string())) inp.corrupt("Duplicate hash fields detected", at);
+      continue;
+    }
     const f = inp.binaryString();
     const v = inp.stringValue();
     if (h.encoding() === "listpack" && (f.length > maxv || v.length > maxv)) h.convertToHashtable();

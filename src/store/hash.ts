@@ -9,18 +9,18 @@
  * Redis scans a listpack. Values read from it are fresh copies.
  *
  * Once "hashtable" (one-way, when a limit is crossed, exactly where Redis
- * converts), entries live in dense parallel arrays with a `Map` from field to
- * slot: O(1) get/set/delete, O(1) random field (HRANDFIELD) and a safe HSCAN
- * cursor; deletion moves the last slot into the hole. Values are kept as
- * binary strings there too: a short string is a young-generation object of
- * 16 bytes plus its chars, where a `Uint8Array` owning its buffer costs about
- * 200 bytes and an ArrayBuffer allocation per HSET.
+ * converts), fields and values live in a {@link ByteTable}
+ * (src/store/byte_table.ts): records of their bytes in one heap, indexed by
+ * the field's bytes. O(1) get/set/delete by bytes (HSET, HGET, HDEL, HEXISTS,
+ * HINCRBY take the arguments' bytes, no string built), O(1) random field
+ * (HRANDFIELD) and a safe HSCAN cursor; deletion moves the last slot into the
+ * hole. Nothing per field is a JS object.
  *
  * @module
  */
 
 import { RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK } from "../persistence/rdb_types.ts";
-import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 import {
   elementBytes,
   elementString,
@@ -30,7 +30,8 @@ import {
   skipElement,
   splice,
 } from "./packed.ts";
-import { HASH_BYTES, HASH_FIELD_BYTES, HASH_LISTPACK_BYTES, stringBytes } from "./size.ts";
+import { HASH_BYTES, HASH_LISTPACK_BYTES, stringBytes } from "./size.ts";
+import { binaryScratch, ByteTable } from "./byte_table.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a hash. */
@@ -50,53 +51,9 @@ export const DEFAULT_HASH_ENCODING_CONFIG: Readonly<HashEncodingConfig> = {
   hashMaxListpackValue: 64,
 };
 
-// The hashtable form: dense parallel arrays and a Map from field to slot.
-class HashTable {
-  index = new Map<string, number>();
-  fields: string[] = [];
-  vals: string[] = [];
-  // Field and value strings, for memoryUsage.
-  payload = 0;
-
-  set(field: string, value: string): boolean {
-    const i = this.index.get(field);
-    if (i !== undefined) {
-      this.payload += stringBytes(value.length) - stringBytes(this.vals[i].length);
-      this.vals[i] = value;
-      return false;
-    }
-    this.payload += stringBytes(field.length) + stringBytes(value.length);
-    this.index.set(field, this.fields.length);
-    this.fields.push(field);
-    this.vals.push(value);
-    return true;
-  }
-
-  delete(field: string): boolean {
-    const i = this.index.get(field);
-    if (i === undefined) return false;
-    this.index.delete(field);
-    this.payload -= stringBytes(field.length) + stringBytes(this.vals[i].length);
-    const last = this.fields.length - 1;
-    if (i !== last) {
-      const f = this.fields[last];
-      this.fields[i] = f;
-      this.vals[i] = this.vals[last];
-      this.index.set(f, i);
-    }
-    this.fields.pop();
-    this.vals.pop();
-    return true;
-  }
-
-  clone(): HashTable {
-    const t = new HashTable();
-    t.payload = this.payload;
-    t.fields = this.fields.slice();
-    t.vals = this.vals.slice();
-    t.index = new Map(this.index);
-    return t;
-  }
+// A field (and value) given as strings, looked up or set by their bytes.
+function htFind(ht: ByteTable, f: string): number {
+  return ht.find(binaryScratch(f), 0, f.length);
 }
 
 /** A hash of binary-string fields to binary values. */
@@ -105,11 +62,11 @@ export class RedisHash implements CollectionValue {
   private lp = "";
   private n = 0;
   // Hashtable form, or null while listpack encoded.
-  private ht: HashTable | null = null;
+  private ht: ByteTable | null = null;
 
   /** Creates an empty hash, listpack encoded unless told otherwise. */
   constructor(encoding: HashEncoding = "listpack") {
-    if (encoding === "hashtable") this.ht = new HashTable();
+    if (encoding === "hashtable") this.ht = new ByteTable(true);
   }
 
   /**
@@ -131,7 +88,7 @@ export class RedisHash implements CollectionValue {
 
   /** Number of fields (HLEN). */
   get size(): number {
-    return this.ht === null ? this.n : this.ht.fields.length;
+    return this.ht === null ? this.n : this.ht.size;
   }
 
   /** Same as {@link size}. */
@@ -153,7 +110,7 @@ export class RedisHash implements CollectionValue {
   get memoryUsage(): number {
     const ht = this.ht;
     if (ht === null) return HASH_LISTPACK_BYTES + stringBytes(this.lp.length);
-    return HASH_BYTES + ht.fields.length * HASH_FIELD_BYTES + ht.payload;
+    return HASH_BYTES + ht.allocatedBytes();
   }
 
   /** {@link memoryUsage} recomputed by a walk (tests). */
@@ -164,24 +121,21 @@ export class RedisHash implements CollectionValue {
       for (let i = 0; i < this.n; i++) end = skipElement(this.lp, skipElement(this.lp, end));
       return HASH_LISTPACK_BYTES + stringBytes(end);
     }
-    let p = 0;
-    for (let i = 0; i < ht.fields.length; i++) {
-      p += stringBytes(ht.fields[i].length) + stringBytes(ht.vals[i].length);
-    }
-    return HASH_BYTES + ht.fields.length * HASH_FIELD_BYTES + p;
+    return HASH_BYTES + ht.recomputeAllocatedBytes();
   }
 
   /** Converts to hashtable (one-way, as in Redis). */
   convertToHashtable(): void {
     if (this.ht !== null) return;
-    const ht = new HashTable();
+    const ht = new ByteTable(true, this.n);
     const lp = this.lp;
     let p = 0;
     for (let i = 0; i < this.n; i++) {
       const f = elementString(lp, p);
       p = skipElement(lp, p);
-      ht.set(f, elementString(lp, p));
+      const v = elementString(lp, p);
       p = skipElement(lp, p);
+      ht.put(binaryScratch(f, 0), 0, f.length, binaryScratch(v, 1), 0, v.length);
     }
     this.ht = ht;
     this.lp = "";
@@ -206,8 +160,8 @@ export class RedisHash implements CollectionValue {
   get(field: string): Uint8Array | undefined {
     const ht = this.ht;
     if (ht !== null) {
-      const i = ht.index.get(field);
-      return i === undefined ? undefined : binaryToBytes(ht.vals[i]);
+      const i = htFind(ht, field);
+      return i < 0 ? undefined : ht.valueCopy(i);
     }
     const p = findEntry(this.lp, field, 2);
     return p < 0 ? undefined : elementBytes(this.lp, skipElement(this.lp, p));
@@ -221,16 +175,46 @@ export class RedisHash implements CollectionValue {
   getRaw(field: string): string | undefined {
     const ht = this.ht;
     if (ht !== null) {
-      const i = ht.index.get(field);
-      return i === undefined ? undefined : ht.vals[i];
+      const i = htFind(ht, field);
+      return i < 0 ? undefined : ht.valueString(i);
     }
     const p = findEntry(this.lp, field, 2);
     return p < 0 ? undefined : elementString(this.lp, skipElement(this.lp, p));
   }
 
+  /**
+   * Value of the field whose bytes are `field` (HGET, HINCRBY): for a
+   * hashtable a view of the stored bytes, valid until the hash is next
+   * written; for a listpack a fresh copy.
+   */
+  getBytes(field: Uint8Array): Uint8Array | undefined {
+    const ht = this.ht;
+    if (ht === null) return this.get(bytesToBinary(field));
+    const i = ht.find(field, 0, field.length);
+    return i < 0 ? undefined : ht.valueView(i);
+  }
+
+  /** {@link has} of the field whose bytes are `field` (HEXISTS). */
+  hasBytes(field: Uint8Array): boolean {
+    if (this.ht === null) return this.has(bytesToBinary(field));
+    return this.ht.find(field, 0, field.length) >= 0;
+  }
+
+  /** {@link set} of the field whose bytes are `field` (HSET). */
+  setBytes(field: Uint8Array, value: Uint8Array, cfg?: HashEncodingConfig): boolean {
+    if (this.ht === null) return this.set(bytesToBinary(field), value, cfg);
+    return this.ht.put(field, 0, field.length, value, 0, value.length);
+  }
+
+  /** {@link delete} of the field whose bytes are `field` (HDEL). */
+  deleteBytes(field: Uint8Array): boolean {
+    if (this.ht === null) return this.delete(bytesToBinary(field));
+    return this.ht.remove(field, 0, field.length);
+  }
+
   /** Whether `field` exists (HEXISTS). */
   has(field: string): boolean {
-    return this.ht !== null ? this.ht.index.has(field) : findEntry(this.lp, field, 2) >= 0;
+    return this.ht !== null ? htFind(this.ht, field) >= 0 : findEntry(this.lp, field, 2) >= 0;
   }
 
   /**
@@ -273,12 +257,17 @@ export class RedisHash implements CollectionValue {
         return true;
       }
     }
-    return this.ht!.set(field, bytesToBinary(value));
+    return this.ht!.put(binaryScratch(field), 0, field.length, value, 0, value.length);
   }
 
   /** Removes `field`; returns whether it existed (HDEL). */
   delete(field: string): boolean {
-    if (this.ht !== null) return this.ht.delete(field);
+    if (this.ht !== null) {
+      const i = htFind(this.ht, field);
+      if (i < 0) return false;
+      this.ht.removeSlot(i);
+      return true;
+    }
     const lp = this.lp;
     const p = findEntry(lp, field, 2);
     if (p < 0) return false;
@@ -294,9 +283,7 @@ export class RedisHash implements CollectionValue {
   forEach(visit: (field: string, value: Uint8Array) => void): void {
     const ht = this.ht;
     if (ht !== null) {
-      const f = ht.fields;
-      const v = ht.vals;
-      for (let i = 0; i < f.length; i++) visit(f[i], binaryToBytes(v[i]));
+      for (let i = 0; i < ht.size; i++) visit(ht.keyString(i), ht.valueCopy(i));
       return;
     }
     const lp = this.lp;
@@ -318,9 +305,7 @@ export class RedisHash implements CollectionValue {
   forEachRaw(visit: (field: string, value: string) => void): void {
     const ht = this.ht;
     if (ht !== null) {
-      const f = ht.fields;
-      const v = ht.vals;
-      for (let i = 0; i < f.length; i++) visit(f[i], v[i]);
+      for (let i = 0; i < ht.size; i++) visit(ht.keyString(i), ht.valueString(i));
       return;
     }
     const lp = this.lp;
@@ -344,7 +329,6 @@ export class RedisHash implements CollectionValue {
 
   /** All field names (HKEYS). */
   keys(): string[] {
-    if (this.ht !== null) return this.ht.fields.slice();
     const out: string[] = [];
     this.forEach((f) => out.push(f));
     return out;
@@ -352,7 +336,6 @@ export class RedisHash implements CollectionValue {
 
   /** All values (HVALS). */
   values(): Uint8Array[] {
-    if (this.ht !== null) return this.ht.vals.map(binaryToBytes);
     const out: Uint8Array[] = [];
     this.forEach((_, v) => out.push(v));
     return out;
@@ -369,20 +352,20 @@ export class RedisHash implements CollectionValue {
    * until the next deletion; use with random indexes (HRANDFIELD).
    */
   fieldAt(i: number): string {
-    if (this.ht !== null) return this.ht.fields[i];
+    if (this.ht !== null) return this.ht.keyString(i);
     return elementString(this.lp, entryOffsets(this.lp, this.n, 2)[i]);
   }
 
   /** Value in slot `i`. */
   valueAt(i: number): Uint8Array {
-    if (this.ht !== null) return binaryToBytes(this.ht.vals[i]);
+    if (this.ht !== null) return this.ht.valueCopy(i);
     const lp = this.lp;
     return elementBytes(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
   }
 
   /** Value in slot `i`, as stored (see {@link getRaw}). */
   valueRawAt(i: number): string {
-    if (this.ht !== null) return this.ht.vals[i];
+    if (this.ht !== null) return this.ht.valueString(i);
     const lp = this.lp;
     return elementString(lp, skipElement(lp, entryOffsets(lp, this.n, 2)[i]));
   }
@@ -402,7 +385,7 @@ export class RedisHash implements CollectionValue {
     return stop;
   }
 
-  /** A copy sharing the (immutable) strings and packed run (COPY). */
+  /** A copy sharing the (immutable) packed run (COPY). */
   clone(): RedisHash {
     const h = new RedisHash();
     h.lp = this.lp;

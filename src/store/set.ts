@@ -9,9 +9,10 @@
  *   listpack.
  * - intset: one string of fixed-width members in ascending numeric order,
  *   binary searched as Redis searches an intset.
- * - hashtable: a dense array with a `Map` from member to slot: O(1)
- *   add/remove/has, O(1) random member (SPOP/SRANDMEMBER) and a safe SSCAN
- *   cursor; removal moves the last slot into the hole.
+ * - hashtable: a {@link ByteTable} of the members' bytes (src/store/byte_table.ts):
+ *   O(1) add/remove/has by bytes (SADD, SREM, SISMEMBER take the arguments'
+ *   bytes, no string built), O(1) random member (SPOP/SRANDMEMBER) and a safe
+ *   SSCAN cursor; removal moves the last slot into the hole.
  *
  * The listpack and intset orders are SMEMBERS's order in Redis too.
  *
@@ -33,7 +34,9 @@ import {
   skipElement,
   splice,
 } from "./packed.ts";
-import { SET_BYTES, SET_MEMBER_BYTES, SET_PACKED_BYTES, stringBytes } from "./size.ts";
+import { binaryScratch, ByteTable } from "./byte_table.ts";
+import { SET_BYTES, SET_PACKED_BYTES, stringBytes } from "./size.ts";
+import { bytesToBinary } from "../util/bytes.ts";
 import type { CollectionValue } from "./types.ts";
 
 /** OBJECT ENCODING of a set. */
@@ -134,41 +137,13 @@ function intsetMaxEntries(cfg: SetEncodingConfig): number {
   return Math.min(cfg.setMaxIntsetEntries, 1 << 30);
 }
 
-// The hashtable form: a dense array and a Map from member to slot.
-class SetTable {
-  index = new Map<string, number>();
-  items: string[] = [];
-  // Member strings, for memoryUsage.
-  payload = 0;
+// A member given as a string, looked up or added by its bytes.
+function htFind(ht: ByteTable, m: string): number {
+  return ht.find(binaryScratch(m), 0, m.length);
+}
 
-  add(member: string): boolean {
-    if (this.index.has(member)) return false;
-    this.index.set(member, this.items.length);
-    this.items.push(member);
-    this.payload += stringBytes(member.length);
-    return true;
-  }
-
-  removeSlot(i: number): void {
-    const items = this.items;
-    this.index.delete(items[i]);
-    this.payload -= stringBytes(items[i].length);
-    const last = items.length - 1;
-    if (i !== last) {
-      const m = items[last];
-      items[i] = m;
-      this.index.set(m, i);
-    }
-    items.pop();
-  }
-
-  clone(): SetTable {
-    const t = new SetTable();
-    t.payload = this.payload;
-    t.items = this.items.slice();
-    t.index = new Map(this.index);
-    return t;
-  }
+function htAdd(ht: ByteTable, m: string): boolean {
+  return ht.add(binaryScratch(m), 0, m.length);
 }
 
 /** A set of binary-string members. */
@@ -177,13 +152,13 @@ export class RedisSet implements CollectionValue {
   private lp = "";
   private n = 0;
   // Hashtable form, or null while intset or listpack encoded.
-  private ht: SetTable | null = null;
+  private ht: ByteTable | null = null;
   private enc: SetEncoding;
 
   /** Creates an empty set with the given encoding (default listpack). */
   constructor(encoding: SetEncoding = "listpack") {
     this.enc = encoding;
-    if (encoding === "hashtable") this.ht = new SetTable();
+    if (encoding === "hashtable") this.ht = new ByteTable(false);
   }
 
   /**
@@ -219,7 +194,7 @@ export class RedisSet implements CollectionValue {
 
   /** Number of members (SCARD). */
   get size(): number {
-    return this.ht === null ? this.n : this.ht.items.length;
+    return this.ht === null ? this.n : this.ht.size;
   }
 
   /** Same as {@link size}. */
@@ -245,7 +220,7 @@ export class RedisSet implements CollectionValue {
   get memoryUsage(): number {
     const ht = this.ht;
     if (ht === null) return SET_PACKED_BYTES + stringBytes(this.lp.length);
-    return SET_BYTES + ht.items.length * SET_MEMBER_BYTES + ht.payload;
+    return SET_BYTES + ht.allocatedBytes();
   }
 
   /** {@link memoryUsage} recomputed by a walk (tests). */
@@ -257,9 +232,7 @@ export class RedisSet implements CollectionValue {
       else for (let i = 0; i < this.n; i++) end = skipElement(this.lp, end);
       return SET_PACKED_BYTES + stringBytes(end);
     }
-    let p = 0;
-    for (let i = 0; i < ht.items.length; i++) p += stringBytes(ht.items[i].length);
-    return SET_BYTES + ht.items.length * SET_MEMBER_BYTES + p;
+    return SET_BYTES + ht.recomputeAllocatedBytes();
   }
 
   /**
@@ -292,8 +265,8 @@ export class RedisSet implements CollectionValue {
     if (enc === this.enc) return;
     const members = this.toArray();
     if (enc === "hashtable") {
-      const ht = new SetTable();
-      for (let i = 0; i < members.length; i++) ht.add(members[i]);
+      const ht = new ByteTable(false, members.length);
+      for (let i = 0; i < members.length; i++) htAdd(ht, members[i]);
       this.ht = ht;
       this.lp = "";
       this.n = 0;
@@ -315,11 +288,29 @@ export class RedisSet implements CollectionValue {
 
   /** Whether `member` is in the set (SISMEMBER). */
   has(member: string): boolean {
-    if (this.ht !== null) return this.ht.index.has(member);
+    if (this.ht !== null) return htFind(this.ht, member) >= 0;
     if (this.enc === "intset") {
       return this.n > 0 && intsetSearch(this.lp, this.n, this.lp.length / this.n, member) >= 0;
     }
     return findEntry(this.lp, member, 1) >= 0;
+  }
+
+  /** {@link has} of the member whose bytes are `b`. */
+  hasBytes(b: Uint8Array): boolean {
+    if (this.ht !== null) return this.ht.find(b, 0, b.length) >= 0;
+    return this.has(bytesToBinary(b));
+  }
+
+  /** {@link add} of the member whose bytes are `b` (copied in). */
+  addBytes(b: Uint8Array, cfg?: SetEncodingConfig): boolean {
+    if (this.ht !== null) return this.ht.add(b, 0, b.length);
+    return this.add(bytesToBinary(b), cfg);
+  }
+
+  /** {@link remove} of the member whose bytes are `b`. */
+  removeBytes(b: Uint8Array): boolean {
+    if (this.ht !== null) return this.ht.remove(b, 0, b.length);
+    return this.remove(bytesToBinary(b));
   }
 
   /**
@@ -329,7 +320,7 @@ export class RedisSet implements CollectionValue {
    * entries or a too long member).
    */
   add(member: string, cfg?: SetEncodingConfig): boolean {
-    if (this.ht !== null) return this.ht.add(member);
+    if (this.ht !== null) return htAdd(this.ht, member);
     const lp = this.lp;
     const n = this.n;
     if (this.enc === "intset") {
@@ -337,7 +328,7 @@ export class RedisSet implements CollectionValue {
       const i = n === 0 ? -1 : intsetSearch(lp, n, w, member);
       if (i >= 0) return false;
       if (cfg) {
-        if (this.convertForAdd(member, cfg)) return this.ht!.add(member);
+        if (this.convertForAdd(member, cfg)) return htAdd(this.ht!, member);
       } else if (!isInt64String(member)) {
         // No limits to apply, but an intset holds only integers.
         this.convertTo("listpack");
@@ -359,7 +350,7 @@ export class RedisSet implements CollectionValue {
     } else if (findEntry(lp, member, 1) >= 0) {
       return false;
     } else if (cfg && this.convertForAdd(member, cfg)) {
-      return this.ht!.add(member);
+      return htAdd(this.ht!, member);
     }
     // A listpack, maybe just converted from an intset.
     this.lp = [this.lp, lenPrefix(member.length), member].join("");
@@ -398,8 +389,8 @@ export class RedisSet implements CollectionValue {
   /** Removes `member`; returns whether it was present (SREM). */
   remove(member: string): boolean {
     if (this.ht !== null) {
-      const i = this.ht.index.get(member);
-      if (i === undefined) return false;
+      const i = htFind(this.ht, member);
+      if (i < 0) return false;
       this.ht.removeSlot(i);
       return true;
     }
@@ -438,7 +429,7 @@ export class RedisSet implements CollectionValue {
     if (n === 0) return undefined;
     const i = Math.floor(Math.random() * n);
     if (this.ht !== null) {
-      const m = this.ht.items[i];
+      const m = this.ht.keyString(i);
       this.ht.removeSlot(i);
       return m;
     }
@@ -458,7 +449,7 @@ export class RedisSet implements CollectionValue {
    * until the next removal; use with random indexes to sample members.
    */
   memberAt(i: number): string {
-    if (this.ht !== null) return this.ht.items[i];
+    if (this.ht !== null) return this.ht.keyString(i);
     if (this.enc === "intset") return intAt(this.lp, this.lp.length / this.n, i);
     return elementString(this.lp, entryOffsets(this.lp, this.n, 1)[i]);
   }
@@ -469,8 +460,8 @@ export class RedisSet implements CollectionValue {
    */
   forEach(visit: (member: string) => void): void {
     if (this.ht !== null) {
-      const items = this.ht.items;
-      for (let i = 0; i < items.length; i++) visit(items[i]);
+      const ht = this.ht;
+      for (let i = 0; i < ht.size; i++) visit(ht.keyString(i));
       return;
     }
     const lp = this.lp;
@@ -484,7 +475,6 @@ export class RedisSet implements CollectionValue {
 
   /** All members, in {@link forEach} order (SMEMBERS). */
   toArray(): string[] {
-    if (this.ht !== null) return this.ht.items.slice();
     const out: string[] = [];
     this.forEach((m) => out.push(m));
     return out;

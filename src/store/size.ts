@@ -71,6 +71,12 @@ export function valueBytes(v: RedisValue): number {
   return v instanceof Uint8Array ? bufferBytes(v) : v.memoryUsage;
 }
 
+/**
+ * A set or hash in the hashtable encoding besides the bytes of its ByteTable's
+ * heap, slot array and index: the value and table objects and three buffers.
+ */
+const BYTE_TABLE_BYTES = 160 + 3 * OWN_BUFFER_BYTES;
+
 // Per-collection constants: the empty object (with its Maps and arrays), and
 // what each element adds besides its own strings/buffers.
 
@@ -84,17 +90,16 @@ export const LIST_NODE_BYTES = 96 + OWN_BUFFER_BYTES;
 
 /** RedisHash object while listpack encoded, besides its packed run (a string). */
 export const HASH_LISTPACK_BYTES = 48;
-/** Empty hashtable-encoded RedisHash (with its Map and arrays). */
-export const HASH_BYTES = 560;
-/** One field: Map entry and two array slots (field and value are strings, counted apart). */
-export const HASH_FIELD_BYTES = 18;
+/**
+ * Hashtable-encoded RedisHash besides its ByteTable's buffers (counted at their
+ * allocated size): its object, the table's and the three buffers' objects.
+ */
+export const HASH_BYTES = BYTE_TABLE_BYTES;
 
 /** RedisSet object while intset or listpack encoded, besides its packed run (a string). */
 export const SET_PACKED_BYTES = 56;
-/** Empty hashtable-encoded RedisSet (with its Map and array). */
-export const SET_BYTES = 400;
-/** One member: Map entry and array slot. */
-export const SET_MEMBER_BYTES = 40;
+/** Hashtable-encoded RedisSet besides its ByteTable's buffers, as {@link HASH_BYTES}. */
+export const SET_BYTES = BYTE_TABLE_BYTES;
 
 /** A SortedSet object, whichever its form. */
 export const ZSET_BYTES = 40;
