@@ -30,14 +30,21 @@ Deno.test("byte table: matches a Map model through adds, removals, rewrites and 
     for (let step = 0; step < 60_000; step++) {
       const k = pool[Math.floor(rand() * pool.length)];
       const kb = binaryScratch(k);
-      // Grow for the first half, then shrink (so compaction and the index shrinking run).
-      const op = rand() * (step < 30_000 ? 1 : 0.6);
+      // Grow for the first half, then shrink to a few hundred (compaction and index shrinking run).
+      const op = rand() * (step < 30_000 || model.size < 200 ? 1 : 0.6);
       if (op < 0.45) {
         const s = t.find(kb, 0, k.length);
         assert.equal(s >= 0, model.has(k));
         if (s >= 0) {
           assert.equal(t.keyString(s), k);
           if (pairs) assert.equal(t.valueString(s), model.get(k));
+        }
+      } else if (op < 0.5) {
+        // A random slot, as SPOP removes one (no lookup before).
+        if (t.size > 0) {
+          const s = Math.floor(rand() * t.size);
+          assert.ok(model.delete(t.keyString(s)));
+          t.removeSlot(s);
         }
       } else if (op < 0.6) {
         assert.equal(t.remove(kb, 0, k.length), model.delete(k));
