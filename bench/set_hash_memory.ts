@@ -51,7 +51,10 @@ async function load(c: RawClient, count: number, make: (i: number) => string[]):
 
 const PER = 1000;
 const cases: [string, (i: number) => string[]][] = [
-  ["set", (b) => ["SADD", "bigset", ...Array.from({ length: PER }, (_, k) => `element:${b * PER + k}`)]],
+  [
+    "set",
+    (b) => ["SADD", "bigset", ...Array.from({ length: PER }, (_, k) => `element:${b * PER + k}`)],
+  ],
   ["hash", (b) => {
     const argv = ["HSET", "bighash"];
     for (let k = b * PER; k < (b + 1) * PER; k++) argv.push(`field:${k}`, `value:${k}`);
@@ -84,7 +87,9 @@ for (const server of servers) {
       await load(c!, n / PER, make);
       const u1 = await usedMemory(c!);
       const r1 = rss(proc.pid);
-      console.log(`${server}\t${kind}\t${((u1 - u0) / n).toFixed(1)}\t${((r1 - r0) / n).toFixed(1)}`);
+      console.log(
+        `${server}\t${kind}\t${((u1 - u0) / n).toFixed(1)}\t${((r1 - r0) / n).toFixed(1)}`,
+      );
     }
   } finally {
     c?.close();
