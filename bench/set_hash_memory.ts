@@ -10,7 +10,7 @@
  * @module
  */
 
-import { encodeCommand, RawClient } from "../tests/helpers.ts";
+import { encodeCommand, freePort, RawClient } from "../tests/helpers.ts";
 import { concatBytes } from "../src/util/bytes.ts";
 
 const servers: string[] = [];
@@ -20,13 +20,6 @@ for (let i = 0; i + 1 < Deno.args.length; i += 2) {
   else if (Deno.args[i] === "-n") n = Number(Deno.args[i + 1]);
 }
 if (servers.length === 0) servers.push("redis", new URL("../main.ts", import.meta.url).pathname);
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 function rss(pid: number): number {
   const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(/VmRSS:\s+(\d+) kB/);

@@ -12,7 +12,8 @@
  *   cursors that never miss an entry present for the whole scan.
  * - The index is an open-addressing table (linear probing, backward-shift
  *   deletion, load at most 3/4) of slot + 1, 0 empty, hashed from the key's
- *   bytes (FNV-1a with a final mix, as the keyspace and the zset dict hash).
+ *   bytes with the keyspace's hash (src/store/keyspace.ts), whose length
+ *   fields and short-copy loop the records share too.
  *
  * Lookups take bytes (`b[p, p + n)`), so a command finds its argument with no
  * string built; {@link binaryScratch} serves the string API of the values.
@@ -21,29 +22,13 @@
  */
 
 import { bytesToBinary } from "../util/bytes.ts";
+import { copyBytes as copyIn, hashKeyBytes as hashBytes, writeLen } from "./keyspace.ts";
 
-/** Offset in {@link ByteTable.heapRef}'s buffer of the bytes the last keyRef/valueRef found. */
-export let spanOff = 0;
-/** Length of the bytes the last keyRef/valueRef found. */
-export let spanLen = 0;
-
-const SEED = (Math.random() * 0x100000000) | 0;
 const MIN_TABLE = 8;
 const MIN_SLOTS = 4;
 const MIN_HEAP = 64;
 /** Holes are only reclaimed past this many bytes (tiny tables just grow). */
 const MIN_COMPACT = 1024;
-
-/** Hash of `n` bytes of `b` from `p` (FNV-1a, with a final mix). */
-export function hashBytes(b: Uint8Array, p: number, n: number): number {
-  let h = SEED ^ n;
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[p + i], 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 const scratch = [new Uint8Array(256), new Uint8Array(256)];
 
@@ -68,24 +53,6 @@ function pow2AtLeast(n: number, min: number): number {
 
 function lenHeader(n: number): number {
   return n < 255 ? 1 : 5;
-}
-
-function writeLen(h: Uint8Array, p: number, n: number): number {
-  if (n < 255) {
-    h[p] = n;
-    return p + 1;
-  }
-  h[p] = 255;
-  h[p + 1] = n;
-  h[p + 2] = n >>> 8;
-  h[p + 3] = n >>> 16;
-  h[p + 4] = n >>> 24;
-  return p + 5;
-}
-
-function copyIn(h: Uint8Array, p: number, src: Uint8Array, from: number, n: number): void {
-  if (n <= 32) { for (let i = 0; i < n; i++) h[p + i] = src[from + i]; }
-  else h.set(src.subarray(from, from + n), p);
 }
 
 // The record parser's outputs: key offset/length, value offset/length.
@@ -376,22 +343,6 @@ export class ByteTable {
     this.heap = h;
     this.top = q;
     this.waste = 0;
-  }
-
-  /** Slot `s`'s key: sets {@link spanOff}/{@link spanLen} and returns the heap (valid until a write). */
-  keyRef(s: number): Uint8Array {
-    this.parse(this.dense[2 * s]);
-    spanOff = kOff;
-    spanLen = kLen;
-    return this.heap;
-  }
-
-  /** Slot `s`'s value, as {@link keyRef}. */
-  valueRef(s: number): Uint8Array {
-    this.parse(this.dense[2 * s]);
-    spanOff = vOff;
-    spanLen = vLen;
-    return this.heap;
   }
 
   /** Slot `s`'s key as a binary string. */

@@ -72,8 +72,11 @@ function hashKey(k: string): number {
   return mixHash(h);
 }
 
-/** hashKey of the key whose `n` bytes are at `p` in `c`. */
-function hashKeyBytes(c: Uint8Array, p: number, n: number): number {
+/**
+ * hashKey of the key whose `n` bytes are at `p` in `c` (also the hash of the
+ * members and fields of hashtable sets and hashes, src/store/byte_table.ts).
+ */
+export function hashKeyBytes(c: Uint8Array, p: number, n: number): number {
   let h = SEED ^ n;
   for (let i = 0; i < n; i++) h = Math.imul(h ^ c[p + i], 0x01000193);
   return mixHash(h);
@@ -83,7 +86,13 @@ function hashKeyBytes(c: Uint8Array, p: number, n: number): number {
  * Copies `n` bytes of `src` from `from` into `c` at `p` (a loop for short runs,
  * where it beats `set`, and no view made for them).
  */
-function copyBytes(c: Uint8Array, p: number, src: Uint8Array, from = 0, n = src.length): void {
+export function copyBytes(
+  c: Uint8Array,
+  p: number,
+  src: Uint8Array,
+  from = 0,
+  n = src.length,
+): void {
   if (n <= 32) { for (let i = 0; i < n; i++) c[p + i] = src[from + i]; }
   else c.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), p);
 }
@@ -778,7 +787,8 @@ export class Store {
   }
 }
 
-function writeLen(c: Uint8Array, p: number, n: number): number {
+/** Writes a record's length field at `p` (1 byte below 255, else 255 and 4 bytes LE); returns the end. */
+export function writeLen(c: Uint8Array, p: number, n: number): number {
   if (n < 255) {
     c[p] = n;
     return p + 1;
