@@ -694,7 +694,13 @@ export class Replication implements Subsystem {
     } catch (err) {
       server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
     }
-    if (this.fullSync === job) this.fullSync = null;
+    const current = this.fullSync === job;
+    if (current) this.fullSync = null;
+    if (snap.killed && current) {
+      this.fullSyncKilled(job);
+      this.startPendingSync();
+      return;
+    }
     for (const c of job.targets) {
       const peer = this.replicas.get(c);
       if (peer === undefined || c.closed) continue;
@@ -733,6 +739,27 @@ export class Replication implements Subsystem {
     }
     this.refreshGoodReplicas();
     this.startPendingSync();
+  }
+
+  /**
+   * The snapshot was killed (killRDBChild: FLUSHALL, a load of our master's
+   * RDB): what checkChildrenDone and updateSlavesWaitingBgsave(C_ERR) log and
+   * do; the replicas it was for are dropped and sync again when they reconnect.
+   */
+  private fullSyncKilled(job: FullSync): void {
+    const log = this.server.log;
+    const up = [...job.targets].filter((c) => !c.closed && this.replicas.has(c));
+    if (job.eof) {
+      // The child's pipe ends before its exit is seen.
+      log.notice(`Diskless rdb transfer, done reading from pipe, ${up.length} replicas still up.`);
+      log.warning("Background RDB transfer terminated by signal 10");
+    } else {
+      log.warning("Background saving terminated by signal 10");
+    }
+    for (const c of up) {
+      log.warning("SYNC failed. BGSAVE child returned an error");
+      c.close(); // freeClientAsync: "Connection with replica ... lost." follows
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1059,7 +1086,23 @@ export class Replication implements Subsystem {
       setField(fields, "sync_partial_err", this.syncPartialErr);
     } else if (section === "memory") {
       setField(fields, "mem_replication_backlog", this.server.repl.backlog?.memory ?? 0);
+      setField(fields, "mem_clients_slaves", this.replicasMemory());
     }
+  }
+
+  /**
+   * INFO's mem_clients_slaves as Redis 7 counts it: the backlog and the
+   * replicas share one replication buffer, and only what it holds beyond
+   * repl-backlog-size is the replicas' (0 without replicas). It spans the
+   * oldest byte anyone still needs, so it is the longest of the backlog's
+   * history and each replica's unsent (or held) stream.
+   */
+  private replicasMemory(): number {
+    if (this.replicas.size === 0) return 0;
+    let mem = this.server.repl.backlog?.histlen ?? 0;
+    for (const c of this.replicas.keys()) mem = Math.max(mem, c.outputBufferMemory);
+    const size = this.server.config.replBacklogSize;
+    return mem > size ? mem - size : 0;
   }
 
   /** INFO replication, as Redis 7.2's genRedisInfoString prints it. */
