@@ -10,15 +10,7 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  connectRetry,
-  freePort,
-  RawClient,
-  spawnServer,
-  stopSpawned,
-  tempDir,
-  waitUntil,
-} from "./helpers.ts";
+import { RawClient, spawnServer, stopSpawned, waitUntil } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey } from "./reference.ts";
 
 type Kind = "ours" | "valkey";
@@ -32,44 +24,51 @@ interface Proc {
 
 /** Our server (main.ts) or valkey-server in its own process and dir, no save points. */
 async function spawn(kind: Kind, args: string[] = []): Promise<Proc> {
-  let dir: string, port: number, stop: () => Promise<void>;
-  if (kind === "ours") {
-    const p = await spawnServer(["--enable-debug-command", "yes", ...args]);
-    ({ dir, port } = p);
-    stop = () => stopSpawned(p);
-  } else {
-    let cleanup: () => Promise<void>;
-    [dir, cleanup] = await tempDir();
-    port = freePort();
-    const proc = new Deno.Command("valkey-server", {
-      args: [
-        ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-        ...["--logfile", `${dir}/log`, "--enable-debug-command", "yes"],
-        ...args,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    stop = async () => {
-      try {
-        proc.kill("SIGKILL");
-      } catch { /* gone */ }
-      await proc.status;
-      await cleanup();
-    };
-    try {
-      (await connectRetry(port, 20_000)).close();
-    } catch (e) {
-      await stop();
-      throw e;
-    }
-  }
+  const p = await spawnServer(
+    ["--enable-debug-command", "yes", ...args],
+    kind === "valkey" ? "valkey-server" : null,
+  );
   const log = async () =>
-    (await Deno.readTextFile(`${dir}/log`).catch(() => "")).split("\n").map((l) =>
+    (await Deno.readTextFile(`${p.dir}/log`).catch(() => "")).split("\n").map((l) =>
       l.replace(/^\d+:\w \d+ \w+ \d+ [\d:.]+ [*#.-] /, "")
         .replaceAll("PRIMARY", "MASTER").replaceAll("primary", "master")
     );
-  return { port, log, stop };
+  return { port: p.port, log, stop: () => stopSpawned(p) };
+}
+
+/** A server process of `kind` and a connection to it; both closed afterwards. */
+async function withOne(kind: Kind, fn: (p: Proc, c: RawClient) => Promise<void>): Promise<void> {
+  const p = await spawn(kind);
+  const c = await RawClient.connect(p.port);
+  try {
+    await fn(p, c);
+  } finally {
+    c.close();
+    await p.stop();
+  }
+}
+
+/**
+ * A master and a replica process of `kind` (the master with `masterArgs`) and a connection to
+ * each; all closed and stopped afterwards.
+ */
+async function withPair(
+  kind: Kind,
+  masterArgs: string[],
+  fn: (master: Proc, replica: Proc, m: RawClient, r: RawClient) => Promise<void>,
+): Promise<void> {
+  const master = await spawn(kind, masterArgs);
+  const replica = await spawn(kind);
+  const m = await RawClient.connect(master.port);
+  const r = await RawClient.connect(replica.port);
+  try {
+    await fn(master, replica, m, r);
+  } finally {
+    m.close();
+    r.close();
+    await master.stop();
+    await replica.stop();
+  }
 }
 
 async function field(c: RawClient, section: string, name: string): Promise<string | undefined> {
@@ -121,14 +120,9 @@ const exact = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, "\\
 // ---------------------------------------------------------------------------------------------
 
 /** FLUSHALL while a full sync's snapshot runs: it is killed, the replica reconnects and syncs. */
-async function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> {
-  const master = await spawn(kind, [
-    ...["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"],
-  ]);
-  const replica = await spawn(kind);
-  const m = await RawClient.connect(master.port);
-  const r = await RawClient.connect(replica.port);
-  try {
+function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+  const args = ["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"];
+  return withPair(kind, args, async (master, replica, m, r) => {
     await fill(m);
     assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
     assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
@@ -153,12 +147,7 @@ async function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> 
     // SIGUSR1 is no error: the status stays ok.
     assert.equal(await field(m, "persistence", "rdb_last_bgsave_status"), "ok");
     assert.equal(await r.call("DBSIZE"), ":0\r\n");
-  } finally {
-    m.close();
-    r.close();
-    await master.stop();
-    await replica.stop();
-  }
+  });
 }
 
 /**
@@ -166,10 +155,8 @@ async function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> 
  * empty dataset is saved first and the killed child's end is seen after. rdb_saves counts
  * BGSAVE and SAVE when they start, not FLUSHALL's save.
  */
-async function flushallDuringBgsave(kind: Kind): Promise<void> {
-  const p = await spawn(kind);
-  const c = await RawClient.connect(p.port);
-  try {
+function flushallDuringBgsave(kind: Kind): Promise<void> {
+  return withOne(kind, async (p, c) => {
     await fill(c);
     // Slow enough to be running whatever the load: it is killed anyway.
     assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 100_000), "+OK\r\n");
@@ -198,17 +185,12 @@ async function flushallDuringBgsave(kind: Kind): Promise<void> {
     assert.equal(await field(c, "persistence", "rdb_saves"), "2");
     assert.equal(await c.call("SAVE"), "+OK\r\n");
     assert.equal(await field(c, "persistence", "rdb_saves"), "3");
-  } finally {
-    c.close();
-    await p.stop();
-  }
+  });
 }
 
 /** BGSAVE while an AOF rewrite runs: refused, or scheduled with SCHEDULE and run after it. */
-async function bgsaveDuringRewrite(kind: Kind): Promise<void> {
-  const p = await spawn(kind);
-  const c = await RawClient.connect(p.port);
-  try {
+function bgsaveDuringRewrite(kind: Kind): Promise<void> {
+  return withOne(kind, async (p, c) => {
     await fill(c);
     assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
     assert.equal(
@@ -238,19 +220,12 @@ async function bgsaveDuringRewrite(kind: Kind): Promise<void> {
       exact("Background saving terminated with success"),
     ]);
     assert.equal(await field(c, "persistence", "rdb_saves"), "1");
-  } finally {
-    c.close();
-    await p.stop();
-  }
+  });
 }
 
 /** A replica's BGSAVE is killed before it loads its master's RDB, with Redis's notice. */
-async function replicaKillsBgsave(kind: Kind): Promise<void> {
-  const master = await spawn(kind, ["--repl-diskless-sync-delay", "0"]);
-  const replica = await spawn(kind);
-  const m = await RawClient.connect(master.port);
-  const r = await RawClient.connect(replica.port);
-  try {
+function replicaKillsBgsave(kind: Kind): Promise<void> {
+  return withPair(kind, ["--repl-diskless-sync-delay", "0"], async (master, replica, m, r) => {
     assert.equal(await m.call("SET", "from", "master"), "+OK\r\n");
     await fill(r);
     // Slow enough to be running whatever the load: it is killed anyway.
@@ -269,25 +244,16 @@ async function replicaKillsBgsave(kind: Kind): Promise<void> {
     assert.equal(await field(r, "persistence", "rdb_last_bgsave_status"), "ok");
     assert.equal(await field(r, "persistence", "rdb_saves"), "1");
     assert.equal(await r.call("DBSIZE"), ":1\r\n");
-  } finally {
-    m.close();
-    r.close();
-    await master.stop();
-    await replica.stop();
-  }
+  });
 }
 
 /**
  * mem_clients_slaves: 0 for a replica attached and idle, and for one holding less stream
  * than repl-backlog-size; what the held stream has beyond it otherwise.
  */
-async function replicaMemory(kind: Kind): Promise<void> {
-  const master = await spawn(kind, ["--repl-diskless-sync", "no"]);
-  const replica = await spawn(kind);
-  const m = await RawClient.connect(master.port);
-  const r = await RawClient.connect(replica.port);
-  const mem = async () => Number(await field(m, "memory", "mem_clients_slaves"));
-  try {
+function replicaMemory(kind: Kind): Promise<void> {
+  return withPair(kind, ["--repl-diskless-sync", "no"], async (master, _replica, m, r) => {
+    const mem = async () => Number(await field(m, "memory", "mem_clients_slaves"));
     assert.equal(await mem(), 0);
     assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
     await waitField(r, "replication", "master_link_status", "up");
@@ -316,12 +282,7 @@ async function replicaMemory(kind: Kind): Promise<void> {
     assert.ok(held >= 70_000 - 16_384 && held <= 70_000, `held ${held}`);
     assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 0), "+OK\r\n");
     await waitField(r, "replication", "master_link_status", "up");
-  } finally {
-    m.close();
-    r.close();
-    await master.stop();
-    await replica.stop();
-  }
+  });
 }
 
 const scenarios: [string, (kind: Kind) => Promise<void>][] = [
