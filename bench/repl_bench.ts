@@ -23,7 +23,7 @@ import { encodeCommand } from "../tests/helpers.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** A server process of either kind. */
-interface Proc {
+export interface Proc {
   kind: "ours" | "redis";
   port: number;
   proc: Deno.ChildProcess;
@@ -37,8 +37,15 @@ function freePort(): number {
   return port;
 }
 
-/** Starts a server of `kind` (no persistence, diskless full resyncs without delay). */
-async function start(kind: "ours" | "redis", extra: string[] = []): Promise<Proc> {
+/**
+ * Starts a server of `kind` (no persistence, diskless full resyncs without delay); ours from
+ * `main` (another checkout's main.ts for an A/B, bench/repl_ab.ts).
+ */
+export async function start(
+  kind: "ours" | "redis",
+  extra: string[] = [],
+  main = MAIN,
+): Promise<Proc> {
   const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "bench-repl-" });
   const common = [
@@ -48,7 +55,7 @@ async function start(kind: "ours" | "redis", extra: string[] = []): Promise<Proc
   ];
   const proc = kind === "ours"
     ? new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-read", "--allow-write", MAIN, ...common],
+      args: ["run", "--allow-net", "--allow-read", "--allow-write", main, ...common],
       stdout: "null",
       stderr: "inherit",
     }).spawn()
@@ -73,7 +80,7 @@ async function start(kind: "ours" | "redis", extra: string[] = []): Promise<Proc
   return p;
 }
 
-async function stop(p: Proc): Promise<void> {
+export async function stop(p: Proc): Promise<void> {
   try {
     p.proc.kill("SIGKILL");
   } catch { /* gone */ }
@@ -164,12 +171,12 @@ async function until(cond: () => Promise<boolean>, what: string, ms = 10, timeou
 }
 
 /** utime + stime of `pid` in seconds (all its threads). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   return cpuMs(pid) / 1000;
 }
 
 /** Runs redis-benchmark with `args` against `port`; returns requests/s of its one test. */
-async function benchmark(port: number, args: string[]): Promise<number> {
+export async function benchmark(port: number, args: string[]): Promise<number> {
   const out = await new Deno.Command("redis-benchmark", {
     args: ["-p", String(port), "--csv", ...args],
     stdout: "piped",
@@ -275,7 +282,7 @@ export async function measureHotPath(
  * Attaches a connection to `port` as a replica that reads the stream and drops it (a disk-based
  * transfer, ACK every second so it is not timed out); returns its stop function once online.
  */
-async function attachReader(port: number): Promise<() => void> {
+export async function attachReader(port: number): Promise<() => void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   const send = (args: string[]) => conn.write(encodeCommand(args)).catch(() => 0);
   // One command at a time, as a replica does: PSYNC is refused while REPLCONF's reply is pending.

@@ -6,13 +6,17 @@
  * with one online replica (a client without a socket whose output is dropped
  * after each batch). Prints the process's CPU time per command in ns (best and
  * median of 5); the difference between the modes is what propagation,
- * encoding, the backlog and the replica's buffer cost per write.
+ * encoding, the backlog and the replica's buffer cost per write. Mode
+ * `stream` times that path alone, without the commands: the parsed argvs
+ * (views into the read buffers, as a command's are) go straight through
+ * Propagation.add and flush with the backlog and the replica attached, which
+ * moves far less under load than the whole commands' difference.
  *
  *   deno run -A bench/repl_micro.ts [root of a checkout] [tests] [modes] [commands]
  *
  * `root` (default: this checkout) lets two checkouts be compared, each run in
  * its own process; `tests` is a comma list of set,incr,lpush; `modes` of
- * none,backlog,replica.
+ * none,backlog,replica,stream.
  */
 
 import process from "node:process";
@@ -84,9 +88,34 @@ async function setUp(mode: string) {
   return { srv, server, replica };
 }
 
+/** The batches' requests parsed once: their argvs, views into the batches' read buffers. */
+function parsedArgvs(test: string): Uint8Array[][] {
+  const out: Uint8Array[][] = [];
+  for (const data of batches(test)) {
+    const parser = new RequestParser();
+    parser.writable(limits).set(data);
+    parser.commit(data.length);
+    let argv: Uint8Array[] | null;
+    while ((argv = parser.next(limits)) !== null) out.push(argv);
+  }
+  return out;
+}
+
 async function measure(mode: string, test: string): Promise<number[]> {
-  const { srv, server, replica } = await setUp(mode);
-  const run = (n: number): number => {
+  const { srv, server, replica } = await setUp(mode === "stream" ? "replica" : mode);
+  const argvs = mode === "stream" ? parsedArgvs(test) : [];
+  const stream = (n: number): number => {
+    const propagation = server.propagation;
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      propagation.add(0, argvs[i & 1023]);
+      propagation.flush(false);
+      if ((i & 15) === 15) replica!.reply.len = 0;
+    }
+    const t = process.cpuUsage(t0);
+    return ((t.user + t.system) * 1e3) / n;
+  };
+  const commands = (n: number): number => {
     const c = new Client(server, null);
     const parser = new RequestParser();
     const input = batches(test);
@@ -108,6 +137,7 @@ async function measure(mode: string, test: string): Promise<number[]> {
     const t = process.cpuUsage(t0);
     return ((t.user + t.system) * 1e3) / n;
   };
+  const run = mode === "stream" ? stream : commands;
   run(COMMANDS / 4); // warm up
   const ns = [0, 1, 2, 3, 4].map(() => run(COMMANDS)).sort((a, b) => a - b);
   if (replica !== null) replica.close();

@@ -570,21 +570,24 @@ export interface SpawnedServer {
 }
 
 /**
- * Starts main.ts in a subprocess on a free port with its own dir and log file and no save
- * points, `args` appended; resolves once it accepts connections.
+ * Starts main.ts (or `binary`, e.g. valkey-server, for the same scenario on a reference) in a
+ * subprocess on a free port with its own dir and log file (`dir`/log) and no save points,
+ * `args` appended; resolves once it accepts connections.
  */
-export async function spawnServer(args: string[]): Promise<SpawnedServer> {
+export async function spawnServer(
+  args: string[],
+  binary: string | null = null,
+): Promise<SpawnedServer> {
+  if (binary !== null) useCommand(binary);
   const [dir, cleanup] = await tempDir();
   const port = freePort();
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN_TS,
-      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-      ...["--logfile", `${dir}/log`],
-      ...args,
-    ],
+  const common = [
+    ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
+    ...["--logfile", `${dir}/log`],
+    ...args,
+  ];
+  const proc = new Deno.Command(binary ?? Deno.execPath(), {
+    args: binary === null ? ["run", "-A", MAIN_TS, ...common] : common,
     stdout: "null",
     stderr: "null",
   }).spawn();

@@ -280,9 +280,14 @@ Deno.test("rdb save: BGSAVE replies, INFO persistence, LASTSAVE and the dirty co
     srv.exec("MULTI");
     srv.exec("BGSAVE");
     assert.equal(srv.exec("EXEC"), "*1\r\n+Background saving scheduled\r\n");
+    // Counted when it starts (rdbSaveBackground), then awaited to its end.
     await waitUntil(
       () => infoField(srv.exec("INFO", "persistence"), "rdb_saves") === "2",
       "the scheduled save",
+    );
+    await waitUntil(
+      () => infoField(srv.exec("INFO", "persistence"), "rdb_bgsave_in_progress") === "0",
+      "the scheduled save to end",
     );
     // FLUSHALL kills a running BGSAVE (its status stays ok).
     srv.exec("CONFIG", "SET", "rdb-key-save-delay", "1000");
@@ -311,6 +316,10 @@ Deno.test("rdb save: a due save point starts a BGSAVE from the cron", async () =
     await waitUntil(
       () => infoField(srv.exec("INFO", "persistence"), "rdb_saves") === "1",
       "the save point",
+    );
+    await waitUntil(
+      () => infoField(srv.exec("INFO", "persistence"), "rdb_bgsave_in_progress") === "0",
+      "the save to end",
     );
     assert.equal(srv.dirty, 0);
     assert.ok((await Deno.stat(`${dir}/dump.rdb`)).size > 0);

@@ -9,15 +9,7 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  connectRetry,
-  freePort,
-  RawClient,
-  spawnServer,
-  stopSpawned,
-  tempDir,
-  waitUntil,
-} from "./helpers.ts";
+import { RawClient, spawnServer, stopSpawned, waitUntil } from "./helpers.ts";
 import { HAS_VALKEY, requireValkey } from "./reference.ts";
 
 interface Proc {
@@ -27,35 +19,8 @@ interface Proc {
 
 /** Our server (main.ts) or valkey-server in its own process and dir, no save points. */
 async function spawn(kind: "ours" | "valkey", args: string[]): Promise<Proc> {
-  if (kind === "ours") {
-    const p = await spawnServer(args);
-    return { port: p.port, stop: () => stopSpawned(p) };
-  }
-  const [dir, cleanup] = await tempDir();
-  const port = freePort();
-  const proc = new Deno.Command("valkey-server", {
-    args: [
-      ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-      ...["--logfile", `${dir}/log`],
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const stop = async () => {
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* gone */ }
-    await proc.status;
-    await cleanup();
-  };
-  try {
-    (await connectRetry(port, 20_000)).close();
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { port, stop };
+  const p = await spawnServer(args, kind === "valkey" ? "valkey-server" : null);
+  return { port: p.port, stop: () => stopSpawned(p) };
 }
 
 async function field(c: RawClient, section: string, name: string): Promise<string | undefined> {

@@ -549,6 +549,7 @@ function waitingForRdb(m: RawClient): Promise<void> {
   );
 }
 
+const LOST = /^Connection with replica 127\.0\.0\.1:\d+ lost\.$/;
 const CUT =
   /^Client id=\d+ .* flags=S .* omem=(\d+) .* (scheduled to be closed ASAP|closed) for overcoming of output buffer limits\.$/;
 
@@ -605,6 +606,8 @@ Deno.test("replica output limit: the stream held during a full sync counts, the 
           const cut = await logged(lines, CUT, from);
           assert.ok(Date.now() - start >= 1000, `cut after ${Date.now() - start} ms`);
           assert.match(lines[cut], / closed for overcoming of output buffer limits\.$/);
+          // The cron frees the replica at once: its "lost" line comes first.
+          assert.equal(lines.findIndex((l, i) => i >= from && LOST.test(l)), cut - 1);
           // Defaults again and a quick snapshot: the replica resyncs.
           await writes(m, [
             ["CONFIG", "SET", "client-output-buffer-limit", "replica 256mb 64mb 60"],
@@ -645,7 +648,32 @@ Deno.test({
                 );
                 return line!;
               });
-              assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 0), "+OK\r\n");
+              // Soft limit, cut by the cron: freed at once, so "lost" comes first.
+              await waitingForRdb(m);
+              assert.equal(
+                await m.call("CONFIG", "SET", "client-output-buffer-limit", "replica 0 32kb 1"),
+                "+OK\r\n",
+              );
+              const from = (await referenceLog(logfile)).length - 1; // the last is the "" after "\n"
+              for (let i = 0; i < 3; i++) await m.call("SET", `soft${i}`, "y".repeat(20_000));
+              let log: string[] = [];
+              await waitUntil(
+                async () =>
+                  (log = await referenceLog(logfile)).some((l, i) => i >= from && CUT.test(l)),
+                "valkey cutting the replica at its soft limit",
+                { timeoutMs: 10_000, intervalMs: 20 },
+              );
+              const cut = log.findIndex((l, i) => i >= from && CUT.test(l));
+              assert.match(log[cut], / closed for overcoming of output buffer limits\.$/);
+              assert.equal(
+                log.findIndex((l, i) => i >= from && LOST.test(l)),
+                cut - 1,
+                log.slice(from).join("\n"),
+              );
+              await writes(m, [
+                ["CONFIG", "SET", "client-output-buffer-limit", "replica 256mb 64mb 60"],
+                ["CONFIG", "SET", "rdb-key-save-delay", 0],
+              ]);
               await linkUp(r, 20_000);
               await caughtUp(m, r);
               assert.equal(await digest(r), await digest(m));

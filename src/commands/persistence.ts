@@ -4,6 +4,7 @@ import type { Client } from "../server/client.ts";
 import type { CommandSpec } from "../server/command_table.ts";
 import { keySpecAt } from "../server/command_table.ts";
 import { persistenceOf, SaveError } from "../persistence/persistence.ts";
+import { aofRewriting } from "../persistence/aof.ts";
 import { dumpPayload } from "../persistence/rdb_writer.ts";
 import { lookupKeyRead } from "./keyspace.ts";
 
@@ -11,6 +12,8 @@ function saveCommand(c: Client): void {
   const p = persistenceOf(c.server);
   // A BGSAVE, or the snapshot of a replica's full resync (Redis's rdb child either way).
   if (p.saveInProgress) return c.reply.error("ERR Background save already in progress");
+  // saveCommand counts the save before making it, whether it succeeds or not.
+  p.rdbSaves++;
   try {
     p.saveSync();
     c.reply.ok();
@@ -21,8 +24,11 @@ function saveCommand(c: Client): void {
   }
 }
 
+/** bgsaveCommand's error while another child (an AOF rewrite) runs. */
+const ANOTHER_CHILD_ERR =
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
+
 function bgsaveCommand(c: Client): void {
-  // SCHEDULE only matters while another child (an AOF rewrite) runs.
   if (c.argc > 1 && !(c.argc === 2 && c.lower(1) === "schedule")) {
     return c.reply.error("ERR syntax error");
   }
@@ -31,8 +37,10 @@ function bgsaveCommand(c: Client): void {
     // SCHEDULE while a BGSAVE (or a full resync's snapshot) runs is still this error, as in Redis.
     return c.reply.error("ERR Background save already in progress");
   }
-  if (c.inExec) {
-    // A fork is not allowed inside EXEC: the save waits for the cron.
+  // Another child (an AOF rewrite) runs, or a fork inside EXEC: SCHEDULE (and
+  // EXEC) leave the save to the cron once the child is done.
+  if (aofRewriting(c.server) || c.inExec) {
+    if (c.argc === 1 && !c.inExec) return c.reply.error(ANOTHER_CHILD_ERR);
     p.scheduled = true;
     return c.reply.simple("Background saving scheduled");
   }

@@ -79,6 +79,11 @@ export function aofOf(server: Server): Aof {
   return a;
 }
 
+/** Whether an AOF rewrite runs in `server` (child_type == CHILD_TYPE_AOF); false without an AOF subsystem. */
+export function aofRewriting(server: Server): boolean {
+  return registry.get(server)?.rewriting ?? false;
+}
+
 /** Error of a background rewrite that cannot start (BGREWRITEAOF's reply). */
 export const AOF_RW_FAILED =
   "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";

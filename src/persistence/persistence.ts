@@ -26,7 +26,7 @@ import {
 } from "./snapshot.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { getKeysFromCommand } from "../server/command_table.ts";
-import type { AofRdbCodec } from "./aof.ts";
+import { type AofRdbCodec, aofRewriting } from "./aof.ts";
 import { rdbLoadOptions } from "./load.ts";
 import { loadRdbSteps, RdbFormatError } from "./rdb_reader.ts";
 import { loadStatsOf } from "./load_stats.ts";
@@ -55,7 +55,9 @@ interface BgsaveJob {
   snapshot: SlicedSnapshot;
   serializer: RdbSerializer;
   startMs: number;
+  /** Killed (killRDBChild); `quiet`: by SHUTDOWN or the server's close, which log no end for it. */
   aborted: boolean;
+  quiet: boolean;
   done: Promise<boolean>;
 }
 
@@ -64,7 +66,7 @@ export class Persistence implements Subsystem {
   readonly name = "persistence";
   /** lastbgsave_status. */
   lastBgsaveOk = true;
-  /** stat_rdb_saves. */
+  /** stat_rdb_saves: counted when a SAVE or BGSAVE starts, as Redis does. */
   rdbSaves = 0;
   /** rdb_save_time_last, in seconds (-1 before the first BGSAVE). */
   lastBgsaveTimeSec = -1;
@@ -80,8 +82,9 @@ export class Persistence implements Subsystem {
    * The snapshot a replica's full resync is being made from, if any: for
    * SAVE, BGSAVE, BGREWRITEAOF, the cron and INFO it is a save in progress,
    * as Redis's fork for replication (disk or socket target) is its rdb child.
+   * `kill` stops it (killRDBChild): its `run` then returns false and reports `killed`.
    */
-  syncSave: { serializer: RdbSerializer; startMs: number } | null = null;
+  syncSave: { serializer: RdbSerializer; startMs: number; kill: () => void } | null = null;
   private dirtyBeforeBgsave = 0;
   private bgsaveSeq = 0;
 
@@ -99,8 +102,16 @@ export class Persistence implements Subsystem {
 
   /** FLUSHALL's synchronous save when save points exist: a running BGSAVE is killed first. */
   flushallSave(): boolean {
-    this.killBgsave();
+    this.killRdbChild();
     return this.trySaveSync();
+  }
+
+  /**
+   * A background save or another child (an AOF rewrite) is running
+   * (hasActiveChildProcess): BGSAVE and the save points wait for it.
+   */
+  private get childActive(): boolean {
+    return this.saveInProgress || aofRewriting(this.server);
   }
 
   private get rdbPath(): string {
@@ -260,7 +271,6 @@ export class Persistence implements Subsystem {
     this.server.dirty = 0;
     this.server.lastSave = Math.floor(this.server.clock.now() / 1000);
     this.lastBgsaveOk = true;
-    this.rdbSaves++;
   }
 
   /** saveSync that logs instead of throwing; true on success. */
@@ -279,6 +289,8 @@ export class Persistence implements Subsystem {
    * Throws SaveError when it cannot start (permissions).
    */
   bgsave(): void {
+    // rdbSaveBackground counts the save before it forks, whatever becomes of it.
+    this.rdbSaves++;
     this.checkWritePermission();
     const server = this.server;
     this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
@@ -290,6 +302,7 @@ export class Persistence implements Subsystem {
       serializer: snapshot.serializer,
       startMs: Date.now(),
       aborted: false,
+      quiet: false,
       done: Promise.resolve(false),
     };
     this.job = job;
@@ -341,19 +354,20 @@ export class Persistence implements Subsystem {
       }
     }
     job.snapshot.close();
-    if (this.job !== job) return ok;
+    if (job.aborted) {
+      // checkChildrenDone finding the child killRDBChild signalled (SIGUSR1), after
+      // whatever the killer went on to do: the status stays as it was.
+      if (!job.quiet) server.log.warning("Background saving terminated by signal 10");
+      return false;
+    }
     this.job = null;
     this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
-    if (job.aborted) {
-      // killRDBChild: SIGUSR1, the status stays as it was.
-      server.log.warning("Background saving terminated by signal 10");
-    } else if (ok) {
+    if (ok) {
       server.log.notice("DB saved on disk");
       server.log.notice("Background saving terminated with success");
       server.dirty -= this.dirtyBeforeBgsave;
       server.lastSave = Math.floor(server.clock.now() / 1000);
       this.lastBgsaveOk = true;
-      this.rdbSaves++;
     } else {
       server.log.warning("Background saving error");
       this.lastBgsaveOk = false;
@@ -389,7 +403,10 @@ export class Persistence implements Subsystem {
     );
     const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
     server.addBeforeWrite(hook);
-    const sync = repl !== undefined ? { serializer: ser, startMs: Date.now() } : null;
+    let killed = false;
+    const sync = repl !== undefined
+      ? { serializer: ser, startMs: Date.now(), kill: () => killed = true }
+      : null;
     if (sync !== null) this.syncSave = sync;
     let open = true;
     const close = () => {
@@ -403,6 +420,7 @@ export class Persistence implements Subsystem {
         this.lastBgsaveTimeSec = Math.floor((Date.now() - sync.startMs) / 1000);
       }
     };
+    const stopped = (stop: () => boolean) => killed || stop();
     const run = async (sink: SnapshotSink, stop: () => boolean = () => false) => {
       // A turn for a synchronous sink is an interval-timer wake-up: chained
       // setTimeouts get clamped to 4 ms each.
@@ -420,7 +438,7 @@ export class Persistence implements Subsystem {
       try {
         let done = false;
         while (!done) {
-          if (stop()) return false;
+          if (stopped(stop)) return false;
           // rdb-key-save-delay (tests): one key per slice, then that many microseconds.
           const delay = Number(server.config.rdbKeySaveDelay);
           done = ser.step(SLICE_MS, CHUNK_BYTES, delay > 0 ? 1 : Infinity);
@@ -439,7 +457,7 @@ export class Persistence implements Subsystem {
           const err = failed === null ? null : await failed;
           if (err !== null) throw err;
         }
-        if (stop()) return false;
+        if (stopped(stop)) return false;
         const last = sink(ser.trailer());
         if (last !== undefined) await last;
         return true;
@@ -448,18 +466,33 @@ export class Persistence implements Subsystem {
         close();
       }
     };
-    return { serializer: ser, run, close };
+    return {
+      serializer: ser,
+      run,
+      close,
+      get killed() {
+        return killed;
+      },
+    };
   }
 
-  /** killRDBChild: stops a running BGSAVE; its temp file is removed. */
-  killBgsave(): void {
+  /**
+   * killRDBChild: stops the RDB being made in the background, a BGSAVE (its
+   * temp file is removed; "terminated by signal 10" is logged once its writer
+   * stops, unless `quiet`) or a full resync's snapshot (whose replicas the
+   * replication subsystem then drops). Returns whether one was running.
+   */
+  killRdbChild(quiet = false): boolean {
+    const sync = this.syncSave;
+    if (sync !== null) sync.kill();
     const job = this.job;
-    if (job === null) return;
+    if (job === null) return sync !== null;
     job.aborted = true;
+    job.quiet = quiet;
     this.job = null;
     job.snapshot.close();
     this.lastBgsaveTimeSec = Math.floor((Date.now() - job.startMs) / 1000);
-    this.server.log.warning("Background saving terminated by signal 10");
+    return true;
   }
 
   /** Resolves when the running BGSAVE (if any) ends; true when it succeeded. */
@@ -472,7 +505,7 @@ export class Persistence implements Subsystem {
 
   /** serverCron: a due save point or a scheduled BGSAVE starts one. */
   cron(): void {
-    if (this.saveInProgress) return;
+    if (this.childActive) return;
     const server = this.server;
     // The server's clock, so that tests can move it (LASTSAVE itself is wall time).
     const now = Math.floor(server.clock.now() / 1000);
@@ -536,9 +569,12 @@ export class Persistence implements Subsystem {
     set("rdb_last_cow_size", job !== null ? 0 : this.lastCowSize);
   }
 
-  /** FLUSHALL (dbid -1) kills a running BGSAVE, as flushAllDataAndResetRDB does. */
+  /**
+   * FLUSHALL (dbid -1) kills a running BGSAVE or full resync's snapshot, as
+   * flushAllDataAndResetRDB does (the replicas waiting for it sync again).
+   */
   flushed(dbid: number): void {
-    if (dbid === -1) this.killBgsave();
+    if (dbid === -1) this.killRdbChild();
   }
 
   /** CONFIG RESETSTAT: stat_rdb_saves. */
@@ -548,7 +584,10 @@ export class Persistence implements Subsystem {
 
   /** SHUTDOWN's final save: a running BGSAVE is killed, then a synchronous save. */
   shutdownSave(_force: boolean): Promise<boolean> {
-    this.killBgsave();
+    if (this.saveInProgress) {
+      this.server.log.warning("There is a child saving an .rdb. Killing it!");
+      this.killRdbChild(true);
+    }
     // The sandbox: a server that may not write can never save; it still shuts down.
     const dir = this.server.config.dir;
     if (Deno.permissions.querySync({ name: "write", path: dir }).state !== "granted") {
@@ -562,7 +601,7 @@ export class Persistence implements Subsystem {
 
   /** Server close: a running BGSAVE is abandoned (its temp file removed). */
   close(): void {
-    this.killBgsave();
+    this.killRdbChild(true);
   }
 }
 
@@ -614,6 +653,8 @@ export interface SlicedSnapshot {
   run(sink: SnapshotSink, stop?: () => boolean): Promise<boolean>;
   /** Ends copy-before-write and the id pin (idempotent). */
   close(): void;
+  /** Stopped by killRdbChild (a full resync's snapshot: FLUSHALL, a replica's load). */
+  readonly killed: boolean;
 }
 
 /** The replication aux fields of an RDB made for a full resync. */

@@ -3,16 +3,22 @@
  * replication stream, from which a replica that reconnects is served the part
  * it missed (PSYNC -> +CONTINUE). Bytes live in fixed-size blocks allocated as
  * the stream grows, so a large repl-backlog-size costs memory only once that
- * much has been written; blocks whose bytes all fell out are dropped.
+ * much has been written; blocks whose bytes all fell out are dropped, or kept
+ * for the next bytes once the backlog is full (a full backlog drops a block for
+ * each it fills: allocating and collecting them was most of an append's cost).
  */
 
 const BLOCK = 16 * 1024;
+/** Dropped blocks kept for reuse: what one delivery of staged stream (64 KB) fills, and some. */
+const SPARE_BLOCKS = 8;
 
 /** A bounded window on the replication stream, addressed by stream offset. */
 export class ReplBacklog {
   /** Blocks from `first` on are in use (older ones are dropped in batches). */
   private blocks: Uint8Array[] = [];
   private first = 0;
+  /** Blocks dropped by trim, reused by append (at most SPARE_BLOCKS). */
+  private spare: Uint8Array[] = [];
   /** Index of the oldest byte held in blocks[first]. */
   private head = 0;
   /** Bytes used in the last block. */
@@ -42,7 +48,7 @@ export class ReplBacklog {
     while (off < data.length) {
       let last = this.blocks[this.blocks.length - 1];
       if (last === undefined || this.tail === last.length) {
-        last = new Uint8Array(BLOCK);
+        last = this.spare.pop() ?? new Uint8Array(BLOCK);
         this.blocks.push(last);
         this.tail = 0;
       }
@@ -72,7 +78,10 @@ export class ReplBacklog {
       this.histlen -= n;
       excess -= n;
       if (this.head === end && this.first < lastIndex) {
-        this.blocks[this.first++] = EMPTY; // the GC takes it now
+        const dropped = this.blocks[this.first];
+        // Kept for the next append (a shrink's excess goes to the GC).
+        if (this.spare.length < SPARE_BLOCKS && dropped.length === BLOCK) this.spare.push(dropped);
+        this.blocks[this.first++] = EMPTY;
         this.head = 0;
       }
     }

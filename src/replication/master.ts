@@ -135,11 +135,12 @@ export class Replication implements Subsystem {
   private streamTimer: ReturnType<typeof setTimeout> | undefined;
   private streamPending = false;
   private selecting: PropagateListener;
-  private readonly listener: PropagateListener = (dbid, argv, target) => {
-    // A replica propagates nothing of its own: its stream is its master's.
-    if (this.server.isReplica()) return;
+  /**
+   * Listens to propagation only while we are a master with a backlog (updateListening):
+   * a replica propagates nothing of its own, its stream is its master's.
+   */
+  private readonly listener: PropagateListener = (dbid, argv, target) =>
     this.selecting(dbid, argv, target);
-  };
 
   constructor(readonly server: Server) {
     registry.set(server, this);
@@ -167,14 +168,12 @@ export class Replication implements Subsystem {
     const repl = this.server.repl;
     if (repl.backlog === null && this.replicas.size === 0) return;
     const argc = argv.length;
-    let size = 3 + decimalLength(argc);
-    for (let i = 0; i < argc; i++) {
-      const n = argv[i].length;
-      size += 5 + decimalLength(n) + n;
-    }
-    let p = this.stagedLen;
-    const buf = p + size <= this.staged.length ? this.staged : this.growStaged(p + size);
-    p = writeLengthLine(buf, p, 42, argc); // *
+    // Room for the encoding: a length line and CRLF take at most 21 bytes (16 digits).
+    let bound = 24;
+    for (let i = 0; i < argc; i++) bound += argv[i].length + 24;
+    const start = this.stagedLen;
+    const buf = start + bound <= this.staged.length ? this.staged : this.growStaged(start + bound);
+    let p = writeLengthLine(buf, start, 42, argc); // *
     for (let i = 0; i < argc; i++) {
       const a = argv[i];
       const n = a.length;
@@ -187,7 +186,7 @@ export class Replication implements Subsystem {
       buf[p++] = 10;
     }
     this.stagedLen = p;
-    repl.offset += size;
+    repl.offset += p - start;
     this.scheduleStreamFlush();
   }
 
@@ -297,9 +296,7 @@ export class Replication implements Subsystem {
     if (repl.backlog !== null) return;
     this.deliverStaged();
     repl.backlog = new ReplBacklog(this.server.config.replBacklogSize, repl.offset);
-    if (!this.server.propagateListeners.includes(this.listener)) {
-      this.server.propagateListeners.push(this.listener);
-    }
+    this.updateListening();
     this.ensureCron();
   }
 
@@ -694,7 +691,13 @@ export class Replication implements Subsystem {
     } catch (err) {
       server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
     }
-    if (this.fullSync === job) this.fullSync = null;
+    const current = this.fullSync === job;
+    if (current) this.fullSync = null;
+    if (snap.killed && current) {
+      this.fullSyncKilled(job);
+      this.startPendingSync();
+      return;
+    }
     for (const c of job.targets) {
       const peer = this.replicas.get(c);
       if (peer === undefined || c.closed) continue;
@@ -733,6 +736,27 @@ export class Replication implements Subsystem {
     }
     this.refreshGoodReplicas();
     this.startPendingSync();
+  }
+
+  /**
+   * The snapshot was killed (killRDBChild: FLUSHALL, a load of our master's
+   * RDB): what checkChildrenDone and updateSlavesWaitingBgsave(C_ERR) log and
+   * do; the replicas it was for are dropped and sync again when they reconnect.
+   */
+  private fullSyncKilled(job: FullSync): void {
+    const log = this.server.log;
+    const up = [...job.targets].filter((c) => !c.closed && this.replicas.has(c));
+    if (job.eof) {
+      // The child's pipe ends before its exit is seen.
+      log.notice(`Diskless rdb transfer, done reading from pipe, ${up.length} replicas still up.`);
+      log.warning("Background RDB transfer terminated by signal 10");
+    } else {
+      log.warning("Background saving terminated by signal 10");
+    }
+    for (const c of up) {
+      log.warning("SYNC failed. BGSAVE child returned an error");
+      c.close(); // freeClientAsync: "Connection with replica ... lost." follows
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1059,7 +1083,23 @@ export class Replication implements Subsystem {
       setField(fields, "sync_partial_err", this.syncPartialErr);
     } else if (section === "memory") {
       setField(fields, "mem_replication_backlog", this.server.repl.backlog?.memory ?? 0);
+      setField(fields, "mem_clients_slaves", this.replicasMemory());
     }
+  }
+
+  /**
+   * INFO's mem_clients_slaves as Redis 7 counts it: the backlog and the
+   * replicas share one replication buffer, and only what it holds beyond
+   * repl-backlog-size is the replicas' (0 without replicas). It spans the
+   * oldest byte anyone still needs, so it is the longest of the backlog's
+   * history and each replica's unsent (or held) stream.
+   */
+  private replicasMemory(): number {
+    if (this.replicas.size === 0) return 0;
+    let mem = this.server.repl.backlog?.histlen ?? 0;
+    for (const c of this.replicas.keys()) mem = Math.max(mem, c.outputBufferMemory);
+    const size = this.server.config.replBacklogSize;
+    return mem > size ? mem - size : 0;
   }
 
   /** INFO replication, as Redis 7.2's genRedisInfoString prints it. */
@@ -1135,15 +1175,24 @@ function decimalLength(n: number): number {
 
 /** Writes `<prefix><n>\r\n` at `p`; returns the position after it. */
 function writeLengthLine(buf: Uint8Array, p: number, prefix: number, n: number): number {
-  buf[p] = prefix;
-  const end = p + 1 + decimalLength(n);
-  for (let q = end - 1; q > p; q--) {
-    buf[q] = 48 + (n % 10);
-    n = Math.floor(n / 10);
+  buf[p++] = prefix;
+  // Argument counts and lengths are mostly one or two digits: no division loop for them.
+  if (n < 10) buf[p++] = 48 + n;
+  else if (n < 100) {
+    const tens = (n / 10) | 0;
+    buf[p++] = 48 + tens;
+    buf[p++] = 48 + n - tens * 10;
+  } else {
+    const end = p + decimalLength(n);
+    for (let q = end - 1; q >= p; q--) {
+      buf[q] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    p = end;
   }
-  buf[end] = 13;
-  buf[end + 1] = 10;
-  return end + 2;
+  buf[p] = 13;
+  buf[p + 1] = 10;
+  return p + 2;
 }
 
 function unixSeconds(ms: number): number {

@@ -18,7 +18,12 @@ import { type ParserLimits, ProtocolError, RequestParser } from "../resp/parser.
 import type { InfoField } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import type { Replication } from "./master.ts";
-import { loadSyncPayload, restartAofAfterSync, stopAofForSync } from "./sync_payload.ts";
+import {
+  killRdbChildBeforeLoad,
+  loadSyncPayload,
+  restartAofAfterSync,
+  stopAofForSync,
+} from "./sync_payload.ts";
 
 /** ROLE's and Redis's repl_state names for the link. */
 export type LinkState = "connect" | "connecting" | "handshake" | "sync" | "connected";
@@ -449,6 +454,7 @@ export class ReplicaLink {
     if (this.stopped) return;
     // The AOF described the dataset about to be replaced: it restarts once the new one is loaded.
     stopAofForSync(server);
+    killRdbChildBeforeLoad(server);
     // replicationAttachToNewMaster: our replicas and backlog belong to the old history.
     this.cached = false;
     this.repl.disconnectReplicas();

@@ -71,6 +71,22 @@ export function runningBgsave(server: Server): Promise<boolean> | null {
 }
 
 /**
+ * readSyncBulkPayload, before the dataset is replaced: an RDB made in the
+ * background (a BGSAVE, or a full resync's snapshot for a replica of ours)
+ * is killed, so that it neither overwrites the synced data nor copies the
+ * whole old dataset while the new one loads. The payload counts as a disk
+ * load (it is read into memory first), so the notice is logged.
+ */
+export function killRdbChildBeforeLoad(server: Server): void {
+  const p = persistenceOf(server);
+  if (!p.saveInProgress) return;
+  server.log.notice(
+    `Replica is about to load the RDB file received from the master, but there is a pending RDB child running. Killing process ${Deno.pid} and removing its temp file to avoid any race`,
+  );
+  p.killRdbChild();
+}
+
+/**
  * readSyncBulkPayload, once the whole RDB arrived: the AOF stops before the
  * dataset is replaced (it described the old one).
  */

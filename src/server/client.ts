@@ -138,6 +138,8 @@ export class Client {
   /** Close the connection once the pending replies are written (QUIT, protocol error). */
   closeAfterReply = false;
   closed = false;
+  /** Forgotten by the server (Server.freeClient ran: at once, or when its connection ended). */
+  freed = false;
   /** Replaces argv for propagation (e.g. SET EX -> SET PXAT), see rewriteArgv. */
   propagateArgv: Uint8Array[] | null = null;
   /** PROPAGATE_* targets the running command goes to even without a change (forcePropagation). */
@@ -425,7 +427,9 @@ export class Client {
     }
     if (!hard && !soft) return false;
     const info = clientInfoString(this, this);
-    this.close();
+    // freeClientAsync, or freeClient at once (whose "Connection with replica ... lost." comes first).
+    if (async) this.close();
+    else this.server.freeClient(this);
     this.server.log.warning(
       async
         ? `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`

@@ -283,8 +283,10 @@ export class Server {
     }
   }
 
-  /** Forgets a client whose connection ended. */
+  /** Forgets a client whose connection ended, or that must go at once (idempotent). */
   freeClient(c: Client): void {
+    if (c.freed) return;
+    c.freed = true;
     c.close();
     this.clients.delete(c.id);
     this.monitors.delete(c);
