@@ -136,5 +136,7 @@ async function serve(conn: Deno.Conn): Promise<void> {
   }
 }
 
+// Exit through Deno.exit so that a `--cpu-prof` profile is written.
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 const listener = Deno.listen({ hostname: "127.0.0.1", port });
 for await (const conn of listener) serve(conn);
