@@ -96,7 +96,7 @@ class Reply {
   }
 }
 
-async function serve(conn: Deno.Conn): Promise<void> {
+async function serve(conn: Deno.TcpConn): Promise<void> {
   conn.setNoDelay(true);
   let buf = new Uint8Array(16 * 1024);
   let start = 0; // unscanned bytes start here
