@@ -5,11 +5,13 @@
  * than requests/s does (another job's load steals wall time, not the
  * server's own CPU time per request).
  *
- *   deno run -A bench/cpu_per_request.ts [--server redis|<path to main.ts>]...
+ *   deno run -A bench/cpu_per_request.ts [--server redis|minimal|<path to main.ts>]...
  *       [--tests set,get,incr,mset,ping_mbulk] [-n 500000] [-P 16] [--rounds 3]
  *
  * Each `--server` is measured in turn, alternating per round; prints us/request
- * and requests/s per server and test (the median of the rounds).
+ * and requests/s per server and test (the median of the rounds, and the lowest
+ * and highest). `minimal` is bench/minimal_loop.ts, the floor of a Deno server:
+ * its read, reply and write and nothing else.
  */
 
 /** `--name value` options; `--server` may repeat. */
@@ -20,7 +22,8 @@ for (let i = 0; i + 1 < Deno.args.length; i += 2) {
 }
 const opt = (name: string, dflt: string) => opts.get(name)?.at(-1) ?? dflt;
 
-const servers = opts.get("server") ?? ["redis", new URL("../main.ts", import.meta.url).pathname];
+const servers = (opts.get("server") ?? ["redis", new URL("../main.ts", import.meta.url).pathname])
+  .map((s) => s === "minimal" ? new URL("minimal_loop.ts", import.meta.url).pathname : s);
 const tests = opt("tests", "set,get,incr,mset,ping_mbulk").split(",");
 const N = Number(opt("n", "500000"));
 const PIPELINE = Number(opt("P", "16"));
@@ -138,9 +141,12 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`# -n ${N} -P ${PIPELINE}, ${ROUNDS} rounds (median)`);
-console.log("server\ttest\tus/req\trps");
+console.log("server\ttest\tus/req\t(low-high)\trps");
 for (const [k, ms] of results) {
+  const us = ms.map((m) => m[0]);
   console.log(
-    `${k}\t${median(ms.map((m) => m[0])).toFixed(3)}\t${Math.round(median(ms.map((m) => m[1])))}`,
+    `${k}\t${median(us).toFixed(3)}\t(${Math.min(...us).toFixed(2)}-${
+      Math.max(...us).toFixed(2)
+    })\t${Math.round(median(ms.map((m) => m[1])))}`,
   );
 }

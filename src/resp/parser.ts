@@ -40,6 +40,11 @@ const INT_MAX = 2147483647;
  */
 const MANY_ARGS = 1024;
 
+/** Most arguments parseSmall takes a command with (more go through parseMultibulk). */
+const SMALL_ARGS = 64;
+/** parseSmall's (offset, length) pairs: one command's, used before it returns. */
+const smallOffs = new Int32Array(2 * SMALL_ARGS);
+
 /**
  * Buffers of big arguments, each handed out once (as a view of all but its
  * last two bytes, the CRLF) and never written again.
@@ -220,12 +225,81 @@ export class RequestParser {
       if (this.multibulkLen === 0 && this.buf[this.pos] !== 42 /* '*' */) {
         argv = this.parseInline();
       } else {
-        argv = this.parseMultibulk(limits);
+        argv = (this.multibulkLen === 0 ? this.parseSmall(limits) : null) ??
+          this.parseMultibulk(limits);
       }
       if (argv === null) return null;
       if (argv.length > 0) return argv;
     }
     return null;
+  }
+
+  /**
+   * The common case in one pass: a well-formed multibulk command of at most
+   * SMALL_ARGS small arguments, wholly in the buffer. Its argument offsets go to
+   * a scratch array and its views are made once it is known complete. Returns
+   * null, having changed nothing, for anything else (incomplete, malformed, an
+   * empty or big command, a limit reached): parseMultibulk then parses it from
+   * the start, with its errors and state across reads.
+   */
+  private parseSmall(limits: ParserLimits): Uint8Array[] | null {
+    const buf = this.buf;
+    const end = this.end;
+    const start = this.pos;
+    // The count: 1-9 digits, no leading zero, then CR and one more byte (skipped unchecked).
+    let p = start + 1;
+    let n = buf[p] - 48;
+    if (!(n >= 1 && n <= 9)) return null;
+    for (let d = buf[++p] - 48; d >= 0 && d <= 9; d = buf[++p] - 48) n = n * 10 + d;
+    if (p + 1 >= end || buf[p] !== CR || n > SMALL_ARGS || (n > 10 && limits.authRequired)) {
+      return null;
+    }
+    p += 2;
+    // The longest argument taken here: below the big ones, and within the limits.
+    let maxBulk = PROTO_MBULK_BIG_ARG - 1;
+    if (!limits.isMaster && limits.protoMaxBulkLen < maxBulk) maxBulk = limits.protoMaxBulkLen;
+    if (limits.authRequired && maxBulk > 16384) maxBulk = 16384;
+    const offs = smallOffs;
+    for (let i = 0; i < n; i++) {
+      // `$`, then "0" or 1-5 digits without a leading zero, then CR and one more byte.
+      if (p >= end || buf[p] !== 36 /* '$' */) return null;
+      let len = buf[++p] - 48;
+      if (!(len >= 0 && len <= 9)) return null;
+      if (len === 0) p++;
+      else for (let d = buf[++p] - 48; d >= 0 && d <= 9; d = buf[++p] - 48) len = len * 10 + d;
+      if (buf[p] !== CR || len > maxBulk) return null;
+      p += 2;
+      if (end - p < len + 2) return null;
+      offs[2 * i] = p;
+      offs[2 * i + 1] = len;
+      p += len + 2;
+    }
+    this.consumed += p - start;
+    this.pos = p;
+    const ab = buf.buffer;
+    // Array literals of the exact size for the usual counts (one allocation, packed).
+    switch (n) {
+      case 1:
+        return [new Uint8Array(ab, offs[0], offs[1])];
+      case 2:
+        return [new Uint8Array(ab, offs[0], offs[1]), new Uint8Array(ab, offs[2], offs[3])];
+      case 3:
+        return [
+          new Uint8Array(ab, offs[0], offs[1]),
+          new Uint8Array(ab, offs[2], offs[3]),
+          new Uint8Array(ab, offs[4], offs[5]),
+        ];
+      case 4:
+        return [
+          new Uint8Array(ab, offs[0], offs[1]),
+          new Uint8Array(ab, offs[2], offs[3]),
+          new Uint8Array(ab, offs[4], offs[5]),
+          new Uint8Array(ab, offs[6], offs[7]),
+        ];
+    }
+    const argv: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) argv.push(new Uint8Array(ab, offs[2 * i], offs[2 * i + 1]));
+    return argv;
   }
 
   private parseInline(): Uint8Array[] | null {

@@ -375,8 +375,34 @@ export class CommandTable {
 }
 
 function resolve(spec: CommandSpec, parent?: Command): Command {
+  // Every field named, in one order, optional ones included: all commands share one hidden
+  // class, so the executor's reads of `cmd.arity`, `cmd.isWrite`, `cmd.stats`, ... stay
+  // monomorphic. Spreading the spec gave one shape per combination of optional fields
+  // (65 of them), and the executor's property accesses went megamorphic.
   const cmd: Command = {
-    ...spec,
+    name: spec.name,
+    arity: spec.arity,
+    flags: spec.flags,
+    firstKey: spec.firstKey,
+    lastKey: spec.lastKey,
+    step: spec.step,
+    group: spec.group,
+    summary: spec.summary,
+    since: spec.since,
+    complexity: spec.complexity,
+    aclCategories: spec.aclCategories,
+    omitGroupCategory: spec.omitGroupCategory,
+    tips: spec.tips,
+    args: spec.args,
+    history: spec.history,
+    docFlags: spec.docFlags,
+    deprecatedSince: spec.deprecatedSince,
+    replacedBy: spec.replacedBy,
+    keySpecs: spec.keySpecs,
+    subcommands: spec.subcommands,
+    getKeys: spec.getKeys,
+    getKeysAndFlags: spec.getKeysAndFlags,
+    handler: spec.handler,
     fullName: parent ? `${parent.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes("write"),
@@ -387,6 +413,7 @@ function resolve(spec: CommandSpec, parent?: Command): Command {
     noAuth: spec.flags.includes("no_auth"),
     light: spec.flags.includes("fast") ||
       (!parent && (spec.name === "set" || spec.name === "setex" || spec.name === "psetex")),
+    subs: undefined,
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };
   if (spec.subcommands) {
