@@ -39,6 +39,7 @@ import {
   readAt,
   readBefore,
   writeEntry,
+  writeEntryFrom,
 } from "./packed_entries.ts";
 import { RDB_TYPE_LIST_QUICKLIST_2 } from "../persistence/rdb_types.ts";
 import { LIST_BYTES, LIST_NODE_BYTES } from "./size.ts";
@@ -316,6 +317,16 @@ function packedNode(items: readonly Uint8Array[]): QNode {
   return node;
 }
 
+/** A packed node holding a copy of the `len` bytes at `off` in `src`. */
+function packedNodeOf(src: Uint8Array, off: number, len: number): QNode {
+  const size = packedSize(len);
+  const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, size));
+  writeEntryFrom(buf, 0, src, off, len);
+  const node = new QNode(buf, 0, size, 1, false);
+  node.sz = LP_EMPTY_SIZE + lpEntrySizeAt(src, off, len);
+  return node;
+}
+
 /** Per-node info, as reported by DEBUG OBJECT / DEBUG QUICKLIST. */
 export interface ListNodeInfo {
   /** Number of elements in the node. */
@@ -421,8 +432,14 @@ export class RedisList implements CollectionValue {
     if (this.enc !== "listpack") return;
     let add = 0;
     for (let i = 0; i < values.length; i++) add += values[i].length;
+    this.beforeGrowBy(listMaxListpackSize, values.length, add);
+  }
+
+  /** {@link beforeGrow} for `count` new elements of `bytes` bytes in all. */
+  beforeGrowBy(listMaxListpackSize: number, count: number, bytes: number): void {
+    if (this.enc !== "listpack") return;
     const lpBytes = this.head ? this.head.sz : LP_EMPTY_SIZE;
-    if (exceedsLimit(listMaxListpackSize, lpBytes + add, this.count + values.length)) {
+    if (exceedsLimit(listMaxListpackSize, lpBytes + bytes, this.count + count)) {
       this.convertToQuicklist(listMaxListpackSize);
     }
   }
@@ -612,25 +629,27 @@ export class RedisList implements CollectionValue {
     this.setBuf(node, node.buf.slice(node.s, node.e), 0, node.e - node.s);
   }
 
-  private pushFrontIn(node: QNode, v: Uint8Array): void {
-    const size = packedSize(v.length);
+  /** Adds the `len` bytes at `off` in `src` before the first element of `node`. */
+  private pushFrontIn(node: QNode, src: Uint8Array, off = 0, len = src.length): void {
+    const size = packedSize(len);
     let p = node.s - size;
     if (p >= 0) node.s = p;
     else p = this.splice(node, node.s, 0, size);
-    writeEntry(node.buf, p, v);
+    writeEntryFrom(node.buf, p, src, off, len);
     node.n++;
-    node.sz += lpEntrySize(v);
+    node.sz += lpEntrySizeAt(src, off, len);
     node.ci = -1;
   }
 
-  private pushBackIn(node: QNode, v: Uint8Array): void {
-    const size = packedSize(v.length);
+  /** Adds the `len` bytes at `off` in `src` after the last element of `node`. */
+  private pushBackIn(node: QNode, src: Uint8Array, off = 0, len = src.length): void {
+    const size = packedSize(len);
     let p = node.e;
     if (p + size <= node.buf.length) node.e = p + size;
     else p = this.splice(node, p, 0, size);
-    writeEntry(node.buf, p, v);
+    writeEntryFrom(node.buf, p, src, off, len);
     node.n++;
-    node.sz += lpEntrySize(v);
+    node.sz += lpEntrySizeAt(src, off, len);
     node.ci = -1;
   }
 
@@ -835,41 +854,51 @@ export class RedisList implements CollectionValue {
 
   /** Adds an element at the head (LPUSH). `v` is copied. */
   pushHead(v: Uint8Array): void {
+    this.pushHeadFrom(v, 0, v.length);
+  }
+
+  /** Adds the `len` bytes at `off` in `src` at the head (LPUSH from an argument block). */
+  pushHeadFrom(src: Uint8Array, off: number, len: number): void {
     this.count++;
-    this.rawBytes += v.length;
+    this.rawBytes += len;
     const h = this.head;
     if (this.enc === "listpack") {
-      if (h) this.pushFrontIn(h, v);
-      else this.insertNode(null, packedNode([v]), false);
+      if (h) this.pushFrontIn(h, src, off, len);
+      else this.insertNode(null, packedNodeOf(src, off, len), false);
       return;
     }
-    if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(h, plainNode(v.slice()), false);
-    } else if (this.allowInsert(h, v.length)) {
-      this.pushFrontIn(h!, v);
+    if (isLargeElement(len, this.fill)) {
+      this.insertNode(h, plainNode(src.slice(off, off + len)), false);
+    } else if (this.allowInsert(h, len)) {
+      this.pushFrontIn(h!, src, off, len);
     } else {
       if (h) this.seal(h);
-      this.insertNode(h, packedNode([v]), false);
+      this.insertNode(h, packedNodeOf(src, off, len), false);
     }
   }
 
   /** Adds an element at the tail (RPUSH). `v` is copied. */
   pushTail(v: Uint8Array): void {
+    this.pushTailFrom(v, 0, v.length);
+  }
+
+  /** Adds the `len` bytes at `off` in `src` at the tail (RPUSH from an argument block). */
+  pushTailFrom(src: Uint8Array, off: number, len: number): void {
     this.count++;
-    this.rawBytes += v.length;
+    this.rawBytes += len;
     const t = this.tail;
     if (this.enc === "listpack") {
-      if (t) this.pushBackIn(t, v);
-      else this.insertNode(null, packedNode([v]), true);
+      if (t) this.pushBackIn(t, src, off, len);
+      else this.insertNode(null, packedNodeOf(src, off, len), true);
       return;
     }
-    if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(t, plainNode(v.slice()), true);
-    } else if (this.allowInsert(t, v.length)) {
-      this.pushBackIn(t!, v);
+    if (isLargeElement(len, this.fill)) {
+      this.insertNode(t, plainNode(src.slice(off, off + len)), true);
+    } else if (this.allowInsert(t, len)) {
+      this.pushBackIn(t!, src, off, len);
     } else {
       if (t) this.seal(t);
-      this.insertNode(t, packedNode([v]), true);
+      this.insertNode(t, packedNodeOf(src, off, len), true);
     }
   }
 
