@@ -163,9 +163,13 @@ function pushGeneric(c: Client, where: Where, xx: boolean, args: ArgBlock | null
     list.beforeGrowBy(fill(c), pushed, args.bytesFrom(2));
     const src = args.bytes;
     if (where === "head") {
-      for (let j = 2; j < args.count; j++) list.pushHeadFrom(src, args.offset(j), args.length(j));
+      for (let j = 2; j < args.count; j++) {
+        list.pushHeadFrom(src, args.offset(j), args.length(j), true);
+      }
     } else {
-      for (let j = 2; j < args.count; j++) list.pushTailFrom(src, args.offset(j), args.length(j));
+      for (let j = 2; j < args.count; j++) {
+        list.pushTailFrom(src, args.offset(j), args.length(j), true);
+      }
     }
   }
   c.reply.integer(list.length);
