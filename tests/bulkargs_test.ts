@@ -13,6 +13,7 @@ import {
   type Arg,
   captureKeyEvents,
   cmd,
+  encodeCommand,
   RawClient,
   tempDir,
   waitUntil,
@@ -237,8 +238,7 @@ Deno.test("bulk: a replica of ours and the AOF get the big commands (DEBUG DIGES
     let written = "";
     await withServer(master, async (m) => {
       await withServer({ ...DEBUG, replicaof: `127.0.0.1 ${m.port}` }, async (r) => {
-        // The master propagates: it runs them from views. The replica does not (its stream
-        // is the master's): it runs them from their blocks.
+        // Both run them from their blocks (the master propagates views made afterwards).
         const masterRuns = countBulkRuns(m);
         const replicaRuns = countBulkRuns(r);
         const mc = await RawClient.connect(m.port);
@@ -255,7 +255,7 @@ Deno.test("bulk: a replica of ours and the AOF get the big commands (DEBUG DIGES
           assert.notEqual(d, "+" + "0".repeat(40) + "\r\n");
           assert.equal(await digest(rc), d);
           written = d;
-          assert.equal(masterRuns.size, 0);
+          assert.equal(masterRuns.size, 7);
           // (GEOADD arrives as the ZADD it propagates as.)
           assert.deepEqual([...replicaRuns.keys()].sort(), [
             "hset",
@@ -283,4 +283,32 @@ Deno.test("bulk: a replica of ours and the AOF get the big commands (DEBUG DIGES
   } finally {
     await cleanup();
   }
+});
+
+Deno.test("bulk: CLIENT PAUSE WRITE holds a big RPUSH, CLIENT REPLY OFF drops its reply", async () => {
+  await withClient({}, async (a, srv) => {
+    const runs = countBulkRuns(srv);
+    const b = await RawClient.connect(srv.port);
+    try {
+      assert.equal(await a.call("CLIENT", "PAUSE", 60_000, "WRITE"), "+OK\r\n");
+      const payload = encodeCommand(["RPUSH", "l", ...seq(N, (i) => [i])]);
+      const before = srv.server.stats.netInputBytes;
+      await b.write(payload);
+      await waitUntil(
+        () => Promise.resolve(srv.server.stats.netInputBytes >= before + payload.length),
+        "the RPUSH arrived",
+      );
+      assert.equal(await a.call("LLEN", "l"), ":0\r\n");
+      assert.equal(await a.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+      assert.equal(await b.readRaw(), `:${N}\r\n`);
+      // Muted: the next reply b reads is CLIENT REPLY ON's.
+      await b.write("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n");
+      await b.send("SADD", "s", ...seq(N, (i) => [i]));
+      assert.equal(await b.call("CLIENT", "REPLY", "ON"), "+OK\r\n");
+      assert.equal(await a.call("SCARD", "s"), `:${N}\r\n`);
+      assert.deepEqual([...runs], [["rpush", 1], ["sadd", 1]]);
+    } finally {
+      b.close();
+    }
+  });
 });

@@ -46,16 +46,18 @@ export function processCommand(c: Client, argv: CommandArgs): void {
  * A command of over 1,024 arguments, handed over as its argument block. A
  * command with a `bulk` handler runs from the block, dispatched with the
  * block's head as argv (the checks read the name, the count and nothing
- * else), unless something reads its whole argv generically: a MULTI queue,
- * MONITOR, a BGSAVE's copy-before-write (its keys), or propagation to replicas
- * and the AOF. Everything else runs from the views, made once here.
+ * else), unless something reads its whole argv generically while it runs or
+ * after: a MULTI queue, MONITOR, a BGSAVE's copy-before-write (its keys).
+ * Everything else runs from the views, made once here. Propagation to
+ * replicas and the AOF gets the views made after the command ran (`call`),
+ * so they die young instead of living through it.
  */
 function processBlock(c: Client, block: ArgBlock): void {
   const server = c.server;
   const cmd = server.commands.lookupBytes(block.arg(0));
   if (
     cmd?.bulk === undefined || c.multi !== null || server.monitors.size > 0 ||
-    server.beforeWrite !== null || server.propagation.active
+    server.beforeWrite !== null
   ) {
     processCommand(c, block.views());
     return;
@@ -266,7 +268,8 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   if ((server.dirty !== dirtyBefore || c.propagateForced) && !c.propagatePrevented) {
     propagation.add(
       c.db.id,
-      c.propagateArgv ?? c.argv,
+      // A command run from its block propagates its views, made now (only if someone listens).
+      c.propagateArgv ?? (c.block !== null && propagation.active ? c.block.views() : c.argv),
       server.dirty !== dirtyBefore ? PROPAGATE_ALL : c.propagateForced,
     );
   }
