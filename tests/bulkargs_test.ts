@@ -103,8 +103,11 @@ const CASES: Arg[][] = [
   ["HSET", "l", ...seq(N, (i) => [i, i])],
   ["ZADD", "l", ...seq(N, (i) => [i, i])],
   ["GEOADD", "l", ...seq(N, (i) => [1, 1, i])],
-  // Big commands without a bulk handler run from views.
+  ["EXISTS", ...seq(N, (i) => [`k${i * 3}`])],
   ["DEL", ...seq(N, (i) => [`k${i * 2}`])],
+  ["UNLINK", ...seq(N, (i) => [i % 2 ? `k${i}` : `nk${i}`])],
+  ["EXISTS", ...seq(N, (i) => [`k${i}`])],
+  // Big commands without a bulk handler run from views.
   ["SREM", "ss", ...seq(N, (i) => [`m${i * 2}`])],
   ["NOSUCHCOMMAND", ...seq(N, (i) => [`a${i}`])],
 ];
@@ -134,8 +137,10 @@ Deno.test({
       for (const name of ["rpush", "lpush", "rpushx", "lpushx", "sadd", "hset", "hmset", "zadd"]) {
         assert.ok(runs.get(name)! > 0, name);
       }
-      for (const name of ["mset", "msetnx", "geoadd"]) assert.ok(runs.get(name)! > 0, name);
-      assert.equal(runs.get("del"), undefined);
+      for (const name of ["mset", "msetnx", "geoadd", "del", "unlink", "exists"]) {
+        assert.ok(runs.get(name)! > 0, name);
+      }
+      assert.equal(runs.get("srem"), undefined);
     }, REF_DEBUG);
   },
 });
@@ -309,6 +314,24 @@ Deno.test("bulk: CLIENT PAUSE WRITE holds a big RPUSH, CLIENT REPLY OFF drops it
       assert.deepEqual([...runs], [["rpush", 1], ["sadd", 1]]);
     } finally {
       b.close();
+    }
+  });
+});
+
+Deno.test("bulk: a big EXISTS by a tracking client runs from views and tracks every key", async () => {
+  await withClient({}, async (c, srv) => {
+    const runs = countBulkRuns(srv);
+    const other = await RawClient.connect(srv.port);
+    try {
+      await c.call("HELLO", 3);
+      assert.equal(await c.call("CLIENT", "TRACKING", "ON"), "+OK\r\n");
+      assert.equal(await other.call("SET", "k1400", "v"), "+OK\r\n");
+      assert.equal(await c.call("EXISTS", ...seq(N, (i) => [`k${i}`])), ":1\r\n");
+      assert.equal(runs.size, 0);
+      assert.equal(await other.call("SET", "k1400", "w"), "+OK\r\n");
+      assert.equal(await c.readRaw(), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$5\r\nk1400\r\n");
+    } finally {
+      other.close();
     }
   });
 });

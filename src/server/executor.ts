@@ -47,7 +47,8 @@ export function processCommand(c: Client, argv: CommandArgs): void {
  * command with a `bulk` handler runs from the block, dispatched with the
  * block's head as argv (the checks read the name, the count and nothing
  * else), unless something reads its whole argv generically while it runs or
- * after: a MULTI queue, MONITOR, a BGSAVE's copy-before-write (its keys).
+ * after: a MULTI queue, MONITOR, a BGSAVE's copy-before-write or client-side
+ * caching of a read (its keys).
  * Everything else runs from the views, made once here. Propagation to
  * replicas and the AOF gets the views made after the command ran (`call`),
  * so they die young instead of living through it.
@@ -57,7 +58,7 @@ function processBlock(c: Client, block: ArgBlock): void {
   const cmd = server.commands.lookupBytes(block.arg(0));
   if (
     cmd?.bulk === undefined || c.multi !== null || server.monitors.size > 0 ||
-    server.beforeWrite !== null
+    server.beforeWrite !== null || (cmd.isReadonly && server.trackReads !== null)
   ) {
     processCommand(c, block.views());
     return;
