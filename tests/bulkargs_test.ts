@@ -134,57 +134,69 @@ async function digest(c: RawClient): Promise<string> {
   return d;
 }
 
-Deno.test({
-  name: "bulk: big commands reply and store as the reference does",
-  ignore: !HAS_REFERENCE,
-  async fn() {
-    await withOursAndReference(DEBUG, async (ours, ref, srv) => {
-      const runs = countBulkRuns(srv);
-      for (const c of CASES) {
-        const label = `${c[0]} ${c[1]} ... (${c.length} args)`;
-        assert.equal(await ours.call(...c), await ref.call(...c), label);
-      }
-      assert.equal(await digest(ours), await digest(ref));
-      // Every converted command ran from its block (the others from views).
-      for (const name of ["rpush", "lpush", "rpushx", "lpushx", "sadd", "hset", "hmset", "zadd"]) {
-        assert.ok(runs.get(name)! > 0, name);
-      }
-      for (const name of ["mset", "msetnx", "geoadd", "del", "unlink", "exists"]) {
-        assert.ok(runs.get(name)! > 0, name);
-      }
-      assert.equal(runs.get("srem"), undefined);
-    }, REF_DEBUG);
-  },
-});
+/**
+ * A test against the reference, DEBUG enabled on both; `runs` counts our bulk
+ * handlers' runs (countBulkRuns).
+ */
+function referenceTest(
+  name: string,
+  fn: (ours: RawClient, ref: RawClient, runs: Map<string, number>) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: !HAS_REFERENCE,
+    fn: () =>
+      withOursAndReference(
+        DEBUG,
+        (ours, ref, srv) => fn(ours, ref, countBulkRuns(srv)),
+        REF_DEBUG,
+      ),
+  });
+}
 
-Deno.test({
-  name: "bulk: a big command queued in MULTI, and the slowlog's view of one, as the reference",
-  ignore: !HAS_REFERENCE,
-  async fn() {
-    await withOursAndReference(DEBUG, async (ours, ref, srv) => {
-      const runs = countBulkRuns(srv);
-      const both = async (...c: Arg[]) => assert.equal(await ours.call(...c), await ref.call(...c));
-      await both("MULTI");
-      await both("RPUSH", "l", ...seq(N, (i) => [`e${i}`]));
-      await both("ZADD", "z", ...seq(N, (i) => [i === 1400 ? "bad" : i, `m${i}`]));
-      await both("HSET", "h", ...seq(N, (i) => [`f${i}`, i]));
-      await both("EXEC");
-      assert.equal(await digest(ours), await digest(ref));
-      // The slowlog keeps the first 31 arguments and counts the rest.
-      await both("CONFIG", "SET", "slowlog-log-slower-than", 0);
-      await both("SLOWLOG", "RESET");
-      await both("SADD", "s", ...seq(N, (i) => [`m${i}`]));
-      const entryArgs = async (c: RawClient) =>
-        ((await cmd(c, "SLOWLOG", "GET", 1)) as unknown[][])[0][3];
-      const got = await entryArgs(ours) as string[];
-      assert.deepEqual(got, await entryArgs(ref));
-      assert.equal(got.length, 32);
-      assert.equal(got[31], `... (${N + 2 - 31} more arguments)`);
-      // Queued in MULTI they ran from views; SADD from its block.
-      assert.deepEqual([...runs], [["sadd", 1]]);
-    }, REF_DEBUG);
+referenceTest(
+  "bulk: big commands reply and store as the reference does",
+  async (ours, ref, runs) => {
+    for (const c of CASES) {
+      const label = `${c[0]} ${c[1]} ... (${c.length} args)`;
+      assert.equal(await ours.call(...c), await ref.call(...c), label);
+    }
+    assert.equal(await digest(ours), await digest(ref));
+    // Every converted command ran from its block (the others from views).
+    for (const name of ["rpush", "lpush", "rpushx", "lpushx", "sadd", "hset", "hmset", "zadd"]) {
+      assert.ok(runs.get(name)! > 0, name);
+    }
+    for (const name of ["mset", "msetnx", "geoadd", "del", "unlink", "exists"]) {
+      assert.ok(runs.get(name)! > 0, name);
+    }
+    assert.equal(runs.get("srem"), undefined);
   },
-});
+);
+
+referenceTest(
+  "bulk: a big command queued in MULTI, and the slowlog's view of one, as the reference",
+  async (ours, ref, runs) => {
+    const both = async (...c: Arg[]) => assert.equal(await ours.call(...c), await ref.call(...c));
+    await both("MULTI");
+    await both("RPUSH", "l", ...seq(N, (i) => [`e${i}`]));
+    await both("ZADD", "z", ...seq(N, (i) => [i === 1400 ? "bad" : i, `m${i}`]));
+    await both("HSET", "h", ...seq(N, (i) => [`f${i}`, i]));
+    await both("EXEC");
+    assert.equal(await digest(ours), await digest(ref));
+    // The slowlog keeps the first 31 arguments and counts the rest.
+    await both("CONFIG", "SET", "slowlog-log-slower-than", 0);
+    await both("SLOWLOG", "RESET");
+    await both("SADD", "s", ...seq(N, (i) => [`m${i}`]));
+    const entryArgs = async (c: RawClient) =>
+      ((await cmd(c, "SLOWLOG", "GET", 1)) as unknown[][])[0][3];
+    const got = await entryArgs(ours) as string[];
+    assert.deepEqual(got, await entryArgs(ref));
+    assert.equal(got.length, 32);
+    assert.equal(got[31], `... (${N + 2 - 31} more arguments)`);
+    // Queued in MULTI they ran from views; SADD from its block.
+    assert.deepEqual([...runs], [["sadd", 1]]);
+  },
+);
 
 Deno.test("bulk: MONITOR, WATCH, keyspace events, commandstats and CLIENT LIST see a big command", async () => {
   await withClient({}, async (c, srv) => {
