@@ -5,7 +5,7 @@
  */
 
 import type { Command } from "./command_table.ts";
-import { type ArgBlock, type CommandArgs } from "../resp/arg_block.ts";
+import type { ArgBlock, CommandArgs } from "../resp/arg_block.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 import { PROPAGATE_ALL } from "./propagation.ts";
