@@ -1,6 +1,7 @@
 /**
  * In-process CPU time of one big request, split into parsing (RequestParser fed
- * in 64 KB reads, views made) and running (processCommand), best of rounds:
+ * in 64 KB reads; over 1,024 arguments it hands over an argument block, no views)
+ * and running (processCommand), best of rounds:
  *
  *   deno run -A bench/big_inproc.ts [root] [case-prefix]
  *

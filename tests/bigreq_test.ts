@@ -17,6 +17,7 @@ import {
   withServer,
 } from "./helpers.ts";
 import { ownsBuffer, type ParserLimits, RequestParser } from "../src/resp/parser.ts";
+import type { CommandArgs } from "../src/resp/arg_block.ts";
 
 const LIMITS: ParserLimits = {
   protoMaxBulkLen: 512 * 1024 * 1024,
@@ -38,8 +39,10 @@ function parseInPieces(data: Uint8Array, sizes: number[]): string[][] {
     region.set(data.subarray(off, off + n));
     p.commit(n);
     off += n;
-    let argv: Uint8Array[] | null;
-    while ((argv = p.next(LIMITS)) !== null) out.push(argv.map((a) => dec.decode(a)));
+    let argv: CommandArgs | null;
+    while ((argv = p.next(LIMITS)) !== null) {
+      out.push((Array.isArray(argv) ? argv : argv.views()).map((a) => dec.decode(a)));
+    }
   }
   assert.equal(p.pendingBytes, 0);
   return out;
@@ -366,8 +369,8 @@ Deno.test("parser: a big argument gets a buffer of its own, with its exact bytes
           region.set(data.subarray(off, off + n));
           p.commit(n);
           off += n;
-          let argv: Uint8Array[] | null;
-          while ((argv = p.next(limits)) !== null) got.push(argv);
+          let argv: CommandArgs | null;
+          while ((argv = p.next(limits)) !== null) got.push(argv as Uint8Array[]);
         }
         assert.equal(got.length, data === set ? 1 : 2, `pieces of ${size}`);
         assert.deepEqual(got[0][2], value);

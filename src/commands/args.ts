@@ -1,12 +1,14 @@
 /**
  * Argument parsing shared by the command groups: object.c's get*FromObjectOrReply family.
  *
- * Each helper reads `c.argv[i]`; on failure it replies the error and returns null. `msg`, when
+ * Each helper reads `c.argv[i]` (getDouble also past the argv head of a command run from its
+ * argument block, arg_block.ts); on failure it replies the error and returns null. `msg`, when
  * given, replaces the default error text for every failure; like the `msg` of Redis's helpers it
  * has no "ERR " prefix (addReplyError adds it).
  */
 
 import type { Client } from "../server/client.ts";
+import { argAt } from "../resp/arg_block.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR } from "../store/types.ts";
 import { parseInt64, parseLongLong } from "../util/number.ts";
 import { parseDouble } from "../util/strtod.ts";
@@ -89,7 +91,8 @@ export function getInt(c: Client, i: number, msg?: string): number | null {
 
 /** getDoubleFromObjectOrReply: a double as string2d reads it (no NaN, no overflow). */
 export function getDouble(c: Client, i: number, msg?: string): number | null {
-  const v = parseDouble(c.argv[i]);
+  // Also past the argv head of a command run from its block (ZADD, GEOADD).
+  const v = parseDouble(argAt(c.argv, c.block, i));
   return v === null ? replyError(c, msg, NOT_FLOAT) : v;
 }
 

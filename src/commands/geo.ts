@@ -12,6 +12,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { argAt, type ArgBlock } from "../resp/arg_block.ts";
 import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
@@ -145,11 +146,12 @@ function extractBox(c: Client, i: number): [number, number, number] | null {
 
 const ZADD = binaryToBytes("zadd");
 
-function geoaddCommand(c: Client): void {
+/** GEOADD; `args`: its argument block when it runs from it (see CommandSpec.bulk). */
+function geoaddCommand(c: Client, args: ArgBlock | null = null): void {
   let flags = 0;
   let longidx = 2;
   while (longidx < c.argc) {
-    const opt = c.lower(longidx);
+    const opt = bytesToBinary(argAt(c.argv, args, longidx)).toLowerCase();
     if (opt === "nx") flags |= ZADD_NX;
     else if (opt === "xx") flags |= ZADD_XX;
     else if (opt === "ch") flags |= ZADD_CH;
@@ -168,12 +170,12 @@ function geoaddCommand(c: Client): void {
   }
   // Runs as the ZADD it becomes (replaceClientCommandVector) without parsing the scores back;
   // that ZADD is what propagates. MONITOR and the slowlog keep the GEOADD as sent.
-  zaddParsed(c, flags, scores, longidx + 2, 3);
+  zaddParsed(c, flags, scores, longidx + 2, 3, args);
   // Nobody to propagate to: no ZADD to build (200,000 triples would make 200,000 views).
   if (!c.server.propagation.active) return;
   const argv: Uint8Array[] = new Array(longidx + 2 * elements);
   argv[0] = ZADD;
-  for (let i = 1; i < longidx; i++) argv[i] = c.argv[i];
+  for (let i = 1; i < longidx; i++) argv[i] = argAt(c.argv, args, i);
   // The scores' text in one buffer (they are integers below 2^52); the members stay the
   // argument views, valid until the command is propagated.
   const text = scores.join(" ");
@@ -181,7 +183,7 @@ function geoaddCommand(c: Client): void {
   for (let i = 0, p = 0; i < elements; i++) {
     const end = i + 1 < elements ? text.indexOf(" ", p) : text.length;
     argv[longidx + 2 * i] = buf.subarray(p, end);
-    argv[longidx + 2 * i + 1] = c.argv[longidx + i * 3 + 2];
+    argv[longidx + 2 * i + 1] = argAt(c.argv, args, longidx + i * 3 + 2);
     p = end + 1;
   }
   c.rewriteArgv(argv);
@@ -594,6 +596,7 @@ export const geoCommands: CommandSpec[] = [
       },
     ],
     handler: geoaddCommand,
+    bulk: geoaddCommand,
   },
   {
     name: "geopos",

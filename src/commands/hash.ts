@@ -12,6 +12,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import type { ArgBlock } from "../resp/arg_block.ts";
 import { RedisHash } from "../store/hash.ts";
 import { NOT_FLOAT, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
@@ -134,14 +135,25 @@ function hashForRead(c: Client, onMissing: (c: Client) => void): RedisHash | nul
  * written; more pairs than hash-max-listpack-entries or any argument longer
  * than hash-max-listpack-value turns a listpack into a hashtable up front.
  */
-function hashTryConversion(c: Client, h: RedisHash, start: number, end: number): void {
+function hashTryConversion(
+  c: Client,
+  h: RedisHash,
+  start: number,
+  end: number,
+  args: ArgBlock | null = null,
+): void {
   if (h.encoding() !== "listpack") return;
   const cfg = c.server.config;
   if ((end - start + 1) >>> 1 > cfg.hashMaxListpackEntries) {
     h.convertToHashtable();
     return;
   }
-  h.tryConversion(cfg, c.argv.slice(start, end + 1));
+  if (args === null) h.tryConversion(cfg, c.argv.slice(start, end + 1));
+  else {
+    for (let i = start; i <= end; i++) {
+      if (args.length(i) > cfg.hashMaxListpackValue) return h.convertToHashtable();
+    }
+  }
 }
 
 /** A hash value as RedisHash stores it: a binary string. */
@@ -156,8 +168,11 @@ const replyEmptyArray = (c: Client) => c.reply.array(0);
 // ---------------------------------------------------------------------------
 // Commands
 
-/** HSET key field value [field value ...] and HMSET (which replies +OK). */
-function hsetCommand(c: Client): void {
+/**
+ * HSET key field value [field value ...] and HMSET (which replies +OK); `args`:
+ * the argument block when it runs from it (see CommandSpec.bulk).
+ */
+function hsetCommand(c: Client, args: ArgBlock | null = null): void {
   if (c.argc % 2 === 1) {
     return c.reply.error(`ERR wrong number of arguments for '${c.cmd!.fullName}' command`);
   }
@@ -173,12 +188,19 @@ function hsetCommand(c: Client): void {
     if (!(v instanceof RedisHash)) return c.reply.error(WRONGTYPE);
     h = v;
   }
-  hashTryConversion(c, h, 2, c.argc - 1);
+  hashTryConversion(c, h, 2, c.argc - 1, args);
   const cfg = c.server.config;
   const argv = c.argv;
   let created = 0;
-  for (let i = 2; i < c.argc; i += 2) {
-    if (h.setBytes(argv[i], argv[i + 1], cfg)) created++;
+  if (args === null) {
+    for (let i = 2; i < c.argc; i += 2) {
+      if (h.setBytes(argv[i], argv[i + 1], cfg)) created++;
+    }
+  } else {
+    // Views of the block die young: the table copies the bytes.
+    for (let i = 2; i < args.count; i += 2) {
+      if (h.setBytes(args.arg(i), args.arg(i + 1), cfg)) created++;
+    }
   }
   if (c.cmd!.name === "hset") c.reply.integer(created);
   else c.reply.ok();
@@ -456,6 +478,7 @@ export const hashCommands: CommandSpec[] = [
       "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
     args: [KEY, DATA],
     handler: hsetCommand,
+    bulk: hsetCommand,
   },
   {
     ...oneKey,
@@ -507,6 +530,7 @@ export const hashCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of fields being set.",
     args: [KEY, DATA],
     handler: hsetCommand,
+    bulk: hsetCommand,
   },
   {
     ...oneKey,

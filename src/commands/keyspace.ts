@@ -10,6 +10,7 @@
  */
 
 import type { Client, NotifyClass } from "../server/client.ts";
+import { argAt, type ArgBlock } from "../resp/arg_block.ts";
 import type { Server } from "../server/server.ts";
 import type { Db, Entry } from "../store/keyspace.ts";
 import { NO_SUCH_KEY, type RedisValue, SYNTAX_ERR, typeOf } from "../store/types.ts";
@@ -334,12 +335,13 @@ function dbsizeCommand(c: Client): void {
 // ---------------------------------------------------------------------------
 // DEL, UNLINK, EXISTS, TYPE, TOUCH
 
-function delCommand(c: Client): void {
+/** DEL and UNLINK; `args`: the argument block when it runs from it (see CommandSpec.bulk). */
+function delCommand(c: Client, args: ArgBlock | null = null): void {
   let deleted = 0;
   const argv = c.argv;
   const db = c.db;
   for (let i = 1; i < argv.length; i++) {
-    const kb = argv[i];
+    const kb = argAt(argv, args, i);
     // expireIfNeeded first: an expired key is reclaimed (and counted as expired), not deleted.
     const id = db.lookupId(kb, true);
     if (id === -1) continue;
@@ -350,11 +352,12 @@ function delCommand(c: Client): void {
   c.reply.integer(deleted);
 }
 
-function existsCommand(c: Client): void {
+/** EXISTS; `args`: the argument block when it runs from it (see CommandSpec.bulk). */
+function existsCommand(c: Client, args: ArgBlock | null = null): void {
   let count = 0;
   const argv = c.argv;
   for (let i = 1; i < argv.length; i++) {
-    if (lookupReadId(c, argv[i], LOOKUP_NOTOUCH) !== -1) count++;
+    if (lookupReadId(c, argAt(argv, args, i), LOOKUP_NOTOUCH) !== -1) count++;
   }
   c.reply.integer(count);
 }
@@ -981,6 +984,7 @@ export const keyspaceCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RM", "delete"], 1, -1)],
     args: [KEYS_ARG],
     handler: delCommand,
+    bulk: delCommand,
   },
   {
     name: "unlink",
@@ -996,6 +1000,7 @@ export const keyspaceCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RM", "delete"], 1, -1)],
     args: [KEYS_ARG],
     handler: delCommand,
+    bulk: delCommand,
   },
   {
     name: "exists",
@@ -1011,6 +1016,7 @@ export const keyspaceCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RO"], 1, -1)],
     args: [KEYS_ARG],
     handler: existsCommand,
+    bulk: existsCommand,
   },
   {
     name: "type",

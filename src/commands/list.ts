@@ -11,6 +11,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import type { ArgBlock } from "../resp/arg_block.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import { RedisList } from "../store/list.ts";
 import type { RedisValue } from "../store/types.ts";
@@ -131,7 +132,11 @@ function popRangeReply(c: Client, key: string, list: RedisList, where: Where, co
 // ---------------------------------------------------------------------------
 // Pushes.
 
-function pushGeneric(c: Client, where: Where, xx: boolean): void {
+/**
+ * LPUSH/RPUSH/LPUSHX/RPUSHX; `args`: the command's argument block, when it
+ * runs from it (the key is in the argv head either way).
+ */
+function pushGeneric(c: Client, where: Where, xx: boolean, args: ArgBlock | null = null): void {
   // The key by its bytes: no key string unless WATCH, events or blocked clients need it.
   const kb = c.argv[1];
   let id = lookupWriteId(c, kb);
@@ -145,13 +150,30 @@ function pushGeneric(c: Client, where: Where, xx: boolean): void {
     if (!(v instanceof RedisList)) return c.reply.error(WRONGTYPE);
     list = v;
   }
-  // The list copies the bytes in: the argument views serve as they are.
-  const values = c.argv.slice(2);
-  list.beforeGrow(fill(c), values);
-  if (where === "head") { for (const v of values) list.pushHead(v); }
-  else for (const v of values) list.pushTail(v);
+  let pushed: number;
+  if (args === null) {
+    // The list copies the bytes in: the argument views serve as they are.
+    const values = c.argv.slice(2);
+    list.beforeGrow(fill(c), values);
+    if (where === "head") { for (const v of values) list.pushHead(v); }
+    else for (const v of values) list.pushTail(v);
+    pushed = values.length;
+  } else {
+    pushed = args.count - 2;
+    list.beforeGrowBy(fill(c), pushed, args.bytesFrom(2));
+    const src = args.bytes;
+    if (where === "head") {
+      for (let j = 2; j < args.count; j++) {
+        list.pushHeadFrom(src, args.offset(j), args.length(j), true);
+      }
+    } else {
+      for (let j = 2; j < args.count; j++) {
+        list.pushTailFrom(src, args.offset(j), args.length(j), true);
+      }
+    }
+  }
   c.reply.integer(list.length);
-  modifiedAt(c, id, kb, "list", where === "head" ? "lpush" : "rpush", values.length);
+  modifiedAt(c, id, kb, "list", where === "head" ? "lpush" : "rpush", pushed);
 }
 
 function lpushCommand(c: Client): void {
@@ -560,6 +582,7 @@ export const listCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: lpushCommand,
+    bulk: (c, args) => pushGeneric(c, "head", false, args),
   },
   {
     name: "rpush",
@@ -577,6 +600,7 @@ export const listCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: rpushCommand,
+    bulk: (c, args) => pushGeneric(c, "tail", false, args),
   },
   {
     name: "lpushx",
@@ -594,6 +618,7 @@ export const listCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: lpushxCommand,
+    bulk: (c, args) => pushGeneric(c, "head", true, args),
   },
   {
     name: "rpushx",
@@ -611,6 +636,7 @@ export const listCommands: CommandSpec[] = [
     keySpecs: [keySpecAt(["RW", "insert"])],
     args: [{ name: "key", type: "key" }, { name: "element", type: "string", flags: ["multiple"] }],
     handler: rpushxCommand,
+    bulk: (c, args) => pushGeneric(c, "tail", true, args),
   },
   {
     name: "lpop",

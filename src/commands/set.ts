@@ -12,6 +12,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import type { ArgBlock } from "../resp/arg_block.ts";
 import { RedisSet } from "../store/set.ts";
 import { WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes } from "../util/bytes.ts";
@@ -96,7 +97,8 @@ const replyEmptyArray = (c: Client) => c.reply.array(0);
 // ---------------------------------------------------------------------------
 // Single-set commands
 
-function saddCommand(c: Client): void {
+/** SADD; `args`: its argument block when it runs from it (see CommandSpec.bulk). */
+function saddCommand(c: Client, args: ArgBlock | null = null): void {
   // The key by its bytes: no key string unless WATCH, events or blocked clients need it.
   const kb = c.argv[1];
   let id = lookupWriteId(c, kb);
@@ -112,8 +114,13 @@ function saddCommand(c: Client): void {
     set.maybeConvert(c.argc - 2, cfg);
   }
   let added = 0;
-  const argv = c.argv;
-  for (let j = 2; j < c.argc; j++) if (set.addBytes(argv[j], cfg)) added++;
+  if (args === null) {
+    const argv = c.argv;
+    for (let j = 2; j < c.argc; j++) if (set.addBytes(argv[j], cfg)) added++;
+  } else {
+    // Views of the block die young: the table copies the bytes.
+    for (let j = 2; j < args.count; j++) if (set.addBytes(args.arg(j), cfg)) added++;
+  }
   if (added > 0) modifiedAt(c, id, kb, "set", "sadd", added);
   c.reply.integer(added);
 }
@@ -549,6 +556,7 @@ export const setCommands: CommandSpec[] = [
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     args: [KEY, MEMBERS],
     handler: saddCommand,
+    bulk: saddCommand,
   },
   {
     ...oneKey,

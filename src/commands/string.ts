@@ -12,6 +12,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { argAt, type ArgBlock } from "../resp/arg_block.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import type { RedisValue } from "../store/types.ts";
 import { INLINE_MAX } from "../store/keyspace.ts";
@@ -475,7 +476,8 @@ function mgetCommand(c: Client): void {
   }
 }
 
-function msetGeneric(c: Client, nx: boolean): void {
+/** MSET and MSETNX; `args`: the argument block when it runs from it (see CommandSpec.bulk). */
+function msetGeneric(c: Client, nx: boolean, args: ArgBlock | null = null): void {
   const argv = c.argv;
   const argc = argv.length;
   if ((argc & 1) === 0) {
@@ -483,12 +485,12 @@ function msetGeneric(c: Client, nx: boolean): void {
   }
   if (nx) {
     for (let j = 1; j < argc; j += 2) {
-      if (lookupWriteId(c, argv[j]) !== -1) return c.reply.integer(0);
+      if (lookupWriteId(c, argAt(argv, args, j)) !== -1) return c.reply.integer(0);
     }
   }
   for (let j = 1; j < argc; j += 2) {
-    const kb = argv[j];
-    setKeyBytes(c, kb, copyValue(argv[j + 1]));
+    const kb = argAt(argv, args, j);
+    setKeyBytes(c, kb, copyValue(argAt(argv, args, j + 1)));
     c.modifiedBytes(kb, "string", "set");
   }
   if (nx) c.reply.integer(1);
@@ -993,6 +995,7 @@ export const stringCommands: CommandSpec[] = [
     args: [MSET_DATA],
     keySpecs: [keySpecAt(["OW", "update"], 1, -1, 2)],
     handler: msetCommand,
+    bulk: (c, args) => msetGeneric(c, false, args),
   },
   {
     ...oneKey,
@@ -1008,6 +1011,7 @@ export const stringCommands: CommandSpec[] = [
     args: [MSET_DATA],
     keySpecs: [keySpecAt(["OW", "insert"], 1, -1, 2)],
     handler: msetnxCommand,
+    bulk: (c, args) => msetGeneric(c, true, args),
   },
   {
     ...oneKey,

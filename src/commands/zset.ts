@@ -14,6 +14,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { argAt, type ArgBlock } from "../resp/arg_block.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import {
   isValidLexRange,
@@ -324,13 +325,15 @@ export function convertToListpackIfNeeded(z: SortedSet, cfg: ZsetEncodingConfig)
 // ---------------------------------------------------------------------------
 // ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK.
 
-function zaddGeneric(c: Client, flags: number): void {
+/** ZADD and ZINCRBY; `args`: ZADD's argument block when it runs from it (see CommandSpec.bulk). */
+function zaddGeneric(c: Client, flags: number, args: ArgBlock | null = null): void {
   let scoreidx = 2;
   while (scoreidx < c.argc) {
     // Every option is 2 or 4 bytes long: a score usually ends the loop without a string.
-    const len = c.argv[scoreidx].length;
+    const arg = argAt(c.argv, args, scoreidx);
+    const len = arg.length;
     if (len !== 2 && len !== 4) break;
-    const opt = c.lower(scoreidx);
+    const opt = bytesToBinary(arg).toLowerCase();
     if (opt === "nx") flags |= ZADD_NX;
     else if (opt === "xx") flags |= ZADD_XX;
     else if (opt === "ch") flags |= ZADD_CH;
@@ -363,7 +366,7 @@ function zaddGeneric(c: Client, flags: number): void {
     if (v === null) return;
     scores[j] = v;
   }
-  zaddParsed(c, flags, scores, scoreidx + 1, 2);
+  zaddParsed(c, flags, scores, scoreidx + 1, 2, args);
 }
 
 /**
@@ -378,6 +381,7 @@ export function zaddParsed(
   scores: readonly number[],
   memberIdx: number,
   stride: number,
+  args: ArgBlock | null = null,
 ): void {
   const incr = (flags & ZADD_INCR) !== 0;
   const xx = (flags & ZADD_XX) !== 0;
@@ -399,14 +403,16 @@ export function zaddParsed(
   const newScore: NewScore = { value: 0 };
   let failed = false;
   if (z === undefined && !xx) {
-    z = SortedSet.create(elements, c.argv[memberIdx].length, cfg);
+    z = SortedSet.create(elements, argAt(c.argv, args, memberIdx).length, cfg);
     id = dbAddBytes(c, c.db, kb, z);
   } else if (z !== undefined) {
     z.maybeConvert(elements, cfg);
   }
   if (z !== undefined) {
     for (let j = 0; j < elements; j++) {
-      const out = zsetAdd(z, cfg, scores[j], c.key(memberIdx + j * stride), flags, newScore);
+      const i = memberIdx + j * stride;
+      const member = args === null ? c.key(i) : args.binary(i);
+      const out = zsetAdd(z, cfg, scores[j], member, flags, newScore);
       if (out & ZADD_OUT_NAN) {
         c.reply.error("ERR resulting score is not a number (NaN)");
         failed = true;
@@ -1352,6 +1358,7 @@ export const zsetCommands: CommandSpec[] = [
       },
     ],
     handler: zaddCommand,
+    bulk: (c, args) => zaddGeneric(c, 0, args),
   },
   {
     name: "zincrby",

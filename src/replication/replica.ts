@@ -15,6 +15,7 @@
 import { Client } from "../server/client.ts";
 import { processCommand } from "../server/executor.ts";
 import { type ParserLimits, ProtocolError, RequestParser } from "../resp/parser.ts";
+import type { CommandArgs } from "../resp/arg_block.ts";
 import type { InfoField } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import type { Replication } from "./master.ts";
@@ -537,7 +538,7 @@ export class ReplicaLink {
       server.stats.netReplInputBytes += n;
       const c = this.master;
       if (c === null || c.closed) return;
-      let argv: Uint8Array[] | null;
+      let argv: CommandArgs | null;
       try {
         while ((argv = parser.next(limits)) !== null) {
           if (server.busyReply !== null) {

@@ -11,9 +11,14 @@
  * buffered, from a client): like Redis, its bytes are read straight into a buffer
  * of exactly its size that the parser never writes again. `ownsBuffer` tells such
  * an argument, which a command may keep as is instead of copying it.
+ *
+ * A command of over MANY_ARGS arguments comes as an `ArgBlock` (the read buffer
+ * and the arguments' offsets, no views; src/resp/arg_block.ts) unless one of its
+ * arguments is such a big one.
  */
 
 import { splitArgsBytes } from "../util/splitargs.ts";
+import { ArgBlock, type CommandArgs } from "./arg_block.ts";
 
 const CR = 13;
 const LF = 10;
@@ -34,9 +39,10 @@ const QUERYBUF_SHRINK = 1024 * 1024;
 const INT_MAX = 2147483647;
 /**
  * A command with more arguments than this keeps them as offsets while it is
- * incomplete and gets its views made once, when complete: no view per argument
- * survives the reads in between (old-generation garbage) or is re-made when the
- * buffer moves.
+ * incomplete, and is handed over as those offsets (an ArgBlock) when complete:
+ * no view per argument survives the reads in between (old-generation garbage)
+ * or is re-made when the buffer moves, and commands that read the block make
+ * none at all.
  */
 const MANY_ARGS = 1024;
 
@@ -214,14 +220,15 @@ export class RequestParser {
   }
 
   /**
-   * Parses the next complete command. Returns null when more bytes are needed.
+   * Parses the next complete command: its argv, or its ArgBlock when it has over
+   * MANY_ARGS arguments. Returns null when more bytes are needed.
    * Empty commands (`*0`, blank inline lines) are skipped.
    * @throws ProtocolError on malformed input.
    */
-  next(limits: ParserLimits): Uint8Array[] | null {
+  next(limits: ParserLimits): CommandArgs | null {
     // A big argument's bytes, up to the end of its command, are in `big`, not `buf`.
     while (this.pos < this.end || this.big !== null) {
-      let argv: Uint8Array[] | null;
+      let argv: CommandArgs | null;
       if (this.multibulkLen === 0 && this.buf[this.pos] !== 42 /* '*' */) {
         argv = this.parseInline();
       } else {
@@ -229,7 +236,7 @@ export class RequestParser {
           this.parseMultibulk(limits);
       }
       if (argv === null) return null;
-      if (argv.length > 0) return argv;
+      if (!Array.isArray(argv) || argv.length > 0) return argv;
     }
     return null;
   }
@@ -321,7 +328,7 @@ export class RequestParser {
     return args;
   }
 
-  private parseMultibulk(limits: ParserLimits): Uint8Array[] | null {
+  private parseMultibulk(limits: ParserLimits): CommandArgs | null {
     const buf = this.buf;
     let pos = this.pos;
     const start = pos;
@@ -436,21 +443,27 @@ export class RequestParser {
     this.nOffs++;
   }
 
-  /** The views of a complete MANY_ARGS command, made from `offs` in the final buffer. */
-  private takeOffs(): Uint8Array[] {
+  /**
+   * A complete MANY_ARGS command: its argument block, or its views when one of its
+   * arguments is a big one in a buffer of its own (the block is one buffer).
+   */
+  private takeOffs(): Uint8Array[] | ArgBlock {
     const offs = this.offs!;
     const n = this.nOffs;
+    const pending = this.pending;
+    this.offs = null;
+    this.nOffs = 0;
+    if (pending.length === 0) {
+      return new ArgBlock(this.buf as Uint8Array<ArrayBuffer>, this.cmdStart, offs, n);
+    }
     const ab = this.buf.buffer;
     const base = this.cmdStart;
-    const pending = this.pending;
     // Pushed, not `new Array(n)`: V8 makes an array that long a dictionary.
     const argv: Uint8Array[] = [];
     for (let i = 0; i < n; i++) {
       const off = offs[2 * i];
       argv.push(off >= 0 ? new Uint8Array(ab, base + off, offs[2 * i + 1]) : pending[-1 - off]);
     }
-    this.offs = null;
-    this.nOffs = 0;
     return argv;
   }
 }

@@ -10,6 +10,7 @@ import { ReplyWriter } from "../resp/writer.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import type { Db } from "../store/keyspace.ts";
 import type { Command } from "./command_table.ts";
+import type { ArgBlock } from "../resp/arg_block.ts";
 import { clientInfoString, clientType } from "./client_info.ts";
 import { PROPAGATE_ALL } from "./propagation.ts";
 import type { Server } from "./server.ts";
@@ -97,8 +98,16 @@ export class Client {
   libName = "";
   libVer = "";
   db: Db;
-  /** Arguments of the command being executed (views; copy to keep). */
+  /**
+   * Arguments of the command being executed (views; copy to keep). For a command
+   * run from its argument block (`block`), only the first ARGV_HEAD are set.
+   */
   argv: Uint8Array[] = [];
+  /**
+   * The argument block of the command being executed when it runs from it (its
+   * row's `bulk` handler; see executor.ts), else null.
+   */
+  block: ArgBlock | null = null;
   /** The command being executed. */
   cmd: Command | null = null;
   lastCmd: Command | null = null;

@@ -6,6 +6,7 @@
  */
 
 import type { Client } from "./client.ts";
+import type { ArgBlock } from "../resp/arg_block.ts";
 import { bytesToBinary } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 
@@ -57,6 +58,9 @@ export type CommandGroup =
 
 /** A command implementation: reads `c.argv`, acts on `c.db`, writes to `c.reply`. */
 export type CommandHandler = (c: Client) => void;
+
+/** A command implementation reading its arguments from `args` (see CommandSpec.bulk). */
+export type BulkHandler = (c: Client, args: ArgBlock) => void;
 
 /** Key-spec flags, as COMMAND INFO and COMMAND GETKEYSANDFLAGS report them. */
 export type KeySpecFlag =
@@ -173,6 +177,12 @@ export interface CommandSpec {
    */
   getKeysAndFlags?: (argv: Uint8Array[]) => KeyReference[];
   handler?: CommandHandler;
+  /**
+   * The handler for a command of over 1,024 arguments, reading them from the
+   * parser's argument block instead of `c.argv` (which then holds only the
+   * first ARGV_HEAD). Same behaviour as `handler`; the executor picks it.
+   */
+  bulk?: BulkHandler;
 }
 
 /** A resolved table row: spec plus derived data the executor needs on every call. */

@@ -7,6 +7,7 @@
 
 import { ProtocolError, QueryBufferLimitError, RequestParser } from "../resp/parser.ts";
 import type { ParserLimits } from "../resp/parser.ts";
+import type { CommandArgs } from "../resp/arg_block.ts";
 import { type Client, REPLY_CHUNK } from "./client.ts";
 import { processCommand } from "./executor.ts";
 
@@ -103,7 +104,7 @@ export async function handleConnection(c: Client): Promise<void> {
         // force: an AUTH lifts the unauthenticated size limits for the rest of the read, as
         // Redis parses and runs in turn.
         while (!c.closeAfterReply && !c.closed) {
-          let argv: Uint8Array[] | null;
+          let argv: CommandArgs | null;
           try {
             argv = parser.next(currentLimits());
           } catch (err) {

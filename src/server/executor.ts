@@ -5,6 +5,7 @@
  */
 
 import type { Command } from "./command_table.ts";
+import type { ArgBlock, CommandArgs } from "../resp/arg_block.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 import { PROPAGATE_ALL } from "./propagation.ts";
@@ -22,7 +23,11 @@ const IN_SEGMENT = -1;
  * next command, whatever it is (rejections included), as Redis's
  * CLIENT_REPLY_SKIP_NEXT -> CLIENT_REPLY_SKIP hand-over in resetClient does.
  */
-export function processCommand(c: Client, argv: Uint8Array[]): void {
+export function processCommand(c: Client, argv: CommandArgs): void {
+  if (!Array.isArray(argv)) {
+    processBlock(c, argv);
+    return;
+  }
   if (c.replyMode === "on") {
     c.replySkip = false;
     dispatchCommand(c, argv);
@@ -35,6 +40,35 @@ export function processCommand(c: Client, argv: Uint8Array[]): void {
   dispatchCommand(c, argv);
   if (muted && repliesMuted(c)) c.reply.len = replyStart;
   if (c.blocked === null) c.replySkip = false;
+}
+
+/**
+ * A command of over 1,024 arguments, handed over as its argument block. A
+ * command with a `bulk` handler runs from the block, dispatched with the
+ * block's head as argv (the checks read the name, the count and nothing
+ * else), unless something reads its whole argv generically while it runs or
+ * after: a MULTI queue, MONITOR, a BGSAVE's copy-before-write or client-side
+ * caching of a read (its keys).
+ * Everything else runs from the views, made once here. Propagation to
+ * replicas and the AOF gets the views made after the command ran (`call`),
+ * so they die young instead of living through it.
+ */
+function processBlock(c: Client, block: ArgBlock): void {
+  const server = c.server;
+  const cmd = server.commands.lookupBytes(block.arg(0));
+  if (
+    cmd?.bulk === undefined || c.multi !== null || server.monitors.size > 0 ||
+    server.beforeWrite !== null || (cmd.isReadonly && server.trackReads !== null)
+  ) {
+    processCommand(c, block.views());
+    return;
+  }
+  c.block = block;
+  try {
+    processCommand(c, block.head());
+  } finally {
+    c.block = null;
+  }
 }
 
 /**
@@ -208,7 +242,8 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   const muted = repliesMuted(c);
   propagation.nesting++;
   try {
-    cmd.handler!(c);
+    if (c.block !== null && cmd.bulk !== undefined) cmd.bulk(c, c.block);
+    else cmd.handler!(c);
   } finally {
     propagation.nesting--;
   }
@@ -234,7 +269,8 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
   if ((server.dirty !== dirtyBefore || c.propagateForced) && !c.propagatePrevented) {
     propagation.add(
       c.db.id,
-      c.propagateArgv ?? c.argv,
+      // A command run from its block propagates its views, made now (only if someone listens).
+      c.propagateArgv ?? (c.block !== null && propagation.active ? c.block.views() : c.argv),
       server.dirty !== dirtyBefore ? PROPAGATE_ALL : c.propagateForced,
     );
   }

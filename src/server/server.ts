@@ -6,6 +6,7 @@
  */
 
 import type { Command, CommandTable } from "./command_table.ts";
+import type { CommandArgs } from "../resp/arg_block.ts";
 import { Db, Keyspace } from "../store/keyspace.ts";
 import { binaryToBytes, reprBytes } from "../util/bytes.ts";
 import { BlockingManager } from "./blocking.ts";
@@ -550,13 +551,13 @@ export class Server {
   }
 
   /** True when `c` must wait before running a command named by argv[0] (CLIENT PAUSE). */
-  mustWaitForPause(c: Client, argv: Uint8Array[]): boolean {
+  mustWaitForPause(c: Client, args: CommandArgs): boolean {
     const p = this.pause;
     if (p === null || c.kind === "master" || c.kind === "replica") return false;
     if (p.mode === "all") return true;
     // WRITE pauses what may replicate (Redis's is_may_replicate_command): write and
     // may_replicate commands (subcommands resolved), and an EXEC that queued one.
-    const cmd = this.commands.lookupArgv(argv);
+    const cmd = this.commands.lookupArgv(Array.isArray(args) ? args : args.head());
     if (cmd === undefined) return false;
     const mayReplicate = (x: Command) => x.isWrite || x.flags.includes("may_replicate");
     if (mayReplicate(cmd)) return true;

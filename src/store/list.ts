@@ -39,6 +39,7 @@ import {
   readAt,
   readBefore,
   writeEntry,
+  writeEntryFrom,
 } from "./packed_entries.ts";
 import { RDB_TYPE_LIST_QUICKLIST_2 } from "../persistence/rdb_types.ts";
 import { LIST_BYTES, LIST_NODE_BYTES } from "./size.ts";
@@ -316,6 +317,27 @@ function packedNode(items: readonly Uint8Array[]): QNode {
   return node;
 }
 
+/**
+ * A packed node holding a copy of the `len` bytes at `off` in `src`, in a buffer
+ * of at least `room` bytes, the entry at its start (`atEnd`: at its end, for a
+ * node that grows towards its head).
+ */
+function packedNodeOf(
+  src: Uint8Array,
+  off: number,
+  len: number,
+  room = 0,
+  atEnd = false,
+): QNode {
+  const size = packedSize(len);
+  const buf = new Uint8Array(Math.max(MIN_NODE_CAPACITY, size, room));
+  const s = atEnd ? buf.length - size : 0;
+  writeEntryFrom(buf, s, src, off, len);
+  const node = new QNode(buf, s, s + size, 1, false);
+  node.sz = LP_EMPTY_SIZE + lpEntrySizeAt(src, off, len);
+  return node;
+}
+
 /** Per-node info, as reported by DEBUG OBJECT / DEBUG QUICKLIST. */
 export interface ListNodeInfo {
   /** Number of elements in the node. */
@@ -421,8 +443,14 @@ export class RedisList implements CollectionValue {
     if (this.enc !== "listpack") return;
     let add = 0;
     for (let i = 0; i < values.length; i++) add += values[i].length;
+    this.beforeGrowBy(listMaxListpackSize, values.length, add);
+  }
+
+  /** {@link beforeGrow} for `count` new elements of `bytes` bytes in all. */
+  beforeGrowBy(listMaxListpackSize: number, count: number, bytes: number): void {
+    if (this.enc !== "listpack") return;
     const lpBytes = this.head ? this.head.sz : LP_EMPTY_SIZE;
-    if (exceedsLimit(listMaxListpackSize, lpBytes + add, this.count + values.length)) {
+    if (exceedsLimit(listMaxListpackSize, lpBytes + bytes, this.count + count)) {
       this.convertToQuicklist(listMaxListpackSize);
     }
   }
@@ -606,31 +634,37 @@ export class RedisList implements CollectionValue {
     this.setBuf(node, nb, ns, ns + used);
   }
 
-  /** Trims a node that stops growing (a new node took its end) to its bytes. */
+  /**
+   * Trims a node that stops growing (a new node took its end) to its bytes,
+   * unless its free room is under 1/16 of it (a node made with a full node's
+   * room and filled, as a many-element push makes them): not worth a copy.
+   */
   private seal(node: QNode): void {
-    if (node.plain || node.buf.length === node.e - node.s) return;
+    if (node.plain || node.buf.length - (node.e - node.s) <= node.buf.length >> 4) return;
     this.setBuf(node, node.buf.slice(node.s, node.e), 0, node.e - node.s);
   }
 
-  private pushFrontIn(node: QNode, v: Uint8Array): void {
-    const size = packedSize(v.length);
+  /** Adds the `len` bytes at `off` in `src` before the first element of `node`. */
+  private pushFrontIn(node: QNode, src: Uint8Array, off = 0, len = src.length): void {
+    const size = packedSize(len);
     let p = node.s - size;
     if (p >= 0) node.s = p;
     else p = this.splice(node, node.s, 0, size);
-    writeEntry(node.buf, p, v);
+    writeEntryFrom(node.buf, p, src, off, len);
     node.n++;
-    node.sz += lpEntrySize(v);
+    node.sz += lpEntrySizeAt(src, off, len);
     node.ci = -1;
   }
 
-  private pushBackIn(node: QNode, v: Uint8Array): void {
-    const size = packedSize(v.length);
+  /** Adds the `len` bytes at `off` in `src` after the last element of `node`. */
+  private pushBackIn(node: QNode, src: Uint8Array, off = 0, len = src.length): void {
+    const size = packedSize(len);
     let p = node.e;
     if (p + size <= node.buf.length) node.e = p + size;
     else p = this.splice(node, p, 0, size);
-    writeEntry(node.buf, p, v);
+    writeEntryFrom(node.buf, p, src, off, len);
     node.n++;
-    node.sz += lpEntrySize(v);
+    node.sz += lpEntrySizeAt(src, off, len);
     node.ci = -1;
   }
 
@@ -701,6 +735,11 @@ export class RedisList implements CollectionValue {
     this.rawBytes -= raw;
     node.ci = -1;
     this.maybeShrink(node);
+  }
+
+  /** The bytes a full packed node takes under a size limit (0 under a count limit). */
+  private nodeRoom(): number {
+    return this.fill < 0 ? negFillLimit(this.fill) : 0;
   }
 
   private allowInsert(node: QNode | null, sz: number): boolean {
@@ -835,41 +874,55 @@ export class RedisList implements CollectionValue {
 
   /** Adds an element at the head (LPUSH). `v` is copied. */
   pushHead(v: Uint8Array): void {
+    this.pushHeadFrom(v, 0, v.length);
+  }
+
+  /**
+   * Adds the `len` bytes at `off` in `src` at the head (LPUSH from an argument
+   * block). `many`: more pushes follow, so a new quicklist node gets the room of
+   * a full one at once rather than growing 1.5x at a time.
+   */
+  pushHeadFrom(src: Uint8Array, off: number, len: number, many = false): void {
     this.count++;
-    this.rawBytes += v.length;
+    this.rawBytes += len;
     const h = this.head;
     if (this.enc === "listpack") {
-      if (h) this.pushFrontIn(h, v);
-      else this.insertNode(null, packedNode([v]), false);
+      if (h) this.pushFrontIn(h, src, off, len);
+      else this.insertNode(null, packedNodeOf(src, off, len), false);
       return;
     }
-    if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(h, plainNode(v.slice()), false);
-    } else if (this.allowInsert(h, v.length)) {
-      this.pushFrontIn(h!, v);
+    if (isLargeElement(len, this.fill)) {
+      this.insertNode(h, plainNode(src.slice(off, off + len)), false);
+    } else if (this.allowInsert(h, len)) {
+      this.pushFrontIn(h!, src, off, len);
     } else {
       if (h) this.seal(h);
-      this.insertNode(h, packedNode([v]), false);
+      this.insertNode(h, packedNodeOf(src, off, len, many ? this.nodeRoom() : 0, true), false);
     }
   }
 
   /** Adds an element at the tail (RPUSH). `v` is copied. */
   pushTail(v: Uint8Array): void {
+    this.pushTailFrom(v, 0, v.length);
+  }
+
+  /** {@link pushHeadFrom} at the tail (RPUSH from an argument block). */
+  pushTailFrom(src: Uint8Array, off: number, len: number, many = false): void {
     this.count++;
-    this.rawBytes += v.length;
+    this.rawBytes += len;
     const t = this.tail;
     if (this.enc === "listpack") {
-      if (t) this.pushBackIn(t, v);
-      else this.insertNode(null, packedNode([v]), true);
+      if (t) this.pushBackIn(t, src, off, len);
+      else this.insertNode(null, packedNodeOf(src, off, len), true);
       return;
     }
-    if (isLargeElement(v.length, this.fill)) {
-      this.insertNode(t, plainNode(v.slice()), true);
-    } else if (this.allowInsert(t, v.length)) {
-      this.pushBackIn(t!, v);
+    if (isLargeElement(len, this.fill)) {
+      this.insertNode(t, plainNode(src.slice(off, off + len)), true);
+    } else if (this.allowInsert(t, len)) {
+      this.pushBackIn(t!, src, off, len);
     } else {
       if (t) this.seal(t);
-      this.insertNode(t, packedNode([v]), true);
+      this.insertNode(t, packedNodeOf(src, off, len, many ? this.nodeRoom() : 0), true);
     }
   }
 

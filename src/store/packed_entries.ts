@@ -52,6 +52,23 @@ export function writeEntry(buf: Uint8Array, p: number, v: Uint8Array): void {
   buf.set(v, writeFrame(buf, p, v.length));
 }
 
+/**
+ * Writes the `len` bytes at `off` in `src` as an entry at `p` (room for
+ * packedSize(len) is there): a request's argument read from its block, with
+ * no view made for a short one.
+ */
+export function writeEntryFrom(
+  buf: Uint8Array,
+  p: number,
+  src: Uint8Array,
+  off: number,
+  len: number,
+): void {
+  const d = writeFrame(buf, p, len);
+  if (len < 32) { for (let k = 0; k < len; k++) buf[d + k] = src[off + k]; }
+  else buf.set(src.subarray(off, off + len), d);
+}
+
 /** Reads the entry at `p`: sets gOff/gLen; returns the offset of the next entry. */
 export function readAt(buf: Uint8Array, p: number): number {
   let b = buf[p++];
