@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { type ParserLimits, ProtocolError, RequestParser } from "../src/resp/parser.ts";
+import type { CommandArgs } from "../src/resp/arg_block.ts";
 
 const OPEN: ParserLimits = {
   protoMaxBulkLen: 512 * 1024 * 1024,
@@ -35,8 +36,9 @@ function parse(input: Uint8Array, limits: ParserLimits, step: number): Outcome {
       region.set(input.subarray(off, off + n));
       p.commit(n);
       off += n;
-      let argv: Uint8Array[] | null;
-      while ((argv = p.next(limits)) !== null) {
+      let args: CommandArgs | null;
+      while ((args = p.next(limits)) !== null) {
+        const argv = Array.isArray(args) ? args : args.views();
         commands.push(argv.map((a) => JSON.stringify(String.fromCharCode(...a))).join(" "));
       }
     }

@@ -413,6 +413,7 @@ function resolve(spec: CommandSpec, parent?: Command): Command {
     getKeys: spec.getKeys,
     getKeysAndFlags: spec.getKeysAndFlags,
     handler: spec.handler,
+    bulk: spec.bulk,
     fullName: parent ? `${parent.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes("write"),
