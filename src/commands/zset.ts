@@ -47,7 +47,13 @@ import {
   replyEmptyScan,
   setKey,
 } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  keyNumKeys,
+  keySpecAt,
+  keySpecNumKeys,
+} from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Numbers as the C library writes them (strtod itself: util/strtod.ts).
@@ -1294,6 +1300,46 @@ const storeKeys = (argv: Uint8Array[]): number[] => {
 // ---------------------------------------------------------------------------
 // Command table rows.
 
+// Arguments several rows share (as in Redis's commands/*.json).
+
+/** WEIGHTS weight [weight ...] and AGGREGATE SUM|MIN|MAX of ZUNION, ZINTER and their STORE forms. */
+const WEIGHTS_AGGREGATE_ARGS: ArgDoc[] = [
+  { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
+  {
+    name: "aggregate",
+    type: "oneof",
+    token: "AGGREGATE",
+    flags: ["optional"],
+    args: [
+      { name: "sum", type: "pure-token", token: "SUM" },
+      { name: "min", type: "pure-token", token: "MIN" },
+      { name: "max", type: "pure-token", token: "MAX" },
+    ],
+  },
+];
+
+/** LIMIT offset count of the range commands. */
+const LIMIT_ARG: ArgDoc = {
+  name: "limit",
+  type: "block",
+  token: "LIMIT",
+  flags: ["optional"],
+  args: [
+    { name: "offset", type: "integer" },
+    { name: "count", type: "integer" },
+  ],
+};
+
+/** MIN|MAX of ZMPOP and BZMPOP. */
+const MIN_MAX_ARG: ArgDoc = {
+  name: "where",
+  type: "oneof",
+  args: [
+    { name: "min", type: "pure-token", token: "MIN" },
+    { name: "max", type: "pure-token", token: "MAX" },
+  ],
+};
+
 /** Rows of the sorted-set group. */
 export const zsetCommands: CommandSpec[] = [
   {
@@ -1627,16 +1673,7 @@ export const zsetCommands: CommandSpec[] = [
         ],
       },
       { name: "rev", type: "pure-token", token: "REV", flags: ["optional"] },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrangestoreCommand,
   },
@@ -1698,16 +1735,7 @@ export const zsetCommands: CommandSpec[] = [
         since: "2.0.0",
         flags: ["optional"],
       },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrangebyscoreCommand,
   },
@@ -1737,16 +1765,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "max", type: "double" },
       { name: "min", type: "double" },
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrevrangebyscoreCommand,
   },
@@ -1772,16 +1791,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "key", type: "key" },
       { name: "min", type: "string" },
       { name: "max", type: "string" },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrangebylexCommand,
   },
@@ -1807,16 +1817,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "key", type: "key" },
       { name: "max", type: "string" },
       { name: "min", type: "string" },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrevrangebylexCommand,
   },
@@ -1947,23 +1948,12 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RW", "access", "delete"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      {
-        name: "where",
-        type: "oneof",
-        args: [
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      MIN_MAX_ARG,
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 1),
@@ -2031,24 +2021,13 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RW", "access", "delete"], 2),
     ],
     args: [
       { name: "timeout", type: "double" },
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      {
-        name: "where",
-        type: "oneof",
-        args: [
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      MIN_MAX_ARG,
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 2),
@@ -2096,27 +2075,12 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 1),
@@ -2135,27 +2099,12 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 1),
@@ -2174,11 +2123,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
@@ -2202,28 +2147,13 @@ export const zsetCommands: CommandSpec[] = [
       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
     keySpecs: [
       keySpecAt(["OW", "update"]),
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
     ],
     getKeys: storeKeys,
     handler: zunionstoreCommand,
@@ -2242,28 +2172,13 @@ export const zsetCommands: CommandSpec[] = [
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
     keySpecs: [
       keySpecAt(["OW", "update"]),
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
     ],
     getKeys: storeKeys,
     handler: zinterstoreCommand,
@@ -2282,11 +2197,7 @@ export const zsetCommands: CommandSpec[] = [
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
     keySpecs: [
       keySpecAt(["OW", "update"]),
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
@@ -2309,11 +2220,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
