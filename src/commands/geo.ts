@@ -32,7 +32,7 @@ import {
   searchCells,
 } from "../util/geohash.ts";
 import { formatHumanDouble } from "../util/long_double.ts";
-import { getDouble, getLongLong } from "./args.ts";
+import { getDouble, getLongLong, ORDER_ARG } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import {
   convertToListpackIfNeeded,
@@ -581,17 +581,6 @@ function countBlockArg(anySince?: string): ArgDoc {
     args: [{ name: "count", type: "integer", token: "COUNT" }, any],
   };
 }
-
-/** ASC or DESC. */
-const ORDER_ARG: ArgDoc = {
-  name: "order",
-  type: "oneof",
-  flags: ["optional"],
-  args: [
-    { name: "asc", type: "pure-token", token: "ASC" },
-    { name: "desc", type: "pure-token", token: "DESC" },
-  ],
-};
 
 /** GEOSEARCH's FROMMEMBER member | FROMLONLAT longitude latitude. */
 const FROM_ARG: ArgDoc = {

@@ -18,7 +18,7 @@ import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { strtodPrefix } from "../util/strtod.ts";
-import { getLong } from "./args.ts";
+import { getLong, LIMIT_ARG, ORDER_ARG } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import { type ArgDoc, type CommandSpec, type KeySpec, keySpecAt } from "../server/command_table.ts";
 
@@ -293,16 +293,7 @@ const SORT_ARGS: ArgDoc[] = [
     token: "BY",
     flags: ["optional"],
   },
-  {
-    name: "limit",
-    type: "block",
-    token: "LIMIT",
-    flags: ["optional"],
-    args: [
-      { name: "offset", type: "integer" },
-      { name: "count", type: "integer" },
-    ],
-  },
+  LIMIT_ARG,
   {
     name: "get-pattern",
     type: "pattern",
@@ -311,15 +302,7 @@ const SORT_ARGS: ArgDoc[] = [
     token: "GET",
     flags: ["optional", "multiple", "multiple_token"],
   },
-  {
-    name: "order",
-    type: "oneof",
-    flags: ["optional"],
-    args: [
-      { name: "asc", type: "pure-token", token: "ASC" },
-      { name: "desc", type: "pure-token", token: "DESC" },
-    ],
-  },
+  ORDER_ARG,
   { name: "sorting", type: "pure-token", token: "ALPHA", flags: ["optional"] },
 ];
 

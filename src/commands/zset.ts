@@ -32,7 +32,14 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { formatDouble } from "../util/fpconv.ts";
 import { strtodPrefix } from "../util/strtod.ts";
-import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
+import {
+  getDouble,
+  getLong,
+  getMpopArgs,
+  getPositiveLong,
+  getRandomCount,
+  LIMIT_ARG,
+} from "./args.ts";
 import { arrayLen, loopBound } from "./hash.ts";
 import {
   dbAddBytes,
@@ -1317,18 +1324,6 @@ const WEIGHTS_AGGREGATE_ARGS: ArgDoc[] = [
     ],
   },
 ];
-
-/** LIMIT offset count of the range commands. */
-const LIMIT_ARG: ArgDoc = {
-  name: "limit",
-  type: "block",
-  token: "LIMIT",
-  flags: ["optional"],
-  args: [
-    { name: "offset", type: "integer" },
-    { name: "count", type: "integer" },
-  ],
-};
 
 /** MIN|MAX of ZMPOP and BZMPOP. */
 const MIN_MAX_ARG: ArgDoc = {
