@@ -275,15 +275,46 @@ Deno.test("aof: with the default aof-use-rdb-preamble yes the base is an RDB fil
   }
 });
 
+/**
+ * Our server and valkey-server side by side, each on its own directory under a
+ * fresh temp dir (`ours` from `options`, the reference from `refArgs`), with a
+ * client on each.
+ */
+async function withOursAndValkey(
+  options: (oursDir: string) => ServerOptions,
+  refArgs: (refDir: string) => string[],
+  fn: (ours: RawClient, ref: RawClient, oursDir: string, refDir: string) => Promise<void>,
+): Promise<void> {
+  const [root, cleanup] = await tempDir();
+  const oursDir = `${root}/ours`;
+  const refDir = `${root}/ref`;
+  await Deno.mkdir(oursDir);
+  await Deno.mkdir(refDir);
+  try {
+    const srv = await startServer(options(oursDir));
+    try {
+      await withReference(async (refPort) => {
+        const ours = await RawClient.connect(srv.port);
+        const ref = await connectRetry(refPort);
+        try {
+          await fn(ours, ref, oursDir, refDir);
+        } finally {
+          ours.close();
+          ref.close();
+        }
+      }, refArgs(refDir));
+    } finally {
+      await srv.close();
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
 Deno.test({
   name: "aof: manifest, file names and incr bytes match valkey-server's for the same commands",
   ignore: !REFERENCE_IS_VALKEY,
   fn: async () => {
-    const [root, cleanup] = await tempDir();
-    const oursDir = `${root}/ours`;
-    const refDir = `${root}/ref`;
-    await Deno.mkdir(oursDir);
-    await Deno.mkdir(refDir);
     const at = Date.now() + 3_600_000;
     const seq1: Arg[][] = [
       ["SET", "a", "1"],
@@ -306,82 +337,70 @@ Deno.test({
       ["DEL", "b"],
     ];
     const seq2: Arg[][] = [["SET", "after", "rewrite"], ["SELECT", "1"], ["RPUSH", "r", "1"]];
-    try {
-      const srv = await startServer(aofOptions(oursDir));
-      try {
-        await withReference(async (refPort) => {
-          const ours = await RawClient.connect(srv.port);
-          const ref = await connectRetry(refPort);
-          try {
-            const files = async () => ({
-              ours: await listDir(`${oursDir}/appendonlydir`),
-              ref: await listDir(`${refDir}/appendonlydir`),
-            });
-            // valkey accepts connections before it creates its files.
-            const start = ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof"];
-            start.push("appendonly.aof.manifest");
-            await waitUntil(
-              async () =>
-                (await files().catch(() => ({ ref: [] as string[] }))).ref.join() === start.join(),
-              "valkey's AOF files",
-            );
-            let f = await files();
-            assert.deepEqual(f.ours, f.ref);
-            assert.deepEqual(f.ours, [
-              "appendonly.aof.1.base.aof",
-              "appendonly.aof.1.incr.aof",
-              "appendonly.aof.manifest",
-            ]);
-            assert.deepEqual(await pipeline(ours, seq1), await pipeline(ref, seq1));
-            // valkey writes before it replies; ours too (the reply came after the write).
-            const incr = "appendonlydir/appendonly.aof.1.incr.aof";
-            assert.equal(await readText(`${oursDir}/${incr}`), await readText(`${refDir}/${incr}`));
-            for (const c of [ours, ref]) {
-              assert.equal(
-                await c.call("BGREWRITEAOF"),
-                "+Background append only file rewriting started\r\n",
-              );
-              await waitRewriteDone(c);
-            }
-            // valkey unlinks the history files in the background.
-            await waitUntil(
-              async () => (await files()).ref.length === 3,
-              "valkey's history files to go",
-            );
-            f = await files();
-            assert.deepEqual(f.ours, f.ref);
-            assert.deepEqual(f.ours, [
-              "appendonly.aof.2.base.aof",
-              "appendonly.aof.2.incr.aof",
-              "appendonly.aof.manifest",
-            ]);
-            const manifest = "appendonlydir/appendonly.aof.manifest";
-            assert.equal(
-              await readText(`${oursDir}/${manifest}`),
-              await readText(`${refDir}/${manifest}`),
-            );
-            // The bases hold the same commands (keys in another order).
-            const base = "appendonlydir/appendonly.aof.2.base.aof";
-            const lines = async (p: string) => (await readText(p)).split("*").sort();
-            assert.deepEqual(await lines(`${oursDir}/${base}`), await lines(`${refDir}/${base}`));
-            await pipeline(ours, seq2);
-            await pipeline(ref, seq2);
-            const incr2 = "appendonlydir/appendonly.aof.2.incr.aof";
-            assert.equal(
-              await readText(`${oursDir}/${incr2}`),
-              await readText(`${refDir}/${incr2}`),
-            );
-          } finally {
-            ours.close();
-            ref.close();
-          }
-        }, ["--dir", refDir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"]);
-      } finally {
-        await srv.close();
-      }
-    } finally {
-      await cleanup();
-    }
+    await withOursAndValkey(
+      (oursDir) => aofOptions(oursDir),
+      (refDir) => ["--dir", refDir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+      async (ours, ref, oursDir, refDir) => {
+        const files = async () => ({
+          ours: await listDir(`${oursDir}/appendonlydir`),
+          ref: await listDir(`${refDir}/appendonlydir`),
+        });
+        // valkey accepts connections before it creates its files.
+        const start = ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof"];
+        start.push("appendonly.aof.manifest");
+        await waitUntil(
+          async () =>
+            (await files().catch(() => ({ ref: [] as string[] }))).ref.join() === start.join(),
+          "valkey's AOF files",
+        );
+        let f = await files();
+        assert.deepEqual(f.ours, f.ref);
+        assert.deepEqual(f.ours, [
+          "appendonly.aof.1.base.aof",
+          "appendonly.aof.1.incr.aof",
+          "appendonly.aof.manifest",
+        ]);
+        assert.deepEqual(await pipeline(ours, seq1), await pipeline(ref, seq1));
+        // valkey writes before it replies; ours too (the reply came after the write).
+        const incr = "appendonlydir/appendonly.aof.1.incr.aof";
+        assert.equal(await readText(`${oursDir}/${incr}`), await readText(`${refDir}/${incr}`));
+        for (const c of [ours, ref]) {
+          assert.equal(
+            await c.call("BGREWRITEAOF"),
+            "+Background append only file rewriting started\r\n",
+          );
+          await waitRewriteDone(c);
+        }
+        // valkey unlinks the history files in the background.
+        await waitUntil(
+          async () => (await files()).ref.length === 3,
+          "valkey's history files to go",
+        );
+        f = await files();
+        assert.deepEqual(f.ours, f.ref);
+        assert.deepEqual(f.ours, [
+          "appendonly.aof.2.base.aof",
+          "appendonly.aof.2.incr.aof",
+          "appendonly.aof.manifest",
+        ]);
+        const manifest = "appendonlydir/appendonly.aof.manifest";
+        assert.equal(
+          await readText(`${oursDir}/${manifest}`),
+          await readText(`${refDir}/${manifest}`),
+        );
+        // The bases hold the same commands (keys in another order).
+        const base = "appendonlydir/appendonly.aof.2.base.aof";
+        const lines = async (p: string) => (await readText(p)).split("*").sort();
+        assert.deepEqual(await lines(`${oursDir}/${base}`), await lines(`${refDir}/${base}`));
+        await pipeline(ours, seq2);
+        await pipeline(ref, seq2);
+        const incr2 = "appendonlydir/appendonly.aof.2.incr.aof";
+        assert.equal(
+          await readText(`${oursDir}/${incr2}`),
+          await readText(`${refDir}/${incr2}`),
+        );
+      },
+    );
   },
 });
 
@@ -389,57 +408,40 @@ Deno.test({
   name: "aof: CONFIG SET appendonly yes starts with a rewrite, as valkey-server does",
   ignore: !REFERENCE_IS_VALKEY,
   fn: async () => {
-    const [root, cleanup] = await tempDir();
-    const oursDir = `${root}/ours`;
-    const refDir = `${root}/ref`;
-    await Deno.mkdir(oursDir);
-    await Deno.mkdir(refDir);
-    try {
-      const srv = await startServer({ dir: oursDir, "aof-use-rdb-preamble": "no" });
-      try {
-        await withReference(async (refPort) => {
-          const ours = await RawClient.connect(srv.port);
-          const ref = await connectRetry(refPort);
-          try {
-            for (const c of [ours, ref]) {
-              assert.equal(await c.call("SET", "k", "v"), "+OK\r\n");
-              assert.equal(await c.call("CONFIG", "SET", "appendonly", "yes"), "+OK\r\n");
-              await c.call("SET", "during", "1");
-              await waitRewriteDone(c);
-              assert.match(await c.call("INFO", "persistence"), /aof_enabled:1\r\n/);
-              await c.call("SET", "after", "2");
-            }
-            for (
-              const name of [
-                "appendonly.aof.manifest",
-                "appendonly.aof.1.base.aof",
-                "appendonly.aof.1.incr.aof",
-              ]
-            ) {
-              assert.equal(
-                await readText(`${oursDir}/appendonlydir/${name}`),
-                await readText(`${refDir}/appendonlydir/${name}`),
-                name,
-              );
-            }
-            for (const c of [ours, ref]) {
-              assert.equal(await c.call("CONFIG", "SET", "appendonly", "no"), "+OK\r\n");
-              assert.match(await c.call("INFO", "persistence"), /aof_enabled:0\r\n/);
-              await c.call("SET", "not", "logged");
-            }
-            const incr = "appendonlydir/appendonly.aof.1.incr.aof";
-            assert.equal(await readText(`${oursDir}/${incr}`), await readText(`${refDir}/${incr}`));
-          } finally {
-            ours.close();
-            ref.close();
-          }
-        }, ["--dir", refDir, "--aof-use-rdb-preamble", "no"]);
-      } finally {
-        await srv.close();
-      }
-    } finally {
-      await cleanup();
-    }
+    await withOursAndValkey(
+      (oursDir) => ({ dir: oursDir, "aof-use-rdb-preamble": "no" }),
+      (refDir) => ["--dir", refDir, "--aof-use-rdb-preamble", "no"],
+      async (ours, ref, oursDir, refDir) => {
+        for (const c of [ours, ref]) {
+          assert.equal(await c.call("SET", "k", "v"), "+OK\r\n");
+          assert.equal(await c.call("CONFIG", "SET", "appendonly", "yes"), "+OK\r\n");
+          await c.call("SET", "during", "1");
+          await waitRewriteDone(c);
+          assert.match(await c.call("INFO", "persistence"), /aof_enabled:1\r\n/);
+          await c.call("SET", "after", "2");
+        }
+        for (
+          const name of [
+            "appendonly.aof.manifest",
+            "appendonly.aof.1.base.aof",
+            "appendonly.aof.1.incr.aof",
+          ]
+        ) {
+          assert.equal(
+            await readText(`${oursDir}/appendonlydir/${name}`),
+            await readText(`${refDir}/appendonlydir/${name}`),
+            name,
+          );
+        }
+        for (const c of [ours, ref]) {
+          assert.equal(await c.call("CONFIG", "SET", "appendonly", "no"), "+OK\r\n");
+          assert.match(await c.call("INFO", "persistence"), /aof_enabled:0\r\n/);
+          await c.call("SET", "not", "logged");
+        }
+        const incr = "appendonlydir/appendonly.aof.1.incr.aof";
+        assert.equal(await readText(`${oursDir}/${incr}`), await readText(`${refDir}/${incr}`));
+      },
+    );
   },
 });
 

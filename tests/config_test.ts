@@ -177,79 +177,53 @@ Deno.test("CONFIG GET patterns, aliases, hidden configs, dedup", () => {
 Deno.test("CONFIG SET values and error texts", () => {
   const c = new Config("/tmp");
   const prefix = (n: string) => `CONFIG SET failed (possibly related to argument '${n}') - `;
-  assert.equal(
-    setError(c, [["port", "abc"]]),
-    prefix("port") + "argument couldn't be parsed into an integer",
-  );
-  assert.equal(
-    setError(c, [["port", "99999"]]),
-    prefix("port") + "argument must be between 0 and 65535 inclusive",
-  );
-  assert.equal(
-    setError(c, [["PORT", "01"]]),
-    prefix("port") + "argument couldn't be parsed into an integer",
-  );
+  // One parameter each: the error names it (lower-cased) after the prefix.
+  const failures: [string, string, string][] = [
+    ["port", "abc", "argument couldn't be parsed into an integer"],
+    ["port", "99999", "argument must be between 0 and 65535 inclusive"],
+    ["PORT", "01", "argument couldn't be parsed into an integer"],
+    ["databases", "3", "can't set immutable config"],
+    ["dir", "/tmp", "can't set protected config"],
+    ["dbfilename", "x", "can't set protected config"],
+    ["maxmemory", "1x", "argument must be a memory value"],
+    [
+      "loglevel",
+      "foo",
+      "argument(s) must be one of the following: debug, verbose, notice, warning, nothing",
+    ],
+    ["slave-read-only", "maybe", "argument must be 'yes' or 'no'"],
+    ["save", "1 2 3", "Invalid save parameters"],
+    ["save", "100  10", "Invalid save parameters"],
+    ["notify-keyspace-events", "q", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."],
+    ["maxmemory-clients", "101%", "percentage argument must be less or equal to 100"],
+    [
+      "slowlog-log-slower-than",
+      "-2",
+      "argument must be between -1 and 9223372036854775807 inclusive",
+    ],
+    ["maxclients", "0", "argument must be between 1 and 4294967295 inclusive"],
+    [
+      "shutdown-on-sigint",
+      "nosave save",
+      "shutdown options SAVE and NOSAVE can't be used simultaneously",
+    ],
+    [
+      "client-output-buffer-limit",
+      "master 1 2 3",
+      "Invalid client class specified in buffer limit configuration.",
+    ],
+    ["replicaof", "no one", "can't set immutable config"],
+  ];
+  for (const [name, value, error] of failures) {
+    assert.equal(setError(c, [[name, value]]), prefix(name.toLowerCase()) + error, name);
+  }
   assert.equal(
     setError(c, [["foo", "bar"]]),
     "Unknown option or number of arguments for CONFIG SET - 'foo'",
   );
   assert.equal(
-    setError(c, [["databases", "3"]]),
-    prefix("databases") + "can't set immutable config",
-  );
-  assert.equal(setError(c, [["dir", "/tmp"]]), prefix("dir") + "can't set protected config");
-  assert.equal(
-    setError(c, [["dbfilename", "x"]]),
-    prefix("dbfilename") + "can't set protected config",
-  );
-  assert.equal(
     setError(c, [["maxmemory", "5"], ["MAXMEMORY", "6"]]),
     prefix("MAXMEMORY") + "duplicate parameter",
-  );
-  assert.equal(
-    setError(c, [["maxmemory", "1x"]]),
-    prefix("maxmemory") + "argument must be a memory value",
-  );
-  assert.equal(
-    setError(c, [["loglevel", "foo"]]),
-    prefix("loglevel") +
-      "argument(s) must be one of the following: debug, verbose, notice, warning, nothing",
-  );
-  assert.equal(
-    setError(c, [["slave-read-only", "maybe"]]),
-    prefix("slave-read-only") + "argument must be 'yes' or 'no'",
-  );
-  assert.equal(setError(c, [["save", "1 2 3"]]), prefix("save") + "Invalid save parameters");
-  assert.equal(setError(c, [["save", "100  10"]]), prefix("save") + "Invalid save parameters");
-  assert.equal(
-    setError(c, [["notify-keyspace-events", "q"]]),
-    prefix("notify-keyspace-events") + "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.",
-  );
-  assert.equal(
-    setError(c, [["maxmemory-clients", "101%"]]),
-    prefix("maxmemory-clients") + "percentage argument must be less or equal to 100",
-  );
-  assert.equal(
-    setError(c, [["slowlog-log-slower-than", "-2"]]),
-    prefix("slowlog-log-slower-than") +
-      "argument must be between -1 and 9223372036854775807 inclusive",
-  );
-  assert.equal(
-    setError(c, [["maxclients", "0"]]),
-    prefix("maxclients") + "argument must be between 1 and 4294967295 inclusive",
-  );
-  assert.equal(
-    setError(c, [["shutdown-on-sigint", "nosave save"]]),
-    prefix("shutdown-on-sigint") + "shutdown options SAVE and NOSAVE can't be used simultaneously",
-  );
-  assert.equal(
-    setError(c, [["client-output-buffer-limit", "master 1 2 3"]]),
-    prefix("client-output-buffer-limit") +
-      "Invalid client class specified in buffer limit configuration.",
-  );
-  assert.equal(
-    setError(c, [["replicaof", "no one"]]),
-    prefix("replicaof") + "can't set immutable config",
   );
   // The first error found while checking names wins.
   assert.equal(

@@ -21,6 +21,7 @@ import {
   type Row,
   withClient,
   withServer,
+  WRONGTYPE_REPLY,
 } from "./helpers.ts";
 import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
 import {
@@ -181,10 +182,7 @@ const HASH_R2: Row[] = [
   [["set", "str2", "x"], "+OK\r\n"],
   [["hincrbyfloat", "str2", "f", "x"], "-ERR value is not a valid float\r\n"],
   [["hincrbyfloat", "str2", "f", "inf"], "-ERR value is NaN or Infinity\r\n"],
-  [
-    ["hincrbyfloat", "str2", "f", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["hincrbyfloat", "str2", "f", "1"], WRONGTYPE_REPLY],
   // HRANDFIELD argument errors and deterministic shapes
   [["hrandfield", "h", "1", "withvalue"], "-ERR syntax error\r\n"],
   [["hrandfield", "h", "1", "withvalues", "x"], "-ERR syntax error\r\n"],
@@ -262,50 +260,26 @@ const HASH_R2: Row[] = [
   [["hscan", "nokey", "0", "count", "0"], "*2\r\n$1\r\n0\r\n*0\r\n"],
   // WRONGTYPE everywhere
   [["set", "str", "x"], "+OK\r\n"],
-  [
-    ["hset", "str", "a", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["hmset", "str", "a", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["hsetnx", "str", "a", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [["hget", "str", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["hmget", "str", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["hdel", "str", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["hlen", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["hstrlen", "str", "a"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["hexists", "str", "a"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [["hkeys", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["hvals", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["hgetall", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["hincrby", "str", "a", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["hset", "str", "a", "1"], WRONGTYPE_REPLY],
+  [["hmset", "str", "a", "1"], WRONGTYPE_REPLY],
+  [["hsetnx", "str", "a", "1"], WRONGTYPE_REPLY],
+  [["hget", "str", "a"], WRONGTYPE_REPLY],
+  [["hmget", "str", "a"], WRONGTYPE_REPLY],
+  [["hdel", "str", "a"], WRONGTYPE_REPLY],
+  [["hlen", "str"], WRONGTYPE_REPLY],
+  [["hstrlen", "str", "a"], WRONGTYPE_REPLY],
+  [["hexists", "str", "a"], WRONGTYPE_REPLY],
+  [["hkeys", "str"], WRONGTYPE_REPLY],
+  [["hvals", "str"], WRONGTYPE_REPLY],
+  [["hgetall", "str"], WRONGTYPE_REPLY],
+  [["hincrby", "str", "a", "1"], WRONGTYPE_REPLY],
   [["hincrby", "str", "a", "x"], "-ERR value is not an integer or out of range\r\n"],
-  [
-    ["hincrbyfloat", "str", "a", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["hincrbyfloat", "str", "a", "1"], WRONGTYPE_REPLY],
   [["hincrbyfloat", "str", "a", "x"], "-ERR value is not a valid float\r\n"],
-  [["hrandfield", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["hrandfield", "str", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["hrandfield", "str"], WRONGTYPE_REPLY],
+  [["hrandfield", "str", "1"], WRONGTYPE_REPLY],
   [["hrandfield", "str", "x"], "-ERR value is not an integer or out of range\r\n"],
-  [["hscan", "str", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+  [["hscan", "str", "0"], WRONGTYPE_REPLY],
   [["hscan", "str", "x"], "-ERR invalid cursor\r\n"],
   [["get", "str"], "$1\r\nx\r\n"],
   // arity
@@ -366,7 +340,7 @@ const HASH_R3: Row[] = [
   [["hscan", "h", "x"], "-ERR invalid cursor\r\n"],
   [["hset", "str", "x", "y"], ":1\r\n"],
   [["set", "str", "x"], "+OK\r\n"],
-  [["hgetall", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+  [["hgetall", "str"], WRONGTYPE_REPLY],
 ];
 
 /** Encoding conversions driven by CONFIG SET hash-max-listpack-*. */

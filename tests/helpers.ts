@@ -427,6 +427,9 @@ export const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
 export const int = (n: number | bigint): string => `:${n}\r\n`;
 /** RESP2 array header followed by already encoded items. */
 export const arr = (items: string[]): string => `*${items.length}\r\n${items.join("")}`;
+/** The WRONGTYPE error reply, as Redis 7.2 words it. */
+export const WRONGTYPE_REPLY =
+  "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 
 /** `prefix` + each whole number from `from` to `to` ("a1".."aN" member and argument lists). */
 export function range(prefix: string, from: number, to: number): string[] {

@@ -21,6 +21,7 @@ import {
   withClient,
   withConnections,
   withServer,
+  WRONGTYPE_REPLY,
 } from "./helpers.ts";
 import { withIoredis } from "./clients.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
@@ -95,94 +96,40 @@ const CASES: [string[], string | null][][] = [
   ],
   [
     [["SET", "s", "v"], "+OK\r\n"],
-    [["LPUSH", "s", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [["RPUSH", "s", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [
-      ["LPUSHX", "s", "a"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["RPUSHX", "s", "a"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [["LPOP", "s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [["RPOP", "s", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [["LLEN", "s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [
-      ["LRANGE", "s", "0", "1"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["LPUSH", "s", "a"], WRONGTYPE_REPLY],
+    [["RPUSH", "s", "a"], WRONGTYPE_REPLY],
+    [["LPUSHX", "s", "a"], WRONGTYPE_REPLY],
+    [["RPUSHX", "s", "a"], WRONGTYPE_REPLY],
+    [["LPOP", "s"], WRONGTYPE_REPLY],
+    [["RPOP", "s", "0"], WRONGTYPE_REPLY],
+    [["LLEN", "s"], WRONGTYPE_REPLY],
+    [["LRANGE", "s", "0", "1"], WRONGTYPE_REPLY],
     [["LRANGE", "s", "a", "1"], "-ERR value is not an integer or out of range\r\n"],
-    [
-      ["LINDEX", "s", "0"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["LINDEX", "s", "x"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["LSET", "s", "0", "x"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["LSET", "s", "x", "x"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["LINSERT", "s", "BEFORE", "a", "b"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["LINDEX", "s", "0"], WRONGTYPE_REPLY],
+    [["LINDEX", "s", "x"], WRONGTYPE_REPLY],
+    [["LSET", "s", "0", "x"], WRONGTYPE_REPLY],
+    [["LSET", "s", "x", "x"], WRONGTYPE_REPLY],
+    [["LINSERT", "s", "BEFORE", "a", "b"], WRONGTYPE_REPLY],
     [["LINSERT", "s", "MIDDLE", "a", "b"], "-ERR syntax error\r\n"],
-    [
-      ["LREM", "s", "0", "a"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["LREM", "s", "0", "a"], WRONGTYPE_REPLY],
     [["LREM", "s", "x", "a"], "-ERR value is not an integer or out of range\r\n"],
-    [
-      ["LTRIM", "s", "0", "1"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["LTRIM", "s", "0", "1"], WRONGTYPE_REPLY],
     [["LTRIM", "s", "x", "1"], "-ERR value is not an integer or out of range\r\n"],
-    [["LPOS", "s", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+    [["LPOS", "s", "a"], WRONGTYPE_REPLY],
     [
       ["LPOS", "s", "a", "RANK", "0"],
       "-ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list\r\n",
     ],
-    [
-      ["LMOVE", "s", "l", "LEFT", "RIGHT"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["RPOPLPUSH", "s", "l"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["LMPOP", "1", "s", "LEFT"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["LMPOP", "2", "nokey", "s", "LEFT"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [["BLPOP", "s", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [
-      ["BLPOP", "nokey", "s", "0"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [["BRPOP", "s", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-    [
-      ["BLMOVE", "s", "l", "LEFT", "LEFT", "0"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["BRPOPLPUSH", "s", "l", "0"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
-    [
-      ["BLMPOP", "0", "1", "s", "LEFT"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["LMOVE", "s", "l", "LEFT", "RIGHT"], WRONGTYPE_REPLY],
+    [["RPOPLPUSH", "s", "l"], WRONGTYPE_REPLY],
+    [["LMPOP", "1", "s", "LEFT"], WRONGTYPE_REPLY],
+    [["LMPOP", "2", "nokey", "s", "LEFT"], WRONGTYPE_REPLY],
+    [["BLPOP", "s", "0"], WRONGTYPE_REPLY],
+    [["BLPOP", "nokey", "s", "0"], WRONGTYPE_REPLY],
+    [["BRPOP", "s", "0"], WRONGTYPE_REPLY],
+    [["BLMOVE", "s", "l", "LEFT", "LEFT", "0"], WRONGTYPE_REPLY],
+    [["BRPOPLPUSH", "s", "l", "0"], WRONGTYPE_REPLY],
+    [["BLMPOP", "0", "1", "s", "LEFT"], WRONGTYPE_REPLY],
     [["GET", "s"], "$1\r\nv\r\n"],
   ],
   [
@@ -320,15 +267,9 @@ const CASES: [string[], string | null][][] = [
     [["RPOPLPUSH", "dst", "dst"], "$1\r\nb\r\n"],
     [["RPOPLPUSH", "nokey", "dst"], "$-1\r\n"],
     [["SET", "s", "x"], "+OK\r\n"],
-    [
-      ["RPOPLPUSH", "dst", "s"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["RPOPLPUSH", "dst", "s"], WRONGTYPE_REPLY],
     [["RPOPLPUSH", "nokey", "s"], "$-1\r\n"],
-    [
-      ["LMOVE", "dst", "s", "LEFT", "LEFT"],
-      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-    ],
+    [["LMOVE", "dst", "s", "LEFT", "LEFT"], WRONGTYPE_REPLY],
     [["LRANGE", "dst", "0", "-1"], "*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n"],
   ],
   [

@@ -7,22 +7,15 @@
  */
 
 import assert from "node:assert/strict";
-import { RawClient, tempDir, waitUntil } from "./helpers.ts";
+import { freePort, RawClient, tempDir, waitUntil } from "./helpers.ts";
 import { startServer } from "../mod.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const KEYS = 20000;
 
-function freePortNumber(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const p = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return p;
-}
-
 /** A main.ts process on `dir`; `readUntil` reads its log up to a line (`Server initialized`: it listens). */
 function spawnMain(dir: string, extra: string[]) {
-  const port = freePortNumber();
+  const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", MAIN, "--port", String(port), "--dir", dir, ...extra],
     stdout: "piped",
@@ -109,7 +102,20 @@ async function checkLoading(c: RawClient, totalBytes: number): Promise<void> {
   assert.match(infoField(info, "loading_rdb_used_mem") ?? "", /^\d+$/, info);
 }
 
-Deno.test("loading: clients get -LOADING and INFO loading:1 during the RDB load, then the data", async () => {
+/**
+ * Saves the KEYS-key dataset into a fresh dir and starts main.ts loading it at
+ * `keyLoadDelay` microseconds a key, with save points (SHUTDOWN must not save);
+ * runs `whileLoading` on a client once it listens, then expects exit code 0 and
+ * the RDB file as it was. Returns the process's log.
+ */
+async function slowRdbLoad(
+  keyLoadDelay: string,
+  whileLoading: (
+    c: RawClient,
+    m: ReturnType<typeof spawnMain>,
+    fileLength: number,
+  ) => Promise<void>,
+): Promise<string> {
   const [dir, cleanup] = await tempDir();
   try {
     const src = await startServer({ dir });
@@ -120,12 +126,11 @@ Deno.test("loading: clients get -LOADING and INFO loading:1 during the RDB load,
       await src.close();
     }
     const file = await Deno.readFile(`${dir}/dump.rdb`);
-    // 20,000 keys at 100 us each: about two seconds of load. Save points: SHUTDOWN must not save.
     const m = spawnMain(dir, [
       "--save",
       "3600 1",
       "--key-load-delay",
-      "100",
+      keyLoadDelay,
       "--loading-process-events-interval-bytes",
       "1024",
     ]);
@@ -133,120 +138,62 @@ Deno.test("loading: clients get -LOADING and INFO loading:1 during the RDB load,
       assert.ok(await m.readUntil("Server initialized"), m.log());
       const c = await RawClient.connect(m.port);
       try {
-        await checkLoading(c, file.length);
-        await waitLoaded(c);
-        const info = await c.call("INFO", "persistence");
-        assert.equal(infoField(info, "loading_total_bytes"), undefined, info);
-        assert.equal(infoField(info, "rdb_last_load_keys_loaded"), String(KEYS), info);
-        assert.equal(await c.call("DBSIZE"), `:${KEYS}\r\n`);
-        assert.equal(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
-        assert.equal(await c.call("PING"), "+PONG\r\n");
-        await c.send("SHUTDOWN", "NOSAVE");
-        await c.readUntilClosed();
+        await whileLoading(c, m, file.length);
       } finally {
         c.close();
       }
       assert.equal(await m.finish(), 0, m.log());
-      assert.match(m.log(), /Done loading RDB, keys loaded: 20000, keys expired: 0\./);
-      assert.match(m.log(), /Ready to accept connections/);
     } finally {
       try {
         m.child.kill();
       } catch { /* exited */ }
     }
     assert.deepEqual(await Deno.readFile(`${dir}/dump.rdb`), file);
+    return m.log();
   } finally {
     await cleanup();
   }
+}
+
+Deno.test("loading: clients get -LOADING and INFO loading:1 during the RDB load, then the data", async () => {
+  // 20,000 keys at 100 us each: about two seconds of load.
+  const log = await slowRdbLoad("100", async (c, _m, fileLength) => {
+    await checkLoading(c, fileLength);
+    await waitLoaded(c);
+    const info = await c.call("INFO", "persistence");
+    assert.equal(infoField(info, "loading_total_bytes"), undefined, info);
+    assert.equal(infoField(info, "rdb_last_load_keys_loaded"), String(KEYS), info);
+    assert.equal(await c.call("DBSIZE"), `:${KEYS}\r\n`);
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+    assert.equal(await c.call("PING"), "+PONG\r\n");
+    await c.send("SHUTDOWN", "NOSAVE");
+    await c.readUntilClosed();
+  });
+  assert.match(log, /Done loading RDB, keys loaded: 20000, keys expired: 0\./);
+  assert.match(log, /Ready to accept connections/);
 });
 
 Deno.test("loading: SHUTDOWN during the load exits at once without saving over the file", async () => {
-  const [dir, cleanup] = await tempDir();
-  try {
-    const src = await startServer({ dir });
-    try {
-      populate(src);
-      assert.equal(src.exec("SAVE"), "+OK\r\n");
-    } finally {
-      await src.close();
-    }
-    const file = await Deno.readFile(`${dir}/dump.rdb`);
-    const m = spawnMain(dir, [
-      "--save",
-      "3600 1",
-      "--key-load-delay",
-      "1000",
-      "--loading-process-events-interval-bytes",
-      "1024",
-    ]);
-    try {
-      assert.ok(await m.readUntil("Server initialized"), m.log());
-      const c = await RawClient.connect(m.port);
-      try {
-        assert.equal(
-          await c.call("GET", "key:1"),
-          "-LOADING Redis is loading the dataset in memory\r\n",
-        );
-        // SHUTDOWN (even SAVE) is NOSAVE while loading: a half-read dataset is never saved.
-        await c.send("SHUTDOWN", "SAVE");
-        await c.readUntilClosed();
-      } finally {
-        c.close();
-      }
-      assert.equal(await m.finish(), 0, m.log());
-      assert.doesNotMatch(m.log(), /Done loading RDB|Ready to accept/);
-    } finally {
-      try {
-        m.child.kill();
-      } catch { /* exited */ }
-    }
-    assert.deepEqual(await Deno.readFile(`${dir}/dump.rdb`), file);
-  } finally {
-    await cleanup();
-  }
+  const log = await slowRdbLoad("1000", async (c) => {
+    assert.equal(
+      await c.call("GET", "key:1"),
+      "-LOADING Redis is loading the dataset in memory\r\n",
+    );
+    // SHUTDOWN (even SAVE) is NOSAVE while loading: a half-read dataset is never saved.
+    await c.send("SHUTDOWN", "SAVE");
+    await c.readUntilClosed();
+  });
+  assert.doesNotMatch(log, /Done loading RDB|Ready to accept/);
 });
 
 Deno.test("loading: SIGTERM during the load exits 0 without saving", async () => {
-  const [dir, cleanup] = await tempDir();
-  try {
-    const src = await startServer({ dir });
-    try {
-      populate(src);
-      assert.equal(src.exec("SAVE"), "+OK\r\n");
-    } finally {
-      await src.close();
-    }
-    const file = await Deno.readFile(`${dir}/dump.rdb`);
-    const m = spawnMain(dir, [
-      "--save",
-      "3600 1",
-      "--key-load-delay",
-      "1000",
-      "--loading-process-events-interval-bytes",
-      "1024",
-    ]);
-    try {
-      assert.ok(await m.readUntil("Server initialized"), m.log());
-      const c = await RawClient.connect(m.port);
-      try {
-        assert.match(await c.call("INFO", "persistence"), /\r\nloading:1\r\n/);
-        m.child.kill("SIGTERM");
-        await c.readUntilClosed();
-      } finally {
-        c.close();
-      }
-      assert.equal(await m.finish(), 0, m.log());
-      assert.match(m.log(), /Received shutdown signal during loading, scheduling shutdown\./);
-      assert.doesNotMatch(m.log(), /Saving the final RDB snapshot|Done loading RDB/);
-    } finally {
-      try {
-        m.child.kill();
-      } catch { /* exited */ }
-    }
-    assert.deepEqual(await Deno.readFile(`${dir}/dump.rdb`), file);
-  } finally {
-    await cleanup();
-  }
+  const log = await slowRdbLoad("1000", async (c, m) => {
+    assert.match(await c.call("INFO", "persistence"), /\r\nloading:1\r\n/);
+    m.child.kill("SIGTERM");
+    await c.readUntilClosed();
+  });
+  assert.match(log, /Received shutdown signal during loading, scheduling shutdown\./);
+  assert.doesNotMatch(log, /Saving the final RDB snapshot|Done loading RDB/);
 });
 
 Deno.test("loading: a multi-part AOF (RDB base + incr) loads while clients get -LOADING", async () => {

@@ -23,8 +23,6 @@ import {
   withServer,
 } from "./helpers.ts";
 import { asRedis724, HAS_REFERENCE, withReference } from "./reference.ts";
-import type { RunningServer } from "../mod.ts";
-import type { Client } from "../src/server/client.ts";
 
 function cmd(...args: (string | Uint8Array)[]): string {
   return bytesToBinary(
@@ -63,65 +61,6 @@ async function exchange(port: number, data: string | Uint8Array, quietMs = 150):
       conn.close();
     } catch { /* closed */ }
   }
-}
-
-/** Test-only command emitting each reply type (Redis's DEBUG PROTOCOL <type> payloads). */
-function registerProtoCommand(srv: RunningServer): void {
-  srv.server.commands.register([{
-    name: "x-proto",
-    arity: 2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    group: "server",
-    since: "0.0.0",
-    summary: "test only",
-    handler: (c: Client) => {
-      const r = c.reply;
-      switch (c.lower(1)) {
-        case "string":
-          return r.bulkText("Hello World");
-        case "integer":
-          return r.integer(12345);
-        case "double":
-          return r.double(3.141);
-        case "bignum":
-          return r.bigNumber("1234567999999999999999999999999999999");
-        case "null":
-          return r.nullBulk();
-        case "array":
-          r.array(3);
-          for (let j = 0; j < 3; j++) r.integer(j);
-          return;
-        case "set":
-          r.set(3);
-          for (let j = 0; j < 3; j++) r.integer(j);
-          return;
-        case "map":
-          r.map(3);
-          for (let j = 0; j < 3; j++) {
-            r.integer(j);
-            r.bool(j === 1);
-          }
-          return;
-        case "push":
-          if (r.resp < 3) return r.error("ERR RESP2 is not supported by this command");
-          // Redis 7.2 holds a push to the client running the command until after its reply.
-          r.bulkText("Some real reply following the push reply");
-          r.push(2);
-          r.bulkText("server-cpu-usage");
-          return r.integer(42);
-        case "true":
-          return r.bool(true);
-        case "false":
-          return r.bool(false);
-        case "verbatim":
-          return r.verbatim("This is a verbatim\nstring");
-      }
-      r.error("ERR unknown type");
-    },
-  }]);
 }
 
 const HELLO2 = "*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.4\r\n" +
@@ -293,8 +232,7 @@ Deno.test("protocol errors: exact text, earlier replies kept, connection closed,
 });
 
 Deno.test("RESP3 after HELLO 3 and back with HELLO 2", async () => {
-  await withClient({}, async (r, srv) => {
-    registerProtoCommand(srv);
+  await withClient({ "enable-debug-command": "yes" }, async (r) => {
     const resp2: [string, string][] = [
       ["string", bulk("Hello World")],
       ["integer", ":12345\r\n"],
@@ -307,6 +245,7 @@ Deno.test("RESP3 after HELLO 3 and back with HELLO 2", async () => {
       ["true", ":1\r\n"],
       ["false", ":0\r\n"],
       ["verbatim", bulk("This is a verbatim\nstring")],
+      ["attrib", bulk("Some real reply following the attribute")],
       ["push", "-ERR RESP2 is not supported by this command\r\n"],
     ];
     const resp3: [string, string][] = [
@@ -322,12 +261,18 @@ Deno.test("RESP3 after HELLO 3 and back with HELLO 2", async () => {
       ["false", "#f\r\n"],
       ["verbatim", "=29\r\ntxt:This is a verbatim\nstring\r\n"],
     ];
-    for (const [t, want] of resp2) assert.equal(await r.call("x-proto", t), want, t);
+    for (const [t, want] of resp2) assert.equal(await r.call("DEBUG", "PROTOCOL", t), want, t);
     assert.equal(noIds(await r.call("HELLO", "3")), HELLO3);
-    for (const [t, want] of resp3) assert.equal(await r.call("x-proto", t), want, t);
+    for (const [t, want] of resp3) assert.equal(await r.call("DEBUG", "PROTOCOL", t), want, t);
+    // The attribute, then the real reply.
+    assert.equal(
+      await r.call("DEBUG", "PROTOCOL", "attrib") + await r.readRaw(),
+      "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n" +
+        bulk("Some real reply following the attribute"),
+    );
     // The real reply, then the push.
     assert.equal(
-      await r.call("x-proto", "push") + await r.readRaw(),
+      await r.call("DEBUG", "PROTOCOL", "push") + await r.readRaw(),
       bulk("Some real reply following the push reply") +
         ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n",
     );
@@ -343,7 +288,7 @@ Deno.test("RESP3 after HELLO 3 and back with HELLO 2", async () => {
     );
     assert.equal(noIds(await r.call("HELLO")), HELLO3);
     assert.equal(noIds(await r.call("HELLO", "2")), HELLO2);
-    for (const [t, want] of resp2) assert.equal(await r.call("x-proto", t), want, t);
+    for (const [t, want] of resp2) assert.equal(await r.call("DEBUG", "PROTOCOL", t), want, t);
     assert.equal(await r.call("CLIENT", "GETNAME"), "$-1\r\n");
     assert.match(
       await r.call("CLIENT", "INFO"),
@@ -352,7 +297,7 @@ Deno.test("RESP3 after HELLO 3 and back with HELLO 2", async () => {
     // RESET returns to RESP2 as well.
     assert.equal(noIds(await r.call("HELLO", "3")), HELLO3);
     assert.equal(await r.call("RESET"), "+RESET\r\n");
-    assert.equal(await r.call("x-proto", "map"), resp2[7][1]);
+    assert.equal(await r.call("DEBUG", "PROTOCOL", "map"), resp2[7][1]);
   });
 });
 
@@ -579,6 +524,7 @@ Deno.test({
         "true",
         "false",
         "verbatim",
+        "attrib",
         "push",
       ]
         .map((t) => `DEBUG PROTOCOL ${t}\r\n`).join("") +
@@ -587,13 +533,10 @@ Deno.test({
       "QUIT\r\n*a\r\n",
     ];
     await withReference(async (vport) => {
-      await withServer({}, async (srv) => {
-        registerProtoCommand(srv);
+      await withServer({ "enable-debug-command": "yes" }, async (srv) => {
         for (const input of inputs) {
           const theirs = normalizeValkey(await exchange(vport, input));
-          const ours = noIds(
-            await exchange(srv.port, input.replaceAll("DEBUG PROTOCOL", "x-proto")),
-          );
+          const ours = noIds(await exchange(srv.port, input));
           assert.equal(ours, theirs, JSON.stringify(input).slice(0, 200));
         }
       });

@@ -17,7 +17,7 @@ import { type Call, dumpDataset, type KeyDump } from "../scripts/gen_fixtures.ts
 import { oldFormatFixtures } from "../scripts/old_rdb_formats.ts";
 import { Crc64 } from "../src/persistence/crc64.ts";
 import { ENGINE_DIR } from "../src/scripting/engine.ts";
-import { RawClient, runsWith, tempDir } from "./helpers.ts";
+import { freePort, RawClient, runsWith, tempDir } from "./helpers.ts";
 import { withBinaryOn } from "./rdb_dataset.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -151,7 +151,7 @@ async function startupWith(bytes: Uint8Array | null, extra: string[] = [], write
   const [dir, cleanup] = await tempDir();
   try {
     if (bytes !== null) await Deno.writeFile(`${dir}/dump.rdb`, bytes);
-    const port = await freePortNumber();
+    const port = freePort();
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -215,13 +215,6 @@ async function readOrNull(p: string): Promise<Uint8Array | null> {
   } catch {
     return null;
   }
-}
-
-async function freePortNumber(): Promise<number> {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const p = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return await Promise.resolve(p);
 }
 
 Deno.test("rdb load at start-up: a good file loads, a missing one is an empty dataset", async () => {

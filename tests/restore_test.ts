@@ -134,55 +134,12 @@ Deno.test("restore: FREQ sets the LFU counter under an LFU policy", async () => 
 });
 
 Deno.test("restore: sanitize-dump-payload takes Redis's values; a deep corruption is refused under each", async () => {
-  // A listpack hash whose first entry's back-length is wrong: its header and terminator are
-  // intact, so Redis's shallow check (sanitize-dump-payload no) lets RESTORE take it (valkey 8
-  // replies +OK); here every payload is validated in full.
-  const corrupt = payload([
-    16,
-    19,
-    19,
-    0,
-    0,
-    0,
-    4,
-    0,
-    130,
-    97,
-    97,
-    9,
-    11,
-    1,
-    130,
-    98,
-    98,
-    3,
-    22,
-    1,
-    255,
-  ]);
-  const good = payload([
-    16,
-    19,
-    19,
-    0,
-    0,
-    0,
-    4,
-    0,
-    130,
-    97,
-    97,
-    3,
-    11,
-    1,
-    130,
-    98,
-    98,
-    3,
-    22,
-    1,
-    255,
-  ]);
+  // The listpack hash {aa: 11, bb: 22}, and a copy whose first entry's back-length (byte 11) is
+  // wrong: its header and terminator are intact, so Redis's shallow check (sanitize-dump-payload
+  // no) lets RESTORE take it (valkey 8 replies +OK); here every payload is validated in full.
+  const lp = [16, 19, 19, 0, 0, 0, 4, 0, 130, 97, 97, 3, 11, 1, 130, 98, 98, 3, 22, 1, 255];
+  const good = payload(lp);
+  const corrupt = payload(lp.with(11, 9));
   await withClient({}, async (c) => {
     const get = "*2\r\n$21\r\nsanitize-dump-payload\r\n";
     assert.equal(await c.call("CONFIG", "GET", "sanitize-dump-payload"), `${get}$2\r\nno\r\n`);

@@ -21,6 +21,7 @@ import {
   type Row,
   withClient,
   withServer,
+  WRONGTYPE_REPLY,
 } from "./helpers.ts";
 import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
 import {
@@ -144,88 +145,34 @@ const SET_R2: Row[] = [
   ],
   // WRONGTYPE
   [["set", "str", "x"], "+OK\r\n"],
-  [["sadd", "str", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["srem", "str", "a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["smembers", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["sismember", "str", "a"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["smismember", "str", "a"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [["scard", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["spop", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["spop", "str", "2"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [["spop", "str", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["srandmember", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["srandmember", "str", "2"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [["sscan", "str", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["sinter", "s", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sinter", "nokey", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sinter", "str", "nokey"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sunion", "nokey", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sdiff", "nokey", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [["sdiff", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["sdiffstore", "d", "nokey", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sunionstore", "d", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sinterstore", "d", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sinterstore", "d", "nokey", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sintercard", "1", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["sintercard", "2", "nokey", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["smove", "s", "str", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["sadd", "str", "a"], WRONGTYPE_REPLY],
+  [["srem", "str", "a"], WRONGTYPE_REPLY],
+  [["smembers", "str"], WRONGTYPE_REPLY],
+  [["sismember", "str", "a"], WRONGTYPE_REPLY],
+  [["smismember", "str", "a"], WRONGTYPE_REPLY],
+  [["scard", "str"], WRONGTYPE_REPLY],
+  [["spop", "str"], WRONGTYPE_REPLY],
+  [["spop", "str", "2"], WRONGTYPE_REPLY],
+  [["spop", "str", "0"], WRONGTYPE_REPLY],
+  [["srandmember", "str"], WRONGTYPE_REPLY],
+  [["srandmember", "str", "2"], WRONGTYPE_REPLY],
+  [["sscan", "str", "0"], WRONGTYPE_REPLY],
+  [["sinter", "s", "str"], WRONGTYPE_REPLY],
+  [["sinter", "nokey", "str"], WRONGTYPE_REPLY],
+  [["sinter", "str", "nokey"], WRONGTYPE_REPLY],
+  [["sunion", "nokey", "str"], WRONGTYPE_REPLY],
+  [["sdiff", "nokey", "str"], WRONGTYPE_REPLY],
+  [["sdiff", "str"], WRONGTYPE_REPLY],
+  [["sdiffstore", "d", "nokey", "str"], WRONGTYPE_REPLY],
+  [["sunionstore", "d", "str"], WRONGTYPE_REPLY],
+  [["sinterstore", "d", "str"], WRONGTYPE_REPLY],
+  [["sinterstore", "d", "nokey", "str"], WRONGTYPE_REPLY],
+  [["sintercard", "1", "str"], WRONGTYPE_REPLY],
+  [["sintercard", "2", "nokey", "str"], WRONGTYPE_REPLY],
+  [["smove", "s", "str", "1"], WRONGTYPE_REPLY],
   [["smove", "nokey", "str", "1"], ":0\r\n"],
-  [
-    ["smove", "str", "s", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["smove", "str", "nokey", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["smove", "str", "s", "1"], WRONGTYPE_REPLY],
+  [["smove", "str", "nokey", "1"], WRONGTYPE_REPLY],
   // SMOVE
   [["smove", "s", "s", "1"], ":1\r\n"],
   [["smove", "s", "s", "9"], ":0\r\n"],

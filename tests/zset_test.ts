@@ -24,6 +24,7 @@ import {
   withClient,
   withConnections,
   withServer,
+  WRONGTYPE_REPLY,
 } from "./helpers.ts";
 import { readScanStream, withIoredis, withNodeRedis } from "./clients.ts";
 import {
@@ -242,23 +243,11 @@ const ZSET_R2: Row[] = [
     "*2\r\n$2\r\np2\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
   ],
   [["set", "str", "foo"], "+OK\r\n"],
-  [
-    ["zmpop", "2", "str", "p2", "min"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["zmpop", "2", "nokey", "str", "min"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [["zpopmin", "str"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
-  [
-    ["bzpopmin", "str", "0"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["bzmpop", "0", "2", "str", "p2", "min"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["zmpop", "2", "str", "p2", "min"], WRONGTYPE_REPLY],
+  [["zmpop", "2", "nokey", "str", "min"], WRONGTYPE_REPLY],
+  [["zpopmin", "str"], WRONGTYPE_REPLY],
+  [["bzpopmin", "str", "0"], WRONGTYPE_REPLY],
+  [["bzmpop", "0", "2", "str", "p2", "min"], WRONGTYPE_REPLY],
   [["zadd", "p3", "5", "x", "6", "y"], ":2\r\n"],
   [["bzpopmin", "nokey", "p3", "0"], "*3\r\n$2\r\np3\r\n$1\r\nx\r\n$1\r\n5\r\n"],
   [["bzpopmax", "nokey", "p3", "0"], "*3\r\n$2\r\np3\r\n$1\r\ny\r\n$1\r\n6\r\n"],
@@ -380,14 +369,8 @@ const ZSET_R2: Row[] = [
     "*2\r\n$1\r\nm\r\n$1\r\n0\r\n",
   ],
   [["set", "str", "v"], "+OK\r\n"],
-  [
-    ["zunion", "2", "a", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["zunionstore", "str2", "1", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["zunion", "2", "a", "str"], WRONGTYPE_REPLY],
+  [["zunionstore", "str2", "1", "str"], WRONGTYPE_REPLY],
   [["zrangestore", "dst", "a", "0", "-1"], ":3\r\n"],
   [
     ["zrange", "dst", "0", "-1", "withscores"],
@@ -404,10 +387,7 @@ const ZSET_R2: Row[] = [
     ["zrange", "dst", "0", "-1", "withscores"],
     "*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
   ],
-  [
-    ["zrangestore", "dst", "str", "0", "-1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["zrangestore", "dst", "str", "0", "-1"], WRONGTYPE_REPLY],
   [["zrangestore", "dst", "a", "0", "-1", "limit", "1", "1", "byscore"], ":0\r\n"],
   [["zrange", "dst", "0", "-1"], "*0\r\n"],
   [["zrangestore", "dst", "a", "-inf", "+inf", "byscore", "limit", "-1", "1"], ":0\r\n"],
@@ -435,14 +415,8 @@ const ZSET_R2: Row[] = [
   [["zrandmember", "a", "5", "withscore"], "-ERR syntax error\r\n"],
   [["zrandmember", "a", "5", "withscores", "x"], "-ERR syntax error\r\n"],
   [["zrandmember", "a", "x"], "-ERR value is not an integer or out of range\r\n"],
-  [
-    ["zrandmember", "str", "1"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
-  [
-    ["zrandmember", "str"],
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-  ],
+  [["zrandmember", "str", "1"], WRONGTYPE_REPLY],
+  [["zrandmember", "str"], WRONGTYPE_REPLY],
   [
     ["zscan", "a", "0"],
     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
@@ -457,7 +431,7 @@ const ZSET_R2: Row[] = [
   [["zscan", "a", "0", "type", "zset"], "-ERR syntax error\r\n"],
   [["zscan", "a", "abc"], "-ERR invalid cursor\r\n"],
   [["zscan", "nokey", "0"], "*2\r\n$1\r\n0\r\n*0\r\n"],
-  [["zscan", "str", "0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+  [["zscan", "str", "0"], WRONGTYPE_REPLY],
   [["zscan", "a", "0", "match"], "-ERR syntax error\r\n"],
   [
     ["zrandmember", "a", "5", "withscores"],
@@ -1005,7 +979,7 @@ Deno.test("zset: blocking pops time out, survive disconnects and don't block in 
       await w.call("set", "s", "v");
       assert.equal(
         await w.call("bzpopmin", "nokey", "s", "0"),
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        WRONGTYPE_REPLY,
       );
     });
   });

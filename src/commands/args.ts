@@ -9,6 +9,7 @@
 
 import type { Client } from "../server/client.ts";
 import { argAt } from "../resp/arg_block.ts";
+import type { ArgDoc } from "../server/command_table.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERR } from "../store/types.ts";
 import { parseInt64, parseLongLong } from "../util/number.ts";
 import { parseDouble } from "../util/strtod.ts";
@@ -155,3 +156,29 @@ export function getRandomCount(
   }
   return { count, withPairs };
 }
+
+// ---------------------------------------------------------------------------
+// Argument docs (COMMAND DOCS) several groups' rows share.
+
+/** LIMIT offset count (SORT, ZRANGEBYSCORE & co). */
+export const LIMIT_ARG: ArgDoc = {
+  name: "limit",
+  type: "block",
+  token: "LIMIT",
+  flags: ["optional"],
+  args: [
+    { name: "offset", type: "integer" },
+    { name: "count", type: "integer" },
+  ],
+};
+
+/** ASC | DESC (SORT, GEOSEARCH & co). */
+export const ORDER_ARG: ArgDoc = {
+  name: "order",
+  type: "oneof",
+  flags: ["optional"],
+  args: [
+    { name: "asc", type: "pure-token", token: "ASC" },
+    { name: "desc", type: "pure-token", token: "DESC" },
+  ],
+};

@@ -12,7 +12,7 @@ import { SYNTAX_ERR } from "../store/types.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
-import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
+import { helpRow, replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { trackingOf } from "../pubsub/tracking.ts";
 import type { CommandSpec } from "../server/command_table.ts";
 
@@ -566,16 +566,7 @@ export const clientCommands: CommandSpec[] = [
         complexity: "O(1)",
         handler: clientGetredirCommand,
       },
-      {
-        ...sub,
-        name: "help",
-        arity: 2,
-        flags: ["loading", "stale"],
-        since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
-        complexity: "O(1)",
-        handler: clientHelpCommand,
-      },
+      helpRow(clientHelpCommand, "5.0.0", "connection"),
       {
         ...sub,
         name: "id",

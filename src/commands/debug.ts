@@ -257,10 +257,12 @@ function debugProtocol(c: Client): void {
       return r.bulkText("Some real reply following the attribute");
     case "push":
       if (r.resp < 3) return r.error("ERR RESP2 is not supported by this command");
+      // Redis 7.2 holds a push to the client running the command (its
+      // pending_push_messages) until after the command's reply.
+      r.bulkText("Some real reply following the push reply");
       r.push(2);
       r.bulkText("server-cpu-usage");
-      r.integer(42);
-      return r.bulkText("Some real reply following the push reply");
+      return r.integer(42);
     case "true":
       return r.bool(true);
     case "false":

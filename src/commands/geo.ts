@@ -33,7 +33,7 @@ import {
   searchCells,
 } from "../util/geohash.ts";
 import { formatHumanDouble } from "../util/long_double.ts";
-import { getDouble, getLongLong } from "./args.ts";
+import { getDouble, getLongLong, ORDER_ARG } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
 import {
   convertToListpackIfNeeded,
@@ -44,7 +44,7 @@ import {
   zaddParsed,
   zsetConfig,
 } from "./zset.ts";
-import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
+import { type ArgDoc, type CommandSpec, type KeySpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Formatting.
@@ -550,6 +550,108 @@ function georadiusKeys(from: number): (argv: Uint8Array[]) => number[] {
 // ---------------------------------------------------------------------------
 // Command table rows.
 
+// Arguments the geo searches share (as in Redis's commands/*.json).
+
+/** The distance unit: M, KM, FT or MI. */
+const UNIT_ARG: ArgDoc = {
+  name: "unit",
+  type: "oneof",
+  args: [
+    { name: "m", type: "pure-token", token: "M" },
+    { name: "km", type: "pure-token", token: "KM" },
+    { name: "ft", type: "pure-token", token: "FT" },
+    { name: "mi", type: "pure-token", token: "MI" },
+  ],
+};
+
+/** WITHCOORD, WITHDIST and WITHHASH. */
+const WITH_ARGS: ArgDoc[] = [
+  { name: "withcoord", type: "pure-token", token: "WITHCOORD", flags: ["optional"] },
+  { name: "withdist", type: "pure-token", token: "WITHDIST", flags: ["optional"] },
+  { name: "withhash", type: "pure-token", token: "WITHHASH", flags: ["optional"] },
+];
+
+/** COUNT count [ANY]; GEORADIUS and GEORADIUS_RO note when ANY came. */
+function countBlockArg(anySince?: string): ArgDoc {
+  const any: ArgDoc = { name: "any", type: "pure-token", token: "ANY" };
+  if (anySince !== undefined) any.since = anySince;
+  any.flags = ["optional"];
+  return {
+    name: "count-block",
+    type: "block",
+    flags: ["optional"],
+    args: [{ name: "count", type: "integer", token: "COUNT" }, any],
+  };
+}
+
+/** GEOSEARCH's FROMMEMBER member | FROMLONLAT longitude latitude. */
+const FROM_ARG: ArgDoc = {
+  name: "from",
+  type: "oneof",
+  args: [
+    { name: "member", type: "string", token: "FROMMEMBER" },
+    {
+      name: "fromlonlat",
+      type: "block",
+      token: "FROMLONLAT",
+      args: [
+        { name: "longitude", type: "double" },
+        { name: "latitude", type: "double" },
+      ],
+    },
+  ],
+};
+
+/** GEOSEARCH's BYRADIUS radius unit | BYBOX width height unit. */
+const BY_ARG: ArgDoc = {
+  name: "by",
+  type: "oneof",
+  args: [
+    {
+      name: "circle",
+      type: "block",
+      args: [{ name: "radius", type: "double", token: "BYRADIUS" }, UNIT_ARG],
+    },
+    {
+      name: "box",
+      type: "block",
+      args: [
+        { name: "width", type: "double", token: "BYBOX" },
+        { name: "height", type: "double" },
+        UNIT_ARG,
+      ],
+    },
+  ],
+};
+
+/** GEORADIUS's STORE key | STOREDIST key. */
+const STORE_ARG: ArgDoc = {
+  name: "store",
+  type: "oneof",
+  flags: ["optional"],
+  args: [
+    { name: "storekey", type: "key", displayText: "key", token: "STORE" },
+    { name: "storedistkey", type: "key", displayText: "key", token: "STOREDIST" },
+  ],
+};
+
+/** GEORADIUS's key specs: the source, and the STORE / STOREDIST key searched from `startFrom`. */
+function georadiusKeySpecs(startFrom: number): KeySpec[] {
+  return [
+    keySpecAt(["RO", "access"]),
+    {
+      flags: ["OW", "update"],
+      beginSearch: { keyword: "STORE", startFrom },
+      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    {
+      flags: ["OW", "update"],
+      beginSearch: { keyword: "STOREDIST", startFrom },
+      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ];
+}
+
 /** Rows of the geo group. */
 export const geoCommands: CommandSpec[] = [
   {
@@ -636,17 +738,7 @@ export const geoCommands: CommandSpec[] = [
       { name: "key", type: "key" },
       { name: "member1", type: "string" },
       { name: "member2", type: "string" },
-      {
-        name: "unit",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "m", type: "pure-token", token: "M" },
-          { name: "km", type: "pure-token", token: "KM" },
-          { name: "ft", type: "pure-token", token: "FT" },
-          { name: "mi", type: "pure-token", token: "MI" },
-        ],
-      },
+      { ...UNIT_ARG, flags: ["optional"] },
     ],
     handler: geodistCommand,
   },
@@ -690,84 +782,11 @@ export const geoCommands: CommandSpec[] = [
     ],
     args: [
       { name: "key", type: "key" },
-      {
-        name: "from",
-        type: "oneof",
-        args: [
-          { name: "member", type: "string", token: "FROMMEMBER" },
-          {
-            name: "fromlonlat",
-            type: "block",
-            token: "FROMLONLAT",
-            args: [
-              { name: "longitude", type: "double" },
-              { name: "latitude", type: "double" },
-            ],
-          },
-        ],
-      },
-      {
-        name: "by",
-        type: "oneof",
-        args: [
-          {
-            name: "circle",
-            type: "block",
-            args: [
-              { name: "radius", type: "double", token: "BYRADIUS" },
-              {
-                name: "unit",
-                type: "oneof",
-                args: [
-                  { name: "m", type: "pure-token", token: "M" },
-                  { name: "km", type: "pure-token", token: "KM" },
-                  { name: "ft", type: "pure-token", token: "FT" },
-                  { name: "mi", type: "pure-token", token: "MI" },
-                ],
-              },
-            ],
-          },
-          {
-            name: "box",
-            type: "block",
-            args: [
-              { name: "width", type: "double", token: "BYBOX" },
-              { name: "height", type: "double" },
-              {
-                name: "unit",
-                type: "oneof",
-                args: [
-                  { name: "m", type: "pure-token", token: "M" },
-                  { name: "km", type: "pure-token", token: "KM" },
-                  { name: "ft", type: "pure-token", token: "FT" },
-                  { name: "mi", type: "pure-token", token: "MI" },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
-      {
-        name: "count-block",
-        type: "block",
-        flags: ["optional"],
-        args: [
-          { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", flags: ["optional"] },
-        ],
-      },
-      { name: "withcoord", type: "pure-token", token: "WITHCOORD", flags: ["optional"] },
-      { name: "withdist", type: "pure-token", token: "WITHDIST", flags: ["optional"] },
-      { name: "withhash", type: "pure-token", token: "WITHHASH", flags: ["optional"] },
+      FROM_ARG,
+      BY_ARG,
+      ORDER_ARG,
+      countBlockArg(),
+      ...WITH_ARGS,
     ],
     handler: geosearchCommand,
   },
@@ -794,81 +813,10 @@ export const geoCommands: CommandSpec[] = [
     args: [
       { name: "destination", type: "key" },
       { name: "source", type: "key" },
-      {
-        name: "from",
-        type: "oneof",
-        args: [
-          { name: "member", type: "string", token: "FROMMEMBER" },
-          {
-            name: "fromlonlat",
-            type: "block",
-            token: "FROMLONLAT",
-            args: [
-              { name: "longitude", type: "double" },
-              { name: "latitude", type: "double" },
-            ],
-          },
-        ],
-      },
-      {
-        name: "by",
-        type: "oneof",
-        args: [
-          {
-            name: "circle",
-            type: "block",
-            args: [
-              { name: "radius", type: "double", token: "BYRADIUS" },
-              {
-                name: "unit",
-                type: "oneof",
-                args: [
-                  { name: "m", type: "pure-token", token: "M" },
-                  { name: "km", type: "pure-token", token: "KM" },
-                  { name: "ft", type: "pure-token", token: "FT" },
-                  { name: "mi", type: "pure-token", token: "MI" },
-                ],
-              },
-            ],
-          },
-          {
-            name: "box",
-            type: "block",
-            args: [
-              { name: "width", type: "double", token: "BYBOX" },
-              { name: "height", type: "double" },
-              {
-                name: "unit",
-                type: "oneof",
-                args: [
-                  { name: "m", type: "pure-token", token: "M" },
-                  { name: "km", type: "pure-token", token: "KM" },
-                  { name: "ft", type: "pure-token", token: "FT" },
-                  { name: "mi", type: "pure-token", token: "MI" },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
-      {
-        name: "count-block",
-        type: "block",
-        flags: ["optional"],
-        args: [
-          { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", flags: ["optional"] },
-        ],
-      },
+      FROM_ARG,
+      BY_ARG,
+      ORDER_ARG,
+      countBlockArg(),
       { name: "storedist", type: "pure-token", token: "STOREDIST", flags: ["optional"] },
     ],
     handler: geosearchstoreCommand,
@@ -893,64 +841,17 @@ export const geoCommands: CommandSpec[] = [
       ["6.2.0", "Added the `ANY` option for `COUNT`."],
       ["7.0.0", "Added support for uppercase unit names."],
     ],
-    keySpecs: [
-      keySpecAt(["RO", "access"]),
-      {
-        flags: ["OW", "update"],
-        beginSearch: { keyword: "STORE", startFrom: 6 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
-      {
-        flags: ["OW", "update"],
-        beginSearch: { keyword: "STOREDIST", startFrom: 6 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
-    ],
+    keySpecs: georadiusKeySpecs(6),
     args: [
       { name: "key", type: "key" },
       { name: "longitude", type: "double" },
       { name: "latitude", type: "double" },
       { name: "radius", type: "double" },
-      {
-        name: "unit",
-        type: "oneof",
-        args: [
-          { name: "m", type: "pure-token", token: "M" },
-          { name: "km", type: "pure-token", token: "KM" },
-          { name: "ft", type: "pure-token", token: "FT" },
-          { name: "mi", type: "pure-token", token: "MI" },
-        ],
-      },
-      { name: "withcoord", type: "pure-token", token: "WITHCOORD", flags: ["optional"] },
-      { name: "withdist", type: "pure-token", token: "WITHDIST", flags: ["optional"] },
-      { name: "withhash", type: "pure-token", token: "WITHHASH", flags: ["optional"] },
-      {
-        name: "count-block",
-        type: "block",
-        flags: ["optional"],
-        args: [
-          { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", since: "6.2.0", flags: ["optional"] },
-        ],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
-      {
-        name: "store",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "storekey", type: "key", displayText: "key", token: "STORE" },
-          { name: "storedistkey", type: "key", displayText: "key", token: "STOREDIST" },
-        ],
-      },
+      UNIT_ARG,
+      ...WITH_ARGS,
+      countBlockArg("6.2.0"),
+      ORDER_ARG,
+      STORE_ARG,
     ],
     getKeys: georadiusKeys(6),
     handler: georadiusCommand,
@@ -975,63 +876,16 @@ export const geoCommands: CommandSpec[] = [
       ["6.2.0", "Added the `ANY` option for `COUNT`."],
       ["7.0.0", "Added support for uppercase unit names."],
     ],
-    keySpecs: [
-      keySpecAt(["RO", "access"]),
-      {
-        flags: ["OW", "update"],
-        beginSearch: { keyword: "STORE", startFrom: 5 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
-      {
-        flags: ["OW", "update"],
-        beginSearch: { keyword: "STOREDIST", startFrom: 5 },
-        findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
-      },
-    ],
+    keySpecs: georadiusKeySpecs(5),
     args: [
       { name: "key", type: "key" },
       { name: "member", type: "string" },
       { name: "radius", type: "double" },
-      {
-        name: "unit",
-        type: "oneof",
-        args: [
-          { name: "m", type: "pure-token", token: "M" },
-          { name: "km", type: "pure-token", token: "KM" },
-          { name: "ft", type: "pure-token", token: "FT" },
-          { name: "mi", type: "pure-token", token: "MI" },
-        ],
-      },
-      { name: "withcoord", type: "pure-token", token: "WITHCOORD", flags: ["optional"] },
-      { name: "withdist", type: "pure-token", token: "WITHDIST", flags: ["optional"] },
-      { name: "withhash", type: "pure-token", token: "WITHHASH", flags: ["optional"] },
-      {
-        name: "count-block",
-        type: "block",
-        flags: ["optional"],
-        args: [
-          { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", flags: ["optional"] },
-        ],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
-      {
-        name: "store",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "storekey", type: "key", displayText: "key", token: "STORE" },
-          { name: "storedistkey", type: "key", displayText: "key", token: "STOREDIST" },
-        ],
-      },
+      UNIT_ARG,
+      ...WITH_ARGS,
+      countBlockArg(),
+      ORDER_ARG,
+      STORE_ARG,
     ],
     getKeys: georadiusKeys(5),
     handler: georadiusbymemberCommand,
@@ -1064,37 +918,10 @@ export const geoCommands: CommandSpec[] = [
       { name: "longitude", type: "double" },
       { name: "latitude", type: "double" },
       { name: "radius", type: "double" },
-      {
-        name: "unit",
-        type: "oneof",
-        args: [
-          { name: "m", type: "pure-token", token: "M" },
-          { name: "km", type: "pure-token", token: "KM" },
-          { name: "ft", type: "pure-token", token: "FT" },
-          { name: "mi", type: "pure-token", token: "MI" },
-        ],
-      },
-      { name: "withcoord", type: "pure-token", token: "WITHCOORD", flags: ["optional"] },
-      { name: "withdist", type: "pure-token", token: "WITHDIST", flags: ["optional"] },
-      { name: "withhash", type: "pure-token", token: "WITHHASH", flags: ["optional"] },
-      {
-        name: "count-block",
-        type: "block",
-        flags: ["optional"],
-        args: [
-          { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", since: "6.2.0", flags: ["optional"] },
-        ],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
+      UNIT_ARG,
+      ...WITH_ARGS,
+      countBlockArg("6.2.0"),
+      ORDER_ARG,
     ],
     handler: georadiusroCommand,
   },
@@ -1124,37 +951,10 @@ export const geoCommands: CommandSpec[] = [
       { name: "key", type: "key" },
       { name: "member", type: "string" },
       { name: "radius", type: "double" },
-      {
-        name: "unit",
-        type: "oneof",
-        args: [
-          { name: "m", type: "pure-token", token: "M" },
-          { name: "km", type: "pure-token", token: "KM" },
-          { name: "ft", type: "pure-token", token: "FT" },
-          { name: "mi", type: "pure-token", token: "MI" },
-        ],
-      },
-      { name: "withcoord", type: "pure-token", token: "WITHCOORD", flags: ["optional"] },
-      { name: "withdist", type: "pure-token", token: "WITHDIST", flags: ["optional"] },
-      { name: "withhash", type: "pure-token", token: "WITHHASH", flags: ["optional"] },
-      {
-        name: "count-block",
-        type: "block",
-        flags: ["optional"],
-        args: [
-          { name: "count", type: "integer", token: "COUNT" },
-          { name: "any", type: "pure-token", token: "ANY", flags: ["optional"] },
-        ],
-      },
-      {
-        name: "order",
-        type: "oneof",
-        flags: ["optional"],
-        args: [
-          { name: "asc", type: "pure-token", token: "ASC" },
-          { name: "desc", type: "pure-token", token: "DESC" },
-        ],
-      },
+      UNIT_ARG,
+      ...WITH_ARGS,
+      countBlockArg(),
+      ORDER_ARG,
     ],
     handler: georadiusbymemberroCommand,
   },

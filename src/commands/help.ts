@@ -5,7 +5,7 @@
 
 import type { Client } from "../server/client.ts";
 import { bytesToBinary, cString } from "../util/bytes.ts";
-import type { CommandHandler, CommandSpec } from "../server/command_table.ts";
+import type { CommandGroup, CommandHandler, CommandSpec } from "../server/command_table.ts";
 
 /**
  * addReplyHelp: "<NAME> <subcommand> ..." header, the lines, then HELP, as status replies.
@@ -32,8 +32,15 @@ export function replySubcommandSyntaxError(c: Client): void {
   );
 }
 
-/** The HELP subcommand row of a server container command (CONFIG, COMMAND, SLOWLOG, LATENCY). */
-export function helpRow(handler: CommandHandler, since: string): CommandSpec {
+/**
+ * The HELP subcommand row of a container command (CONFIG, COMMAND, CLIENT,
+ * XGROUP, OBJECT ...): `group` is the container's.
+ */
+export function helpRow(
+  handler: CommandHandler,
+  since: string,
+  group: CommandGroup = "server",
+): CommandSpec {
   return {
     name: "help",
     arity: 2,
@@ -41,7 +48,7 @@ export function helpRow(handler: CommandHandler, since: string): CommandSpec {
     firstKey: 0,
     lastKey: 0,
     step: 0,
-    group: "server",
+    group,
     since,
     summary: "Returns helpful text about the different subcommands.",
     complexity: "O(1)",

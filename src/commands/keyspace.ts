@@ -18,7 +18,7 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { isPlainPattern, matchGlob } from "../util/glob.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getInt, getLongLong } from "./args.ts";
-import { replyHelp } from "./help.ts";
+import { helpRow, replyHelp } from "./help.ts";
 import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
@@ -1180,18 +1180,7 @@ export const keyspaceCommands: CommandSpec[] = [
         args: [KEY_ARG],
         handler: objectFreqCommand,
       },
-      {
-        name: "help",
-        arity: 2,
-        flags: ["loading", "stale"],
-        ...noKeys,
-        group: "generic",
-        since: "6.2.0",
-        summary: "Returns helpful text about the different subcommands.",
-        complexity: "O(1)",
-        aclCategories: ["keyspace"],
-        handler: objectHelpCommand,
-      },
+      { ...helpRow(objectHelpCommand, "6.2.0", "generic"), aclCategories: ["keyspace"] },
       {
         name: "idletime",
         arity: 3,

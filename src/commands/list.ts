@@ -35,7 +35,12 @@ import {
   readValue,
   writeValue,
 } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
+import {
+  type CommandSpec,
+  keyNumKeys,
+  keySpecAt,
+  keySpecNumKeys,
+} from "../server/command_table.ts";
 
 /** Where to push or pop: LIST_HEAD / LIST_TAIL. */
 type Where = "head" | "tail";
@@ -903,11 +908,7 @@ export const listCommands: CommandSpec[] = [
       "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.",
     complexity:
       "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 1 },
-      findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-    }],
+    keySpecs: [keySpecNumKeys(["RW", "access", "delete"])],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
@@ -1027,11 +1028,7 @@ export const listCommands: CommandSpec[] = [
       "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
     complexity:
       "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-    keySpecs: [{
-      flags: ["RW", "access", "delete"],
-      beginSearch: { index: 2 },
-      findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-    }],
+    keySpecs: [keySpecNumKeys(["RW", "access", "delete"], 2)],
     args: [{ name: "timeout", type: "double" }, { name: "numkeys", type: "integer" }, {
       name: "key",
       type: "key",

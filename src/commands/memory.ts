@@ -10,7 +10,7 @@ import { entrySize } from "../store/keyspace.ts";
 import { SYNTAX_ERR } from "../store/types.ts";
 import { EXPIRE_BYTES, KEY_BYTES } from "../store/size.ts";
 import { getLongLong } from "./args.ts";
-import { replyHelp } from "./help.ts";
+import { helpRow, replyHelp } from "./help.ts";
 import { genInfoString } from "./info.ts";
 import { type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
@@ -174,16 +174,7 @@ export const memoryCommands: CommandSpec[] = [
         tips: ALL_SHARDS_SPECIAL,
         handler: memoryDoctorCommand,
       },
-      {
-        ...serverRow,
-        name: "help",
-        arity: 2,
-        flags: ["loading", "stale"],
-        since: "4.0.0",
-        summary: "Returns helpful text about the different subcommands.",
-        complexity: "O(1)",
-        handler: memoryHelpCommand,
-      },
+      helpRow(memoryHelpCommand, "4.0.0"),
       {
         ...serverRow,
         name: "malloc-stats",

@@ -294,7 +294,7 @@ export const pubsubCommands: CommandSpec[] = [
         args: [{ name: "pattern", type: "pattern", flags: ["optional"] }],
         handler: pubsubChannelsCommand,
       },
-      { ...helpRow(pubsubHelpCommand, "6.2.0"), group: "pubsub", omitGroupCategory: true },
+      { ...helpRow(pubsubHelpCommand, "6.2.0", "pubsub"), omitGroupCategory: true },
       {
         ...row,
         name: "numpat",

@@ -41,6 +41,7 @@ import {
   keyNumKeys,
   keySpecAt,
   type KeySpecFlag,
+  keySpecNumKeys,
 } from "../server/command_table.ts";
 
 /** SPOP_MOVE_STRATEGY_MUL: past this ratio SPOP keeps the survivors instead. */
@@ -682,11 +683,7 @@ export const setCommands: CommandSpec[] = [
   },
   {
     name: "sintercard",
-    keySpecs: [{
-      flags: RO_ACCESS,
-      beginSearch: { index: 1 },
-      findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-    }],
+    keySpecs: [keySpecNumKeys(RO_ACCESS)],
     arity: -3,
     flags: ["readonly", "movablekeys"],
     firstKey: 0,

@@ -18,9 +18,9 @@ import { SortedSet } from "../store/zset.ts";
 import { SYNTAX_ERR, WRONGTYPE } from "../store/types.ts";
 import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { strtodPrefix } from "../util/strtod.ts";
-import { getLong } from "./args.ts";
+import { getLong, LIMIT_ARG, ORDER_ARG } from "./args.ts";
 import { deleteStoreKey, lookupKeyRead, setKey } from "./keyspace.ts";
-import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
+import { type ArgDoc, type CommandSpec, type KeySpec, keySpecAt } from "../server/command_table.ts";
 
 /** One element being sorted (redisSortObject). */
 interface SortItem {
@@ -273,6 +273,15 @@ function sortKeys(argv: Uint8Array[]): number[] {
   return keys;
 }
 
+/** The keys BY and GET patterns name: unknown until the sorted values are read. */
+const BY_GET_KEY_SPEC: KeySpec = {
+  notes:
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+  flags: ["RO", "access"],
+  beginSearch: "unknown",
+  findKeys: "unknown",
+};
+
 /** The arguments SORT and SORT_RO share (SORT adds STORE). */
 const SORT_ARGS: ArgDoc[] = [
   { name: "key", type: "key" },
@@ -284,16 +293,7 @@ const SORT_ARGS: ArgDoc[] = [
     token: "BY",
     flags: ["optional"],
   },
-  {
-    name: "limit",
-    type: "block",
-    token: "LIMIT",
-    flags: ["optional"],
-    args: [
-      { name: "offset", type: "integer" },
-      { name: "count", type: "integer" },
-    ],
-  },
+  LIMIT_ARG,
   {
     name: "get-pattern",
     type: "pattern",
@@ -302,15 +302,7 @@ const SORT_ARGS: ArgDoc[] = [
     token: "GET",
     flags: ["optional", "multiple", "multiple_token"],
   },
-  {
-    name: "order",
-    type: "oneof",
-    flags: ["optional"],
-    args: [
-      { name: "asc", type: "pure-token", token: "ASC" },
-      { name: "desc", type: "pure-token", token: "DESC" },
-    ],
-  },
+  ORDER_ARG,
   { name: "sorting", type: "pure-token", token: "ALPHA", flags: ["optional"] },
 ];
 
@@ -332,13 +324,7 @@ export const sortCommands: CommandSpec[] = [
     omitGroupCategory: true,
     keySpecs: [
       keySpecAt(["RO", "access"]),
-      {
-        notes:
-          "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
-        flags: ["RO", "access"],
-        beginSearch: "unknown",
-        findKeys: "unknown",
-      },
+      BY_GET_KEY_SPEC,
       {
         notes:
           "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
@@ -370,13 +356,7 @@ export const sortCommands: CommandSpec[] = [
     omitGroupCategory: true,
     keySpecs: [
       keySpecAt(["RO", "access"]),
-      {
-        notes:
-          "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
-        flags: ["RO", "access"],
-        beginSearch: "unknown",
-        findKeys: "unknown",
-      },
+      BY_GET_KEY_SPEC,
     ],
     args: SORT_ARGS,
     getKeys: () => [1],

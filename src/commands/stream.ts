@@ -39,7 +39,7 @@ import { binaryToBytes } from "../util/bytes.ts";
 import { parseLongLong } from "../util/number.ts";
 import { getLongLong } from "./args.ts";
 import { dbAdd, lookupKeyRead, readValue, writeValue } from "./keyspace.ts";
-import { replyHelp, replySubcommandSyntaxError } from "./help.ts";
+import { helpRow, replyHelp, replySubcommandSyntaxError } from "./help.ts";
 import { type ArgDoc, type CommandSpec, keySpecAt } from "../server/command_table.ts";
 
 const INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
@@ -1911,19 +1911,7 @@ export const streamCommands: CommandSpec[] = [
     summary: "A container for consumer groups commands.",
     complexity: "Depends on subcommand.",
     subcommands: [
-      {
-        name: "help",
-        arity: 2,
-        flags: ["loading", "stale"],
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        group: "stream",
-        since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
-        complexity: "O(1)",
-        handler: xgroupHelp,
-      },
+      helpRow(xgroupHelp, "5.0.0", "stream"),
       {
         name: "create",
         arity: -5,
@@ -2268,19 +2256,7 @@ export const streamCommands: CommandSpec[] = [
         ],
         handler: xinfoConsumersCommand,
       },
-      {
-        name: "help",
-        arity: 2,
-        flags: ["loading", "stale"],
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        group: "stream",
-        since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
-        complexity: "O(1)",
-        handler: xinfoHelp,
-      },
+      helpRow(xinfoHelp, "5.0.0", "stream"),
       {
         name: "groups",
         arity: 3,

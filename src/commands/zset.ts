@@ -33,7 +33,14 @@ import { binaryToBytes, bytesToBinary, cString } from "../util/bytes.ts";
 import { matchGlob } from "../util/glob.ts";
 import { formatDouble } from "../util/fpconv.ts";
 import { strtodPrefix } from "../util/strtod.ts";
-import { getDouble, getLong, getMpopArgs, getPositiveLong, getRandomCount } from "./args.ts";
+import {
+  getDouble,
+  getLong,
+  getMpopArgs,
+  getPositiveLong,
+  getRandomCount,
+  LIMIT_ARG,
+} from "./args.ts";
 import { arrayLen, loopBound } from "./hash.ts";
 import {
   dbAddBytes,
@@ -48,7 +55,13 @@ import {
   replyEmptyScan,
   setKey,
 } from "./keyspace.ts";
-import { type CommandSpec, keyNumKeys, keySpecAt } from "../server/command_table.ts";
+import {
+  type ArgDoc,
+  type CommandSpec,
+  keyNumKeys,
+  keySpecAt,
+  keySpecNumKeys,
+} from "../server/command_table.ts";
 
 // ---------------------------------------------------------------------------
 // Numbers as the C library writes them (strtod itself: util/strtod.ts).
@@ -1300,6 +1313,34 @@ const storeKeys = (argv: Uint8Array[]): number[] => {
 // ---------------------------------------------------------------------------
 // Command table rows.
 
+// Arguments several rows share (as in Redis's commands/*.json).
+
+/** WEIGHTS weight [weight ...] and AGGREGATE SUM|MIN|MAX of ZUNION, ZINTER and their STORE forms. */
+const WEIGHTS_AGGREGATE_ARGS: ArgDoc[] = [
+  { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
+  {
+    name: "aggregate",
+    type: "oneof",
+    token: "AGGREGATE",
+    flags: ["optional"],
+    args: [
+      { name: "sum", type: "pure-token", token: "SUM" },
+      { name: "min", type: "pure-token", token: "MIN" },
+      { name: "max", type: "pure-token", token: "MAX" },
+    ],
+  },
+];
+
+/** MIN|MAX of ZMPOP and BZMPOP. */
+const MIN_MAX_ARG: ArgDoc = {
+  name: "where",
+  type: "oneof",
+  args: [
+    { name: "min", type: "pure-token", token: "MIN" },
+    { name: "max", type: "pure-token", token: "MAX" },
+  ],
+};
+
 /** Rows of the sorted-set group. */
 export const zsetCommands: CommandSpec[] = [
   {
@@ -1634,16 +1675,7 @@ export const zsetCommands: CommandSpec[] = [
         ],
       },
       { name: "rev", type: "pure-token", token: "REV", flags: ["optional"] },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrangestoreCommand,
   },
@@ -1705,16 +1737,7 @@ export const zsetCommands: CommandSpec[] = [
         since: "2.0.0",
         flags: ["optional"],
       },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrangebyscoreCommand,
   },
@@ -1744,16 +1767,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "max", type: "double" },
       { name: "min", type: "double" },
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrevrangebyscoreCommand,
   },
@@ -1779,16 +1793,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "key", type: "key" },
       { name: "min", type: "string" },
       { name: "max", type: "string" },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrangebylexCommand,
   },
@@ -1814,16 +1819,7 @@ export const zsetCommands: CommandSpec[] = [
       { name: "key", type: "key" },
       { name: "max", type: "string" },
       { name: "min", type: "string" },
-      {
-        name: "limit",
-        type: "block",
-        token: "LIMIT",
-        flags: ["optional"],
-        args: [
-          { name: "offset", type: "integer" },
-          { name: "count", type: "integer" },
-        ],
-      },
+      LIMIT_ARG,
     ],
     handler: zrevrangebylexCommand,
   },
@@ -1954,23 +1950,12 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RW", "access", "delete"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      {
-        name: "where",
-        type: "oneof",
-        args: [
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      MIN_MAX_ARG,
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 1),
@@ -2038,24 +2023,13 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
     keySpecs: [
-      {
-        flags: ["RW", "access", "delete"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RW", "access", "delete"], 2),
     ],
     args: [
       { name: "timeout", type: "double" },
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      {
-        name: "where",
-        type: "oneof",
-        args: [
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      MIN_MAX_ARG,
       { name: "count", type: "integer", token: "COUNT", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 2),
@@ -2103,27 +2077,12 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 1),
@@ -2142,27 +2101,12 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
       { name: "withscores", type: "pure-token", token: "WITHSCORES", flags: ["optional"] },
     ],
     getKeys: (argv) => keyNumKeys(argv, 1),
@@ -2181,11 +2125,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },
@@ -2209,28 +2149,13 @@ export const zsetCommands: CommandSpec[] = [
       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
     keySpecs: [
       keySpecAt(["OW", "update"]),
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
     ],
     getKeys: storeKeys,
     handler: zunionstoreCommand,
@@ -2249,28 +2174,13 @@ export const zsetCommands: CommandSpec[] = [
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
     keySpecs: [
       keySpecAt(["OW", "update"]),
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", flags: ["multiple"] },
-      { name: "weight", type: "integer", token: "WEIGHTS", flags: ["optional", "multiple"] },
-      {
-        name: "aggregate",
-        type: "oneof",
-        token: "AGGREGATE",
-        flags: ["optional"],
-        args: [
-          { name: "sum", type: "pure-token", token: "SUM" },
-          { name: "min", type: "pure-token", token: "MIN" },
-          { name: "max", type: "pure-token", token: "MAX" },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE_ARGS,
     ],
     getKeys: storeKeys,
     handler: zinterstoreCommand,
@@ -2289,11 +2199,7 @@ export const zsetCommands: CommandSpec[] = [
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
     keySpecs: [
       keySpecAt(["OW", "update"]),
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 2 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"], 2),
     ],
     args: [
       { name: "destination", type: "key" },
@@ -2316,11 +2222,7 @@ export const zsetCommands: CommandSpec[] = [
     complexity:
       "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
     keySpecs: [
-      {
-        flags: ["RO", "access"],
-        beginSearch: { index: 1 },
-        findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 },
-      },
+      keySpecNumKeys(["RO", "access"]),
     ],
     args: [
       { name: "numkeys", type: "integer" },

@@ -108,6 +108,14 @@ export function keySpecAt(
   return spec;
 }
 
+/**
+ * The key spec of a numkeys command (ZUNION, LMPOP, SINTERCARD ...): the key count at argument
+ * `index`, the keys right after it.
+ */
+export function keySpecNumKeys(flags: KeySpecFlag[], index = 1): KeySpec {
+  return { flags, beginSearch: { index }, findKeys: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } };
+}
+
 /** One argument in COMMAND DOCS (kept short: name, type, flags). */
 export interface ArgDoc {
   name: string;

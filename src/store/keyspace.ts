@@ -259,13 +259,10 @@ export class Store {
   private keyEquals(id: number, key: string): boolean {
     const c = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
+    const klen = readLen(c, p);
     if (klen !== key.length) return false;
-    p += c[p] === 255 ? 5 : 1;
+    p += lenSize(c, p);
+    p += lenSize(c, p);
     for (let j = 0; j < klen; j++) if (c[p + j] !== key.charCodeAt(j)) return false;
     return true;
   }
@@ -277,12 +274,9 @@ export class Store {
   keyBytes(id: number): Uint8Array {
     const c = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    p += c[p] === 255 ? 5 : 1;
+    const klen = readLen(c, p);
+    p += lenSize(c, p);
+    p += lenSize(c, p);
     return c.subarray(p, p + klen);
   }
 
@@ -304,16 +298,10 @@ export class Store {
     if ((this.flags[id] & OBJ) !== 0) return -1;
     const c = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    let vlen = c[p++];
-    if (vlen === 255) {
-      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
+    const klen = readLen(c, p);
+    p += lenSize(c, p);
+    const vlen = readLen(c, p);
+    p += lenSize(c, p);
     this.spanBuf = c;
     this.spanOff = p + klen;
     return vlen;
@@ -342,16 +330,10 @@ export class Store {
   private recordLength(ci: number, off: number): number {
     const c = this.chunks[ci]!;
     let p = off + 4;
-    let klen = c[p++];
-    if (klen === 255) {
-      klen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
-    let vlen = c[p++];
-    if (vlen === 255) {
-      vlen = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24);
-      p += 4;
-    }
+    const klen = readLen(c, p);
+    p += lenSize(c, p);
+    const vlen = readLen(c, p);
+    p += lenSize(c, p);
     return p - off + klen + vlen;
   }
 
@@ -392,12 +374,9 @@ export class Store {
     // The old chunk is never written again, even when freeing drops or compacts it.
     const old = this.chunks[this.rec[2 * id]]!;
     let p = this.rec[2 * id + 1] + 4;
-    let klen = old[p++];
-    if (klen === 255) {
-      klen = old[p] | (old[p + 1] << 8) | (old[p + 2] << 16) | (old[p + 3] << 24);
-      p += 4;
-    }
-    p += old[p] === 255 ? 5 : 1;
+    const klen = readLen(old, p);
+    p += lenSize(old, p);
+    p += lenSize(old, p);
     this.freeRecord(id);
     const q = this.newRecord(id, klen, value === null ? 0 : value.length);
     const c = this.chunks[this.rec[2 * id]]!;
@@ -672,13 +651,9 @@ export class Store {
   private keyBytesEqual(id: number, b: Uint8Array, p: number, n: number): boolean {
     const c = this.chunks[this.rec[2 * id]]!;
     let q = this.rec[2 * id + 1] + 4;
-    let klen = c[q++];
-    if (klen === 255) {
-      klen = c[q] | (c[q + 1] << 8) | (c[q + 2] << 16) | (c[q + 3] << 24);
-      q += 4;
-    }
-    if (klen !== n) return false;
-    q += c[q] === 255 ? 5 : 1;
+    if (readLen(c, q) !== n) return false;
+    q += lenSize(c, q);
+    q += lenSize(c, q);
     for (let j = 0; j < n; j++) if (c[q + j] !== b[p + j]) return false;
     return true;
   }
@@ -787,7 +762,10 @@ export class Store {
   }
 }
 
-/** Writes a record's length field at `p` (1 byte below 255, else 255 and 4 bytes LE); returns the end. */
+/**
+ * Writes a record's key or value length at `p`: one byte below 255, else 255
+ * and four bytes little-endian. Returns the position after it.
+ */
 export function writeLen(c: Uint8Array, p: number, n: number): number {
   if (n < 255) {
     c[p] = n;
@@ -799,6 +777,17 @@ export function writeLen(c: Uint8Array, p: number, n: number): number {
   c[p + 3] = n >>> 16;
   c[p + 4] = n >>> 24;
   return p + 5;
+}
+
+/** The length {@link writeLen} wrote at `p`. */
+function readLen(c: Uint8Array, p: number): number {
+  const n = c[p];
+  return n !== 255 ? n : c[p + 1] | (c[p + 2] << 8) | (c[p + 3] << 16) | (c[p + 4] << 24);
+}
+
+/** Bytes the length at `p` takes: 1 or 5. */
+function lenSize(c: Uint8Array, p: number): number {
+  return c[p] === 255 ? 5 : 1;
 }
 
 /**
