@@ -22,7 +22,13 @@
  */
 
 import { bytesToBinary } from "../util/bytes.ts";
-import { copyBytes as copyIn, hashKeyBytes as hashBytes, writeLen } from "./keyspace.ts";
+import {
+  copyBytes as copyIn,
+  hashKeyBytes as hashBytes,
+  lenSize,
+  readLen,
+  writeLen,
+} from "./keyspace.ts";
 
 const MIN_TABLE = 8;
 const MIN_SLOTS = 4;
@@ -119,19 +125,12 @@ export class ByteTable {
   // Parses the record at `off` into kOff/kLen/vOff/vLen.
   private parse(off: number): void {
     const h = this.heap;
-    let p = off;
-    let k = h[p++];
-    if (k === 255) {
-      k = h[p] | (h[p + 1] << 8) | (h[p + 2] << 16) | (h[p + 3] << 24);
-      p += 4;
-    }
+    const k = readLen(h, off);
+    let p = off + lenSize(h, off);
     let v = 0;
     if (this.pairs) {
-      v = h[p++];
-      if (v === 255) {
-        v = h[p] | (h[p + 1] << 8) | (h[p + 2] << 16) | (h[p + 3] << 24);
-        p += 4;
-      }
+      v = readLen(h, p);
+      p += lenSize(h, p);
     }
     kOff = p;
     kLen = k;

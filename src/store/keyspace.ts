@@ -780,13 +780,13 @@ export function writeLen(c: Uint8Array, p: number, n: number): number {
 }
 
 /** The length {@link writeLen} wrote at `p`. */
-function readLen(c: Uint8Array, p: number): number {
+export function readLen(c: Uint8Array, p: number): number {
   const n = c[p];
   return n !== 255 ? n : c[p + 1] | (c[p + 2] << 8) | (c[p + 3] << 16) | (c[p + 4] << 24);
 }
 
 /** Bytes the length at `p` takes: 1 or 5. */
-function lenSize(c: Uint8Array, p: number): number {
+export function lenSize(c: Uint8Array, p: number): number {
   return c[p] === 255 ? 5 : 1;
 }
 
