@@ -15,13 +15,15 @@ import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
+  type Compiled,
+  compiledScript,
   compileEvalScript,
+  dropCompiled,
   dropResult,
   isError,
   isFuelKilled,
   type ReplyValue,
-  runLua,
-  runScript,
+  runCompiled,
   runWithBudget,
   scriptError,
   type ScriptHost,
@@ -69,7 +71,14 @@ export interface Script {
 
 /** What runs: an EVAL script or a library function. */
 export interface Runnable {
+  /** What the VM compiles for it: a script's prelude and body, a library and the call. */
   source: Uint8Array;
+  /**
+   * The same compiled once per VM (function `index` of it, see engine.ts `Compiled`); null
+   * for a script compiled at every run (one so short that this costs no more).
+   */
+  compiled: Compiled | null;
+  index: number;
   flags: number;
   /** The script's or function's own record of where its runs start (updated by the run). */
   place: RunPlace;
@@ -180,6 +189,7 @@ export class Scripting implements Subsystem {
 
   constructor(readonly server: Server) {
     registry.set(server, this);
+    this.functions.onDrop = (lib) => this.dropCompiled([lib.compiled]);
   }
 
   /** The script client (lctx.lua_client): runs redis.call's commands. */
@@ -229,7 +239,16 @@ export class Scripting implements Subsystem {
       source,
       flags,
       place,
-      runnable: { source, flags, place, name: sha, chunk: "user_script", isEval: true },
+      runnable: {
+        source,
+        compiled: compiledScript(source),
+        index: 0,
+        flags,
+        place,
+        name: sha,
+        chunk: "user_script",
+        isEval: true,
+      },
     };
     this.scripts.set(sha, script);
     this.scriptsMemory += body.length;
@@ -265,12 +284,28 @@ export class Scripting implements Subsystem {
     return script;
   }
 
-  /** SCRIPT FLUSH: forgets every cached script. */
+  /** SCRIPT FLUSH: forgets every cached script (and drops them from the VMs). */
   flushScripts(): void {
     this.lastSha = null;
     this.lastScript = null;
+    this.dropCompiled(this.compiledScripts());
     this.scripts.clear();
     this.scriptsMemory = 0;
+  }
+
+  /** The cached scripts' `Compiled`. */
+  private compiledScripts(): Compiled[] {
+    const out: Compiled[] = [];
+    for (const s of this.scripts.values()) {
+      if (s.runnable.compiled !== null) out.push(s.runnable.compiled);
+    }
+    return out;
+  }
+
+  /** Drops compiled scripts or libraries from both VMs. */
+  private dropCompiled(list: Compiled[]): void {
+    dropCompiled(list);
+    this.vm?.drop(list);
   }
 
   /**
@@ -305,7 +340,7 @@ export class Scripting implements Subsystem {
       ctx.tryHere = true;
       setFuel(SERVER_THREAD_FUEL);
       try {
-        runScript(ctx, r.source, keys, args, true);
+        runCompiled(ctx, r, keys, args);
       } finally {
         setFuel(0);
       }
@@ -332,7 +367,7 @@ export class Scripting implements Subsystem {
     if (!vmLoaded() || this.noWorker) {
       // No VM in this process: the engine replies its load error at once. No worker: the
       // script runs on this thread (no busy-reply-threshold, no SCRIPT KILL).
-      this.end(ctx, runLua(ctx, r.source, keys, args));
+      this.end(ctx, this.runHere(ctx, r, keys, args));
       return;
     }
     let vm = this.vm;
@@ -354,11 +389,11 @@ export class Scripting implements Subsystem {
             }). Add --allow-read=${WORKER_DIR} ` +
             `to the deno command line to run them in the worker.`,
         );
-        this.end(ctx, runLua(ctx, r.source, keys, args));
+        this.end(ctx, this.runHere(ctx, r, keys, args));
         return;
       }
     }
-    vm.start(ctx, r.source, keys, args);
+    vm.start(ctx, r, keys, args);
     // Only a client's own top-level command can wait past the threshold (not EXEC's queue,
     // the master link or the AOF): the others run to the end whatever it takes.
     const canYield = c.conn !== null && !c.inExec && c.kind !== "master" &&
@@ -377,6 +412,12 @@ export class Scripting implements Subsystem {
     }
     place.mode = PLACE_WORKER;
     this.yieldRun(ctx, vm, keys, args);
+  }
+
+  /** Runs `r` on the server's thread's VM and takes its value. */
+  private runHere(ctx: RunContext, r: Runnable, keys: Uint8Array[], args: Uint8Array[]) {
+    runCompiled(ctx, r, keys, args);
+    return takeResult();
   }
 
   /**
@@ -475,11 +516,13 @@ export class Scripting implements Subsystem {
     return null;
   }
 
-  /** Server close: a busy script stops with it. */
+  /** Server close: a busy script stops with it; its scripts and libraries leave the VM. */
   close(): void {
     this.closed = true;
     this.vm?.terminate();
     this.vm = null;
+    dropCompiled(this.compiledScripts());
+    dropCompiled([...this.functions.libraries.values()].map((lib) => lib.compiled));
   }
 
   /** scriptResetRun: replies the script's value or error to its caller. */

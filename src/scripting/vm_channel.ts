@@ -44,7 +44,10 @@ export const MSG_SETRESP = 4;
  */
 export const MSG_DONE = 5;
 export const MSG_DONE_VALUE = 9;
-/** Server -> worker: run the argument block [source, ...keys, ...args] (data area or port). */
+/**
+ * Server -> worker: run the argument block [control, chunk, ...define's ARGV, ...keys, ...args]
+ * (data area or port; see VmThread.start).
+ */
 export const MSG_RUN = 6;
 /** Server -> worker: the reply to a call (data area or port), or an acknowledgement. */
 export const MSG_REPLY = 7;
