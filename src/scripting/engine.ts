@@ -12,7 +12,7 @@ import process from "node:process";
 import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
-import { errorToWire, respToWire } from "./wire.ts";
+import { copyArgBlock, errorToWire, respToWire } from "./wire.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
 
 export type { ReplyValue };
@@ -315,7 +315,7 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
     if (forwardCall !== null) {
       wire = forwardCall(heap.subarray(ptr, ptr + len), raise);
     } else {
-      const argv = argBlockViews(ptr, len);
+      const argv = copyArgBlock(heap, ptr, len);
       const r = host === null ? "ERR no script is running" : host.call(argv, raise);
       wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
     }
@@ -327,28 +327,6 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
   if (!hasRet) return (BigInt(wire.length) << 32n) | BigInt(out >>> 0);
   putU32(a, out);
   putU32(a + 4, wire.length);
-}
-
-/**
- * redis.call's argument block at `ptr` (u32 count, then u32 length and bytes each), copied
- * once out of the VM's memory (the VM frees it when the call returns, and a command's
- * arguments may outlive that: propagation queues them until the script's unit ends), as
- * views into the copy.
- */
-function argBlockViews(ptr: number, len: number): Uint8Array[] {
-  const block = heap.slice(ptr, ptr + len);
-  const n = (block[0] | (block[1] << 8) | (block[2] << 16) | (block[3] << 24)) >>> 0;
-  const argv: Uint8Array[] = new Array(n);
-  let off = 4;
-  for (let i = 0; i < n; i++) {
-    const l = (block[off] | (block[off + 1] << 8) | (block[off + 2] << 16) |
-      (block[off + 3] << 24)) >>> 0;
-    off += 4;
-    if (off + l > len) throw new Error("invalid argument encoding");
-    argv[i] = block.subarray(off, off + l);
-    off += l;
-  }
-  return argv;
 }
 
 /**

@@ -36,6 +36,7 @@ import {
 import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER, type RunPlace } from "./run_place.ts";
 import { VmThread, WORKER_DIR } from "./vm_thread.ts";
 import { writeValue } from "./convert.ts";
+import { keepCopy } from "./wire.ts";
 import { createLibrary, FunctionLibraries } from "./functions.ts";
 
 /** Shebang / function flags (script.c scripts_flags_def), as bits. */
@@ -632,7 +633,7 @@ class RunContext implements ScriptHost {
         this.replies = null;
       } else if (typeof r === "string") replies.push(r);
       else {
-        replies.push(r.slice());
+        replies.push(keepCopy(r, 0, r.length));
         this.replyBytes += r.length;
       }
     }

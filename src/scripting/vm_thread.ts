@@ -16,7 +16,7 @@ import {
   type ReplyValue,
   type ScriptHost,
 } from "./engine.ts";
-import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
+import { copyArgBlock, decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
 import {
   DATA_BYTES,
   HEADER_BYTES,
@@ -235,13 +235,13 @@ export class VmThread {
     }
     const base = kind & ~VIA_PORT;
     if (base === MSG_CALL || base === MSG_PCALL) {
-      // A copy: the command's arguments must outlive the reply written in the same area.
-      const block = kind & VIA_PORT
-        ? takeMessage<Uint8Array>(this.port)
-        : this.data.slice(0, Atomics.load(this.ctl, LENGTH));
       let wire: Uint8Array;
       try {
-        const r = host.call(decodeArgBlock(block), base === MSG_CALL);
+        // A copy: the command's arguments must outlive the reply written in the same area.
+        const argv = kind & VIA_PORT
+          ? decodeArgBlock(takeMessage<Uint8Array>(this.port))
+          : copyArgBlock(this.data, 0, Atomics.load(this.ctl, LENGTH));
+        const r = host.call(argv, base === MSG_CALL);
         wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
       } catch (e) {
         wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);
