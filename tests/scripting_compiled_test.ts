@@ -234,3 +234,29 @@ Deno.test("compiled once: a VM holds a bounded size of compiled sources, oldest 
   assert.equal(held.delete(b), false);
   assert.equal(held.has(d), true);
 });
+
+Deno.test({
+  name: "compiled once: commands a script runs count in INFO commandstats as valkey's",
+  ignore: !HAS_REFERENCE,
+  async fn() {
+    // 20 GETs and an EXISTS per run: the first run in the worker, the next ones on the
+    // server's thread, whose light commands are timed in segments.
+    const script = "for i = 1, 20 do redis.call('get', KEYS[1]) end " +
+      "return redis.call('exists', KEYS[1])";
+    const sha = sha1hex(binaryToBytes(script));
+    await withOursAndReference({}, async (ours, ref) => {
+      await same(ours, ref, ["script", "load", script]);
+      await same(ours, ref, ["config", "resetstat"]);
+      await same(ours, ref, ["evalsha", sha, "1", "k"], 4);
+      const stats = async (c: RawClient) => {
+        const info = await c.call("info", "commandstats");
+        const get = /cmdstat_get:calls=(\d+)/.exec(info);
+        const exists = /cmdstat_exists:calls=(\d+)/.exec(info);
+        return [Number(get?.[1]), Number(exists?.[1])];
+      };
+      const counts = await stats(ours);
+      assert.deepEqual(counts, await stats(ref));
+      assert.deepEqual(counts, [80, 4]);
+    });
+  },
+});

@@ -9,7 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { Client } from "../server/client.ts";
-import { accountCommand, call } from "../server/executor.ts";
+import { accountCommand, call, TIMED_BY_CALLER } from "../server/executor.ts";
 import type { Command } from "../server/command_table.ts";
 import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
@@ -344,6 +344,7 @@ export class Scripting implements Subsystem {
         runCompiled(ctx, r, keys, args);
       } finally {
         setFuel(0);
+        ctx.closeSegment();
       }
       if (ctx.moved === 0) {
         // A plain value (no error: not out of fuel) goes straight from the VM to the reply.
@@ -590,6 +591,9 @@ class RunContext implements ScriptHost {
   moved = 0;
   /** redis.call's of a try. */
   private calls = 0;
+  /** The light commands a try ran since `segmentStart` (a clock reading; see closeSegment). */
+  private segment: Command[] | null = null;
+  private segmentStart: number;
   /** SCRIPT KILL / FUNCTION KILL stopped it: every redis.call raises the killed error. */
   killing = false;
   /** The timer that stops its worker should it make no call (Scripting.kill). */
@@ -613,7 +617,7 @@ class RunContext implements ScriptHost {
     readonly readOnly: boolean,
     started: number,
   ) {
-    this.started = started || performance.now();
+    this.started = this.segmentStart = started || performance.now();
   }
 
   /**
@@ -667,7 +671,7 @@ class RunContext implements ScriptHost {
       if (++this.calls > SERVER_THREAD_CALLS) return this.moveToWorker(MOVED_TO_STAY);
       if (
         (this.calls & 15) === 0 &&
-        performance.now() - this.started > server.config.busyReplyThreshold / 2
+        this.closeSegment() - this.started > server.config.busyReplyThreshold / 2
       ) {
         return this.moveToWorker(MOVED_ONCE);
       }
@@ -683,13 +687,41 @@ class RunContext implements ScriptHost {
     }
     sc.argv = argv;
     sc.reply.len = 0;
-    call(sc, cmd);
+    if (!this.tryHere) call(sc, cmd);
+    else if (server.timer.isLight(cmd, argv)) {
+      call(sc, cmd, TIMED_BY_CALLER);
+      (this.segment ??= []).push(cmd);
+    } else {
+      call(sc, cmd, this.closeSegment());
+      this.segmentStart = performance.now();
+    }
     const reply = sc.reply.buf.subarray(0, sc.reply.len);
     if (reply[0] === 45) { // "-"
       const errors = this.commandErrors ??= new Set();
       if (errors.size < 16) errors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
     }
     return reply;
+  }
+
+  /**
+   * Ends the segment of light commands a try ran since the last clock reading: its time is
+   * spread over them for INFO commandstats, as command_timer.ts does for a batch's light
+   * commands (a reading costs as much as a GET: a try reads the clock once per 16 calls and at
+   * its end, not twice per call). Returns the reading.
+   */
+  closeSegment(): number {
+    const now = performance.now();
+    const cmds = this.segment;
+    if (cmds !== null && cmds.length > 0) {
+      const n = cmds.length;
+      const usec = Math.round((now - this.segmentStart) * 1000);
+      const each = Math.floor(usec / n);
+      const extra = usec - each * n;
+      for (let i = 0; i < n; i++) cmds[i].stats.usec += i < extra ? each + 1 : each;
+      cmds.length = 0;
+    }
+    this.segmentStart = now;
+    return now;
   }
 
   /** Ends a try on the server's thread: the script runs again in the worker. */
