@@ -13,7 +13,9 @@ import {
   compileEvalScript,
   dropCompiled,
   HeldChunks,
+  lastDefineFailed,
   runCompiled,
+  runInWorker,
   runLua,
   type ScriptHost,
   takeResult,
@@ -259,4 +261,20 @@ Deno.test({
       assert.deepEqual(counts, [80, 4]);
     });
   },
+});
+
+Deno.test("compiled once: a definition that fails is reported, its error the run's result", () => {
+  const wire = runInWorker(HOST, [], enc.encode("error('no room', 0)"), [], 987654, [], []);
+  assert.equal(lastDefineFailed(), true);
+  assert.match(bytesToBinary(wire!), /no room/);
+  const ok = compiled("return 'defined and called in a worker run'");
+  const value = runInWorker(HOST, [], ok.define, ok.defineArgs, ok.base, [], []);
+  assert.equal(lastDefineFailed(), false);
+  assert.match(bytesToBinary(value!), /defined and called in a worker run$/);
+  dropCompiled([ok]);
+  runInWorker(HOST, [ok.base, 1], null, [], ok.base, [], []);
+  assert.equal(
+    runLua(HOST, enc.encode(`return redis.__f[${ok.base}] == nil`), [], []),
+    1,
+  );
 });

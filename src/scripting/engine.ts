@@ -331,9 +331,10 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
 
 /**
  * Put ahead of a script on its first line (so line numbers stay the script's own): a loader
- * of the HELPERS chunks (compiled once into `redis.__f.h`, see `compileOnce`), and what `f` asks for: `redis` shadowed by a read-only proxy whose
- * Redis-specific members are helpers, `error` by the helper, and the script's value passed
- * through `__c` (the RESP3 tables). `library`: also the state the tails of a library read.
+ * of the HELPERS chunks (compiled once into `redis.__f.h`, see `compileOnce`), and what `f`
+ * asks for: `redis` shadowed by a read-only proxy whose Redis-specific members are helpers,
+ * `error` by the helper, and the script's value passed through `__c` (the RESP3 tables).
+ * `library`: also the state the tails of a library read.
  */
 function prelude(f: ScriptFeatures, library: boolean): string {
   let p = `local redis, error, __c${library ? ", __S" : ""} = redis, error; do ` +
@@ -538,7 +539,8 @@ export function runLuaWire(
 function takeWire(): Uint8Array | null {
   if (pending === null) return null;
   if (pending !== IN_VM) {
-    // The engine decoded it (no VM): encoded again for the server's thread.
+    // An error made here (no VM, the VM out of memory), encoded for the server's thread. (A
+    // value the engine decoded itself, with an ABI other than this package's, is lost.)
     const v = pending;
     pending = null;
     return isError(v) ? errorToWire(bytesToBinary(v.err)) : null;
@@ -828,7 +830,7 @@ const READONLY_CHECK = encoder.encode("return select(2, pcall(rawset, redis.__f,
 
 /** 1 when `redis.__f` is set up, -1 when it cannot be (then every run compiles its source). */
 let storeState = 0;
-/** Addresses of `redis.__f`'s Table in the VM's memory. */
+/** The address of `redis.__f`'s Table in the VM's memory. */
 let storeAt = 0;
 
 /**
@@ -1106,6 +1108,13 @@ export function dropCompiled(list: Iterable<Compiled>): void {
   dropHere(drop);
 }
 
+let defineFailed = false;
+
+/** True when the last `runInWorker` could not define what it was given (its error is the result). */
+export function lastDefineFailed(): boolean {
+  return defineFailed;
+}
+
 /**
  * A run in the VM's worker: drops `drops` (base, count pairs), runs `define` with
  * `defineArgs` when given, then evals `return redis.__f[id]()`; with `id` 0 runs `define`
@@ -1122,10 +1131,12 @@ export function runInWorker(
   keys: Uint8Array[],
   args: Uint8Array[],
 ): Uint8Array | null {
+  defineFailed = false;
   if (id === 0 || !compileOnce()) runScript(h, chunk ?? new Uint8Array(0), keys, args);
   else {
     dropRanges(drops);
-    if (chunk === null || define(chunk, defineArgs)) {
+    defineFailed = chunk !== null && !define(chunk, defineArgs);
+    if (!defineFailed) {
       host = h;
       try {
         evalCall(id, keys, args);

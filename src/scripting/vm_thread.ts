@@ -19,6 +19,7 @@ import {
 import { copyArgBlock, decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
 import {
   DATA_BYTES,
+  DEFINE_FAILED,
   HEADER_BYTES,
   KIND,
   LENGTH,
@@ -77,6 +78,8 @@ export class VmThread {
   private readonly held = new HeldChunks();
   /** (base, count) pairs the worker's VM is to drop before its next run. */
   private drops: number[] = [];
+  /** What the run in progress defines in the worker's VM, if anything. */
+  private defining: Compiled | null = null;
 
   constructor() {
     const sab = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES);
@@ -116,10 +119,12 @@ export class VmThread {
       control = [0, 0];
       chunk = r.source;
     } else {
+      this.defining = null;
       if (!this.held.has(c)) {
         for (const old of this.held.add(c)) this.drops.push(old.base, old.count);
         chunk = c.define;
         defineArgs = c.defineArgs;
+        this.defining = c;
       }
       control = [c.base + r.index, defineArgs.length, ...this.drops];
       this.drops = [];
@@ -216,6 +221,13 @@ export class VmThread {
     this.seen = Atomics.load(this.ctl, TO_SERVER);
     const kind = Atomics.load(this.ctl, KIND);
     const host = this.host!;
+    if ((kind & ~VIA_PORT) === MSG_DONE || kind === MSG_DONE_VALUE) {
+      // Sent again with the next run that needs it.
+      if (this.defining !== null && Atomics.load(this.ctl, DEFINE_FAILED) === 1) {
+        this.held.delete(this.defining);
+      }
+      this.defining = null;
+    }
     if (kind === MSG_DONE_VALUE) {
       this.result = takeMessage<ReplyValue>(this.port);
       this.host = null;

@@ -10,6 +10,7 @@ import type { ReplyValue, ScriptHost } from "./engine.ts";
 import { decodeArgBlock } from "./wire.ts";
 import {
   DATA_BYTES,
+  DEFINE_FAILED,
   HEADER_BYTES,
   KIND,
   LENGTH,
@@ -142,6 +143,11 @@ try {
       port.postMessage(result);
       done = result instanceof Uint8Array ? MSG_DONE | VIA_PORT : MSG_DONE_VALUE;
     }
+    Atomics.store(
+      ctl,
+      DEFINE_FAILED,
+      typeof engine !== "string" && engine.lastDefineFailed() ? 1 : 0,
+    );
     Atomics.store(ctl, KIND, done);
     Atomics.store(ctl, LENGTH, length);
     Atomics.add(ctl, TO_SERVER, 1);
