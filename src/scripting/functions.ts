@@ -1,7 +1,9 @@
 /**
  * Function libraries (Redis's functions.c and function_lua.c): FUNCTION LOAD parses a
  * library's "#!lua name=..." line, compiles it and runs its top level once to learn what it
- * registers; each function keeps the VM source FCALL runs (the library, then the call).
+ * registers; the library's functions are then compiled once per VM (engine.ts
+ * `compiledLibrary`), and each function can build the standalone source (the library, then
+ * the call) for a VM without compile-once and for the replay of a killed one.
  * FUNCTION DUMP / RESTORE use Redis's payload: per library the FUNCTION2 opcode and the code
  * as an RDB string, then the RDB version and a CRC64.
  */

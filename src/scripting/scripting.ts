@@ -61,7 +61,7 @@ export const SCRIPT_FLAG_NAMES: [string, number][] = [
 export interface Script {
   /** The body as sent (SCRIPT LOAD / EVAL). */
   body: Uint8Array;
-  /** What the VM runs: the prelude and the body with its shebang line blanked. */
+  /** What the VM compiles: the prelude and the body with its shebang line blanked. */
   source: Uint8Array;
   flags: number;
   /** Where its runs start. */
