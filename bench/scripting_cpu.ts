@@ -1,13 +1,14 @@
 /**
- * EVALSHA's server CPU time per request: starts each server in turn (alternating the order
- * per round), loads the scripts with SCRIPT LOAD, runs one redis-benchmark per script and
- * pipeline depth, and reads the server process's utime+stime from /proc/<pid>/stat around
- * it (on a shared machine this moves far less than requests/s). The scripts: `return 1` (the
- * engine's floor: an eval that compiles and runs the least there is), the bench's small
- * script (one GET) and its 100-`redis.call` script.
+ * EVALSHA's and FCALL's server CPU time per request: starts each server in turn (alternating
+ * the order per round), loads the scripts with SCRIPT LOAD (the library with FUNCTION LOAD),
+ * runs one redis-benchmark per script and pipeline depth, and reads the server process's
+ * utime+stime from /proc/<pid>/stat around it (on a shared machine this moves far less than
+ * requests/s). The scripts: `return 1` (the engine's floor: an eval of the least there is),
+ * the bench's small script (one GET), its 100-`redis.call` script, and FCALL of a function
+ * doing the small script's GET.
  *
  *   deno run -A bench/scripting_cpu.ts [--server redis|<path to main.ts>]... [-n 100000]
- *       [-P 1,16] [--rounds 3] [--scripts one,small,calls]
+ *       [-P 1,16] [--rounds 3] [--scripts one,small,calls,fcall]
  *
  * Prints, per server, script and depth, the median of the rounds: us of server CPU per
  * request and requests/s.
@@ -28,13 +29,24 @@ const N = Number(opt("n", "100000"));
 const DEPTHS = opt("P", "1,16").split(",").map(Number);
 const ROUNDS = Number(opt("rounds", "3"));
 
-/** name -> [script, requests divisor]. */
+/** name -> [script, requests divisor]; `fcall` is a library whose `get` FCALL runs. */
 const SCRIPTS: Record<string, [string, number]> = {
   one: ["return 1", 1],
   small: ["return redis.call('get', KEYS[1])", 1],
   calls: ["for i = 1, 100 do redis.call('get', KEYS[1]) end return 1", 20],
+  fcall: [
+    "#!lua name=bench\nredis.register_function('get', function(keys) " +
+    "return redis.call('get', keys[1]) end)",
+    1,
+  ],
 };
-const chosen = opt("scripts", "one,small,calls").split(",");
+const chosen = opt("scripts", "one,small,calls,fcall").split(",");
+
+/** The command redis-benchmark sends for `name`. */
+async function command(name: string): Promise<string[]> {
+  if (name === "fcall") return ["FCALL", "get", "1", "k"];
+  return ["EVALSHA", await sha1hex(SCRIPTS[name][0]), "1", "k"];
+}
 
 async function sha1hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
@@ -81,9 +93,9 @@ async function start(server: string): Promise<Running> {
   await cli(port, "SET", "k", "v");
   for (const name of chosen) {
     const [script] = SCRIPTS[name];
-    await cli(port, "SCRIPT", "LOAD", script);
+    await cli(port, name === "fcall" ? "FUNCTION" : "SCRIPT", "LOAD", script);
     // The first runs settle where the script runs (the worker, then the server's thread).
-    for (let i = 0; i < 3; i++) await cli(port, "EVALSHA", await sha1hex(script), "1", "k");
+    for (let i = 0; i < 3; i++) await cli(port, ...await command(name));
   }
   return { proc, port, dir };
 }
@@ -96,16 +108,13 @@ async function stop(r: Running): Promise<void> {
 
 /** One redis-benchmark run: [us of server CPU per request, requests/s]. */
 async function measure(r: Running, name: string, depth: number): Promise<[number, number]> {
-  const [script, divisor] = SCRIPTS[name];
-  const n = Math.round(N / divisor);
+  const n = Math.round(N / SCRIPTS[name][1]);
+  const cmd = await command(name);
   const before = cpuMs(r.proc.pid);
   const out = await new Deno.Command("redis-benchmark", {
     args: [
       ..."-p PORT -c 50 -P DEPTH --csv -n COUNT".split(" "),
-      "EVALSHA",
-      await sha1hex(script),
-      "1",
-      "k",
+      ...cmd,
     ].map((a) =>
       a === "PORT" ? String(r.port) : a === "DEPTH" ? String(depth) : a === "COUNT" ? String(n) : a
     ),
@@ -113,7 +122,9 @@ async function measure(r: Running, name: string, depth: number): Promise<[number
     stderr: "null",
   }).output();
   const used = cpuMs(r.proc.pid) - before;
-  const line = new TextDecoder().decode(out.stdout).split("\n").find((l) => /^"EVALSHA/.test(l));
+  const line = new TextDecoder().decode(out.stdout).split("\n").find((l) =>
+    l.startsWith(`"${cmd[0]}`)
+  );
   const rps = line ? Number(line.split(",")[1].replaceAll('"', "")) : NaN;
   return [(used * 1000) / n, rps];
 }
@@ -140,7 +151,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`# EVALSHA, 50 clients, ${N} requests (/20 for calls), ${ROUNDS} rounds (median)`);
+console.log(
+  `# EVALSHA / FCALL, 50 clients, ${N} requests (/20 for calls), ${ROUNDS} rounds (median)`,
+);
 console.log("server\tscript\tdepth\tus/req\trps");
 for (const [k, ms] of results) {
   console.log(

@@ -22,14 +22,7 @@ function fcallGeneric(c: Client, ro: boolean): void {
   if (numkeys === null) return;
   scripting.run(
     c,
-    {
-      source: fn.source,
-      flags: fn.flags,
-      place: fn.place,
-      name,
-      chunk: "user_function",
-      isEval: false,
-    },
+    fn,
     c.argv.slice(3, 3 + numkeys),
     c.argv.slice(3 + numkeys),
     ro,

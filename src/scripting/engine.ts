@@ -12,7 +12,7 @@ import process from "node:process";
 import { load, type ReplyValue } from "lua-redis-wasm";
 import { REDIS_VERSION } from "../version.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
-import { errorToWire, respToWire } from "./wire.ts";
+import { copyArgBlock, errorToWire, respToWire } from "./wire.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
 
 export type { ReplyValue };
@@ -315,7 +315,7 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
     if (forwardCall !== null) {
       wire = forwardCall(heap.subarray(ptr, ptr + len), raise);
     } else {
-      const argv = argBlockViews(ptr, len);
+      const argv = copyArgBlock(heap, ptr, len);
       const r = host === null ? "ERR no script is running" : host.call(argv, raise);
       wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
     }
@@ -330,38 +330,19 @@ function hostCall(a: number, b: number, c: number | undefined, raise: boolean): 
 }
 
 /**
- * redis.call's argument block at `ptr` (u32 count, then u32 length and bytes each), copied
- * once out of the VM's memory (the VM frees it when the call returns, and a command's
- * arguments may outlive that: propagation queues them until the script's unit ends), as
- * views into the copy.
- */
-function argBlockViews(ptr: number, len: number): Uint8Array[] {
-  const block = heap.slice(ptr, ptr + len);
-  const n = (block[0] | (block[1] << 8) | (block[2] << 16) | (block[3] << 24)) >>> 0;
-  const argv: Uint8Array[] = new Array(n);
-  let off = 4;
-  for (let i = 0; i < n; i++) {
-    const l = (block[off] | (block[off + 1] << 8) | (block[off + 2] << 16) |
-      (block[off + 3] << 24)) >>> 0;
-    off += 4;
-    if (off + l > len) throw new Error("invalid argument encoding");
-    argv[i] = block.subarray(off, off + l);
-    off += l;
-  }
-  return argv;
-}
-
-/**
  * Put ahead of a script on its first line (so line numbers stay the script's own): a loader
- * of the HELPERS chunks, and what `f` asks for: `redis` shadowed by a read-only proxy whose
- * Redis-specific members are helpers, `error` by the helper, and the script's value passed
- * through `__c` (the RESP3 tables). `library`: also the state the tails of a library read.
+ * of the HELPERS chunks (compiled once into `redis.__f.h`, see `compileOnce`), and what `f`
+ * asks for: `redis` shadowed by a read-only proxy whose Redis-specific members are helpers,
+ * `error` by the helper, and the script's value passed through `__c` (the RESP3 tables).
+ * `library`: also the state the tails of a library read.
  */
 function prelude(f: ScriptFeatures, library: boolean): string {
   let p = `local redis, error, __c${library ? ", __S" : ""} = redis, error; do ` +
     "local r, e, S, P, H = redis, error, {}, nil, {} " +
     "local function h(k) local f = H[k] if not f then " +
-    "f = loadstring(r['__h_' .. k], '=' .. k)(r, e, S, P, h) H[k] = f end return f end ";
+    (compileOnce()
+      ? "f = r.__f.h[k](r, e, S, P, h) H[k] = f end return f end "
+      : "f = loadstring(r['__h_' .. k], '=' .. k)(r, e, S, P, h) H[k] = f end return f end ");
   if (library) p += "__S = S ";
   if (f.helpers) {
     p += "P = setmetatable({call = r.call, pcall = r.pcall}, " +
@@ -551,7 +532,19 @@ export function runLuaWire(
   args: Uint8Array[],
 ): Uint8Array | null {
   runScript(h, source, keys, args);
+  return takeWire();
+}
+
+/** The last run's value as the VM encoded it (see `runLuaWire`), taken. */
+function takeWire(): Uint8Array | null {
   if (pending === null) return null;
+  if (pending !== IN_VM) {
+    // An error made here (no VM, the VM out of memory), encoded for the server's thread. (A
+    // value the engine decoded itself, with an ABI other than this package's, is lost.)
+    const v = pending;
+    pending = null;
+    return isError(v) ? errorToWire(bytesToBinary(v.err)) : null;
+  }
   const ptr = resultPtr;
   const out = resultLen === 0 ? null : heap.slice(ptr, ptr + resultLen);
   dropResult();
@@ -603,6 +596,9 @@ const R_INT = 0x01;
 const R_BULK = 0x02;
 const R_ARRAY = 0x03;
 const R_STATUS = 0x04;
+/** An error value, and an error the script raised (with its line). */
+const R_ERROR = 0x05;
+const R_SCRIPT_ERROR = 0x06;
 
 /**
  * Writes the last run's value to `out` straight from the VM's memory when it holds only nils,
@@ -729,10 +725,6 @@ function evalDirect(
     pending = engine.evalWithArgs(source, keys, args);
     return;
   }
-  if (retPtr === 0 && (retPtr = ex._alloc(8)) === 0) {
-    pending = vmFull();
-    return;
-  }
   // An allocation the VM cannot make returns 0.
   let script = keep ? sourcePtrs.get(source) ?? 0 : 0;
   let once = 0;
@@ -749,22 +741,51 @@ function evalDirect(
       keptBytes += source.length;
     } else once = script;
   }
+  try {
+    evalAt(script, source.length, keys, args);
+  } finally {
+    if (once !== 0) ex._free_mem(once);
+  }
+}
+
+/**
+ * The KEYS and ARGV block, kept from eval to eval up to ARG_BLOCK_KEPT bytes (the engine
+ * copies it into the tables before the script runs); a larger one is allocated for its eval.
+ */
+let argBlock = 0;
+let argBlockSize = 0;
+const ARG_BLOCK_KEPT = 64 << 10;
+
+/** Evals the source at `script` in the VM's memory (evalDirect's second half). */
+function evalAt(script: number, length: number, keys: Uint8Array[], args: Uint8Array[]): void {
+  dropResult();
+  const ex = vm.exports;
+  if (retPtr === 0 && (retPtr = ex._alloc(8)) === 0) {
+    pending = vmFull();
+    return;
+  }
   let size = 4;
   for (let i = 0; i < keys.length; i++) size += 4 + keys[i].length;
   for (let i = 0; i < args.length; i++) size += 4 + args[i].length;
-  const block = ex._alloc(size);
-  if (block === 0) {
-    if (once !== 0) ex._free_mem(once);
-    pending = vmFull();
-    return;
+  let block = argBlock;
+  if (size > argBlockSize) {
+    block = ex._alloc(Math.max(size, 256));
+    if (block === 0) {
+      pending = vmFull();
+      return;
+    }
+    if (size <= ARG_BLOCK_KEPT) {
+      if (argBlock !== 0) ex._free_mem(argBlock);
+      argBlock = block;
+      argBlockSize = Math.max(size, 256);
+    }
   }
   putU32(block, keys.length + args.length);
   putArgs(putArgs(block + 4, keys), args);
   try {
-    ex._eval_with_args(retPtr, script, source.length, block, size, keys.length);
+    ex._eval_with_args(retPtr, script, length, block, size, keys.length);
   } finally {
-    ex._free_mem(block);
-    if (once !== 0) ex._free_mem(once);
+    if (block !== argBlock) ex._free_mem(block);
   }
   resultPtr = u32(retPtr);
   resultLen = resultPtr === 0 ? 0 : u32(retPtr + 4);
@@ -781,6 +802,350 @@ function putArgs(off: number, list: Uint8Array[]): number {
     off += b.length;
   }
   return off;
+}
+
+// Compiled once. Redis compiles a script once into a function (f_<sha>) and a library's
+// functions once at FUNCTION LOAD, then only calls them. The engine only evals source, and
+// every table a script can reach is read-only, so nothing one eval compiles is left for the
+// next: the binding keeps the functions in a table of its own, `redis.__f`, which it makes
+// writable only around its own evals that define or drop them, by clearing the `readonly` word
+// Redis's Lua keeps in each Table (lua_enablereadonlytable) in the VM's memory. A run then
+// evals `return redis.__f[N]()`, whose compile is a fraction of a script's.
+
+/** Redis's Lua Table (lobject.h): the GC header (next, tt, marked), flags, then `readonly`. */
+const TABLE_TT = 4;
+const TABLE_READONLY = 8;
+const LUA_TTABLE = 5;
+
+/**
+ * Makes `redis.__f` (the compiled functions, by number) and `redis.__f.h` (the HELPERS
+ * chunks, compiled: a script's prelude calls them instead of compiling them at every run).
+ */
+const STORE_SETUP = encoder.encode(
+  "local T = {h = {}} rawset(redis, '__f', T) for k, v in pairs(redis) do " +
+    "if type(k) == 'string' and k:sub(1, 4) == '__h_' then " +
+    "T.h[k:sub(5)] = loadstring(v, '=' .. k:sub(5)) end end",
+);
+const READONLY_CHECK = encoder.encode("return select(2, pcall(rawset, redis.__f, 1, 1))");
+
+/** 1 when `redis.__f` is set up, -1 when it cannot be (then every run compiles its source). */
+let storeState = 0;
+/** The address of `redis.__f`'s Table in the VM's memory. */
+let storeAt = 0;
+
+/**
+ * True when scripts and functions are compiled once in this thread's VM (`redis.__f` is set
+ * up, on first use: it needs the VM's layout to be the one expected, else every run compiles
+ * its source as the engine does).
+ */
+export function compileOnce(): boolean {
+  if (storeState === 0) storeState = setupStore() ? 1 : -1;
+  return storeState === 1;
+}
+
+/** The address of the table `expr` evaluates to (from its tostring), or 0. */
+function tableAt(expr: string): number {
+  const r = runLua(NO_SCRIPT_HOST, encoder.encode(`return tostring(${expr})`), [], []);
+  const m = r instanceof Uint8Array ? /^table: 0x([0-9a-f]+)$/.exec(bytesToBinary(r)) : null;
+  const at = m === null ? 0 : parseInt(m[1], 16);
+  return at > 0 && at + 16 <= heap.length && heap[at + TABLE_TT] === LUA_TTABLE ? at : 0;
+}
+
+function setReadonly(at: number, on: boolean): void {
+  putU32(at + TABLE_READONLY, on ? 1 : 0);
+}
+
+function setupStore(): boolean {
+  if (engine === null || vm.exports._eval_with_args.length !== 6) return false;
+  const redisAt = tableAt("redis");
+  if (redisAt === 0 || u32(redisAt + TABLE_READONLY) !== 1) return false;
+  setReadonly(redisAt, false);
+  let r: ReplyValue;
+  try {
+    r = runLua(NO_SCRIPT_HOST, STORE_SETUP, [], []);
+  } finally {
+    setReadonly(redisAt, true);
+  }
+  const at = r === null ? tableAt("redis.__f") : 0;
+  const helpersAt = at === 0 ? 0 : tableAt("redis.__f.h");
+  if (helpersAt === 0 || u32(at + TABLE_READONLY) !== 0) return false;
+  setReadonly(at, true);
+  setReadonly(helpersAt, true);
+  // The word flipped is the one the VM reads: a write to the table now fails.
+  const check = runLua(NO_SCRIPT_HOST, READONLY_CHECK, [], []);
+  if (!(check instanceof Uint8Array)) return false;
+  storeAt = at;
+  return bytesToBinary(check) === "Attempt to modify a readonly table";
+}
+
+/**
+ * A script, or a library's functions, compiled once per VM into `redis.__f[base]` ..
+ * `redis.__f[base + count - 1]` (numbers unique in the process).
+ */
+export interface Compiled {
+  readonly base: number;
+  readonly count: number;
+  /** The chunk that defines them, and its ARGV. */
+  readonly define: Uint8Array;
+  readonly defineArgs: Uint8Array[];
+  /** Bytes of source it compiles (what `HeldChunks` counts). */
+  readonly size: number;
+}
+
+let nextBase = 1;
+
+/** Compiles ARGV[1] (a script's source, from `compileEvalScript`) into redis.__f[ARGV[2]]. */
+const DEFINE_SCRIPT = encoder.encode(
+  "local f, e = loadstring(ARGV[1], '@user_script') if not f then error(e, 0) end " +
+    "redis.__f[tonumber(ARGV[2])] = f",
+);
+
+/**
+ * Sources at most this long compile as fast as `return redis.__f[N]()` does (`return 1`
+ * faster), so they are not compiled once.
+ */
+const SHORT_SOURCE = 24;
+
+/**
+ * An EVAL script's `Compiled` (`source` is what `compileEvalScript` returned), or null for
+ * a script so short that compiling it is no slower than calling it compiled.
+ */
+export function compiledScript(source: Uint8Array): Compiled | null {
+  if (source.length <= SHORT_SOURCE) return null;
+  const base = nextBase++;
+  return {
+    base,
+    count: 1,
+    define: DEFINE_SCRIPT,
+    defineArgs: [source, encoder.encode(String(base))],
+    size: source.length,
+  };
+}
+
+/**
+ * A library's `Compiled` (`code` with its shebang line blanked, registering `count`
+ * functions): its top level runs once per VM, and redis.__f[base + i - 1] calls the i-th
+ * function it registered with KEYS and ARGV, the state a run may change (redis.setresp) reset
+ * first.
+ */
+export function compiledLibrary(code: Uint8Array, count: number): Compiled {
+  const base = nextBase;
+  nextBase += count;
+  const define = wrap(
+    prelude(ALL_FEATURES, true) + LIBRARY_OPEN,
+    code,
+    "\nend)() __S.loading = false local S, R = __S, rawget(_G, 'redis') local T, rc = R.__f, R.call " +
+      "for i, n in ipairs(S.order) do local cb = S.reg[n].cb " +
+      `T[${base} + i - 1] = function() S.resp3 = nil rawset(S.P, 'call', rc) ` +
+      "rawset(S.P, 'pcall', S.pcall) return __c((cb(KEYS, ARGV))) end end",
+  );
+  return { base, count, define, defineArgs: [], size: define.length };
+}
+
+/**
+ * Most bytes of source whose compiled functions a VM holds: its memory is a fixed 64 MB
+ * (Lua's heap included), and a compiled function takes about twice its source. Past that the
+ * oldest are dropped, and compiled again should they run again.
+ */
+const HELD_BYTES = 8 << 20;
+
+/** The `Compiled` a VM holds, oldest first (the server's thread's, or a worker's). */
+export class HeldChunks {
+  private readonly held = new Map<number, Compiled>();
+  private bytes = 0;
+
+  /** `limit`: the most bytes of their sources it holds (HELD_BYTES). */
+  constructor(private readonly limit = HELD_BYTES) {}
+
+  has(c: Compiled): boolean {
+    return this.held.get(c.base) === c;
+  }
+
+  /** Records `c` as defined; returns those to drop to stay within the limit. */
+  add(c: Compiled): Compiled[] {
+    this.held.set(c.base, c);
+    this.bytes += c.size;
+    const out: Compiled[] = [];
+    for (const [base, old] of this.held) {
+      if (this.bytes <= this.limit || old === c) break;
+      this.held.delete(base);
+      this.bytes -= old.size;
+      out.push(old);
+    }
+    return out;
+  }
+
+  /** False when it does not hold `c`. */
+  delete(c: Compiled): boolean {
+    if (!this.has(c)) return false;
+    this.held.delete(c.base);
+    this.bytes -= c.size;
+    return true;
+  }
+}
+
+/** A script or function to run: what it compiles, and the same compiled once. */
+export interface CompiledRun {
+  /** Read only when it is not compiled once (it may be built on demand). */
+  readonly source: Uint8Array;
+  /** Null for a script compiled at every run (`compiledScript`). */
+  readonly compiled: Compiled | null;
+  /** Its function in `compiled`. */
+  readonly index: number;
+}
+
+/** What this thread's VM holds (the server's thread: the worker's is its VmThread's). */
+const heldHere = new HeldChunks();
+
+/** Per number, `return redis.__f[N]()` in the VM's memory: [address, length]. */
+const callChunks = new Map<number, [number, number]>();
+
+/**
+ * Runs function `r.index` of `r.compiled` as `runScript` runs `r.source` (what it compiles),
+ * defining it in this thread's VM first when it does not hold it: the result is left in the
+ * VM. Runs `r.source` when `r.compiled` is null or without compile-once (`compileOnce`).
+ */
+export function runCompiled(
+  h: ScriptHost,
+  r: CompiledRun,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+): void {
+  const c = r.compiled;
+  if (c === null || !compileOnce()) {
+    runScript(h, r.source, keys, args, true);
+    return;
+  }
+  if (!heldHere.has(c)) {
+    dropHere(heldHere.add(c));
+    if (!define(c.define, c.defineArgs)) {
+      heldHere.delete(c);
+      return;
+    }
+  }
+  host = h;
+  try {
+    evalCall(c.base + r.index, keys, args);
+  } finally {
+    host = null;
+  }
+}
+
+/**
+ * Runs `define` (a `Compiled`'s) with `redis.__f` writable and a host that answers nothing (a
+ * library's top level may log: it logged when it was loaded). False with its error left as
+ * the result when it fails.
+ */
+function define(chunk: Uint8Array, args: Uint8Array[]): boolean {
+  setReadonly(storeAt, false);
+  host = NO_SCRIPT_HOST;
+  try {
+    evalDirect(chunk, [], args, false);
+  } finally {
+    host = null;
+    setReadonly(storeAt, true);
+  }
+  const failed = pending === IN_VM
+    ? resultLen !== 0 && (heap[resultPtr] === R_ERROR || heap[resultPtr] === R_SCRIPT_ERROR)
+    : pending !== null;
+  if (!failed) dropResult();
+  return !failed;
+}
+
+/** Evals `return redis.__f[id]()`. */
+function evalCall(id: number, keys: Uint8Array[], args: Uint8Array[]): void {
+  let chunk = callChunks.get(id);
+  if (chunk === undefined) {
+    const text = encoder.encode(`return redis.__f[${id}]()`);
+    const at = vm.exports._alloc(text.length);
+    if (at === 0) {
+      dropResult();
+      pending = vmFull();
+      return;
+    }
+    heap.set(text, at);
+    callChunks.set(id, chunk = [at, text.length]);
+  }
+  evalAt(chunk[0], chunk[1], keys, args);
+}
+
+const DROP = encoder.encode(
+  "local T = redis.__f for i = 1, #ARGV, 2 do local b = tonumber(ARGV[i]) " +
+    "for n = b, b + ARGV[i + 1] - 1 do T[n] = nil end end collectgarbage()",
+);
+
+/** Drops the functions `ranges` (base, count pairs) from this thread's VM. */
+function dropRanges(ranges: number[]): void {
+  if (ranges.length === 0) return;
+  const args: Uint8Array[] = [];
+  for (let i = 0; i < ranges.length; i += 2) {
+    args.push(encoder.encode(String(ranges[i])), encoder.encode(String(ranges[i + 1])));
+    for (let n = ranges[i]; n < ranges[i] + ranges[i + 1]; n++) {
+      const chunk = callChunks.get(n);
+      if (chunk === undefined) continue;
+      vm.exports._free_mem(chunk[0]);
+      callChunks.delete(n);
+    }
+  }
+  define(DROP, args);
+  dropResult();
+}
+
+function dropHere(list: Compiled[]): void {
+  const ranges: number[] = [];
+  for (const c of list) ranges.push(c.base, c.count);
+  dropRanges(ranges);
+}
+
+/**
+ * Drops `list` from the server's thread's VM (SCRIPT FLUSH, FUNCTION DELETE / FLUSH, a
+ * library replaced, the server closed); those it does not hold are skipped.
+ */
+export function dropCompiled(list: Iterable<Compiled>): void {
+  if (storeState !== 1) return;
+  const drop: Compiled[] = [];
+  for (const c of list) if (heldHere.delete(c)) drop.push(c);
+  dropHere(drop);
+}
+
+let defineFailed = false;
+
+/** True when the last `runInWorker` could not define what it was given (its error is the result). */
+export function lastDefineFailed(): boolean {
+  return defineFailed;
+}
+
+/**
+ * A run in the VM's worker: drops `drops` (base, count pairs), runs `define` with
+ * `defineArgs` when given, then evals `return redis.__f[id]()`; with `id` 0 runs `define`
+ * as a script instead (no compile-once). The value as the VM encoded it (decoded by
+ * `decodeResultWire` on the server's thread, cheaper than a structured clone of the decoded
+ * value), or null for nil.
+ */
+export function runInWorker(
+  h: ScriptHost,
+  drops: number[],
+  chunk: Uint8Array | null,
+  defineArgs: Uint8Array[],
+  id: number,
+  keys: Uint8Array[],
+  args: Uint8Array[],
+): Uint8Array | null {
+  defineFailed = false;
+  if (id === 0 || !compileOnce()) runScript(h, chunk ?? new Uint8Array(0), keys, args);
+  else {
+    dropRanges(drops);
+    defineFailed = chunk !== null && !define(chunk, defineArgs);
+    if (!defineFailed) {
+      host = h;
+      try {
+        evalCall(id, keys, args);
+      } finally {
+        host = null;
+      }
+    }
+  }
+  return takeWire();
 }
 
 /** Lua 5.1's opcodes (lopcodes.h) that `returnsOneValue` reads. */

@@ -1,7 +1,9 @@
 /**
  * Function libraries (Redis's functions.c and function_lua.c): FUNCTION LOAD parses a
  * library's "#!lua name=..." line, compiles it and runs its top level once to learn what it
- * registers; each function keeps the VM source FCALL runs (the library, then the call).
+ * registers; the library's functions are then compiled once per VM (engine.ts
+ * `compiledLibrary`), and each function can build the standalone source (the library, then
+ * the call) for a VM without compile-once and for the replay of a killed one.
  * FUNCTION DUMP / RESTORE use Redis's payload: per library the FUNCTION2 opcode and the code
  * as an RDB string, then the RDB version and a CRC64.
  */
@@ -10,6 +12,8 @@ import { crc64 } from "../persistence/crc64.ts";
 import { lzfCompress, lzfDecompress } from "../persistence/lzf.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
+  type Compiled,
+  compiledLibrary,
   compileError,
   functionSource,
   isError,
@@ -21,14 +25,20 @@ import {
 } from "./engine.ts";
 import { PLACE_UNKNOWN, type RunPlace } from "./run_place.ts";
 
-/** A function a library registered. */
+/** A function a library registered (what FCALL runs: a Runnable). */
 export interface LibraryFunction {
   name: string;
+  /** Chunk name in Lua's messages. */
+  chunk: "user_function";
+  isEval: false;
   /** SCRIPT_FLAG_* bits. */
   flags: number;
   description: Uint8Array | null;
-  /** What FCALL runs. */
-  source: Uint8Array;
+  /** What FCALL compiles when not compiled once (and for the replay of a killed one). */
+  readonly source: Uint8Array;
+  /** Its library's compiled functions, of which it is number `index`. */
+  compiled: Compiled;
+  index: number;
   /** Where its runs start (Scripting.run). */
   place: RunPlace;
 }
@@ -39,6 +49,8 @@ export interface Library {
   /** The code as loaded (shebang line included): FUNCTION LIST WITHCODE, DUMP. */
   code: Uint8Array;
   functions: Map<string, LibraryFunction>;
+  /** Its functions, compiled once per VM (in registration order). */
+  compiled: Compiled;
 }
 
 const NAME_RE = /^[A-Za-z0-9_]+$/;
@@ -98,21 +110,30 @@ export function createLibrary(code: Uint8Array, log: ScriptHost["log"]): Library
     return `ERR Error registering functions: ${text}`;
   }
   const functions = new Map<string, LibraryFunction>();
-  for (const entry of result as ReplyValue[][]) {
+  const entries = result as ReplyValue[][];
+  if (entries.length === 0) return "ERR No functions registered";
+  const compiled = compiledLibrary(body, entries.length);
+  for (const entry of entries) {
+    let source: Uint8Array | null = null;
     const fname = bytesToBinary(entry[0] as Uint8Array);
     const flagList = bytesToBinary(entry[1] as Uint8Array);
     let flags = 0;
     if (flagList !== "") { for (const f of flagList.split(",")) flags |= FLAG_BITS[f]; }
     functions.set(fname, {
       name: fname,
+      chunk: "user_function",
+      isEval: false,
       flags,
       description: entry[2] === null ? null : (entry[2] as Uint8Array).slice(),
-      source: functionSource(body, fname),
+      get source() {
+        return source ??= functionSource(body, fname);
+      },
+      compiled,
+      index: functions.size,
       place: { mode: PLACE_UNKNOWN },
     });
   }
-  if (functions.size === 0) return "ERR No functions registered";
-  return { name, code: code.slice(), functions };
+  return { name, code: code.slice(), functions, compiled };
 }
 
 /** Every loaded library and the function name index (functionsLibCtx). */
@@ -122,6 +143,8 @@ export class FunctionLibraries {
   readonly functions = new Map<string, Library>();
   /** Bytes of the libraries' code (used_memory_functions). */
   memory = 0;
+  /** Called with a library that leaves (deleted, replaced, flushed). */
+  onDrop: ((lib: Library) => void) | null = null;
 
   get functionCount(): number {
     return this.functions.size;
@@ -170,11 +193,13 @@ export class FunctionLibraries {
     for (const f of lib.functions.keys()) this.functions.delete(f);
     this.libraries.delete(name);
     this.memory -= lib.code.length;
+    this.onDrop?.(lib);
     return true;
   }
 
   /** FUNCTION FLUSH. */
   flush(): void {
+    if (this.onDrop !== null) { for (const lib of this.libraries.values()) this.onDrop(lib); }
     this.libraries.clear();
     this.functions.clear();
     this.memory = 0;

@@ -9,19 +9,21 @@
 
 import { createHash } from "node:crypto";
 import { Client } from "../server/client.ts";
-import { accountCommand, call } from "../server/executor.ts";
+import { accountCommand, call, TIMED_BY_CALLER } from "../server/executor.ts";
 import type { Command } from "../server/command_table.ts";
 import type { Server } from "../server/server.ts";
 import type { Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes, bytesToBinary } from "../util/bytes.ts";
 import {
+  type Compiled,
+  compiledScript,
   compileEvalScript,
+  dropCompiled,
   dropResult,
   isError,
   isFuelKilled,
   type ReplyValue,
-  runLua,
-  runScript,
+  runCompiled,
   runWithBudget,
   scriptError,
   type ScriptHost,
@@ -34,6 +36,7 @@ import {
 import { PLACE_SERVER_THREAD, PLACE_UNKNOWN, PLACE_WORKER, type RunPlace } from "./run_place.ts";
 import { VmThread, WORKER_DIR } from "./vm_thread.ts";
 import { writeValue } from "./convert.ts";
+import { keepCopy } from "./wire.ts";
 import { createLibrary, FunctionLibraries } from "./functions.ts";
 
 /** Shebang / function flags (script.c scripts_flags_def), as bits. */
@@ -58,7 +61,7 @@ export const SCRIPT_FLAG_NAMES: [string, number][] = [
 export interface Script {
   /** The body as sent (SCRIPT LOAD / EVAL). */
   body: Uint8Array;
-  /** What the VM runs: the prelude and the body with its shebang line blanked. */
+  /** What the VM compiles: the prelude and the body with its shebang line blanked. */
   source: Uint8Array;
   flags: number;
   /** Where its runs start. */
@@ -69,7 +72,14 @@ export interface Script {
 
 /** What runs: an EVAL script or a library function. */
 export interface Runnable {
+  /** What the VM compiles for it: a script's prelude and body, a library and the call. */
   source: Uint8Array;
+  /**
+   * The same compiled once per VM (function `index` of it, see engine.ts `Compiled`); null
+   * for a script compiled at every run (one so short that this costs no more).
+   */
+  compiled: Compiled | null;
+  index: number;
   flags: number;
   /** The script's or function's own record of where its runs start (updated by the run). */
   place: RunPlace;
@@ -180,6 +190,7 @@ export class Scripting implements Subsystem {
 
   constructor(readonly server: Server) {
     registry.set(server, this);
+    this.functions.onDrop = (lib) => this.dropCompiled([lib.compiled]);
   }
 
   /** The script client (lctx.lua_client): runs redis.call's commands. */
@@ -229,7 +240,16 @@ export class Scripting implements Subsystem {
       source,
       flags,
       place,
-      runnable: { source, flags, place, name: sha, chunk: "user_script", isEval: true },
+      runnable: {
+        source,
+        compiled: compiledScript(source),
+        index: 0,
+        flags,
+        place,
+        name: sha,
+        chunk: "user_script",
+        isEval: true,
+      },
     };
     this.scripts.set(sha, script);
     this.scriptsMemory += body.length;
@@ -265,12 +285,28 @@ export class Scripting implements Subsystem {
     return script;
   }
 
-  /** SCRIPT FLUSH: forgets every cached script. */
+  /** SCRIPT FLUSH: forgets every cached script (and drops them from the VMs). */
   flushScripts(): void {
     this.lastSha = null;
     this.lastScript = null;
+    this.dropCompiled(this.compiledScripts());
     this.scripts.clear();
     this.scriptsMemory = 0;
+  }
+
+  /** The cached scripts' `Compiled`. */
+  private compiledScripts(): Compiled[] {
+    const out: Compiled[] = [];
+    for (const s of this.scripts.values()) {
+      if (s.runnable.compiled !== null) out.push(s.runnable.compiled);
+    }
+    return out;
+  }
+
+  /** Drops compiled scripts or libraries from both VMs. */
+  private dropCompiled(list: Compiled[]): void {
+    dropCompiled(list);
+    this.vm?.drop(list);
   }
 
   /**
@@ -305,9 +341,10 @@ export class Scripting implements Subsystem {
       ctx.tryHere = true;
       setFuel(SERVER_THREAD_FUEL);
       try {
-        runScript(ctx, r.source, keys, args, true);
+        runCompiled(ctx, r, keys, args);
       } finally {
         setFuel(0);
+        ctx.closeSegment();
       }
       if (ctx.moved === 0) {
         // A plain value (no error: not out of fuel) goes straight from the VM to the reply.
@@ -332,7 +369,7 @@ export class Scripting implements Subsystem {
     if (!vmLoaded() || this.noWorker) {
       // No VM in this process: the engine replies its load error at once. No worker: the
       // script runs on this thread (no busy-reply-threshold, no SCRIPT KILL).
-      this.end(ctx, runLua(ctx, r.source, keys, args));
+      this.end(ctx, this.runHere(ctx, r, keys, args));
       return;
     }
     let vm = this.vm;
@@ -354,11 +391,11 @@ export class Scripting implements Subsystem {
             }). Add --allow-read=${WORKER_DIR} ` +
             `to the deno command line to run them in the worker.`,
         );
-        this.end(ctx, runLua(ctx, r.source, keys, args));
+        this.end(ctx, this.runHere(ctx, r, keys, args));
         return;
       }
     }
-    vm.start(ctx, r.source, keys, args);
+    vm.start(ctx, r, keys, args);
     // Only a client's own top-level command can wait past the threshold (not EXEC's queue,
     // the master link or the AOF): the others run to the end whatever it takes.
     const canYield = c.conn !== null && !c.inExec && c.kind !== "master" &&
@@ -377,6 +414,12 @@ export class Scripting implements Subsystem {
     }
     place.mode = PLACE_WORKER;
     this.yieldRun(ctx, vm, keys, args);
+  }
+
+  /** Runs `r` on the server's thread's VM and takes its value. */
+  private runHere(ctx: RunContext, r: Runnable, keys: Uint8Array[], args: Uint8Array[]) {
+    runCompiled(ctx, r, keys, args);
+    return takeResult();
   }
 
   /**
@@ -475,11 +518,13 @@ export class Scripting implements Subsystem {
     return null;
   }
 
-  /** Server close: a busy script stops with it. */
+  /** Server close: a busy script stops with it; its scripts and libraries leave the VM. */
   close(): void {
     this.closed = true;
     this.vm?.terminate();
     this.vm = null;
+    dropCompiled(this.compiledScripts());
+    dropCompiled([...this.functions.libraries.values()].map((lib) => lib.compiled));
   }
 
   /** scriptResetRun: replies the script's value or error to its caller. */
@@ -546,6 +591,9 @@ class RunContext implements ScriptHost {
   moved = 0;
   /** redis.call's of a try. */
   private calls = 0;
+  /** The light commands a try ran since `segmentStart` (a clock reading; see closeSegment). */
+  private segment: Command[] | null = null;
+  private segmentStart: number;
   /** SCRIPT KILL / FUNCTION KILL stopped it: every redis.call raises the killed error. */
   killing = false;
   /** The timer that stops its worker should it make no call (Scripting.kill). */
@@ -569,7 +617,7 @@ class RunContext implements ScriptHost {
     readonly readOnly: boolean,
     started: number,
   ) {
-    this.started = started || performance.now();
+    this.started = this.segmentStart = started || performance.now();
   }
 
   /**
@@ -589,7 +637,7 @@ class RunContext implements ScriptHost {
         this.replies = null;
       } else if (typeof r === "string") replies.push(r);
       else {
-        replies.push(r.slice());
+        replies.push(keepCopy(r, 0, r.length));
         this.replyBytes += r.length;
       }
     }
@@ -623,7 +671,7 @@ class RunContext implements ScriptHost {
       if (++this.calls > SERVER_THREAD_CALLS) return this.moveToWorker(MOVED_TO_STAY);
       if (
         (this.calls & 15) === 0 &&
-        performance.now() - this.started > server.config.busyReplyThreshold / 2
+        this.closeSegment() - this.started > server.config.busyReplyThreshold / 2
       ) {
         return this.moveToWorker(MOVED_ONCE);
       }
@@ -639,13 +687,41 @@ class RunContext implements ScriptHost {
     }
     sc.argv = argv;
     sc.reply.len = 0;
-    call(sc, cmd);
+    if (!this.tryHere) call(sc, cmd);
+    else if (server.timer.isLight(cmd, argv)) {
+      call(sc, cmd, TIMED_BY_CALLER);
+      (this.segment ??= []).push(cmd);
+    } else {
+      call(sc, cmd, this.closeSegment());
+      this.segmentStart = performance.now();
+    }
     const reply = sc.reply.buf.subarray(0, sc.reply.len);
     if (reply[0] === 45) { // "-"
       const errors = this.commandErrors ??= new Set();
       if (errors.size < 16) errors.add(bytesToBinary(reply.subarray(1, reply.length - 2)));
     }
     return reply;
+  }
+
+  /**
+   * Ends the segment of light commands a try ran since the last clock reading: its time is
+   * spread over them for INFO commandstats, as command_timer.ts does for a batch's light
+   * commands (a reading costs as much as a GET: a try reads the clock once per 16 calls and at
+   * its end, not twice per call). Returns the reading.
+   */
+  closeSegment(): number {
+    const now = performance.now();
+    const cmds = this.segment;
+    if (cmds !== null && cmds.length > 0) {
+      const n = cmds.length;
+      const usec = Math.round((now - this.segmentStart) * 1000);
+      const each = Math.floor(usec / n);
+      const extra = usec - each * n;
+      for (let i = 0; i < n; i++) cmds[i].stats.usec += i < extra ? each + 1 : each;
+      cmds.length = 0;
+    }
+    this.segmentStart = now;
+    return now;
   }
 
   /** Ends a try on the server's thread: the script runs again in the worker. */

@@ -25,6 +25,11 @@ export const READY = 5;
  * time counts toward busy-reply-threshold from then on, not while the thread waits for a core).
  */
 export const STARTED = 6;
+/**
+ * Set by the worker with MSG_DONE: 1 when the run's definition failed (the VM out of memory),
+ * so the VM does not hold what the server sent it.
+ */
+export const DEFINE_FAILED = 7;
 /** Bytes before the data area. */
 export const HEADER_BYTES = 32;
 /** Size of the data area: larger messages go through the port. */
@@ -44,7 +49,10 @@ export const MSG_SETRESP = 4;
  */
 export const MSG_DONE = 5;
 export const MSG_DONE_VALUE = 9;
-/** Server -> worker: run the argument block [source, ...keys, ...args] (data area or port). */
+/**
+ * Server -> worker: run the argument block [control, chunk, ...define's ARGV, ...keys, ...args]
+ * (data area or port; see VmThread.start).
+ */
 export const MSG_RUN = 6;
 /** Server -> worker: the reply to a call (data area or port), or an acknowledgement. */
 export const MSG_REPLY = 7;

@@ -7,10 +7,19 @@
  */
 
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import { decodeResultWire, type ReplyValue, type ScriptHost } from "./engine.ts";
-import { decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
+import {
+  type Compiled,
+  type CompiledRun,
+  compileOnce,
+  decodeResultWire,
+  HeldChunks,
+  type ReplyValue,
+  type ScriptHost,
+} from "./engine.ts";
+import { copyArgBlock, decodeArgBlock, encodeArgBlock, errorToWire, respToWire } from "./wire.ts";
 import {
   DATA_BYTES,
+  DEFINE_FAILED,
   HEADER_BYTES,
   KIND,
   LENGTH,
@@ -41,6 +50,16 @@ const READY_TIMEOUT_MS = 30_000;
 /** How often a script whose thread has not started it yet is looked at again. */
 const NOT_STARTED_POLL_MS = 5;
 
+const NO_CHUNK: Uint8Array = new Uint8Array(0);
+
+/** `list` as little-endian u32s. */
+function u32s(list: number[]): Uint8Array {
+  const out = new Uint8Array(4 * list.length);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < list.length; i++) view.setUint32(4 * i, list[i], true);
+  return out;
+}
+
 /** A Lua VM in its own worker, running one script at a time. */
 export class VmThread {
   private readonly worker: Worker;
@@ -55,6 +74,12 @@ export class VmThread {
   private host: ScriptHost | null = null;
   /** The script's value once it ended (MSG_DONE), else undefined. */
   private result: ReplyValue | undefined = undefined;
+  /** What the worker's VM holds compiled (it defines what the next run says). */
+  private readonly held = new HeldChunks();
+  /** (base, count) pairs the worker's VM is to drop before its next run. */
+  private drops: number[] = [];
+  /** What the run in progress defines in the worker's VM, if anything. */
+  private defining: Compiled | null = null;
 
   constructor() {
     const sab = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES);
@@ -76,11 +101,35 @@ export class VmThread {
     return Atomics.load(this.ctl, STARTED) === this.runSeq;
   }
 
-  /** Starts `source` with KEYS and ARGV; its requests go to `host`. */
-  start(host: ScriptHost, source: Uint8Array, keys: Uint8Array[], args: Uint8Array[]): void {
+  /**
+   * Starts function `r.index` of `r.compiled` (or `r.source`) with KEYS and ARGV; its requests
+   * go to `host`. The run's block is [control, chunk, ...define's ARGV, ...KEYS, ...ARGV], the
+   * control u32s: the number to call (0: run `chunk` as a script), how many define arguments
+   * follow the chunk, then (base, count) pairs to drop first. The chunk is the definition of
+   * `r.compiled` when the worker's VM does not hold it yet, else empty.
+   */
+  start(host: ScriptHost, r: CompiledRun, keys: Uint8Array[], args: Uint8Array[]): void {
+    const c = r.compiled;
     this.host = host;
     this.result = undefined;
-    const block = encodeArgBlock([source, ...keys], args);
+    let control: number[];
+    let chunk = NO_CHUNK;
+    let defineArgs: Uint8Array[] = [];
+    if (c === null || !compileOnce()) {
+      control = [0, 0];
+      chunk = r.source;
+    } else {
+      this.defining = null;
+      if (!this.held.has(c)) {
+        for (const old of this.held.add(c)) this.drops.push(old.base, old.count);
+        chunk = c.define;
+        defineArgs = c.defineArgs;
+        this.defining = c;
+      }
+      control = [c.base + r.index, defineArgs.length, ...this.drops];
+      this.drops = [];
+    }
+    const block = encodeArgBlock([u32s(control), chunk, ...defineArgs, ...keys], args);
     Atomics.store(this.ctl, NUMKEYS, keys.length);
     if (block.length <= DATA_BYTES) {
       this.data.set(block);
@@ -147,6 +196,11 @@ export class VmThread {
     return undefined;
   }
 
+  /** Drops `list` from the worker's VM (at its next run); those it does not hold are skipped. */
+  drop(list: Iterable<Compiled>): void {
+    for (const c of list) if (this.held.delete(c)) this.drops.push(c.base, c.count);
+  }
+
   /** True once `terminate` ran: the thread is unusable. */
   terminated = false;
 
@@ -167,6 +221,13 @@ export class VmThread {
     this.seen = Atomics.load(this.ctl, TO_SERVER);
     const kind = Atomics.load(this.ctl, KIND);
     const host = this.host!;
+    if ((kind & ~VIA_PORT) === MSG_DONE || kind === MSG_DONE_VALUE) {
+      // Sent again with the next run that needs it.
+      if (this.defining !== null && Atomics.load(this.ctl, DEFINE_FAILED) === 1) {
+        this.held.delete(this.defining);
+      }
+      this.defining = null;
+    }
     if (kind === MSG_DONE_VALUE) {
       this.result = takeMessage<ReplyValue>(this.port);
       this.host = null;
@@ -186,13 +247,13 @@ export class VmThread {
     }
     const base = kind & ~VIA_PORT;
     if (base === MSG_CALL || base === MSG_PCALL) {
-      // A copy: the command's arguments must outlive the reply written in the same area.
-      const block = kind & VIA_PORT
-        ? takeMessage<Uint8Array>(this.port)
-        : this.data.slice(0, Atomics.load(this.ctl, LENGTH));
       let wire: Uint8Array;
       try {
-        const r = host.call(decodeArgBlock(block), base === MSG_CALL);
+        // A copy: the command's arguments must outlive the reply written in the same area.
+        const argv = kind & VIA_PORT
+          ? decodeArgBlock(takeMessage<Uint8Array>(this.port))
+          : copyArgBlock(this.data, 0, Atomics.load(this.ctl, LENGTH));
+        const r = host.call(argv, base === MSG_CALL);
         wire = typeof r === "string" ? errorToWire(r) : respToWire(r);
       } catch (e) {
         wire = errorToWire(`ERR ${e instanceof Error ? e.message : String(e)}`);

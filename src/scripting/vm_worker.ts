@@ -10,6 +10,7 @@ import type { ReplyValue, ScriptHost } from "./engine.ts";
 import { decodeArgBlock } from "./wire.ts";
 import {
   DATA_BYTES,
+  DEFINE_FAILED,
   HEADER_BYTES,
   KIND,
   LENGTH,
@@ -94,8 +95,10 @@ try {
 
   if (typeof engine !== "string") {
     // One script before saying READY: the VM's code is compiled on its first use (tens of ms
-    // on a loaded machine), which is not the first real script's time.
+    // on a loaded machine), which is not the first real script's time; and the table of
+    // compiled functions set up.
     engine.runLuaWire(host, WARM_UP, [], []);
+    engine.compileOnce();
   }
   Atomics.store(ctl, READY, 1);
   Atomics.notify(ctl, READY);
@@ -108,16 +111,26 @@ try {
     const block = kind & VIA_PORT
       ? takeMessage<Uint8Array>(port)
       : data.slice(0, Atomics.load(ctl, LENGTH));
+    // [control, chunk, ...define's ARGV, ...KEYS, ...ARGV] (VmThread.start).
     const argv = decodeArgBlock(block);
     const numkeys = Atomics.load(ctl, NUMKEYS);
+    const control = new DataView(argv[0].buffer, argv[0].byteOffset, argv[0].byteLength);
+    const id = control.getUint32(0, true);
+    const ndefine = control.getUint32(4, true);
+    const drops: number[] = [];
+    for (let at = 8; at < argv[0].length; at += 4) drops.push(control.getUint32(at, true));
+    const keysAt = 2 + ndefine;
     let result: Uint8Array | null | ReplyValue;
     try {
       if (typeof engine === "string") throw engine;
-      result = engine.runLuaWire(
+      result = engine.runInWorker(
         host,
-        argv[0],
-        argv.slice(1, 1 + numkeys),
-        argv.slice(1 + numkeys),
+        drops,
+        argv[1].length === 0 ? null : argv[1],
+        argv.slice(2, keysAt),
+        id,
+        argv.slice(keysAt, keysAt + numkeys),
+        argv.slice(keysAt + numkeys),
       );
     } catch (err) {
       result = { err: new TextEncoder().encode(String(err)) } as ReplyValue;
@@ -130,6 +143,11 @@ try {
       port.postMessage(result);
       done = result instanceof Uint8Array ? MSG_DONE | VIA_PORT : MSG_DONE_VALUE;
     }
+    Atomics.store(
+      ctl,
+      DEFINE_FAILED,
+      typeof engine !== "string" && engine.lastDefineFailed() ? 1 : 0,
+    );
     Atomics.store(ctl, KIND, done);
     Atomics.store(ctl, LENGTH, length);
     Atomics.add(ctl, TO_SERVER, 1);

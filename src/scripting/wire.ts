@@ -36,6 +36,59 @@ export function decodeArgBlock(block: Uint8Array): Uint8Array[] {
   return argv;
 }
 
+/** Size of the buffers argument blocks are copied into (`copyArgBlock`). */
+const ARENA_BYTES = 64 << 10;
+let arena = new Uint8Array(ARENA_BYTES);
+let arenaUsed = 0;
+
+/**
+ * A copy of `src[at, at + len)` that stays valid as long as it is held, for bytes read from
+ * memory reused soon after (the VM's, the worker channel's, a client's reply buffer): copies
+ * go to the free end of a 64 KB buffer that is never written again where it was written (a
+ * new one follows when it is full). This spares an ArrayBuffer per copy, whose allocation
+ * costs more than the rest of a redis.call's own work.
+ */
+export function keepCopy(src: Uint8Array, at: number, len: number): Uint8Array {
+  if (len > ARENA_BYTES >> 2) return src.slice(at, at + len);
+  if (arenaUsed + len > ARENA_BYTES) {
+    arena = new Uint8Array(ARENA_BYTES);
+    arenaUsed = 0;
+  }
+  const base = arenaUsed;
+  if (len < 64) { for (let i = 0; i < len; i++) arena[base + i] = src[at + i]; }
+  else arena.set(src.subarray(at, at + len), base);
+  arenaUsed += len;
+  return new Uint8Array(arena.buffer, base, len);
+}
+
+/**
+ * redis.call's argument block at `src[at, at + len)`, copied once (`keepCopy`: a command's
+ * arguments may outlive the call, as propagation keeps a write's until the script's unit
+ * ends), as views into the copy.
+ */
+export function copyArgBlock(src: Uint8Array, at: number, len: number): Uint8Array[] {
+  if (len < 4) throw new Error("invalid argument encoding");
+  const block = keepCopy(src, at, len);
+  const buffer = block.buffer;
+  const base = block.byteOffset;
+  const n = u32(block, 0);
+  const argv: Uint8Array[] = new Array(n);
+  let off = 4;
+  for (let i = 0; i < n; i++) {
+    if (off + 4 > len) throw new Error("invalid argument encoding");
+    const l = u32(block, off);
+    off += 4;
+    if (off + l > len) throw new Error("invalid argument encoding");
+    argv[i] = new Uint8Array(buffer, base + off, l);
+    off += l;
+  }
+  return argv;
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
 /** The argument block of KEYS then ARGV. */
 export function encodeArgBlock(keys: Uint8Array[], args: Uint8Array[]): Uint8Array {
   let size = 4;

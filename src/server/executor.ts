@@ -13,6 +13,11 @@ import { LIGHT_BYTES } from "./command_timer.ts";
 
 /** `call`'s start for a light command of a batch: timed with its segment (command_timer.ts). */
 const IN_SEGMENT = -1;
+/**
+ * `call`'s start for a command its caller times (a script's light command, timed with the
+ * script's segment of them, scripting.ts): no clock reading here.
+ */
+export const TIMED_BY_CALLER = -2;
 
 /**
  * Looks up, checks and runs one command for `c`. Replies go to `c.reply`.
@@ -215,8 +220,8 @@ function dispatchCommand(c: Client, argv: Uint8Array[]): void {
 
 /**
  * Runs a checked command: executes the handler, accounts for it (commandstats,
- * slowlog; `start` is its performance.now() start, or IN_SEGMENT for a light
- * command of a batch, timed with its segment), feeds MONITOR, and queues it for propagation when it changed the
+ * slowlog; `start` is its performance.now() start, IN_SEGMENT for a light
+ * command of a batch, timed with its segment, or TIMED_BY_CALLER), feeds MONITOR, and queues it for propagation when it changed the
  * dataset (or forced it). Calls nest (EXEC runs its queue through here); the
  * outermost one ends the execution unit and sends what it queued, as Redis's
  * call() / afterCommand() / propagatePendingCommands() do.
@@ -248,7 +253,7 @@ export function call(c: Client, cmd: Command, start = performance.now()): void {
     propagation.nesting--;
   }
   let usec = 0;
-  if (start !== IN_SEGMENT) {
+  if (start >= 0) {
     const end = performance.now();
     usec = c.duration + Math.round((end - start) * 1000);
     if (propagation.nesting === 0 && server.timer.active) server.timer.timed(start, end);
