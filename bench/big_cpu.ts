@@ -14,7 +14,9 @@
 
 import { bigCases } from "./big_requests.ts";
 import { cpuMs } from "./clients_bench.ts";
-import { encodeCommand } from "../tests/helpers.ts";
+import { encodeCommand, freePort } from "../tests/helpers.ts";
+
+import { waitForPing } from "./harness.ts";
 
 const argAfter = (flag: string) => {
   const i = Deno.args.indexOf(flag);
@@ -23,28 +25,6 @@ const argAfter = (flag: string) => {
 const rounds = Number(argAfter("--rounds") ?? 3);
 const only = argAfter("--only");
 const root = argAfter("--root") ?? new URL("..", import.meta.url).pathname;
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function waitForPing(port: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      await conn.write(encodeCommand(["PING"]));
-      const n = await conn.read(new Uint8Array(16));
-      conn.close();
-      if (n) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no server on ${port}`);
-}
 
 interface Srv {
   name: string;

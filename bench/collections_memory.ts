@@ -14,7 +14,7 @@ import { DEFAULT_HASH_ENCODING_CONFIG, RedisHash } from "../src/store/hash.ts";
 import { DEFAULT_SET_ENCODING_CONFIG, RedisSet } from "../src/store/set.ts";
 import type { RedisValue } from "../src/store/types.ts";
 import { bytesToBinary, concatBytes } from "../src/util/bytes.ts";
-import { encodeCommand, RawClient } from "../tests/helpers.ts";
+import { connectRetry, encodeCommand, freePort } from "../tests/helpers.ts";
 
 const N = Number(Deno.args.find((a) => !a.startsWith("--")) ?? 100_000);
 const WIRE = !Deno.args.includes("--no-wire");
@@ -103,25 +103,6 @@ for (const kind of kinds) {
 
 if (!WIRE) Deno.exit(0);
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function connect(port: number): Promise<RawClient> {
-  const deadline = Date.now() + 20_000;
-  while (true) {
-    try {
-      return await RawClient.connect(port);
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 function infoField(info: string, name: string): number {
   return Number(new RegExp(`${name}:(\\d+)`).exec(info)![1]);
 }
@@ -153,7 +134,7 @@ async function measure(
     stderr: "null",
   }).spawn();
   try {
-    const c = await connect(port);
+    const c = await connectRetry(port, 20_000);
     const info0 = await c.call("INFO", "memory");
     const batch = 1000;
     for (let i = 0; i < N; i += batch) {

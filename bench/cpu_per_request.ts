@@ -14,6 +14,8 @@
  * its read, reply and write and nothing else.
  */
 
+import { freePort } from "../tests/helpers.ts";
+
 /** `--name value` options; `--server` may repeat. */
 const opts = new Map<string, string[]>();
 for (let i = 0; i + 1 < Deno.args.length; i += 2) {
@@ -29,13 +31,6 @@ const N = Number(opt("n", "500000"));
 const PIPELINE = Number(opt("P", "16"));
 const ROUNDS = Number(opt("rounds", "3"));
 const CLK_TCK = 100;
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 /** utime + stime of `pid`, in seconds. */
 function cpuSeconds(pid: number): number {

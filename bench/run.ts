@@ -16,12 +16,14 @@
  *           the time of a 1,000,000-key full resync
  */
 
-import { encodeCommand } from "../tests/helpers.ts";
+import { encodeCommand, freePort } from "../tests/helpers.ts";
 import { bigCases } from "./big_requests.ts";
 import { runFootprint } from "./footprint.ts";
 import { runClientCases } from "./clients_bench.ts";
 import { measureBgsaveStall, printStall } from "./bgsave_stall.ts";
 import { runReplBench } from "./repl_bench.ts";
+
+import { waitForPing } from "./harness.ts";
 
 const quick = Deno.args.includes("--quick");
 const write = Deno.args.includes("--write");
@@ -42,29 +44,6 @@ function has(cmd: string): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function waitForPing(port: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      await conn.write(encodeCommand(["PING"]));
-      const buf = new Uint8Array(16);
-      const n = await conn.read(buf);
-      conn.close();
-      if (n && new TextDecoder().decode(buf.subarray(0, n)).startsWith("+PONG")) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server on ${port} did not answer PING`);
 }
 
 interface Target {

@@ -15,6 +15,7 @@
  */
 
 import { cpuMs } from "./clients_bench.ts";
+import { freePort } from "../tests/helpers.ts";
 
 /** `--name value` options; `--server` may repeat. */
 const opts = new Map<string, string[]>();
@@ -51,13 +52,6 @@ async function command(name: string): Promise<string[]> {
 async function sha1hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 function cli(port: number, ...args: string[]): Promise<string> {

@@ -6,28 +6,9 @@
  *   deno run --allow-net --allow-read --allow-write --allow-run --allow-env bench/stream_memory.ts
  */
 
-import { encodeCommand, RawClient } from "../tests/helpers.ts";
+import { connectRetry, encodeCommand, freePort } from "../tests/helpers.ts";
 
 const N = Number(Deno.args[0] ?? 1_000_000);
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function connect(port: number): Promise<RawClient> {
-  const deadline = Date.now() + 20_000;
-  while (true) {
-    try {
-      return await RawClient.connect(port);
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 function usedMemory(info: string): number {
   return Number(/used_memory:(\d+)/.exec(info)![1]);
@@ -42,7 +23,7 @@ async function measure(name: string, cmd: string, args: string[]): Promise<void>
     stderr: "null",
   }).spawn();
   try {
-    const c = await connect(port);
+    const c = await connectRetry(port, 20_000);
     const before = usedMemory(await c.call("INFO", "memory"));
     const batch = 1000;
     for (let i = 0; i < N; i += batch) {
