@@ -221,8 +221,9 @@ function dispatchCommand(c: Client, argv: Uint8Array[]): void {
 /**
  * Runs a checked command: executes the handler, accounts for it (commandstats,
  * slowlog; `start` is its performance.now() start, IN_SEGMENT for a light
- * command of a batch, timed with its segment, or TIMED_BY_CALLER), feeds MONITOR, and queues it for propagation when it changed the
- * dataset (or forced it). Calls nest (EXEC runs its queue through here); the
+ * command of a batch, timed with its segment, or TIMED_BY_CALLER), feeds
+ * MONITOR, and queues it for propagation when it changed the dataset (or
+ * forced it). Calls nest (EXEC runs its queue through here); the
  * outermost one ends the execution unit and sends what it queued, as Redis's
  * call() / afterCommand() / propagatePendingCommands() do.
  */

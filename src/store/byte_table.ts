@@ -22,6 +22,7 @@
  */
 
 import { bytesToBinary } from "../util/bytes.ts";
+import { pow2AtLeast } from "../util/number.ts";
 import {
   copyBytes as copyIn,
   hashKeyBytes as hashBytes,
@@ -49,12 +50,6 @@ export function binaryScratch(s: string, which = 0): Uint8Array {
   if (b.length < n) b = scratch[which] = new Uint8Array(pow2AtLeast(n, 256));
   for (let i = 0; i < n; i++) b[i] = s.charCodeAt(i);
   return b;
-}
-
-function pow2AtLeast(n: number, min: number): number {
-  let c = min;
-  while (c < n) c *= 2;
-  return c;
 }
 
 function lenHeader(n: number): number {

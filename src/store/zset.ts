@@ -32,6 +32,7 @@ import { ZSET_BYTES, ZSET_PACKED_BYTES, ZSET_SKIPLIST_BYTES as SKIPLIST_BYTES } 
 import { gLen, gOff, packedSize, readAt, readBefore, writeFrame } from "./packed_entries.ts";
 import type { CollectionValue } from "./types.ts";
 import { bytesToBinary } from "../util/bytes.ts";
+import { pow2AtLeast } from "../util/number.ts";
 
 /** OBJECT ENCODING of a sorted set. */
 export type ZsetEncoding = "listpack" | "skiplist";
@@ -244,12 +245,6 @@ function blockUnits(level: number, len: number): number {
   return HEADER_UNITS + level + ((len + 11) >> 3);
 }
 
-function pow2AtLeast(n: number): number {
-  let c = 8;
-  while (c < n) c *= 2;
-  return c;
-}
-
 /**
  * The skiplist form (OBJECT ENCODING "skiplist", and sets too big to pack).
  * Nothing per member lives on the JS heap: each node's block in the node heap
@@ -303,7 +298,7 @@ class SkipList implements ZStore {
     }
     const cap = Math.max(4, initialCapacity);
     this.dense = new Int32Array(cap);
-    this.table = new Int32Array(pow2AtLeast(Math.ceil(cap * 4 / 3)));
+    this.table = new Int32Array(pow2AtLeast(Math.ceil(cap * 4 / 3), 8));
     this.mask = this.table.length - 1;
     this.capUnits = HEADER_UNITS + MAX_LEVEL + cap * EST_NODE_UNITS;
     const buf = new ArrayBuffer(this.capUnits * 8);

@@ -97,3 +97,10 @@ export function formatLongLong(n: bigint | number): string {
   // String(-0) is "0", matching a C long long.
   return String(n);
 }
+
+/** The smallest power of two times `min` (a power of two) that is at least `n`: table sizes. */
+export function pow2AtLeast(n: number, min: number): number {
+  let c = min;
+  while (c < n) c *= 2;
+  return c;
+}
