@@ -131,6 +131,12 @@ export class Replication implements Subsystem {
   /** Stream bytes counted in the offset, not yet in the backlog and the replicas' output. */
   private staged = new Uint8Array(STAGED_INITIAL);
   private stagedLen = 0;
+  /** Request bytes fed as they are, not yet copied to `staged`: `spanSrc` from spanStart to spanEnd. */
+  private spanSrc: Uint8Array | null = null;
+  private spanStart = 0;
+  private spanEnd = 0;
+  /** Stream bytes copied from requests as received rather than encoded (tests read it). */
+  spanBytes = 0;
   /** The stream's flush interval is running (scheduleStreamFlush); bytes wait for it. */
   private streamTimer: ReturnType<typeof setTimeout> | undefined;
   private streamPending = false;
@@ -144,6 +150,7 @@ export class Replication implements Subsystem {
 
   constructor(readonly server: Server) {
     registry.set(server, this);
+    server.propagation.releaseRequests = this.takeSpan;
     this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
     const target = server.config.replicaof;
     if (target !== null) setMaster(server, target.host, target.port, null, false);
@@ -167,6 +174,25 @@ export class Replication implements Subsystem {
   private feedCommand(argv: Uint8Array[]): void {
     const repl = this.server.repl;
     if (repl.backlog === null && this.replicas.size === 0) return;
+    const propagation = this.server.propagation;
+    if (argv === propagation.request) {
+      const src = propagation.requestBuf;
+      const start = propagation.requestStart;
+      const end = propagation.requestEnd;
+      // The requests of one read follow each other in its buffer: one span, copied once.
+      if (src === this.spanSrc && start === this.spanEnd) {
+        this.spanEnd = end;
+      } else {
+        if (this.spanSrc !== null) this.takeSpan();
+        this.spanSrc = src;
+        this.spanStart = start;
+        this.spanEnd = end;
+      }
+      repl.offset += end - start;
+      this.scheduleStreamFlush();
+      return;
+    }
+    if (this.spanSrc !== null) this.takeSpan();
     const argc = argv.length;
     // Room for the encoding: a length line and CRLF take at most 21 bytes (16 digits).
     let bound = 24;
@@ -190,6 +216,20 @@ export class Replication implements Subsystem {
     this.scheduleStreamFlush();
   }
 
+  /** Copies the span of request bytes fed last to the staged stream (counted already). */
+  private readonly takeSpan = (): void => {
+    const src = this.spanSrc;
+    if (src === null) return;
+    this.spanSrc = null;
+    const n = this.spanEnd - this.spanStart;
+    const p = this.stagedLen;
+    const buf = p + n <= this.staged.length ? this.staged : this.growStaged(p + n);
+    buf.set(src.subarray(this.spanStart, this.spanEnd), p);
+    this.stagedLen = p + n;
+    this.spanBytes += n;
+    this.spanStart = this.spanEnd = 0;
+  };
+
   /**
    * Appends stream bytes (our master's, as applied) to the stream, counting
    * them in master_repl_offset.
@@ -197,6 +237,7 @@ export class Replication implements Subsystem {
   feedStream(bytes: Uint8Array): void {
     const repl = this.server.repl;
     if (repl.backlog === null && this.replicas.size === 0) return;
+    if (this.spanSrc !== null) this.takeSpan();
     const p = this.stagedLen;
     const buf = p + bytes.length <= this.staged.length
       ? this.staged
@@ -222,6 +263,7 @@ export class Replication implements Subsystem {
    * where it would have gone when it was produced.
    */
   private deliverStaged(): void {
+    if (this.spanSrc !== null) this.takeSpan();
     const n = this.stagedLen;
     if (n === 0) return;
     this.stagedLen = 0;
@@ -253,7 +295,7 @@ export class Replication implements Subsystem {
    * master far more than the bytes it carries.
    */
   private scheduleStreamFlush(): void {
-    if (this.stagedLen >= STREAM_FLUSH_BYTES) {
+    if (this.stagedLen + (this.spanEnd - this.spanStart) >= STREAM_FLUSH_BYTES) {
       this.flushStream();
     } else if (this.streamTimer !== undefined) {
       this.streamPending = true;

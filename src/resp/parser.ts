@@ -114,6 +114,15 @@ export class RequestParser {
   private cmdStart = 0;
   /** Total bytes consumed by complete commands (replication offsets use this). */
   consumed = 0;
+  /**
+   * The argv parseSmall returned last when its request was in canonical form
+   * (every CR followed by LF), which is then byte for byte the RESP encoding of
+   * that argv: bytes `rawStart` to `rawEnd` of `buf`. Replication copies them
+   * instead of encoding the command again.
+   */
+  rawArgv: Uint8Array[] | null = null;
+  rawStart = 0;
+  rawEnd = 0;
 
   /** Length of the region the last `writable()` offered in `buf`. */
   private offered = 0;
@@ -261,6 +270,8 @@ export class RequestParser {
     if (p + 1 >= end || buf[p] !== CR || n > SMALL_ARGS || (n > 10 && limits.authRequired)) {
       return null;
     }
+    // The bytes after each CR are skipped unchecked, as Redis does; all LF is the canonical form.
+    let lf = buf[p + 1] === LF;
     p += 2;
     // The longest argument taken here: below the big ones, and within the limits.
     let maxBulk = PROTO_MBULK_BIG_ARG - 1;
@@ -279,33 +290,43 @@ export class RequestParser {
       if (end - p < len + 2) return null;
       offs[2 * i] = p;
       offs[2 * i + 1] = len;
+      lf = lf && buf[p - 1] === LF && buf[p + len] === CR && buf[p + len + 1] === LF;
       p += len + 2;
     }
     this.consumed += p - start;
     this.pos = p;
     const ab = buf.buffer;
+    let argv: Uint8Array[];
     // Array literals of the exact size for the usual counts (one allocation, packed).
     switch (n) {
       case 1:
-        return [new Uint8Array(ab, offs[0], offs[1])];
+        argv = [new Uint8Array(ab, offs[0], offs[1])];
+        break;
       case 2:
-        return [new Uint8Array(ab, offs[0], offs[1]), new Uint8Array(ab, offs[2], offs[3])];
+        argv = [new Uint8Array(ab, offs[0], offs[1]), new Uint8Array(ab, offs[2], offs[3])];
+        break;
       case 3:
-        return [
+        argv = [
           new Uint8Array(ab, offs[0], offs[1]),
           new Uint8Array(ab, offs[2], offs[3]),
           new Uint8Array(ab, offs[4], offs[5]),
         ];
+        break;
       case 4:
-        return [
+        argv = [
           new Uint8Array(ab, offs[0], offs[1]),
           new Uint8Array(ab, offs[2], offs[3]),
           new Uint8Array(ab, offs[4], offs[5]),
           new Uint8Array(ab, offs[6], offs[7]),
         ];
+        break;
+      default:
+        argv = [];
+        for (let i = 0; i < n; i++) argv.push(new Uint8Array(ab, offs[2 * i], offs[2 * i + 1]));
     }
-    const argv: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) argv.push(new Uint8Array(ab, offs[2 * i], offs[2 * i + 1]));
+    this.rawArgv = lf ? argv : null;
+    this.rawStart = start;
+    this.rawEnd = p;
     return argv;
   }
 

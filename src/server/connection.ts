@@ -116,6 +116,7 @@ export async function handleConnection(c: Client): Promise<void> {
           if (server.pause !== null && server.mustWaitForPause(c, argv)) {
             // Other clients run meanwhile: the batch ends here and starts again after.
             timer.end();
+            server.propagation.releaseRequests();
             c.processing = false;
             await c.flush();
             while (server.pause !== null && server.mustWaitForPause(c, argv)) {
@@ -125,10 +126,21 @@ export async function handleConnection(c: Client): Promise<void> {
             if (c.closed) break;
             c.processing = true;
           }
-          processCommand(c, argv);
+          if (argv === parser.rawArgv && server.propagation.active) {
+            const propagation = server.propagation;
+            propagation.request = argv;
+            propagation.requestBuf = parser.buf;
+            propagation.requestStart = parser.rawStart;
+            propagation.requestEnd = parser.rawEnd;
+            processCommand(c, argv);
+            propagation.request = null;
+          } else {
+            processCommand(c, argv);
+          }
           if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
           if (c.blocked !== null) {
             timer.end();
+            server.propagation.releaseRequests();
             c.processing = false;
             await c.flush();
             await waitWhileBlocked(c, conn, held);
@@ -139,6 +151,7 @@ export async function handleConnection(c: Client): Promise<void> {
         }
       } finally {
         timer.end();
+        server.propagation.releaseRequests();
       }
       c.queryBufferBytes = parser.pendingBytes;
       if (error !== null && !c.closeAfterReply) {

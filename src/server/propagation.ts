@@ -38,6 +38,23 @@ export class Propagation {
   private readonly argvs: Uint8Array[][] = [];
   private readonly targets: number[] = [];
   private count = 0;
+  /**
+   * The running command's argv as received, when its request bytes are its
+   * canonical RESP encoding (RequestParser.rawArgv): a sink given this very
+   * argv may copy `requestBuf` from `requestStart` to `requestEnd` instead of
+   * encoding it. Set only while the command runs (the bytes are valid then);
+   * a rewritten argv is another array, so it never matches.
+   */
+  request: Uint8Array[] | null = null;
+  requestBuf: Uint8Array = new Uint8Array(0);
+  requestStart = 0;
+  requestEnd = 0;
+  /**
+   * Called when a connection is done with its read's requests (its read buffer
+   * may be reused after): a sink that kept a span of request bytes instead of
+   * copying them copies them now.
+   */
+  releaseRequests: () => void = () => {};
 
   constructor(private readonly listeners: PropagateListener[]) {}
 
