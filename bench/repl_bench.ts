@@ -264,6 +264,8 @@ export interface HotPathRow {
   /** A connection that only reads the stream: the master's own cost of a replica. */
   reader: { rps: number[]; cpuUs: number[] };
   replica: { rps: number[]; cpuUs: number[] };
+  /** The replica process's CPU µs per request it applied. */
+  applyUs: number[];
 }
 
 const TESTS = ["set", "incr", "lpush"];
@@ -289,6 +291,7 @@ export async function measureHotPath(
       none: { rps: [], cpuUs: [] },
       reader: { rps: [], cpuUs: [] },
       replica: { rps: [], cpuUs: [] },
+      applyUs: [],
     }))
   );
   const m = await Conn.open(withRepl.port);
@@ -303,12 +306,17 @@ export async function measureHotPath(
         const order = round % 2 === 0 ? targets : targets.reverse();
         for (const target of order) {
           const before = cpuSeconds(target.proc.pid);
+          const replicaBefore = cpuSeconds(replica.proc.pid);
           const rps = row.load === "pipelined"
             ? await preloaded(target.port, row.test, n)
             : await benchmark(target.port, [
               ...["-t", row.test, "-n", String(n), "-c", "50", "-P", "16"],
             ]);
           const cpu = cpuSeconds(target.proc.pid) - before;
+          if (target === withRepl) {
+            await inSync(m, r);
+            row.applyUs.push((cpuSeconds(replica.proc.pid) - replicaBefore) * 1e6 / n);
+          }
           const side = target === bare
             ? row.none
             : target === withReader
@@ -384,8 +392,8 @@ export function hotPathTable(rows: HotPathRow[], n: number, rounds: number): str
       n.toLocaleString("en")
     } requests, 50 clients, median of ${rounds} alternating rounds; load: redis-benchmark -P 16, or each client's requests written at once)`,
     "",
-    "| server | load | test | CPU µs/request, no replica | stream reader | cost | a replica | cost | requests/s, no replica | stream reader | a replica |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| server | load | test | CPU µs/request, no replica | stream reader | cost | a replica | cost | the replica's CPU µs/request | requests/s, no replica | stream reader | a replica |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   const pct = (x: number, base: number) =>
     `${x >= base ? "+" : ""}${((x / base - 1) * 100).toFixed(0)}%`;
@@ -398,7 +406,9 @@ export function hotPathTable(rows: HotPathRow[], n: number, rounds: number): str
         row.load === "pipelined" ? "pipelined" : "-P 16"
       } | ${row.test.toUpperCase()} | ${c0.toFixed(2)} | ${cr.toFixed(2)} | ${pct(cr, c0)} | ${
         c1.toFixed(2)
-      } | ${pct(c1, c0)} | ${rps(r0)} | ${rps(rr)} | ${rps(r1)} |`,
+      } | ${pct(c1, c0)} | ${median(row.applyUs).toFixed(2)} | ${rps(r0)} | ${rps(rr)} | ${
+        rps(r1)
+      } |`,
     );
   }
   return lines.join("\n");

@@ -126,11 +126,21 @@ async function measure(mode: string, test: string): Promise<number[]> {
       parser.commit(data.length);
       let first = true;
       let argv: Uint8Array[] | null;
+      const propagation = server.propagation;
       while ((argv = parser.next(limits)) !== null) {
+        // As the connection loop does: a canonical request's bytes may be copied as received.
+        if (argv === parser.rawArgv && propagation.active) {
+          propagation.request = argv;
+          propagation.requestBuf = parser.buf;
+          propagation.requestStart = parser.rawStart;
+          propagation.requestEnd = parser.rawEnd;
+        }
         processCommand(c, argv, first ? performance.now() : server.lastCallEnd);
+        propagation.request = null;
         first = false;
         done++;
       }
+      propagation.releaseRequests();
       c.reply.len = 0;
       if (replica !== null) replica.reply.len = 0;
     }

@@ -5,7 +5,8 @@
  * The stream must stay byte for byte what valkey-server sends for the same
  * requests: rewritten commands, transactions, SELECT, errors, inline and
  * non-canonical requests (a byte other than LF after a CR, which Redis skips
- * unchecked), binary values and blocked clients served later.
+ * unchecked), binary values and blocked clients served later. A replica
+ * passes the stream it applies on the same way (src/replication/replica.ts).
  */
 
 import assert from "node:assert/strict";
@@ -190,6 +191,42 @@ Deno.test("replication stream: a pipeline's copied requests reach the replica in
       } finally {
         mc.close();
         rc.close();
+      }
+    });
+  });
+});
+
+Deno.test("replication stream: a replica passes its master's stream on byte for byte", async () => {
+  const options = { "repl-diskless-sync": "no", "repl-ping-replica-period": 3600 };
+  await withServer(options, async (a) => {
+    await withServer({ ...options, replicaof: `127.0.0.1 ${a.port}` }, async (b) => {
+      const ca = await RawClient.connect(a.port);
+      const cb = await RawClient.connect(b.port);
+      try {
+        await waitUntil(
+          async () => /master_link_status:up/.test(await cb.call("INFO", "replication")),
+          "link up",
+          { timeoutMs: 10_000, intervalMs: 10 },
+        );
+        const tapA = await StreamTap.attach(a.port);
+        const tapB = await StreamTap.attach(b.port);
+        try {
+          const before = replicationOf(b.server).spanBytes;
+          await ca.write(batch());
+          for (let i = 0; i < REPLIES; i++) await ca.readRaw();
+          await ca.call("SET", "__end__", "1");
+          const marker = "$7\r\n__end__\r\n$1\r\n1\r\n";
+          const fromA = await tapA.until(marker);
+          assert.equal(JSON.stringify(await tapB.until(marker)), JSON.stringify(fromA));
+          // The replica passed most of it on as read, in spans.
+          assert.ok(replicationOf(b.server).spanBytes - before > fromA.length / 2);
+        } finally {
+          tapA.close();
+          tapB.close();
+        }
+      } finally {
+        ca.close();
+        cb.close();
       }
     });
   });

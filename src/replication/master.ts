@@ -176,20 +176,7 @@ export class Replication implements Subsystem {
     if (repl.backlog === null && this.replicas.size === 0) return;
     const propagation = this.server.propagation;
     if (argv === propagation.request) {
-      const src = propagation.requestBuf;
-      const start = propagation.requestStart;
-      const end = propagation.requestEnd;
-      // The requests of one read follow each other in its buffer: one span, copied once.
-      if (src === this.spanSrc && start === this.spanEnd) {
-        this.spanEnd = end;
-      } else {
-        if (this.spanSrc !== null) this.takeSpan();
-        this.spanSrc = src;
-        this.spanStart = start;
-        this.spanEnd = end;
-      }
-      repl.offset += end - start;
-      this.scheduleStreamFlush();
+      this.feedSpan(propagation.requestBuf, propagation.requestStart, propagation.requestEnd);
       return;
     }
     if (this.spanSrc !== null) this.takeSpan();
@@ -213,6 +200,27 @@ export class Replication implements Subsystem {
     }
     this.stagedLen = p;
     repl.offset += p - start;
+    this.scheduleStreamFlush();
+  }
+
+  /**
+   * Appends bytes `start` to `end` of `src` (a read buffer, valid until the
+   * reader calls propagation.releaseRequests) to the stream, counting them at
+   * once. The requests of one read follow each other in its buffer: a run of
+   * them becomes one span, copied once (takeSpan).
+   */
+  feedSpan(src: Uint8Array, start: number, end: number): void {
+    const repl = this.server.repl;
+    if (repl.backlog === null && this.replicas.size === 0) return;
+    if (src === this.spanSrc && start === this.spanEnd) {
+      this.spanEnd = end;
+    } else {
+      if (this.spanSrc !== null) this.takeSpan();
+      this.spanSrc = src;
+      this.spanStart = start;
+      this.spanEnd = end;
+    }
+    repl.offset += end - start;
     this.scheduleStreamFlush();
   }
 

@@ -539,13 +539,19 @@ export class ReplicaLink {
       const c = this.master;
       if (c === null || c.closed) return;
       let argv: CommandArgs | null;
+      // The read's commands run as one batch, as a client's do (command_timer.ts).
+      const timer = server.timer;
+      c.lastInteraction = timer.begin();
       try {
         while ((argv = parser.next(limits)) !== null) {
           if (server.busyReply !== null) {
             // A script past busy-reply-threshold: the stream waits for its end (-BUSY would
             // lose the write); `argv` stays valid, nothing is read meanwhile.
+            timer.end();
+            server.propagation.releaseRequests();
             await server.notBusy();
             if (this.stopped || c.closed) return;
+            timer.begin();
           }
           const end = parser.pos;
           const len = parser.consumed - counted;
@@ -553,15 +559,14 @@ export class ReplicaLink {
           processCommand(c, argv);
           c.reply.len = 0; // the master gets no replies
           // commandProcessed: the applied bytes count and go on to our replicas.
-          const bytes = parser.buf.subarray(end - len, end);
           if (c.multi !== null) {
-            tx.push(bytes.slice());
-          } else if (tx.length > 0) {
-            for (const b of tx) this.repl.feedStream(b);
-            tx = [];
-            this.repl.feedStream(bytes);
+            tx.push(parser.buf.slice(end - len, end));
           } else {
-            this.repl.feedStream(bytes);
+            if (tx.length > 0) {
+              for (const b of tx) this.repl.feedStream(b);
+              tx = [];
+            }
+            this.repl.feedSpan(parser.buf, end - len, end);
           }
           if (c.closed) return;
         }
@@ -569,6 +574,10 @@ export class ReplicaLink {
         if (!(e instanceof ProtocolError)) throw e;
         server.log.warning(`Protocol error from MASTER: ${e.message}`);
         return;
+      } finally {
+        timer.end();
+        // The spans fed point into the parser's buffer, which the next read reuses.
+        server.propagation.releaseRequests();
       }
     }
   }
