@@ -285,7 +285,138 @@ function replicaMemory(kind: Kind): Promise<void> {
   });
 }
 
+/** Redis's line as a full sync's snapshot starts (Valkey adds the kind of sync). */
+function startingSync(diskless: boolean): RegExp {
+  const target = diskless ? "replicas sockets" : "disk";
+  return new RegExp(`^Starting BGSAVE for SYNC with target: ${target}( using: normal sync)?$`);
+}
+
+/** `DEL` of `prefix:from` .. `prefix:to-1` in one command; its reply. */
+function delRange(c: RawClient, from: number, to: number, prefix = "key"): Promise<string> {
+  const keys: string[] = [];
+  for (let j = from; j < to; j++) keys.push(`${prefix}:${j}`);
+  return c.call("DEL", ...keys);
+}
+
+/**
+ * DEBUG RELOAD while a BGSAVE runs (debug.c: rdbSave in the foreground, then
+ * emptyData, neither of which touches the child): the BGSAVE goes on with the
+ * dataset it began with and ends with success, its file written last. Most keys
+ * are deleted first so that the foreground save (slowed by rdb-key-save-delay too
+ * in Redis) ends well before the BGSAVE.
+ */
+function reloadDuringBgsave(kind: Kind): Promise<void> {
+  return withOne(kind, async (p, c) => {
+    await fill(c);
+    const digest = await c.call("DEBUG", "DIGEST");
+    assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
+    assert.equal(await c.call("BGSAVE"), "+Background saving started\r\n");
+    assert.equal(await c.call("SET", "key:1", "changed"), "+OK\r\n");
+    assert.equal(await c.call("SET", "new:1", "created"), "+OK\r\n");
+    assert.equal(await delRange(c, 100, 300), ":200\r\n");
+    assert.equal(await field(c, "persistence", "rdb_bgsave_in_progress"), "1");
+    assert.equal(await c.call("DEBUG", "RELOAD"), "+OK\r\n");
+    // Not killed: still running, over the dataset of its start.
+    assert.equal(await field(c, "persistence", "rdb_bgsave_in_progress"), "1");
+    assert.equal(await c.call("DBSIZE"), ":101\r\n");
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nchanged\r\n");
+    assert.equal(await c.call("SET", "key:3", "after"), "+OK\r\n");
+    await waitField(c, "persistence", "rdb_bgsave_in_progress", "0");
+    await loggedInOrder(p, [
+      /^Background saving started by pid \d+$/,
+      exact("DB saved on disk"),
+      exact("DB reloaded by DEBUG RELOAD"),
+      exact("DB saved on disk"),
+      exact("Background saving terminated with success"),
+    ]);
+    assert.ok(!(await p.log()).some((l) => /terminated by signal/.test(l)));
+    assert.equal(await field(c, "persistence", "rdb_last_bgsave_status"), "ok");
+    assert.equal(await field(c, "persistence", "rdb_saves"), "1");
+    // DEBUG RELOAD's save reset the counter; the BGSAVE's end takes off what it had
+    // at the start (300), leaving the one change made after the reload, less 300.
+    assert.equal(await field(c, "persistence", "rdb_changes_since_last_save"), "-299");
+    // The file is the BGSAVE's: the dataset as it was when it began.
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "+OK\r\n");
+    assert.equal(await c.call("DEBUG", "DIGEST"), digest);
+    assert.equal(await c.call("DBSIZE"), ":300\r\n");
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+  });
+}
+
+/**
+ * DEBUG RELOAD NOSAVE NOFLUSH MERGE while a BGSAVE runs: the keys the file replaces
+ * (RDBFLAGS_ALLOW_DUP: deleted and added again, no command naming them) are saved
+ * with their values from the BGSAVE's start.
+ */
+function mergeDuringBgsave(kind: Kind): Promise<void> {
+  return withOne(kind, async (_p, c) => {
+    await fill(c);
+    assert.equal(await c.call("SAVE"), "+OK\r\n");
+    assert.equal(await c.call("SET", "key:1", "newer"), "+OK\r\n");
+    assert.equal(await c.call("DEL", "key:5"), ":1\r\n");
+    assert.equal(await c.call("RPUSH", "key:5", "a", "b"), ":2\r\n");
+    assert.equal(await c.call("SET", "only:live", "x"), "+OK\r\n");
+    const digest = await c.call("DEBUG", "DIGEST");
+    assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
+    assert.equal(await c.call("BGSAVE"), "+Background saving started\r\n");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"), "+OK\r\n");
+    assert.equal(await field(c, "persistence", "rdb_bgsave_in_progress"), "1");
+    // The file's values won.
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+    assert.equal(await c.call("GET", "key:5"), "$7\r\nvalue:5\r\n");
+    assert.equal(await c.call("DBSIZE"), ":301\r\n");
+    await waitField(c, "persistence", "rdb_bgsave_in_progress", "0");
+    assert.equal(await field(c, "persistence", "rdb_last_bgsave_status"), "ok");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "+OK\r\n");
+    assert.equal(await c.call("DEBUG", "DIGEST"), digest);
+    assert.equal(await c.call("GET", "key:1"), "$5\r\nnewer\r\n");
+    assert.equal(await c.call("LRANGE", "key:5", 0, -1), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  });
+}
+
+/**
+ * DEBUG RELOAD while a full sync's snapshot runs: not killed, the replica gets the
+ * snapshot of the dataset as it began, then the writes since, and ends with the
+ * master's dataset after one full sync.
+ */
+function reloadDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+  const args = ["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"];
+  return withPair(kind, args, async (master, replica, m, r) => {
+    await fill(m);
+    assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
+    assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
+    await waitField(m, "persistence", "rdb_bgsave_in_progress", "1");
+    assert.equal(await m.call("SET", "key:1", "changed"), "+OK\r\n");
+    assert.equal(await delRange(m, 100, 300), ":200\r\n");
+    assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
+    assert.equal(await m.call("DEBUG", "RELOAD"), "+OK\r\n");
+    assert.equal(await field(m, "persistence", "rdb_bgsave_in_progress"), "1");
+    assert.equal(await m.call("SET", "key:3", "after"), "+OK\r\n");
+    assert.equal(await m.call("RPUSH", "list", "x", "y"), ":2\r\n");
+    await waitField(r, "replication", "master_link_status", "up");
+    const digest = await m.call("DEBUG", "DIGEST");
+    await waitUntil(async () => (await r.call("DEBUG", "DIGEST")) === digest, "replica digest", {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
+    assert.equal(await r.call("DBSIZE"), ":101\r\n");
+    assert.equal(await field(m, "stats", "sync_full"), "1");
+    const name = `127\\.0\\.0\\.1:${replica.port}`;
+    await loggedInOrder(master, [
+      startingSync(diskless),
+      exact("DB saved on disk"),
+      exact("DB reloaded by DEBUG RELOAD"),
+      new RegExp(`^Synchronization with replica ${name} succeeded$`),
+    ]);
+    assert.ok(!(await master.log()).some((l) => /terminated by signal|SYNC failed/.test(l)));
+  });
+}
+
 const scenarios: [string, (kind: Kind) => Promise<void>][] = [
+  ["DEBUG RELOAD during a BGSAVE: the BGSAVE ends with its own dataset", reloadDuringBgsave],
+  ["DEBUG RELOAD MERGE during a BGSAVE: replaced keys saved as they were", mergeDuringBgsave],
+  ["DEBUG RELOAD during a disk-based full sync's snapshot", (k) => reloadDuringSync(k, false)],
+  ["DEBUG RELOAD during a diskless full sync's transfer", (k) => reloadDuringSync(k, true)],
   ["FLUSHALL kills a disk-based full sync's snapshot", (k) => flushallDuringSync(k, false)],
   ["FLUSHALL kills a diskless full sync's transfer", (k) => flushallDuringSync(k, true)],
   ["FLUSHALL kills a BGSAVE; rdb_saves counts saves as they start", flushallDuringBgsave],
