@@ -412,11 +412,85 @@ function reloadDuringSync(kind: Kind, diskless: boolean): Promise<void> {
   });
 }
 
+/**
+ * A full sync asked for while an AOF rewrite runs (syncCommand's CASE 3 with another
+ * child active): the replica waits, the snapshot starts when the rewrite ends
+ * (checkChildrenDone's replicationStartPendingFork), and the writes made during the
+ * wait reach the replica. `delay`: a diskless sync delayed by repl-diskless-sync-delay.
+ */
+function syncDuringRewrite(kind: Kind, diskless: boolean, delay: boolean): Promise<void> {
+  const args = [
+    ...["--repl-diskless-sync", diskless ? "yes" : "no"],
+    ...["--repl-diskless-sync-delay", delay ? "1" : "0"],
+  ];
+  return withPair(kind, args, async (master, replica, m, r) => {
+    await fill(m);
+    // The rewrite's child (its RDB preamble) takes 3 s (7.5 s with a delay to wait out):
+    // its end is what the sync waits for.
+    const keyDelay = delay ? 25_000 : 10_000;
+    assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", keyDelay), "+OK\r\n");
+    assert.equal(
+      await m.call("BGREWRITEAOF"),
+      "+Background append only file rewriting started\r\n",
+    );
+    assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
+    const name = `127\\.0\\.0\\.1:${replica.port}`;
+    await loggedInOrder(master, [
+      new RegExp(`^Replica ${name} asks for synchronization$`),
+      exact(
+        delay
+          ? "Delay next BGSAVE for diskless SYNC"
+          : "No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed",
+      ),
+    ]);
+    if (delay) {
+      // Over 2 s more by the master's own clock: the delay is over and a replicationCron
+      // ran since, so what holds the sync back now is the rewrite alone.
+      const uptime = async () => Number(await field(m, "server", "uptime_in_seconds"));
+      const from = await uptime();
+      await waitUntil(async () => (await uptime()) >= from + 3, "the replica waiting 2 s more", {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+      });
+    }
+    assert.equal(await m.call("SET", "during", "wait"), "+OK\r\n");
+    assert.equal(await m.call("INCR", "counter"), ":1\r\n");
+    // Still waiting on the rewrite: no snapshot for the replica yet.
+    assert.equal(await field(m, "persistence", "aof_rewrite_in_progress"), "1");
+    assert.equal(await field(m, "persistence", "rdb_bgsave_in_progress"), "0");
+    assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
+    assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 0), "+OK\r\n");
+    await waitField(r, "replication", "master_link_status", "up");
+    await loggedInOrder(master, [
+      new RegExp(`^Replica ${name} asks for synchronization$`),
+      exact("Background AOF rewrite finished successfully"),
+      startingSync(diskless),
+      new RegExp(`^Synchronization with replica ${name} succeeded$`),
+    ]);
+    assert.equal(await m.call("INCR", "counter"), ":2\r\n");
+    const digest = await m.call("DEBUG", "DIGEST");
+    await waitUntil(async () => (await r.call("DEBUG", "DIGEST")) === digest, "replica digest", {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
+    assert.equal(await r.call("GET", "during"), "$4\r\nwait\r\n");
+    assert.equal(await r.call("DBSIZE"), ":302\r\n");
+    assert.equal(await field(m, "stats", "sync_full"), "1");
+    assert.equal(await field(m, "persistence", "aof_rewrites"), "1");
+  });
+}
+
 const scenarios: [string, (kind: Kind) => Promise<void>][] = [
   ["DEBUG RELOAD during a BGSAVE: the BGSAVE ends with its own dataset", reloadDuringBgsave],
   ["DEBUG RELOAD MERGE during a BGSAVE: replaced keys saved as they were", mergeDuringBgsave],
   ["DEBUG RELOAD during a disk-based full sync's snapshot", (k) => reloadDuringSync(k, false)],
   ["DEBUG RELOAD during a diskless full sync's transfer", (k) => reloadDuringSync(k, true)],
+  ["a disk-based full sync waits for an AOF rewrite", (k) => syncDuringRewrite(k, false, false)],
+  ["a diskless full sync waits for an AOF rewrite", (k) => syncDuringRewrite(k, true, false)],
+  [
+    "a delayed diskless full sync waits for an AOF rewrite",
+    (k) => syncDuringRewrite(k, true, true),
+  ],
   ["FLUSHALL kills a disk-based full sync's snapshot", (k) => flushallDuringSync(k, false)],
   ["FLUSHALL kills a diskless full sync's transfer", (k) => flushallDuringSync(k, true)],
   ["FLUSHALL kills a BGSAVE; rdb_saves counts saves as they start", flushallDuringBgsave],

@@ -84,6 +84,14 @@ export function aofRewriting(server: Server): boolean {
   return registry.get(server)?.rewriting ?? false;
 }
 
+/**
+ * The end of the AOF rewrite running in `server`, or null when none runs (or
+ * there is no AOF subsystem): checkChildrenDone's moment for what waited for it.
+ */
+export function aofRewriteEnd(server: Server): Promise<void> | null {
+  return registry.get(server)?.rewriteEnd ?? null;
+}
+
 /** Error of a background rewrite that cannot start (BGREWRITEAOF's reply). */
 export const AOF_RW_FAILED =
   "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
@@ -779,6 +787,11 @@ export class Aof implements Subsystem {
   /** Whether a background rewrite runs (aof_rewrite_in_progress). */
   get rewriting(): boolean {
     return this.rewrite !== null;
+  }
+
+  /** Settles once the running rewrite has ended (its done handler ran); null when none runs. */
+  get rewriteEnd(): Promise<void> | null {
+    return this.rewrite?.done ?? null;
   }
 
   /** BGREWRITEAOF: the reply it gets. */
