@@ -1,9 +1,11 @@
 /**
  * The RDB made in the background as Redis's rdb child (a BGSAVE, or a full
  * resync's snapshot) next to what kills or delays it: FLUSHALL kills it (the
- * replicas of a full sync reconnect and sync again), a replica kills its own
+ * replicas of a full sync reconnect and sync again), DEBUG RELOAD does not (the
+ * snapshot ends with the dataset it began with), a replica kills its own
  * before loading its master's RDB, an AOF rewrite makes BGSAVE wait for
- * SCHEDULE; rdb_saves counts a save when it starts; mem_clients_slaves is
+ * SCHEDULE and a full sync wait for its end; rdb_saves counts a save when it
+ * starts; mem_clients_slaves is
  * the shared replication buffer beyond repl-backlog-size. Each scenario runs
  * on our server and on valkey-server (own processes, own log files) and
  * checks the same replies, INFO fields and log lines in order.

@@ -21,7 +21,8 @@
  *   slice's bytes to the temp file, so clients keep being served. A key is
  *   written from its pre-image when a write touched it, else as it is when
  *   live; a key deleted without a write command naming it (expired, evicted)
- *   is left out.
+ *   is left out, unless remembered first (`remember`: DEBUG RELOAD MERGE
+ *   loading over it).
  *
  * A key deleted or replaced during the save is written with its value from
  * the start; a key created during the save is not in the capture.
