@@ -121,14 +121,28 @@ const exact = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, "\\
 
 // ---------------------------------------------------------------------------------------------
 
-/** FLUSHALL while a full sync's snapshot runs: it is killed, the replica reconnects and syncs. */
-function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+/**
+ * {@link withPair}, the master {@link fill}ed, and `fn` run once the replica's full sync
+ * (disk-based or diskless) has its snapshot running at 10 ms a key.
+ */
+function withSlowSync(
+  kind: Kind,
+  diskless: boolean,
+  fn: (master: Proc, replica: Proc, m: RawClient, r: RawClient) => Promise<void>,
+): Promise<void> {
   const args = ["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"];
   return withPair(kind, args, async (master, replica, m, r) => {
     await fill(m);
     assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
     assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
     await waitField(m, "persistence", "rdb_bgsave_in_progress", "1");
+    await fn(master, replica, m, r);
+  });
+}
+
+/** FLUSHALL while a full sync's snapshot runs: it is killed, the replica reconnects and syncs. */
+function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+  return withSlowSync(kind, diskless, async (master, replica, m, r) => {
     assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
     assert.equal(await m.call("FLUSHALL"), "+OK\r\n");
     const name = `127\\.0\\.0\\.1:${replica.port}`;
@@ -382,12 +396,7 @@ function mergeDuringBgsave(kind: Kind): Promise<void> {
  * master's dataset after one full sync.
  */
 function reloadDuringSync(kind: Kind, diskless: boolean): Promise<void> {
-  const args = ["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"];
-  return withPair(kind, args, async (master, replica, m, r) => {
-    await fill(m);
-    assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
-    assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
-    await waitField(m, "persistence", "rdb_bgsave_in_progress", "1");
+  return withSlowSync(kind, diskless, async (master, replica, m, r) => {
     assert.equal(await m.call("SET", "key:1", "changed"), "+OK\r\n");
     assert.equal(await delRange(m, 100, 300), ":200\r\n");
     assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
