@@ -490,6 +490,41 @@ Deno.test("aof: DEBUG RELOAD during a command-form rewrite leaves a base that re
   }
 });
 
+Deno.test("aof: a killed rewrite stops serializing its RDB preamble", async () => {
+  const [dir, cleanup] = await tempDir();
+  const srv = await startServer(aofOptions(dir, { "aof-use-rdb-preamble": "yes" }));
+  const c = await RawClient.connect(srv.port);
+  try {
+    for (let i = 0; i < 300; i++) srv.exec("SET", `k:${i}`, i);
+    assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
+    assert.equal(
+      await c.call("BGREWRITEAOF"),
+      "+Background append only file rewriting started\r\n",
+    );
+    // Its snapshot's copy-before-write is installed while it serializes.
+    assert.notEqual(srv.server.beforeWrite, null);
+    // Killed (killAppendOnlyChild); a key then takes a minute: only a snapshot
+    // that goes on after the kill would still hold its hook for long.
+    assert.deepEqual(
+      await pipeline(c, [
+        ["CONFIG", "SET", "appendonly", "no"],
+        ["CONFIG", "SET", "rdb-key-save-delay", 60_000_000],
+      ]),
+      ["+OK\r\n", "+OK\r\n"],
+    );
+    await waitUntil(() => srv.server.beforeWrite === null, "the killed rewrite's snapshot closed", {
+      timeoutMs: 20_000,
+      intervalMs: 10,
+    });
+    assert.match(await readText(`${dir}/server.log`), /Killing running AOF rewrite child/);
+  } finally {
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 0);
+    c.close();
+    await srv.close();
+    await cleanup();
+  }
+});
+
 Deno.test("aof: BGREWRITEAOF under concurrent writes loses nothing and keeps its point in time", async () => {
   const [dir, cleanup] = await tempDir();
   try {

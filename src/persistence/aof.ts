@@ -40,8 +40,11 @@ export { AofLoadError };
  * command form (`.base.aof`) and an RDB base file is refused at load.
  */
 export interface AofRdbCodec {
-  /** Writes a point-in-time RDB of the dataset to `file`, keeping clients served. */
-  save(server: Server, file: Deno.FsFile): Promise<void>;
+  /**
+   * Writes a point-in-time RDB of the dataset to `file`, keeping clients
+   * served; gives up (leaving `file` short) once `stop` returns true.
+   */
+  save(server: Server, file: Deno.FsFile, stop: () => boolean): Promise<void>;
   /** The same, blocking (the base created at start-up). */
   saveSync(server: Server, file: Deno.FsFile): void;
   /** Loads the RDB image at the start of `data`; returns the bytes it used. */
@@ -874,7 +877,10 @@ export class Aof implements Subsystem {
     this.startTimer();
     this.rewriteScheduled = false;
     log.notice("Background append only file rewriting started");
-    const work = commandForm !== null ? commandForm.run() : this.rdb!.save(this.server, file);
+    // A killed rewrite (killRewrite) stops serializing at its next slice.
+    const work = commandForm !== null
+      ? commandForm.run()
+      : this.rdb!.save(this.server, file, () => job.cancelled);
     job.done = work.then(() => file.syncData()).then(
       () => this.rewriteDone(job, null),
       (err) => this.rewriteDone(job, err as Error),

@@ -393,10 +393,11 @@ export class Persistence implements Subsystem {
 
   /**
    * Writes a point-in-time RDB image (an AOF base, aof-base:1) to `file` in
-   * slices between event-loop turns, with the same copy-before-write as BGSAVE.
+   * slices between event-loop turns, with the same copy-before-write as BGSAVE;
+   * stops early (the copy-before-write with it) once `stop` returns true.
    */
-  async snapshotTo(file: Deno.FsFile): Promise<void> {
-    await this.openSnapshot(true).run((chunk) => writeAll(file, chunk));
+  async snapshotTo(file: Deno.FsFile, stop: () => boolean = () => false): Promise<void> {
+    await this.openSnapshot(true).run((chunk) => writeAll(file, chunk), stop);
   }
 
   /**
@@ -623,7 +624,7 @@ export class Persistence implements Subsystem {
  * and read back by the RDB reader.
  */
 export const aofRdbCodec: AofRdbCodec = {
-  save: (server, file) => persistenceOf(server).snapshotTo(file),
+  save: (server, file, stop) => persistenceOf(server).snapshotTo(file, stop),
   saveSync: (server, file) => writeAllSync(file, persistenceOf(server).serialize(true)),
   saveInProgress: (server) => persistenceOf(server).saveInProgress,
   load: function* (server, data, name, sliceBytes) {
