@@ -162,6 +162,16 @@ function workload(round: number): Arg[][] {
 }
 
 /** Waits until no AOF rewrite runs or is scheduled. */
+/** Starts a server with `options` and checks that it loaded exactly `want` (dumpDataset). */
+async function expectLoads(options: ServerOptions, want: string[]): Promise<void> {
+  const srv = await startServer(options);
+  try {
+    assert.deepEqual(dumpDataset(srv), want);
+  } finally {
+    await srv.close();
+  }
+}
+
 async function waitRewriteDone(c: RawClient): Promise<void> {
   await waitUntil(
     async () => {
@@ -234,12 +244,7 @@ Deno.test("aof: a restart replays base and incr files into the same dataset", as
       await again.close();
     }
     // Loaded a second time from the same files (nothing was appended by the load).
-    const third = await startServer(aofOptions(dir));
-    try {
-      assert.deepEqual(dumpDataset(third), before);
-    } finally {
-      await third.close();
-    }
+    await expectLoads(aofOptions(dir), before);
   } finally {
     await cleanup();
   }
@@ -264,12 +269,7 @@ Deno.test("aof: with the default aof-use-rdb-preamble yes the base is an RDB fil
     assert.equal(m.base?.name, "appendonly.aof.2.base.rdb");
     const base = await Deno.readFile(`${dir}/appendonlydir/appendonly.aof.2.base.rdb`);
     assert.equal(new TextDecoder().decode(base.subarray(0, 9)), "REDIS0010");
-    const again = await startServer({ dir, appendonly: "yes" });
-    try {
-      assert.deepEqual(dumpDataset(again), before);
-    } finally {
-      await again.close();
-    }
+    await expectLoads({ dir, appendonly: "yes" }, before);
   } finally {
     await cleanup();
   }
@@ -479,12 +479,7 @@ Deno.test("aof: DEBUG RELOAD during a command-form rewrite leaves a base that re
     } finally {
       await srv.close();
     }
-    const again = await startServer(aofOptions(dir));
-    try {
-      assert.deepEqual(dumpDataset(again), before);
-    } finally {
-      await again.close();
-    }
+    await expectLoads(aofOptions(dir), before);
   } finally {
     await cleanup();
   }
