@@ -1,9 +1,11 @@
 /**
  * The RDB made in the background as Redis's rdb child (a BGSAVE, or a full
  * resync's snapshot) next to what kills or delays it: FLUSHALL kills it (the
- * replicas of a full sync reconnect and sync again), a replica kills its own
+ * replicas of a full sync reconnect and sync again), DEBUG RELOAD does not (the
+ * snapshot ends with the dataset it began with), a replica kills its own
  * before loading its master's RDB, an AOF rewrite makes BGSAVE wait for
- * SCHEDULE; rdb_saves counts a save when it starts; mem_clients_slaves is
+ * SCHEDULE and a full sync wait for its end; rdb_saves counts a save when it
+ * starts; mem_clients_slaves is
  * the shared replication buffer beyond repl-backlog-size. Each scenario runs
  * on our server and on valkey-server (own processes, own log files) and
  * checks the same replies, INFO fields and log lines in order.
@@ -119,14 +121,28 @@ const exact = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, "\\
 
 // ---------------------------------------------------------------------------------------------
 
-/** FLUSHALL while a full sync's snapshot runs: it is killed, the replica reconnects and syncs. */
-function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+/**
+ * {@link withPair}, the master {@link fill}ed, and `fn` run once the replica's full sync
+ * (disk-based or diskless) has its snapshot running at 10 ms a key.
+ */
+function withSlowSync(
+  kind: Kind,
+  diskless: boolean,
+  fn: (master: Proc, replica: Proc, m: RawClient, r: RawClient) => Promise<void>,
+): Promise<void> {
   const args = ["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"];
   return withPair(kind, args, async (master, replica, m, r) => {
     await fill(m);
     assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
     assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
     await waitField(m, "persistence", "rdb_bgsave_in_progress", "1");
+    await fn(master, replica, m, r);
+  });
+}
+
+/** FLUSHALL while a full sync's snapshot runs: it is killed, the replica reconnects and syncs. */
+function flushallDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+  return withSlowSync(kind, diskless, async (master, replica, m, r) => {
     assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
     assert.equal(await m.call("FLUSHALL"), "+OK\r\n");
     const name = `127\\.0\\.0\\.1:${replica.port}`;
@@ -285,7 +301,207 @@ function replicaMemory(kind: Kind): Promise<void> {
   });
 }
 
+/** Redis's line as a full sync's snapshot starts (Valkey adds the kind of sync). */
+function startingSync(diskless: boolean): RegExp {
+  const target = diskless ? "replicas sockets" : "disk";
+  return new RegExp(`^Starting BGSAVE for SYNC with target: ${target}( using: normal sync)?$`);
+}
+
+/** `DEL` of `prefix:from` .. `prefix:to-1` in one command; its reply. */
+function delRange(c: RawClient, from: number, to: number, prefix = "key"): Promise<string> {
+  const keys: string[] = [];
+  for (let j = from; j < to; j++) keys.push(`${prefix}:${j}`);
+  return c.call("DEL", ...keys);
+}
+
+/**
+ * DEBUG RELOAD while a BGSAVE runs (debug.c: rdbSave in the foreground, then
+ * emptyData, neither of which touches the child): the BGSAVE goes on with the
+ * dataset it began with and ends with success, its file written last. Most keys
+ * are deleted first so that the foreground save (slowed by rdb-key-save-delay too
+ * in Redis) ends well before the BGSAVE.
+ */
+function reloadDuringBgsave(kind: Kind): Promise<void> {
+  return withOne(kind, async (p, c) => {
+    await fill(c);
+    const digest = await c.call("DEBUG", "DIGEST");
+    assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
+    assert.equal(await c.call("BGSAVE"), "+Background saving started\r\n");
+    assert.equal(await c.call("SET", "key:1", "changed"), "+OK\r\n");
+    assert.equal(await c.call("SET", "new:1", "created"), "+OK\r\n");
+    assert.equal(await delRange(c, 100, 300), ":200\r\n");
+    assert.equal(await field(c, "persistence", "rdb_bgsave_in_progress"), "1");
+    assert.equal(await c.call("DEBUG", "RELOAD"), "+OK\r\n");
+    // Not killed: still running, over the dataset of its start.
+    assert.equal(await field(c, "persistence", "rdb_bgsave_in_progress"), "1");
+    assert.equal(await c.call("DBSIZE"), ":101\r\n");
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nchanged\r\n");
+    assert.equal(await c.call("SET", "key:3", "after"), "+OK\r\n");
+    await waitField(c, "persistence", "rdb_bgsave_in_progress", "0");
+    await loggedInOrder(p, [
+      /^Background saving started by pid \d+$/,
+      exact("DB saved on disk"),
+      exact("DB reloaded by DEBUG RELOAD"),
+      exact("DB saved on disk"),
+      exact("Background saving terminated with success"),
+    ]);
+    assert.ok(!(await p.log()).some((l) => /terminated by signal/.test(l)));
+    assert.equal(await field(c, "persistence", "rdb_last_bgsave_status"), "ok");
+    assert.equal(await field(c, "persistence", "rdb_saves"), "1");
+    // DEBUG RELOAD's save reset the counter; the BGSAVE's end takes off what it had
+    // at the start (300), leaving the one change made after the reload, less 300.
+    assert.equal(await field(c, "persistence", "rdb_changes_since_last_save"), "-299");
+    // The file is the BGSAVE's: the dataset as it was when it began.
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "+OK\r\n");
+    assert.equal(await c.call("DEBUG", "DIGEST"), digest);
+    assert.equal(await c.call("DBSIZE"), ":300\r\n");
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+  });
+}
+
+/**
+ * DEBUG RELOAD NOSAVE NOFLUSH MERGE while a BGSAVE runs: the keys the file replaces
+ * (RDBFLAGS_ALLOW_DUP: deleted and added again, no command naming them) are saved
+ * with their values from the BGSAVE's start.
+ */
+function mergeDuringBgsave(kind: Kind): Promise<void> {
+  return withOne(kind, async (_p, c) => {
+    await fill(c);
+    assert.equal(await c.call("SAVE"), "+OK\r\n");
+    assert.equal(await c.call("SET", "key:1", "newer"), "+OK\r\n");
+    assert.equal(await c.call("DEL", "key:5"), ":1\r\n");
+    assert.equal(await c.call("RPUSH", "key:5", "a", "b"), ":2\r\n");
+    assert.equal(await c.call("SET", "only:live", "x"), "+OK\r\n");
+    const digest = await c.call("DEBUG", "DIGEST");
+    assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 10_000), "+OK\r\n");
+    assert.equal(await c.call("BGSAVE"), "+Background saving started\r\n");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"), "+OK\r\n");
+    assert.equal(await field(c, "persistence", "rdb_bgsave_in_progress"), "1");
+    // The file's values won.
+    assert.equal(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+    assert.equal(await c.call("GET", "key:5"), "$7\r\nvalue:5\r\n");
+    assert.equal(await c.call("DBSIZE"), ":301\r\n");
+    await waitField(c, "persistence", "rdb_bgsave_in_progress", "0");
+    assert.equal(await field(c, "persistence", "rdb_last_bgsave_status"), "ok");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "+OK\r\n");
+    assert.equal(await c.call("DEBUG", "DIGEST"), digest);
+    assert.equal(await c.call("GET", "key:1"), "$5\r\nnewer\r\n");
+    assert.equal(await c.call("LRANGE", "key:5", 0, -1), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  });
+}
+
+/**
+ * DEBUG RELOAD while a full sync's snapshot runs: not killed, the replica gets the
+ * snapshot of the dataset as it began, then the writes since, and ends with the
+ * master's dataset after one full sync.
+ */
+function reloadDuringSync(kind: Kind, diskless: boolean): Promise<void> {
+  return withSlowSync(kind, diskless, async (master, replica, m, r) => {
+    assert.equal(await m.call("SET", "key:1", "changed"), "+OK\r\n");
+    assert.equal(await delRange(m, 100, 300), ":200\r\n");
+    assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
+    assert.equal(await m.call("DEBUG", "RELOAD"), "+OK\r\n");
+    assert.equal(await field(m, "persistence", "rdb_bgsave_in_progress"), "1");
+    assert.equal(await m.call("SET", "key:3", "after"), "+OK\r\n");
+    assert.equal(await m.call("RPUSH", "list", "x", "y"), ":2\r\n");
+    await waitField(r, "replication", "master_link_status", "up");
+    const digest = await m.call("DEBUG", "DIGEST");
+    await waitUntil(async () => (await r.call("DEBUG", "DIGEST")) === digest, "replica digest", {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
+    assert.equal(await r.call("DBSIZE"), ":101\r\n");
+    assert.equal(await field(m, "stats", "sync_full"), "1");
+    const name = `127\\.0\\.0\\.1:${replica.port}`;
+    await loggedInOrder(master, [
+      startingSync(diskless),
+      exact("DB saved on disk"),
+      exact("DB reloaded by DEBUG RELOAD"),
+      new RegExp(`^Synchronization with replica ${name} succeeded$`),
+    ]);
+    assert.ok(!(await master.log()).some((l) => /terminated by signal|SYNC failed/.test(l)));
+  });
+}
+
+/**
+ * A full sync asked for while an AOF rewrite runs (syncCommand's CASE 3 with another
+ * child active): the replica waits, the snapshot starts when the rewrite ends
+ * (checkChildrenDone's replicationStartPendingFork), and the writes made during the
+ * wait reach the replica. `delay`: a diskless sync delayed by repl-diskless-sync-delay.
+ */
+function syncDuringRewrite(kind: Kind, diskless: boolean, delay: boolean): Promise<void> {
+  const args = [
+    ...["--repl-diskless-sync", diskless ? "yes" : "no"],
+    ...["--repl-diskless-sync-delay", delay ? "1" : "0"],
+  ];
+  return withPair(kind, args, async (master, replica, m, r) => {
+    await fill(m);
+    // The rewrite's child (its RDB preamble) takes 3 s (7.5 s with a delay to wait out):
+    // its end is what the sync waits for.
+    const keyDelay = delay ? 25_000 : 10_000;
+    assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", keyDelay), "+OK\r\n");
+    assert.equal(
+      await m.call("BGREWRITEAOF"),
+      "+Background append only file rewriting started\r\n",
+    );
+    assert.equal(await r.call("REPLICAOF", "127.0.0.1", master.port), "+OK\r\n");
+    const name = `127\\.0\\.0\\.1:${replica.port}`;
+    await loggedInOrder(master, [
+      new RegExp(`^Replica ${name} asks for synchronization$`),
+      exact(
+        delay
+          ? "Delay next BGSAVE for diskless SYNC"
+          : "No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed",
+      ),
+    ]);
+    if (delay) {
+      // Over 2 s more by the master's own clock: the delay is over and a replicationCron
+      // ran since, so what holds the sync back now is the rewrite alone.
+      const uptime = async () => Number(await field(m, "server", "uptime_in_seconds"));
+      const from = await uptime();
+      await waitUntil(async () => (await uptime()) >= from + 3, "the replica waiting 2 s more", {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+      });
+    }
+    assert.equal(await m.call("SET", "during", "wait"), "+OK\r\n");
+    assert.equal(await m.call("INCR", "counter"), ":1\r\n");
+    // Still waiting on the rewrite: no snapshot for the replica yet.
+    assert.equal(await field(m, "persistence", "aof_rewrite_in_progress"), "1");
+    assert.equal(await field(m, "persistence", "rdb_bgsave_in_progress"), "0");
+    assert.match((await field(m, "replication", "slave0"))!, /state=wait_bgsave/);
+    assert.equal(await m.call("CONFIG", "SET", "rdb-key-save-delay", 0), "+OK\r\n");
+    await waitField(r, "replication", "master_link_status", "up");
+    await loggedInOrder(master, [
+      new RegExp(`^Replica ${name} asks for synchronization$`),
+      exact("Background AOF rewrite finished successfully"),
+      startingSync(diskless),
+      new RegExp(`^Synchronization with replica ${name} succeeded$`),
+    ]);
+    assert.equal(await m.call("INCR", "counter"), ":2\r\n");
+    const digest = await m.call("DEBUG", "DIGEST");
+    await waitUntil(async () => (await r.call("DEBUG", "DIGEST")) === digest, "replica digest", {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
+    assert.equal(await r.call("GET", "during"), "$4\r\nwait\r\n");
+    assert.equal(await r.call("DBSIZE"), ":302\r\n");
+    assert.equal(await field(m, "stats", "sync_full"), "1");
+    assert.equal(await field(m, "persistence", "aof_rewrites"), "1");
+  });
+}
+
 const scenarios: [string, (kind: Kind) => Promise<void>][] = [
+  ["DEBUG RELOAD during a BGSAVE: the BGSAVE ends with its own dataset", reloadDuringBgsave],
+  ["DEBUG RELOAD MERGE during a BGSAVE: replaced keys saved as they were", mergeDuringBgsave],
+  ["DEBUG RELOAD during a disk-based full sync's snapshot", (k) => reloadDuringSync(k, false)],
+  ["DEBUG RELOAD during a diskless full sync's transfer", (k) => reloadDuringSync(k, true)],
+  ["a disk-based full sync waits for an AOF rewrite", (k) => syncDuringRewrite(k, false, false)],
+  ["a diskless full sync waits for an AOF rewrite", (k) => syncDuringRewrite(k, true, false)],
+  [
+    "a delayed diskless full sync waits for an AOF rewrite",
+    (k) => syncDuringRewrite(k, true, true),
+  ],
   ["FLUSHALL kills a disk-based full sync's snapshot", (k) => flushallDuringSync(k, false)],
   ["FLUSHALL kills a diskless full sync's transfer", (k) => flushallDuringSync(k, true)],
   ["FLUSHALL kills a BGSAVE; rdb_saves counts saves as they start", flushallDuringBgsave],

@@ -221,8 +221,12 @@ Deno.test({
       srv.exec("SELECT", "2");
       srv.exec("FLUSHDB");
       srv.exec("SELECT", "0");
+      // SWAPDB moves db 0's keys (the captured store) to db 5: the client's writes there
+      // still change keys of the snapshot, which must keep them as they were in db 0.
+      assert.equal(srv.exec("SWAPDB", "0", "5"), "+OK\r\n");
       // And while it runs, from a client, until it is done.
       const c = await RawClient.connect(srv.port);
+      assert.equal(await c.call("SELECT", "5"), "+OK\r\n");
       let writes = 0;
       let saving = true;
       while (saving) {

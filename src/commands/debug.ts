@@ -373,10 +373,17 @@ function debugReload(c: Client): void {
       return;
     }
   }
+  // rdbSave saves in the foreground whatever runs in the background: a BGSAVE
+  // or a full resync's snapshot (Redis's forked child) goes on with the
+  // dataset as it was when it began (the stores emptyData sets aside, the
+  // values a MERGE replaces) and ends as it would have.
   if (save && !persistenceOf(server).trySaveSync()) {
     c.reply.error("ERR");
     return;
   }
+  // The keys the load replaces cannot be named beforehand: a command-form AOF
+  // rewrite finishes its walk first, as for any keyless write.
+  server.beforeWrite?.(c, c.cmd!);
   if (flush) server.emptyData();
   const cfg = server.config;
   const r = loadRdbFile(server, cfg.resolvePath(cfg.dbfilename), server.log, merge);

@@ -311,17 +311,16 @@ function flushallCommand(c: Client): void {
   }
   server.signalFlushed(-1);
   c.changed(removed);
-  // flushAllDataAndResetRDB: with save points configured the empty dataset is
-  // saved right away, and a successful rdbSave resets the dirty counter.
-  if (server.config.saveParams.length > 0) {
-    let ok = true;
-    for (const s of server.subsystems) {
-      if (s.flushallSave !== undefined && !s.flushallSave()) ok = false;
-    }
-    if (ok) {
-      server.dirty = 0;
-      server.lastSave = Math.floor(Date.now() / 1000);
-    }
+  // flushAllDataAndResetRDB: the rdb child is killed; with save points configured the
+  // empty dataset is saved right away, and a successful rdbSave resets the dirty counter.
+  const save = server.config.saveParams.length > 0;
+  let ok = true;
+  for (const s of server.subsystems) {
+    if (s.flushAll !== undefined && !s.flushAll(save)) ok = false;
+  }
+  if (save && ok) {
+    server.dirty = 0;
+    server.lastSave = Math.floor(Date.now() / 1000);
   }
   // Replicated even when every db was already empty.
   c.forcePropagation();

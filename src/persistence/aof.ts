@@ -40,8 +40,11 @@ export { AofLoadError };
  * command form (`.base.aof`) and an RDB base file is refused at load.
  */
 export interface AofRdbCodec {
-  /** Writes a point-in-time RDB of the dataset to `file`, keeping clients served. */
-  save(server: Server, file: Deno.FsFile): Promise<void>;
+  /**
+   * Writes a point-in-time RDB of the dataset to `file`, keeping clients
+   * served; gives up (leaving `file` short) once `stop` returns true.
+   */
+  save(server: Server, file: Deno.FsFile, stop: () => boolean): Promise<void>;
   /** The same, blocking (the base created at start-up). */
   saveSync(server: Server, file: Deno.FsFile): void;
   /** Loads the RDB image at the start of `data`; returns the bytes it used. */
@@ -82,6 +85,14 @@ export function aofOf(server: Server): Aof {
 /** Whether an AOF rewrite runs in `server` (child_type == CHILD_TYPE_AOF); false without an AOF subsystem. */
 export function aofRewriting(server: Server): boolean {
   return registry.get(server)?.rewriting ?? false;
+}
+
+/**
+ * The end of the AOF rewrite running in `server`, or null when none runs (or
+ * there is no AOF subsystem): checkChildrenDone's moment for what waited for it.
+ */
+export function aofRewriteEnd(server: Server): Promise<void> | null {
+  return registry.get(server)?.rewriteEnd ?? null;
 }
 
 /** Error of a background rewrite that cannot start (BGREWRITEAOF's reply). */
@@ -781,6 +792,11 @@ export class Aof implements Subsystem {
     return this.rewrite !== null;
   }
 
+  /** Settles once the running rewrite has ended (its done handler ran); null when none runs. */
+  get rewriteEnd(): Promise<void> | null {
+    return this.rewrite?.done ?? null;
+  }
+
   /** BGREWRITEAOF: the reply it gets. */
   bgrewriteaof(c: Client): void {
     const denied = writeDenied(this.config.dir);
@@ -861,7 +877,10 @@ export class Aof implements Subsystem {
     this.startTimer();
     this.rewriteScheduled = false;
     log.notice("Background append only file rewriting started");
-    const work = commandForm !== null ? commandForm.run() : this.rdb!.save(this.server, file);
+    // A killed rewrite (killRewrite) stops serializing at its next slice.
+    const work = commandForm !== null
+      ? commandForm.run()
+      : this.rdb!.save(this.server, file, () => job.cancelled);
     job.done = work.then(() => file.syncData()).then(
       () => this.rewriteDone(job, null),
       (err) => this.rewriteDone(job, err as Error),

@@ -20,6 +20,7 @@ import type { Log } from "../server/log.ts";
 import type { Server } from "../server/server.ts";
 import { loadStatsOf } from "./load_stats.ts";
 import { aofOf } from "./aof.ts";
+import { persistenceOf } from "./persistence.ts";
 import {
   type LoadLimits,
   loadRdbSteps,
@@ -118,6 +119,8 @@ function* rdbFileSteps(
     if (allowDup) {
       opts.allowDup = true;
       opts.loadFunction = functionLoader(server, true);
+      const persistence = persistenceOf(server);
+      opts.beforeReplace = (e) => persistence.beforeReplace(e);
     }
     const steps = loadRdbSteps(buf, opts, sliceBytes);
     let result: RdbLoadResult;

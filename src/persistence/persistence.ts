@@ -13,6 +13,7 @@
 import type { Client } from "../server/client.ts";
 import type { Command } from "../server/command_table.ts";
 import type { Server } from "../server/server.ts";
+import type { Entry } from "../store/keyspace.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { usedMemory } from "../server/server.ts";
 import { REDIS_VERSION } from "../version.ts";
@@ -87,6 +88,8 @@ export class Persistence implements Subsystem {
   syncSave: { serializer: RdbSerializer; startMs: number; kill: () => void } | null = null;
   private dirtyBeforeBgsave = 0;
   private bgsaveSeq = 0;
+  /** The copy-before-write state of each open snapshot. */
+  private readonly guards = new Set<SnapshotGuard>();
 
   constructor(private readonly server: Server) {
     registry.set(server, this);
@@ -100,10 +103,14 @@ export class Persistence implements Subsystem {
     return this.job !== null || this.syncSave !== null;
   }
 
-  /** FLUSHALL's synchronous save when save points exist: a running BGSAVE is killed first. */
-  flushallSave(): boolean {
+  /**
+   * flushAllDataAndResetRDB: FLUSHALL kills a running BGSAVE or full resync's
+   * snapshot (the replicas waiting for it sync again), then, when `save`
+   * (save points exist), saves the empty dataset synchronously.
+   */
+  flushAll(save: boolean): boolean {
     this.killRdbChild();
-    return this.trySaveSync();
+    return save ? this.trySaveSync() : true;
   }
 
   /**
@@ -310,6 +317,15 @@ export class Persistence implements Subsystem {
     job.done = this.writeBackground(job);
   }
 
+  /**
+   * A key about to be replaced without a write command naming it (DEBUG
+   * RELOAD MERGE loading over it): every open snapshot that holds it keeps
+   * its value from the snapshot's start, as a forked child's memory would.
+   */
+  beforeReplace(e: Entry): void {
+    for (const g of this.guards) g.remember(e);
+  }
+
   /** Copy-before-write for the keys a write command names (see snapshot.ts). */
   private copyGuarded(guard: SnapshotGuard, c: Client, cmd: Command): void {
     const db = c.db;
@@ -377,10 +393,11 @@ export class Persistence implements Subsystem {
 
   /**
    * Writes a point-in-time RDB image (an AOF base, aof-base:1) to `file` in
-   * slices between event-loop turns, with the same copy-before-write as BGSAVE.
+   * slices between event-loop turns, with the same copy-before-write as BGSAVE;
+   * stops early (the copy-before-write with it) once `stop` returns true.
    */
-  async snapshotTo(file: Deno.FsFile): Promise<void> {
-    await this.openSnapshot(true).run((chunk) => writeAll(file, chunk));
+  async snapshotTo(file: Deno.FsFile, stop: () => boolean = () => false): Promise<void> {
+    await this.openSnapshot(true).run((chunk) => writeAll(file, chunk), stop);
   }
 
   /**
@@ -391,9 +408,10 @@ export class Persistence implements Subsystem {
    */
   openSnapshot(aofBase: boolean, repl?: ReplicationAux, withData = true): SlicedSnapshot {
     const server = this.server;
-    const guard = new SnapshotGuard();
+    const images = withData ? captureKeyspace(server.keyspace) : [];
+    const guard = new SnapshotGuard(new Set(images.map((im) => im.store)));
     const ser = new RdbSerializer(
-      withData ? captureKeyspace(server.keyspace) : [],
+      images,
       this.auxFields(aofBase, repl),
       this.writeOptions(),
       server.config.rdbchecksum,
@@ -403,6 +421,7 @@ export class Persistence implements Subsystem {
     );
     const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
     server.addBeforeWrite(hook);
+    this.guards.add(guard);
     let killed = false;
     const sync = repl !== undefined
       ? { serializer: ser, startMs: Date.now(), kill: () => killed = true }
@@ -413,6 +432,7 @@ export class Persistence implements Subsystem {
       if (!open) return;
       open = false;
       server.removeBeforeWrite(hook);
+      this.guards.delete(guard);
       ser.release();
       if (sync !== null && this.syncSave === sync) {
         // backgroundSaveDoneHandler: rdb_last_bgsave_time_sec, whatever the target.
@@ -569,14 +589,6 @@ export class Persistence implements Subsystem {
     set("rdb_last_cow_size", job !== null ? 0 : this.lastCowSize);
   }
 
-  /**
-   * FLUSHALL (dbid -1) kills a running BGSAVE or full resync's snapshot, as
-   * flushAllDataAndResetRDB does (the replicas waiting for it sync again).
-   */
-  flushed(dbid: number): void {
-    if (dbid === -1) this.killRdbChild();
-  }
-
   /** CONFIG RESETSTAT: stat_rdb_saves. */
   resetStats(): void {
     this.rdbSaves = 0;
@@ -612,7 +624,7 @@ export class Persistence implements Subsystem {
  * and read back by the RDB reader.
  */
 export const aofRdbCodec: AofRdbCodec = {
-  save: (server, file) => persistenceOf(server).snapshotTo(file),
+  save: (server, file, stop) => persistenceOf(server).snapshotTo(file, stop),
   saveSync: (server, file) => writeAllSync(file, persistenceOf(server).serialize(true)),
   saveInProgress: (server) => persistenceOf(server).saveInProgress,
   load: function* (server, data, name, sliceBytes) {

@@ -62,7 +62,7 @@ import {
 import { bytesToBinary } from "../util/bytes.ts";
 import { isInt64String } from "../util/number.ts";
 import { strtodPrefix } from "../util/strtod.ts";
-import { type Db, INLINE_MAX } from "../store/keyspace.ts";
+import { type Db, type Entry, INLINE_MAX } from "../store/keyspace.ts";
 import type { EncodingLimits, RedisValue } from "../store/types.ts";
 import { RedisList } from "../store/list.ts";
 import { RedisHash } from "../store/hash.ts";
@@ -998,6 +998,8 @@ export interface RdbLoadOptions {
   loadFunction?: (code: Uint8Array) => string | null;
   /** A key that exists already is replaced (RDBFLAGS_ALLOW_DUP) instead of being an error. */
   allowDup?: boolean;
+  /** Called with such a key's entry before it is replaced (open snapshots keep its value). */
+  beforeReplace?: (e: Entry) => void;
   /** Log lines as Redis prints them while loading. */
   log: (level: "notice" | "warning" | "verbose", msg: string) => void;
 }
@@ -1174,6 +1176,7 @@ export function* loadRdbSteps(
               );
             }
             // RDBFLAGS_ALLOW_DUP (DEBUG RELOAD MERGE): the file's value wins.
+            if (opts.beforeReplace !== undefined) opts.beforeReplace(db.peek(key)!);
             db.delete(key);
             db.load(kb, ko, kn, value, expireAt, lru, lfu);
           }

@@ -21,7 +21,8 @@
  *   slice's bytes to the temp file, so clients keep being served. A key is
  *   written from its pre-image when a write touched it, else as it is when
  *   live; a key deleted without a write command naming it (expired, evicted)
- *   is left out.
+ *   is left out, unless remembered first (`remember`: DEBUG RELOAD MERGE
+ *   loading over it).
  *
  * A key deleted or replaced during the save is written with its value from
  * the start; a key created during the save is not in the capture.
@@ -90,19 +91,37 @@ export class SnapshotGuard {
   private count = 0;
   private readonly fresh = new WeakSet<CollectionValue>();
 
+  /**
+   * `stores`: the captured dbs' stores. A store given to a db afterwards
+   * (FLUSHDB, FLUSHALL, DEBUG RELOAD, a load) holds no key of the snapshot:
+   * its writes need no copy.
+   */
+  constructor(private readonly stores: ReadonlySet<Store>) {}
+
   /** Remembers `e` as it is; returns the copy to store for a collection, else null. */
   beforeWrite(e: Entry): CollectionValue | null {
+    if (!this.remember(e)) return null;
     const v = e.value;
-    let ids = this.pre.get(e.store);
-    if (ids === undefined) this.pre.set(e.store, ids = new Map());
-    if (!ids.has(e.id)) {
-      ids.set(e.id, { key: e.key, value: v, expireAt: e.expireAt });
-      this.count++;
-    }
     if (v instanceof Uint8Array || this.fresh.has(v)) return null;
     const copy = v.clone();
     this.fresh.add(copy);
     return copy;
+  }
+
+  /**
+   * Remembers `e` as it is (first write wins) when it is in a captured store;
+   * false when it is not. Enough alone before `e` leaves the keyspace without
+   * being changed (a load replacing it): its value is then never touched again.
+   */
+  remember(e: Entry): boolean {
+    if (!this.stores.has(e.store)) return false;
+    let ids = this.pre.get(e.store);
+    if (ids === undefined) this.pre.set(e.store, ids = new Map());
+    if (!ids.has(e.id)) {
+      ids.set(e.id, { key: e.key, value: e.value, expireAt: e.expireAt });
+      this.count++;
+    }
+    return true;
   }
 
   /** What the snapshot must write for `e`, or undefined when it was not touched. */

@@ -20,7 +20,7 @@ import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { ReplBacklog } from "./backlog.ts";
 import { randomReplId } from "./state.ts";
-import { fullSyncSnapshot, runningBgsave } from "./sync_payload.ts";
+import { fullSyncSnapshot, runningAofRewrite, runningBgsave } from "./sync_payload.ts";
 import type { SlicedSnapshot } from "../persistence/persistence.ts";
 import type { ReplicaLink } from "./replica.ts";
 import { setMaster, unsetMaster } from "./replicaof.ts";
@@ -128,6 +128,8 @@ export class Replication implements Subsystem {
   private failoverPort = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private cronLoops = 0;
+  /** The end of the AOF rewrite replicas wait for, once startPendingSync waits for it. */
+  private awaitedChild: Promise<void> | null = null;
   /** Stream bytes counted in the offset, not yet in the backlog and the replicas' output. */
   private staged = new Uint8Array(STAGED_INITIAL);
   private stagedLen = 0;
@@ -534,6 +536,12 @@ export class Replication implements Subsystem {
     ) {
       server.log.notice("Delay next BGSAVE for diskless SYNC");
       this.startPendingSync();
+    } else if (runningAofRewrite(server) !== null) {
+      // An AOF rewrite is another child: the replica waits for its end.
+      server.log.notice(
+        "No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed",
+      );
+      this.startPendingSync();
     } else {
       this.startSync(this.waitingReplicas());
     }
@@ -609,13 +617,24 @@ export class Replication implements Subsystem {
 
   /**
    * replicationStartPendingFork: starts a snapshot for the replicas waiting
-   * for one, once none runs and, diskless, the delay passed or enough wait.
+   * for one, once no child runs (a snapshot, a BGSAVE, an AOF rewrite) and,
+   * diskless, the delay passed or enough wait.
    */
   private startPendingSync(): void {
     if (this.fullSync !== null || runningBgsave(this.server) !== null) return;
     const cfg = this.server.config;
     const waiting = this.waitingReplicas();
     if (waiting.length === 0) return;
+    const rewrite = runningAofRewrite(this.server);
+    if (rewrite !== null) {
+      // shouldStartChildReplication: not while another child runs; checkChildrenDone
+      // tries again as soon as it ends (once per rewrite, however often this is called).
+      if (this.awaitedChild !== rewrite) {
+        this.awaitedChild = rewrite;
+        rewrite.then(() => this.startPendingSync());
+      }
+      return;
+    }
     let maxIdle = 0;
     const now = Date.now();
     for (const c of waiting) maxIdle = Math.max(maxIdle, now - this.replicas.get(c)!.waitSince);

@@ -6,7 +6,7 @@
  * replica's AOF around that load (`stopAofForSync` / `restartAofAfterSync`).
  */
 
-import { aofOf } from "../persistence/aof.ts";
+import { aofOf, aofRewriteEnd } from "../persistence/aof.ts";
 import { persistenceOf, type SlicedSnapshot } from "../persistence/persistence.ts";
 import type { Server } from "../server/server.ts";
 import { rdbLoadOptions } from "../persistence/load.ts";
@@ -68,6 +68,15 @@ export function loadSyncPayload(server: Server, rdb: Uint8Array): boolean {
 export function runningBgsave(server: Server): Promise<boolean> | null {
   const p = persistenceOf(server);
   return p.job === null ? null : p.waitBgsave();
+}
+
+/**
+ * The end of the AOF rewrite running now, or null when none runs: another
+ * child is active (hasActiveChildProcess), so a full resync's snapshot waits
+ * for it to end (SLAVE_STATE_WAIT_BGSAVE_START until checkChildrenDone).
+ */
+export function runningAofRewrite(server: Server): Promise<void> | null {
+  return aofRewriteEnd(server);
 }
 
 /**

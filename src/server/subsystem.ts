@@ -64,10 +64,12 @@ export interface Subsystem {
    */
   rdbLoadFunction?(code: Uint8Array, replace: boolean): string | null;
   /**
-   * FLUSHALL with save points configured (flushAllDataAndResetRDB): save the
-   * empty dataset at once; false when the save failed.
+   * FLUSHALL, once every db is empty (flushAllDataAndResetRDB): kill the RDB
+   * being made in the background and, when `save` (save points configured),
+   * save the empty dataset at once; false when that save failed. Not called
+   * for emptyData (DEBUG RELOAD, a replica's full resync).
    */
-  flushallSave?(): boolean;
+  flushAll?(save: boolean): boolean;
   /** SHUTDOWN's final save (persistence); resolves false when it failed. */
   shutdownSave?(force: boolean): Promise<boolean>;
   /** Server close, after every client is gone: stop links, flush files. */
