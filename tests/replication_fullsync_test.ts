@@ -46,8 +46,8 @@ async function logCount(p: Ours, text: string): Promise<number> {
 /**
  * Two replicas ask for a full resync of `KEYS` keys together while one
  * client PINGs and another writes (to keys in the snapshot and new ones):
- * no PING waits long, one snapshot serves both, and both end with the
- * master's digest.
+ * the master answers while the snapshot is being made, one snapshot serves
+ * both, and both end with the master's digest.
  */
 async function fullSyncScenario(masterArgs: string[]): Promise<void> {
   const master = await spawnOurs(masterArgs);
@@ -70,12 +70,17 @@ async function fullSyncScenario(masterArgs: string[]): Promise<void> {
     let syncing = true;
     let worst = 0;
     let pings = 0;
+    // Replies given while the snapshot was being made: none if it ran in one go.
+    let duringSnapshot = 0;
     const pingLoop = (async () => {
       while (syncing) {
         const t = performance.now();
         assert.equal(await pinger.call("PING"), "+PONG\r\n");
         worst = Math.max(worst, performance.now() - t);
         pings++;
+        if (/rdb_bgsave_in_progress:1/.test(await pinger.call("INFO", "persistence"))) {
+          duringSnapshot++;
+        }
       }
     })();
     let writes = 0;
@@ -108,7 +113,9 @@ async function fullSyncScenario(masterArgs: string[]): Promise<void> {
         syncMs.toFixed(0)
       } ms, ${pings} PINGs, worst PING ${worst.toFixed(1)} ms, ${writes} write rounds`,
     );
-    assert.ok(worst < 500, `a PING waited ${worst.toFixed(0)} ms during the full resync`);
+    // The master kept serving while it made the snapshot (a structural check: the worst PING
+    // above is for reading, a wall-clock bound would fail on a loaded machine).
+    assert.ok(duringSnapshot >= 5, `${duringSnapshot} replies while the snapshot was made`);
     // One snapshot for both replicas.
     assert.equal(await logCount(master, "Starting BGSAVE for SYNC"), 1);
 
