@@ -18,6 +18,7 @@ import { type PropagateListener, selectingSink } from "../server/propagation.ts"
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes } from "../util/bytes.ts";
+import { NOT_INTEGER } from "../store/types.ts";
 import { ReplBacklog } from "./backlog.ts";
 import { randomReplId } from "./state.ts";
 import { fullSyncSnapshot, runningBgsave } from "./sync_payload.ts";
@@ -415,9 +416,10 @@ export class Replication implements Subsystem {
 
   /**
    * SYNC (psync null) and PSYNC replid offset: attaches `c` as a replica,
-   * continuing from the backlog when possible, else with a full resync.
+   * continuing from the backlog when possible, else with a full resync. An
+   * offset that is not an integer (null) is refused after the other checks.
    */
-  sync(c: Client, psync: { replid: string; offset: number } | null): void {
+  sync(c: Client, psync: { replid: string; offset: bigint | null } | null): void {
     const server = this.server;
     if (this.replicas.has(c)) return; // already a replica: ignored
     // The backlog and the replicas attached so far get the stream made before this.
@@ -441,7 +443,14 @@ export class Replication implements Subsystem {
     }
     server.log.notice(`Replica ${this.replicaName(c, peer)} asks for synchronization`);
     if (psync !== null) {
-      if (this.tryPartialResync(c, peer, psync.replid, psync.offset)) {
+      if (psync.offset === null) {
+        server.log.warning(
+          `Replica ${this.replicaName(c, peer)} asks for synchronization but with a wrong offset`,
+        );
+        c.reply.error(NOT_INTEGER);
+        return;
+      }
+      if (this.tryPartialResync(c, peer, psync.replid, Number(psync.offset))) {
         this.syncPartialOk++;
         return;
       }
@@ -853,7 +862,13 @@ export class Replication implements Subsystem {
 
   /** sendGetackToReplicas: REPLCONF GETACK * into the stream now. */
   sendGetack(): void {
+    const repl = this.server.repl;
     if (this.server.isReplica()) return;
+    if (repl.backlog === null && this.replicas.size === 0) {
+      // replicationFeedSlaves without a backlog: the offset still moves (WAITAOF tracks it).
+      repl.offset += 1;
+      return;
+    }
     this.feedCommand(GETACK);
     this.flushStream(); // the ACKs are awaited: no flush interval
   }
@@ -1117,7 +1132,8 @@ export class Replication implements Subsystem {
     const now = Date.now();
     for (const [c, peer] of this.replicas) {
       const state = peer.state === "online" ? "online" : "wait_bgsave";
-      const lag = Math.floor((now - peer.ackTime) / 1000);
+      // Only an online replica acknowledges: the others' lag is 0.
+      const lag = peer.state === "online" ? Math.floor((now - peer.ackTime) / 1000) : 0;
       fields.push([
         `slave${i++}`,
         `ip=${peer.ipAddress || hostOf(c.addr)},port=${peer.listeningPort},state=${state},` +

@@ -170,10 +170,12 @@ export class ReplicaLink {
   master: Client | null = null;
   /** Unix ms of the last byte from the master (master_last_io_seconds_ago). */
   private lastIo = 0;
-  /** Unix ms the link went down, 0 when it never was up (master_link_down_since_seconds). */
-  private downSince = 0;
-  /** Stream offset up to which bytes were read, applied or not (slave_read_repl_offset). */
-  private readOffset = 0;
+  /**
+   * Stream offset up to which bytes were read, applied or not (slave_read_repl_offset);
+   * a cached master's is its applied offset (replicationCacheMaster, and
+   * replicationCacheMasterUsingMyself for a former master).
+   */
+  private readOffset: number;
   /** RDB transfer progress (master_sync_*). */
   private syncTotal = -1;
   private syncRead = 0;
@@ -204,6 +206,7 @@ export class ReplicaLink {
     cached: boolean,
   ) {
     this.cached = cached;
+    this.readOffset = repl.server.repl.offset;
   }
 
   /** Starts the connect / sync / stream loop. */
@@ -264,7 +267,9 @@ export class ReplicaLink {
     if (this.state === "connected") {
       server.log.warning("Connection with master lost.");
       server.log.notice("Caching the disconnected master state.");
-      this.downSince = Date.now();
+      server.repl.linkDownSince = Date.now();
+      // Bytes read past the last applied command are dropped with the query buffer.
+      this.readOffset = server.repl.offset;
     }
     if (this.master !== null) {
       this.masterDb = this.master.db.id;
@@ -497,6 +502,7 @@ export class ReplicaLink {
     this.cached = true;
     this.state = "connected";
     server.repl.linkStatus = "up";
+    server.repl.linkDownSince = 0;
     this.syncTotal = -1;
   }
 
@@ -671,7 +677,7 @@ export class ReplicaLink {
     if (!up) {
       fields.push([
         "master_link_down_since_seconds",
-        this.downSince ? Math.floor((now - this.downSince) / 1000) : -1,
+        repl.linkDownSince ? Math.floor((now - repl.linkDownSince) / 1000) : -1,
       ]);
     }
     fields.push(

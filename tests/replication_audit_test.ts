@@ -1,0 +1,365 @@
+/**
+ * Replication as users and tools see it, checked against valkey-server (Redis 7.2
+ * behaviour): SYNC / PSYNC's refusals in syncCommand's order, the GETACK that WAIT and
+ * WAITAOF send without any replica, INFO replication on a replica whose link went down or
+ * moved, a replica's lag while it waits for its RDB, and redis-cli's --rdb and --replica
+ * against our server.
+ */
+
+import assert from "node:assert/strict";
+import { optionsToArgs, type ServerOptions, startServer } from "../mod.ts";
+import {
+  freePort,
+  infoFields,
+  RawClient,
+  runsWith,
+  spawnServer,
+  stopSpawned,
+  tempDir,
+  waitUntil,
+  withClient,
+  withConn,
+  withServerBinary,
+} from "./helpers.ts";
+import {
+  HAS_VALKEY,
+  REFERENCE_SERVER,
+  replies,
+  requireValkey,
+  withOursAndReference,
+  withReference,
+} from "./reference.ts";
+import { datasetCommands } from "./rdb_dataset.ts";
+import { replicationOf } from "../src/replication/master.ts";
+
+/** Valkey 8's INFO replication additions, absent from Redis 7.2. */
+const VALKEY_ONLY = /^replicas_(repl_buffer_size|repl_buffer_peak|waiting_psync)$/;
+
+/** INFO replication as `field:value` lines, Valkey's own fields left out. */
+async function replicationLines(c: RawClient): Promise<string[]> {
+  const out: string[] = [];
+  for (const [k, v] of await infoFields(c, "replication")) {
+    if (!VALKEY_ONLY.test(k)) out.push(`${k}:${v.replace(/,type=replica$/, "")}`);
+  }
+  return out;
+}
+
+Deno.test({
+  name: "audit: PSYNC FAILOVER to a master, and SYNC's refusals before PSYNC's offset, as valkey",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    const dead = String(freePort());
+    await withOursAndReference({}, async (ours, ref) => {
+      // A master refuses PSYNC ... FAILOVER whatever the replication id.
+      for (const args of [["PSYNC", "abc", 1, "FAILOVER"], ["PSYNC", "?", "x", "FAILOVER"]]) {
+        const [a, b] = [await ours.call(...args), await ref.call(...args)];
+        assert.equal(a, "-ERR PSYNC FAILOVER can't be sent to a master.\r\n");
+        assert.equal(a, b, args.join(" "));
+      }
+      // A replica whose link is down refuses before it looks at the offset.
+      for (const c of [ours, ref]) {
+        assert.equal(await c.call("REPLICAOF", "127.0.0.1", dead), "+OK\r\n");
+      }
+      const cases: (string | number)[][] = [
+        ["PSYNC", "?", "notanumber"],
+        ["PSYNC", "abc", 1, "FAILOVER"],
+        ["SYNC"],
+      ];
+      for (const args of cases) {
+        const [a, b] = [await ours.call(...args), await ref.call(...args)];
+        assert.equal(a, b, args.join(" "));
+      }
+      assert.equal(
+        await ours.call("PSYNC", "?", "notanumber"),
+        "-NOMASTERLINK Can't SYNC while not connected with my master\r\n",
+      );
+      // A master parses the offset once the other checks passed.
+      for (const c of [ours, ref]) assert.equal(await c.call("REPLICAOF", "NO", "ONE"), "+OK\r\n");
+      const [a, b] = [await ours.call("PSYNC", "?", "x"), await ref.call("PSYNC", "?", "x")];
+      assert.equal(a, "-ERR value is not an integer or out of range\r\n");
+      assert.equal(a, b);
+    });
+  },
+});
+
+Deno.test({
+  name: "audit: WAIT and WAITAOF that block with no replica move the offset by the GETACK's 1",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    const script: (string | number)[][] = [
+      ["ROLE"],
+      ["WAIT", 0, 0], // enough acks at once: no GETACK
+      ["ROLE"],
+      ["WAIT", 1, 10],
+      ["ROLE"],
+      ["WAITAOF", 0, 1, 10],
+      ["ROLE"],
+      ["EVAL", "return redis.call('wait', '1', '10')", 0], // a script cannot block: no GETACK
+      ["ROLE"],
+    ];
+    await withOursAndReference({}, async (ours, ref, srv) => {
+      const theirs: string[] = [];
+      const mine: string[] = [];
+      for (const args of script) {
+        mine.push(await ours.call(...args));
+        theirs.push(await ref.call(...args));
+      }
+      assert.deepEqual(mine, theirs);
+      assert.equal(srv.server.repl.offset, 2);
+      assert.equal((await infoFields(ours, "replication")).get("master_repl_offset"), "2");
+      assert.equal(srv.server.repl.backlog, null);
+    });
+  },
+});
+
+/** A server of ours (in-process) or valkey's (a process), stopped once. */
+interface Node {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startNode(valkey: boolean, options: ServerOptions): Promise<Node> {
+  let stopped = false;
+  if (valkey) {
+    const p = await spawnServer(optionsToArgs(options), "valkey-server");
+    return {
+      port: p.port,
+      stop: async () => {
+        if (!stopped) await stopSpawned(p);
+        stopped = true;
+      },
+    };
+  }
+  const srv = await startServer(options);
+  return {
+    port: srv.port,
+    stop: async () => {
+      if (!stopped) await srv.close();
+      stopped = true;
+    },
+  };
+}
+
+/** INFO replication and ROLE with ids, ports and elapsed seconds made comparable. */
+async function linkState(c: RawClient): Promise<string[]> {
+  const lines = (await replicationLines(c)).map((l) =>
+    l.replace(/\b(?!0{40}\b)[0-9a-f]{40}\b/, "ID")
+      .replace(/^master_port:\d+$/, "master_port:P")
+      .replace(/^(master_link_down_since_seconds|master_last_io_seconds_ago):\d+$/, "$1:N")
+  );
+  const role = (await c.call("ROLE")).replace(/:\d{3,5}\r\n/, ":P\r\n")
+    .replace("$10\r\nconnecting\r\n", "$7\r\nconnect\r\n"); // either, between two attempts
+  return [...lines, `ROLE ${JSON.stringify(role)}`];
+}
+
+/**
+ * A replica in sync with its master; the master dies; the replica is pointed at another
+ * (unreachable) master, promoted, and made a replica again: INFO replication and ROLE in
+ * each state.
+ */
+async function replicaLinkStates(valkey: boolean): Promise<string[][]> {
+  // No PING into the stream meanwhile: the offsets stay the same on both servers.
+  const common = {
+    "repl-ping-replica-period": 3600,
+    "repl-diskless-sync-delay": 0,
+    "repl-backlog-size": 1048576,
+  };
+  const m = await startNode(valkey, common);
+  const r = await startNode(valkey, { ...common, replicaof: ["127.0.0.1", String(m.port)] });
+  const states: string[][] = [];
+  try {
+    await withConn(r.port, async (rc) => {
+      await withConn(m.port, async (mc) => {
+        await waitUntil(
+          async () => (await infoFields(rc, "replication")).get("master_link_status") === "up",
+          "the link up",
+          { timeoutMs: 20_000, intervalMs: 20 },
+        );
+        assert.equal(await mc.call("SET", "k", "v"), "+OK\r\n");
+        await waitUntil(
+          async () =>
+            (await infoFields(mc, "replication")).get("master_repl_offset") ===
+              (await infoFields(rc, "replication")).get("slave_repl_offset"),
+          "the replica caught up",
+          { timeoutMs: 10_000, intervalMs: 10 },
+        );
+        states.push(await linkState(rc));
+      });
+      await m.stop();
+      await waitUntil(
+        async () => (await infoFields(rc, "replication")).get("master_link_status") === "down",
+        "the link down",
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
+      states.push(await linkState(rc));
+      // Another master: the cached master state (offsets, down-since) stays.
+      assert.equal(await rc.call("REPLICAOF", "127.0.0.1", String(freePort())), "+OK\r\n");
+      states.push(await linkState(rc));
+      assert.equal(await rc.call("REPLICAOF", "NO", "ONE"), "+OK\r\n");
+      states.push(await linkState(rc));
+      // A master turned replica PSYNCs from its own offset: it is its read offset too.
+      assert.equal(await rc.call("SET", "x", "1"), "+OK\r\n");
+      assert.equal(await rc.call("REPLICAOF", "127.0.0.1", String(freePort())), "+OK\r\n");
+      states.push(await linkState(rc));
+    });
+  } finally {
+    await r.stop();
+    await m.stop();
+  }
+  return states;
+}
+
+Deno.test({
+  name:
+    "audit: INFO replication and ROLE on a replica after its master died, moved, promoted, demoted, as valkey",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    const theirs = await replicaLinkStates(true);
+    const ours = await replicaLinkStates(false);
+    assert.deepEqual(ours, theirs);
+    // What the comparison is about: the read offset and down-since outlive the link.
+    const down = new Map(ours[1].map((l) => l.split(":") as [string, string]));
+    assert.equal(down.get("slave_read_repl_offset"), down.get("slave_repl_offset"));
+    assert.equal(down.get("master_link_down_since_seconds"), "N");
+    const moved = new Map(ours[2].map((l) => l.split(":") as [string, string]));
+    assert.equal(moved.get("master_link_down_since_seconds"), "N");
+    assert.equal(moved.get("slave_read_repl_offset"), down.get("slave_repl_offset"));
+    const demoted = new Map(ours[4].map((l) => l.split(":") as [string, string]));
+    assert.equal(demoted.get("slave_read_repl_offset"), demoted.get("master_repl_offset"));
+    assert.equal(demoted.get("master_link_down_since_seconds"), "-1");
+  },
+});
+
+/** Asks for a full sync as a replica listening on 4321 would, then waits for it. */
+async function rawReplica(port: number): Promise<RawClient> {
+  const c = await RawClient.connect(port);
+  assert.equal(await c.call("REPLCONF", "listening-port", 4321), "+OK\r\n");
+  assert.equal(await c.call("REPLCONF", "capa", "eof", "capa", "psync2"), "+OK\r\n");
+  await c.send("PSYNC", "?", "-1");
+  return c;
+}
+
+Deno.test({
+  name: "audit: a replica waiting for its RDB is listed with lag 0, as valkey",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    // Diskless with a long delay: the replica waits for its snapshot (wait_bgsave).
+    const args = ["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "60"];
+    let theirs = "";
+    await withReference(async (port) => {
+      const r = await rawReplica(port);
+      await withConn(port, async (c) => {
+        theirs = await waitingFor(c);
+      });
+      r.close();
+    }, args);
+    await withClient(
+      { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 60 },
+      async (c, srv) => {
+        const r = await rawReplica(srv.port);
+        assert.equal(await waitingFor(c), theirs);
+        assert.match(theirs, /^slave0:ip=127\.0\.0\.1,port=4321,state=wait_bgsave,offset=0,lag=0$/);
+        // However long it waits, the lag is not counted before it is online.
+        for (const peer of replicationOf(srv.server).replicas.values()) peer.ackTime -= 5000;
+        assert.equal(await waitingFor(c), theirs);
+        r.close();
+      },
+    );
+  },
+});
+
+/** Reads `stream` line by line (each call: the next line, without its newline). */
+function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  return async () => {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended after ${JSON.stringify(text)}`);
+      text += decoder.decode(value);
+    }
+    const i = text.indexOf("\n");
+    const line = text.slice(0, i);
+    text = text.slice(i + 1);
+    return line;
+  };
+}
+
+/** The slave0 line once one replica is attached. */
+async function waitingFor(c: RawClient): Promise<string> {
+  await waitUntil(
+    async () => (await infoFields(c, "replication")).get("connected_slaves") === "1",
+    "one replica",
+    { intervalMs: 5 },
+  );
+  return (await replicationLines(c)).find((l) => l.startsWith("slave0:"))!;
+}
+
+Deno.test({
+  name:
+    "audit: redis-cli --rdb saves our dataset (valkey loads the same digest), --replica logs our stream",
+  ignore: !runsWith("redis-cli") || REFERENCE_SERVER === null,
+  async fn() {
+    const [dir, cleanup] = await tempDir();
+    try {
+      await withClient(
+        {
+          "repl-diskless-sync-delay": 0,
+          "repl-ping-replica-period": 3600,
+          "enable-debug-command": "yes",
+        },
+        async (c, srv) => {
+          for (const args of datasetCommands()) {
+            const r = await c.call(...args);
+            assert.ok(!r.startsWith("-"), `${args.join(" ")}: ${r}`);
+          }
+          const digest = await c.call("DEBUG", "DIGEST");
+          assert.match(digest, /^\+[0-9a-f]{40}\r\n$/);
+          assert.notEqual(digest, `+${"0".repeat(40)}\r\n`);
+          const out = await new Deno.Command("redis-cli", {
+            args: ["-p", String(srv.port), "--rdb", `${dir}/dump.rdb`],
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+          assert.match(new TextDecoder().decode(out.stderr), /Transfer finished with success/);
+          await withServerBinary(REFERENCE_SERVER!, dir, async (ref) => {
+            assert.equal(await ref.call("DEBUG", "DIGEST"), digest);
+          }, ["--dbfilename", "dump.rdb", "--enable-debug-command", "yes"]);
+
+          // --replica: an empty RDB (rdb-filter-only ""), then the stream as it comes; the
+          // progress goes to stderr, the commands to stdout.
+          const cli = new Deno.Command("redis-cli", {
+            args: ["-p", String(srv.port), "--replica"],
+            stdout: "piped",
+            stderr: "piped",
+          }).spawn();
+          const stdout = lineReader(cli.stdout);
+          const stderr = lineReader(cli.stderr);
+          const logged: string[] = [];
+          try {
+            while (!(await stderr()).includes("Logging commands from master.")) { /* progress */ }
+            assert.deepEqual(await replies(srv.port, [["SET", "a", "1"]]), ["+OK\r\n"]);
+            assert.deepEqual(await replies(srv.port, [["SELECT", 3], ["INCR", "c"]]), [
+              "+OK\r\n",
+              ":1\r\n",
+            ]);
+            while (logged.length < 3) logged.push(await stdout());
+          } finally {
+            cli.kill("SIGKILL");
+            await cli.status;
+          }
+          // The command name as the client sent it, as Redis propagates it.
+          assert.deepEqual(logged, ['"SET","a","1"', '"SELECT","3"', '"INCR","c"']);
+        },
+      );
+    } finally {
+      await cleanup();
+    }
+  },
+});
