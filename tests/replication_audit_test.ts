@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import { optionsToArgs, type ServerOptions, startServer } from "../mod.ts";
 import {
+  captureLog,
+  cmd,
   freePort,
   infoFields,
   RawClient,
@@ -362,4 +364,38 @@ Deno.test({
       await cleanup();
     }
   },
+});
+
+Deno.test("audit: CLIENT KILL TYPE master drops the link at once; it reconnects at once and continues", async () => {
+  const opts = { "repl-diskless-sync-delay": 0, "repl-ping-replica-period": 3600 };
+  await withClient(opts, async (m, ms) => {
+    await withClient({ ...opts, replicaof: ["127.0.0.1", String(ms.port)] }, async (r, rs) => {
+      await waitUntil(
+        async () => (await infoFields(r, "replication")).get("master_link_status") === "up",
+        "the link up",
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
+      // The master client as CLIENT LIST shows it: flag M, and no ACL user (Redis's name).
+      const line = await cmd(r, "CLIENT", "LIST", "TYPE", "master") as string;
+      assert.match(line, / flags=M .* user=\(superuser\) /);
+      const log = captureLog(rs);
+      assert.equal(await r.call("CLIENT", "KILL", "TYPE", "master"), ":1\r\n");
+      // freeClient(master) caches it and reconnects right away (Redis 7's
+      // replicationHandleMasterDisconnection), not at the next cron tick.
+      await waitUntil(() => log.length >= 4, () => `four log lines: ${log.join(" / ")}`);
+      assert.deepEqual(log.slice(0, 4), [
+        "Connection with master lost.",
+        "Caching the disconnected master state.",
+        `Reconnecting to MASTER 127.0.0.1:${ms.port}`,
+        "MASTER <-> REPLICA sync started",
+      ]);
+      await waitUntil(
+        async () => (await infoFields(m, "stats")).get("sync_partial_ok") === "1",
+        "a partial resync",
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
+      assert.equal((await infoFields(m, "stats")).get("sync_full"), "1");
+      assert.ok(!log.some((l) => l.startsWith("Connecting to MASTER")), log.join("\n"));
+    });
+  });
 });
