@@ -9,12 +9,14 @@
 import assert from "node:assert/strict";
 import { optionsToArgs, type ServerOptions, startServer } from "../mod.ts";
 import {
+  binaryToBytes,
   captureLog,
   cmd,
   freePort,
   infoFields,
   RawClient,
   runsWith,
+  simplify,
   spawnServer,
   stopSpawned,
   tempDir,
@@ -33,6 +35,8 @@ import {
 } from "./reference.ts";
 import { datasetCommands } from "./rdb_dataset.ts";
 import { replicationOf } from "../src/replication/master.ts";
+import { parseReply } from "../src/resp/reply_parser.ts";
+import { concatBytes } from "../src/util/bytes.ts";
 
 /** Valkey 8's INFO replication additions, absent from Redis 7.2. */
 const VALKEY_ONLY = /^replicas_(repl_buffer_size|repl_buffer_peak|waiting_psync)$/;
@@ -149,7 +153,10 @@ async function linkState(c: RawClient): Promise<string[]> {
   const lines = (await replicationLines(c)).map((l) =>
     l.replace(/\b(?!0{40}\b)[0-9a-f]{40}\b/, "ID")
       .replace(/^master_port:\d+$/, "master_port:P")
-      .replace(/^(master_link_down_since_seconds|master_last_io_seconds_ago):\d+$/, "$1:N")
+      .replace(
+        /^(master_link_down_since_seconds|master_last_io_seconds_ago|master_sync_last_io_seconds_ago):\d+$/,
+        "$1:N",
+      )
   );
   const role = (await c.call("ROLE")).replace(/:\d{3,5}\r\n/, ":P\r\n")
     .replace("$10\r\nconnecting\r\n", "$7\r\nconnect\r\n"); // either, between two attempts
@@ -398,4 +405,108 @@ Deno.test("audit: CLIENT KILL TYPE master drops the link at once; it reconnects 
       assert.ok(!log.some((l) => l.startsWith("Connecting to MASTER")), log.join("\n"));
     });
   });
+});
+
+/**
+ * A master that answers the handshake (PING, REPLCONF, PSYNC with +FULLRESYNC) and then,
+ * `transfer` "len" or "eof", sends the start of a 1000-byte RDB (or of an EOF-marked one)
+ * and nothing more; "silent" answers nothing at all.
+ */
+function stalledMaster(transfer: "silent" | "len" | "eof"): { port: number; close(): void } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  const serve = async (conn: Deno.Conn) => {
+    let buf: Uint8Array = new Uint8Array(0);
+    const chunk = new Uint8Array(4096);
+    const write = (s: string) => conn.write(binaryToBytes(s));
+    while (true) {
+      const n = await conn.read(chunk).catch(() => null);
+      if (n === null) return;
+      buf = concatBytes([buf, chunk.subarray(0, n)]);
+      let parsed;
+      while (transfer !== "silent" && (parsed = parseReply(buf)) !== null) {
+        buf = buf.subarray(parsed[1]);
+        const req = simplify(parsed[0]) as string[];
+        const name = req[0].toUpperCase();
+        if (name === "PING") await write("+PONG\r\n");
+        else if (name === "REPLCONF") await write("+OK\r\n");
+        else if (name === "PSYNC") {
+          await write(`+FULLRESYNC ${"0123456789".repeat(4)} 100\r\n`);
+          const head = transfer === "len" ? "$1000" : `$EOF:${"a".repeat(40)}`;
+          await write(`${head}\r\nREDIS0011xxxxxxxxxx`);
+        }
+      }
+    }
+  };
+  (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      serve(conn);
+    }
+  })().catch(() => {});
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    close() {
+      for (const c of [listener, ...conns]) {
+        try {
+          c.close();
+        } catch { /* closed */ }
+      }
+    },
+  };
+}
+
+/**
+ * INFO replication and ROLE of a replica (a fresh one, never synced) pointed at nothing, at a
+ * master that never answers, and at masters that stall mid-RDB in each transfer form.
+ */
+async function handshakeStates(c: RawClient): Promise<string[][]> {
+  const states: string[][] = [];
+  const role = async () => (await cmd(c, "ROLE") as unknown[])[3] as string;
+  assert.equal(await c.call("REPLICAOF", "127.0.0.1", String(freePort())), "+OK\r\n");
+  await waitUntil(async () => /^connect/.test(await role()), "connect", { intervalMs: 5 });
+  states.push(await linkState(c));
+  const masters = [stalledMaster("silent"), stalledMaster("len"), stalledMaster("eof")];
+  try {
+    assert.equal(await c.call("REPLICAOF", "127.0.0.1", String(masters[0].port)), "+OK\r\n");
+    await waitUntil(async () => await role() === "handshake", "handshake", { intervalMs: 5 });
+    states.push(await linkState(c));
+    for (const m of masters.slice(1)) {
+      assert.equal(await c.call("REPLICAOF", "127.0.0.1", String(m.port)), "+OK\r\n");
+      await waitUntil(
+        async () => (await infoFields(c, "replication")).get("master_sync_read_bytes") === "19",
+        "the RDB's first bytes read",
+        { intervalMs: 5 },
+      );
+      states.push(await linkState(c));
+    }
+    // The stalled transfer ends with its master; the link was never up.
+    masters[2].close();
+    await waitUntil(
+      async () => (await infoFields(c, "replication")).get("master_sync_in_progress") === "0",
+      "the transfer given up",
+      { intervalMs: 5 },
+    );
+    states.push(await linkState(c));
+  } finally {
+    for (const m of masters) m.close();
+  }
+  return states;
+}
+
+Deno.test({
+  name:
+    "audit: INFO replication and ROLE while connecting, in the handshake and mid-RDB, as valkey",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    await withOursAndReference({}, async (ours, ref) => {
+      const theirs = await handshakeStates(ref);
+      const mine = await handshakeStates(ours);
+      assert.deepEqual(mine, theirs);
+      // What is compared: the transfer's progress fields, in both forms.
+      assert.ok(mine[2].includes("master_sync_total_bytes:1000"), mine[2].join("\n"));
+      assert.ok(mine[3].includes("master_sync_left_bytes:-19"), mine[3].join("\n"));
+    }, ["--repl-backlog-size", "1048576"]);
+  },
 });
