@@ -510,3 +510,76 @@ Deno.test({
     }, ["--repl-backlog-size", "1048576"]);
   },
 });
+
+/** Waits until INFO replication on `c` says master_link_status `status`. */
+function linkStatus(c: RawClient, status: "up" | "down"): Promise<void> {
+  return waitUntil(
+    async () => (await infoFields(c, "replication")).get("master_link_status") === status,
+    `master_link_status:${status}`,
+    { timeoutMs: 10_000, intervalMs: 10 },
+  );
+}
+
+Deno.test({
+  name:
+    "audit: our replica authenticates to valkey with masterauth, and with masteruser (ACL user)",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    const args = [
+      ...["--requirepass", "s3cret", "--repl-diskless-sync-delay", "0"],
+      // A user allowed only what a replica sends.
+      ...["--user", "repl", "on", ">replpw", "+ping", "+replconf", "+psync", "+sync"],
+    ];
+    await withReference(async (mport) => {
+      const m = await RawClient.connect(mport);
+      try {
+        assert.equal(await m.call("AUTH", "s3cret"), "+OK\r\n");
+        assert.equal(await m.call("SET", "k", "v"), "+OK\r\n");
+        const auths: ServerOptions[] = [
+          { masterauth: "s3cret" },
+          { masteruser: "repl", masterauth: "replpw" },
+        ];
+        for (const auth of auths) {
+          const opts = { ...auth, replicaof: ["127.0.0.1", String(mport)] };
+          await withClient(opts, async (r) => {
+            await linkStatus(r, "up");
+            assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n", JSON.stringify(auth));
+          });
+        }
+        // A wrong password: the link stays down (AUTH fails, retried every second).
+        await withClient(
+          { masterauth: "wrong", replicaof: ["127.0.0.1", String(mport)] },
+          async (r, rs) => {
+            const log = captureLog(rs);
+            await waitUntil(
+              () => log.some((l) => l.startsWith("Unable to AUTH to MASTER")),
+              "AUTH refused",
+            );
+            assert.equal((await infoFields(r, "replication")).get("master_link_status"), "down");
+          },
+        );
+      } finally {
+        m.close();
+      }
+    }, args);
+  },
+});
+
+Deno.test({
+  name: "audit: a valkey replica authenticates to our master with masterauth",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    await withClient({ requirepass: "s3cret", "repl-diskless-sync-delay": 0 }, async (m, ms) => {
+      assert.equal(await m.call("AUTH", "s3cret"), "+OK\r\n");
+      assert.equal(await m.call("SET", "k", "v"), "+OK\r\n");
+      await withReference(async (rport) => {
+        await withConn(rport, async (r) => {
+          await linkStatus(r, "up");
+          assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n");
+        });
+      }, ["--masterauth", "s3cret", "--replicaof", "127.0.0.1", String(ms.port)]);
+    });
+  },
+});
