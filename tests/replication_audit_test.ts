@@ -583,3 +583,77 @@ Deno.test({
     });
   },
 });
+
+/**
+ * With one replica attached (a backlog exists): PSYNC with the replication id in capitals
+ * continues, PSYNC with an id starting with "?" is a full resync asked for on purpose.
+ * Returns the replies and the sync counters.
+ */
+async function psyncIdCases(mport: number): Promise<string[]> {
+  const out: string[] = [];
+  await withConn(mport, async (m) => {
+    const repl = await infoFields(m, "replication");
+    const id = repl.get("master_replid")!;
+    const next = Number(repl.get("master_repl_offset")) + 1;
+    const r = await RawClient.connect(mport);
+    try {
+      assert.equal(await r.call("REPLCONF", "capa", "psync2"), "+OK\r\n");
+      out.push((await r.call("PSYNC", id.toUpperCase(), next)).replace(id, "ID"));
+    } finally {
+      r.close();
+    }
+    const full = await RawClient.connect(mport);
+    try {
+      await full.send("PSYNC", "?abc", -1);
+      out.push((await full.readRaw()).replace(/[0-9a-f]{40} \d+/, "ID N"));
+    } finally {
+      full.close();
+    }
+    const stats = await infoFields(m, "stats");
+    for (const k of ["sync_full", "sync_partial_ok", "sync_partial_err"]) {
+      out.push(`${k}:${stats.get(k)}`);
+    }
+  });
+  return out;
+}
+
+/** `fn` on a master (ours or valkey's) with one replica of the same kind online. */
+async function withMasterAndReplica(
+  valkey: boolean,
+  fn: (mport: number) => Promise<void>,
+): Promise<void> {
+  const opts = { "repl-diskless-sync-delay": 0, "repl-ping-replica-period": 3600 };
+  const m = await startNode(valkey, opts);
+  const r = await startNode(valkey, { ...opts, replicaof: ["127.0.0.1", String(m.port)] });
+  try {
+    await withConn(r.port, (rc) => linkStatus(rc, "up"));
+    await fn(m.port);
+  } finally {
+    await r.stop();
+    await m.stop();
+  }
+}
+
+Deno.test({
+  name: "audit: PSYNC matches the replication id whatever its case; '?...' asks for a full resync",
+  ignore: !HAS_VALKEY,
+  async fn() {
+    requireValkey();
+    let theirs: string[] = [];
+    await withMasterAndReplica(true, async (port) => {
+      theirs = await psyncIdCases(port);
+    });
+    let ours: string[] = [];
+    await withMasterAndReplica(false, async (port) => {
+      ours = await psyncIdCases(port);
+    });
+    assert.deepEqual(ours, theirs);
+    assert.deepEqual(ours, [
+      "+CONTINUE ID\r\n",
+      "+FULLRESYNC ID N\r\n",
+      "sync_full:2",
+      "sync_partial_ok:1",
+      "sync_partial_err:0",
+    ]);
+  },
+});

@@ -454,7 +454,8 @@ export class Replication implements Subsystem {
         this.syncPartialOk++;
         return;
       }
-      if (psync.replid !== "?") this.syncPartialErr++;
+      // "?" (any id starting with it) asks for a full resync on purpose: no failed PSYNC.
+      if (!psync.replid.startsWith("?")) this.syncPartialErr++;
     } else {
       peer.preSync = true;
     }
@@ -519,10 +520,12 @@ export class Replication implements Subsystem {
   private tryPartialResync(c: Client, peer: ReplicaPeer, replid: string, offset: number): boolean {
     const server = this.server;
     const repl = server.repl;
-    if (replid !== repl.replid && (replid !== repl.replid2 || offset > repl.secondReplidOffset)) {
-      if (replid === "?") {
-        // A replica that asks for a full resync explicitly.
-      } else if (replid !== repl.replid2) {
+    // strcasecmp: an id matches whatever the case it is sent in.
+    const id = replid.toLowerCase();
+    if (id !== repl.replid && (id !== repl.replid2 || offset > repl.secondReplidOffset)) {
+      if (replid.startsWith("?")) {
+        server.log.notice(`Full resync requested by replica ${this.replicaName(c, peer)}`);
+      } else if (id !== repl.replid2) {
         server.log.notice(
           `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${repl.replid}' and '${repl.replid2}')`,
         );
