@@ -85,6 +85,13 @@ Deno.test({
       const [a, b] = [await ours.call("PSYNC", "?", "x"), await ref.call("PSYNC", "?", "x")];
       assert.equal(a, "-ERR value is not an integer or out of range\r\n");
       assert.equal(a, b);
+      // An unsupported rdb-filter-only option is refused, yet the data stays excluded: a
+      // filtered RDB needs the EOF form.
+      for (const args of [["REPLCONF", "rdb-filter-only", "functions keys"], ["SYNC"]]) {
+        const [a, b] = [await ours.call(...args), await ref.call(...args)];
+        assert.equal(a, b, args.join(" "));
+      }
+      assert.equal(await ours.call("SYNC"), "-ERR Filtered replica requires EOF capability\r\n");
     });
   },
 });
