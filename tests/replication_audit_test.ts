@@ -11,9 +11,11 @@ import { optionsToArgs, type ServerOptions, startServer } from "../mod.ts";
 import {
   binaryToBytes,
   captureLog,
+  caughtUp,
   cmd,
   freePort,
   infoFields,
+  masterLink,
   RawClient,
   runsWith,
   simplify,
@@ -188,27 +190,13 @@ async function replicaLinkStates(valkey: boolean): Promise<string[][]> {
   try {
     await withConn(r.port, async (rc) => {
       await withConn(m.port, async (mc) => {
-        await waitUntil(
-          async () => (await infoFields(rc, "replication")).get("master_link_status") === "up",
-          "the link up",
-          { timeoutMs: 20_000, intervalMs: 20 },
-        );
+        await masterLink(rc, "up", 20_000);
         assert.equal(await mc.call("SET", "k", "v"), "+OK\r\n");
-        await waitUntil(
-          async () =>
-            (await infoFields(mc, "replication")).get("master_repl_offset") ===
-              (await infoFields(rc, "replication")).get("slave_repl_offset"),
-          "the replica caught up",
-          { timeoutMs: 10_000, intervalMs: 10 },
-        );
+        await caughtUp(mc, rc);
         states.push(await linkState(rc));
       });
       await m.stop();
-      await waitUntil(
-        async () => (await infoFields(rc, "replication")).get("master_link_status") === "down",
-        "the link down",
-        { timeoutMs: 10_000, intervalMs: 10 },
-      );
+      await masterLink(rc, "down");
       states.push(await linkState(rc));
       // Another master: the cached master state (offsets, down-since) stays.
       assert.equal(await rc.call("REPLICAOF", "127.0.0.1", String(freePort())), "+OK\r\n");
@@ -384,11 +372,7 @@ Deno.test("audit: CLIENT KILL TYPE master drops the link at once; it reconnects 
   const opts = { "repl-diskless-sync-delay": 0, "repl-ping-replica-period": 3600 };
   await withClient(opts, async (m, ms) => {
     await withClient({ ...opts, replicaof: ["127.0.0.1", String(ms.port)] }, async (r, rs) => {
-      await waitUntil(
-        async () => (await infoFields(r, "replication")).get("master_link_status") === "up",
-        "the link up",
-        { timeoutMs: 10_000, intervalMs: 10 },
-      );
+      await masterLink(r);
       // The master client as CLIENT LIST shows it: flag M, and no ACL user (Redis's name).
       const line = await cmd(r, "CLIENT", "LIST", "TYPE", "master") as string;
       assert.match(line, / flags=M .* user=\(superuser\) /);
@@ -518,15 +502,6 @@ Deno.test({
   },
 });
 
-/** Waits until INFO replication on `c` says master_link_status `status`. */
-function linkStatus(c: RawClient, status: "up" | "down"): Promise<void> {
-  return waitUntil(
-    async () => (await infoFields(c, "replication")).get("master_link_status") === status,
-    `master_link_status:${status}`,
-    { timeoutMs: 10_000, intervalMs: 10 },
-  );
-}
-
 Deno.test({
   name:
     "audit: our replica authenticates to valkey with masterauth, and with masteruser (ACL user)",
@@ -550,7 +525,7 @@ Deno.test({
         for (const auth of auths) {
           const opts = { ...auth, replicaof: ["127.0.0.1", String(mport)] };
           await withClient(opts, async (r) => {
-            await linkStatus(r, "up");
+            await masterLink(r);
             assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n", JSON.stringify(auth));
           });
         }
@@ -583,7 +558,7 @@ Deno.test({
       assert.equal(await m.call("SET", "k", "v"), "+OK\r\n");
       await withReference(async (rport) => {
         await withConn(rport, async (r) => {
-          await linkStatus(r, "up");
+          await masterLink(r);
           assert.equal(await r.call("GET", "k"), "$1\r\nv\r\n");
         });
       }, ["--masterauth", "s3cret", "--replicaof", "127.0.0.1", String(ms.port)]);
@@ -633,7 +608,7 @@ async function withMasterAndReplica(
   const m = await startNode(valkey, opts);
   const r = await startNode(valkey, { ...opts, replicaof: ["127.0.0.1", String(m.port)] });
   try {
-    await withConn(r.port, (rc) => linkStatus(rc, "up"));
+    await withConn(r.port, (rc) => masterLink(rc));
     await fn(m.port);
   } finally {
     await r.stop();
