@@ -388,6 +388,30 @@ export async function waitUntil(
   }
 }
 
+/** Waits until INFO replication on `c` says master_link_status is `status`. */
+export function masterLink(
+  c: RawClient,
+  status: "up" | "down" = "up",
+  timeoutMs = 10_000,
+): Promise<void> {
+  return waitUntil(
+    async () => (await infoFields(c, "replication")).get("master_link_status") === status,
+    `master_link_status:${status}`,
+    { timeoutMs, intervalMs: 10 },
+  );
+}
+
+/** Waits until the replica on `r` applied everything the master on `m` produced. */
+export function caughtUp(m: RawClient, r: RawClient, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(
+    async () =>
+      (await infoFields(m, "replication")).get("master_repl_offset") ===
+        (await infoFields(r, "replication")).get("slave_repl_offset"),
+    "replica offset = master offset",
+    { timeoutMs, intervalMs: 10 },
+  );
+}
+
 /** Waits until the in-process server has exactly `n` blocked clients. */
 export function waitBlocked(srv: RunningServer, n: number): Promise<void> {
   return waitUntil(

@@ -12,8 +12,10 @@ import assert from "node:assert/strict";
 import { type ServerOptions, startServer } from "../mod.ts";
 import {
   captureLog,
+  caughtUp,
   cmd,
   infoFields as info,
+  masterLink,
   RawClient,
   tempDir,
   waitUntil,
@@ -44,25 +46,6 @@ async function referenceLog(path: string): Promise<string[]> {
     .map((l) =>
       l.replace(/^\d+:\w \d+ \w+ \d+ [\d:.]+ [*#.-] /, "").replaceAll("PRIMARY", "MASTER")
     );
-}
-
-function linkUp(c: RawClient, timeoutMs = 10_000): Promise<void> {
-  return waitUntil(
-    async () => (await info(c, "replication")).get("master_link_status") === "up",
-    "master_link_status:up",
-    { timeoutMs, intervalMs: 20 },
-  );
-}
-
-/** Waits until the replica on `r` applied everything the master on `m` produced. */
-function caughtUp(m: RawClient, r: RawClient): Promise<void> {
-  return waitUntil(
-    async () =>
-      (await info(m, "replication")).get("master_repl_offset") ===
-        (await info(r, "replication")).get("slave_repl_offset"),
-    "replica offset = master offset",
-    { timeoutMs: 10_000, intervalMs: 10 },
-  );
 }
 
 const digest = async (c: RawClient) => await cmd(c, "DEBUG", "DIGEST") as string;
@@ -142,7 +125,7 @@ async function replicaAofScenario(
 ): Promise<
   { during: Record<string, string | undefined>; after: Record<string, string | undefined> }
 > {
-  await linkUp(r);
+  await masterLink(r);
   const during = await aofState(r);
   await writes(m, AFTER_SYNC);
   await waitUntil(
@@ -272,7 +255,7 @@ Deno.test("replica: only its AOF listens to propagation, the replication stream 
         // Without the AOF the master client's writes are not even collected.
         await withServer({ replicaof }, async (rs) => {
           await withConn(rs.port, async (r) => {
-            await linkUp(r);
+            await masterLink(r);
             assert.equal(await m.call("SET", "k", "1"), "+OK\r\n");
             await caughtUp(m, r);
             assert.equal(rs.server.propagateListeners.length, 0);
@@ -291,7 +274,7 @@ Deno.test("replica: only its AOF listens to propagation, the replication stream 
         });
         await withServer({ replicaof, appendonly: "yes", dir }, async (rs) => {
           await withConn(rs.port, async (r) => {
-            await linkUp(r);
+            await masterLink(r);
             assert.equal(rs.server.propagateListeners.length, 1);
           });
         });
@@ -438,7 +421,7 @@ Deno.test("repl-timeout: a TCP connect that never completes is given up and trie
         // A hung connect holds nothing up: another master is followed at once.
         await withServer({ "repl-diskless-sync-delay": 0 }, async (ms) => {
           assert.equal(await r.call("REPLICAOF", "127.0.0.1", ms.port), "+OK\r\n");
-          await linkUp(r);
+          await masterLink(r);
         });
       });
     });
@@ -613,7 +596,7 @@ Deno.test("replica output limit: the stream held during a full sync counts, the 
             ["CONFIG", "SET", "client-output-buffer-limit", "replica 256mb 64mb 60"],
             ["CONFIG", "SET", "rdb-key-save-delay", 0],
           ]);
-          await linkUp(r, 20_000);
+          await masterLink(r, "up", 20_000);
           await caughtUp(m, r);
           assert.equal(await digest(r), await digest(m));
           assert.equal((await info(m, "stats")).get("sync_full"), "3");
@@ -674,7 +657,7 @@ Deno.test({
                 ["CONFIG", "SET", "client-output-buffer-limit", "replica 256mb 64mb 60"],
                 ["CONFIG", "SET", "rdb-key-save-delay", 0],
               ]);
-              await linkUp(r, 20_000);
+              await masterLink(r, "up", 20_000);
               await caughtUp(m, r);
               assert.equal(await digest(r), await digest(m));
             });

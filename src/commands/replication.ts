@@ -62,13 +62,14 @@ function replconfCommand(c: Client): void {
     } else if (opt === "rdb-filter-only") {
       const filters = splitArgsBytes(c.argv[j + 1]);
       if (filters === null) return c.reply.error("ERR Missing rdb-filter-only values");
-      // Only "functions" can be included; data never is.
+      // Only "functions" can be included; data never is. Set before the filters are
+      // checked: an unsupported one still leaves the data excluded, as in Redis.
+      repl.peerOf(c).excludeData = true;
       for (const f of filters) {
         if (bytesToBinary(f).toLowerCase() !== "functions") {
           return c.reply.error(`ERR Unsupported rdb-filter-only option: ${bytesToBinary(f)}`);
         }
       }
-      repl.peerOf(c).excludeData = true;
     } else {
       return c.reply.error(`ERR Unrecognized REPLCONF option: ${c.key(j)}`);
     }
@@ -82,16 +83,20 @@ function syncCommand(c: Client): void {
 
 function psyncCommand(c: Client): void {
   const server = c.server;
+  const repl = replicationOf(server);
+  if (repl.isReplicaClient(c)) return; // already a replica: ignored, as SYNC
   // PSYNC replid offset FAILOVER: our master hands over to us (its FAILOVER).
   if (c.argc > 3 && c.lower(3) === "failover") {
-    if (c.key(1) !== server.repl.replid) {
+    server.log.warning(`Failover request received for replid ${c.key(1)}.`);
+    if (!server.isReplica()) return c.reply.error("ERR PSYNC FAILOVER can't be sent to a master.");
+    // strcasecmp, as Redis compares replication ids.
+    if (c.lower(1) !== server.repl.replid) {
       return c.reply.error("ERR PSYNC FAILOVER replid must match my replid.");
     }
-    if (server.isReplica()) unsetMaster(server, c, "failover request");
+    unsetMaster(server, c, "failover request");
   }
-  const offset = getLongLong(c, 2);
-  if (offset === null) return;
-  replicationOf(server).sync(c, { replid: c.key(1), offset: Number(offset) });
+  // The offset is parsed once SYNC's own refusals are past (syncCommand's order).
+  repl.sync(c, { replid: c.key(1), offset: parseLongLong(c.argv[2]) });
 }
 
 function waitCommand(c: Client): void {

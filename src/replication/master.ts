@@ -18,6 +18,7 @@ import { type PropagateListener, selectingSink } from "../server/propagation.ts"
 import type { Server } from "../server/server.ts";
 import type { InfoField, Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes } from "../util/bytes.ts";
+import { NOT_INTEGER } from "../store/types.ts";
 import { ReplBacklog } from "./backlog.ts";
 import { randomReplId } from "./state.ts";
 import { fullSyncSnapshot, runningAofRewrite, runningBgsave } from "./sync_payload.ts";
@@ -467,9 +468,10 @@ export class Replication implements Subsystem {
 
   /**
    * SYNC (psync null) and PSYNC replid offset: attaches `c` as a replica,
-   * continuing from the backlog when possible, else with a full resync.
+   * continuing from the backlog when possible, else with a full resync. An
+   * offset that is not an integer (null) is refused after the other checks.
    */
-  sync(c: Client, psync: { replid: string; offset: number } | null): void {
+  sync(c: Client, psync: { replid: string; offset: bigint | null } | null): void {
     const server = this.server;
     if (this.replicas.has(c)) return; // already a replica: ignored
     // The backlog and the replicas attached so far get the stream made before this.
@@ -493,11 +495,19 @@ export class Replication implements Subsystem {
     }
     server.log.notice(`Replica ${this.replicaName(c, peer)} asks for synchronization`);
     if (psync !== null) {
-      if (this.tryPartialResync(c, peer, psync.replid, psync.offset)) {
+      if (psync.offset === null) {
+        server.log.warning(
+          `Replica ${this.replicaName(c, peer)} asks for synchronization but with a wrong offset`,
+        );
+        c.reply.error(NOT_INTEGER);
+        return;
+      }
+      if (this.tryPartialResync(c, peer, psync.replid, Number(psync.offset))) {
         this.syncPartialOk++;
         return;
       }
-      if (psync.replid !== "?") this.syncPartialErr++;
+      // "?" (any id starting with it) asks for a full resync on purpose: no failed PSYNC.
+      if (!psync.replid.startsWith("?")) this.syncPartialErr++;
     } else {
       peer.preSync = true;
     }
@@ -568,10 +578,12 @@ export class Replication implements Subsystem {
   private tryPartialResync(c: Client, peer: ReplicaPeer, replid: string, offset: number): boolean {
     const server = this.server;
     const repl = server.repl;
-    if (replid !== repl.replid && (replid !== repl.replid2 || offset > repl.secondReplidOffset)) {
-      if (replid === "?") {
-        // A replica that asks for a full resync explicitly.
-      } else if (replid !== repl.replid2) {
+    // strcasecmp: an id matches whatever the case it is sent in.
+    const id = replid.toLowerCase();
+    if (id !== repl.replid && (id !== repl.replid2 || offset > repl.secondReplidOffset)) {
+      if (replid.startsWith("?")) {
+        server.log.notice(`Full resync requested by replica ${this.replicaName(c, peer)}`);
+      } else if (id !== repl.replid2) {
         server.log.notice(
           `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${repl.replid}' and '${repl.replid2}')`,
         );
@@ -922,7 +934,13 @@ export class Replication implements Subsystem {
 
   /** sendGetackToReplicas: REPLCONF GETACK * into the stream now. */
   sendGetack(): void {
+    const repl = this.server.repl;
     if (this.server.isReplica()) return;
+    if (repl.backlog === null && this.replicas.size === 0) {
+      // replicationFeedSlaves without a backlog: the offset still moves (WAITAOF tracks it).
+      repl.offset += 1;
+      return;
+    }
     this.feedCommand(GETACK);
     this.flushStream(); // the ACKs are awaited: no flush interval
   }
@@ -1186,7 +1204,8 @@ export class Replication implements Subsystem {
     const now = Date.now();
     for (const [c, peer] of this.replicas) {
       const state = peer.state === "online" ? "online" : "wait_bgsave";
-      const lag = Math.floor((now - peer.ackTime) / 1000);
+      // Only an online replica acknowledges: the others' lag is 0.
+      const lag = peer.state === "online" ? Math.floor((now - peer.ackTime) / 1000) : 0;
       fields.push([
         `slave${i++}`,
         `ip=${peer.ipAddress || hostOf(c.addr)},port=${peer.listeningPort},state=${state},` +

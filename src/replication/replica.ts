@@ -6,13 +6,17 @@
  * of a full resync (`$<len>` or EOF-marked), then runs the command stream
  * through the executor as the master client, silently. The offset counts every
  * byte applied; the applied bytes go on unchanged to our own backlog and
- * replicas. A lost link reconnects every second (at once when repl-timeout
- * or an I/O error cancelled the handshake or the transfer) and tries PSYNC
- * with the replication id and offset it has. With appendonly yes the AOF is
+ * replicas. A failed connect or handshake is tried again a second later (at
+ * once when repl-timeout or an I/O error cancelled the handshake or the
+ * transfer); a link that was up and is lost (I/O error, repl-timeout, CLIENT
+ * KILL of the master client) reconnects at once, as Redis 7's
+ * replicationHandleMasterDisconnection. Each attempt tries PSYNC with the
+ * replication id and offset it has. With appendonly yes the AOF is
  * stopped before a full sync's load and rewritten from the loaded dataset after.
  */
 
 import { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
 import { processCommand } from "../server/executor.ts";
 import { type ParserLimits, ProtocolError, RequestParser } from "../resp/parser.ts";
 import type { CommandArgs } from "../resp/arg_block.ts";
@@ -163,6 +167,25 @@ function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
   return -1;
 }
 
+/** Why the link connects: the first try (or a retry a second later), a retry at once, or after it was lost. */
+type Attempt = "connect" | "retry" | "lost";
+
+/**
+ * The master client. Closing it (CLIENT KILL, a protocol error) drops the link at once,
+ * as freeClient(server.master) does, and the link reconnects.
+ */
+class MasterClient extends Client {
+  constructor(server: Server, private readonly link: ReplicaLink) {
+    super(server, null);
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    super.close();
+    this.link.closeConn();
+  }
+}
+
 /** The link to our master. */
 export class ReplicaLink {
   state: LinkState = "connect";
@@ -170,10 +193,12 @@ export class ReplicaLink {
   master: Client | null = null;
   /** Unix ms of the last byte from the master (master_last_io_seconds_ago). */
   private lastIo = 0;
-  /** Unix ms the link went down, 0 when it never was up (master_link_down_since_seconds). */
-  private downSince = 0;
-  /** Stream offset up to which bytes were read, applied or not (slave_read_repl_offset). */
-  private readOffset = 0;
+  /**
+   * Stream offset up to which bytes were read, applied or not (slave_read_repl_offset);
+   * a cached master's is its applied offset (replicationCacheMaster, and
+   * replicationCacheMasterUsingMyself for a former master).
+   */
+  private readOffset: number;
   /** RDB transfer progress (master_sync_*). */
   private syncTotal = -1;
   private syncRead = 0;
@@ -184,6 +209,8 @@ export class ReplicaLink {
    * handshake or the RDB transfer; the next attempt starts at once.
    */
   private reconnectNow = false;
+  /** The link was up and is lost: reconnect at once (replicationHandleMasterDisconnection). */
+  private lost = false;
   /** Aborts the TCP connect in progress (repl-timeout, stop). */
   private connecting: AbortController | null = null;
   /** A replication id and offset to PSYNC with (Redis's cached master). */
@@ -204,6 +231,7 @@ export class ReplicaLink {
     cached: boolean,
   ) {
     this.cached = cached;
+    this.readOffset = repl.server.repl.offset;
   }
 
   /** Starts the connect / sync / stream loop. */
@@ -226,7 +254,8 @@ export class ReplicaLink {
     return this.cached;
   }
 
-  private closeConn(): void {
+  /** Closes the TCP connection: the stream loop ends and the link goes down. */
+  closeConn(): void {
     try {
       this.conn?.close();
     } catch { /* already closed */ }
@@ -235,19 +264,20 @@ export class ReplicaLink {
 
   private async run(): Promise<void> {
     const server = this.repl.server;
-    let reconnect = false;
+    let attempt: Attempt = "connect";
     while (!this.stopped) {
       this.timedOut = false;
       this.reconnectNow = false;
+      this.lost = false;
       try {
-        await this.connectAndSync(reconnect);
+        await this.connectAndSync(attempt);
       } catch (e) {
         if (!this.stopped && !this.timedOut) server.log.warning((e as Error).message);
       }
       this.linkDown();
       if (this.stopped) break;
-      reconnect = this.reconnectNow;
-      if (reconnect) continue;
+      attempt = this.lost ? "lost" : this.reconnectNow ? "retry" : "connect";
+      if (attempt !== "connect") continue;
       await new Promise<void>((r) => {
         this.wake = r;
         this.retryTimer = setTimeout(r, RETRY_MS);
@@ -264,7 +294,13 @@ export class ReplicaLink {
     if (this.state === "connected") {
       server.log.warning("Connection with master lost.");
       server.log.notice("Caching the disconnected master state.");
-      this.downSince = Date.now();
+      server.repl.linkDownSince = Date.now();
+      // Bytes read past the last applied command are dropped with the query buffer.
+      this.readOffset = server.repl.offset;
+      if (!this.stopped) {
+        server.log.notice(`Reconnecting to MASTER ${this.host}:${this.port}`);
+        this.lost = true;
+      }
     }
     if (this.master !== null) {
       this.masterDb = this.master.db.id;
@@ -295,14 +331,17 @@ export class ReplicaLink {
   /**
    * connectWithMaster and syncWithMaster: the TCP connect (given up by the
    * cron after repl-timeout), the handshake, then a full or partial resync.
-   * `reconnect`: right after the cron cancelled the previous attempt.
+   * `attempt` says why it starts (for the log line).
    */
-  private async connectAndSync(reconnect: boolean): Promise<void> {
+  private async connectAndSync(attempt: Attempt): Promise<void> {
     const server = this.repl.server;
     const cfg = server.config;
     const log = server.log;
-    if (reconnect) log.notice(`Reconnecting to MASTER ${this.host}:${this.port} after failure`);
-    else log.notice(`Connecting to MASTER ${this.host}:${this.port}`);
+    if (attempt === "retry") {
+      log.notice(`Reconnecting to MASTER ${this.host}:${this.port} after failure`);
+    } else if (attempt === "connect") {
+      log.notice(`Connecting to MASTER ${this.host}:${this.port}`);
+    } // "lost": linkDown logged the reconnection
     this.state = "connecting";
     this.lastIo = Date.now();
     // The connect is under way (non-blocking in Redis): the sync counts as started.
@@ -485,9 +524,11 @@ export class ReplicaLink {
   /** replicationCreateMasterClient: the client the stream runs as; the link is up. */
   private attachMaster(dbid: number): void {
     const server = this.repl.server;
-    const c = new Client(server, null);
+    const c = new MasterClient(server, this);
     c.kind = "master";
     c.authenticated = true;
+    // No ACL user: the master's commands are not checked (CLIENT LIST shows Redis's name for that).
+    c.user = "(superuser)";
     c.addr = `${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`;
     const local = this.conn?.localAddr as Deno.NetAddr | undefined;
     if (local) c.laddr = `${local.hostname}:${local.port}`;
@@ -497,6 +538,7 @@ export class ReplicaLink {
     this.cached = true;
     this.state = "connected";
     server.repl.linkStatus = "up";
+    server.repl.linkDownSince = 0;
     this.syncTotal = -1;
   }
 
@@ -612,11 +654,6 @@ export class ReplicaLink {
     // Whole seconds of silence, as Redis's time(NULL) - lastio.
     const silent = Math.floor(Date.now() / 1000) - Math.floor(this.lastIo / 1000);
     if (this.state === "connected") {
-      if (this.master?.closed) {
-        // CLIENT KILL of the master client drops the link.
-        this.closeConn();
-        return;
-      }
       if (silent > timeout) {
         server.log.warning("MASTER timeout: no data nor PING received...");
         this.timeoutLink(false);
@@ -637,9 +674,9 @@ export class ReplicaLink {
   }
 
   /**
-   * freeClient(master) (`reconnect` false: the next try waits for the retry
-   * timer, like Redis's next replicationCron) or cancelReplicationHandshake(1)
-   * (`reconnect`: the run loop connects again at once).
+   * freeClient(master) (`reconnect` false: a link that was up reconnects at
+   * once, see linkDown) or cancelReplicationHandshake(1) (`reconnect`: the
+   * run loop connects again at once).
    */
   private timeoutLink(reconnect: boolean): void {
     this.timedOut = true;
@@ -680,7 +717,7 @@ export class ReplicaLink {
     if (!up) {
       fields.push([
         "master_link_down_since_seconds",
-        this.downSince ? Math.floor((now - this.downSince) / 1000) : -1,
+        repl.linkDownSince ? Math.floor((now - repl.linkDownSince) / 1000) : -1,
       ]);
     }
     fields.push(

@@ -82,6 +82,7 @@ export function unsetMaster(server: Server, by: Client | null, reason = "user re
   server.repl.masterHost = "";
   server.repl.masterPort = 0;
   server.repl.linkStatus = "down";
+  server.repl.linkDownSince = 0;
   server.config.setReplicaOf(null);
   restartAofAfterPromotion(server);
   if (by !== null) {

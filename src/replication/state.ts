@@ -31,6 +31,12 @@ export class ReplicationState {
   masterPort = 0;
   /** INFO's master_link_status. */
   linkStatus: "down" | "up" = "down";
+  /**
+   * repl_down_since: Unix ms the link to a master was lost, 0 while it is up or
+   * was never up (master_link_down_since_seconds -1). It outlives a switch to
+   * another master and is cleared by the next sync and by REPLICAOF NO ONE.
+   */
+  linkDownSince = 0;
   /** The backlog, once a replica attached (or this replica synced); null before. */
   backlog: ReplBacklog | null = null;
   /** repl_good_slaves_count: online replicas lagging at most min-replicas-max-lag. */
