@@ -599,15 +599,18 @@ export interface SpawnedServer {
 /**
  * Starts main.ts (or `binary`, e.g. valkey-server, for the same scenario on a reference) in a
  * subprocess on a free port with its own dir and log file (`dir`/log) and no save points,
- * `args` appended; resolves once it accepts connections.
+ * `args` appended; resolves once it accepts connections. With `at` (a server that exited), it
+ * starts on that one's port and dir instead: a restart.
  */
 export async function spawnServer(
   args: string[],
   binary: string | null = null,
+  at?: SpawnedServer,
 ): Promise<SpawnedServer> {
   if (binary !== null) useCommand(binary);
-  const [dir, cleanup] = await tempDir();
-  const port = freePort();
+  // Restarted where `at` ran (its port and dir, which stays `at`'s to remove).
+  const [dir, cleanup] = at === undefined ? await tempDir() : [at.dir, async () => {}];
+  const port = at?.port ?? freePort();
   const common = [
     ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
     ...["--logfile", `${dir}/log`],

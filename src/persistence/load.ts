@@ -238,7 +238,11 @@ export async function loadDataAtStartup(server: Server, log: Log): Promise<boole
       log.warning("Fatal error loading the DB, check server logs. Exiting.");
       return false;
     }
-    if (r.status === "ok") log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
+    if (r.status === "ok") {
+      log.notice(`DB loaded from disk: ${r.seconds.toFixed(3)} seconds`);
+      // The replication id and offset the file was saved with (loadDataFromDisk).
+      for (const s of server.subsystems) s.rdbLoaded?.(r.result.aux);
+    }
     return true;
   } finally {
     server.setLoading(false);

@@ -14,7 +14,7 @@ import type { Client } from "../server/client.ts";
 import type { Command } from "../server/command_table.ts";
 import type { Server } from "../server/server.ts";
 import type { Entry } from "../store/keyspace.ts";
-import type { InfoField, Subsystem } from "../server/subsystem.ts";
+import type { InfoField, RdbSaveInfo, Subsystem } from "../server/subsystem.ts";
 import { usedMemory } from "../server/server.ts";
 import { REDIS_VERSION } from "../version.ts";
 import type { RdbWriteOptions } from "./rdb_writer.ts";
@@ -164,7 +164,16 @@ export class Persistence implements Subsystem {
     return { kind, now: this.server.clock.now(), lfuDecayTime: cfg.lfuDecayTime };
   }
 
-  /** rdbSaveInfoAuxFields; the repl-* fields only for a replica's full resync. */
+  /** rdbPopulateSaveInfo for a file save (SAVE, BGSAVE, save points, shutdown, DEBUG RELOAD). */
+  private saveInfo(): ReplicationAux | undefined {
+    for (const s of this.server.subsystems) {
+      const info = s.rdbSaveInfo?.();
+      if (info) return info;
+    }
+    return undefined;
+  }
+
+  /** rdbSaveInfoAuxFields; the repl-* fields when `repl` is given (saveInfo, a full resync). */
   private auxFields(aofBase = false, repl?: ReplicationAux): AuxFields {
     const fields: AuxFields = [
       ["redis-ver", REDIS_VERSION],
@@ -229,7 +238,7 @@ export class Persistence implements Subsystem {
     const tmp = this.tempPath;
     const ser = new RdbSerializer(
       captureKeyspace(this.server.keyspace),
-      this.auxFields(),
+      this.auxFields(false, this.saveInfo()),
       this.writeOptions(),
       this.server.config.rdbchecksum,
       null,
@@ -303,7 +312,7 @@ export class Persistence implements Subsystem {
     this.lastBgsaveTry = Math.floor(this.server.clock.now() / 1000);
     this.dirtyBeforeBgsave = server.dirty;
     this.lastCowSize = 0;
-    const snapshot = this.openSnapshot(false);
+    const snapshot = this.openSnapshot(false, this.saveInfo());
     const job: BgsaveJob = {
       snapshot,
       serializer: snapshot.serializer,
@@ -669,12 +678,8 @@ export interface SlicedSnapshot {
   readonly killed: boolean;
 }
 
-/** The replication aux fields of an RDB made for a full resync. */
-export interface ReplicationAux {
-  streamDb: number;
-  replid: string;
-  offset: number;
-}
+/** The replication aux fields of an RDB file: a full resync's, or a file save's. */
+export type ReplicationAux = RdbSaveInfo;
 
 const registry = new WeakMap<Server, Persistence>();
 

@@ -16,7 +16,7 @@
 import type { Client } from "../server/client.ts";
 import { type PropagateListener, selectingSink } from "../server/propagation.ts";
 import type { Server } from "../server/server.ts";
-import type { InfoField, Subsystem } from "../server/subsystem.ts";
+import type { InfoField, RdbSaveInfo, Subsystem } from "../server/subsystem.ts";
 import { binaryToBytes } from "../util/bytes.ts";
 import { NOT_INTEGER } from "../store/types.ts";
 import { ReplBacklog } from "./backlog.ts";
@@ -144,6 +144,13 @@ export class Replication implements Subsystem {
   private streamTimer: ReturnType<typeof setTimeout> | undefined;
   private streamPending = false;
   private selecting: PropagateListener;
+  /** The db the stream selected last (slaveseldb), -1 until a command after a reset. */
+  private streamDb = -1;
+  /** What the selecting sink passes on: the stream's db is the command's. */
+  private readonly feedSelected = (db: number, argv: Uint8Array[]): void => {
+    this.streamDb = db;
+    this.feedCommand(argv);
+  };
   /**
    * Listens to propagation only while we are a master with a backlog (updateListening):
    * a replica propagates nothing of its own, its stream is its master's.
@@ -154,7 +161,7 @@ export class Replication implements Subsystem {
   constructor(readonly server: Server) {
     registry.set(server, this);
     server.propagation.releaseRequests = this.takeSpan;
-    this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
+    this.selecting = selectingSink(this.feedSelected);
     const target = server.config.replicaof;
     if (target !== null) setMaster(server, target.host, target.port, null, false);
     server.repl.onFsynced = () => {
@@ -331,6 +338,53 @@ export class Replication implements Subsystem {
     for (const c of this.replicas.keys()) c.scheduleFlush();
   };
 
+  /**
+   * rdbPopulateSaveInfo: a master records its replication id and offset in
+   * the RDB files it saves while it has a backlog (it is in a replication
+   * chain), a replica while it has a master or a cached one; with them a
+   * restarted server can continue with a partial resync.
+   */
+  rdbSaveInfo(): RdbSaveInfo | null {
+    const repl = this.server.repl;
+    let streamDb: number | null;
+    if (this.link === null) {
+      if (repl.backlog === null) return null;
+      // No write since the last full sync: the next one selects its db anyway.
+      streamDb = this.streamDb === -1 ? 0 : this.streamDb;
+    } else {
+      streamDb = this.link.savedStreamDb();
+      if (streamDb === null) return null;
+    }
+    return { replid: repl.replid, offset: repl.offset, streamDb };
+  }
+
+  /**
+   * loadDataFromDisk: the start-up RDB recorded a replication id and offset. A
+   * replica takes them as a cached master to PSYNC with; a master keeps them as
+   * its secondary id, valid up to that offset, with a backlog from there, so
+   * its former replicas continue partially.
+   */
+  rdbLoaded(aux: Map<string, string>): void {
+    const replid = aux.get("repl-id");
+    const offset = Number(aux.get("repl-offset") ?? "-1");
+    const streamDb = Number(aux.get("repl-stream-db") ?? "-1");
+    if (replid === undefined || replid.length !== 40) return;
+    if (!Number.isSafeInteger(offset) || offset === -1) return;
+    if (!Number.isSafeInteger(streamDb) || streamDb === -1) return;
+    const repl = this.server.repl;
+    if (this.link !== null) {
+      repl.replid = replid;
+      repl.offset = offset;
+      this.link.cacheMasterUsingMyself(streamDb);
+      return;
+    }
+    repl.replid2 = replid;
+    repl.secondReplidOffset = offset + 1;
+    repl.offset += offset;
+    this.createBacklog();
+    this.noReplicasSince = Date.now();
+  }
+
   /** CONFIG RESETSTAT: the sync counters restart. */
   resetStats(): void {
     this.syncFull = 0;
@@ -340,7 +394,8 @@ export class Replication implements Subsystem {
 
   /** Forgets the db the stream last selected: the next command selects again (slaveseldb = -1). */
   resetSelectedDb(): void {
-    this.selecting = selectingSink((_db, argv) => this.feedCommand(argv));
+    this.streamDb = -1;
+    this.selecting = selectingSink(this.feedSelected);
   }
 
   /** createReplicationBacklog: starts keeping the stream, and listening to propagation. */

@@ -254,6 +254,29 @@ export class ReplicaLink {
     return this.cached;
   }
 
+  /**
+   * The stream db an RDB file save records (rdbPopulateSaveInfo): the master
+   * client's, or the cached master's; null without either.
+   */
+  savedStreamDb(): number | null {
+    if (this.master !== null) return this.master.db.id;
+    return this.cached ? this.masterDb : null;
+  }
+
+  /**
+   * replicationCacheMasterUsingMyself, for the replication id and offset an RDB
+   * file recorded (start-up, before the link starts): PSYNC asks to continue
+   * from them, in stream db `db`.
+   */
+  cacheMasterUsingMyself(db: number): void {
+    this.cached = true;
+    this.masterDb = db;
+    this.readOffset = this.repl.server.repl.offset;
+    this.repl.server.log.notice(
+      "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
+    );
+  }
+
   /** Closes the TCP connection: the stream loop ends and the link goes down. */
   closeConn(): void {
     try {
@@ -434,6 +457,8 @@ export class ReplicaLink {
         this.repl.disconnectReplicas();
       }
       log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+      // Restarted from an RDB file's replication id and offset: no backlog yet.
+      this.repl.createBacklog();
       this.readOffset = repl.offset;
       this.attachMaster(this.masterDb);
     } else if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {

@@ -7,6 +7,13 @@ import type { Db } from "../store/keyspace.ts";
 import type { Client } from "./client.ts";
 import type { Command } from "./command_table.ts";
 
+/** The replication aux fields of an RDB file (Redis's rdbSaveInfo). */
+export interface RdbSaveInfo {
+  streamDb: number;
+  replid: string;
+  offset: number;
+}
+
 /** One INFO line: field name and its printed value. */
 export type InfoField = [name: string, value: string | number];
 
@@ -58,6 +65,16 @@ export interface Subsystem {
   emptyData?(): void;
   /** The function libraries' code, saved in RDB files as RDB_OPCODE_FUNCTION2 entries. */
   rdbFunctions?(): Uint8Array[];
+  /**
+   * rdbPopulateSaveInfo: the replication id, offset and stream db an RDB file
+   * save records (repl-id, repl-offset, repl-stream-db), or null for none.
+   */
+  rdbSaveInfo?(): RdbSaveInfo | null;
+  /**
+   * The start-up load read an RDB file with these aux fields: restore what it
+   * recorded (loadDataFromDisk's replication id and offset).
+   */
+  rdbLoaded?(aux: Map<string, string>): void;
   /**
    * Loads one FUNCTION2 library read from an RDB file (rdbFunctionLoad;
    * `replace` with RDBFLAGS_ALLOW_DUP); returns the error text, or null.
