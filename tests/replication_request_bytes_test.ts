@@ -10,7 +10,7 @@
  */
 
 import assert from "node:assert/strict";
-import { encodeCommand, RawClient, waitUntil, withServer } from "./helpers.ts";
+import { encodeCommand, masterLink, RawClient, waitUntil, withServer } from "./helpers.ts";
 import { HAS_REFERENCE, withReference } from "./reference.ts";
 import { replicationOf } from "../src/replication/master.ts";
 import { bytesToBinary, concatBytes } from "../src/util/bytes.ts";
@@ -160,11 +160,7 @@ Deno.test("replication stream: a pipeline's copied requests reach the replica in
       const mc = await RawClient.connect(m.port);
       const rc = await RawClient.connect(r.port);
       try {
-        await waitUntil(
-          async () => /master_link_status:up/.test(await rc.call("INFO", "replication")),
-          "link up",
-          { timeoutMs: 10_000, intervalMs: 10 },
-        );
+        await masterLink(rc);
         // Two clients' pipelines interleave in the master: each read's span is its own.
         const other = await RawClient.connect(m.port);
         try {
@@ -203,11 +199,7 @@ Deno.test("replication stream: a replica passes its master's stream on byte for 
       const ca = await RawClient.connect(a.port);
       const cb = await RawClient.connect(b.port);
       try {
-        await waitUntil(
-          async () => /master_link_status:up/.test(await cb.call("INFO", "replication")),
-          "link up",
-          { timeoutMs: 10_000, intervalMs: 10 },
-        );
+        await masterLink(cb);
         const tapA = await StreamTap.attach(a.port);
         const tapB = await StreamTap.attach(b.port);
         try {

@@ -27,6 +27,34 @@ function spawn(binary: Binary, args: string[], at?: SpawnedServer): Promise<Spaw
   return spawnServer(["--repl-diskless-sync-delay", "0", ...args], binary, at);
 }
 
+/** Runs a scenario with the processes and connections it opens stopped and closed after. */
+async function scenario<T>(
+  fn: (
+    spawnOne: (binary: Binary, args: string[], at?: SpawnedServer) => Promise<SpawnedServer>,
+    connect: (port: number) => Promise<RawClient>,
+  ) => Promise<T>,
+): Promise<T> {
+  const spawned: SpawnedServer[] = [];
+  const conns: RawClient[] = [];
+  try {
+    return await fn(
+      async (binary, args, at) => {
+        const p = await spawn(binary, args, at);
+        spawned.push(p);
+        return p;
+      },
+      async (port) => {
+        const c = await RawClient.connect(port);
+        conns.push(c);
+        return c;
+      },
+    );
+  } finally {
+    for (const c of conns) c.close();
+    for (const p of spawned.reverse()) await stopSpawned(p);
+  }
+}
+
 /** SHUTDOWN SAVE on `c`, then waits for `p` to exit (its dir stays). */
 async function shutdownSave(c: RawClient, p: SpawnedServer): Promise<void> {
   await c.send("SHUTDOWN", "SAVE");
@@ -47,19 +75,10 @@ async function digests(a: RawClient, b: RawClient): Promise<void> {
 }
 
 /** The master restarts: its replica continues with PSYNC. Returns what the new master shows. */
-async function masterRestarts(binary: Binary): Promise<Record<string, string>> {
-  const spawned: SpawnedServer[] = [];
-  const conns: RawClient[] = [];
-  const connect = async (port: number) => {
-    const c = await RawClient.connect(port);
-    conns.push(c);
-    return c;
-  };
-  try {
-    const m = await spawn(binary, []);
-    spawned.push(m);
-    const r = await spawn(binary, ["--replicaof", "127.0.0.1", String(m.port)]);
-    spawned.push(r);
+function masterRestarts(binary: Binary): Promise<Record<string, string>> {
+  return scenario(async (spawnOne, connect) => {
+    const m = await spawnOne(binary, []);
+    const r = await spawnOne(binary, ["--replicaof", "127.0.0.1", String(m.port)]);
     const mc = await connect(m.port);
     const rc = await connect(r.port);
     await masterLink(rc);
@@ -67,8 +86,7 @@ async function masterRestarts(binary: Binary): Promise<Record<string, string>> {
     await caughtUp(mc, rc);
     const before = await infoFields(mc, "replication");
     await shutdownSave(mc, m);
-    const m2 = await spawn(binary, [], m);
-    spawned.push(m2);
+    const m2 = await spawnOne(binary, [], m);
     const m2c = await connect(m2.port);
     await waitUntil(
       async () => (await infoFields(m2c, "replication")).get("connected_slaves") === "1",
@@ -91,27 +109,15 @@ async function masterRestarts(binary: Binary): Promise<Record<string, string>> {
       sync_partial_ok: stats.get("sync_partial_ok")!,
       sync_partial_err: stats.get("sync_partial_err")!,
     };
-  } finally {
-    for (const c of conns) c.close();
-    for (const p of spawned.reverse()) await stopSpawned(p);
-  }
+  });
 }
 
 /** The replica restarts: it asks to continue where its RDB left off. Returns the master's stats. */
-async function replicaRestarts(binary: Binary): Promise<Record<string, string>> {
-  const spawned: SpawnedServer[] = [];
-  const conns: RawClient[] = [];
-  const connect = async (port: number) => {
-    const c = await RawClient.connect(port);
-    conns.push(c);
-    return c;
-  };
-  try {
-    const m = await spawn(binary, []);
-    spawned.push(m);
+function replicaRestarts(binary: Binary): Promise<Record<string, string>> {
+  return scenario(async (spawnOne, connect) => {
+    const m = await spawnOne(binary, []);
     const replicaof = ["--replicaof", "127.0.0.1", String(m.port)];
-    const r = await spawn(binary, replicaof);
-    spawned.push(r);
+    const r = await spawnOne(binary, replicaof);
     const mc = await connect(m.port);
     const rc = await connect(r.port);
     await masterLink(rc);
@@ -119,8 +125,7 @@ async function replicaRestarts(binary: Binary): Promise<Record<string, string>> 
     await caughtUp(mc, rc);
     await shutdownSave(rc, r);
     await writes(mc, "meanwhile"); // in the master's backlog
-    const r2 = await spawn(binary, replicaof, r);
-    spawned.push(r2);
+    const r2 = await spawnOne(binary, replicaof, r);
     const r2c = await connect(r2.port);
     await masterLink(r2c, "up", 20_000);
     await caughtUp(mc, r2c);
@@ -131,10 +136,7 @@ async function replicaRestarts(binary: Binary): Promise<Record<string, string>> 
       sync_partial_ok: stats.get("sync_partial_ok")!,
       sync_partial_err: stats.get("sync_partial_err")!,
     };
-  } finally {
-    for (const c of conns) c.close();
-    for (const p of spawned.reverse()) await stopSpawned(p);
-  }
+  });
 }
 
 Deno.test({
