@@ -63,12 +63,15 @@ function replconfCommand(c: Client): void {
       const filters = splitArgsBytes(c.argv[j + 1]);
       if (filters === null) return c.reply.error("ERR Missing rdb-filter-only values");
       // Only "functions" can be included; data never is. Set before the filters are
-      // checked: an unsupported one still leaves the data excluded, as in Redis.
-      repl.peerOf(c).excludeData = true;
+      // checked: an unsupported one still leaves both excluded, as in Redis.
+      const peer = repl.peerOf(c);
+      peer.excludeData = true;
+      peer.excludeFunctions = true;
       for (const f of filters) {
         if (bytesToBinary(f).toLowerCase() !== "functions") {
           return c.reply.error(`ERR Unsupported rdb-filter-only option: ${bytesToBinary(f)}`);
         }
+        peer.excludeFunctions = false;
       }
     } else {
       return c.reply.error(`ERR Unrecognized REPLCONF option: ${c.key(j)}`);

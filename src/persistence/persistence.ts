@@ -413,9 +413,15 @@ export class Persistence implements Subsystem {
    * Takes a point-in-time snapshot now (BGSAVE's capture and copy-before-write,
    * see snapshot.ts) to be serialized in slices by its `run`: BGREWRITEAOF's
    * base (`aofBase`) and a replica's full resync (`repl` adds the replication
-   * aux fields; `withData` false writes no keys, REPLCONF rdb-filter-only).
+   * aux fields; `withData` false writes no keys and `withFunctions` false no
+   * function libraries, REPLCONF rdb-filter-only).
    */
-  openSnapshot(aofBase: boolean, repl?: ReplicationAux, withData = true): SlicedSnapshot {
+  openSnapshot(
+    aofBase: boolean,
+    repl?: ReplicationAux,
+    withData = true,
+    withFunctions = true,
+  ): SlicedSnapshot {
     const server = this.server;
     const images = withData ? captureKeyspace(server.keyspace) : [];
     const guard = new SnapshotGuard(new Set(images.map((im) => im.store)));
@@ -426,7 +432,7 @@ export class Persistence implements Subsystem {
       server.config.rdbchecksum,
       guard,
       this.accessInfo(),
-      this.functions(),
+      withFunctions ? this.functions() : [],
     );
     const hook = (c: Client, cmd: Command) => this.copyGuarded(guard, c, cmd);
     server.addBeforeWrite(hook);

@@ -38,6 +38,8 @@ export interface ReplicaPeer {
   rdbOnly: boolean;
   /** REPLCONF rdb-filter-only: the RDB is to hold no keys. */
   excludeData: boolean;
+  /** REPLCONF rdb-filter-only without "functions": the RDB is to hold no function libraries. */
+  excludeFunctions: boolean;
   /** SLAVE_STATE_*: waiting for the RDB to start, or receiving the stream. */
   state: "wait_bgsave" | "online";
   /** Highest offset acknowledged (REPLCONF ACK). */
@@ -68,6 +70,8 @@ interface FullSync {
   eof: boolean;
   /** REPLCONF rdb-filter-only: the image holds no keys. */
   excludeData: boolean;
+  /** ... and no function libraries unless "functions" was asked for. */
+  excludeFunctions: boolean;
   replid: string;
   offset: number;
   /** The EOF form's marker. */
@@ -83,6 +87,14 @@ interface Waiter {
 }
 
 const registry = new WeakMap<Server, Replication>();
+
+/** Two rdb-filter-only requests that one snapshot serves (the same slave_req). */
+function sameFilter(
+  a: { excludeData: boolean; excludeFunctions: boolean },
+  b: { excludeData: boolean; excludeFunctions: boolean },
+): boolean {
+  return a.excludeData === b.excludeData && a.excludeFunctions === b.excludeFunctions;
+}
 
 /** The replication subsystem of `server`. */
 export function replicationOf(server: Server): Replication {
@@ -479,6 +491,7 @@ export class Replication implements Subsystem {
         capaPsync2: false,
         rdbOnly: false,
         excludeData: false,
+        excludeFunctions: false,
         state: "wait_bgsave",
         ackOffset: 0,
         aofOffset: 0,
@@ -584,7 +597,7 @@ export class Replication implements Subsystem {
     if (job !== null) {
       if (job.eof) {
         server.log.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
-      } else if (job.excludeData === peer.excludeData && this.joinFullSync(job, c, peer)) {
+      } else if (sameFilter(job, peer) && this.joinFullSync(job, c, peer)) {
         server.log.notice("Waiting for end of BGSAVE for SYNC");
       } else {
         server.log.notice(
@@ -727,18 +740,26 @@ export class Replication implements Subsystem {
     if (targets.length === 0) return;
     // The snapshot holds the stream made so far: the targets must not get it again.
     this.deliverStaged();
-    const excludeData = this.replicas.get(targets[0])!.excludeData;
-    targets = targets.filter((c) => this.replicas.get(c)!.excludeData === excludeData);
+    const first = this.replicas.get(targets[0])!;
+    const { excludeData, excludeFunctions } = first;
+    targets = targets.filter((c) => sameFilter(this.replicas.get(c)!, first));
     targets = targets.filter((c) => !c.closed);
     if (targets.length === 0) return;
-    const eof = server.config.replDisklessSync &&
+    // A filtered RDB goes to sockets whatever repl-diskless-sync says (its replicas said capa eof).
+    const eof = (server.config.replDisklessSync || excludeData || excludeFunctions) &&
       targets.every((c) => this.replicas.get(c)!.capaEof);
     server.log.notice(
       `Starting BGSAVE for SYNC with target: ${eof ? "replicas sockets" : "disk"}`,
     );
     // The stream after the RDB starts with a SELECT (replicationSetupSlaveForFullResync).
     this.resetSelectedDb();
-    const info = { replid: repl.replid, offset: repl.offset, streamDb: 0, excludeData };
+    const info = {
+      replid: repl.replid,
+      offset: repl.offset,
+      streamDb: 0,
+      excludeData,
+      excludeFunctions,
+    };
     const snap = fullSyncSnapshot(server, info);
     if (snap === null) {
       for (const c of targets) {
@@ -752,6 +773,7 @@ export class Replication implements Subsystem {
     const job: FullSync = {
       eof,
       excludeData,
+      excludeFunctions,
       replid: info.replid,
       offset: info.offset,
       mark: binaryToBytes(randomReplId()),

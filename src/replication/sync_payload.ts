@@ -20,6 +20,8 @@ export interface SyncInfo {
   streamDb: number;
   /** REPLCONF rdb-filter-only without data: the RDB holds no keys whatever the dataset. */
   excludeData: boolean;
+  /** ... nor function libraries, unless the filter asked for "functions". */
+  excludeFunctions: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export function fullSyncSnapshot(server: Server, info: SyncInfo): SlicedSnapshot
       false,
       { streamDb: info.streamDb, replid: info.replid, offset: info.offset },
       !info.excludeData,
+      !info.excludeFunctions,
     );
   } catch (err) {
     server.log.warning(`Can't produce the RDB for the replica: ${(err as Error).message}`);
