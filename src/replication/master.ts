@@ -41,7 +41,7 @@ export interface ReplicaPeer {
   /** REPLCONF rdb-filter-only without "functions": the RDB is to hold no function libraries. */
   excludeFunctions: boolean;
   /** SLAVE_STATE_*: waiting for the RDB to start, or receiving the stream. */
-  state: "wait_bgsave" | "online";
+  state: "wait_bgsave" | "send_bulk" | "online";
   /** Highest offset acknowledged (REPLCONF ACK). */
   ackOffset: number;
   /** Highest offset the replica's AOF fsynced (REPLCONF ACK's FACK, repl_aof_off). */
@@ -301,7 +301,7 @@ export class Replication implements Subsystem {
     this.server.repl.backlog?.append(bytes);
     for (const [c, peer] of this.replicas) {
       // A replica in a full resync holds the stream from its snapshot on.
-      if (c.closed || (peer.state !== "online" && peer.held === null)) continue;
+      if (c.closed || (peer.state === "wait_bgsave" && peer.held === null)) continue;
       if (peer.held !== null) {
         if (peer.rdbOnly) continue; // redis-cli --rdb gets no stream (canFeedReplicaReplBuffer)
         peer.held.push(bytes.slice());
@@ -872,17 +872,33 @@ export class Replication implements Subsystem {
         for (const chunk of chunks) c.reply.raw(chunk);
       }
       c.outputExempt = c.pendingOutput;
-      peer.state = "online";
-      peer.ackTime = Date.now();
-      server.log.notice(`Synchronization with replica ${this.replicaName(c, peer)} succeeded`);
       const held = peer.held ?? [];
       if (peer.rdbOnly) {
-        // redis-cli --rdb: the connection ends after the RDB.
+        // redis-cli --rdb: the connection ends after the RDB (replicaPutOnline refuses it).
+        server.log.notice(
+          `RDB transfer completed, rdb only replica (${
+            this.replicaName(c, peer)
+          }) should be disconnected asap`,
+        );
         peer.held = null;
         this.replicas.delete(c);
         if (c.processing) c.closeAfterReply = true;
         else c.flush().finally(() => c.close());
         continue;
+      }
+      if (job.eof) {
+        server.log.notice(
+          `Streamed RDB transfer with replica ${
+            this.replicaName(c, peer)
+          } succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`,
+        );
+        this.putOnline(c, peer);
+      } else {
+        // SLAVE_STATE_SEND_BULK until the RDB is written, then online (putSlaveOnline).
+        peer.state = "send_bulk";
+        c.onExemptWritten = () => {
+          if (!c.closed && this.replicas.get(c) === peer) this.putOnline(c, peer);
+        };
       }
       // After an EOF-marked RDB the stream stays held until the replica's first ACK.
       if (!job.eof || peer.preSync) {
@@ -894,6 +910,14 @@ export class Replication implements Subsystem {
     }
     this.refreshGoodReplicas();
     this.startPendingSync();
+  }
+
+  /** putSlaveOnline: the replica has its RDB; it now counts (WAIT, min-replicas, ROLE). */
+  private putOnline(c: Client, peer: ReplicaPeer): void {
+    peer.state = "online";
+    peer.ackTime = Date.now();
+    this.server.log.notice(`Synchronization with replica ${this.replicaName(c, peer)} succeeded`);
+    this.refreshGoodReplicas();
   }
 
   /**
@@ -1280,7 +1304,7 @@ export class Replication implements Subsystem {
     let i = 0;
     const now = Date.now();
     for (const [c, peer] of this.replicas) {
-      const state = peer.state === "online" ? "online" : "wait_bgsave";
+      const state = peer.state;
       // Only an online replica acknowledges: the others' lag is 0.
       const lag = peer.state === "online" ? Math.floor((now - peer.ackTime) / 1000) : 0;
       fields.push([

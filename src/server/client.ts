@@ -452,6 +452,8 @@ export class Client {
    * full resync's RDB, which Redis sends outside the replica's output buffer.
    */
   outputExempt = 0;
+  /** Called once the exempt output (a replica's RDB) is written to the socket. */
+  onExemptWritten: (() => void) | null = null;
   /**
    * Stream bytes held for a replica outside its output (while its full-sync RDB is made
    * and sent): they count as output buffer, as in Redis 7's shared replication buffer.
@@ -506,7 +508,14 @@ export class Client {
             const n = await conn.write(off === 0 ? data : data.subarray(off));
             off += n;
             this.inFlight = data.length - off;
-            if (this.outputExempt > 0) this.outputExempt = Math.max(0, this.outputExempt - n);
+            if (this.outputExempt > 0) {
+              this.outputExempt = Math.max(0, this.outputExempt - n);
+              if (this.outputExempt === 0 && this.onExemptWritten !== null) {
+                const done = this.onExemptWritten;
+                this.onExemptWritten = null;
+                done();
+              }
+            }
           }
         } catch {
           this.inFlight = 0;
