@@ -2,7 +2,8 @@
  * A disk-based full resync's replica is `send_bulk` while its RDB is being
  * written to it and goes online (counted, logged as synchronized) only once
  * the whole RDB is written (sendBulkToSlave, putSlaveOnline). Compared with
- * valkey-server, with a replica that does not read its RDB at first.
+ * valkey-server, with a replica that does not read its RDB at first; and the
+ * log lines of a finished diskless transfer.
  */
 
 import assert from "node:assert/strict";
@@ -91,5 +92,59 @@ Deno.test({
     const ours = await observe(null);
     assert.deepEqual(ours, ["send_bulk", "not yet", "online", "logged"]);
     if (HAS_VALKEY) assert.deepEqual(await observe("valkey-server"), ours);
+  },
+});
+
+/**
+ * A master of `binary` with a replica of its kind: the master's log lines about the finished
+ * transfer, in order, read before the replica goes (Redis logs them when it sees the transfer
+ * end, which may come after the replica says its link is up).
+ */
+async function transferLog(binary: string | null, args: string[]): Promise<string[]> {
+  const p = await spawnServer(args, binary);
+  try {
+    const c = await RawClient.connect(p.port);
+    const r = await spawnServer(["--replicaof", "127.0.0.1", String(p.port)], binary);
+    try {
+      assert.equal(await c.call("SET", "k", "v"), "+OK\r\n");
+      const pattern = /(Streamed RDB transfer|Synchronization with replica)/;
+      let lines: string[] = [];
+      await waitUntil(
+        async () => {
+          lines = (await Deno.readTextFile(`${p.dir}/log`)).split("\n")
+            .filter((l) => pattern.test(l))
+            .map((l) =>
+              l.replace(/^.*? [*#] /, "").replace(
+                /127\.0\.0\.1:(\d+|<unknown-replica-port>)/,
+                "<replica>",
+              )
+            );
+          return lines.length >= 2;
+        },
+        "the transfer's log lines",
+        { timeoutMs: 20_000, intervalMs: 10 },
+      );
+      return lines;
+    } finally {
+      c.close();
+      await stopSpawned(r);
+    }
+  } finally {
+    await stopSpawned(p);
+  }
+}
+
+Deno.test({
+  name: "full resync (diskless): the log lines of a finished transfer, as valkey's",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const diskless = ["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"];
+    const ours = await transferLog(null, diskless);
+    assert.deepEqual(ours, [
+      "Streamed RDB transfer with replica <replica> succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming",
+      "Synchronization with replica <replica> succeeded",
+    ]);
+    if (HAS_VALKEY) assert.deepEqual(await transferLog("valkey-server", diskless), ours);
   },
 });

@@ -528,10 +528,15 @@ export class Replication implements Subsystem {
     if (this.failoverState === "waiting-for-sync") this.updateFailoverStatus();
   }
 
-  /** replicationGetSlaveName: "ip:port", or the client id before REPLCONF listening-port. */
+  /**
+   * replicationGetSlaveName: "ip:port" ("[ip]:port" for IPv6), "ip:<unknown-replica-port>"
+   * before REPLCONF listening-port, or the client id without an address.
+   */
   replicaName(c: Client, peer: ReplicaPeer): string {
     const ip = peer.ipAddress || hostOf(c.addr);
-    return peer.listeningPort ? `${ip}:${peer.listeningPort}` : `client id #${c.id}`;
+    if (ip === "") return `client id #${c.id}`;
+    if (!peer.listeningPort) return `${ip}:<unknown-replica-port>`;
+    return ip.includes(":") ? `[${ip}]:${peer.listeningPort}` : `${ip}:${peer.listeningPort}`;
   }
 
   /**
@@ -874,12 +879,15 @@ export class Replication implements Subsystem {
       c.outputExempt = c.pendingOutput;
       const held = peer.held ?? [];
       if (peer.rdbOnly) {
-        // redis-cli --rdb: the connection ends after the RDB (replicaPutOnline refuses it).
-        server.log.notice(
-          `RDB transfer completed, rdb only replica (${
-            this.replicaName(c, peer)
-          }) should be disconnected asap`,
-        );
+        // redis-cli --rdb: the connection ends after the RDB (replicaPutOnline refuses it). After
+        // an EOF-marked one Redis has usually lost the client by then, and logs nothing.
+        if (!job.eof) {
+          server.log.notice(
+            `RDB transfer completed, rdb only replica (${
+              this.replicaName(c, peer)
+            }) should be disconnected asap`,
+          );
+        }
         peer.held = null;
         this.replicas.delete(c);
         if (c.processing) c.closeAfterReply = true;
