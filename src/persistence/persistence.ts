@@ -165,7 +165,7 @@ export class Persistence implements Subsystem {
   }
 
   /** rdbPopulateSaveInfo for a file save (SAVE, BGSAVE, save points, shutdown, DEBUG RELOAD). */
-  private saveInfo(): ReplicationAux | undefined {
+  private saveInfo(): RdbSaveInfo | undefined {
     for (const s of this.server.subsystems) {
       const info = s.rdbSaveInfo?.();
       if (info) return info;
@@ -174,7 +174,7 @@ export class Persistence implements Subsystem {
   }
 
   /** rdbSaveInfoAuxFields; the repl-* fields when `repl` is given (saveInfo, a full resync). */
-  private auxFields(aofBase = false, repl?: ReplicationAux): AuxFields {
+  private auxFields(aofBase = false, repl?: RdbSaveInfo): AuxFields {
     const fields: AuxFields = [
       ["redis-ver", REDIS_VERSION],
       ["redis-bits", 64],
@@ -198,7 +198,7 @@ export class Persistence implements Subsystem {
    * adds the replication aux fields; `withData` false writes no keys
    * (REPLCONF rdb-filter-only).
    */
-  serialize(aofBase = false, repl?: ReplicationAux, withData = true): Uint8Array {
+  serialize(aofBase = false, repl?: RdbSaveInfo, withData = true): Uint8Array {
     const ser = new RdbSerializer(
       withData ? captureKeyspace(this.server.keyspace) : [],
       this.auxFields(aofBase, repl),
@@ -418,7 +418,7 @@ export class Persistence implements Subsystem {
    */
   openSnapshot(
     aofBase: boolean,
-    repl?: ReplicationAux,
+    repl?: RdbSaveInfo,
     withData = true,
     withFunctions = true,
   ): SlicedSnapshot {
@@ -683,9 +683,6 @@ export interface SlicedSnapshot {
   /** Stopped by killRdbChild (a full resync's snapshot: FLUSHALL, a replica's load). */
   readonly killed: boolean;
 }
-
-/** The replication aux fields of an RDB file: a full resync's, or a file save's. */
-export type ReplicationAux = RdbSaveInfo;
 
 const registry = new WeakMap<Server, Persistence>();
 

@@ -916,7 +916,6 @@ export class Replication implements Subsystem {
       }
       c.scheduleFlush();
     }
-    this.refreshGoodReplicas();
     this.startPendingSync();
   }
 
@@ -1312,12 +1311,11 @@ export class Replication implements Subsystem {
     let i = 0;
     const now = Date.now();
     for (const [c, peer] of this.replicas) {
-      const state = peer.state;
       // Only an online replica acknowledges: the others' lag is 0.
       const lag = peer.state === "online" ? Math.floor((now - peer.ackTime) / 1000) : 0;
       fields.push([
         `slave${i++}`,
-        `ip=${peer.ipAddress || hostOf(c.addr)},port=${peer.listeningPort},state=${state},` +
+        `ip=${peer.ipAddress || hostOf(c.addr)},port=${peer.listeningPort},state=${peer.state},` +
         `offset=${peer.ackOffset},lag=${lag}`,
       ]);
     }
