@@ -49,6 +49,27 @@ async function readHeld(
   return n;
 }
 
+/**
+ * processCommand for a request `parser` just returned: when its bytes are the
+ * canonical encoding of `argv` (RequestParser.rawArgv) and something listens
+ * to propagation, they are marked as the running request, so the replication
+ * stream may take them as they are (Propagation.request). The caller releases
+ * them (Propagation.releaseRequests) before the parser's buffer is reused.
+ */
+export function processRequest(c: Client, argv: CommandArgs, parser: RequestParser): void {
+  const propagation = c.server.propagation;
+  if (argv !== parser.rawArgv || !propagation.active) {
+    processCommand(c, argv);
+    return;
+  }
+  propagation.request = argv;
+  propagation.requestBuf = parser.buf;
+  propagation.requestStart = parser.rawStart;
+  propagation.requestEnd = parser.rawEnd;
+  processCommand(c, argv);
+  propagation.request = null;
+}
+
 /** Serves one client until it disconnects, is killed or sends bad protocol. */
 export async function handleConnection(c: Client): Promise<void> {
   const server = c.server;
@@ -126,17 +147,7 @@ export async function handleConnection(c: Client): Promise<void> {
             if (c.closed) break;
             c.processing = true;
           }
-          if (argv === parser.rawArgv && server.propagation.active) {
-            const propagation = server.propagation;
-            propagation.request = argv;
-            propagation.requestBuf = parser.buf;
-            propagation.requestStart = parser.rawStart;
-            propagation.requestEnd = parser.rawEnd;
-            processCommand(c, argv);
-            propagation.request = null;
-          } else {
-            processCommand(c, argv);
-          }
+          processRequest(c, argv, parser);
           if (c.reply.len >= REPLY_CHUNK) c.queueReplies();
           if (c.blocked !== null) {
             timer.end();
