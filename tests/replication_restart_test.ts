@@ -124,12 +124,20 @@ function replicaRestarts(binary: Binary): Promise<Record<string, string>> {
     await writes(mc, "before");
     await caughtUp(mc, rc);
     await shutdownSave(rc, r);
+    // The stream still has db 1 selected (writes' last write): this one goes without a SELECT,
+    // so the replica must resume in the db its RDB recorded (repl-stream-db).
+    assert.equal(await mc.call("SELECT", "1"), "+OK\r\n");
+    assert.equal(await mc.call("SET", "c:meanwhile", "3"), "+OK\r\n");
+    assert.equal(await mc.call("SELECT", "0"), "+OK\r\n");
     await writes(mc, "meanwhile"); // in the master's backlog
     const r2 = await spawnOne(binary, replicaof, r);
     const r2c = await connect(r2.port);
     await masterLink(r2c, "up", 20_000);
     await caughtUp(mc, r2c);
     await digests(mc, r2c);
+    // DEBUG DIGEST does not tell dbs apart: look for the key in its db.
+    assert.equal(await r2c.call("SELECT", "1"), "+OK\r\n");
+    assert.equal(await r2c.call("GET", "c:meanwhile"), "$1\r\n3\r\n");
     const stats = await infoFields(mc, "stats");
     return {
       sync_full: stats.get("sync_full")!,
